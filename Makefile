@@ -1,0 +1,34 @@
+# Two commands on a fresh clone with Python 3.11+:
+#   make        set up .venv, check the records, build the package
+#   make test   set up .venv, run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+.PHONY: all setup check build test docs bench release clean
+
+all: build
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run make PYTHON=python3.11")'
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --require-virtualenv -r requirements.lock
+	$(PIP) install --require-virtualenv --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+check: $(STAMP)
+	$(BIN)/il76-claims check
+
+build: $(STAMP)
+	$(BIN)/il76-claims build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .build .pytest_cache .hypothesis
