@@ -1,0 +1,114 @@
+"""Check, then write every output into a staging folder, then swap it in.
+
+Nothing under data/ or datapackage.json is touched until every output has
+been written completely. The swap itself is a handful of renames with
+Ctrl-C held back, so an interrupted or failed build leaves the previous
+package as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from . import loader, package
+from .checker import CheckResult, Project, check
+from .problems import Problem
+from .schema_check import SchemaChecker
+from .schemas import SchemaSet
+from .tables import Table, build_tables
+from .textcheck import check_text
+from .export import csv as csv_export
+
+# Top-level outputs the build owns, in the order they are swapped in; the
+# descriptor goes last so it never describes tables that are not there yet.
+OUTPUTS = ("data", "datapackage.json")
+STAGING = ".build"
+
+
+@dataclass
+class BuildResult:
+    check: CheckResult
+    written: list[str]
+    tables: list[Table]
+
+    @property
+    def ok(self) -> bool:
+        return self.check.ok
+
+
+def load_metadata(project: Project, schemas: SchemaSet) -> tuple[dict | None, list[Problem]]:
+    path = "dataset.yaml"
+    rec, problems = loader.load_file(path, os.path.join(project.root, path), "dataset")
+    if rec is None:
+        return None, problems
+    problems += check_text(rec, schemas.multiline_fields["dataset"])
+    problems += SchemaChecker(schemas).check(rec)
+    return (None if problems else rec.data), problems
+
+
+def prepare(project: Project) -> tuple[CheckResult, dict | None, list[Table]]:
+    schemas = SchemaSet(project.schemas_dir)
+    result = check(project, schemas)
+    meta, meta_problems = load_metadata(project, schemas)
+    if meta_problems:
+        result.problems = sorted(set(result.problems) | set(meta_problems))
+    if not result.ok:
+        return result, None, []
+    return result, meta, build_tables(result.records, schemas)
+
+
+def write_outputs(out_dir: str, meta: dict, tables: list[Table], records) -> list[str]:
+    written = csv_export.write(tables, out_dir)
+    desc = package.descriptor(meta, tables, records, out_dir)
+    written.append(package.write(desc, out_dir))
+    return written
+
+
+@contextmanager
+def _hold_interrupts():
+    received = []
+    old = signal.getsignal(signal.SIGINT)
+    try:
+        signal.signal(signal.SIGINT, lambda *a: received.append(a))
+    except ValueError:  # not the main thread: nothing to hold
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+        if received:
+            raise KeyboardInterrupt
+
+
+def _swap_in(staging: str, root: str, names: tuple[str, ...]):
+    trash = tempfile.mkdtemp(prefix="old-", dir=os.path.join(root, STAGING))
+    with _hold_interrupts():
+        for name in names:
+            src, dst = os.path.join(staging, name), os.path.join(root, name)
+            if os.path.isdir(src):
+                if os.path.lexists(dst):
+                    os.rename(dst, os.path.join(trash, name))
+                os.rename(src, dst)
+            else:
+                os.replace(src, dst)
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def build(project: Project, write=write_outputs) -> BuildResult:
+    result, meta, tables = prepare(project)
+    if not result.ok:
+        return BuildResult(result, [], [])
+    os.makedirs(os.path.join(project.root, STAGING), exist_ok=True)
+    staging = tempfile.mkdtemp(prefix="staging-", dir=os.path.join(project.root, STAGING))
+    try:
+        written = write(staging, meta, tables, result.records)
+        _swap_in(staging, project.root, OUTPUTS)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(result, written, tables)

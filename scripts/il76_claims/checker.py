@@ -1,0 +1,63 @@
+"""The whole check: load → per-record checks → cross-record checks → result.
+
+Nothing here prints; ``report`` formats the result and ``cli`` decides the
+exit code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from . import crossref, loader
+from .problems import Problem
+from .schema_check import SchemaChecker
+from .schemas import KINDS, SchemaSet
+from .textcheck import check_text
+
+
+@dataclass
+class Project:
+    """Where things are. The sources folder holds archived texts that quotes
+    are verified against; it is outside the repository on purpose."""
+
+    root: str
+    sources_dir: str | None = None
+
+    @property
+    def schemas_dir(self) -> str:
+        return os.path.join(self.root, "schemas")
+
+    @property
+    def records_dir(self) -> str:
+        return os.path.join(self.root, "records")
+
+
+def default_sources_dir(root: str) -> str:
+    return os.environ.get("IL76_SOURCES") or os.path.join(os.path.dirname(os.path.abspath(root)), "shared", "sources")
+
+
+@dataclass
+class CheckResult:
+    records: list[loader.Record]
+    problems: list[Problem]
+    files: int
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
+    schemas = schemas or SchemaSet(project.schemas_dir)
+    loaded = loader.load_tree(project.root, KINDS)
+    problems = list(loaded.problems)
+    checker = SchemaChecker(schemas)
+    for rec in loaded.records:
+        problems.extend(check_text(rec, schemas.multiline_fields[rec.kind]))
+        problems.extend(checker.check(rec))
+    problems.extend(crossref.check_references(loaded.records, schemas))
+    notices: list[str] = []
+    records = sorted(loaded.records, key=lambda r: (KINDS.index(r.kind), r.path))
+    return CheckResult(records, sorted(set(problems)), loaded.files, notices)

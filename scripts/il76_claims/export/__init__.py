@@ -1,0 +1,1 @@
+"""One module per output format; each writes ``tables.Table`` values into a folder."""

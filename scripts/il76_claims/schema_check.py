@@ -1,0 +1,173 @@
+"""Each record against its kind's JSON Schema (Draft 2020-12, formats on).
+
+One validator per kind is built once and reused for every record: building
+a validator resolves references and compiles patterns, which costs far more
+than validating a small record.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from .loader import Record, child_pointer
+from .problems import Problem, problem
+from .schemas import SchemaSet
+
+
+def _pattern(validator, patrn, instance, schema):
+    # JSON Schema patterns are ECMA-262 regexes, where '$' matches only at the
+    # very end. Python's re lets '$' match before a final newline, so "abc\n"
+    # would pass '^[a-z]+$'. Compile '$' at the end of a pattern as '\Z'.
+    if not validator.is_type(instance, "string"):
+        return
+    compiled = _compiled(patrn)
+    if not compiled.search(instance):
+        yield ValidationError(f"{instance!r} does not match {patrn!r}")
+
+
+_PATTERN_CACHE: dict[str, re.Pattern] = {}
+
+
+def _compiled(patrn: str) -> re.Pattern:
+    c = _PATTERN_CACHE.get(patrn)
+    if c is None:
+        py = patrn[:-1] + r"\Z" if patrn.endswith("$") and not patrn.endswith(r"\$") else patrn
+        c = _PATTERN_CACHE[patrn] = re.compile(py)
+    return c
+
+
+StrictValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
+class SchemaChecker:
+    def __init__(self, schemas: SchemaSet):
+        self.schemas = schemas
+        registry = Registry().with_resources(
+            (uri, Resource.from_contents(doc, default_specification=DRAFT202012)) for uri, doc in schemas.documents.items()
+        )
+        for doc in schemas.documents.values():
+            Draft202012Validator.check_schema(doc)
+        self.validators = {
+            kind: StrictValidator(doc, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+            for kind, doc in {**schemas.kinds, "dataset": schemas.dataset}.items()
+        }
+
+    def check(self, record: Record) -> list[Problem]:
+        validator = self.validators[record.kind]
+        out = []
+        for err in validator.iter_errors(record.data):
+            out.extend(self._to_problems(record, err))
+        return out
+
+    # -- turning a ValidationError into a message a contributor can act on --
+
+    def _to_problems(self, record: Record, err: ValidationError) -> list[Problem]:
+        pointer = _json_path(err.absolute_path)
+        if pointer in record.reported or any(pointer.startswith(r + ".") or pointer.startswith(r + "[") for r in record.reported):
+            return []  # the loader already said what is wrong with this value
+        rule = self._rule(record.kind, err)
+        kw = err.validator
+        field = pointer.rsplit(".", 1)[-1] if pointer != "$" else "record"
+        if rule is not None:
+            code, msg, at = "S008", f"{rule} ({_describe(err, field)})", pointer
+        elif kw == "required":
+            missing = re.match(r"'([^']+)' is a required property", err.message)
+            name = missing.group(1) if missing else "?"
+            code, msg, at = "S001", f"missing required field '{name}'; add it (write null where the value is unknown and null is allowed)", pointer
+            pointer = child_pointer(pointer, name)
+        elif kw == "additionalProperties":
+            extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+            allowed = list(err.schema.get("properties", {}))
+            msgs = []
+            for name in extra:
+                guess = difflib.get_close_matches(name, allowed, n=1)
+                hint = f"; did you mean '{guess[0]}'?" if guess else f"; allowed fields: {', '.join(allowed)}"
+                line, col = record.mark(child_pointer(pointer, name))
+                msgs.append(problem(record.path, line, col, "S002", f"unknown field '{name}'{hint}", child_pointer(pointer, name)))
+            return msgs
+        elif kw == "type":
+            code, msg, at = "S003", f"{field}: {_show(err.instance)} is not of type {_types(err.validator_value)}", pointer
+        elif kw == "enum":
+            codes = err.validator_value
+            listing = ", ".join(codes) if len(codes) <= 20 else "see docs/codebook.md"
+            code, msg, at = "S004", f"{field}: {_show(err.instance)} is not in the codelist; use one of: {listing}", pointer
+        elif kw == "const":
+            code, msg, at = "S004", f"{field}: {_show(err.instance)} must be {_show(err.validator_value)}", pointer
+        elif kw == "pattern":
+            hint = err.schema.get("x-pattern-hint") or f"the pattern {err.validator_value}"
+            code, msg, at = "S005", f"{field}: {_show(err.instance)} is not {hint}", pointer
+        elif kw == "format":
+            what = {"date": "a real calendar date (YYYY-MM-DD)", "uri": "a valid URL"}.get(err.validator_value, err.validator_value)
+            code, msg, at = "S006", f"{field}: {_show(err.instance)} is not {what}", pointer
+        elif kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems"):
+            code, msg, at = "S007", f"{field}: {_limit(kw, err)}", pointer
+        elif kw == "uniqueItems":
+            code, msg, at = "S009", f"{field}: the list repeats an item; list each once", pointer
+        else:
+            code, msg, at = "S009", f"{field}: {err.message}", pointer
+        line, col = record.mark(at)
+        return [problem(record.path, line, col, code, msg, pointer)]
+
+    def _rule(self, kind: str, err: ValidationError) -> str | None:
+        """The description of the allOf rule an error comes from, if any."""
+        path = list(err.schema_path)
+        if len(path) >= 2 and path[0] == "allOf":
+            return self.validators[kind].schema["allOf"][path[1]].get("description")
+        return None
+
+
+def _json_path(parts) -> str:
+    out = "$"
+    for p in parts:
+        out = child_pointer(out, p)
+    return out
+
+
+def _show(value) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 60 else value[:57] + "...")
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
+    return str(value)
+
+
+def _types(t) -> str:
+    names = {"string": "text", "integer": "integer", "null": "null", "array": "list", "object": "mapping", "boolean": "boolean"}
+    if isinstance(t, list):
+        return " or ".join(names.get(x, x) for x in t)
+    return names.get(t, t)
+
+
+def _limit(kw: str, err: ValidationError) -> str:
+    v = err.validator_value
+    inst = err.instance
+    return {
+        "minimum": f"{_show(inst)} is less than the minimum {v}",
+        "maximum": f"{_show(inst)} is more than the maximum {v}",
+        "exclusiveMinimum": f"{_show(inst)} must be more than {v}",
+        "exclusiveMaximum": f"{_show(inst)} must be less than {v}",
+        "minLength": f"text must have at least {v} character(s)",
+        "maxLength": f"text has {len(inst)} characters; the maximum is {v}",
+        "minItems": f"the list must have at least {v} item(s)",
+        "maxItems": f"the list has {len(inst)} items; the maximum is {v}",
+    }[kw]
+
+
+def _describe(err: ValidationError, field: str) -> str:
+    if err.validator == "type":
+        return f"{field} is {_show(err.instance)}, expected {_types(err.validator_value)}"
+    if err.validator in ("minItems", "maxItems"):
+        return f"{field} {_limit(err.validator, err)}"
+    return f"{field}: {err.message}"

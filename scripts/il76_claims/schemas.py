@@ -1,0 +1,114 @@
+"""The JSON Schemas under schemas/: loading them, and what they say about
+tables, references and codelists.
+
+The schemas are the single description of the data model: the checker
+validates against them, and ``tables``, ``crossref`` and ``package`` read
+their ``x-`` annotations (``x-table``, ``x-ref-kind``, ``x-multiline``,
+``x-codes``) instead of keeping a second copy of the model in code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import cached_property
+
+# Record kinds in dependency order: a kind only references kinds before it,
+# or itself. Folder names under records/ and schema file names follow it.
+KINDS = ("source", "actor", "event", "statement", "casualty_figure", "claim")
+
+
+class SchemaError(Exception):
+    """The schemas folder itself is broken: a maintainer's error, not a record's."""
+
+
+def _read_json(path: str) -> dict:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError) as exc:
+        raise SchemaError(f"{path}: cannot read schema: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Codelist:
+    name: str
+    title: str
+    description: str
+    codes: dict[str, str]  # code -> description, in schema order
+
+
+class SchemaSet:
+    def __init__(self, schemas_dir: str):
+        self.dir = schemas_dir
+        self.kinds: dict[str, dict] = {}
+        self.documents: dict[str, dict] = {}  # $id -> document
+        for kind in KINDS:
+            doc = _read_json(os.path.join(schemas_dir, f"{kind}.schema.json"))
+            self.kinds[kind] = doc
+            self.documents[doc["$id"]] = doc
+        # dataset.yaml's schema: validated like a record kind, but not a kind.
+        self.dataset = _read_json(os.path.join(schemas_dir, "dataset.schema.json"))
+        self.documents[self.dataset["$id"]] = self.dataset
+        common = _read_json(os.path.join(schemas_dir, "common.schema.json"))
+        self.documents[common["$id"]] = common
+        self.codelists: dict[str, Codelist] = {}
+        cl_dir = os.path.join(schemas_dir, "codelists")
+        for name in sorted(os.listdir(cl_dir)):
+            if not name.endswith(".json"):
+                continue
+            doc = _read_json(os.path.join(cl_dir, name))
+            code_name = name[: -len(".json")]
+            codes = doc.get("x-codes", {})
+            if list(codes) != doc.get("enum"):
+                raise SchemaError(f"{cl_dir}/{name}: 'enum' and the keys of 'x-codes' must list the same codes in the same order")
+            self.codelists[code_name] = Codelist(code_name, doc["title"], doc["description"], codes)
+            self.documents[doc["$id"]] = doc
+
+    def resolve(self, node: dict) -> dict:
+        """Follow $ref (and an anyOf of one ref plus null) to the schema a
+        property really has, merged with the property's own annotations."""
+        merged = {k: v for k, v in node.items() if k not in ("$ref", "anyOf")}
+        if "$ref" in node:
+            target = self._deref(node["$ref"])
+            merged = {**target, **merged}
+        elif "anyOf" in node:
+            refs = [n for n in node["anyOf"] if "$ref" in n]
+            if len(refs) == 1:
+                target = self._deref(refs[0]["$ref"])
+                merged = {**target, **merged, "nullable": True}
+        return merged
+
+    def _deref(self, ref: str) -> dict:
+        doc_id, _, frag = ref.partition("#")
+        doc = self.documents[doc_id]
+        if frag:
+            for part in frag.strip("/").split("/"):
+                doc = doc[part]
+        return doc
+
+    def codelist_of(self, node: dict) -> str | None:
+        """Name of the codelist a property is constrained to, if any."""
+        for ref in [node.get("$ref")] + [n.get("$ref") for n in node.get("anyOf", [])]:
+            if ref and ref.startswith("codelists/"):
+                return ref[len("codelists/") : -len(".json")]
+        return None
+
+    @cached_property
+    def multiline_fields(self) -> dict[str, frozenset[str]]:
+        """kind -> names of properties (at any depth) that may hold line breaks."""
+        out = {}
+        for kind, doc in {**self.kinds, "dataset": self.dataset}.items():
+            names = set()
+            self._collect_multiline(doc, names)
+            out[kind] = frozenset(names)
+        return out
+
+    def _collect_multiline(self, doc: dict, names: set):
+        for name, prop in doc.get("properties", {}).items():
+            if self.resolve(prop).get("x-multiline"):
+                names.add(name)
+            items = prop.get("items")
+            if isinstance(items, dict) and "properties" in items:
+                self._collect_multiline(items, names)

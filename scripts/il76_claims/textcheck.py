@@ -1,0 +1,82 @@
+"""Checks on every text value, whatever its field.
+
+These are the ways text can differ from what a reader sees, or be read by a
+spreadsheet as something else: characters that are invisible or reorder
+text, un-normalized Unicode, stray whitespace, and a leading '='.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .loader import Record, child_pointer
+from .problems import Problem, problem
+
+# C0 and C1 controls (tab and line feed have their own rules), DEL.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Invisible or direction-changing characters. ZWNJ (U+200C) and ZWJ
+# (U+200D) are kept out of this list: Persian, Indic scripts and emoji
+# sequences need them.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]")
+_SEPARATORS = re.compile("[\u2028\u2029]")
+
+_NAMES = {
+    "\u00ad": "soft hyphen",
+    "\u200b": "zero-width space",
+    "\u200e": "left-to-right mark",
+    "\u200f": "right-to-left mark",
+    "\u2060": "word joiner",
+    "\ufeff": "zero-width no-break space (BOM)",
+}
+
+
+def _name(ch: str) -> str:
+    return _NAMES.get(ch) or unicodedata.name(ch, "invisible character").lower()
+
+
+def iter_strings(value, pointer="$", field=None):
+    """Yield (pointer, field name, text) for every string in a record."""
+    if isinstance(value, str):
+        yield pointer, field, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from iter_strings(v, child_pointer(pointer, k), k)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from iter_strings(v, child_pointer(pointer, i), field)
+
+
+def check_text(record: Record, multiline: frozenset[str]) -> list[Problem]:
+    out = []
+    for pointer, field, text in iter_strings(record.data):
+        if pointer in record.reported:
+            continue
+        line, col = record.mark(pointer)
+
+        def add(code, message):
+            out.append(problem(record.path, line, col, code, f"{field}: {message}", pointer))
+
+        m = _CONTROL.search(text)
+        if m:
+            add("E004", f"control character U+{ord(m.group()):04X} in the value; delete it")
+        if "\t" in text:
+            add("E005", "tab character in the value; use a space")
+        m = _SEPARATORS.search(text)
+        if m:
+            add("E006", f"U+{ord(m.group()):04X} line/paragraph separator in the value; use a line break or a space")
+        m = _INVISIBLE.search(text)
+        if m:
+            add("T002", f"invisible or direction-changing character U+{ord(m.group()):04X} ({_name(m.group())}) at position {m.start() + 1}; delete it")
+        if not unicodedata.is_normalized("NFC", text):
+            add("T001", "text is not in Unicode NFC (a letter and its accent are stored as separate characters); normalize it to NFC")
+        if field not in multiline:
+            if "\n" in text:
+                add("T004", "line break in a single-line field; put the value on one line")
+            elif text != text.strip():
+                add("T003", "leading or trailing whitespace; remove it")
+        elif text != text.strip():
+            add("T003", "leading or trailing whitespace or blank lines; remove them (use '|-' for block text)")
+        if text.startswith("="):
+            add("T005", "value starts with '=', which spreadsheets run as a formula; rephrase it so it does not start with '='")
+    return out
