@@ -1,0 +1,66 @@
+"""Shared test helpers.
+
+``make_project`` lays out a small, valid project (the repository's schemas
+and the records under tests/fixtures/base) in a temporary folder, with some
+files replaced, added or deleted, so a test can state exactly what is bad.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from il76_claims.checker import Project, check
+from il76_claims.report import text
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+BASE = FIXTURES / "base"
+FIXTURE_SOURCES = FIXTURES / "sources"
+
+
+def make_project(dest: Path, files: dict[str, bytes | str | None] | None = None) -> Project:
+    """Copy the base project to dest and apply ``files``: path -> new
+    content (str is written as UTF-8, bytes as is) or None to delete."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(REPO / "schemas", dest / "schemas")
+    shutil.copytree(BASE / "records", dest / "records")
+    shutil.copy(BASE / "dataset.yaml", dest / "dataset.yaml")
+    for rel, content in (files or {}).items():
+        path = dest / rel
+        if content is None:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        path.write_bytes(content)
+    return Project(root=str(dest), sources_dir=str(FIXTURE_SOURCES))
+
+
+def base_record(rel: str) -> str:
+    return (BASE / rel).read_text(encoding="utf-8")
+
+
+def check_lines(project: Project) -> list[str]:
+    """The checker's text report, one problem per line."""
+    return text(check(project).problems).splitlines()
+
+
+@pytest.fixture
+def project(tmp_path):
+    return make_project(tmp_path / "project")
+
+
+@pytest.fixture
+def project_with(tmp_path):
+    def factory(files):
+        return make_project(tmp_path / "project", files)
+
+    return factory
