@@ -30,5 +30,8 @@ build: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+docs: $(STAMP)
+	$(BIN)/python -c 'from il76_claims import helpdocs; helpdocs.update_readme()'
+
 clean:
 	rm -rf $(VENV) .build .pytest_cache .hypothesis

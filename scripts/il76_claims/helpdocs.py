@@ -20,7 +20,7 @@ import re
 
 from . import cli
 
-_BLOCK = re.compile(r"(<!-- help: (?P<name>[a-z-]*) -->\n)(?P<body>.*?)(<!-- /help -->)", re.S)
+_BLOCK = re.compile(r"(<!-- help:(?: (?P<name>[a-z-]+))? -->\n)(?P<body>.*?)(<!-- /help -->)", re.S)
 
 
 def help_text(command: str | None) -> str:
@@ -46,4 +46,15 @@ def sync(readme: str) -> str:
 
 def documented(readme: str) -> list[str]:
     """Command names that have a help block ('' for the top level)."""
-    return [m.group("name") for m in _BLOCK.finditer(readme)]
+    return [m.group("name") or "" for m in _BLOCK.finditer(readme)]
+
+
+def update_readme(path: str = "README.md") -> bool:
+    """Rewrite the README's help blocks; True when the file changed."""
+    with open(path, encoding="utf-8") as fh:
+        old = fh.read()
+    new = sync(old)
+    if new != old:
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(new)
+    return new != old
