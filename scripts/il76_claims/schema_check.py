@@ -11,13 +11,14 @@ import difflib
 import re
 
 from jsonschema import Draft202012Validator, validators
+from jsonschema import exceptions as jsonschema_exceptions
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .loader import Record, child_pointer
 from .problems import Problem, problem
-from .schemas import SchemaSet
+from .schemas import SchemaError, SchemaSet
 
 
 def _pattern(validator, patrn, instance, schema):
@@ -51,8 +52,14 @@ class SchemaChecker:
         registry = Registry().with_resources(
             (uri, Resource.from_contents(doc, default_specification=DRAFT202012)) for uri, doc in schemas.documents.items()
         )
-        for doc in schemas.documents.values():
-            Draft202012Validator.check_schema(doc)
+        for uri, doc in schemas.documents.items():
+            try:
+                Draft202012Validator.check_schema(doc)
+            except jsonschema_exceptions.SchemaError as exc:
+                # A maintainer's error in schemas/, not a record's: say which
+                # schema and where, without a traceback.
+                where = "/".join(str(p) for p in exc.absolute_path) or "top level"
+                raise SchemaError(f"{uri}: not a valid JSON Schema at {where}: {exc.message}") from None
         self.validators = {
             kind: StrictValidator(doc, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
             for kind, doc in {**schemas.kinds, "dataset": schemas.dataset}.items()
@@ -60,8 +67,14 @@ class SchemaChecker:
 
     def check(self, record: Record) -> list[Problem]:
         validator = self.validators[record.kind]
+        errors = [e for err in validator.iter_errors(record.data) for e in _unnest(err)]
+        # A value of the wrong type also fails its codelist, pattern or an
+        # allOf rule; the type is the one thing to fix, so say only that.
+        wrong_type = {_json_path(e.absolute_path) for e in errors if e.validator == "type" and self._rule(record.kind, e) is None}
         out = []
-        for err in validator.iter_errors(record.data):
+        for err in errors:
+            if _json_path(err.absolute_path) in wrong_type and not (err.validator == "type" and self._rule(record.kind, err) is None):
+                continue
             out.extend(self._to_problems(record, err))
         return out
 
@@ -89,14 +102,22 @@ class SchemaChecker:
                 guess = difflib.get_close_matches(name, allowed, n=1)
                 hint = f"; did you mean '{guess[0]}'?" if guess else f"; allowed fields: {', '.join(allowed)}"
                 line, col = record.mark(child_pointer(pointer, name))
-                msgs.append(problem(record.path, line, col, "S002", f"unknown field '{name}'{hint}", child_pointer(pointer, name)))
+                msgs.append(problem(record.path, line, col, "S002", f"unknown field {_show(name)}{hint}", child_pointer(pointer, name)))
             return msgs
         elif kw == "type":
             code, msg, at = "S003", f"{field}: {_show(err.instance)} is not of type {_types(err.validator_value)}", pointer
+        elif kw == "anyOf" and any(e.validator == "type" for e in err.context):
+            # The value has a type that no branch allows.
+            types = [t for e in err.context if e.validator == "type" for t in (e.validator_value if isinstance(e.validator_value, list) else [e.validator_value])]
+            code, msg, at = "S003", f"{field}: {_show(err.instance)} is not of type {_types(list(dict.fromkeys(types)))}", pointer
         elif kw == "enum":
             codes = err.validator_value
-            listing = ", ".join(codes) if len(codes) <= 20 else "see docs/codebook.md"
-            code, msg, at = "S004", f"{field}: {_show(err.instance)} is not in the codelist; use one of: {listing}", pointer
+            if len(codes) <= 20:
+                advice = f"use one of: {', '.join(codes)}"
+            else:
+                name = str(err.schema.get("$id", "")).rsplit("/", 1)[-1].removesuffix(".json") or field
+                advice = f"use a code of the '{name}' codelist (listed in docs/codebook.md)"
+            code, msg, at = "S004", f"{field}: {_show(err.instance)} is not in the codelist; {advice}", pointer
         elif kw == "const":
             code, msg, at = "S004", f"{field}: {_show(err.instance)} must be {_show(err.validator_value)}", pointer
         elif kw == "pattern":
@@ -120,6 +141,23 @@ class SchemaChecker:
         if len(path) >= 2 and path[0] == "allOf":
             return self.validators[kind].schema["allOf"][path[1]].get("description")
         return None
+
+
+def _unnest(err: ValidationError) -> list[ValidationError]:
+    """A nullable codelist field is ``anyOf: [codelist, null]``. When a
+    non-null value fails it, the useful errors are the ones from the
+    codelist branch ("not in the codelist"), not "not valid under any of
+    the given schemas"."""
+    if err.validator != "anyOf" or not err.context:
+        return [err]
+    branches: dict = {}
+    for sub in err.context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    # A branch the value has the right type for, but fails for another reason.
+    useful = [subs for subs in branches.values() if all(e.validator != "type" for e in subs)]
+    if len(useful) == 1:
+        return [e for sub in useful[0] for e in _unnest(sub)]
+    return [err]
 
 
 def _json_path(parts) -> str:
