@@ -15,13 +15,10 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from . import loader, package
+from . import package
 from .checker import CheckResult, Project, check
-from .problems import Problem
-from .schema_check import SchemaChecker
 from .schemas import SchemaSet
 from .tables import Table, build_tables
-from .textcheck import check_text
 from .export import csv as csv_export
 
 # Top-level outputs the build owns, in the order they are swapped in; the
@@ -41,25 +38,12 @@ class BuildResult:
         return self.check.ok
 
 
-def load_metadata(project: Project, schemas: SchemaSet) -> tuple[dict | None, list[Problem]]:
-    path = "dataset.yaml"
-    rec, problems = loader.load_file(path, os.path.join(project.root, path), "dataset")
-    if rec is None:
-        return None, problems
-    problems += check_text(rec, schemas.multiline_fields["dataset"])
-    problems += SchemaChecker(schemas).check(rec)
-    return (None if problems else rec.data), problems
-
-
 def prepare(project: Project) -> tuple[CheckResult, dict | None, list[Table]]:
     schemas = SchemaSet(project.schemas_dir)
     result = check(project, schemas)
-    meta, meta_problems = load_metadata(project, schemas)
-    if meta_problems:
-        result.problems = sorted(set(result.problems) | set(meta_problems))
     if not result.ok:
         return result, None, []
-    return result, meta, build_tables(result.records, schemas)
+    return result, result.metadata, build_tables(result.records, schemas)
 
 
 def write_outputs(out_dir: str, meta: dict, tables: list[Table], records) -> list[str]:

@@ -43,6 +43,8 @@ class CheckResult:
     problems: list[Problem]
     files: int
     notices: list[str] = field(default_factory=list)
+    # dataset.yaml's content when it has no problem, for the build.
+    metadata: dict | None = None
 
     @property
     def ok(self) -> bool:
@@ -58,6 +60,20 @@ def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
         problems.extend(check_text(rec, schemas.multiline_fields[rec.kind]))
         problems.extend(checker.check(rec))
     problems.extend(crossref.check_references(loaded.records, schemas))
+    metadata, meta_problems = check_metadata(project, schemas, checker)
+    problems.extend(meta_problems)
     notices: list[str] = []
     records = sorted(loaded.records, key=lambda r: (KINDS.index(r.kind), r.path))
-    return CheckResult(records, sorted(set(problems)), loaded.files, notices)
+    return CheckResult(records, sorted(set(problems)), loaded.files, notices, metadata)
+
+
+def check_metadata(project: Project, schemas: SchemaSet, checker: SchemaChecker) -> tuple[dict | None, list[Problem]]:
+    """dataset.yaml, checked like a record, so that `check` reports every
+    problem that would stop `build`."""
+    path = "dataset.yaml"
+    rec, problems = loader.load_file(path, os.path.join(project.root, path), "dataset")
+    if rec is None:
+        return None, problems
+    problems += check_text(rec, schemas.multiline_fields["dataset"])
+    problems += checker.check(rec)
+    return (None if problems else rec.data), problems
