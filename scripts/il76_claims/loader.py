@@ -10,16 +10,24 @@ subset of YAML:
 * mappings with plain-text keys, lists, and scalars;
 * quoted or block scalars are always text;
 * a plain (unquoted) scalar is ``null``, ``true``, ``false``, a plain decimal
-  integer, or text that no YAML version would read as anything else;
+  integer, or text that no YAML version would read as anything else, written
+  on one line;
 * no tags, anchors, aliases, merge keys, directives or second documents.
 
-Everything else is reported as a ``Problem`` at its line and column.
+Everything else is reported as a ``Problem`` at its line and column. A bad
+node is skipped and its place remembered in ``Record.reported``, so one file
+can show all its problems at once without later stages repeating them;
+aliases are never expanded, so no input makes the work grow beyond the size
+of the file.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 
 import yaml
@@ -29,33 +37,43 @@ from .problems import Problem, problem
 # Limits that no real record comes near; they bound the work a hostile file
 # can cause before it is refused.
 MAX_FILE_BYTES = 256 * 1024
-MAX_DEPTH = 4  # record mapping > list > mapping > list
+MAX_DEPTH = 4  # record mapping > list > mapping > value
 MAX_SCALAR_CHARS = 20_000
+MAX_INT_DIGITS = 18  # beyond this, tools disagree on the value (floats, int64)
+MAX_KEY_CHARS = 100
+MAX_PROBLEMS_PER_FILE = 50
 
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
-_INT_RE = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
+_INT_RE = re.compile(r"(?:0|-?[1-9][0-9]*)\Z")
 # Plain scalars that YAML 1.1 (PyYAML, many other tools) or YAML 1.2 would
-# read as something other than text.
-_BOOL_LIKE = re.compile(r"(?:y|Y|yes|Yes|YES|n|N|no|No|NO|True|TRUE|False|FALSE|on|On|ON|off|Off|OFF)\Z")
-_NULL_LIKE = re.compile(r"(?:~|Null|NULL)\Z")
+# read as something other than text. Booleans are matched in any letter case:
+# a reader cannot be expected to know which spellings a given tool takes.
+_BOOL_LIKE = re.compile(r"(?:y|yes|n|no|true|false|on|off)\Z", re.IGNORECASE)
+_NULL_LIKE = re.compile(r"(?:~|null)\Z", re.IGNORECASE)
 _NUMBER_LIKE = re.compile(
     r"""[-+]?(?:
         0[0-7_]+                       # 1.1 octal, or a leading zero
       | 0o[0-7_]+ | 0x[0-9a-fA-F_]+ | 0b[01_]+
       | [0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?   # 1.1 sexagesimal, 12:30
-      | [0-9][0-9_]*                   # +12, 1_000
+      | [0-9][0-9_]*                   # +12, 1_000, -0
     )\Z""",
     re.VERBOSE,
 )
 _FLOAT_LIKE = re.compile(
     r"""[-+]?(?:
-        (?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        [0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+      | \.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?
       | [0-9][0-9_]*[eE][-+]?[0-9]+
       | \.(?:inf|Inf|INF|nan|NaN|NAN)
     )\Z""",
     re.VERBOSE,
 )
+# A YAML 1.1 timestamp with a time part; a bare ISO date is kept as text.
+_TIMESTAMP_LIKE = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?\Z"
+)
+_DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 @dataclass
@@ -117,6 +135,32 @@ class _Abandon(Exception):
     """Stop reading this file; the problem is already recorded."""
 
 
+def show(text: str, limit: int = 60) -> str:
+    """Text for a message: shortened, with anything that would break a
+    report line or hide itself (controls, separators, format characters)
+    written as an escape."""
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return "".join(ch if ch.isprintable() or ch == " " else f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}" for ch in text)
+
+
+def _plain_kind(text: str) -> str | None:
+    """What a non-text reading of a plain scalar would be, if any."""
+    if _BOOL_LIKE.match(text):
+        return "a boolean"
+    if _NULL_LIKE.match(text):
+        return "null"
+    if _INT_RE.match(text):
+        return "a number"
+    if _FLOAT_LIKE.match(text) or _NUMBER_LIKE.match(text):
+        return "a number"
+    if _TIMESTAMP_LIKE.match(text) or _DATE_LIKE.match(text):
+        return "a date"
+    if text == "=":
+        return "a special value"
+    return None
+
+
 class _Builder:
     def __init__(self, path: str, text: str, events):
         self.path = path
@@ -128,6 +172,11 @@ class _Builder:
         self.reported: set[str] = set()
 
     def add(self, mark, code, message, pointer=""):
+        if len(self.problems) >= MAX_PROBLEMS_PER_FILE:
+            self.problems.append(
+                problem(self.path, mark.line + 1, mark.column + 1, "Y016", f"more than {MAX_PROBLEMS_PER_FILE} problems in this file; the rest of it was not read. Fix these first")
+            )
+            raise _Abandon
         self.problems.append(problem(self.path, mark.line + 1, mark.column + 1, code, message, pointer))
         if pointer:
             self.reported.add(pointer)
@@ -140,43 +189,59 @@ class _Builder:
         return next(self.events)
 
     def build(self):
-        ev = self.next()
-        assert isinstance(ev, yaml.StreamStartEvent)
+        self.next()  # StreamStartEvent
         ev = self.next()
         if isinstance(ev, yaml.StreamEndEvent):
             self.fatal(_FIRST, "Y011", "the file is empty; write the record as key: value lines")
-        self._check_document_start(ev)
+        if getattr(ev, "version", None) or getattr(ev, "tags", None):
+            self.fatal(ev.start_mark, "Y008", "YAML directives (%YAML, %TAG) are not allowed; delete the line")
         node = self.next()
         if not isinstance(node, yaml.MappingStartEvent):
-            if isinstance(node, yaml.ScalarEvent) and node.value == "" and not node.style:
-                self.fatal(node.start_mark, "Y011", "the file has no content; write the record as key: value lines")
-            self._check_node_props(node, "$")
+            if isinstance(node, yaml.ScalarEvent) and node.value == "" and not node.style and node.tag is None and node.anchor is None:
+                self.fatal(_FIRST, "Y011", "the file has no content; write the record as key: value lines")
             self.fatal(node.start_mark, "Y009", "a record must be a mapping of field: value lines, not a list or a single value")
         data = self.value(node, "$", 1)
-        end = self.next()  # DocumentEndEvent
+        self.next()  # DocumentEndEvent
         nxt = self.next()
         if isinstance(nxt, yaml.DocumentStartEvent):
             self.fatal(nxt.start_mark, "Y008", "a second YAML document ('---'); keep one record per file")
         return data
 
-    def _check_document_start(self, ev):
-        if getattr(ev, "version", None) or getattr(ev, "tags", None):
-            self.fatal(ev.start_mark, "Y008", "YAML directives (%YAML, %TAG) are not allowed; delete the line")
+    def skip(self, ev):
+        """Consume the rest of a node without building it."""
+        if not isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            return
+        open_nodes = 1
+        while open_nodes:
+            e = self.next()
+            if isinstance(e, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                open_nodes += 1
+            elif isinstance(e, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                open_nodes -= 1
 
-    def _check_node_props(self, ev, pointer):
+    def _props_ok(self, ev, pointer) -> bool:
+        """Report an alias, anchor or tag on a node; False if there was one."""
         if isinstance(ev, yaml.AliasEvent):
-            self.fatal(ev.start_mark, "Y007", f"alias '*{ev.anchor}': write the value out in full", pointer)
+            self.add(ev.start_mark, "Y007", f"alias '*{show(ev.anchor)}': write the value out in full; records do not share values", pointer)
+            return False
         if ev.anchor is not None:
-            self.fatal(ev.start_mark, "Y007", f"anchor '&{ev.anchor}': remove it; records do not share values", pointer)
+            self.add(ev.start_mark, "Y007", f"anchor '&{show(ev.anchor)}': remove it; records do not share values", pointer)
+            return False
         tag = getattr(ev, "tag", None)
         if tag is not None:
-            self.fatal(ev.start_mark, "Y006", f"tag '{tag}' is not allowed; remove it and write plain text, numbers or booleans", pointer)
+            self.add(ev.start_mark, "Y006", f"tag '{show(tag)}' is not allowed; remove it and write plain text, numbers or booleans", pointer)
+            return False
+        return True
 
     def value(self, ev, pointer, depth):
-        self._check_node_props(ev, pointer)
-        if depth > MAX_DEPTH:
-            self.fatal(ev.start_mark, "Y012", f"nesting deeper than {MAX_DEPTH} levels; records need no more", pointer)
         self.marks[pointer] = (ev.start_mark.line + 1, ev.start_mark.column + 1)
+        if not self._props_ok(ev, pointer):
+            self.skip(ev)
+            return None
+        if depth > MAX_DEPTH:
+            self.add(ev.start_mark, "Y012", f"nesting deeper than {MAX_DEPTH} levels; records need no more", pointer)
+            self.skip(ev)
+            return None
         if isinstance(ev, yaml.ScalarEvent):
             return self.scalar(ev, pointer)
         if isinstance(ev, yaml.SequenceStartEvent):
@@ -186,42 +251,61 @@ class _Builder:
                 if isinstance(item, yaml.SequenceEndEvent):
                     return items
                 items.append(self.value(item, child_pointer(pointer, len(items)), depth + 1))
-        if isinstance(ev, yaml.MappingStartEvent):
-            out: dict = {}
-            first_seen: dict[str, int] = {}
-            while True:
-                kev = self.next()
-                if isinstance(kev, yaml.MappingEndEvent):
-                    return out
-                key = self.key(kev, pointer)
-                child = child_pointer(pointer, key)
-                vev = self.next()
-                if key in first_seen:
-                    self.add(kev.start_mark, "Y002", f"duplicate key '{key}' (first at line {first_seen[key]}); keep one, YAML would silently drop the first", child)
-                    self.value(vev, child + "#duplicate", depth + 1)
-                    continue
-                first_seen[key] = kev.start_mark.line + 1
-                self.key_marks[child] = (kev.start_mark.line + 1, kev.start_mark.column + 1)
-                out[key] = self.value(vev, child, depth + 1)
-        raise AssertionError(f"unexpected event {ev!r}")  # pragma: no cover
+        out: dict = {}
+        first_seen: dict[str, int] = {}
+        while True:
+            kev = self.next()
+            if isinstance(kev, yaml.MappingEndEvent):
+                return out
+            key = self.key(kev, pointer)
+            vev = self.next()
+            if key is None:
+                self.skip(vev)
+                continue
+            child = child_pointer(pointer, key)
+            if key in first_seen:
+                self.add(kev.start_mark, "Y002", f"duplicate key '{show(key)}' (first at line {first_seen[key]}); keep one, YAML would silently drop the first", child)
+                self.skip(vev)
+                continue
+            first_seen[key] = kev.start_mark.line + 1
+            self.key_marks[child] = (kev.start_mark.line + 1, kev.start_mark.column + 1)
+            out[key] = self.value(vev, child, depth + 1)
 
-    def key(self, ev, pointer):
-        self._check_node_props(ev, pointer)
+    def key(self, ev, pointer) -> str | None:
+        """The key's text, or None (reported) when it cannot be a field name."""
+        if not self._props_ok(ev, pointer):
+            self.skip(ev)
+            return None
+        m = ev.start_mark
         if not isinstance(ev, yaml.ScalarEvent):
-            self.fatal(ev.start_mark, "Y010", "a key must be a field name, not a list or mapping", pointer)
-        if not ev.style and ev.value == "<<":
-            self.fatal(ev.start_mark, "Y007", "merge key '<<': write the fields out in full", pointer)
-        if ev.value == "":
-            self.fatal(ev.start_mark, "Y010", "empty key; write a field name", pointer)
-        return ev.value
+            self.add(m, "Y010", "a key must be a field name, not a list or mapping", pointer)
+            self.skip(ev)
+            return None
+        text = ev.value
+        if not ev.style:
+            if text == "<<":
+                self.add(m, "Y007", "merge key '<<': write the fields out in full", pointer)
+                return None
+            reading = _plain_kind(text)
+            if reading:
+                self.add(m, "Y010", f"unquoted key {show(text)} is read as {reading}, not text; a key must be a field name", pointer)
+                return None
+        if text == "":
+            self.add(m, "Y010", "empty key; write a field name", pointer)
+            return None
+        if len(text) > MAX_KEY_CHARS:
+            self.add(m, "Y010", f"key of {len(text)} characters; field names are at most {MAX_KEY_CHARS}", pointer)
+            return None
+        return text
 
     def scalar(self, ev, pointer):
         text = ev.value
+        m = ev.start_mark
         if len(text) > MAX_SCALAR_CHARS:
-            self.fatal(ev.start_mark, "Y013", f"value of {len(text)} characters; the limit is {MAX_SCALAR_CHARS}", pointer)
+            self.add(m, "Y013", f"value of {len(text)} characters; the limit is {MAX_SCALAR_CHARS}", pointer)
+            return None
         if ev.style:  # quoted or block: always text (the C parser gives '' for plain)
             return text
-        m = ev.start_mark
         if text == "":
             self.add(m, "Y011", "empty value; write a value, or null where the field allows it", pointer)
             return None
@@ -232,6 +316,10 @@ class _Builder:
         if text == "false":
             return False
         if _INT_RE.match(text):
+            digits = len(text.lstrip("-"))
+            if digits > MAX_INT_DIGITS:
+                self.add(m, "Y013", f"a number of {digits} digits; the limit is {MAX_INT_DIGITS}", pointer)
+                return None
             return int(text)
         if _BOOL_LIKE.match(text):
             self.add(m, "Y003", f"unquoted {text} is read as a boolean by YAML 1.1; write '{text}' in quotes if it is text, or true/false", pointer)
@@ -240,7 +328,10 @@ class _Builder:
             self.add(m, "Y003", f"unquoted {text} is read as null; write null, or '{text}' in quotes if it is text", pointer)
             return text
         if text == "=":
-            self.add(m, "Y003", "unquoted = is a special value in YAML 1.1; quote it", pointer)
+            self.add(m, "Y003", "unquoted = is a special value in YAML 1.1; write '=' in quotes", pointer)
+            return text
+        if _TIMESTAMP_LIKE.match(text):
+            self.add(m, "Y003", f"unquoted {text} is read as a timestamp by YAML 1.1; write '{text}' in quotes", pointer)
             return text
         if _FLOAT_LIKE.match(text):
             self.add(m, "Y014", f"unquoted {text} is read as a floating-point number; write a whole number, or '{text}' in quotes if it is text", pointer)
@@ -248,20 +339,35 @@ class _Builder:
         if _NUMBER_LIKE.match(text):
             self.add(m, "Y004", f"unquoted {text} is a number that YAML versions read differently; write a plain decimal integer, or '{text}' in quotes if it is text", pointer)
             return text
+        if ev.end_mark.line != m.line:
+            self.add(
+                m,
+                "Y015",
+                "unquoted text over several lines is joined into one line; write it on one line, or use '>-' to join lines or '|-' to keep line breaks",
+                pointer,
+            )
+            return text
         self._check_comment_after(ev, pointer)
         return text
 
     def _check_comment_after(self, ev, pointer):
         end = ev.end_mark
-        rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
+        rest = self.lines[end.line][end.column :] if end.line < len(self.lines) else ""
         if re.match(r"[ \t]+#", rest):
             comment = rest.strip()
-            self.add(ev.start_mark, "Y005", f"the text after ' #' ({comment[:40]!r}) is a comment and was dropped from the value; quote the whole value if '#' belongs to it, or put the comment on a line of its own", pointer)
+            self.add(
+                ev.start_mark,
+                "Y005",
+                f"the text after ' #' ('{show(comment, 40)}') is a comment and was dropped from the value; quote the whole value if '#' belongs to it, or put the comment on a line of its own",
+                pointer,
+            )
 
 
 # --- bytes and text, before YAML sees them ---------------------------------
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
+# C0 and C1 controls except tab and LF (they have their own rules), DEL, and
+# the two noncharacters the YAML reader refuses.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
@@ -270,11 +376,29 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
     return line, col
 
 
+def _looks_utf16(raw: bytes) -> bool:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    # ASCII text in UTF-16 has a zero byte in every other position.
+    head = raw[:64]
+    if len(head) < 4:
+        return False
+    evens, odds = head[0::2], head[1::2]
+    return evens.count(0) == len(evens) or odds.count(0) == len(odds)
+
+
+def _control_message(ch: str) -> str:
+    if ch in "\ufffe\uffff":
+        return f"noncharacter U+{ord(ch):04X}, which YAML does not allow; delete it"
+    name = {"\x00": "NUL", "\x85": "next line (NEL)", "\x1b": "escape"}.get(ch)
+    return f"control character U+{ord(ch):04X}{f' ({name})' if name else ''}; delete it"
+
+
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
     """Bytes -> text, refusing anything that is not plain UTF-8 with LF."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, [problem(path, 1, 1, "E001", "the file starts with a byte-order mark; save it as UTF-8 without BOM")]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) >= 2 and (raw[0] == 0 or raw[1] == 0)):
+    if _looks_utf16(raw):
         return None, [problem(path, 1, 1, "E002", "the file looks like UTF-16; save it as UTF-8")]
     try:
         text = raw.decode("utf-8")
@@ -282,24 +406,36 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
         return None, [problem(path, line, col, "E002", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8")]
-    problems = []
+    problems: list[Problem] = []
     seen_lines: set[tuple[str, int]] = set()
 
     def once(code, index, message):
         line, col = _line_col(text, index)
-        if (code, line) not in seen_lines:
+        if (code, line) not in seen_lines and len(problems) < MAX_PROBLEMS_PER_FILE:
             seen_lines.add((code, line))
             problems.append(problem(path, line, col, code, message))
 
-    for m in re.finditer("\r", text):
-        once("E003", m.start(), "carriage return (CR or CRLF line end); use LF line ends only")
+    cr = text.find("\r")
+    if cr >= 0:
+        # One report is enough: an editor converts all line ends at once.
+        lines = text.count("\r")
+        once("E003", cr, f"carriage return (CR or CRLF line ends, {lines} in the file); save the file with LF line ends only")
     for m in _CONTROL.finditer(text):
-        once("E004", m.start(), f"control character U+{ord(m.group()):04X}; delete it")
+        once("E004", m.start(), _control_message(m.group()))
     for m in re.finditer("\t", text):
         once("E005", m.start(), "tab character; indent and separate with spaces")
     for m in re.finditer("[\u2028\u2029]", text):
         once("E006", m.start(), f"U+{ord(m.group()):04X} line/paragraph separator; use a normal line break or a space")
-    return (None if problems else text), problems
+    if problems:
+        return None, sorted(problems)
+    return text, problems
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+    msg = " ".join(filter(None, [exc.context, exc.problem]))
+    if "cannot start any token" in msg:
+        msg += "; put the value in quotes"
+    return f"YAML syntax error: {show(msg, 200)}"
 
 
 def parse(path: str, text: str) -> tuple[dict | None, Record | None, list[Problem]]:
@@ -311,24 +447,55 @@ def parse(path: str, text: str) -> tuple[dict | None, Record | None, list[Proble
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        msg = " ".join(filter(None, [exc.context, exc.problem]))
-        builder.problems.append(problem(path, line, col, "Y001", f"YAML syntax error: {msg}"))
+        builder.problems.append(problem(path, line, col, "Y001", _syntax_message(exc)))
         return None, None, builder.problems
     except yaml.YAMLError as exc:
-        builder.problems.append(problem(path, 1, 1, "Y001", f"YAML syntax error: {exc}"))
+        builder.problems.append(problem(path, 1, 1, "Y001", f"YAML syntax error: {show(str(exc), 200)}"))
         return None, None, builder.problems
     rec = Record(kind="", path=path, data=data, marks=builder.marks, key_marks=builder.key_marks, reported=builder.reported)
     return data, rec, builder.problems
 
 
-def load_file(path: str, abspath: str, kind: str) -> tuple[Record | None, list[Problem]]:
+def read_bytes(path: str, abspath: str) -> tuple[bytes | None, list[Problem]]:
+    """A regular file's bytes, up to the size limit; never through a link,
+    never blocking on a FIFO or device."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(abspath, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
+        fd = os.open(abspath, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or os.path.islink(abspath):
+            return None, [problem(path, 1, 1, "F004", "symbolic link; replace it with a regular file (links are never followed)")]
+        return None, [problem(path, 1, 1, "F007", f"cannot read the file: {exc.strerror}")]
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None, [problem(path, 1, 1, "F007", "not a regular file (a folder, pipe, socket or device); records are plain files")]
+        if st.st_size > MAX_FILE_BYTES:
+            return None, [problem(path, 1, 1, "F006", f"file of {st.st_size} bytes; the limit is {MAX_FILE_BYTES} bytes, records are small")]
+        chunks, size = [], 0
+        while size <= MAX_FILE_BYTES:  # the file may grow while it is read
+            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        raw = b"".join(chunks)
     except OSError as exc:
         return None, [problem(path, 1, 1, "F007", f"cannot read the file: {exc.strerror}")]
+    finally:
+        os.close(fd)
     if len(raw) > MAX_FILE_BYTES:
-        return None, [problem(path, 1, 1, "F006", f"file is larger than {MAX_FILE_BYTES} bytes; records are small")]
+        return None, [problem(path, 1, 1, "F006", f"file larger than {MAX_FILE_BYTES} bytes; records are small")]
+    return raw, []
+
+
+def load_file(path: str, abspath: str, kind: str) -> tuple[Record | None, list[Problem]]:
+    """One file -> its Record (None if it could not be read as one) and its
+    problems. ``path`` is how reports name the file; only plain data goes in
+    and out, so calls can run in other processes."""
+    raw, problems = read_bytes(path, abspath)
+    if raw is None:
+        return None, problems
     text, problems = decode(path, raw)
     if text is None:
         return None, problems
@@ -348,18 +515,47 @@ class RecordFile:
     abspath: str
 
 
+# Names Windows refuses for a file, whatever the extension.
+_WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(1, 10)] + [f"lpt{i}" for i in range(1, 10)])
+
+
+def display_name(name: str) -> str:
+    """A file name as reports show it: bytes that are not UTF-8 as \\xNN,
+    and characters that would break a report line as escapes."""
+    out = []
+    for ch in name:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif 0xD800 <= code <= 0xDFFF or not (ch.isprintable() or ch == " "):
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _collision_key(name: str) -> str:
+    # macOS compares names case-insensitively after Unicode normalization,
+    # Windows case-insensitively.
+    return unicodedata.normalize("NFC", name).casefold()
+
+
 def discover(root: str, kinds: tuple[str, ...]) -> tuple[list[RecordFile], list[Problem]]:
     """List records/<kind>/<id>.yaml files, reporting everything else found.
 
     Uses lstat-only scanning: a symbolic link is reported, never followed.
     """
+    import difflib
+
     problems: list[Problem] = []
     files: list[RecordFile] = []
     records_dir = os.path.join(root, "records")
 
     def rel(*parts):
-        return "/".join(("records",) + parts)
+        return "/".join(("records",) + tuple(display_name(p) for p in parts))
 
+    if os.path.islink(records_dir):
+        return [], [problem("records", 1, 1, "F004", "symbolic link; records/ must be a regular folder (links are never followed)")]
     try:
         top = sorted(os.scandir(records_dir), key=lambda e: e.name)
     except OSError as exc:
@@ -372,14 +568,16 @@ def discover(root: str, kinds: tuple[str, ...]) -> tuple[list[RecordFile], list[
             problems.append(problem(rel(entry.name), 1, 1, "F001", f"file outside a kind folder; move it to records/<kind>/ (kinds: {', '.join(kinds)})"))
             continue
         if entry.name not in kinds:
-            problems.append(problem(rel(entry.name), 1, 1, "F002", f"unknown kind folder '{entry.name}'; use one of: {', '.join(kinds)}"))
+            guess = difflib.get_close_matches(entry.name.lower(), kinds, n=1)
+            hint = f"did you mean '{guess[0]}'? " if guess else ""
+            problems.append(problem(rel(entry.name), 1, 1, "F002", f"unknown kind folder '{display_name(entry.name)}'; {hint}use one of: {', '.join(kinds)}"))
             continue
-        lowered: dict[str, str] = {}
         try:
             inner = sorted(os.scandir(entry.path), key=lambda e: e.name)
         except OSError as exc:
             problems.append(problem(rel(entry.name), 1, 1, "F007", f"cannot read the folder: {exc.strerror}"))
             continue
+        candidates = []
         for f in inner:
             path = rel(entry.name, f.name)
             if f.is_symlink():
@@ -388,19 +586,31 @@ def discover(root: str, kinds: tuple[str, ...]) -> tuple[list[RecordFile], list[
             if f.is_dir(follow_symlinks=False):
                 problems.append(problem(path, 1, 1, "F001", f"folder inside records/{entry.name}/; records sit directly in their kind folder"))
                 continue
+            if not f.is_file(follow_symlinks=False):
+                problems.append(problem(path, 1, 1, "F007", "not a regular file (a pipe, socket or device); records are plain files"))
+                continue
             stem, dot, ext = f.name.rpartition(".")
             if not dot or ext != "yaml":
-                hint = f"rename it to {stem}.yaml" if ext in ("yml", "YAML", "YML") else "records are .yaml files"
+                hint = f"rename it to {display_name(stem)}.yaml" if ext.lower() in ("yml", "yaml") else "records are .yaml files"
                 problems.append(problem(path, 1, 1, "F003", f"not a .yaml file; {hint}"))
                 continue
             if not ID_RE.match(stem):
                 problems.append(problem(path, 1, 1, "F008", "file name is not a valid id; use lower-case ASCII letters, digits and single hyphens"))
-            other = lowered.get(f.name.lower())
-            if other is not None:
-                problems.append(problem(path, 1, 1, "F005", f"differs only by letter case from {rel(entry.name, other)}; the two collide on macOS and Windows"))
+            elif stem in _WINDOWS_RESERVED:
+                problems.append(problem(path, 1, 1, "F010", f"'{stem}' is a reserved device name on Windows, where the file cannot be created; choose another id"))
+            candidates.append(f)
+        # Of names that collide when letter case is ignored, the one that is
+        # a valid id is read; the others are reported.
+        groups: dict[str, list] = {}
+        for f in candidates:
+            groups.setdefault(_collision_key(f.name), []).append(f)
+        for f in candidates:
+            group = groups[_collision_key(f.name)]
+            keep = next((g for g in group if ID_RE.match(g.name[: -len(".yaml")])), group[0])
+            if f is not keep:
+                problems.append(problem(rel(entry.name, f.name), 1, 1, "F005", f"differs only by letter case from {rel(entry.name, keep.name)}; the two collide on macOS and Windows"))
                 continue
-            lowered[f.name.lower()] = f.name
-            files.append(RecordFile(entry.name, path, f.path))
+            files.append(RecordFile(entry.name, rel(entry.name, f.name), f.path))
     return files, problems
 
 

@@ -15,14 +15,27 @@ from .problems import Problem, problem
 
 # C0 and C1 controls (tab and line feed have their own rules), DEL.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Invisible or direction-changing characters. ZWNJ (U+200C) and ZWJ
-# (U+200D) are kept out of this list: Persian, Indic scripts and emoji
-# sequences need them.
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]")
+# Invisible or direction-changing characters: format characters, fillers
+# that render as nothing, and tag characters (which can carry hidden text).
+# ZWNJ (U+200C) and ZWJ (U+200D) are kept out of this list: Persian, Indic
+# scripts and emoji sequences need them. An explicit list rather than
+# Unicode categories, so the result is the same on every Python version.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200e\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U0001d173-\U0001d17a\U000e0000-\U000e007f]"
+)
 _SEPARATORS = re.compile("[\u2028\u2029]")
+# Code points with no agreed meaning: private use and noncharacters.
+_PRIVATE = re.compile(
+    "[\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff\U000f0000-\U0010ffff"
+    + "".join(f"\\U{p:04x}fffe\\U{p:04x}ffff" for p in range(1, 16))
+    + "]"
+)
 
 _NAMES = {
     "\u00ad": "soft hyphen",
+    "\u034f": "combining grapheme joiner",
+    "\u061c": "Arabic letter mark",
     "\u200b": "zero-width space",
     "\u200e": "left-to-right mark",
     "\u200f": "right-to-left mark",
@@ -32,6 +45,8 @@ _NAMES = {
 
 
 def _name(ch: str) -> str:
+    if 0xE0000 <= ord(ch) <= 0xE007F:
+        return "tag character"
     return _NAMES.get(ch) or unicodedata.name(ch, "invisible character").lower()
 
 
@@ -68,6 +83,10 @@ def check_text(record: Record, multiline: frozenset[str]) -> list[Problem]:
         m = _INVISIBLE.search(text)
         if m:
             add("T002", f"invisible or direction-changing character U+{ord(m.group()):04X} ({_name(m.group())}) at position {m.start() + 1}; delete it")
+        m = _PRIVATE.search(text)
+        if m:
+            what = "noncharacter" if unicodedata.category(m.group()) != "Co" else "private-use character"
+            add("T007", f"{what} U+{ord(m.group()):04X} at position {m.start() + 1}, which shows differently or not at all from one computer to another; replace or delete it")
         if not unicodedata.is_normalized("NFC", text):
             add("T001", "text is not in Unicode NFC (a letter and its accent are stored as separate characters); normalize it to NFC")
         if field not in multiline:
