@@ -71,9 +71,15 @@ class SchemaChecker:
         # A value of the wrong type also fails its codelist, pattern or an
         # allOf rule; the type is the one thing to fix, so say only that.
         wrong_type = {_json_path(e.absolute_path) for e in errors if e.validator == "type" and self._rule(record.kind, e) is None}
+        # A date or URL that breaks its pattern is also not a valid date or
+        # URL; the pattern's hint says how to write it.
+        bad_pattern = {_json_path(e.absolute_path) for e in errors if e.validator == "pattern"}
         out = []
         for err in errors:
-            if _json_path(err.absolute_path) in wrong_type and not (err.validator == "type" and self._rule(record.kind, err) is None):
+            at = _json_path(err.absolute_path)
+            if at in wrong_type and not (err.validator == "type" and self._rule(record.kind, err) is None):
+                continue
+            if at in bad_pattern and err.validator == "format":
                 continue
             out.extend(self._to_problems(record, err))
         return out
@@ -101,7 +107,8 @@ class SchemaChecker:
             for name in extra:
                 guess = difflib.get_close_matches(name, allowed, n=1)
                 hint = f"; did you mean '{guess[0]}'?" if guess else f"; allowed fields: {', '.join(allowed)}"
-                line, col = record.mark(child_pointer(pointer, name))
+                # At the key: the name is what is wrong, not the value.
+                line, col = record.key_marks.get(child_pointer(pointer, name)) or record.mark(child_pointer(pointer, name))
                 msgs.append(problem(record.path, line, col, "S002", f"unknown field {_show(name)}{hint}", child_pointer(pointer, name)))
             return msgs
         elif kw == "type":
@@ -121,10 +128,14 @@ class SchemaChecker:
         elif kw == "const":
             code, msg, at = "S004", f"{field}: {_show(err.instance)} must be {_show(err.validator_value)}", pointer
         elif kw == "pattern":
-            hint = err.schema.get("x-pattern-hint") or f"the pattern {err.validator_value}"
-            code, msg, at = "S005", f"{field}: {_show(err.instance)} is not {hint}", pointer
+            hint = err.schema.get("x-pattern-hint")
+            what = f"is not {hint}" if hint else f"does not match the pattern {err.validator_value}"
+            code, msg, at = "S005", f"{field}: {_show(err.instance)} {what}", pointer
         elif kw == "format":
-            what = {"date": "a real calendar date (YYYY-MM-DD)", "uri": "a valid URL"}.get(err.validator_value, err.validator_value)
+            what = {
+                "date": "a real calendar date (YYYY-MM-DD)",
+                "uri": "a valid URL (spaces and non-ASCII characters must be percent-encoded)",
+            }.get(err.validator_value, err.validator_value)
             code, msg, at = "S006", f"{field}: {_show(err.instance)} is not {what}", pointer
         elif kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems"):
             code, msg, at = "S007", f"{field}: {_limit(kw, err)}", pointer
@@ -189,23 +200,31 @@ def _types(t) -> str:
 
 
 def _limit(kw: str, err: ValidationError) -> str:
+    # Only the message for this keyword is built: len() of a number fails.
     v = err.validator_value
     inst = err.instance
-    return {
-        "minimum": f"{_show(inst)} is less than the minimum {v}",
-        "maximum": f"{_show(inst)} is more than the maximum {v}",
-        "exclusiveMinimum": f"{_show(inst)} must be more than {v}",
-        "exclusiveMaximum": f"{_show(inst)} must be less than {v}",
-        "minLength": f"text must have at least {v} character(s)",
-        "maxLength": f"text has {len(inst)} characters; the maximum is {v}",
-        "minItems": f"the list must have at least {v} item(s)",
-        "maxItems": f"the list has {len(inst)} items; the maximum is {v}",
-    }[kw]
+    if kw == "minimum":
+        return f"{_show(inst)} is less than the minimum {v}"
+    if kw == "maximum":
+        return f"{_show(inst)} is more than the maximum {v}"
+    if kw == "exclusiveMinimum":
+        return f"{_show(inst)} must be more than {v}"
+    if kw == "exclusiveMaximum":
+        return f"{_show(inst)} must be less than {v}"
+    if kw == "minLength":
+        return f"text must have at least {v} character(s)"
+    if kw == "maxLength":
+        return f"text has {len(inst)} characters; the maximum is {v}"
+    if kw == "minItems":
+        return f"the list must have at least {v} item(s)"
+    return f"the list has {len(inst)} items; the maximum is {v}"
 
 
 def _describe(err: ValidationError, field: str) -> str:
     if err.validator == "type":
         return f"{field} is {_show(err.instance)}, expected {_types(err.validator_value)}"
-    if err.validator in ("minItems", "maxItems"):
-        return f"{field} {_limit(err.validator, err)}"
+    if err.validator == "minItems":
+        return f"{field} has {len(err.instance)} item(s), expected at least {err.validator_value}"
+    if err.validator == "maxItems":
+        return f"{field} has {len(err.instance)} item(s), expected at most {err.validator_value}"
     return f"{field}: {err.message}"
