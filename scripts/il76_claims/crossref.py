@@ -133,12 +133,12 @@ def _consistency(records: list[Record], by_kind_id: dict[tuple[str, str], Record
         block = d.get("block")
         if src is not None and _int(block):
             count = src.data.get("block_count")
-            if _int(count) and block > count:
+            if _int(count) and 1 <= count < block:
                 add(rec, "$.block", f"block {block} is beyond the {count} blocks of source '{src.id}'")
         if rec.kind == "casualty_figure" and d.get("basis") == "derived" and _int(d.get("count")):
             parts = [by_kind_id.get(("casualty_figure", p)) for p in d.get("derived_from") or [] if isinstance(p, str)]
             counts = [p.data.get("count") for p in parts if p is not None]
-            if len(counts) == len(parts) and all(_int(c) for c in counts) and sum(counts) != d["count"]:
+            if parts and len(counts) == len(parts) and all(_int(c) for c in counts) and sum(counts) != d["count"]:
                 add(rec, "$.count", f"count {d['count']} is not the sum of derived_from ({' + '.join(map(str, counts))} = {sum(counts)}); a derived figure is the sum of the figures it lists")
         if rec.kind == "casualty_figure":
             low, high = d.get("count_low"), d.get("count_high")
