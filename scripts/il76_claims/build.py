@@ -20,10 +20,17 @@ from .checker import CheckResult, Project, check
 from .schemas import SchemaSet
 from .tables import Table, build_tables
 from .export import csv as csv_export
+from .export import sqlite as sqlite_export
+from .export import xlsx as xlsx_export
 
-# Top-level outputs the build owns, in the order they are swapped in; the
-# descriptor goes last so it never describes tables that are not there yet.
-OUTPUTS = ("data", "datapackage.json")
+# The spreadsheet and SQLite copies go to dist/ (git-ignored): they are
+# release files, not part of the committed package.
+XLSX = "dist/il76-belgorod-statements.xlsx"
+SQLITE = "dist/il76-belgorod-statements.sqlite"
+# Outputs the build owns, in the order they are swapped in; the descriptor
+# goes last so it never describes tables that are not there yet. Files under
+# dist/ are swapped one by one, so other files there are left alone.
+OUTPUTS = ("data", XLSX, SQLITE, "datapackage.json")
 STAGING = ".build"
 
 
@@ -48,6 +55,8 @@ def prepare(project: Project) -> tuple[CheckResult, dict | None, list[Table]]:
 
 def write_outputs(out_dir: str, meta: dict, tables: list[Table], records) -> list[str]:
     written = csv_export.write(tables, out_dir)
+    written.append(xlsx_export.write(meta, tables, out_dir, XLSX))
+    written.append(sqlite_export.write(meta, tables, out_dir, SQLITE))
     desc = package.descriptor(meta, tables, records, out_dir)
     written.append(package.write(desc, out_dir))
     return written
@@ -75,6 +84,7 @@ def _swap_in(staging: str, root: str, names: tuple[str, ...]):
     with _hold_interrupts():
         for name in names:
             src, dst = os.path.join(staging, name), os.path.join(root, name)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
             if os.path.isdir(src):
                 if os.path.lexists(dst):
                     os.rename(dst, os.path.join(trash, name))
