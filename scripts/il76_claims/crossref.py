@@ -64,9 +64,14 @@ def check_references(records: list[Record], schemas: SchemaSet) -> list[Problem]
     # Where an id is used twice, a reference still finds the record of the
     # kind it needs, so one duplicate does not make every reference wrong.
     by_kind_id: dict[tuple[str, str], Record] = {}
-    for rec in records:
+    # A record whose id matches its file name keeps the id; a copy under
+    # another file name is the one reported, whatever the sort order.
+    def _stem(rec: Record) -> str:
+        return rec.path.rsplit("/", 1)[-1][: -len(".yaml")]
+
+    for rec in sorted(records, key=lambda r: r.id != _stem(r)):
         rid = rec.id
-        stem = rec.path.rsplit("/", 1)[-1][: -len(".yaml")]
+        stem = _stem(rec)
         if _is_id(rid) and rid != stem:
             line, col = rec.mark("$.id")
             out.append(problem(rec.path, line, col, "X002", f"id '{rid}' differs from the file name '{stem}.yaml'; rename the file or change the id", "$.id"))
