@@ -1,0 +1,221 @@
+"""The workbook: same cells as the CSVs, text kept as text, never a formula,
+a readable layout, and the same bytes from two builds."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from built_package import (
+    TRICKY_NAME,
+    TRICKY_NOTES,
+    TRICKY_ROLE,
+    built,
+    built_tables,
+    read_csv,
+    xlsx_path,
+)
+
+openpyxl = pytest.importorskip("openpyxl")
+
+from il76_claims.export import xlsx  # noqa: E402
+from il76_claims.tables import Field, Table  # noqa: E402
+
+META = {
+    "name": "test-package",
+    "title": "Test package",
+    "description": "A package for tests.",
+    "version": "1.2.3",
+    "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+    "contributors": [{"title": "Test authors", "role": "author"}],
+}
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory) -> Path:
+    return built(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def wb(root):
+    return openpyxl.load_workbook(xlsx_path(root))
+
+
+def _table(name, fields, rows):
+    return Table(name, name.title(), f"The {name} table.", fields, [fields[0].name], rows=rows)
+
+
+def _cells_as_text(ws) -> list[list[str]]:
+    out = []
+    for row in ws.iter_rows():
+        out.append(["" if c.value is None else str(c.value) for c in row])
+    return out
+
+
+def test_sheets_are_about_then_one_per_table(wb, tmp_path_factory):
+    names = [t.name for t in built_tables(tmp_path_factory)]
+    assert wb.sheetnames == ["About", *names]
+
+
+def test_every_cell_equals_the_csv_cell(wb, root, tmp_path_factory):
+    for t in built_tables(tmp_path_factory):
+        expected = read_csv(root / "data" / f"{t.name}.csv")
+        ws = wb[t.name]
+        assert ws.max_row == len(expected), t.name
+        assert _cells_as_text(ws) == expected, t.name
+
+
+def test_cells_are_typed_by_field(wb, tmp_path_factory):
+    seen_int = 0
+    for t in built_tables(tmp_path_factory):
+        ws = wb[t.name]
+        for row in ws.iter_rows(min_row=2):
+            for f, c in zip(t.fields, row):
+                if c.value is None:
+                    continue
+                if f.type == "integer":
+                    assert c.data_type == "n" and type(c.value) is int, (t.name, f.name, c.value)
+                    seen_int += 1
+                else:
+                    assert c.data_type == "s" and isinstance(c.value, str), (t.name, f.name, c.value)
+    assert seen_int > 0
+
+
+def test_tricky_strings_stay_text(wb):
+    ws = wb["actors"]
+    header = [c.value for c in ws[1]]
+    person = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "fixture-person")
+    row = dict(zip(header, person))
+    assert row["name"] == TRICKY_NAME  # not the number 7
+    assert row["role"] == TRICKY_ROLE
+    assert row["notes"] == TRICKY_NOTES
+    assert next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "fixture-tricky")[5] == "NO"
+
+
+def test_dates_are_iso_text(wb):
+    ws = wb["statements"]
+    header = [c.value for c in ws[1]]
+    dates = [r[header.index("date")] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert dates and all(isinstance(d, str) and len(d) == 10 for d in dates), dates
+
+
+def test_no_formula_anywhere(root):
+    with zipfile.ZipFile(xlsx_path(root)) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets
+        for name in sheets:
+            assert b"<f>" not in z.read(name) and b"<f " not in z.read(name), name
+
+
+def test_header_is_bold_frozen_and_filtered(wb, tmp_path_factory):
+    for t in built_tables(tmp_path_factory):
+        ws = wb[t.name]
+        assert [c.value for c in ws[1]] == [f.name for f in t.fields]
+        assert all(c.font.b for c in ws[1]), t.name
+        assert ws.freeze_panes == "A2", t.name
+        assert ws.auto_filter.ref.startswith("A1:"), t.name
+
+
+def test_column_widths_are_capped(wb):
+    ws = wb["statements"]
+    widths = {k: d.width for k, d in ws.column_dimensions.items()}
+    assert max(widths.values()) == xlsx.MAX_WIDTH  # the quote column hits the cap
+    assert min(widths.values()) >= xlsx.MIN_WIDTH
+
+
+def test_about_sheet(wb, tmp_path_factory):
+    ws = wb["About"]
+    rows = [r for r in ws.iter_rows(values_only=True)]
+    assert rows[0][0].startswith("Il-76 crash in Belgorod region")
+    keys = {r[0]: r[1] for r in rows if r[0] and r[1] and len([v for v in r if v]) == 2}
+    assert keys["Version"] == "0.1.0"
+    assert "CC-BY-4.0" in keys["Licence"]
+    assert "version 0.1.0" in keys["How to cite"]
+    head = rows.index(xlsx.DICTIONARY_HEADER)
+    dictionary = rows[head + 1 :]
+    expected = [(t.name, f.name) for t in built_tables(tmp_path_factory) for f in t.fields]
+    assert [(r[0], r[1]) for r in dictionary] == expected
+    by_field = {(r[0], r[1]): r for r in dictionary}
+    assert by_field[("statements", "setting")][5] == "setting"
+    assert by_field[("statements", "speaker_id")][6] == "actors.id"
+    assert by_field[("statements", "date")][2] == "date"
+
+
+def test_value_starting_with_equals_is_stored_as_text(tmp_path):
+    # The checker refuses such values (T005), but the writer must not rely on it.
+    fields = [Field("id", "string", "Id", "", True), Field("text", "string", "Text", "", False)]
+    rows = [["a", "=1+1"], ["b", '=HYPERLINK("http://example.org","x")'], ["c", "=cmd|' /C calc'!A0"]]
+    data = xlsx.workbook_bytes(META, [_table("things", fields, rows)])
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheet = z.read("xl/worksheets/sheet2.xml")
+    assert b"<f>" not in sheet
+    ws = openpyxl.load_workbook(io.BytesIO(data))["things"]
+    assert [(c.value, c.data_type) for c in ws["B"][1:]] == [(r[1], "s") for r in rows]
+
+
+def test_booleans_are_the_csv_text(tmp_path):
+    fields = [Field("id", "string", "Id", "", True), Field("flag", "boolean", "Flag", "", False), Field("n", "integer", "N", "", False)]
+    rows = [["a", "true", "0"], ["b", "false", ""], ["c", "", "12"]]
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx.workbook_bytes(META, [_table("things", fields, rows)])))["things"]
+    assert [[c.value for c in r] for r in ws.iter_rows(min_row=2)] == [["a", "true", 0], ["b", "false", None], ["c", None, 12]]
+
+
+def test_a_sheet_name_longer_than_excel_allows_is_refused():
+    fields = [Field("id", "string", "Id", "", True)]
+    with pytest.raises(ValueError, match="longer than the 31 characters"):
+        xlsx.workbook_bytes(META, [_table("x" * 32, fields, [])])
+
+
+def test_two_writes_give_the_same_bytes_with_fixed_dates(tmp_path_factory):
+    tables = built_tables(tmp_path_factory)
+    a = xlsx.workbook_bytes(META, tables)
+    b = xlsx.workbook_bytes(META, tables)
+    assert hashlib.sha256(a).hexdigest() == hashlib.sha256(b).hexdigest()
+    with zipfile.ZipFile(io.BytesIO(a)) as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = z.read("docProps/core.xml").decode()
+    assert core.count("1980-01-01T00:00:00Z") == 2, core
+
+
+def test_build_replaces_its_files_in_dist_and_leaves_others(tmp_path):
+    from conftest import make_project
+
+    from il76_claims.build import build
+
+    project = make_project(tmp_path / "p")
+    other = Path(project.root) / "dist" / "release-notes.txt"
+    other.parent.mkdir()
+    other.write_text("kept", encoding="utf-8")
+    stale = xlsx_path(Path(project.root))
+    stale.write_bytes(b"old")
+    result = build(project)
+    assert result.ok
+    assert other.read_text(encoding="utf-8") == "kept"
+    assert stale.read_bytes()[:2] == b"PK"
+    assert "dist/il76-belgorod-statements.xlsx" in result.written
+
+
+def test_libreoffice_reads_every_sheet_back_as_the_csv(root, tmp_path, tmp_path_factory):
+    """LibreOffice, when installed, converts each sheet back to the CSV cell for cell."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice is not installed")
+    tables = built_tables(tmp_path_factory)
+    # Filter options: comma, double quote, UTF-8 (76), first line 1, cell text
+    # as shown, and -1 = every sheet to its own file (LibreOffice 7.2+).
+    filt = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", filt, "--outdir", str(tmp_path), str(xlsx_path(root))],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    stem = xlsx_path(root).stem
+    for t in tables:
+        got = read_csv(tmp_path / f"{stem}-{t.name}.csv")
+        assert got == read_csv(root / "data" / f"{t.name}.csv"), t.name
