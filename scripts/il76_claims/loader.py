@@ -86,6 +86,10 @@ class Record:
     key_marks: dict[str, tuple[int, int]] = field(default_factory=dict)
     # Values already reported by the loader, so later stages stay quiet on them.
     reported: set[str] = field(default_factory=set)
+    # True for a file that could not be read as a record at all (its
+    # problems are reported). It stands in with no data, so references to
+    # its id still resolve instead of adding "no record has id" problems.
+    unread: bool = False
 
     @property
     def id(self):
@@ -390,7 +394,7 @@ def _looks_utf16(raw: bytes) -> bool:
 def _control_message(ch: str) -> str:
     if ch in "\ufffe\uffff":
         return f"noncharacter U+{ord(ch):04X}, which YAML does not allow; delete it"
-    name = {"\x00": "NUL", "\x85": "next line (NEL)", "\x1b": "escape"}.get(ch)
+    name = {"\x00": "NUL", "\x85": "NEL, next line", "\x1b": "escape"}.get(ch)
     return f"control character U+{ord(ch):04X}{f' ({name})' if name else ''}; delete it"
 
 
@@ -431,9 +435,17 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
     return text, problems
 
 
-def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
-    msg = " ".join(filter(None, [exc.context, exc.problem]))
+def _syntax_message(exc: yaml.MarkedYAMLError, lines: list[str]) -> str:
+    context = exc.context or ""
+    c, p = exc.context_mark, exc.problem_mark
+    if context and c is not None and p is not None and (c.line, c.column) != (p.line, p.column):
+        context += f" (line {c.line + 1}, column {c.column + 1})"
+    msg = " ".join(filter(None, [context, exc.problem]))
     if "cannot start any token" in msg:
+        line = lines[p.line] if p is not None and p.line < len(lines) else ""
+        ch = line[p.column] if p is not None and p.column < len(line) else ""
+        if ch:
+            msg = msg.replace("found character", f"found character '{ch}'")
         msg += "; put the value in quotes"
     return f"YAML syntax error: {show(msg, 200)}"
 
@@ -447,7 +459,7 @@ def parse(path: str, text: str) -> tuple[dict | None, Record | None, list[Proble
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        builder.problems.append(problem(path, line, col, "Y001", _syntax_message(exc)))
+        builder.problems.append(problem(path, line, col, "Y001", _syntax_message(exc, builder.lines)))
         return None, None, builder.problems
     except yaml.YAMLError as exc:
         builder.problems.append(problem(path, 1, 1, "Y001", f"YAML syntax error: {show(str(exc), 200)}"))
@@ -534,6 +546,19 @@ def display_name(name: str) -> str:
     return "".join(out)
 
 
+def _first_odd_char(stem: str) -> str:
+    """Name the first character that cannot be in an id, so that a
+    look-alike (Cyrillic 'о' for Latin 'o') is visible in the message."""
+    for i, ch in enumerate(stem, start=1):
+        if not ("a" <= ch <= "z" or "0" <= ch <= "9" or ch == "-"):
+            if 0xDC80 <= ord(ch) <= 0xDCFF:
+                what = f"byte 0x{ord(ch) - 0xDC00:02x}, not UTF-8"
+            else:
+                what = f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed character')}"
+            return f": character {i} is {what}"
+    return ""
+
+
 def _collision_key(name: str) -> str:
     # macOS compares names case-insensitively after Unicode normalization,
     # Windows case-insensitively.
@@ -595,7 +620,7 @@ def discover(root: str, kinds: tuple[str, ...]) -> tuple[list[RecordFile], list[
                 problems.append(problem(path, 1, 1, "F003", f"not a .yaml file; {hint}"))
                 continue
             if not ID_RE.match(stem):
-                problems.append(problem(path, 1, 1, "F008", "file name is not a valid id; use lower-case ASCII letters, digits and single hyphens"))
+                problems.append(problem(path, 1, 1, "F008", f"file name is not a valid id{_first_odd_char(stem)}; use lower-case ASCII letters, digits and single hyphens"))
             elif stem in _WINDOWS_RESERVED:
                 problems.append(problem(path, 1, 1, "F010", f"'{stem}' is a reserved device name on Windows, where the file cannot be created; choose another id"))
             candidates.append(f)
@@ -620,6 +645,11 @@ def load_tree(root: str, kinds: tuple[str, ...]) -> LoadResult:
     for f in files:
         rec, probs = load_file(f.path, f.abspath, f.kind)
         problems.extend(probs)
-        if rec is not None:
-            records.append(rec)
+        records.append(rec if rec is not None else unread_record(f))
     return LoadResult(records, problems, len(files))
+
+
+def unread_record(f: RecordFile) -> Record:
+    """The stand-in for a file that could not be read as a record: no data,
+    everything in it already reported."""
+    return Record(kind=f.kind, path=f.path, data={}, reported={"$"}, unread=True)
