@@ -32,6 +32,7 @@ test: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -c 'from il76_claims import helpdocs; helpdocs.update_readme()'
+	$(BIN)/python -m il76_claims.codebook
 
 clean:
 	rm -rf $(VENV) .build .pytest_cache .hypothesis
