@@ -13,7 +13,7 @@ import importlib
 import sys
 
 # Order here is the order in --help.
-COMMANDS = ("check", "build")
+COMMANDS = ("check", "build", "diff")
 
 PROG = "il76-claims"
 DESCRIPTION = "Check the YAML records and build the Il-76 statements data package."
@@ -28,7 +28,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for name in COMMANDS:
-        mod = importlib.import_module(f".commands.{name}", __package__)
+        mod = importlib.import_module(f".commands.{name.replace('-', '_')}", __package__)
         p = sub.add_parser(name, help=mod.HELP, description=mod.DESCRIPTION, formatter_class=_formatter)
         mod.add_arguments(p)
         p.set_defaults(_run=mod.run)

@@ -1,0 +1,326 @@
+"""il76-claims diff: two builds compared record by record, with the version
+bump the changes need (docs/versioning.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import base_record, make_project
+
+from il76_claims import cli
+from il76_claims.diff import DiffError, build_package, compare, load_folder, render_json, render_text
+
+NEW_ACTOR = """id: fixture-newcomer
+actor_type: person
+name: Sam Newcomer
+role: null
+affiliation_id: null
+country: FR
+"""
+
+
+def package_of(tmp_path: Path, name: str, files=None) -> str:
+    """Build the base project (with ``files`` changed) into a package folder."""
+    project = make_project(tmp_path / f"{name}-project", files)
+    out = tmp_path / name
+    out.mkdir()
+    build_package(project, str(out))
+    return str(out)
+
+
+def edit_descriptor(folder: str, edit) -> None:
+    path = os.path.join(folder, "datapackage.json")
+    with open(path, encoding="utf-8") as fh:
+        desc = json.load(fh)
+    edit(desc)
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(desc, fh, ensure_ascii=False, indent=2)
+
+
+def resource(desc: dict, name: str) -> dict:
+    return next(r for r in desc["resources"] if r["name"] == name)
+
+
+def field(desc: dict, table: str, name: str) -> dict:
+    return next(f for f in resource(desc, table)["schema"]["fields"] if f["name"] == name)
+
+
+def run_cli(capsys, *argv) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def old(tmp_path):
+    return package_of(tmp_path, "old")
+
+
+def test_same_build_has_no_changes(tmp_path, old, capsys):
+    new = package_of(tmp_path, "new")
+    code, out, err = run_cli(capsys, "diff", old, new)
+    assert (code, err) == (0, "")
+    assert out == f"old: {old}, version 0.1.0\nnew: {new}, version 0.1.0\nno changes\n"
+
+
+def test_records_added_changed_and_removed(tmp_path, old, capsys):
+    person = base_record("records/actor/fixture-person.yaml").replace("role: Spokesperson", "role: Press secretary")
+    new = package_of(
+        tmp_path,
+        "new",
+        {
+            "records/actor/fixture-newcomer.yaml": NEW_ACTOR,
+            "records/actor/fixture-person.yaml": person,
+            "records/casualty_figure/fixture-range.yaml": None,
+        },
+    )
+    code, out, err = run_cli(capsys, "diff", old, new)
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        f"old: {old}, version 0.1.0",
+        f"new: {new}, version 0.1.0",
+        "required version bump: MAJOR",
+        "",
+        "records:",
+        "  MINOR  actors: 1 added, 0 removed, 1 changed",
+        "    + id=fixture-newcomer",
+        "    ~ id=fixture-person",
+        '        role: "Spokesperson" → "Press secretary"',
+        "  MAJOR  casualty_figures: 0 added, 1 removed, 0 changed",
+        "    - id=fixture-range",
+    ]
+
+
+def test_list_items_removed_are_a_patch_and_keys_sort_as_numbers(tmp_path):
+    # Removing the second position of a claim removes a row of
+    # claim_positions, which nothing references: a correction.
+    claim = base_record("records/claim/fixture-claim.yaml")
+    one_position = claim[: claim.index("  - actor_id: fixture-person")]
+    old_dir = package_of(tmp_path, "old")
+    new_dir = package_of(tmp_path, "new", {"records/claim/fixture-claim.yaml": one_position})
+    d = compare(load_folder(old_dir, "old"), load_folder(new_dir, "new"))
+    assert d.level == "patch"
+    assert [t.name for t in d.tables if t] == ["claim_positions"]
+    assert render_text(d).splitlines()[2:] == [
+        "required version bump: PATCH",
+        "",
+        "records:",
+        "  PATCH  claim_positions: 0 added, 1 removed, 0 changed",
+        "    - claim_id=fixture-claim, position=2",
+    ]
+    # Twelve relays: step 10 sorts after step 9, not after step 1.
+    ids = [f"fixture-relay-{i}" for i in range(1, 11)]
+    files = {f"records/actor/{i}.yaml": NEW_ACTOR.replace("fixture-newcomer", i) for i in ids}
+    statement = base_record("records/statement/fixture-statement.yaml").replace("  - fixture-agency\n", "".join(f"  - {i}\n" for i in ids))
+    many = package_of(tmp_path, "many", {**files, "records/statement/fixture-statement.yaml": statement})
+    d = compare(load_folder(old_dir, "old"), load_folder(many, "many"))
+    relays = next(t for t in d.tables if t.name == "statement_relays")
+    assert [r["step"] for r in relays.added] == [str(i) for i in range(2, 11)]
+    assert [rc.key["step"] for rc in relays.changed] == ["1"]
+
+
+def test_schema_changes_and_their_levels(tmp_path, old):
+    new = package_of(tmp_path, "new")
+
+    def edit(desc):
+        desc["title"] = "A new title"
+        actors = resource(desc, "actors")["schema"]["fields"]
+        actors[:] = [f for f in actors if f["name"] != "wikidata_qid"]  # removed
+        actors.append({"name": "born", "type": "date"})  # added
+        field(desc, "actors", "name")["description"] = "A new description."
+        field(desc, "events", "date")["type"] = "string"  # retyped
+        ff = field(desc, "casualty_figures", "count")["constraints"]
+        ff["maximum"] = 500  # tightened
+        ff["minimum"] = -1  # loosened
+        field(desc, "actors", "role")["constraints"] = {"required": True}  # tightened
+        stance = field(desc, "claim_positions", "stance")["constraints"]["enum"]
+        stance.remove("suggests")
+        stance.append("welcomes")
+        resource(desc, "claims")["schema"]["primaryKey"] = ["id", "topic"]
+
+    edit_descriptor(new, edit)
+    # Keep the CSV header in step with the descriptor (the rows do not matter here).
+    Path(new, "data", "actors.csv").write_text("id,actor_type,name,role,affiliation_id,country,notes,born\n", encoding="utf-8")
+    d = compare(load_folder(old, "old"), load_folder(new, "new"))
+    got = [(c.level, c.where, c.what, c.old, c.new) for c in d.changes]
+    assert got == [
+        ("patch", "package", "title changed", "Il-76 crash in Belgorod region, 24 January 2024: statements, claims and casualty figures", "A new title"),
+        ("major", "actors.wikidata_qid", "field removed", "string", None),
+        ("minor", "actors.born", "field added", None, "date"),
+        ("patch", "actors.name", "description changed", "The name as the source spells it; for an unnamed source, the source's own description (e.g. 'a military source').", "A new description."),
+        ("major", "actors.role", "constraint tightened: required", None, True),
+        ("major", "events.date", "field retyped", "date", "string"),
+        ("minor", "casualty_figures.count", "constraint loosened: minimum", 0, -1),
+        ("major", "casualty_figures.count", "constraint tightened: maximum", 100000, 500),
+        ("major", "claims", "primary key changed", ["id"], ["id", "topic"]),
+        ("major", "claim_positions.stance", "constraint tightened: enum codes removed: suggests", stance_codes(old), stance_codes(new)),
+        ("minor", "claim_positions.stance", "constraint loosened: enum codes added: welcomes", stance_codes(old), stance_codes(new)),
+    ]
+    assert d.level == "major"
+
+
+def stance_codes(folder: str) -> list[str]:
+    with open(os.path.join(folder, "datapackage.json"), encoding="utf-8") as fh:
+        return field(json.load(fh), "claim_positions", "stance")["constraints"]["enum"]
+
+
+def test_text_shows_schema_changes_in_order(tmp_path, old):
+    new = package_of(tmp_path, "new")
+
+    def edit(desc):
+        f = field(desc, "actors", "country")["constraints"]
+        f["enum"] = f["enum"] + ["XK"]
+        resource(desc, "actors")["title"] = "People and bodies"
+
+    edit_descriptor(new, edit)
+    d = compare(load_folder(old, "old"), load_folder(new, "new"))
+    assert render_text(d).splitlines()[2:] == [
+        "required version bump: MINOR",
+        "",
+        "schema and metadata:",
+        "  MINOR  actors.country: constraint loosened: enum codes added: XK",
+        '  PATCH  actors: title changed: "Actors" → "People and bodies"',
+    ]
+
+
+def test_tables_added_and_removed(tmp_path, old):
+    new = package_of(tmp_path, "new")
+
+    def edit(desc):
+        desc["resources"] = [r for r in desc["resources"] if r["name"] != "statement_relays"]
+        desc["resources"].append(
+            {
+                "name": "notes",
+                "path": "data/notes.csv",
+                "schema": {"fields": [{"name": "id", "type": "string"}, {"name": "text", "type": "string"}], "primaryKey": ["id"]},
+            }
+        )
+
+    edit_descriptor(new, edit)
+    Path(new, "data", "notes.csv").write_text("id,text\nn1,First\n", encoding="utf-8")
+    d = compare(load_folder(old, "old"), load_folder(new, "new"))
+    assert [(c.level, c.where, c.what) for c in d.changes] == [("minor", "notes", "table added"), ("major", "statement_relays", "table removed")]
+    assert [(t.name, len(t.added), len(t.removed)) for t in d.tables if t] == [("notes", 1, 0), ("statement_relays", 0, 1)]
+
+
+def test_json_output(tmp_path, old, capsys):
+    person = base_record("records/actor/fixture-person.yaml").replace("name: Alex Example", "name: Alex Éxample")
+    new = package_of(tmp_path, "new", {"records/actor/fixture-person.yaml": person, "records/actor/fixture-newcomer.yaml": NEW_ACTOR})
+    code, out, _ = run_cli(capsys, "diff", old, new, "--format", "json")
+    assert code == 1
+    assert json.loads(out) == {
+        "old": {"label": old, "version": "0.1.0"},
+        "new": {"label": new, "version": "0.1.0"},
+        "required_bump": "minor",
+        "changes": [],
+        "tables": [
+            {
+                "name": "actors",
+                "primary_key": ["id"],
+                "level": "minor",
+                "note": None,
+                "added": [{"id": "fixture-newcomer", "actor_type": "person", "name": "Sam Newcomer", "role": "", "affiliation_id": "", "country": "FR", "wikidata_qid": "", "notes": ""}],
+                "removed": [],
+                "changed": [{"key": {"id": "fixture-person"}, "fields": [{"field": "name", "old": "Alex Example", "new": "Alex Éxample"}]}],
+            }
+        ],
+    }
+    assert "Éxample" in out  # not escaped
+
+
+def test_working_tree_is_built_afresh(tmp_path, old, capsys):
+    project = make_project(tmp_path / "tree", {"records/actor/fixture-newcomer.yaml": NEW_ACTOR})
+    code, out, _ = run_cli(capsys, "diff", old, "--root", project.root, "--sources", project.sources_dir)
+    assert code == 1
+    assert out.splitlines()[1] == "new: working tree, version 0.1.0"
+    assert "    + id=fixture-newcomer" in out.splitlines()
+
+
+def test_working_tree_with_problems_is_not_compared(tmp_path, old, capsys):
+    project = make_project(tmp_path / "tree", {"records/actor/fixture-newcomer.yaml": NEW_ACTOR.replace("country: FR", "country: XX")})
+    code, out, err = run_cli(capsys, "diff", old, "--root", project.root, "--sources", project.sources_dir)
+    assert (code, out) == (2, "")
+    assert err == "il76-claims diff: working tree: the records have 1 problem(s), so there is no build to compare; run il76-claims check\n"
+
+
+def git(cwd, *args):
+    env = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    return subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def test_two_git_refs(tmp_path, capsys):
+    repo = tmp_path / "repo"
+    project = make_project(repo)
+    build_package(project, str(repo))
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "first")
+    (repo / "records/actor/fixture-newcomer.yaml").write_text(NEW_ACTOR, encoding="utf-8")
+    shutil.rmtree(repo / "data")
+    build_package(project, str(repo))
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "second")
+    first, second = git(repo, "rev-parse", "HEAD~1", "HEAD").split()
+    code, out, err = run_cli(capsys, "diff", "HEAD~1", "HEAD", "--root", str(repo))
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        f"old: HEAD~1 ({first[:12]}), version 0.1.0",
+        f"new: HEAD ({second[:12]}), version 0.1.0",
+        "required version bump: MINOR",
+        "",
+        "records:",
+        "  MINOR  actors: 1 added, 0 removed, 0 changed",
+        "    + id=fixture-newcomer",
+    ]
+    # The committed files are read, not the working tree: an uncommitted
+    # edit does not show between two refs.
+    (repo / "data/actors.csv").write_text("garbage\n", encoding="utf-8")
+    assert run_cli(capsys, "diff", "HEAD", "HEAD", "--root", str(repo))[0] == 0
+
+
+def test_unknown_ref_or_folder(tmp_path, capsys):
+    code, out, err = run_cli(capsys, "diff", "no-such-ref", str(tmp_path), "--root", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err == f"il76-claims diff: no-such-ref: neither a package folder nor a commit in the git repository at {tmp_path}\n"
+    code, out, err = run_cli(capsys, "diff", str(tmp_path), str(tmp_path), "--root", str(tmp_path))
+    assert (code, err) == (2, f"il76-claims diff: {tmp_path}: a folder without datapackage.json is not a package folder\n")
+
+
+@pytest.mark.parametrize(
+    "csv_text, message",
+    [
+        ("id,actor_type,name,role,affiliation_id,country,wikidata_qid,notes\nx,person\n", "data/actors.csv: line 2 has 2 cells, the header has 8"),
+        ("id,name\n", "data/actors.csv: the header row does not list the fields that datapackage.json gives for actors"),
+        ("id,actor_type,name,role,affiliation_id,country,wikidata_qid,notes\nx,,,,,,,\nx,,,,,,,\n", "table actors: primary key id=x appears twice"),
+        (b"id\xff\n", "data/actors.csv: not UTF-8 (byte 2)"),
+    ],
+)
+def test_broken_builds_are_refused_with_the_reason(tmp_path, old, csv_text, message):
+    new = package_of(tmp_path, "new")
+    path = Path(new, "data", "actors.csv")
+    path.write_bytes(csv_text if isinstance(csv_text, bytes) else csv_text.encode("utf-8"))
+    with pytest.raises(DiffError) as exc:
+        compare(load_folder(old, "old"), load_folder(new, "new"))
+    assert str(exc.value) == f"new: {message}"
+
+
+def test_resource_paths_outside_the_package_are_refused(tmp_path, old):
+    new = package_of(tmp_path, "new")
+    edit_descriptor(new, lambda d: resource(d, "actors").update(path="../old/data/actors.csv"))
+    with pytest.raises(DiffError) as exc:
+        load_folder(new, "new")
+    assert str(exc.value) == "new: datapackage.json: resource 'actors' has no usable relative path ('../old/data/actors.csv')"
+
+
+def test_json_and_text_agree_on_every_table(tmp_path, old):
+    new = package_of(tmp_path, "new", {"records/actor/fixture-newcomer.yaml": NEW_ACTOR})
+    d = compare(load_folder(old, "old"), load_folder(new, "new"))
+    data = json.loads(render_json(d))
+    assert [t["name"] for t in data["tables"]] == ["actors"]
+    assert data["required_bump"] == d.level == "minor"
