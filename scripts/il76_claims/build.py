@@ -80,18 +80,61 @@ def _hold_interrupts():
 
 
 def _swap_in(staging: str, root: str, names: tuple[str, ...]):
+    """Move each staged output into place. If any move fails, the ones
+    already made are undone, so the outputs are all new or all old."""
     trash = tempfile.mkdtemp(prefix="old-", dir=os.path.join(root, STAGING))
+    done: list[tuple[str, bool]] = []  # (name, an old one was kept in trash)
     with _hold_interrupts():
-        for name in names:
-            src, dst = os.path.join(staging, name), os.path.join(root, name)
-            os.makedirs(os.path.dirname(dst), exist_ok=True)
-            if os.path.isdir(src):
-                if os.path.lexists(dst):
-                    os.rename(dst, os.path.join(trash, name))
-                os.rename(src, dst)
-            else:
-                os.replace(src, dst)
+        try:
+            for name in names:
+                src, dst, old = (os.path.join(d, name) for d in (staging, root, trash))
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                os.makedirs(os.path.dirname(old), exist_ok=True)
+                had_old = os.path.lexists(dst)
+                if os.path.isdir(src):
+                    if had_old:
+                        os.rename(dst, old)
+                    done.append((name, had_old))
+                    os.rename(src, dst)
+                else:
+                    # A file is replaced in one step; a hard link keeps the
+                    # old one for undoing.
+                    if had_old:
+                        _keep_copy(dst, old)
+                    done.append((name, had_old))
+                    os.replace(src, dst)
+        except BaseException:
+            if _undo(staging, root, trash, done):
+                shutil.rmtree(trash, ignore_errors=True)
+            raise
     shutil.rmtree(trash, ignore_errors=True)
+
+
+def _keep_copy(path: str, copy: str):
+    try:
+        os.link(path, copy)
+    except OSError:
+        shutil.copy2(path, copy)
+
+
+def _undo(staging: str, root: str, trash: str, done: list[tuple[str, bool]]) -> bool:
+    """Put the old outputs back; True if all are back. Best effort, output
+    by output: one that cannot be restored must not stop the others, and
+    stays in the trash folder to be recovered by hand."""
+    restored = True
+    for name, had_old in reversed(done):
+        src, dst, old = (os.path.join(d, name) for d in (staging, root, trash))
+        try:
+            if not os.path.lexists(src) and os.path.lexists(dst):  # the new one is in place
+                if os.path.isdir(dst) and not os.path.islink(dst):
+                    shutil.rmtree(dst)
+                else:
+                    os.unlink(dst)
+            if had_old:
+                os.replace(old, dst)
+        except OSError:
+            restored = False
+    return restored
 
 
 def build(project: Project, write=write_outputs) -> BuildResult:
