@@ -1,0 +1,352 @@
+"""The version check (il76-claims version-check) in throwaway git
+repositories, the version rules, and CITATION.cff against dataset.yaml."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, base_record, make_project
+
+from il76_claims import cli, loader
+from il76_claims.diff import build_package
+from il76_claims.versioning import changelog_sections, check, next_version, satisfies
+
+NEW_ACTOR = """id: fixture-newcomer
+actor_type: person
+name: Sam Newcomer
+role: null
+affiliation_id: null
+country: FR
+"""
+
+CITATION = """cff-version: "1.2.0"
+message: "Cite it."
+title: "Fixture"
+version: "{version}"
+authors:
+  - name: "Fixture contributors"
+"""
+
+
+def git(cwd, *args) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_AUTHOR_NAME="T", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="T", GIT_COMMITTER_EMAIL="t@example.org")
+    proc = subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args], cwd=cwd, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+class Repo:
+    """A project in a git repository: records, their build, CITATION.cff and
+    CHANGELOG.md, committed."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.project = make_project(path)
+        self.set_version("0.1.0")
+        self.rebuild()
+        git(path, "init", "-q")
+        self.commit("0.1.0")
+
+    def write(self, rel: str, text: str | None):
+        p = self.path / rel
+        if text is None:
+            p.unlink()
+        else:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(text, encoding="utf-8")
+
+    def set_version(self, version: str, citation: str | None = None, changelog: tuple[str, ...] | None = None):
+        ds = (self.path / "dataset.yaml").read_text(encoding="utf-8")
+        self.write("dataset.yaml", re.sub(r"(?m)^version: .*$", f"version: {version}", ds))
+        self.write("CITATION.cff", CITATION.format(version=citation or version))
+        sections = changelog if changelog is not None else (version,)
+        self.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n" + "".join(f"\n## [{v}] - 2024-02-01\n\n- Changes.\n" for v in sections))
+
+    def rebuild(self):
+        shutil.rmtree(self.path / "data", ignore_errors=True)
+        build_package(self.project, str(self.path))
+
+    def commit(self, message: str) -> str:
+        git(self.path, "add", "-A", ".")
+        git(self.path, "commit", "-q", "-m", message)
+        return git(self.path, "rev-parse", "HEAD")
+
+    def check(self, base=None, env=None):
+        return check(self.project, base, env={} if env is None else env)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    return Repo(tmp_path / "repo")
+
+
+def messages(outcome) -> list[str]:
+    return [f"{f.path}:{f.line}: {f.message}" for f in outcome.findings]
+
+
+# --- the rules -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "base, new, level, ok",
+    [
+        ((0, 1, 0), (0, 1, 0), "none", True),
+        ((0, 1, 0), (0, 1, 1), "none", True),
+        ((0, 1, 0), (0, 1, 0), "patch", False),
+        ((0, 1, 0), (0, 1, 1), "patch", True),
+        ((0, 1, 0), (0, 2, 0), "patch", True),
+        ((0, 1, 0), (0, 1, 1), "minor", False),
+        ((0, 1, 0), (0, 2, 0), "minor", True),
+        ((0, 1, 3), (0, 2, 0), "minor", True),
+        ((0, 1, 0), (1, 0, 0), "minor", True),
+        ((0, 1, 0), (0, 2, 0), "major", False),
+        ((0, 1, 0), (1, 0, 0), "major", True),
+        ((1, 4, 2), (2, 0, 0), "major", True),
+    ],
+)
+def test_which_versions_satisfy_a_bump(base, new, level, ok):
+    assert satisfies(base, new, level) is ok
+
+
+def test_next_version():
+    assert [next_version((1, 4, 2), lv) for lv in ("none", "patch", "minor", "major")] == [(1, 4, 2), (1, 4, 3), (1, 5, 0), (2, 0, 0)]
+
+
+def test_changelog_sections():
+    text = "# Changelog\n## [Unreleased]\n## [1.2.0] - 2024-02-01\n### [0.9.0]\n## [1.1.0]\n##[1.0.0]\n"
+    assert changelog_sections(text) == ["Unreleased", "1.2.0", "1.1.0"]
+
+
+# --- the check in a repository ---------------------------------------------------
+
+
+def test_no_change_passes(repo):
+    out = repo.check()
+    assert out.ok and out.notes == []
+    assert out.info[1:] == ["new: working tree, version 0.1.0", "no changes to the data or its description since the base"]
+
+
+def test_records_added_without_a_bump_fail(repo, monkeypatch, capsys):
+    repo.write("records/actor/fixture-newcomer.yaml", NEW_ACTOR)
+    base = git(repo.path, "rev-parse", "HEAD")
+    for k in [k for k in os.environ if k.startswith("GITHUB_")]:
+        monkeypatch.delenv(k)
+    code = cli.main(["version-check", "--root", str(repo.path), "--sources", repo.project.sources_dir])
+    out, err = capsys.readouterr()
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        f"base: {base[:12]} (merge base of HEAD and main), version 0.1.0",
+        "new: working tree, version 0.1.0",
+        "changes since the base need a MINOR version bump:",
+        "  actors: 1 record(s) added",
+        "dataset.yaml:9: error: version is 0.1.0 but the changes since 0.1.0 need a MINOR bump, to 0.2.0 or higher: "
+        "set version: 0.2.0 in dataset.yaml and CITATION.cff, add a '## [0.2.0] - YYYY-MM-DD' section to CHANGELOG.md "
+        f"saying what changed, then run make (il76-claims diff {base[:12]} lists every change; docs/versioning.md explains the rules)",
+    ]
+
+
+def test_github_annotations(repo, capsys):
+    repo.write("records/actor/fixture-newcomer.yaml", NEW_ACTOR)
+    code = cli.main(["version-check", "--root", str(repo.path), "--base", "HEAD", "--format", "github", "--sources", repo.project.sources_dir])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert lines[-1].startswith("::error file=dataset.yaml,line=9,title=Version check::version is 0.1.0 but the changes since 0.1.0 need a MINOR bump")
+
+
+def test_records_added_with_a_minor_bump_pass(repo):
+    repo.write("records/actor/fixture-newcomer.yaml", NEW_ACTOR)
+    repo.set_version("0.2.0", changelog=("0.2.0", "0.1.0"))
+    out = repo.check()
+    assert messages(out) == []
+    assert out.info[1:] == ["new: working tree, version 0.2.0", "changes since the base need a MINOR version bump:", "  actors: 1 record(s) added"]
+
+
+def test_a_patch_bump_is_not_enough_for_added_records(repo):
+    repo.write("records/actor/fixture-newcomer.yaml", NEW_ACTOR)
+    repo.set_version("0.1.1")
+    assert [m.split(": set version")[0] for m in messages(repo.check())] == ["dataset.yaml:9: version is 0.1.1 but the changes since 0.1.0 need a MINOR bump, to 0.2.0 or higher"]
+
+
+def test_a_correction_needs_a_patch_bump(repo):
+    person = base_record("records/actor/fixture-person.yaml").replace("role: Spokesperson", "role: Press secretary")
+    repo.write("records/actor/fixture-person.yaml", person)
+    out = repo.check()
+    assert [m.split(": set version")[0] for m in messages(out)] == ["dataset.yaml:9: version is 0.1.0 but the changes since 0.1.0 need a PATCH bump, to 0.1.1 or higher"]
+    assert out.info[2:] == ["changes since the base need a PATCH version bump:", "  actors: 1 record(s) changed"]
+    repo.set_version("0.1.1")
+    assert repo.check().ok
+
+
+def test_removing_a_record_needs_a_major_bump(repo):
+    repo.write("records/casualty_figure/fixture-range.yaml", None)
+    repo.set_version("0.2.0")
+    out = repo.check()
+    assert [m.split(": set version")[0] for m in messages(out)] == ["dataset.yaml:9: version is 0.2.0 but the changes since 0.1.0 need a MAJOR bump, to 1.0.0 or higher"]
+    assert out.info[2:] == ["changes since the base need a MAJOR version bump:", "  casualty_figures: 1 record(s) removed that other tables can reference"]
+    repo.set_version("1.0.0")
+    assert repo.check().ok
+
+
+def test_a_tooling_change_to_the_outputs_counts(repo):
+    # The base is the package as committed, so a schema change shows even
+    # when no record changed.
+    schema = json.loads((repo.path / "schemas/actor.schema.json").read_text(encoding="utf-8"))
+    schema["properties"]["name"]["description"] = "Another description."
+    repo.write("schemas/actor.schema.json", json.dumps(schema, indent=2))
+    out = repo.check()
+    assert out.info[2:] == ["changes since the base need a PATCH version bump:", "  actors.name: description changed"]
+
+
+def test_every_disagreement_is_reported_at_once(repo):
+    repo.write("records/actor/fixture-newcomer.yaml", NEW_ACTOR)
+    repo.set_version("0.2.0", citation="0.1.0", changelog=("0.1.0",))
+    assert messages(repo.check()) == [
+        "CITATION.cff:4: version is 0.1.0 but dataset.yaml says 0.2.0; make them the same",
+        "CHANGELOG.md:1: no '## [0.2.0]' section for the version in dataset.yaml; add one (e.g. '## [0.2.0] - YYYY-MM-DD') saying what changed",
+    ]
+
+
+def test_missing_citation_and_changelog(repo):
+    repo.write("CITATION.cff", None)
+    repo.write("CHANGELOG.md", None)
+    assert messages(repo.check()) == [
+        "CITATION.cff:1: CITATION.cff is missing",
+        "CHANGELOG.md:1: CHANGELOG.md is missing; add it with a '## [0.1.0] - YYYY-MM-DD' section",
+    ]
+
+
+def test_versions_only_go_up(repo):
+    repo.set_version("1.0.0")
+    repo.rebuild()
+    repo.commit("1.0.0")
+    repo.set_version("0.9.0")
+    assert messages(repo.check(base="HEAD")) == ["dataset.yaml:9: version 0.9.0 is lower than the base's 1.0.0; versions only go up"]
+
+
+def test_records_with_problems_fail(repo):
+    repo.write("records/actor/fixture-newcomer.yaml", NEW_ACTOR.replace("country: FR", "country: XX"))
+    assert messages(repo.check()) == ["dataset.yaml:1: working tree: the records have 1 problem(s), so there is no build to compare; run il76-claims check"]
+
+
+# --- choosing the base -------------------------------------------------------------
+
+
+def test_pull_request_compares_with_the_merge_base(repo):
+    base = git(repo.path, "rev-parse", "HEAD")
+    git(repo.path, "checkout", "-q", "-b", "feature")
+    repo.write("records/actor/fixture-newcomer.yaml", NEW_ACTOR)
+    repo.rebuild()
+    repo.commit("add an actor")
+    # main moves on meanwhile; the PR is judged only on its own changes.
+    git(repo.path, "checkout", "-q", "main")
+    repo.write("README.md", "readme\n")
+    repo.commit("docs")
+    git(repo.path, "checkout", "-q", "feature")
+    out = repo.check(env={"GITHUB_BASE_REF": "main"})
+    assert out.info[0] == f"base: {base[:12]} (merge base of HEAD and main, the pull request's target), version 0.1.0"
+    assert out.info[2:] == ["changes since the base need a MINOR version bump:", "  actors: 1 record(s) added"]
+    assert len(out.findings) == 1
+
+
+def test_push_compares_with_the_commit_before_it(repo, tmp_path):
+    first = git(repo.path, "rev-parse", "HEAD")
+    repo.write("records/actor/fixture-newcomer.yaml", NEW_ACTOR)
+    repo.set_version("0.2.0", changelog=("0.2.0", "0.1.0"))
+    repo.rebuild()
+    repo.commit("0.2.0")
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"before": first}), encoding="utf-8")
+    out = repo.check(env={"GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": str(event)})
+    assert out.ok
+    assert out.info[0] == f"base: {first[:12]} (the commit before this push), version 0.1.0"
+    # A new branch's first push has no 'before': the previous commit is used.
+    event.write_text(json.dumps({"before": "0" * 40}), encoding="utf-8")
+    out = repo.check(env={"GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": str(event)})
+    assert out.info[0] == f"base: {first[:12]} (HEAD^, the previous commit (push)), version 0.1.0"
+
+
+def test_first_commit_skips_with_a_note(repo):
+    out = repo.check(env={"GITHUB_EVENT_NAME": "push"})
+    assert out.ok and out.info == []
+    assert out.notes == ["version check against a base skipped: HEAD is the first commit: there is no earlier version to compare with"]
+
+
+def test_shallow_clone_skips_with_a_note(repo, tmp_path):
+    repo.write("README.md", "readme\n")
+    repo.commit("second")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo.path}", str(clone))
+    project = make_project(tmp_path / "unused")
+    project.root = str(clone)
+    out = check(project, None, env={"GITHUB_EVENT_NAME": "push"})
+    assert out.notes == ["version check against a base skipped: this is a shallow clone and the previous commit is not in it; fetch the history (actions/checkout with fetch-depth: 0) or pass --base REF"]
+    out = check(project, None, env={"GITHUB_BASE_REF": "release"})
+    assert out.notes == ["version check against a base skipped: the pull request's target branch 'release' is not in this clone; fetch it (actions/checkout with fetch-depth: 0) or pass --base REF"]
+    assert out.ok
+
+
+def test_no_repository_or_no_main_branch(tmp_path, repo):
+    plain = make_project(tmp_path / "plain")
+    (tmp_path / "plain/CITATION.cff").write_text(CITATION.format(version="0.1.0"), encoding="utf-8")
+    (tmp_path / "plain/CHANGELOG.md").write_text("## [0.1.0]\n", encoding="utf-8")
+    out = check(plain, None, env={})
+    assert out.ok and out.notes == [f"version check against a base skipped: {plain.root} is not in a git repository"]
+    git(repo.path, "branch", "-q", "-m", "main", "trunk")
+    assert repo.check().notes == ["version check against a base skipped: no main or origin/main branch to compare with; pass --base REF"]
+
+
+def test_a_base_without_a_package_skips(repo):
+    git(repo.path, "rm", "-q", "-r", "data", "datapackage.json")
+    git(repo.path, "commit", "-q", "-m", "unpublish")
+    repo.rebuild()
+    out = repo.check(base="HEAD")
+    head = git(repo.path, "rev-parse", "HEAD")
+    assert out.notes == [f"version check against a base skipped: {head[:12]} (HEAD) has no datapackage.json, so no earlier version was published there"]
+
+
+def test_an_unknown_base_is_an_error(repo, capsys):
+    code = cli.main(["version-check", "--root", str(repo.path), "--base", "no-such-branch"])
+    assert (code, capsys.readouterr().err) == (2, "il76-claims version-check: --base no-such-branch: not a commit in this repository (in a shallow clone, fetch more history first)\n")
+
+
+# --- CITATION.cff and CHANGELOG.md in this repository ---------------------------------
+
+# The keys CFF 1.2.0 allows at the top level.
+CFF_KEYS = {
+    "abstract", "authors", "cff-version", "commit", "contact", "date-released", "doi", "identifiers", "keywords",
+    "license", "license-url", "message", "preferred-citation", "references", "repository", "repository-artifact",
+    "repository-code", "title", "type", "url", "version",
+}  # fmt: skip
+
+
+def _load(rel: str) -> dict:
+    rec, problems = loader.load_file(rel, str(REPO / rel), "")
+    assert problems == [] and rec is not None
+    return rec.data
+
+
+def test_citation_matches_dataset_yaml():
+    cff, ds = _load("CITATION.cff"), _load("dataset.yaml")
+    assert cff["version"] == ds["version"], "CITATION.cff and dataset.yaml must give the same version"
+    assert cff["cff-version"] == "1.2.0"
+    assert set(cff) <= CFF_KEYS and {"cff-version", "message", "title", "authors"} <= set(cff)
+    assert cff["type"] == "dataset"
+    assert cff["title"] == ds["title"]
+    assert cff["abstract"] == ds["description"]
+    assert [a["name"] for a in cff["authors"]] == [c["title"] for c in ds["contributors"]]
+    assert cff["license"] == "CC-BY-4.0" and [lic["name"] for lic in ds["licenses"]] == ["CC-BY-4.0"]
+    assert cff["keywords"] == ds["keywords"]
+
+
+def test_changelog_has_a_section_for_the_version():
+    version = _load("dataset.yaml")["version"]
+    sections = changelog_sections((REPO / "CHANGELOG.md").read_text(encoding="utf-8"))
+    assert version in sections, f"CHANGELOG.md needs a '## [{version}] - YYYY-MM-DD' section"
