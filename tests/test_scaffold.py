@@ -1,0 +1,200 @@
+"""il76-claims new: records started from the commented templates, and the
+templates kept in step with the schemas."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import REPO, check_lines, make_project
+
+from il76_claims import cli, loader
+from il76_claims.scaffold import free_id, render_template, slugify, templates
+from il76_claims.schemas import KINDS, SchemaSet
+
+# Values that make each kind's scaffold a valid record in the base fixture
+# project; every other field keeps its null (or []).
+FILL = {
+    "source": {
+        "source_type": "news_article", "title": '"Another fixture article"', "publisher_id": "fixture-outlet",
+        "publisher_attribution": "stated", "language": "en", "translation": "original", "date": "2024-03-03",
+        "date_precision": "day",
+    },
+    "actor": {"actor_type": "person", "country": "FR"},
+    "event": {"event_type": "aircraft_crash", "name": "A second fixture event", "date": "2024-03-05", "date_precision": "day", "description": "A second event in the fixtures."},
+    "statement": {
+        "source_id": "fixture-source", "block": "2", "speaker_id": "fixture-person", "date": "2024-03-01", "date_precision": "day",
+        "setting": "remarks_to_reporters", "speech": "direct", "quote": '"We are looking into what happened,"',
+        "summary": "The spokesperson said that what happened is being looked into.", "event_id": "fixture-event",
+    },
+    "casualty_figure": {
+        "event_id": "fixture-event", "category": "crew", "outcome": "on_board", "count": "2", "claimed_by_id": "fixture-outlet",
+        "source_id": "fixture-source", "block": "4", "quote": "2 crew members", "basis": "stated",
+    },
+    "claim": {
+        "proposition": "Two crew members were on board the aircraft.", "topic": "passengers_and_cargo", "status": "unverified",
+        "event_id": "fixture-event", "actor_id": "fixture-outlet", "stance": "asserts", "statement_id": "fixture-narration",
+    },
+}  # fmt: skip
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        text = re.sub(rf"(?m)^(\s*(?:- )?){re.escape(key)}: null$", lambda m: f"{m.group(1)}{key}: {value}", text)
+    return text
+
+
+def new(capsys, root, *argv) -> tuple[int, str, str]:
+    code = cli.main(["new", *argv, "--root", str(root)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def line_of(text: str, needle: str) -> int:
+    return text.splitlines().index(needle) + 1
+
+
+# --- the templates -------------------------------------------------------------------
+
+
+def test_committed_templates_are_fresh():
+    fresh = templates(SchemaSet(str(REPO / "schemas")))
+    stale = [rel for rel, text in fresh.items() if not (REPO / rel).exists() or (REPO / rel).read_text(encoding="utf-8") != text]
+    assert stale == [], f"stale templates {stale}: run il76-claims new --update-templates"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_templates_hold_every_field_and_load_strictly(kind):
+    schemas = SchemaSet(str(REPO / "schemas"))
+    text = render_template(kind, schemas)
+    _, rec, problems = loader.parse(f"schemas/templates/{kind}.yaml", text)
+    assert problems == []
+    assert list(rec.data) == list(schemas.kinds[kind]["properties"])
+    # Comments only on lines of their own: ' #' after a value would be Y005.
+    assert [ln for ln in text.splitlines() if "#" in ln and not ln.startswith("#")] == []
+    assert max(len(ln) for ln in text.splitlines()) <= 88
+
+
+def test_templates_list_codes_with_their_meaning():
+    text = render_template("claim", SchemaSet(str(REPO / "schemas")))
+    assert "#       calls_for_investigation: Calls for the facts to be investigated." in text.splitlines()
+    actor = render_template("actor", SchemaSet(str(REPO / "schemas")))
+    # A long codelist is referred to, not copied.
+    assert "schemas/codelists/country.json" in actor and "#     RU:" not in actor
+
+
+def test_update_templates_rewrites_a_stale_one(tmp_path, capsys):
+    project = make_project(tmp_path / "p")
+    code, out, _ = new(capsys, project.root, "--update-templates")
+    assert (code, out) == (0, "templates are up to date\n")
+    (tmp_path / "p/schemas/templates/actor.yaml").write_text("stale\n", encoding="utf-8")
+    code, out, _ = new(capsys, project.root, "--update-templates")
+    assert (code, out) == (0, "updated: schemas/templates/actor.yaml\n")
+
+
+# --- new records ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_filled_in_scaffold_passes_the_checker(kind, tmp_path, capsys):
+    project = make_project(tmp_path / "p")
+    code, out, err = new(capsys, project.root, kind, "--name", f"New {kind}")
+    rid = f"new-{kind.replace('_', '-')}"
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == f"wrote: records/{kind}/{rid}.yaml"
+    path = tmp_path / "p" / "records" / kind / f"{rid}.yaml"
+    text = path.read_text(encoding="utf-8")
+    # As written, it loads strictly; unfilled fields are the checker's to report.
+    rec, problems = loader.load_file(f"records/{kind}/{rid}.yaml", str(path), kind)
+    assert problems == [] and rec.data["id"] == rid
+    path.write_text(fill(text, FILL[kind]), encoding="utf-8")
+    assert check_lines(project) == []
+
+
+def test_an_unfilled_scaffold_fails_at_every_field_to_fill(tmp_path, capsys):
+    project = make_project(tmp_path / "p")
+    assert new(capsys, project.root, "event", "--id", "fixture-event-2")[0] == 0
+    rel = "records/event/fixture-event-2.yaml"
+    text = (tmp_path / "p" / rel).read_text(encoding="utf-8")
+    # Each field still to fill is reported at its value, by the schema check
+    # (whose wording is its own: only the start is asserted here).
+    got = [re.match(r"(.*?:\d+:\d+): \[(\w+)\] (\w+: null is not)", line).groups() for line in check_lines(project)]
+    assert got == [(f"{rel}:{line_of(text, f'{key}: null')}:{len(key) + 3}", "S003", f"{key}: null is not") for key in ("event_type", "name", "date", "date_precision", "description")]
+
+
+def test_name_fills_the_name_field_and_makes_the_id(tmp_path, capsys):
+    project = make_project(tmp_path / "p")
+    code, out, _ = new(capsys, project.root, "actor", "--name", "  Дмитрий   Песков ")
+    assert code == 0 and out.splitlines()[0] == "wrote: records/actor/dmitriy-peskov.yaml"
+    rec, problems = loader.load_file("x", str(tmp_path / "p/records/actor/dmitriy-peskov.yaml"), "actor")
+    assert problems == [] and rec.data["name"] == "Дмитрий Песков"
+    # A name that YAML would misread is quoted.
+    assert new(capsys, project.root, "actor", "--name", "NO #1: 'x'")[0] == 0
+    rec, problems = loader.load_file("x", str(tmp_path / "p/records/actor/no-1-x.yaml"), "actor")
+    assert problems == [] and rec.data["name"] == "NO #1: 'x'"
+
+
+def test_a_taken_id_gets_a_suffix(tmp_path, capsys):
+    project = make_project(tmp_path / "p")
+    # Ids are unique across kinds: an actor's id is taken for an event too.
+    outs = [new(capsys, project.root, "event", "--name", "Fixture person")[1].splitlines()[0] for _ in range(3)]
+    assert outs == ["wrote: records/event/fixture-person-2.yaml", "wrote: records/event/fixture-person-3.yaml", "wrote: records/event/fixture-person-4.yaml"]
+
+
+def test_an_explicit_taken_id_is_refused_and_nothing_is_overwritten(tmp_path, capsys):
+    project = make_project(tmp_path / "p")
+    before = (tmp_path / "p/records/actor/fixture-person.yaml").read_bytes()
+    code, out, err = new(capsys, project.root, "actor", "--id", "fixture-person")
+    assert (code, out) == (1, "")
+    assert err == "il76-claims new: the id 'fixture-person' is taken (ids are unique across all kinds); choose another, e.g. 'fixture-person-2'\n"
+    assert (tmp_path / "p/records/actor/fixture-person.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["actor", "--id", "Bad_Id"], "--id 'Bad_Id' is not a valid id: use lower-case ASCII letters and digits in words joined by single hyphens, at most 80 characters"),
+        (["actor", "--name", "!!! ???"], "cannot make an id from '!!! ???' (no letters or digits that have an ASCII form); pass --id"),
+        (["person", "--name", "x"], "unknown kind 'person'; use one of: source, actor, event, statement, casualty_figure, claim"),
+        (["actor"], "give --id ID or --name NAME (the id is made from the name)"),
+    ],
+)
+def test_bad_requests_are_refused(tmp_path, capsys, argv, message):
+    project = make_project(tmp_path / "p")
+    code, out, err = new(capsys, project.root, *argv)
+    assert (code, out, err) == (1, "", f"il76-claims new: {message}\n")
+
+
+def test_a_file_that_appears_is_not_overwritten(tmp_path, monkeypatch):
+    # The id was free when chosen, but the file exists by the time it is
+    # written: open(..., 'x') refuses.
+    from il76_claims import scaffold
+
+    project = make_project(tmp_path / "p")
+    monkeypatch.setattr(scaffold, "taken_ids", lambda root: set())
+    with pytest.raises(scaffold.ScaffoldError) as exc:
+        scaffold.scaffold(project.root, "actor", rid="fixture-person")
+    assert str(exc.value) == "records/actor/fixture-person.yaml already exists; it was left as it was"
+
+
+@pytest.mark.parametrize(
+    "name, slug",
+    [
+        ("Robert Wood", "robert-wood"),
+        ("Дмитрий Песков", "dmitriy-peskov"),
+        ("Володимир Зеленський", "volodimir-zelenskiy"),
+        ("Zoë O'Brien", "zoe-obrien"),
+        ("Ministry of Defence (UK)", "ministry-of-defence-uk"),
+        ("Straße — Łódź", "strasse-lodz"),
+        ("  --  ", ""),
+    ],
+)
+def test_slugify(name, slug):
+    assert slugify(name) == slug
+
+
+def test_long_names_leave_room_for_a_suffix(tmp_path):
+    project = make_project(tmp_path / "p")
+    rid = free_id(project.root, "word " * 40)
+    assert len(rid) <= 76 and rid.endswith("word") and not rid.endswith("-")
