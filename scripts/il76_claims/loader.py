@@ -41,6 +41,12 @@ MAX_DEPTH = 4  # record mapping > list > mapping > value
 MAX_SCALAR_CHARS = 20_000
 MAX_INT_DIGITS = 18  # beyond this, tools disagree on the value (floats, int64)
 MAX_KEY_CHARS = 100
+MAX_ITEMS = 1000  # in one list; the schemas allow at most a few hundred
+MAX_FIELDS = 100  # in one mapping; a record has about twenty
+# Brackets open at once. Checked on the raw text before parsing: the YAML
+# parser's work grows with the square of flow nesting (100,000 '[' take
+# minutes), and no record nests more than a few levels.
+MAX_OPEN_BRACKETS = 50
 MAX_PROBLEMS_PER_FILE = 50
 
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -213,8 +219,12 @@ class _Builder:
 
     def skip(self, ev):
         """Consume the rest of a node without building it."""
-        if not isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            return
+        if isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            self.skip_rest()
+
+    def skip_rest(self):
+        """Consume the rest of the list or mapping being read, up to and
+        including its end."""
         open_nodes = 1
         while open_nodes:
             e = self.next()
@@ -254,6 +264,11 @@ class _Builder:
                 item = self.next()
                 if isinstance(item, yaml.SequenceEndEvent):
                     return items
+                if len(items) == MAX_ITEMS:
+                    self.add(item.start_mark, "Y013", f"a list of more than {MAX_ITEMS} items; the limit is {MAX_ITEMS}", pointer)
+                    self.skip(item)
+                    self.skip_rest()
+                    return None
                 items.append(self.value(item, child_pointer(pointer, len(items)), depth + 1))
         out: dict = {}
         first_seen: dict[str, int] = {}
@@ -261,6 +276,12 @@ class _Builder:
             kev = self.next()
             if isinstance(kev, yaml.MappingEndEvent):
                 return out
+            if len(first_seen) == MAX_FIELDS:
+                self.add(kev.start_mark, "Y013", f"a mapping of more than {MAX_FIELDS} fields; the limit is {MAX_FIELDS}", pointer)
+                self.skip(kev)
+                self.skip(self.next())
+                self.skip_rest()
+                return None
             key = self.key(kev, pointer)
             vev = self.next()
             if key is None:
@@ -450,7 +471,23 @@ def _syntax_message(exc: yaml.MarkedYAMLError, lines: list[str]) -> str:
     return f"YAML syntax error: {show(msg, 200)}"
 
 
+def _too_many_brackets(path: str, text: str) -> Problem | None:
+    depth = 0
+    for m in re.finditer(r"[\[\]{}]", text):
+        if m.group() in "[{":
+            depth += 1
+            if depth > MAX_OPEN_BRACKETS:
+                line, col = _line_col(text, m.start())
+                return problem(path, line, col, "Y012", f"more than {MAX_OPEN_BRACKETS} brackets '[' or '{{' open at once; records need a few levels at most")
+        elif depth:
+            depth -= 1
+    return None
+
+
 def parse(path: str, text: str) -> tuple[dict | None, Record | None, list[Problem]]:
+    deep = _too_many_brackets(path, text)
+    if deep is not None:
+        return None, None, [deep]
     builder = _Builder(path, text, yaml.parse(text, Loader=yaml.CSafeLoader))
     try:
         data = builder.build()
@@ -534,6 +571,8 @@ _WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul"] + [f"com{i}" for i in
 def display_name(name: str) -> str:
     """A file name as reports show it: bytes that are not UTF-8 as \\xNN,
     and characters that would break a report line as escapes."""
+    if name.isascii() and name.isprintable():  # nearly every name: nothing to escape
+        return name
     out = []
     for ch in name:
         code = ord(ch)
@@ -562,6 +601,8 @@ def _first_odd_char(stem: str) -> str:
 def _collision_key(name: str) -> str:
     # macOS compares names case-insensitively after Unicode normalization,
     # Windows case-insensitively.
+    if name.isascii():  # NFC leaves ASCII as it is
+        return name.casefold()
     return unicodedata.normalize("NFC", name).casefold()
 
 
