@@ -75,6 +75,12 @@ def _about_rows(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
         ("Title", meta["title"]),
         ("Version", meta["version"]),
         ("Description", meta["description"]),
+        (
+            "Read this first",
+            "The dataset records who said what, as its sources report it: a statement, figure or claim in it is not "
+            "an established fact. The sources, and how far they can be trusted, are described in the sources sheet "
+            "and in docs/datasheet.md.",
+        ),
         ("Licence", licences(meta)),
         ("How to cite", citation(meta)),
         ("Authors", authors(meta)),
