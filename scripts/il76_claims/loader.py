@@ -211,6 +211,8 @@ class _Builder:
                 self.fatal(_FIRST, "Y011", "the file has no content; write the record as key: value lines")
             self.fatal(node.start_mark, "Y009", "a record must be a mapping of field: value lines, not a list or a single value")
         data = self.value(node, "$", 1)
+        if data is None:  # the whole record was refused (too many fields)
+            raise _Abandon
         self.next()  # DocumentEndEvent
         nxt = self.next()
         if isinstance(nxt, yaml.DocumentStartEvent):
