@@ -36,3 +36,13 @@ docs: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .build .pytest_cache .hypothesis
+
+# Pack data/, datapackage.json, the workbook and SQLite file from dist/ and
+# the docs into dist/<name>-<version>.zip (reproducible; see docs/versioning.md).
+release: build
+	$(BIN)/il76-claims release
+
+# The pull-request checks of .github/workflows/check.yml, on this machine.
+.PHONY: ci-local
+ci-local:
+	PYTHON=$(PYTHON) scripts/ci-local.sh
