@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import add_format_option, add_project_options, emit_problems, project_from, summary_of
+from .common import add_format_option, add_project_options, emit_problems, project_from, schemas_broken, summary_of
 
 HELP = "check, then write data/*.csv and datapackage.json"
 DESCRIPTION = """Check the records; if there is no problem, write the tables under data/ and
@@ -23,8 +23,7 @@ def run(args) -> int:
     try:
         result = build(project_from(args))
     except SchemaError as exc:
-        print(f"il76-claims: the schemas are broken: {exc}")
-        return 2
+        return schemas_broken(exc)
     rows = sum(len(t.rows) for t in result.tables)
     summary = summary_of(result.check, build=True)
     emit_problems(args.format, result.check.problems, summary, f"built: {len(result.written)} files, {len(result.tables)} tables, {rows} rows")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import add_format_option, add_project_options, emit_problems, project_from, summary_of
+from .common import add_format_option, add_project_options, emit_problems, project_from, schemas_broken, summary_of
 
 HELP = "check every record and report all problems"
 DESCRIPTION = """Check every record under records/ against the schemas, each other and the
@@ -22,8 +22,7 @@ def run(args) -> int:
     try:
         result = check(project_from(args))
     except SchemaError as exc:
-        print(f"il76-claims: the schemas are broken: {exc}")
-        return 2
+        return schemas_broken(exc)
     summary = summary_of(result)
     emit_problems(args.format, result.problems, summary, f"ok: {result.files} files, {len(result.records)} records, no problems")
     return 0 if result.ok else 1
