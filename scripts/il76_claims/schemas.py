@@ -26,9 +26,12 @@ class SchemaError(Exception):
 def _read_json(path: str) -> dict:
     try:
         with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
+            doc = json.load(fh)
     except (OSError, ValueError) as exc:
         raise SchemaError(f"{path}: cannot read schema: {exc}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("$id"), str):
+        raise SchemaError(f"{path}: a schema must be a JSON object with a \"$id\"")
+    return doc
 
 
 @dataclass(frozen=True)
