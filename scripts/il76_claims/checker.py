@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from . import crossref, loader
+from . import crossref, loader, neutrality, pipeline, quotes
 from .problems import Problem
 from .schema_check import SchemaChecker
 from .schemas import KINDS, SchemaSet
@@ -51,18 +51,25 @@ class CheckResult:
         return not self.problems
 
 
-def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
+def check(project: Project, schemas: SchemaSet | None = None, *, jobs: int | None = None, cache: bool | None = None) -> CheckResult:
+    """jobs: processes for the per-file checks (default: $IL76_JOBS, else
+    one per core); cache: reuse unchanged files' results (default: on
+    unless IL76_CACHE=off)."""
     schemas = schemas or SchemaSet(project.schemas_dir)
-    loaded = loader.load_tree(project.root, KINDS)
+    # Each file on its own: read, parse, text and schema checks.
+    checker = pipeline.FileChecker(schemas)
+    loaded = pipeline.load_and_check(project.root, schemas, checker, jobs=jobs, use_cache=cache)
     problems = list(loaded.problems)
-    checker = SchemaChecker(schemas)
-    for rec in loaded.records:
-        problems.extend(check_text(rec, schemas.multiline_fields[rec.kind]))
-        problems.extend(checker.check(rec))
     problems.extend(crossref.check_references(loaded.records, schemas))
     metadata, meta_problems = check_metadata(project, schemas, checker)
     problems.extend(meta_problems)
     notices: list[str] = []
+    # The record texts against the archived sources and the loaded-terms list.
+    quoted = quotes.check_quotes(loaded.records, project.sources_dir, {(p.path, p.pointer) for p in problems})
+    problems += quoted.problems
+    notices += quoted.notices
+    terms = neutrality.load_terms(project.schemas_dir)
+    problems += neutrality.check_records(loaded.records, terms, [a.text for a in quoted.archives.values()])
     records = sorted(loaded.records, key=lambda r: (KINDS.index(r.kind), r.path))
     return CheckResult(records, sorted(set(problems)), loaded.files, notices, metadata)
 

@@ -112,6 +112,7 @@ CODES: dict[str, Code] = _codes(
     Code("Y016", "Too many problems in one file", "a file of 300 'key: yes' lines", "Fix the problems listed; the rest of the file is read on the next run."),
     Code("F010", "File name reserved on Windows", "records/actor/con.yaml", "Choose another id; Windows cannot create CON, PRN, AUX, NUL, COM1-9 or LPT1-9 files."),
     Code("T007", "Private-use or noncharacter code point", "U+E000 or U+FFFF in a name", "Replace it with the character it stands for, or delete it."),
+    Code("Q004", "Direct quote not inside quotation marks", "speech: direct with the source's own sentence as quote", "Quote only the words the source prints between quotation marks, or set speech: indirect."),
 )
 
 

@@ -1,0 +1,132 @@
+"""Quote verification: what the case folders under tests/cases/quotes cannot
+hold (other sources folders, other archives) and the block rules themselves."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, base_record, check_lines, make_project
+from il76_claims import cli
+from il76_claims.checker import Project, check, default_sources_dir
+from il76_claims.quotes import closest, inside_quotation, split_blocks
+
+SOURCE = "records/source/fixture-source.yaml"
+
+
+def _with_archive(tmp_path: Path, data: bytes, files=None) -> Project:
+    """The base project with its source pointing at an archive holding data."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "other.txt").write_bytes(data)
+    record = base_record(SOURCE).replace("archive_file: fixture-article.txt", "archive_file: other.txt")
+    record = record.replace("a707ad67d9669c1ac9fbbca5acf189a1a00fa4e8ec1730f6a3d1e81c4368458c", hashlib.sha256(data).hexdigest())
+    project = make_project(tmp_path / "project", {SOURCE: record, **(files or {})})
+    project.sources_dir = str(sources)
+    return project
+
+
+def test_blocks_are_runs_of_non_blank_lines():
+    text = "\n\nfirst line\nsecond line\n\n \t\n\nthird\n\n"
+    assert split_blocks(text) == ["first line\nsecond line", "third"]
+
+
+def test_a_line_of_spaces_or_a_carriage_return_is_blank():
+    assert split_blocks("a\n  \nb\n\r\nc") == ["a", "b", "c"]
+
+
+def test_the_real_archive_has_32_blocks_with_subheadings_at_7_and_23():
+    text = (Path(default_sources_dir(str(REPO))) / "rt-2024-01-il76-western-reaction.txt").read_text(encoding="utf-8")
+    blocks = split_blocks(text)
+    assert len(blocks) == 32
+    assert blocks[6] == '"Insufficient information"'
+    assert blocks[22] == '"Sluggish reaction"'
+
+
+@pytest.mark.parametrize(
+    "text, sub, inside",
+    [
+        ("“a b” c", "a b", True),
+        ("“a b” c", "b” c", False),
+        ("x “a “inner” b” y", "a “inner” b", True),
+        ('say "a b" now', "a b", True),
+        ("«a b» c", "a b", True),
+        ("it’s a b", "a b", False),
+    ],
+)
+def test_inside_quotation(text, sub, inside):
+    start = text.index(sub)
+    assert inside_quotation(text, start, start + len(sub)) is inside
+
+
+def test_closest_names_a_straight_apostrophe_against_a_typographic_one():
+    assert closest("It's a pity", "“It’s a pity,” he said.") == (
+        "the source has “’” where the quote has “'” after “…It” (U+0027 APOSTROPHE in the quote, U+2019 RIGHT SINGLE QUOTATION MARK in the source)"
+    )
+
+
+def test_closest_says_when_nothing_resembles_the_quote():
+    assert closest("zzzz qqqq", "An unrelated block.").startswith("no passage of the block resembles it")
+
+
+def test_absent_sources_folder_skips_the_check_with_a_notice(tmp_path):
+    project = make_project(tmp_path / "p", {"records/statement/fixture-narration.yaml": base_record("records/statement/fixture-narration.yaml").replace("10 passengers", "11 passengers")})
+    project.sources_dir = str(tmp_path / "nowhere")
+    result = check(project)
+    assert result.problems == []
+    assert result.notices == [
+        f"quotes were not checked against the archived sources: the sources folder {tmp_path / 'nowhere'} does not exist (6 quotes unchecked); pass --sources DIR or set IL76_SOURCES to check them"
+    ]
+
+
+def test_no_sources_folder_given(tmp_path):
+    project = make_project(tmp_path / "p")
+    project.sources_dir = None
+    assert check(project).notices[0].startswith("quotes were not checked against the archived sources: no sources folder was given (6 quotes unchecked)")
+
+
+def test_the_command_prints_the_notice_on_stderr(tmp_path, capsys, monkeypatch):
+    make_project(tmp_path / "p")
+    monkeypatch.chdir(tmp_path / "p")
+    assert cli.main(["check", "--sources", str(tmp_path / "nowhere")]) == 0
+    captured = capsys.readouterr()
+    assert "note: quotes were not checked against the archived sources: the sources folder" in captured.err
+    assert captured.out.startswith("ok:")
+
+
+def test_unarchived_sources_are_counted_in_a_notice(tmp_path):
+    record = base_record(SOURCE).replace("archive_file: fixture-article.txt", "archive_file: null")
+    record = record.replace("archive_sha256: a707ad67d9669c1ac9fbbca5acf189a1a00fa4e8ec1730f6a3d1e81c4368458c", "archive_sha256: null")
+    project = make_project(tmp_path / "p", {SOURCE: record})
+    result = check(project)
+    assert result.problems == []
+    assert result.notices == ["6 quotes cite sources with no archived text (archive_file: null) and were not checked"]
+
+
+def test_archive_that_is_not_utf8(tmp_path):
+    project = _with_archive(tmp_path, b"A paragraph.\n\nOne \xff byte.\n")
+    assert check_lines(project) == [
+        "records/source/fixture-source.yaml:12:15: [Q002] archived text 'other.txt' is not valid UTF-8 (line 3); archive texts as UTF-8"
+    ]
+
+
+def test_quotes_are_checked_against_an_archive_of_hard_wrapped_lines(tmp_path):
+    article = (REPO / "tests/fixtures/sources/fixture-article.txt").read_text(encoding="utf-8")
+    wrapped = article.replace("10 passengers and 2 crew members", "10 passengers\nand 2 crew members")
+    project = _with_archive(tmp_path, wrapped.encode("utf-8"))
+    lines = check_lines(project)
+    # The one-line quotes of the figures and the narration no longer match;
+    # nothing joins the lines for them.
+    assert lines == [
+        "records/casualty_figure/fixture-total.yaml:12:8: [Q001] quote is not in block 4 of 'other.txt': the source has “\\u000a” where the quote has “ ” after “…10 passengers” (U+0020 SPACE in the quote, U+000A LINE FEED in the source)",
+        "records/statement/fixture-narration.yaml:11:8: [Q001] quote is not in block 4 of 'other.txt': the source has “\\u000a” where the quote has “ ” after “…tlet states that 10 passengers” (U+0020 SPACE in the quote, U+000A LINE FEED in the source)",
+    ]
+
+
+def test_a_bad_value_is_reported_once(tmp_path):
+    # An empty quote is the schema check's to report; the quote check stays quiet.
+    project = make_project(tmp_path / "p", {"records/statement/fixture-narration.yaml": base_record("records/statement/fixture-narration.yaml").replace(
+        "quote: The outlet states that 10 passengers and 2 crew members were on board.", "quote: ''")})
+    assert [line.split(" [")[1][:4] for line in check_lines(project)] == ["S007"]
