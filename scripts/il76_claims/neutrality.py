@@ -1,0 +1,127 @@
+"""Loaded terms in the text this project writes.
+
+Every string of a record except ``quote`` is the project's own voice:
+names, summaries, propositions, descriptions, notes. A word from the list in
+``schemas/loaded-terms.json`` (whole word, any letter case) in one of them is
+reported as T006 at the field's line, once per term and field.
+
+One exception keeps the curators able to document the source: inside a
+``notes`` field, a loaded word within double quotation marks (“…” or "…")
+is a mention of the source's wording, not a use of it. Such a mention is
+accepted only if the quoted text occurs in an archived source, so scare
+quotes around a word the source never printed are still reported. (When no
+archived text could be read, mentions are accepted unverified; the quote
+check's notice says the archive was not read.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+
+from .loader import Record, show
+from .problems import Problem, problem
+from .schemas import SchemaError
+from .textcheck import iter_strings
+
+TERMS_FILE = "loaded-terms.json"
+KINDS_OF_TERM = ("label", "slur", "euphemism", "evaluative", "spelling")
+_ENTRY_KEYS = {"term", "match", "kind", "why", "neutral"}
+# Fields that hold the source's words, not the project's.
+VERBATIM_FIELDS = frozenset({"quote"})
+MENTION_FIELDS = frozenset({"notes"})
+_QUOTED = re.compile(r"“([^“”]*)”|\"([^\"]*)\"")
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    match: tuple[str, ...]
+    kind: str
+    why: str
+    neutral: str
+
+
+@dataclass
+class Terms:
+    terms: list[Term]
+    pattern: re.Pattern
+    by_form: dict[str, Term]  # lower-cased form -> its term
+
+
+def load_terms(schemas_dir: str) -> Terms:
+    path = os.path.join(schemas_dir, TERMS_FILE)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except (OSError, ValueError) as exc:
+        raise SchemaError(f"{path}: cannot read the loaded-terms list: {exc}") from None
+    entries = doc.get("terms") if isinstance(doc, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise SchemaError(f"{path}: needs a non-empty 'terms' list")
+    terms: list[Term] = []
+    by_form: dict[str, Term] = {}
+    for i, e in enumerate(entries):
+        where = f"{path}: terms[{i}]"
+        if not isinstance(e, dict) or set(e) != _ENTRY_KEYS:
+            raise SchemaError(f"{where}: each entry has exactly the keys {', '.join(sorted(_ENTRY_KEYS))}")
+        if not all(isinstance(e[k], str) and e[k].strip() for k in _ENTRY_KEYS - {"match"}):
+            raise SchemaError(f"{where}: term, kind, why and neutral are non-empty text")
+        if e["kind"] not in KINDS_OF_TERM:
+            raise SchemaError(f"{where}: kind {e['kind']!r} is not one of {', '.join(KINDS_OF_TERM)}")
+        forms = e["match"]
+        if not isinstance(forms, list) or not forms or not all(isinstance(f, str) and f.strip() == f and f for f in forms):
+            raise SchemaError(f"{where}: match is a non-empty list of word forms without surrounding spaces")
+        term = Term(e["term"], tuple(forms), e["kind"], e["why"], e["neutral"])
+        for f in forms:
+            if f.lower() in by_form:
+                raise SchemaError(f"{where}: form {f!r} is already listed under {by_form[f.lower()].term!r}")
+            by_form[f.lower()] = term
+        terms.append(term)
+    # Longest forms first, so "neo-Nazi" is found as itself and not as "Nazi".
+    alternatives = "|".join(re.escape(f) for f in sorted(by_form, key=lambda f: (-len(f), f)))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return Terms(terms, pattern, by_form)
+
+
+def _mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, quoted text) of each double-quoted span."""
+    out = []
+    for m in _QUOTED.finditer(text):
+        group = 1 if m.group(1) is not None else 2
+        out.append((m.start(group), m.end(group), m.group(group)))
+    return out
+
+
+def check_records(records: list[Record], terms: Terms, archive_texts: list[str] | None = None) -> list[Problem]:
+    """T006 for every loaded term in the project's own text. ``archive_texts``
+    are the archived sources a mention in notes must come from; None or
+    empty accepts mentions unverified."""
+    out: list[Problem] = []
+    search = terms.pattern.search
+    for rec in records:
+        for pointer, field, text in iter_strings(rec.data):
+            if field in VERBATIM_FIELDS or not search(text):
+                continue
+            spans = _mentions(text) if field in MENTION_FIELDS else []
+            seen: set[str] = set()
+            for m in terms.pattern.finditer(text):
+                term = terms.by_form[m.group().lower()]
+                if term.term in seen:
+                    continue
+                span = next((s for s in spans if s[0] <= m.start() and m.end() <= s[1]), None)
+                if span is not None:
+                    if not archive_texts or any(span[2] in t for t in archive_texts):
+                        continue
+                    message = (
+                        f"{field}: loaded term “{show(m.group())}” is in quotation marks, but “{show(span[2], 50)}” is not text of an archived source; "
+                        f"quote the source exactly, or use neutral wording: {term.neutral}"
+                    )
+                else:
+                    message = f"{field}: loaded term “{show(m.group())}” ({term.kind}); neutral wording: {term.neutral}; the word itself belongs only in a quote field"
+                seen.add(term.term)
+                line, col = rec.mark(pointer)
+                out.append(problem(rec.path, line, col, "T006", message, pointer))
+    return out
