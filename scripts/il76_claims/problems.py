@@ -55,7 +55,7 @@ CODES: dict[str, Code] = _codes(
     Code("F004", "Symbolic link", "records/actor/tass.yaml -> elsewhere", "Replace the link with a regular file; links are never followed."),
     Code("F005", "File names that differ only by case", "records/actor/TASS.yaml and records/actor/tass.yaml", "Keep one file; ids are lower case."),
     Code("F006", "File too large", "a 2 MB record", "Split the text or shorten it; the limit is in the message."),
-    Code("F007", "Unreadable file or folder", "permission denied", "Make the file readable."),
+    Code("F007", "Unreadable file or folder", "permission denied", "Make the file readable; replace a pipe, socket or device with a regular file."),
     Code("F008", "File name is not a valid id", "records/actor/Tass News.yaml", "Name the file <id>.yaml with a lower-case ASCII slug id."),
     Code("F009", "Source archive folder absent", "--sources points nowhere", "Pass --sources DIR or set IL76_SOURCES to the folder of archived texts."),
     # Encoding (E)
