@@ -1,0 +1,107 @@
+"""Builds are reproducible, and the committed package is a fresh build of
+the committed records."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FIXTURE_SOURCES, REPO, make_project
+
+from il76_claims.build import build
+from il76_claims.checker import Project, default_sources_dir
+from il76_claims.report import text
+
+# What the build writes, relative to the project root; dist/ holds copies
+# that are not committed but must be reproducible all the same.
+OUTPUT_ROOTS = ("data", "dist", "datapackage.json")
+# What is committed and must match a fresh build.
+COMMITTED = ("data", "datapackage.json")
+
+
+def outputs(root: Path, tops=OUTPUT_ROOTS) -> dict[str, bytes]:
+    out = {}
+    for top in tops:
+        path = root / top
+        if path.is_file():
+            out[top] = path.read_bytes()
+        elif path.is_dir():
+            for f in sorted(path.rglob("*")):
+                if f.is_file():
+                    out[f.relative_to(root).as_posix()] = f.read_bytes()
+    return out
+
+
+def differing(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    return sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+
+
+def _build_in_subprocess(root: Path, seed: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    return subprocess.run(
+        [sys.executable, "-m", "il76_claims", "build", "--root", str(root), "--sources", str(FIXTURE_SOURCES)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_two_builds_give_identical_bytes(tmp_path):
+    """Build the same project twice, in separate processes with different
+    hash seeds (so set and dict order cannot leak into the output), then a
+    copy of it at another path: every output file is byte-identical."""
+    first = make_project(tmp_path / "one")
+    proc = _build_in_subprocess(Path(first.root), "1")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    snapshot = outputs(Path(first.root))
+    assert "datapackage.json" in snapshot and any(k.startswith("data/") for k in snapshot)
+
+    proc = _build_in_subprocess(Path(first.root), "2")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    again = outputs(Path(first.root))
+    assert not differing(snapshot, again), f"a second build changed: {differing(snapshot, again)}"
+
+    elsewhere = make_project(tmp_path / "somewhere" / "else")
+    proc = _build_in_subprocess(Path(elsewhere.root), "3")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    moved = outputs(Path(elsewhere.root))
+    assert not differing(snapshot, moved), f"the project's path changed: {differing(snapshot, moved)}"
+
+
+def test_build_replaces_stale_outputs(tmp_path):
+    """A file left in data/ by an older build (a table since removed) does
+    not survive the next build; a tampered output is rewritten."""
+    project = make_project(tmp_path / "p", {"data/old_table.csv": "a\n1\n", "datapackage.json": "{}\n"})
+    result = build(project)
+    assert result.ok, text(result.check.problems)
+    fresh = outputs(Path(project.root))
+    assert "data/old_table.csv" not in fresh
+    assert fresh["datapackage.json"] != b"{}\n"
+
+
+def test_committed_package_is_a_fresh_build(tmp_path):
+    """data/ and datapackage.json in the repository are exactly what
+    building its records/ gives now."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copytree(REPO / "records", root / "records")
+    shutil.copytree(REPO / "schemas", root / "schemas")
+    shutil.copy(REPO / "dataset.yaml", root / "dataset.yaml")
+    # The repository's own sources folder, resolved as `il76-claims build`
+    # run in the repository resolves it.
+    project = Project(root=str(root), sources_dir=default_sources_dir(str(REPO)))
+    result = build(project)
+    assert result.ok, "the records do not check; run make to see the problems:\n" + text(result.check.problems)
+
+    committed = outputs(REPO, COMMITTED)
+    fresh = outputs(root, COMMITTED)
+    stale = differing(committed, fresh)
+    assert not stale, (
+        "data/ and datapackage.json are not a fresh build of records/: "
+        + ", ".join(f"{name} ({'missing' if name not in committed else 'not built' if name not in fresh else 'differs'})" for name in stale)
+        + "; run make and commit the result"
+    )
