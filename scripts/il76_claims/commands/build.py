@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import add_format_option, add_project_options, emit_problems, project_from, schemas_broken, summary_of
+from .common import add_format_option, add_project_options, emit_problems, require_project, schemas_broken, summary_of
 
 HELP = "check, then write data/*.csv and datapackage.json"
 DESCRIPTION = """Check the records; if there is no problem, write the tables under data/ and
@@ -21,7 +21,7 @@ def run(args) -> int:
     from ..schemas import SchemaError
 
     try:
-        result = build(project_from(args))
+        result = build(require_project(args))
     except SchemaError as exc:
         return schemas_broken(exc)
     rows = sum(len(t.rows) for t in result.tables)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import add_format_option, add_project_options, emit_problems, project_from, schemas_broken, summary_of
+from .common import add_format_option, add_project_options, emit_problems, require_project, schemas_broken, summary_of
 
 HELP = "check every record and report all problems"
 DESCRIPTION = """Check every record under records/ against the schemas, each other and the
@@ -20,7 +20,7 @@ def run(args) -> int:
     from ..schemas import SchemaError
 
     try:
-        result = check(project_from(args))
+        result = check(require_project(args))
     except SchemaError as exc:
         return schemas_broken(exc)
     summary = summary_of(result)

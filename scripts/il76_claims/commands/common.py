@@ -23,16 +23,22 @@ def add_format_option(p):
 
 
 def project_from(args) -> Project:
-    """The project named by --root and --sources. A --root that is not a
-    project folder is a mistake in the command, like a mistyped option: say
-    so in one line and exit 2, as argparse does, before anything is read."""
+    root = os.path.abspath(args.root)
+    return Project(root=root, sources_dir=os.path.abspath(args.sources) if args.sources else default_sources_dir(root))
+
+
+def require_project(args) -> Project:
+    """project_from, for commands that read records: a --root that is not a
+    project folder is a mistake in the command, like a mistyped option, so
+    say so in one line and exit 2, as argparse does, before anything is
+    read or written."""
     root = os.path.abspath(args.root)
     if not os.path.isdir(root):
         _usage_error(f"{args.root}: no such folder; give the project folder (the one holding schemas/ and records/) with --root")
     missing = [name + "/" for name in ("schemas", "records") if not os.path.isdir(os.path.join(root, name))]
     if missing:
         _usage_error(f"{args.root} is not a project folder: no {' or '.join(missing)} there; give the folder holding schemas/ and records/ with --root")
-    return Project(root=root, sources_dir=os.path.abspath(args.sources) if args.sources else default_sources_dir(root))
+    return project_from(args)
 
 
 def _usage_error(message: str):
