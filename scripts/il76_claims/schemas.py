@@ -34,6 +34,19 @@ def _read_json(path: str) -> dict:
     return doc
 
 
+def _refs(node):
+    """Every "$ref" value in a schema document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
 @dataclass(frozen=True)
 class Codelist:
     name: str
@@ -68,6 +81,13 @@ class SchemaSet:
                 raise SchemaError(f"{cl_dir}/{name}: 'enum' and the keys of 'x-codes' must list the same codes in the same order")
             self.codelists[code_name] = Codelist(code_name, doc["title"], doc["description"], codes)
             self.documents[doc["$id"]] = doc
+        # Every reader of the schemas follows $ref; one that points nowhere
+        # is reported here, once, rather than as a crash wherever it is read.
+        for uri, doc in self.documents.items():
+            for ref in _refs(doc):
+                target = ref.partition("#")[0]
+                if target and target not in self.documents:
+                    raise SchemaError(f"schemas/{uri}: \"$ref\": \"{ref}\" points to no schema under schemas/")
 
     def resolve(self, node: dict) -> dict:
         """Follow $ref (and an anyOf of one ref plus null) to the schema a
