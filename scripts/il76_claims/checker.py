@@ -68,8 +68,7 @@ def check(project: Project, schemas: SchemaSet | None = None, *, jobs: int | Non
     quoted = quotes.check_quotes(loaded.records, project.sources_dir, {(p.path, p.pointer) for p in problems})
     problems += quoted.problems
     notices += quoted.notices
-    terms = neutrality.load_terms(project.schemas_dir)
-    problems += neutrality.check_records(loaded.records, terms, [a.text for a in quoted.archives.values()])
+    problems += neutrality.check(loaded.records, schemas, [a.text for a in quoted.archives.values()])
     records = sorted(loaded.records, key=lambda r: (KINDS.index(r.kind), r.path))
     return CheckResult(records, sorted(set(problems)), loaded.files, notices, metadata)
 
