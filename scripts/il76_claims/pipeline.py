@@ -1,0 +1,240 @@
+"""The per-file stage of the check: read, parse, text checks and schema
+check of every record file, each file on its own.
+
+Three things keep it fast on large trees without weakening a check:
+
+* the schema check asks ``fastschema`` first and jsonschema only for a
+  record that is not valid (to word the problems);
+* above ``PARALLEL_MIN_FILES`` files the work is split into chunks for a
+  pool of processes, one per usable core; results come back in file order,
+  so the report is the same as from one process;
+* a file whose bytes, path, schemas and tooling are unchanged since the last
+  run takes its result from the cache (``cache.py``) instead.
+
+Everything that looks across files (ids, references, quotes against the
+sources) runs after this stage on the whole tree, every time.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from . import loader
+from .problems import Problem
+from .schemas import KINDS, SchemaSet
+from .textcheck import check_text
+
+# Below this many files to parse, starting processes costs more than it
+# saves (measured in docs/performance.md).
+PARALLEL_MIN_FILES = 2000
+# Chunks per process: small enough that both cores stay busy to the end.
+CHUNKS_PER_JOB = 4
+
+
+class FileChecker:
+    """What the per-file checks need, built once per process."""
+
+    def __init__(self, schemas: SchemaSet):
+        from .fastschema import for_schemas
+
+        self.schemas = schemas
+        self.fast = for_schemas(schemas)
+        self.multiline = schemas.multiline_fields
+        self._full = None
+
+    @property
+    def full(self):
+        """jsonschema, built only when a record needs its error messages."""
+        if self._full is None:
+            from .schema_check import SchemaChecker
+
+            self._full = SchemaChecker(self.schemas)
+        return self._full
+
+    def check(self, record: loader.Record) -> list[Problem]:
+        """Schema problems of one record (the interface of SchemaChecker)."""
+        if self.fast.is_valid(record.kind, record.data):
+            return []
+        return self.full.check(record)
+
+    def run(self, f: loader.RecordFile, raw: bytes | None = None) -> tuple[loader.Record, list[Problem]]:
+        """One file's record and problems; from raw when its bytes were
+        already read (to hash them for the cache), so the result always
+        belongs to exactly the bytes hashed."""
+        if raw is None:
+            rec, problems = loader.load_file(f.path, f.abspath, f.kind)
+        else:
+            # loader.load_file, after its read_bytes
+            rec = None
+            text, problems = loader.decode(f.path, raw)
+            if text is not None:
+                _, rec, problems = loader.parse(f.path, text)
+                if rec is not None:
+                    rec.kind = f.kind
+        return self.finish(f, rec, problems)
+
+    def finish(self, f: loader.RecordFile, rec: loader.Record | None, problems: list[Problem]) -> tuple[loader.Record, list[Problem]]:
+        """The checks on a record as read (None: a stand-in for a file that
+        could not be read as one)."""
+        if rec is None:
+            rec = loader.unread_record(f)
+        problems.extend(check_text(rec, self.multiline[rec.kind]))
+        problems.extend(self.check(rec))
+        _share_strings(rec)
+        return rec, problems
+
+
+_POSITIONS: dict[tuple[int, int], tuple[int, int]] = {}
+
+
+def _share_strings(rec: loader.Record):
+    """Make records with the same fields share their keys, JSON paths and
+    positions instead of holding a copy each: a third of the memory of a
+    large tree. Values are left alone."""
+    intern = sys.intern
+    pos = _POSITIONS.setdefault
+    rec.marks = {intern(k): pos(v, v) for k, v in rec.marks.items()}
+    rec.key_marks = {intern(k): pos(v, v) for k, v in rec.key_marks.items()}
+    data = rec.data
+    rec.data = {intern(k): ([{intern(ik): iv for ik, iv in item.items()} if type(item) is dict else item for item in v] if type(v) is list else v) for k, v in data.items()}
+    if len(_POSITIONS) > 100_000:  # positions of hostile files: stop sharing, stay bounded
+        _POSITIONS.clear()
+
+
+@contextmanager
+def no_gc():
+    """Hold back the cyclic garbage collector. Records hold no reference
+    cycles, but building a hundred thousand of them makes it run many full
+    passes over everything built so far: half the time of a large check."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def jobs_from_env() -> int:
+    """IL76_JOBS=N sets the number of processes (1: no pool)."""
+    value = os.environ.get("IL76_JOBS", "")
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    return usable_cores()
+
+
+# -- the process pool ---------------------------------------------------------
+
+_WORKER: FileChecker | None = None
+
+
+def _start_worker(schemas: SchemaSet):
+    global _WORKER
+    _WORKER = FileChecker(schemas)
+
+
+def _run_chunk(chunk: list[tuple[loader.RecordFile, bytes | None]]):
+    with no_gc():
+        return [_WORKER.run(f, raw) for f, raw in chunk]
+
+
+def _chunks(items: list, n: int) -> list[list]:
+    size = max(1, -(-len(items) // n))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _context():
+    import multiprocessing
+
+    # fork starts a worker in milliseconds with everything imported; where
+    # it is not safe (macOS) or not there, spawn.
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def run_files(work: list[tuple[loader.RecordFile, bytes | None]], checker: FileChecker, jobs: int) -> list[tuple[loader.Record, list[Problem]]]:
+    """Results for (file, its bytes or None to read them) pairs, in the
+    same order, from one process or several."""
+    if jobs <= 1 or len(work) < PARALLEL_MIN_FILES:
+        with no_gc():
+            return [checker.run(f, raw) for f, raw in work]
+    from concurrent.futures import ProcessPoolExecutor
+
+    out: list[tuple[loader.Record, list[Problem]]] = []
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_start_worker, initargs=(checker.schemas,)) as pool:
+        for part in pool.map(_run_chunk, _chunks(work, jobs * CHUNKS_PER_JOB)):
+            out.extend(part)
+    return out
+
+
+# -- the stage as the checker calls it ----------------------------------------
+
+
+@dataclass
+class Stage:
+    records: list[loader.Record]
+    problems: list[Problem]
+    files: int
+    # How the files were checked, for the benchmark and --verbose output.
+    cached: int = 0
+    parsed: int = 0
+
+
+def load_and_check(root: str, schemas: SchemaSet, checker: FileChecker, *, jobs: int | None = None, use_cache: bool | None = None) -> Stage:
+    """discover, then every file's own checks; records come in discover's
+    order, with a stand-in for each file that could not be read."""
+    files, problems = loader.discover(root, KINDS)
+    jobs = jobs_from_env() if jobs is None else jobs
+    cache = None
+    if use_cache if use_cache is not None else cache_enabled():
+        from .cache import Cache
+
+        cache = Cache.open(root, schemas.dir)
+    results: list = [None] * len(files)
+    keys: list = [None] * len(files)
+    work: list = []
+    todo: list[int] = []
+    with no_gc():
+        for i, f in enumerate(files):
+            if cache is None:
+                work.append((f, None))
+                todo.append(i)
+                continue
+            raw, read_problems = loader.read_bytes(f.path, f.abspath)
+            if raw is None:  # unreadable: reported, never cached
+                results[i] = checker.finish(f, None, read_problems)
+                continue
+            keys[i] = cache.key(f, raw)
+            hit = cache.get(keys[i])
+            if hit is None:
+                work.append((f, raw))
+                todo.append(i)
+            else:
+                results[i] = hit
+    for i, result in zip(todo, run_files(work, checker, jobs)):
+        results[i] = result
+    if cache is not None:
+        cache.save(keys, results)
+    records = []
+    for rec, probs in results:
+        records.append(rec)
+        problems.extend(probs)
+    return Stage(records, problems, len(files), cached=cache.used if cache else 0, parsed=len(todo))
+
+
+def cache_enabled() -> bool:
+    from .cache import enabled_by_env
+
+    return enabled_by_env()
