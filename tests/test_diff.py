@@ -249,8 +249,16 @@ def test_working_tree_with_problems_is_not_compared(tmp_path, old, capsys):
     assert err == "il76-claims diff: working tree: the records have 1 problem(s), so there is no build to compare; run il76-claims check\n"
 
 
+@pytest.fixture(autouse=True)
+def _own_git_environment(monkeypatch):
+    # Git variables of a calling hook (GIT_DIR, GIT_INDEX_FILE...) would
+    # point the throwaway repositories' commands at another repository.
+    for k in [k for k in os.environ if k.startswith("GIT_")]:
+        monkeypatch.delenv(k)
+
+
 def git(cwd, *args):
-    env = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("GIT_")}, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
     return subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
 
 

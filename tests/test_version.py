@@ -35,6 +35,14 @@ authors:
 """
 
 
+@pytest.fixture(autouse=True)
+def _own_git_environment(monkeypatch):
+    # Git variables of a calling hook (GIT_DIR, GIT_INDEX_FILE...) would
+    # point the throwaway repositories' commands at another repository.
+    for k in [k for k in os.environ if k.startswith("GIT_")]:
+        monkeypatch.delenv(k)
+
+
 def git(cwd, *args) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_AUTHOR_NAME="T", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="T", GIT_COMMITTER_EMAIL="t@example.org")
