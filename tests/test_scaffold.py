@@ -166,6 +166,11 @@ def test_bad_requests_are_refused(tmp_path, capsys, argv, message):
     assert (code, out, err) == (1, "", f"il76-claims new: {message}\n")
 
 
+def test_id_and_name_together_are_refused(tmp_path, capsys):
+    project = make_project(tmp_path / "p")
+    assert new(capsys, project.root, "actor", "--id", "a", "--name", "B") == (2, "", "il76-claims new: give --id or --name, not both\n")
+
+
 def test_a_file_that_appears_is_not_overwritten(tmp_path, monkeypatch):
     # The id was free when chosen, but the file exists by the time it is
     # written: open(..., 'x') refuses.

@@ -17,9 +17,10 @@ templates from the schemas instead."""
 
 def add_arguments(p):
     p.add_argument("kind", metavar="KIND", nargs="?", help="source, actor, event, statement, casualty_figure or claim")
-    g = p.add_mutually_exclusive_group()
-    g.add_argument("--id", metavar="ID", help="the new record's id")
-    g.add_argument("--name", metavar="NAME", help="a name to make the id from (and to fill in the name field)")
+    # Not an argparse mutually exclusive group: its usage line wraps
+    # differently across Python versions, and the README copies --help.
+    p.add_argument("--id", metavar="ID", help="the new record's id")
+    p.add_argument("--name", metavar="NAME", help="a name to make the id from (and to fill in the name field)")
     p.add_argument("--root", default=".", metavar="DIR", help="project folder holding records/ and schemas/ (default: .)")
     p.add_argument("--update-templates", action="store_true", help="regenerate schemas/templates/*.yaml from the schemas and exit")
 
@@ -34,6 +35,9 @@ def run(args) -> int:
             changed = write_templates(root)
             print(f"updated: {', '.join(changed)}" if changed else "templates are up to date")
             return 0
+        if args.id is not None and args.name is not None:
+            print("il76-claims new: give --id or --name, not both", file=sys.stderr)
+            return 2
         if not args.kind:
             print("il76-claims new: give the KIND of record to start (or --update-templates)", file=sys.stderr)
             return 2
