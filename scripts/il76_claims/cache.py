@@ -18,6 +18,7 @@ IL76_CACHE=off turns it off.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
@@ -42,10 +43,14 @@ def enabled_by_env() -> bool:
 
 
 def _tree_digest(h, top: str, label: str):
-    """Every file under top, by relative path and content, into h."""
+    """Every file under top, by relative path and content, into h
+    (compiled Python left out: it follows the source, and is written
+    while the tool runs)."""
     for dirpath, dirnames, filenames in os.walk(top):
-        dirnames.sort()
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         for name in sorted(filenames):
+            if name.endswith((".pyc", ".pyo")):
+                continue
             full = os.path.join(dirpath, name)
             h.update(f"{label}/{os.path.relpath(full, top)}\0".encode("utf-8", "surrogateescape"))
             try:
@@ -70,11 +75,22 @@ def _library_versions() -> str:
     return "\n".join(versions)
 
 
-def fingerprint(schemas_dir: str) -> bytes:
+TOOL_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+@functools.lru_cache(maxsize=4)
+def _tool_digest(tool_dir: str) -> bytes:
+    # Once per process: the running code does not change under it.
+    h = hashlib.blake2b(digest_size=_DIGEST)
+    _tree_digest(h, tool_dir, "tool")
+    return h.digest()
+
+
+def fingerprint(schemas_dir: str, tool_dir: str = TOOL_DIR) -> bytes:
     """What every entry's result depends on besides the file itself."""
     h = hashlib.blake2b(digest_size=_DIGEST)
     h.update(f"il76-claims {__version__}\n{_library_versions()}\n".encode())
-    _tree_digest(h, os.path.dirname(os.path.abspath(__file__)), "tool")
+    h.update(_tool_digest(tool_dir))
     _tree_digest(h, schemas_dir, "schemas")
     return h.digest()
 

@@ -1,0 +1,142 @@
+"""The per-file stage gives the same records and problems however it runs:
+in one process or several, from the file, from bytes read for the cache,
+or from the cache; and the same as the plain way of loading and checking
+(loader.load_tree, then each record's text and schema checks)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, base_record, make_project
+from il76_claims import loader, pipeline
+from il76_claims.checker import check
+from il76_claims.report import text
+from il76_claims.schema_check import SchemaChecker
+from il76_claims.schemas import KINDS, SchemaSet
+from il76_claims.textcheck import check_text
+
+CASES = REPO / "tests" / "cases"
+
+
+def _case_files(case: Path) -> dict:
+    files = {}
+    overlay = case / "files"
+    if overlay.is_dir():
+        for path in sorted(overlay.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                files[path.relative_to(overlay).as_posix()] = path.read_bytes()
+    delete = case / "delete"
+    if delete.exists():
+        for line in delete.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                files[line.strip()] = None
+    return files
+
+
+def _shape(records, problems):
+    return (
+        [(r.kind, r.path, r.data, r.marks, r.key_marks, r.reported, r.unread) for r in records],
+        sorted(set(problems)),
+    )
+
+
+# No case changes the schemas, so every case shares them (building the
+# checkers once keeps this test fast).
+SCHEMAS = SchemaSet(str(REPO / "schemas"))
+FULL = SchemaChecker(SCHEMAS)
+FILE_CHECKER = pipeline.FileChecker(SCHEMAS)
+
+
+def reference(root: str):
+    """Loading and checking as written plainly, without any speed-up."""
+    loaded = loader.load_tree(root, KINDS)
+    problems = list(loaded.problems)
+    for rec in loaded.records:
+        problems += check_text(rec, SCHEMAS.multiline_fields[rec.kind])
+        problems += FULL.check(rec)
+    return _shape(loaded.records, problems)
+
+
+def staged(root: str, **kw):
+    st = pipeline.load_and_check(root, SCHEMAS, FILE_CHECKER, **kw)
+    return _shape(st.records, st.problems)
+
+
+def test_every_case_folder_gives_the_reference_result(tmp_path):
+    cases = sorted(p.parent for p in CASES.glob("*/*/expected.txt"))
+    assert len(cases) > 50
+    for i, case in enumerate(cases):
+        files = _case_files(case)
+        assert not any(path.startswith("schemas/") for path in files), case
+        project = make_project(tmp_path / str(i), files)
+        expected = reference(project.root)
+        assert staged(project.root, jobs=1, use_cache=False) == expected, case.name
+        assert staged(project.root, jobs=1, use_cache=True) == expected, case.name  # from bytes read for the cache
+        assert staged(project.root, jobs=1, use_cache=True) == expected, case.name  # from the cache
+
+
+def _many_files() -> dict:
+    """The base project and a hundred more files, good and bad."""
+    files = {}
+    person = base_record("records/actor/fixture-person.yaml")
+    for i in range(100):
+        rid = f"person-{i:03d}"
+        body = person.replace("id: fixture-person", f"id: {rid}")
+        if i % 7 == 0:
+            body = body.replace("actor_type: person", "actor_type: human")
+        if i % 11 == 0:
+            body += "name: duplicate\n"
+        if i % 13 == 0:
+            body = body.replace("affiliation_id: fixture-state", "affiliation_id: nowhere")
+        if i % 17 == 0:
+            body = "id: [unclosed\n"
+        files[f"records/actor/{rid}.yaml"] = body
+    files["records/actor/not-utf8.yaml"] = b"id: not-utf8\nname: \xff\n"
+    return files
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_two_processes_give_the_report_of_one(tmp_path, monkeypatch, cache):
+    project = make_project(tmp_path / "project", _many_files())
+    one = check(project, jobs=1, cache=False)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 1)
+    used = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    def spy(*args, **kwargs):
+        used.append(kwargs.get("max_workers"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", spy)
+    two = check(project, jobs=2, cache=cache)
+    assert used == [2]
+    assert len(one.problems) > 30
+    assert text(two.problems) == text(one.problems)
+    assert [r.path for r in two.records] == [r.path for r in one.records]
+    assert _shape(two.records, two.problems) == _shape(one.records, one.problems)
+
+
+def test_a_small_tree_stays_in_one_process(project, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a process pool for a small tree")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    assert check(project, jobs=2, cache=False).problems == []
+
+
+@pytest.mark.parametrize("value, expected", [("1", 1), ("3", 3), ("0", None), ("", None), ("two", None), ("-1", None)])
+def test_jobs_from_the_environment(monkeypatch, value, expected):
+    monkeypatch.setenv("IL76_JOBS", value)
+    assert pipeline.jobs_from_env() == (expected or pipeline.usable_cores())
+
+
+def test_chunks_keep_order_and_cover_everything():
+    items = list(range(10))
+    for n in (1, 3, 4, 10, 20):
+        chunks = pipeline._chunks(items, n)
+        assert [x for c in chunks for x in c] == items
+        assert len(chunks) <= n
+    assert pipeline._chunks([], 4) == []
