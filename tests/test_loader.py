@@ -443,3 +443,14 @@ def test_long_lists_and_wide_mappings_are_refused_with_the_limit_named():
     assert problems == [(loader.MAX_FIELDS + 2, 3, "Y013")] and data == {"a": None, "b": "ok"}
     _, problems, rec = load("".join(f"k{i}: v\n" for i in range(loader.MAX_FIELDS + 1)))
     assert problems == [(loader.MAX_FIELDS + 1, 1, "Y013")] and rec is None
+
+
+def test_a_refused_key_drops_its_field_but_keeps_the_other_checks():
+    data, problems, rec = load("!!str name: x\nrole: ' y'\n1: z\n")
+    assert problems == [(1, 1, "Y006"), (3, 1, "Y010")]
+    assert data == {"role": " y"} and rec.reported == set()  # role's whitespace is still checked later
+
+
+def test_a_merge_key_quiets_the_checks_on_its_mapping():
+    _, problems, rec = load("a:\n  <<: {b: 1}\n  c: 2\n")
+    assert problems == [(2, 3, "Y007")] and rec.reported == {"$.a"}

@@ -299,13 +299,18 @@ class _Builder:
             out[key] = self.value(vev, child, depth + 1)
 
     def key(self, ev, pointer) -> str | None:
-        """The key's text, or None (reported) when it cannot be a field name."""
-        if not self._props_ok(ev, pointer):
+        """The key's text, or None (reported) when it cannot be a field name.
+
+        A refused key drops its field, and the rest of the mapping is still
+        checked: a field that is then missing is a real problem too. Only a
+        merge key, whose fields are meant to be there, quiets the checks on
+        its mapping."""
+        if not self._props_ok(ev, ""):
             self.skip(ev)
             return None
         m = ev.start_mark
         if not isinstance(ev, yaml.ScalarEvent):
-            self.add(m, "Y010", "a key must be a field name, not a list or mapping", pointer)
+            self.add(m, "Y010", "a key must be a field name, not a list or mapping")
             self.skip(ev)
             return None
         text = ev.value
@@ -315,13 +320,13 @@ class _Builder:
                 return None
             reading = _plain_kind(text)
             if reading:
-                self.add(m, "Y010", f"unquoted key {show(text)} is read as {reading}, not text; a key must be a field name", pointer)
+                self.add(m, "Y010", f"unquoted key {show(text)} is read as {reading}, not text; a key must be a field name")
                 return None
         if text == "":
-            self.add(m, "Y010", "empty key; write a field name", pointer)
+            self.add(m, "Y010", "empty key; write a field name")
             return None
         if len(text) > MAX_KEY_CHARS:
-            self.add(m, "Y010", f"key of {len(text)} characters; field names are at most {MAX_KEY_CHARS}", pointer)
+            self.add(m, "Y010", f"key of {len(text)} characters; field names are at most {MAX_KEY_CHARS}")
             return None
         return text
 
