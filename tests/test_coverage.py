@@ -1,0 +1,106 @@
+"""Block coverage: every block of every archived source is cited by a record
+or explained in docs/uncited-blocks.yaml, and docs/block-coverage.md is the
+generator's current output."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import FIXTURE_SOURCES, REPO, make_project
+from il76_claims import cli
+from il76_claims.checker import default_sources_dir
+from il76_claims.coverage import DOC_FILE, UNCITED_FILE, coverage, render
+
+SOURCES = default_sources_dir(str(REPO))
+# The base fixture cites blocks 2 and 4 of its 4-block archive.
+REASONS = """fixture-source:
+  - block: 1
+    reason: A paragraph with no statement.
+  - block: 3
+    reason: Subheading.
+    see: fixture-narration
+"""
+
+
+def test_every_block_of_the_real_sources_is_cited_or_explained():
+    # Needs only the records and block_count, so it runs without the archive too.
+    assert coverage(str(REPO), SOURCES).problems == []
+
+
+@pytest.mark.skipif(not os.path.isdir(SOURCES), reason="the archived sources are not available")
+def test_committed_block_coverage_is_fresh():
+    committed = (REPO / DOC_FILE).read_text(encoding="utf-8")
+    assert committed == render(coverage(str(REPO), SOURCES)), f"{DOC_FILE} is stale: run `il76-claims coverage`"
+
+
+def test_an_unexplained_block_is_reported(tmp_path):
+    project = make_project(tmp_path / "p")
+    assert coverage(project.root, str(FIXTURE_SOURCES)).problems == [
+        "docs/uncited-blocks.yaml:1:1: fixture-source: blocks 1, 3 cited by no record and not explained; cite them from a statement or casualty figure, or add the reason here"
+    ]
+
+
+def test_reasons_complete_the_coverage(tmp_path):
+    project = make_project(tmp_path / "p", {UNCITED_FILE: REASONS})
+    cov = coverage(project.root, str(FIXTURE_SOURCES))
+    assert cov.problems == []
+    table = render(cov).split("| block | begins | cited by |")[1].splitlines()[2:]
+    assert table == [
+        "| 1 | A test paragraph about an aircraft that crashed … | not cited: A paragraph with no statement. |",
+        "| 2 | “We are looking into what happened,” the agency … | statement `fixture-statement`<br>casualty_figure `fixture-range` |",
+        '| 3 | "A subheading" | not cited: Subheading. (see `fixture-narration`) |',
+        "| 4 | The outlet states that 10 passengers and 2 … | statement `fixture-narration`<br>casualty_figure `fixture-crew`<br>casualty_figure `fixture-passengers`<br>casualty_figure `fixture-total` |",
+    ]
+
+
+@pytest.mark.parametrize(
+    "reasons, problem",
+    [
+        (REASONS + "  - block: 2\n    reason: Stale.\n", "docs/uncited-blocks.yaml:7:5: fixture-source: block 2 is cited by statement fixture-statement, casualty_figure fixture-range; remove it from docs/uncited-blocks.yaml"),
+        (REASONS + "  - block: 5\n    reason: Too far.\n", "docs/uncited-blocks.yaml:7:5: fixture-source: block 5 is beyond the 4 blocks of the source"),
+        (REASONS + "  - block: 1\n    reason: Twice.\n", "docs/uncited-blocks.yaml:7:5: fixture-source: block 1 is listed twice (first at line 2)"),
+        (REASONS.replace("see: fixture-narration", "see: nobody"), "docs/uncited-blocks.yaml:4:5: fixture-source: block 3: see names 'nobody', which is not a record id"),
+        (REASONS + "  - block: 0\n    reason: Zero.\n", "docs/uncited-blocks.yaml:7:5: fixture-source: block is a block number counted from 1"),
+        (REASONS + "  - block: 2\n", "docs/uncited-blocks.yaml:7:5: fixture-source: each entry has block and reason, and optionally see"),
+        (REASONS + "other-source:\n  - block: 1\n    reason: x\n", "docs/uncited-blocks.yaml:7:1: 'other-source' is not the id of a source record"),
+    ],
+)
+def test_bad_reasons_are_reported_at_their_line(tmp_path, reasons, problem):
+    project = make_project(tmp_path / "p", {UNCITED_FILE: reasons})
+    assert problem in coverage(project.root, str(FIXTURE_SOURCES)).problems
+
+
+def test_the_reasons_file_is_read_strictly(tmp_path):
+    project = make_project(tmp_path / "p", {UNCITED_FILE: REASONS + "  - block: 2\n    block: 2\n    reason: x\n"})
+    assert any("[" not in p and ":8:5: duplicate key 'block'" in p for p in coverage(project.root, str(FIXTURE_SOURCES)).problems)
+
+
+def test_without_the_archive_the_first_words_are_left_out(tmp_path):
+    project = make_project(tmp_path / "p", {UNCITED_FILE: REASONS})
+    cov = coverage(project.root, str(tmp_path / "nowhere"))
+    assert cov.problems == []
+    assert "The archived text was not available" in render(cov)
+    assert "| 1 |  | not cited: A paragraph with no statement. |" in render(cov)
+
+
+def test_command_writes_then_checks(tmp_path, monkeypatch, capsys):
+    project = make_project(tmp_path / "p", {UNCITED_FILE: REASONS})
+    monkeypatch.chdir(project.root)
+    args = ["--sources", str(FIXTURE_SOURCES)]
+    assert cli.main(["coverage", "--check", *args]) == 1
+    assert "docs/block-coverage.md is not up to date; run il76-claims coverage" in capsys.readouterr().err
+    assert cli.main(["coverage", *args]) == 0
+    assert capsys.readouterr().out == "wrote docs/block-coverage.md\n"
+    assert cli.main(["coverage", "--check", *args]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_command_fails_on_an_unexplained_block(tmp_path, monkeypatch, capsys):
+    project = make_project(tmp_path / "p")
+    monkeypatch.chdir(project.root)
+    assert cli.main(["coverage", "--sources", str(FIXTURE_SOURCES)]) == 1
+    out = capsys.readouterr()
+    assert out.out.startswith("docs/uncited-blocks.yaml:1:1: fixture-source: blocks 1, 3 cited by no record")
+    assert "1 coverage problem(s)" in out.err
