@@ -37,6 +37,13 @@ docs: $(STAMP)
 clean:
 	rm -rf $(VENV) .build .pytest_cache .hypothesis
 
+# Time check and build on synthetic trees of 1,000 to 100,000 records
+# (see docs/performance.md); SIZES=1000,10000 RUNS=3 for a shorter run.
+SIZES ?= 1000,10000,100000
+RUNS  ?= 3
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --sizes $(SIZES) --runs $(RUNS)
+
 # Pack data/, datapackage.json, the workbook and SQLite file from dist/ and
 # the docs into dist/<name>-<version>.zip (reproducible; see docs/versioning.md).
 release: build
