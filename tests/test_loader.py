@@ -116,10 +116,16 @@ def test_plain_text_over_several_lines_is_refused():
     assert data["summary"] == "The agency said it would." and data["next"] == "x"
 
 
-def test_block_and_quoted_text_over_several_lines_is_fine():
-    data, problems, _ = load('a: >-\n  one\n  two\nb: |-\n  one\n  two\nc: "one\n  two"\n')
+def test_block_text_over_several_lines_is_fine():
+    data, problems, _ = load("a: >-\n  one\n  two\nb: |-\n  one\n  two\n")
     assert problems == []
-    assert data == {"a": "one two", "b": "one\ntwo", "c": "one two"}
+    assert data == {"a": "one two", "b": "one\ntwo"}
+
+
+def test_quoted_text_over_several_lines_is_refused():
+    data, problems, _ = load("a: \"one\n  two\"\nb: 'one\n\n  two'\nc: \"one\\ntwo\"\n")
+    assert problems == [(1, 4, "Y015"), (3, 4, "Y015")]
+    assert data == {"a": "one two", "b": "one\ntwo", "c": "one\ntwo"}
 
 
 def test_empty_value_points_at_its_key_line():

@@ -336,6 +336,14 @@ class _Builder:
         if len(text) > MAX_SCALAR_CHARS:
             self.add(m, "Y013", f"value of {len(text)} characters; the limit is {MAX_SCALAR_CHARS}", pointer)
             return None
+        if ev.style in ("'", '"') and ev.end_mark.line != m.line:
+            self.add(
+                m,
+                "Y015",
+                "quoted text over several lines is folded (a line break becomes a space, a blank line a line break); write it on one line, or use '>-' to join lines or '|-' to keep line breaks",
+                pointer,
+            )
+            return text
         if ev.style:  # quoted or block: always text (the C parser gives '' for plain)
             return text
         if text == "":
@@ -375,7 +383,7 @@ class _Builder:
             self.add(
                 m,
                 "Y015",
-                "unquoted text over several lines is joined into one line; write it on one line, or use '>-' to join lines or '|-' to keep line breaks",
+                "unquoted text over several lines is folded (a line break becomes a space, a blank line a line break); write it on one line, or use '>-' to join lines or '|-' to keep line breaks",
                 pointer,
             )
             return text

@@ -108,7 +108,7 @@ CODES: dict[str, Code] = _codes(
     Code("Q002", "Archived text missing or changed", "SHA-256 differs", "Restore the archived file, or fix archive_sha256 if the source record is wrong."),
     Code("Q003", "Block number out of range", "block: 40 in a 32-block text", "Cite a block that exists."),
     # Later codes are appended here, so no existing code moves.
-    Code("Y015", "Unquoted text over several lines", "an unquoted summary continued on an indented second line", "Write the value on one line, or use '>-' (lines joined) or '|-' (line breaks kept)."),
+    Code("Y015", "Plain or quoted text over several lines", "a summary continued on an indented second line, without '>-' or '|-'", "Write the value on one line, or use '>-' (lines joined) or '|-' (line breaks kept)."),
     Code("Y016", "Too many problems in one file", "a file of 300 'key: yes' lines", "Fix the problems listed; the rest of the file is read on the next run."),
     Code("F010", "File name reserved on Windows", "records/actor/con.yaml", "Choose another id; Windows cannot create CON, PRN, AUX, NUL, COM1-9 or LPT1-9 files."),
     Code("T007", "Private-use or noncharacter code point", "U+E000 or U+FFFF in a name", "Replace it with the character it stands for, or delete it."),
