@@ -560,6 +560,11 @@ def load_file(path: str, abspath: str, kind: str) -> tuple[Record | None, list[P
     raw, problems = read_bytes(path, abspath)
     if raw is None:
         return None, problems
+    return load_bytes(path, raw, kind)
+
+
+def load_bytes(path: str, raw: bytes, kind: str) -> tuple[Record | None, list[Problem]]:
+    """load_file for bytes already read (with read_bytes)."""
     text, problems = decode(path, raw)
     if text is None:
         return None, problems
