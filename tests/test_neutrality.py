@@ -132,3 +132,12 @@ def test_codes_dates_urls_and_references_are_not_the_projects_text(tmp_path):
     source = base_record("records/source/fixture-source.yaml").replace("https://example.org/fixture-article", "https://example.org/the-kiev-regime")
     project = make_project(tmp_path / "p", {"records/source/fixture-source.yaml": source})
     assert check(project).problems == []
+
+
+def test_the_policy_lists_the_terms_as_the_json_does():
+    from il76_claims.neutrality import POLICY_FILE, sync_policy
+
+    policy = (REPO / POLICY_FILE).read_text(encoding="utf-8")
+    assert policy == sync_policy(policy, TERMS), "the loaded-terms table is stale: run `.venv/bin/python -m il76_claims.neutrality`"
+    for term in TERMS.terms:
+        assert f"| {term.term} | {term.kind} |" in policy

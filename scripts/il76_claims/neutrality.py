@@ -193,3 +193,42 @@ def check_records(records: list[Record], terms: Terms, archive_texts: list[str] 
 def check(records: list[Record], schemas: SchemaSet, archive_texts: list[str] | None = None) -> list[Problem]:
     """The neutrality check as the checker runs it."""
     return check_records(records, load_terms(schemas.dir), archive_texts, skipped_fields(schemas))
+
+
+# --- the list as documentation ----------------------------------------------
+
+POLICY_FILE = "docs/editorial-policy.md"
+TABLE_START = "<!-- loaded-terms: generated from schemas/loaded-terms.json by `python -m il76_claims.neutrality` -->"
+TABLE_END = "<!-- /loaded-terms -->"
+
+
+def terms_table(terms: Terms) -> str:
+    """The list as a Markdown table, for the editorial policy."""
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    rows = ["| term | kind | also matches | why it is loaded | neutral wording |", "|---|---|---|---|---|"]
+    for t in terms.terms:
+        others = ", ".join(f for f in t.match if f.lower() != t.term.lower())
+        rows.append(f"| {cell(t.term)} | {t.kind} | {cell(others)} | {cell(t.why)} | {cell(t.neutral)} |")
+    return "\n".join(rows) + "\n"
+
+
+def sync_policy(policy: str, terms: Terms) -> str:
+    """The policy text with the generated table between its markers replaced."""
+    start, end = policy.index(TABLE_START) + len(TABLE_START), policy.index(TABLE_END)
+    return policy[:start] + "\n" + terms_table(terms) + policy[end:]
+
+
+if __name__ == "__main__":
+    import sys
+
+    root = sys.argv[1] if len(sys.argv) > 1 else "."
+    path = os.path.join(root, POLICY_FILE)
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    fresh = sync_policy(text, load_terms(os.path.join(root, "schemas")))
+    if fresh != text:
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(fresh)
+        print(f"updated the loaded-terms table in {POLICY_FILE}")
