@@ -35,7 +35,7 @@ docs: $(STAMP)
 	$(BIN)/python -m il76_claims.codebook
 
 clean:
-	rm -rf $(VENV) .build .pytest_cache .hypothesis
+	rm -rf $(VENV) .build .cache dist .pytest_cache .hypothesis
 
 # Time check and build on synthetic trees of 1,000 to 100,000 records
 # (see docs/performance.md); SIZES=1000,10000 RUNS=3 for a shorter run.

@@ -41,7 +41,18 @@ def _version() -> str:
     return __version__
 
 
+def _safe_streams():
+    # Messages quote record text (Cyrillic, Arabic...). On a terminal whose
+    # encoding cannot show it, escape the character rather than crash.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    _safe_streams()
     parser = make_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
