@@ -182,20 +182,26 @@ def _check_one(rec: Record, src: Record, archive: Archive, out: list[Problem]):
     block = rec.data.get("block")
     if not isinstance(block, int) or isinstance(block, bool) or block < 1:
         return  # the schema check reports it
-    found_in = [i for i, b in enumerate(archive.blocks, start=1) if quote in b]
     name = archive.file_name
+
+    def found_in() -> list[int]:
+        # Only a misplaced quote is looked for in the other blocks.
+        return [i for i, b in enumerate(archive.blocks, start=1) if quote in b]
+
     if block > len(archive.blocks):
         count = src.data.get("block_count")
         if isinstance(count, int) and block > count:
             return  # already reported against block_count (X005)
-        hint = f"; the quote is in block {found_in[0]}" if found_in else ""
+        elsewhere = found_in()
+        hint = f"; the quote is in block {elsewhere[0]}" if elsewhere else ""
         _add(out, rec, "$.block", "Q003", f"block {block} is beyond the {len(archive.blocks)} blocks of the archived text {name!r}{hint}")
         return
     text = archive.blocks[block - 1]
-    if block not in found_in:
-        if found_in:
-            where = ", ".join(map(str, found_in))
-            _add(out, rec, "$.quote", "Q001", f"quote is not in block {block} of {name!r} but is in block {where}; set block: {found_in[0]}")
+    if quote not in text:
+        elsewhere = found_in()
+        if elsewhere:
+            where = ", ".join(map(str, elsewhere))
+            _add(out, rec, "$.quote", "Q001", f"quote is not in block {block} of {name!r} but is in block {where}; set block: {elsewhere[0]}")
         else:
             _add(out, rec, "$.quote", "Q001", f"quote is not in block {block} of {name!r}: {closest(quote, text)}")
         return
