@@ -4,6 +4,7 @@ hold (other sources folders, other archives) and the block rules themselves."""
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,13 @@ def test_a_bad_value_is_reported_once(tmp_path):
     project = make_project(tmp_path / "p", {"records/statement/fixture-narration.yaml": base_record("records/statement/fixture-narration.yaml").replace(
         "quote: The outlet states that 10 passengers and 2 crew members were on board.", "quote: ''")})
     assert [line.split(" [")[1][:4] for line in check_lines(project)] == ["S007"]
+
+
+def test_an_archive_that_is_not_a_regular_file_is_refused_not_waited_on(tmp_path):
+    project = _with_archive(tmp_path, b"placeholder")
+    archive = Path(project.sources_dir) / "other.txt"
+    archive.unlink()
+    os.mkfifo(archive)
+    assert check_lines(project) == [
+        "records/source/fixture-source.yaml:12:15: [Q002] archived text 'other.txt' cannot be read: not a regular file"
+    ]

@@ -28,9 +28,11 @@ skipped as a whole and a notice says so.
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -92,6 +94,25 @@ def _clean(rec: Record, flagged: frozenset, *pointers: str) -> bool:
     return not any(p in rec.reported or (rec.path, p) in flagged for p in pointers)
 
 
+def _read_regular_file(path: str) -> bytes:
+    """Up to MAX_ARCHIVE_BYTES + 1 bytes of a regular file; a pipe or device
+    is refused rather than waited on."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        chunks, size = [], 0
+        while size <= MAX_ARCHIVE_BYTES:
+            chunk = os.read(fd, MAX_ARCHIVE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def read_archive(rec: Record, sources_dir: str, out: list[Problem], flagged: frozenset = frozenset()) -> Archive | None:
     """The verified archive of one source record, or None (with a problem
     when the record names an archive that cannot be used). Fields that
@@ -103,10 +124,8 @@ def read_archive(rec: Record, sources_dir: str, out: list[Problem], flagged: fro
     if not _plain_file_name(name):
         _add(out, rec, "$.archive_file", "Q002", f"archive_file {show(name)!r} must be the name of a file in the sources folder, not a path")
         return None
-    path = os.path.join(sources_dir, name)
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_ARCHIVE_BYTES + 1)
+        raw = _read_regular_file(os.path.join(sources_dir, name))
     except FileNotFoundError:
         _add(out, rec, "$.archive_file", "Q002", f"archived text {name!r} is not in the sources folder; restore it there, or fix archive_file")
         return None
