@@ -141,3 +141,17 @@ def test_an_archive_that_is_not_a_regular_file_is_refused_not_waited_on(tmp_path
     assert check_lines(project) == [
         "records/source/fixture-source.yaml:12:15: [Q002] archived text 'other.txt' cannot be read: not a regular file"
     ]
+
+
+@pytest.mark.parametrize(
+    "quote, hint",
+    [
+        # A changed last character shows as itself, not as a jump to a later full stop.
+        ("This is a terrible loss.", "the source has “,” where the quote has “.” after “…This is a terrible loss” (U+002E FULL STOP in the quote, U+002C COMMA in the source)"),
+        ("trying to establish facts", "the quote leaves out “the ” after “…trying to establish ”"),
+        ("We are truly trying", "the quote adds “truly ” after “…We are ”"),
+    ],
+)
+def test_closest_points_at_the_first_difference(quote, hint):
+    block = "“We are trying to establish the facts of what happened. This is a terrible loss,” TASS quotes him."
+    assert closest(quote, block) == hint

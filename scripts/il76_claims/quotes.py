@@ -274,17 +274,33 @@ def closest(quote: str, text: str) -> str:
     m = difflib.SequenceMatcher(None, text, quote, autojunk=False).find_longest_match(0, len(text), 0, len(quote))
     if m.size < 4:
         return "no passage of the block resembles it; check the block number and copy the text from the source"
-    # Align the quote on its longest common stretch, back to a word start,
-    # and take a little more than its length so a word it left out near its
-    # end still aligns.
-    start = max(0, m.a - m.b)
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    window = text[start : start + len(quote) + 20]
-    src_tokens, quote_tokens = _TOKEN.findall(window), _TOKEN.findall(quote)
-    ops = difflib.SequenceMatcher(None, src_tokens, quote_tokens, autojunk=False).get_opcodes()
-    for tag, i1, i2, j1, j2 in ops:
-        # The window may start before the quote and end after it.
+    # Align the quote on its longest common stretch, and compare it with
+    # passages starting where it would start or a little before (for words
+    # the quote adds or leaves out near its start), and ending where it would
+    # end or a little after (likewise near its end), never cutting a word.
+    aligned = m.a - m.b
+    found = []
+    for start in (max(0, aligned), max(0, aligned - 20)):
+        while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+            start -= 1
+        for end in (aligned + len(quote), aligned + len(quote) + 20):
+            while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+                end += 1
+            d = _first_difference(text[start:max(start, end)], quote)
+            if d:
+                found.append(d)
+    if not found:
+        return f"the closest passage is “{show(text[max(0, aligned) : aligned + len(quote)], 70)}”"
+    # The alignment that agrees with the quote longest, then the smallest difference.
+    return min(found, key=lambda d: (-d[0], d[1]))[2]
+
+
+def _first_difference(passage: str, quote: str) -> tuple[int, int, str] | None:
+    """(where in the quote, how many characters, message) of the first
+    difference between a passage and the quote, if any."""
+    src_tokens, quote_tokens = _TOKEN.findall(passage), _TOKEN.findall(quote)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, src_tokens, quote_tokens, autojunk=False).get_opcodes():
+        # The passage may start before the quote and end after it.
         if tag == "equal" or (tag == "delete" and j1 in (0, len(quote_tokens))):
             continue
         src, quo = "".join(src_tokens[i1:i2]), "".join(quote_tokens[j1:j2])
@@ -297,5 +313,5 @@ def closest(quote: str, text: str) -> str:
         else:
             what = f"the source has “{show(src, 40)}” where the quote has “{show(quo, 40)}”"
         detail = f" ({_char(quo)} in the quote, {_char(src)} in the source)" if len(src) == len(quo) == 1 else ""
-        return f"{what}{after}{detail}"
-    return f"the closest passage is “{show(window[: len(quote)], 70)}”"
+        return len(before), len(src) + len(quo), f"{what}{after}{detail}"
+    return None
