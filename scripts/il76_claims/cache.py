@@ -27,6 +27,7 @@ import tempfile
 from dataclasses import fields
 
 from . import __version__, loader
+from .marks import Marks
 from .problems import Problem
 
 CACHE_DIR = os.path.join(".cache", "il76-claims")
@@ -36,6 +37,7 @@ _DIGEST = 32
 
 _RECORD_FIELDS = tuple(f.name for f in fields(loader.Record))
 _PROBLEM_FIELDS = tuple(f.name for f in fields(Problem))
+_MARK_FIELDS = ("marks", "key_marks")
 
 
 def enabled_by_env() -> bool:
@@ -121,9 +123,15 @@ class Cache:
             return None
         try:
             values, probs = entry
-            rec = loader.Record(**dict(zip(_RECORD_FIELDS, values)))
+            fields_ = dict(zip(_RECORD_FIELDS, values))
+            for name in _MARK_FIELDS:
+                index, pos = fields_[name]
+                if type(index) is not dict or type(pos) is not bytes or len(pos) != 8 * len(index):
+                    return None
+                fields_[name] = Marks(index, pos)
+            rec = loader.Record(**fields_)
             problems = [Problem(*p) for p in probs]
-        except (TypeError, ValueError):  # an entry of another shape: not a hit
+        except (TypeError, ValueError, KeyError):  # an entry of another shape: not a hit
             return None
         self.used += 1
         return rec, problems
@@ -148,7 +156,8 @@ class Cache:
 
 
 def encode(rec: loader.Record, problems: list[Problem]):
-    return (tuple(getattr(rec, name) for name in _RECORD_FIELDS), [tuple(getattr(p, name) for name in _PROBLEM_FIELDS) for p in problems])
+    values = tuple(Marks.of(getattr(rec, name)).parts() if name in _MARK_FIELDS else getattr(rec, name) for name in _RECORD_FIELDS)
+    return (values, [tuple(getattr(p, name) for name in _PROBLEM_FIELDS) for p in problems])
 
 
 def _read(path: str, salt: bytes) -> dict:

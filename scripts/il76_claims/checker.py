@@ -51,6 +51,7 @@ class CheckResult:
         return not self.problems
 
 
+@pipeline.without_gc
 def check(project: Project, schemas: SchemaSet | None = None, *, jobs: int | None = None, cache: bool | None = None) -> CheckResult:
     """jobs: processes for the per-file checks (default: $IL76_JOBS, else
     one per core); cache: reuse unchanged files' results (default: on

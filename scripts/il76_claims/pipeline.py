@@ -17,6 +17,7 @@ sources) runs after this stage on the whole tree, every time.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import sys
@@ -24,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from . import loader
+from .marks import Marks
 from .problems import Problem
 from .schemas import KINDS, SchemaSet
 from .textcheck import check_text
@@ -88,21 +90,15 @@ class FileChecker:
         return rec, problems
 
 
-_POSITIONS: dict[tuple[int, int], tuple[int, int]] = {}
-
-
 def _share_strings(rec: loader.Record):
-    """Make records with the same fields share their keys, JSON paths and
-    positions instead of holding a copy each: a third of the memory of a
-    large tree. Values are left alone."""
+    """Make records with the same fields share their keys and JSON paths
+    instead of holding a copy each, and store their marks packed: over half
+    the memory of a large tree. Values are left alone."""
     intern = sys.intern
-    pos = _POSITIONS.setdefault
-    rec.marks = {intern(k): pos(v, v) for k, v in rec.marks.items()}
-    rec.key_marks = {intern(k): pos(v, v) for k, v in rec.key_marks.items()}
+    rec.marks = Marks.of(rec.marks)
+    rec.key_marks = Marks.of(rec.key_marks)
     data = rec.data
     rec.data = {intern(k): ([{intern(ik): iv for ik, iv in item.items()} if type(item) is dict else item for item in v] if type(v) is list else v) for k, v in data.items()}
-    if len(_POSITIONS) > 100_000:  # positions of hostile files: stop sharing, stay bounded
-        _POSITIONS.clear()
 
 
 @contextmanager
@@ -117,6 +113,18 @@ def no_gc():
     finally:
         if enabled:
             gc.enable()
+
+
+def without_gc(fn):
+    """Run fn with the cyclic collector held back (see no_gc); for the whole
+    check, where the checks across records walk every record again."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with no_gc():
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def usable_cores() -> int:
