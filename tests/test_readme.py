@@ -17,6 +17,12 @@ def test_help_blocks_match_the_real_help():
     assert readme == fresh, "README help blocks are stale: run `make docs`"
 
 
+def test_counts_match_the_package():
+    readme = _readme()
+    assert readme == helpdocs.sync_counts(readme, str(REPO)), "README counts are stale: run `make docs`"
+    assert "<!-- counts -->\nVersion " in readme
+
+
 def test_every_command_is_documented():
     assert sorted(helpdocs.documented(_readme())) == sorted(["", *cli.COMMANDS])
 
