@@ -32,7 +32,7 @@ from .textcheck import check_text
 
 # Below this many files to parse, starting processes costs more than it
 # saves (measured in docs/performance.md).
-PARALLEL_MIN_FILES = 2000
+PARALLEL_MIN_FILES = 1000
 # Chunks per process: small enough that both cores stay busy to the end.
 CHUNKS_PER_JOB = 4
 
