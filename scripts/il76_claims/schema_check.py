@@ -81,6 +81,8 @@ class SchemaChecker:
                 continue
             if at in bad_pattern and err.validator == "format":
                 continue
+            if self._rule_on_reported(record, err):
+                continue
             out.extend(self._to_problems(record, err))
         return out
 
@@ -145,6 +147,19 @@ class SchemaChecker:
             code, msg, at = "S009", f"{field}: {err.message}", pointer
         line, col = record.mark(at)
         return [problem(record.path, line, col, code, msg, pointer)]
+
+    def _rule_on_reported(self, record: Record, err: ValidationError) -> bool:
+        """True for an allOf rule error when a field the rule reads was already
+        reported by the loader (e.g. `count: 1e3`): the rule cannot be judged
+        until that value is fixed, and a second problem would only mislead."""
+        path = list(err.schema_path)
+        if len(path) < 2 or path[0] != "allOf" or not record.reported:
+            return False
+        rule = self.validators[record.kind].schema["allOf"][path[1]]
+        fields = set()
+        for part in ("if", "then", "else"):
+            fields.update(rule.get(part, {}).get("properties", {}))
+        return any(f"$.{f}" in record.reported for f in fields)
 
     def _rule(self, kind: str, err: ValidationError) -> str | None:
         """The description of the allOf rule an error comes from, if any."""
