@@ -43,25 +43,33 @@ def _shape(records, problems):
     )
 
 
-# No case changes the schemas, so every case shares them (building the
-# checkers once keeps this test fast).
-SCHEMAS = SchemaSet(str(REPO / "schemas"))
-FULL = SchemaChecker(SCHEMAS)
-FILE_CHECKER = pipeline.FileChecker(SCHEMAS)
+# Cases that keep the repository's schemas share one set of checkers
+# (building them once keeps this test fast).
+SHARED = (SchemaSet(str(REPO / "schemas")),)
+SHARED += (SchemaChecker(SHARED[0]), pipeline.FileChecker(SHARED[0]))
 
 
-def reference(root: str):
+def _checkers(root: str, own_schemas: bool):
+    if not own_schemas:
+        return SHARED
+    schemas = SchemaSet(f"{root}/schemas")
+    return schemas, SchemaChecker(schemas), pipeline.FileChecker(schemas)
+
+
+def reference(root: str, own_schemas: bool = False):
     """Loading and checking as written plainly, without any speed-up."""
+    schemas, full, _ = _checkers(root, own_schemas)
     loaded = loader.load_tree(root, KINDS)
     problems = list(loaded.problems)
     for rec in loaded.records:
-        problems += check_text(rec, SCHEMAS.multiline_fields[rec.kind])
-        problems += FULL.check(rec)
+        problems += check_text(rec, schemas.multiline_fields[rec.kind])
+        problems += full.check(rec)
     return _shape(loaded.records, problems)
 
 
-def staged(root: str, **kw):
-    st = pipeline.load_and_check(root, SCHEMAS, FILE_CHECKER, **kw)
+def staged(root: str, own_schemas: bool = False, **kw):
+    schemas, _, file_checker = _checkers(root, own_schemas)
+    st = pipeline.load_and_check(root, schemas, file_checker, **kw)
     return _shape(st.records, st.problems)
 
 
@@ -70,12 +78,12 @@ def test_every_case_folder_gives_the_reference_result(tmp_path):
     assert len(cases) > 50
     for i, case in enumerate(cases):
         files = _case_files(case)
-        assert not any(path.startswith("schemas/") for path in files), case
+        own = any(path.startswith("schemas/") for path in files)
         project = make_project(tmp_path / str(i), files)
-        expected = reference(project.root)
-        assert staged(project.root, jobs=1, use_cache=False) == expected, case.name
-        assert staged(project.root, jobs=1, use_cache=True) == expected, case.name  # from bytes read for the cache
-        assert staged(project.root, jobs=1, use_cache=True) == expected, case.name  # from the cache
+        expected = reference(project.root, own)
+        assert staged(project.root, own, jobs=1, use_cache=False) == expected, case.name
+        assert staged(project.root, own, jobs=1, use_cache=True) == expected, case.name  # from bytes read for the cache
+        assert staged(project.root, own, jobs=1, use_cache=True) == expected, case.name  # from the cache
 
 
 def _many_files() -> dict:
