@@ -70,13 +70,7 @@ class FileChecker:
         if raw is None:
             rec, problems = loader.load_file(f.path, f.abspath, f.kind)
         else:
-            # loader.load_file, after its read_bytes
-            rec = None
-            text, problems = loader.decode(f.path, raw)
-            if text is not None:
-                _, rec, problems = loader.parse(f.path, text)
-                if rec is not None:
-                    rec.kind = f.kind
+            rec, problems = loader.load_bytes(f.path, raw, f.kind)
         return self.finish(f, rec, problems)
 
     def finish(self, f: loader.RecordFile, rec: loader.Record | None, problems: list[Problem]) -> tuple[loader.Record, list[Problem]]:
