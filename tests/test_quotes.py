@@ -38,8 +38,13 @@ def test_a_line_of_spaces_or_a_carriage_return_is_blank():
     assert split_blocks("a\n  \nb\n\r\nc") == ["a", "b", "c"]
 
 
+REAL_ARCHIVE = Path(default_sources_dir(str(REPO))) / "rt-2024-01-il76-western-reaction.txt"
+needs_archive = pytest.mark.skipif(not REAL_ARCHIVE.is_file(), reason=f"the archived source is not at {REAL_ARCHIVE}")
+
+
+@needs_archive
 def test_the_real_archive_has_32_blocks_with_subheadings_at_7_and_23():
-    text = (Path(default_sources_dir(str(REPO))) / "rt-2024-01-il76-western-reaction.txt").read_text(encoding="utf-8")
+    text = REAL_ARCHIVE.read_text(encoding="utf-8")
     blocks = split_blocks(text)
     assert len(blocks) == 32
     assert blocks[6] == '"Insufficient information"'
@@ -89,9 +94,11 @@ def test_no_sources_folder_given(tmp_path):
 
 
 def test_the_command_prints_the_notice_on_stderr(tmp_path, capsys, monkeypatch):
+    # No folder named: the default (../shared/sources) is absent, so a notice.
     make_project(tmp_path / "p")
     monkeypatch.chdir(tmp_path / "p")
-    assert cli.main(["check", "--sources", str(tmp_path / "nowhere")]) == 0
+    monkeypatch.delenv("IL76_SOURCES", raising=False)
+    assert cli.main(["check"]) == 0
     captured = capsys.readouterr()
     assert "note: quotes were not checked against the archived sources: the sources folder" in captured.err
     assert captured.out.startswith("ok:")
@@ -155,3 +162,31 @@ def test_an_archive_that_is_not_a_regular_file_is_refused_not_waited_on(tmp_path
 def test_closest_points_at_the_first_difference(quote, hint):
     block = "“We are trying to establish the facts of what happened. This is a terrible loss,” TASS quotes him."
     assert closest(quote, block) == hint
+
+
+@needs_archive
+def test_every_quote_in_the_dataset_is_verified_against_the_archive():
+    # With the archive present nothing may be skipped: no notice, no problem.
+    result = check(Project(root=str(REPO), sources_dir=default_sources_dir(str(REPO))))
+    assert result.problems == []
+    assert result.notices == []
+
+
+def test_a_named_sources_folder_that_does_not_exist_is_a_problem(tmp_path, capsys, monkeypatch):
+    # Naming a folder asks for the quote check; a typo must not skip it quietly.
+    monkeypatch.delenv("IL76_SOURCES", raising=False)
+    project = make_project(tmp_path / "p")
+    missing = tmp_path / "typo"
+    assert cli.main(["check", "--root", project.root, "--sources", str(missing)]) == 1
+    out = capsys.readouterr().out
+    assert out == (
+        f"{missing}:1:1: [F009] the sources folder given with --sources or IL76_SOURCES does not exist; "
+        "give the folder holding the archived texts, or leave both unset to skip quote checks\n"
+    )
+
+
+def test_the_environment_variable_counts_as_naming_the_folder(tmp_path, capsys, monkeypatch):
+    project = make_project(tmp_path / "p")
+    monkeypatch.setenv("IL76_SOURCES", str(tmp_path / "typo"))
+    assert cli.main(["check", "--root", project.root]) == 1
+    assert "[F009]" in capsys.readouterr().out

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 
 from . import crossref, loader, neutrality, pipeline, quotes
-from .problems import Problem
+from .problems import Problem, problem
 from .schema_check import SchemaChecker
 from .schemas import KINDS, SchemaSet
 from .textcheck import check_text
@@ -23,6 +23,9 @@ class Project:
 
     root: str
     sources_dir: str | None = None
+    # True when the user named the sources folder (--sources or
+    # $IL76_SOURCES): then its absence is a problem, not a notice.
+    sources_explicit: bool = False
 
     @property
     def schemas_dir(self) -> str:
@@ -65,6 +68,10 @@ def check(project: Project, schemas: SchemaSet | None = None, *, jobs: int | Non
     metadata, meta_problems = check_metadata(project, schemas, checker)
     problems.extend(meta_problems)
     notices: list[str] = []
+    if project.sources_explicit and not os.path.isdir(project.sources_dir or ""):
+        problems.append(
+            problem(str(project.sources_dir), 1, 1, "F009", "the sources folder given with --sources or IL76_SOURCES does not exist; give the folder holding the archived texts, or leave both unset to skip quote checks")
+        )
     # The record texts against the archived sources and the loaded-terms list.
     quoted = quotes.check_quotes(loaded.records, project.sources_dir, {(p.path, p.pointer) for p in problems})
     problems += quoted.problems

@@ -24,7 +24,12 @@ def add_format_option(p):
 
 def project_from(args) -> Project:
     root = os.path.abspath(args.root)
-    return Project(root=root, sources_dir=os.path.abspath(args.sources) if args.sources else default_sources_dir(root))
+    explicit = bool(args.sources or os.environ.get("IL76_SOURCES"))
+    return Project(
+        root=root,
+        sources_dir=os.path.abspath(args.sources) if args.sources else default_sources_dir(root),
+        sources_explicit=explicit,
+    )
 
 
 def require_project(args) -> Project:
