@@ -251,7 +251,10 @@ def _child(kind: str, root: str, runs: int) -> dict[str, float]:
 
 
 def _cli(cmd: str, root: str) -> list[str]:
-    return [PY, "-m", "il76_claims", cmd, "--root", root, "--sources", os.path.join(root, "no-sources")]
+    # No --sources: a named folder that does not exist is a problem (F009);
+    # left unset, the default folder next to the tree is absent and the quote
+    # checks skip, as they do for sources without archived text.
+    return [PY, "-m", "il76_claims", cmd, "--root", root]
 
 
 def _warm(root: str, runs: int) -> list[float]:
