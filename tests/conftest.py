@@ -7,7 +7,6 @@ files replaced, added or deleted, so a test can state exactly what is bad.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 

@@ -14,8 +14,6 @@ wrong, and ``expected.txt`` holds the exact code, file, line and message.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest

@@ -11,10 +11,10 @@ committed file differs from what this module writes.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
+from . import gendoc
 from .schemas import KINDS, SchemaSet
 from .tables import Field, Layout, Table
 
@@ -203,39 +203,14 @@ def render(schemas: SchemaSet) -> str:
 
 def write(root: str = ".") -> bool:
     """Rewrite docs/codebook.md under root; True when it changed."""
-    path = os.path.join(root, PATH)
-    new = render(SchemaSet(os.path.join(root, "schemas")))
-    try:
-        with open(path, encoding="utf-8") as fh:
-            old = fh.read()
-    except FileNotFoundError:
-        old = None
-    if new != old:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(new)
-    return new != old
+    return gendoc.write(os.path.join(root, PATH), render(SchemaSet(os.path.join(root, "schemas"))))
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m il76_claims.codebook", description="Write docs/codebook.md from the schemas.")
-    p.add_argument("--root", default=".", metavar="DIR", help="project folder holding schemas/ and docs/ (default: .)")
-    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if docs/codebook.md is stale")
-    args = p.parse_args(argv)
-    if args.check:
-        path = os.path.join(args.root, PATH)
-        try:
-            with open(path, encoding="utf-8") as fh:
-                current = fh.read()
-        except FileNotFoundError:
-            current = None
-        if current != render(SchemaSet(os.path.join(args.root, "schemas"))):
-            print(f"{PATH} is stale: run `make docs`", file=sys.stderr)
-            return 1
-        return 0
-    changed = write(args.root)
-    print(f"{PATH}: {'written' if changed else 'up to date'}")
-    return 0
+    return gendoc.main(
+        argv, "python -m il76_claims.codebook", PATH, "Write docs/codebook.md from the schemas.",
+        lambda root: render(SchemaSet(os.path.join(root, "schemas"))),
+    )
 
 
 if __name__ == "__main__":

@@ -11,10 +11,10 @@ code is exercised by no test.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
+from . import gendoc
 from .problems import CODES, Code
 
 PATH = "docs/error-codes.md"
@@ -101,39 +101,13 @@ def _anchor(title: str) -> str:
     return "".join(ch for ch in title.lower().replace(" ", "-") if ch.isalnum() or ch == "-")
 
 
-def _read(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
-    except FileNotFoundError:
-        return None
-
-
 def write(root: str = ".") -> bool:
     """Rewrite docs/error-codes.md under root; True when it changed."""
-    path = os.path.join(root, PATH)
-    new = render()
-    if new == _read(path):
-        return False
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(new)
-    return True
+    return gendoc.write(os.path.join(root, PATH), render())
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m il76_claims.errordocs", description="Write docs/error-codes.md from the registry of problem codes.")
-    p.add_argument("--root", default=".", metavar="DIR", help="project folder holding docs/ (default: .)")
-    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if docs/error-codes.md is stale")
-    args = p.parse_args(argv)
-    if args.check:
-        if _read(os.path.join(args.root, PATH)) != render():
-            print(f"{PATH} is stale: run `make docs`", file=sys.stderr)
-            return 1
-        return 0
-    changed = write(args.root)
-    print(f"{PATH}: {'written' if changed else 'up to date'}")
-    return 0
+    return gendoc.main(argv, "python -m il76_claims.errordocs", PATH, "Write docs/error-codes.md from the registry of problem codes.", lambda root: render())
 
 
 if __name__ == "__main__":
