@@ -219,3 +219,40 @@ def test_libreoffice_reads_every_sheet_back_as_the_csv(root, tmp_path, tmp_path_
     for t in tables:
         got = read_csv(tmp_path / f"{stem}-{t.name}.csv")
         assert got == read_csv(root / "data" / f"{t.name}.csv"), t.name
+
+
+def test_values_spreadsheets_read_as_errors_are_stored_as_text():
+    fields = [Field("id", "string", "Id", "", True), Field("text", "string", "Text", "", False)]
+    rows = [["a", "#N/A"], ["b", "#DIV/0!"], ["c", "#REF!"], ["d", "#"], ["e", "="]]
+    data = xlsx.workbook_bytes(META, [_table("things", fields, rows)])
+    ws = openpyxl.load_workbook(io.BytesIO(data))["things"]
+    assert [(c.value, c.data_type) for c in ws["B"][1:]] == [(r[1], "s") for r in rows]
+
+
+def test_widths_follow_the_longest_line_of_a_column():
+    fields = [Field("id", "string", "Id", "", True), Field("notes", "string", "Notes", "", False), Field("n", "integer", "N", "", False)]
+    rows = [["a", "short\n" + "x" * 20 + "\nshort", "1"], ["b", "y" * 15, "123456789"], ["c", "", ""]]
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx.workbook_bytes(META, [_table("things", fields, rows)])))["things"]
+    assert {k: d.width for k, d in ws.column_dimensions.items()} == {"A": xlsx.MIN_WIDTH, "B": 22, "C": 11}
+
+
+def test_text_longer_than_a_cell_holds_is_refused_not_cut():
+    fields = [Field("id", "string", "Id", "", True), Field("text", "string", "Text", "", False)]
+    rows = [["a", "x" * 32768]]
+    with pytest.raises(ValueError) as err:
+        xlsx.workbook_bytes(META, [_table("things", fields, rows)])
+    assert str(err.value) == "things: a value of 32768 characters in column 2 is longer than the 32767 a spreadsheet cell can hold"
+
+
+def test_a_failed_write_leaves_no_temporary_files(tmp_path, monkeypatch):
+    # openpyxl streams each sheet to a temporary file; the first table's is
+    # complete and the About sheet's half written when the second fails.
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    fields = [Field("id", "string", "Id", "", True), Field("text", "string", "Text", "", False)]
+    good = _table("good", fields, [["a", "b"]])
+    bad = _table("bad", fields, [["a", "x" * 40000]])
+    with pytest.raises(ValueError, match="longer than the 32767"):
+        xlsx.write(META, [good, bad], str(tmp_path / "out"), "dist/book.xlsx")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("openpyxl")] == []
