@@ -13,7 +13,33 @@ to a temporary name and renamed into place, so a reader never sees half of
 it. A cache that cannot be read, is cut short or does not match its
 checksum is ignored, and rebuilt on the next save.
 
-IL76_CACHE=off turns it off.
+Finding an unchanged file without reading it. Reading and hashing every
+file is most of a warm run on a large tree, so the cache also keeps, per
+file, its stat signature (type, size, modification and change times in
+nanoseconds, inode, device) and the content key its bytes had. When the
+signature is the same, the file is taken to hold the same bytes, as git
+does for its index. Three things make that safe:
+
+* the change time (ctime) is in the signature: writing a file, or setting
+  its modification time back with touch or os.utime, sets it to the
+  present, and no program can set it to another value (only changing the
+  system clock can);
+* git's "racy" rule: a signature is kept only if the file's modification
+  and change times are more than RACY_SECONDS older than the moment this
+  run started, before it looked at any file. A write after that moment
+  gives the file times at or after it, so a file written while (or just
+  before) it was read can never keep the signature that was stored for
+  other bytes; the margin covers file systems that keep times in whole
+  seconds (two on FAT) and the kernel's coarse clock;
+* the signature only leads to a key, and the key is still the hash of the
+  bytes, the path, the schemas and the tooling: a schema or tooling change
+  still misses every entry.
+
+What stat cannot see: a write that keeps the size and the inode done while
+the system clock was set back, or on a file system that keeps no change
+time or takes the time from another machine's clock (some network and
+FUSE file systems). For those, and for continuous integration, where
+nothing is gained, IL76_CACHE=off reads and checks every file.
 """
 
 from __future__ import annotations
@@ -22,8 +48,10 @@ import functools
 import hashlib
 import marshal
 import os
+import stat
 import sys
 import tempfile
+import time
 from dataclasses import fields
 
 from . import __version__, loader
@@ -32,7 +60,10 @@ from .problems import Problem
 
 CACHE_DIR = os.path.join(".cache", "il76-claims")
 CACHE_FILE = "per-file-checks.bin"
-MAGIC = b"il76-claims per-file cache 1\n"
+MAGIC = b"il76-claims per-file cache 2\n"
+# A signature is kept only for a file untouched this long before the run
+# started (see the module's notes).
+RACY_SECONDS = 3
 _DIGEST = 32
 
 _RECORD_FIELDS = tuple(f.name for f in fields(loader.Record))
@@ -44,12 +75,12 @@ def enabled_by_env() -> bool:
     return os.environ.get("IL76_CACHE", "").strip().lower() not in ("off", "0", "no", "false")
 
 
-def _tree_digest(h, top: str, label: str):
+def _tree_digest(h, top: str, label: str, leave_out: tuple[str, ...] = ()):
     """Every file under top, by relative path and content, into h
     (compiled Python left out: it follows the source, and is written
-    while the tool runs)."""
+    while the tool runs; and the folders named in leave_out)."""
     for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not (dirpath == top and d in leave_out))
         for name in sorted(filenames):
             if name.endswith((".pyc", ".pyo")):
                 continue
@@ -78,13 +109,17 @@ def _library_versions() -> str:
 
 
 TOOL_DIR = os.path.dirname(os.path.abspath(__file__))
+# Subpackages that only write outputs after the check and that no check
+# imports (tests/test_cache.py proves it): a change to them cannot change a
+# file's result, so it does not empty the cache.
+OUTPUT_ONLY = ("export",)
 
 
 @functools.lru_cache(maxsize=4)
 def _tool_digest(tool_dir: str) -> bytes:
     # Once per process: the running code does not change under it.
     h = hashlib.blake2b(digest_size=_DIGEST)
-    _tree_digest(h, tool_dir, "tool")
+    _tree_digest(h, tool_dir, "tool", OUTPUT_ONLY)
     return h.digest()
 
 
@@ -98,17 +133,42 @@ def fingerprint(schemas_dir: str, tool_dir: str = TOOL_DIR) -> bytes:
 
 
 class Cache:
-    def __init__(self, path: str, salt: bytes, entries: dict):
+    def __init__(self, path: str, salt: bytes, entries: dict, stats: dict | None = None):
         self.path = path
         self.salt = salt
-        self.entries = entries
+        self.entries = entries  # content key -> result
+        self.stats = stats or {}  # file path -> (kind, stat signature, content key)
         self.used = 0
+        # Taken before any file of this run is looked at (see the notes).
+        self.started_ns = time.time_ns()
 
     @classmethod
     def open(cls, root: str, schemas_dir: str) -> Cache:
         path = os.path.join(root, CACHE_DIR, CACHE_FILE)
         salt = fingerprint(schemas_dir)
-        return cls(path, salt, _read(path, salt))
+        return cls(path, salt, *_read(path, salt))
+
+    @staticmethod
+    def signature(f: loader.RecordFile):
+        """The file's stat signature, or None if it cannot be had."""
+        try:
+            st = os.lstat(f.abspath)
+        except OSError:
+            return None
+        return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+    def trusted_key(self, f: loader.RecordFile, sig) -> bytes | None:
+        """The content key stored for a file whose signature has not changed."""
+        known = self.stats.get(f.path)
+        if sig is None or known is None or known[0] != f.kind or known[1] != sig:
+            return None
+        return known[2]
+
+    def _keeps(self, sig) -> bool:
+        """A regular file last written well before this run started."""
+        if sig is None or not stat.S_ISREG(sig[0]):
+            return False
+        return max(sig[2], sig[3]) < self.started_ns - RACY_SECONDS * 1_000_000_000
 
     def key(self, f: loader.RecordFile, raw: bytes) -> bytes:
         h = hashlib.blake2b(self.salt, digest_size=_DIGEST)
@@ -117,12 +177,12 @@ class Cache:
         return h.digest()
 
     def get(self, key: bytes | None):
-        """(Record, problems) stored under key, or None."""
+        """(Record, problems, no loaded term) stored under key, or None."""
         entry = self.entries.get(key) if key is not None else None
         if entry is None:
             return None
         try:
-            values, probs = entry
+            values, probs, no_term = entry
             fields_ = dict(zip(_RECORD_FIELDS, values))
             for name in _MARK_FIELDS:
                 index, pos = fields_[name]
@@ -133,52 +193,63 @@ class Cache:
             problems = [Problem(*p) for p in probs]
         except (TypeError, ValueError, KeyError):  # an entry of another shape: not a hit
             return None
+        if type(no_term) is not bool:
+            return None
         self.used += 1
-        return rec, problems
+        return rec, problems, no_term
 
-    def save(self, keys: list, results: list):
+    def save(self, files: list, sigs: list, keys: list, results: list):
         """Keep exactly the entries of this run; write only if that changes
         the file."""
         new = {}
-        for key, (rec, problems) in zip(keys, results):
+        stats = {}
+        for f, sig, key, (rec, problems, no_term) in zip(files, sigs, keys, results):
             if key is None:
                 continue
             old = self.entries.get(key)
-            new[key] = old if old is not None else encode(rec, problems)
-        if new.keys() == self.entries.keys():
+            new[key] = old if old is not None else encode(rec, problems, no_term)
+            if self._keeps(sig):
+                stats[f.path] = (f.kind, sig, key)
+        if new.keys() == self.entries.keys() and stats == self.stats:
             return
         try:
-            body = marshal.dumps(new)
+            body = marshal.dumps((new, stats))
         except ValueError:  # a value marshal cannot store: keep no cache
             return
         _write(self.path, self.salt, body)
-        self.entries = new
+        self.entries, self.stats = new, stats
 
 
-def encode(rec: loader.Record, problems: list[Problem]):
+def encode(rec: loader.Record, problems: list[Problem], no_term: bool):
     values = tuple(Marks.of(getattr(rec, name)).parts() if name in _MARK_FIELDS else getattr(rec, name) for name in _RECORD_FIELDS)
-    return (values, [tuple(getattr(p, name) for name in _PROBLEM_FIELDS) for p in problems])
+    return (values, [tuple(getattr(p, name) for name in _PROBLEM_FIELDS) for p in problems], no_term)
 
 
-def _read(path: str, salt: bytes) -> dict:
+def _read(path: str, salt: bytes) -> tuple[dict, dict]:
+    """(entries, stat signatures), both empty for a cache that cannot be used."""
     try:
         with open(path, "rb") as fh:
             blob = fh.read()
     except OSError:
-        return {}
+        return {}, {}
     head = len(MAGIC) + 2 * _DIGEST
     if len(blob) < head or not blob.startswith(MAGIC):
-        return {}
+        return {}, {}
     if blob[len(MAGIC) : len(MAGIC) + _DIGEST] != salt:
-        return {}  # other schemas or tooling: nothing in it can be a hit
+        return {}, {}  # other schemas or tooling: nothing in it can be a hit
     body = blob[head:]
     if hashlib.blake2b(body, digest_size=_DIGEST).digest() != blob[len(MAGIC) + _DIGEST : head]:
-        return {}
+        return {}, {}
     try:
-        entries = marshal.loads(body)
+        entries, stats = marshal.loads(body)
     except (EOFError, ValueError, TypeError):
-        return {}
-    return entries if isinstance(entries, dict) else {}
+        return {}, {}
+    if not isinstance(entries, dict) or not isinstance(stats, dict):
+        return {}, {}
+    for known in stats.values():
+        if type(known) is not tuple or len(known) != 3:
+            return {}, {}
+    return entries, stats
 
 
 def _write(path: str, salt: bytes, body: bytes):

@@ -76,7 +76,9 @@ def check(project: Project, schemas: SchemaSet | None = None, *, jobs: int | Non
     quoted = quotes.check_quotes(loaded.records, project.sources_dir, {(p.path, p.pointer) for p in problems})
     problems += quoted.problems
     notices += quoted.notices
-    problems += neutrality.check(loaded.records, schemas, [a.text for a in quoted.archives.values()])
+    # Only the records in which the per-file stage found a loaded term can
+    # have a neutrality problem; which of them do depends on the archives.
+    problems += neutrality.check(loaded.term_candidates, schemas, [a.text for a in quoted.archives.values()])
     records = sorted(loaded.records, key=lambda r: (KINDS.index(r.kind), r.path))
     return CheckResult(records, sorted(set(problems)), loaded.files, notices, metadata)
 

@@ -152,20 +152,42 @@ def _matches(terms: Terms, text: str):
     yield from ((m.start(), m.end()) for m in terms.lower.finditer(lowered))
 
 
+def _may_match(terms: Terms, text: str) -> bool:
+    lowered = text.lower()
+    return (terms.lower.search(lowered) if len(lowered) == len(text) else terms.pattern.search(text)) is not None
+
+
+def has_no_term(rec: Record, terms: Terms, skipped: dict[str, frozenset[str]]) -> bool:
+    """True when no text of the record that check_records looks at matches
+    a loaded term: whatever the archived sources hold, it reports nothing
+    for the record. Decided once per file content (and cached with it), so
+    that the check on the whole tree reads only the few records left."""
+    skip = skipped.get(rec.kind, VERBATIM_FIELDS)
+    return not any(field not in skip and _may_match(terms, text) for field, text in _texts(rec.data, None))
+
+
+def _texts(value, field):
+    """(field name, text) as iter_strings gives them, without the paths."""
+    if isinstance(value, str):
+        yield field, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _texts(v, k)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _texts(v, field)
+
+
 def check_records(records: list[Record], terms: Terms, archive_texts: list[str] | None = None, skipped: dict[str, frozenset[str]] | None = None) -> list[Problem]:
     """T006 for every loaded term in the project's own text. ``archive_texts``
     are the archived sources a mention in notes must come from (None or
     empty: mentions are accepted unverified); ``skipped`` maps a kind to the
     fields that are not the project's text (``quote`` when not given)."""
     out: list[Problem] = []
-    quick = terms.lower.search
     for rec in records:
         skip = skipped.get(rec.kind, VERBATIM_FIELDS) if skipped is not None else VERBATIM_FIELDS
         for pointer, field, text in iter_strings(rec.data):
-            if field in skip:
-                continue
-            lowered = text.lower()
-            if not (quick(lowered) if len(lowered) == len(text) else terms.pattern.search(text)):
+            if field in skip or not _may_match(terms, text):
                 continue
             spans = _mentions(text) if field in MENTION_FIELDS else []
             seen: set[str] = set()

@@ -22,10 +22,11 @@ import gc
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import loader
 from .marks import Marks
+from .neutrality import has_no_term
 from .problems import Problem
 from .schemas import KINDS, SchemaSet
 from .textcheck import check_text
@@ -47,6 +48,17 @@ class FileChecker:
         self.fast = for_schemas(schemas)
         self.multiline = schemas.multiline_fields
         self._full = None
+        self._terms = None
+
+    @property
+    def terms(self):
+        """The loaded-terms list and the fields it applies to (under
+        schemas/, so in every cache key)."""
+        if self._terms is None:
+            from . import neutrality
+
+            self._terms = (neutrality.load_terms(self.schemas.dir), neutrality.skipped_fields(self.schemas))
+        return self._terms
 
     @property
     def full(self):
@@ -63,25 +75,30 @@ class FileChecker:
             return []
         return self.full.check(record)
 
-    def run(self, f: loader.RecordFile, raw: bytes | None = None) -> tuple[loader.Record, list[Problem]]:
-        """One file's record and problems; from raw when its bytes were
-        already read (to hash them for the cache), so the result always
-        belongs to exactly the bytes hashed."""
+    def run(self, f: loader.RecordFile, raw: bytes | None = None) -> tuple[loader.Record, list[Problem], bool]:
+        """One file's record, problems and whether no loaded term can be in
+        it (see finish); from raw when its bytes were already read (to hash
+        them for the cache), so the result always belongs to exactly the
+        bytes hashed."""
         if raw is None:
             rec, problems = loader.load_file(f.path, f.abspath, f.kind)
         else:
             rec, problems = loader.load_bytes(f.path, raw, f.kind)
         return self.finish(f, rec, problems)
 
-    def finish(self, f: loader.RecordFile, rec: loader.Record | None, problems: list[Problem]) -> tuple[loader.Record, list[Problem]]:
+    def finish(self, f: loader.RecordFile, rec: loader.Record | None, problems: list[Problem]) -> tuple[loader.Record, list[Problem], bool]:
         """The checks on a record as read (None: a stand-in for a file that
-        could not be read as one)."""
+        could not be read as one), and True when none of its text matches a
+        loaded term: then the neutrality check, which runs on the whole tree
+        after this stage, can pass it by. Whether a match is reported
+        depends on the archived sources, so only "no match" is decided here."""
         if rec is None:
             rec = loader.unread_record(f)
         problems.extend(check_text(rec, self.multiline[rec.kind]))
         problems.extend(self.check(rec))
         _share_strings(rec)
-        return rec, problems
+        terms, skipped = self.terms
+        return rec, problems, has_no_term(rec, terms, skipped)
 
 
 def _share_strings(rec: loader.Record):
@@ -166,7 +183,7 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
-def run_files(work: list[tuple[loader.RecordFile, bytes | None]], checker: FileChecker, jobs: int) -> list[tuple[loader.Record, list[Problem]]]:
+def run_files(work: list[tuple[loader.RecordFile, bytes | None]], checker: FileChecker, jobs: int) -> list[tuple[loader.Record, list[Problem], bool]]:
     """Results for (file, its bytes or None to read them) pairs, in the
     same order, from one process or several."""
     if jobs <= 1 or len(work) < PARALLEL_MIN_FILES:
@@ -174,7 +191,7 @@ def run_files(work: list[tuple[loader.RecordFile, bytes | None]], checker: FileC
             return [checker.run(f, raw) for f, raw in work]
     from concurrent.futures import ProcessPoolExecutor
 
-    out: list[tuple[loader.Record, list[Problem]]] = []
+    out: list[tuple[loader.Record, list[Problem], bool]] = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_start_worker, initargs=(checker.schemas,)) as pool:
         for part in pool.map(_run_chunk, _chunks(work, jobs * CHUNKS_PER_JOB)):
             out.extend(part)
@@ -189,30 +206,45 @@ class Stage:
     records: list[loader.Record]
     problems: list[Problem]
     files: int
+    # The records in which a loaded term may be (see FileChecker.finish):
+    # the only ones the neutrality check needs to read.
+    term_candidates: list[loader.Record] = field(default_factory=list)
     # How the files were checked, for the benchmark and --verbose output.
     cached: int = 0
     parsed: int = 0
+    # Files taken from the cache by their stat signature, without reading.
+    stat_hits: int = 0
 
 
 def load_and_check(root: str, schemas: SchemaSet, checker: FileChecker, *, jobs: int | None = None, use_cache: bool | None = None) -> Stage:
     """discover, then every file's own checks; records come in discover's
     order, with a stand-in for each file that could not be read."""
-    files, problems = loader.discover(root, KINDS)
-    jobs = jobs_from_env() if jobs is None else jobs
     cache = None
     if use_cache if use_cache is not None else cache_enabled():
         from .cache import Cache
 
+        # Before any file is looked at: see Cache.trusted_key.
         cache = Cache.open(root, schemas.dir)
+    files, problems = loader.discover(root, KINDS)
+    jobs = jobs_from_env() if jobs is None else jobs
     results: list = [None] * len(files)
     keys: list = [None] * len(files)
+    sigs: list = [None] * len(files)
     work: list = []
     todo: list[int] = []
+    stat_hits = 0
     with no_gc():
         for i, f in enumerate(files):
             if cache is None:
                 work.append((f, None))
                 todo.append(i)
+                continue
+            sigs[i] = sig = cache.signature(f)
+            key = cache.trusted_key(f, sig)
+            hit = cache.get(key) if key is not None else None
+            if hit is not None:
+                keys[i], results[i] = key, hit
+                stat_hits += 1
                 continue
             raw, read_problems = loader.read_bytes(f.path, f.abspath)
             if raw is None:  # unreadable: reported, never cached
@@ -228,12 +260,15 @@ def load_and_check(root: str, schemas: SchemaSet, checker: FileChecker, *, jobs:
     for i, result in zip(todo, run_files(work, checker, jobs)):
         results[i] = result
     if cache is not None:
-        cache.save(keys, results)
+        cache.save(files, sigs, keys, results)
     records = []
-    for rec, probs in results:
+    candidates = []
+    for rec, probs, no_term in results:
         records.append(rec)
         problems.extend(probs)
-    return Stage(records, problems, len(files), cached=cache.used if cache else 0, parsed=len(todo))
+        if not no_term:
+            candidates.append(rec)
+    return Stage(records, problems, len(files), candidates, cached=cache.used if cache else 0, parsed=len(todo), stat_hits=stat_hits)
 
 
 def cache_enabled() -> bool:
