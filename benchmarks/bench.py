@@ -180,7 +180,8 @@ def child_stages(root: str) -> dict:
     for name, mod in exporters.items():
         mod.write = timed_write(name, mod.write)
     try:
-        build_mod.write_outputs(staging, meta, tabs, recs)
+        # In this process, so that each exporter's time is measured here.
+        build_mod.write_outputs(staging, meta, tabs, recs, in_process=True)
     finally:
         for name, mod in exporters.items():
             mod.write = originals[name]
