@@ -40,11 +40,14 @@ def _field(f: Field) -> dict:
 
 
 def _file_facts(path: str) -> tuple[int, str]:
+    # In blocks: a table's CSV can be tens of megabytes.
     h = hashlib.sha256()
+    size = 0
     with open(path, "rb") as fh:
-        data = fh.read()
-    h.update(data)
-    return len(data), h.hexdigest()
+        while block := fh.read(1 << 20):
+            h.update(block)
+            size += len(block)
+    return size, h.hexdigest()
 
 
 def _resource(t: Table, out_dir: str) -> dict:
