@@ -7,12 +7,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
+import time
 
 import pytest
 
-from conftest import REPO, base_record, make_project
+from conftest import FIXTURE_SOURCES, REPO, base_record, make_project
 from il76_claims import cache as cache_mod
-from il76_claims import pipeline
+from il76_claims import loader, pipeline
 from il76_claims.checker import check
 from il76_claims.report import text
 from il76_claims.schemas import SchemaSet
@@ -215,3 +218,155 @@ def test_the_cache_folder_is_git_ignored():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     with open(os.path.join(root, ".gitignore"), encoding="utf-8") as fh:
         assert ".cache/" in fh.read().split()
+
+
+# -- finding unchanged files by their stat signature ---------------------------
+
+
+@pytest.fixture
+def aged(tmp_path, monkeypatch):
+    """A project whose files are older than the racy margin when it is
+    checked (the margin made short, so the test need not wait seconds)."""
+    monkeypatch.setattr(cache_mod, "RACY_SECONDS", 0.05)
+    project = make_project(tmp_path / "aged")
+    time.sleep(0.1)
+    return project
+
+
+PERSON = os.path.join("records", "actor", "fixture-person.yaml")
+
+
+def test_an_unchanged_file_is_not_read_again(aged, monkeypatch):
+    first = stage(aged)
+    assert first.stat_hits == 0
+    reads = []
+    real = loader.read_bytes
+    monkeypatch.setattr(loader, "read_bytes", lambda path, abspath: reads.append(path) or real(path, abspath))
+    second = stage(aged)
+    assert (second.stat_hits, second.parsed, reads) == (second.files, 0, [])
+
+
+def test_a_freshly_written_file_is_read_and_hashed_again(project):
+    # Written less than RACY_SECONDS before the runs: its signature is not kept.
+    stage(project)
+    again = stage(project)
+    assert (again.stat_hits, again.cached, again.parsed) == (0, again.files, 0)
+
+
+def test_a_same_size_edit_with_its_modification_time_put_back_is_checked_again(aged):
+    assert lines(aged) == []
+    path = os.path.join(aged.root, PERSON)
+    before = os.stat(path)
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    with open(path, "r+b") as fh:  # same inode, same size
+        fh.write(raw.replace(b"actor_type: person", b"actor_type: persoo"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(path)
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    fresh = lines(aged, cache=False)
+    assert [line.split(" [")[1][:4] for line in fresh] == ["S004"]
+    assert fresh[0].startswith("records/actor/fixture-person.yaml:2:")
+    assert lines(aged) == fresh
+
+
+def test_two_files_swapped_by_renaming_are_both_read(aged):
+    assert lines(aged) == []
+    folder = os.path.join(aged.root, "records", "actor")
+    a, b, tmp = (os.path.join(folder, n) for n in ("fixture-agency.yaml", "fixture-outlet.yaml", "swap.tmp"))
+    os.rename(a, tmp)
+    os.rename(b, a)
+    os.rename(tmp, b)
+    fresh = lines(aged, cache=False)
+    assert any("[X002]" in line for line in fresh)
+    assert lines(aged) == fresh
+
+
+def test_a_deleted_and_a_renamed_file_with_signatures_kept(aged):
+    stage(aged)
+    folder = os.path.join(aged.root, "records", "actor")
+    os.unlink(os.path.join(folder, "fixture-state.yaml"))
+    os.rename(os.path.join(folder, "fixture-agency.yaml"), os.path.join(folder, "agency.yaml"))
+    fresh = lines(aged, cache=False)
+    assert sum("[X003]" in line for line in fresh) == 2 and sum("[X002]" in line for line in fresh) == 1
+    assert lines(aged) == fresh
+
+
+def test_a_schema_change_misses_every_file_even_by_signature(aged):
+    stage(aged)
+    path = os.path.join(aged.root, "schemas", "codelists", "actor_type.json")
+    with open(path, encoding="utf-8") as fh:
+        doc = json.load(fh)
+    doc["enum"].remove("media_outlet")
+    del doc["x-codes"]["media_outlet"]
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, indent=2)
+    after = stage(aged)
+    assert (after.stat_hits, after.cached, after.parsed) == (0, 0, after.files)
+    assert lines(aged) == lines(aged, cache=False) != []
+
+
+# -- the neutrality check and the cache ----------------------------------------
+
+
+def test_a_changed_loaded_terms_list_checks_every_file_again(aged):
+    assert lines(aged) == []
+    path = os.path.join(aged.root, "schemas", "loaded-terms.json")
+    with open(path, encoding="utf-8") as fh:
+        doc = json.load(fh)
+    doc["terms"].append({"term": "passengers", "match": ["passengers"], "kind": "evaluative", "why": "A test.", "neutral": "people on board"})
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, indent=2)
+    fresh = lines(aged, cache=False)
+    assert fresh and all("[T006]" in line and "passengers" in line for line in fresh)
+    assert lines(aged) == fresh
+    assert stage(aged).parsed == 0  # and the next run takes them from the cache
+    assert lines(aged) == fresh
+
+
+def test_a_record_with_a_loaded_term_is_reported_from_the_cache(aged):
+    path = os.path.join(aged.root, "records", "statement", "fixture-narration.yaml")
+    with open(path, encoding="utf-8") as fh:
+        body = fh.read()
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(body.replace("ten passengers", "ten militants"))
+    fresh = lines(aged, cache=False)
+    assert [line.split("] ")[0] for line in fresh] == ["records/statement/fixture-narration.yaml:12:10: [T006"]
+    assert lines(aged) == fresh
+    cached = stage(aged)
+    assert cached.parsed == 0
+    assert [r.path for r in cached.term_candidates] == ["records/statement/fixture-narration.yaml"]
+    assert lines(aged) == fresh
+
+
+def test_a_changed_archive_checks_the_mentions_in_notes_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_mod, "RACY_SECONDS", 0.05)
+    case = REPO / "tests" / "cases" / "neutrality" / "notes-scare-quotes" / "files"
+    files = {p.relative_to(case).as_posix(): p.read_bytes() for p in case.rglob("*") if p.is_file()}
+    account = "records/statement/fixture-ministry-account.yaml"
+    files[account] = files[account].replace("“Kiev terrorists”".encode(), "“militants of the Kiev regime”".encode())
+    project = make_project(tmp_path / "p", files)
+    sources = tmp_path / "sources"
+    shutil.copytree(FIXTURE_SOURCES, sources)
+    project.sources_dir = str(sources)
+    time.sleep(0.1)
+    assert lines(project) == lines(project, cache=False) == []
+    archive = sources / "fixture-loaded-terms.txt"
+    archive.write_bytes(archive.read_bytes().replace(b"militants of the Kiev regime", b"fighters of the Kiev regime"))
+    fresh = lines(project, cache=False)
+    assert any("[T006] notes: loaded term “militants” is in quotation marks" in line for line in fresh)
+    assert stage(project).stat_hits == stage(project).files  # no record changed
+    assert lines(project) == fresh
+
+
+def test_no_check_imports_the_exporters_left_out_of_the_tool_digest(project):
+    code = (
+        "import sys\n"
+        "from il76_claims.checker import Project, check\n"
+        f"check(Project({project.root!r}, {project.sources_dir!r}))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[1:2] and m.split('.')[1] in sys.argv[1:]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, *cache_mod.OUTPUT_ONLY], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout == "[]\n"
+    assert cache_mod.OUTPUT_ONLY == ("export",)
+    assert os.path.isdir(os.path.join(cache_mod.TOOL_DIR, "export"))
