@@ -54,7 +54,10 @@ def prepare(project: Project) -> tuple[CheckResult, dict | None, list[Table]]:
     result = check(project, schemas)
     if not result.ok:
         return result, None, []
-    return result, result.metadata, build_tables(result.records, schemas)
+    # Without the cyclic collector, as in the check: the rows are new objects
+    # that would make it pass over every record again.
+    with pipeline.no_gc():
+        return result, result.metadata, build_tables(result.records, schemas)
 
 
 def workbook_in_process(tables: list[Table]) -> bool:
