@@ -359,14 +359,31 @@ def test_a_changed_archive_checks_the_mentions_in_notes_again(tmp_path, monkeypa
     assert lines(project) == fresh
 
 
-def test_no_check_imports_the_exporters_left_out_of_the_tool_digest(project):
+def test_a_check_imports_only_the_modules_in_the_tool_digest(bad_project):
+    # Every path a check can take: problems of every stage, sources read,
+    # the cache filled and then used.
     code = (
-        "import sys\n"
+        "import json, sys\n"
         "from il76_claims.checker import Project, check\n"
-        f"check(Project({project.root!r}, {project.sources_dir!r}))\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[1:2] and m.split('.')[1] in sys.argv[1:]))\n"
+        f"project = Project({bad_project.root!r}, {bad_project.sources_dir!r})\n"
+        "assert check(project, cache=True).problems == check(project, cache=True).problems != []\n"
+        "print(json.dumps(sorted(m.split('.')[1] + '.py' for m in sys.modules if m.startswith('il76_claims.'))))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, *cache_mod.OUTPUT_ONLY], capture_output=True, text=True, check=True, cwd=REPO)
-    assert out.stdout == "[]\n"
-    assert cache_mod.OUTPUT_ONLY == ("export",)
-    assert os.path.isdir(os.path.join(cache_mod.TOOL_DIR, "export"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    imported = set(json.loads(out.stdout))
+    assert imported | {"__init__.py"} <= cache_mod.CHECK_MODULES
+    assert {"loader.py", "schema_check.py", "quotes.py", "neutrality.py"} <= imported
+
+
+def test_the_fingerprint_ignores_modules_a_check_does_not_run(tmp_path):
+    tool = tmp_path / "tool"
+    shutil.copytree(cache_mod.TOOL_DIR, tool, ignore=shutil.ignore_patterns("__pycache__"))
+    before = cache_mod._tool_digest(str(tool))
+    with open(tool / "export" / "csv.py", "a", encoding="utf-8") as fh:
+        fh.write("# an exporter changed\n")
+    with open(tool / "build.py", "a", encoding="utf-8") as fh:
+        fh.write("# the build changed\n")
+    cache_mod._tool_digest.cache_clear()
+    assert cache_mod._tool_digest(str(tool)) == before
+    for name in sorted(cache_mod.CHECK_MODULES):
+        assert (tool / name).is_file(), name

@@ -75,14 +75,14 @@ def enabled_by_env() -> bool:
     return os.environ.get("IL76_CACHE", "").strip().lower() not in ("off", "0", "no", "false")
 
 
-def _tree_digest(h, top: str, label: str, leave_out: tuple[str, ...] = ()):
-    """Every file under top, by relative path and content, into h
-    (compiled Python left out: it follows the source, and is written
-    while the tool runs; and the folders named in leave_out)."""
+def _tree_digest(h, top: str, label: str, only: frozenset[str] | None = None):
+    """Every file under top (or only the named files at its top), by
+    relative path and content, into h (compiled Python left out: it
+    follows the source, and is written while the tool runs)."""
     for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not (dirpath == top and d in leave_out))
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and only is None)
         for name in sorted(filenames):
-            if name.endswith((".pyc", ".pyo")):
+            if name.endswith((".pyc", ".pyo")) or (only is not None and name not in only):
                 continue
             full = os.path.join(dirpath, name)
             h.update(f"{label}/{os.path.relpath(full, top)}\0".encode("utf-8", "surrogateescape"))
@@ -109,17 +109,19 @@ def _library_versions() -> str:
 
 
 TOOL_DIR = os.path.dirname(os.path.abspath(__file__))
-# Subpackages that only write outputs after the check and that no check
-# imports (tests/test_cache.py proves it): a change to them cannot change a
-# file's result, so it does not empty the cache.
-OUTPUT_ONLY = ("export",)
+# The modules a check runs (tests/test_cache.py proves that it imports no
+# other module of the package). Only they can change a file's result, so an
+# edit to an exporter or a command does not empty the cache.
+CHECK_MODULES = frozenset(
+    ["__init__.py", "cache.py", "checker.py", "crossref.py", "fastschema.py", "loader.py", "marks.py", "neutrality.py", "pipeline.py", "problems.py", "quotes.py", "schema_check.py", "schemas.py", "textcheck.py"]
+)
 
 
 @functools.lru_cache(maxsize=4)
 def _tool_digest(tool_dir: str) -> bytes:
     # Once per process: the running code does not change under it.
     h = hashlib.blake2b(digest_size=_DIGEST)
-    _tree_digest(h, tool_dir, "tool", OUTPUT_ONLY)
+    _tree_digest(h, tool_dir, "tool", CHECK_MODULES)
     return h.digest()
 
 
