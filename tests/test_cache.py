@@ -20,7 +20,16 @@ from il76_claims.checker import check
 from il76_claims.report import text
 from il76_claims.schemas import SchemaSet
 
-CACHE = os.path.join(".cache", "il76-claims", "per-file-checks.bin")
+CACHE = os.path.join(".cache", "il76-claims")
+
+
+def shard_files(project) -> dict[str, bytes]:
+    folder = os.path.join(project.root, CACHE)
+    out = {}
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name), "rb") as fh:
+            out[name] = fh.read()
+    return out
 
 
 def lines(project, **kw) -> list[str]:
@@ -50,7 +59,8 @@ def bad_project(tmp_path):
 def test_second_run_takes_every_file_from_the_cache(project):
     first = stage(project)
     assert (first.parsed, first.cached) == (first.files, 0)
-    assert os.path.isfile(os.path.join(project.root, CACHE))
+    assert set(shard_files(project)) <= {cache_mod.SHARD_FILE.format(i) for i in range(cache_mod.SHARDS)}
+    assert len(shard_files(project)) > 1
     second = stage(project)
     assert (second.parsed, second.cached) == (0, second.files)
 
@@ -172,22 +182,51 @@ def test_the_fingerprint_follows_the_tool_source_and_the_schemas(tmp_path):
 def test_a_damaged_cache_is_ignored_and_rewritten(bad_project, damage):
     fresh = lines(bad_project, cache=False)
     lines(bad_project)
-    path = os.path.join(bad_project.root, CACHE)
-    with open(path, "rb") as fh:
-        blob = fh.read()
-    with open(path, "wb") as fh:
-        fh.write(damage(blob))
+    blobs = shard_files(bad_project)
+    for name, blob in blobs.items():
+        with open(os.path.join(bad_project.root, CACHE, name), "wb") as fh:
+            fh.write(damage(blob))
     assert stage(bad_project).cached == 0
     assert lines(bad_project) == fresh
-    with open(path, "rb") as fh:
-        assert fh.read() == blob  # rebuilt to the same bytes
+    assert shard_files(bad_project) == blobs  # rebuilt to the same bytes
+
+
+def test_one_damaged_shard_costs_only_its_own_entries(bad_project):
+    fresh = lines(bad_project)
+    name, blob = next(iter(shard_files(bad_project).items()))
+    with open(os.path.join(bad_project.root, CACHE, name), "wb") as fh:
+        fh.write(blob[:-1])
+    again = stage(bad_project)
+    assert 0 < again.parsed < again.files
+    assert lines(bad_project) == fresh
+
+
+def test_an_edit_rewrites_only_the_shards_it_changes(project):
+    stage(project)
+    before = {name: os.stat(os.path.join(project.root, CACHE, name)).st_ino for name in shard_files(project)}
+    with open(os.path.join(project.root, "records", "actor", "fixture-person.yaml"), "a", encoding="utf-8") as fh:
+        fh.write("notes: Edited.\n")
+    stage(project)
+    after = {name: os.stat(os.path.join(project.root, CACHE, name)).st_ino for name in shard_files(project)}
+    rewritten = [name for name in after if before.get(name) != after[name]]
+    assert 1 <= len(rewritten) <= 2  # the old entry's shard and the new one's
+
+
+def test_the_cache_file_of_earlier_versions_is_removed(project):
+    os.makedirs(os.path.join(project.root, CACHE))
+    old = os.path.join(project.root, CACHE, "per-file-checks.bin")
+    with open(old, "wb") as fh:
+        fh.write(b"il76-claims per-file cache 1\n")
+    assert lines(project) == []
+    assert not os.path.exists(old)
 
 
 def test_a_valid_cache_with_entries_of_another_shape_is_ignored(project):
     stage(project)
     c = cache_mod.Cache.open(project.root, project.schemas_dir)
-    entries = {key: ("not", "a record") for key in c.entries}
-    cache_mod._write(c.path, c.salt, __import__("marshal").dumps(entries))
+    for i, (entries, stats) in enumerate(c.shards):
+        odd = {key: ("not", "a record") for key in entries}
+        cache_mod._write(os.path.join(c.folder, cache_mod.SHARD_FILE.format(i)), c.salt, __import__("marshal").dumps((odd, stats)))
     assert stage(project).cached == 0
     assert lines(project) == []
 
@@ -207,11 +246,12 @@ def test_the_cache_can_be_turned_off(project, monkeypatch):
 
 def test_no_temporary_file_is_left_behind(bad_project):
     lines(bad_project)
-    path = os.path.join(bad_project.root, CACHE)
-    with open(path, "ab") as fh:  # damaged: the next run writes it again
-        fh.write(b"x")
+    names = sorted(shard_files(bad_project))
+    for name in names:
+        with open(os.path.join(bad_project.root, CACHE, name), "ab") as fh:  # damaged: the next run writes it again
+            fh.write(b"x")
     lines(bad_project)
-    assert os.listdir(os.path.dirname(path)) == ["per-file-checks.bin"]
+    assert sorted(shard_files(bad_project)) == names
 
 
 def test_the_cache_folder_is_git_ignored():

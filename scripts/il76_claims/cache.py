@@ -59,7 +59,12 @@ from .marks import Marks
 from .problems import Problem
 
 CACHE_DIR = os.path.join(".cache", "il76-claims")
-CACHE_FILE = "per-file-checks.bin"
+# Entries are spread over SHARDS files by their key, so that a run after a
+# few edits rewrites a few small files instead of one large one.
+SHARDS = 16
+SHARD_FILE = "per-file-checks-{:02x}.bin"
+# The one file of earlier versions, removed when the shards are written.
+OLD_FILES = ("per-file-checks.bin",)
 MAGIC = b"il76-claims per-file cache 2\n"
 # A signature is kept only for a file untouched this long before the run
 # started (see the module's notes).
@@ -69,6 +74,7 @@ _DIGEST = 32
 _RECORD_FIELDS = tuple(f.name for f in fields(loader.Record))
 _PROBLEM_FIELDS = tuple(f.name for f in fields(Problem))
 _MARK_FIELDS = ("marks", "key_marks")
+_MARK_INDEXES = tuple(_RECORD_FIELDS.index(name) for name in _MARK_FIELDS)
 
 
 def enabled_by_env() -> bool:
@@ -135,20 +141,24 @@ def fingerprint(schemas_dir: str, tool_dir: str = TOOL_DIR) -> bytes:
 
 
 class Cache:
-    def __init__(self, path: str, salt: bytes, entries: dict, stats: dict | None = None):
-        self.path = path
+    def __init__(self, folder: str, salt: bytes, shards: list[tuple[dict, dict]] | None = None):
+        self.folder = folder
         self.salt = salt
-        self.entries = entries  # content key -> result
-        self.stats = stats or {}  # file path -> (kind, stat signature, content key)
+        self.shards = shards or [({}, {}) for _ in range(SHARDS)]
+        self.entries: dict = {}  # content key -> result
+        self.stats: dict = {}  # file path -> (kind, stat signature, content key)
+        for entries, stats in self.shards:
+            self.entries.update(entries)
+            self.stats.update(stats)
         self.used = 0
         # Taken before any file of this run is looked at (see the notes).
         self.started_ns = time.time_ns()
 
     @classmethod
     def open(cls, root: str, schemas_dir: str) -> Cache:
-        path = os.path.join(root, CACHE_DIR, CACHE_FILE)
+        folder = os.path.join(root, CACHE_DIR)
         salt = fingerprint(schemas_dir)
-        return cls(path, salt, *_read(path, salt))
+        return cls(folder, salt, [_read(os.path.join(folder, SHARD_FILE.format(i)), salt) for i in range(SHARDS)])
 
     @staticmethod
     def signature(f: loader.RecordFile):
@@ -185,13 +195,15 @@ class Cache:
             return None
         try:
             values, probs, no_term = entry
-            fields_ = dict(zip(_RECORD_FIELDS, values))
-            for name in _MARK_FIELDS:
-                index, pos = fields_[name]
+            values = list(values)
+            if len(values) != len(_RECORD_FIELDS):
+                return None
+            for i in _MARK_INDEXES:
+                index, pos = values[i]
                 if type(index) is not dict or type(pos) is not bytes or len(pos) != 8 * len(index):
                     return None
-                fields_[name] = Marks(index, pos)
-            rec = loader.Record(**fields_)
+                values[i] = Marks(index, pos)
+            rec = loader.Record(*values)
             problems = [Problem(*p) for p in probs]
         except (TypeError, ValueError, KeyError):  # an entry of another shape: not a hit
             return None
@@ -201,25 +213,31 @@ class Cache:
         return rec, problems, no_term
 
     def save(self, files: list, sigs: list, keys: list, results: list):
-        """Keep exactly the entries of this run; write only if that changes
-        the file."""
-        new = {}
-        stats = {}
+        """Keep exactly the entries of this run; write only the shards
+        that this changes."""
+        shards: list[tuple[dict, dict]] = [({}, {}) for _ in range(SHARDS)]
         for f, sig, key, (rec, problems, no_term) in zip(files, sigs, keys, results):
             if key is None:
                 continue
+            entries, stats = shards[key[0] % SHARDS]
             old = self.entries.get(key)
-            new[key] = old if old is not None else encode(rec, problems, no_term)
+            entries[key] = old if old is not None else encode(rec, problems, no_term)
             if self._keeps(sig):
                 stats[f.path] = (f.kind, sig, key)
-        if new.keys() == self.entries.keys() and stats == self.stats:
-            return
-        try:
-            body = marshal.dumps((new, stats))
-        except ValueError:  # a value marshal cannot store: keep no cache
-            return
-        _write(self.path, self.salt, body)
-        self.entries, self.stats = new, stats
+        for i, ((entries, stats), (old_entries, old_stats)) in enumerate(zip(shards, self.shards)):
+            if entries.keys() == old_entries.keys() and stats == old_stats:
+                continue
+            try:
+                body = marshal.dumps((entries, stats))
+            except ValueError:  # a value marshal cannot store: keep no cache
+                return
+            _write(os.path.join(self.folder, SHARD_FILE.format(i)), self.salt, body)
+        for name in OLD_FILES:
+            try:
+                os.unlink(os.path.join(self.folder, name))
+            except OSError:
+                pass
+        self.shards = shards
 
 
 def encode(rec: loader.Record, problems: list[Problem], no_term: bool):
