@@ -55,14 +55,16 @@ def check_references(records: list[Record], schemas: SchemaSet) -> list[Problem]
     named, others = [], []
     for rec in records:
         stem = rec.path.rsplit("/", 1)[-1][: -len(".yaml")]
-        (named if rec.id == stem else others).append((rec, stem))
+        (named if rec.data.get("id") == stem else others).append((rec, stem))
+    is_id = ID_RE.match
     for rec, stem in named + others:
-        rid = rec.id
-        if _is_id(rid) and rid != stem:
+        rid = rec.data.get("id")
+        valid = isinstance(rid, str) and is_id(rid) is not None
+        if valid and rid != stem:
             line, col = rec.mark("$.id")
             out.append(problem(rec.path, line, col, "X002", f"id '{rid}' differs from the file name '{stem}.yaml'; rename the file or change the id", "$.id"))
-        if not _is_id(rid):
-            if not _is_id(stem):
+        if not valid:
+            if is_id(stem) is None:
                 continue
             rid = stem  # the id is reported as malformed; references to the file name still resolve
         first = by_id.get(rid)
