@@ -2,16 +2,20 @@
 changed is not parsed and checked again.
 
 An entry is found by a hash of everything its result depends on: the
-file's path and bytes, every file under schemas/, the tooling's own source
-and version, and the versions of Python and the libraries that parse and
-validate. Change any of them and the entry is simply not found. Only the
-per-file work is skipped: the checks across records always run on the
-whole tree.
+file's path and bytes, every file under schemas/ (the loaded-terms list
+too), the source of the modules a check runs and the tool's version, and
+the versions of Python and the libraries that parse and validate. Change
+any of them and the entry is simply not found. Only the per-file work is
+skipped: the checks across records always run on the whole tree. Of the
+neutrality check, an entry keeps only "no loaded term in this record's
+text": whether a term that is there is reported depends on the archived
+sources, so such records are checked again at every run.
 
-The cache is one file under .cache/ in the project (git-ignored), written
-to a temporary name and renamed into place, so a reader never sees half of
-it. A cache that cannot be read, is cut short or does not match its
-checksum is ignored, and rebuilt on the next save.
+The cache is SHARDS files under .cache/ in the project (git-ignored), an
+entry in the shard its key names; each is written to a temporary name and
+renamed into place, so a reader never sees half of one. A shard that cannot
+be read, is cut short or does not match its checksum is ignored (its files
+are checked again), and rebuilt on the next save.
 
 Finding an unchanged file without reading it. Reading and hashing every
 file is most of a warm run on a large tree, so the cache also keeps, per
