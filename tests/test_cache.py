@@ -427,3 +427,14 @@ def test_the_fingerprint_ignores_modules_a_check_does_not_run(tmp_path):
     assert cache_mod._tool_digest(str(tool)) == before
     for name in sorted(cache_mod.CHECK_MODULES):
         assert (tool / name).is_file(), name
+
+
+def test_a_shard_with_signatures_of_another_shape_is_ignored(aged):
+    stage(aged)
+    c = cache_mod.Cache.open(aged.root, aged.schemas_dir)
+    for i, (entries, stats) in enumerate(c.shards):
+        odd = {path: (kind, sig, [key]) for path, (kind, sig, key) in stats.items()}
+        cache_mod._write(os.path.join(c.folder, cache_mod.SHARD_FILE.format(i)), c.salt, __import__("marshal").dumps((entries, odd)))
+    again = stage(aged)
+    assert (again.stat_hits, again.parsed) == (0, again.files)
+    assert lines(aged) == []

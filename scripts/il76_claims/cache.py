@@ -271,7 +271,7 @@ def _read(path: str, salt: bytes) -> tuple[dict, dict]:
     if not isinstance(entries, dict) or not isinstance(stats, dict):
         return {}, {}
     for known in stats.values():
-        if type(known) is not tuple or len(known) != 3:
+        if type(known) is not tuple or len(known) != 3 or type(known[2]) is not bytes:
             return {}, {}
     return entries, stats
 
