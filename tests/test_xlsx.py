@@ -241,7 +241,7 @@ def test_text_longer_than_a_cell_holds_is_refused_not_cut():
     rows = [["a", "x" * 32768]]
     with pytest.raises(ValueError) as err:
         xlsx.workbook_bytes(META, [_table("things", fields, rows)])
-    assert str(err.value) == "things: a value of 32768 characters in column 2 is longer than the 32767 a spreadsheet cell can hold"
+    assert str(err.value) == "sheet things, column text: a value of 32768 characters is longer than the 32767 a spreadsheet cell can hold"
 
 
 def test_a_failed_write_leaves_no_temporary_files(tmp_path, monkeypatch):

@@ -150,11 +150,11 @@ def dictionary_rows(tables: list[Table]) -> list[tuple[str, ...]]:
     return out
 
 
-def _check_lengths(name: str, columns: list[tuple[str, ...]]):
-    for i, col in enumerate(columns):
+def _check_lengths(sheet: str, names, columns: list[tuple[str, ...]]):
+    for name, col in zip(names, columns):
         longest = max(map(len, col), default=0)
         if longest > CELL_TEXT_MAX:
-            raise ValueError(f"{name}: a value of {longest} characters in column {i + 1} is longer than the {CELL_TEXT_MAX} a spreadsheet cell can hold")
+            raise ValueError(f"sheet {sheet}, column {name}: a value of {longest} characters is longer than the {CELL_TEXT_MAX} a spreadsheet cell can hold")
 
 
 def _sheet(wb, name: str, widths: list[int], get_column_letter):
@@ -171,7 +171,7 @@ def _about_sheet(wb, meta: dict, tables: list[Table], ox):
     about = _about_rows(meta, tables)
     rows = dictionary_rows(tables)
     columns = list(zip(DICTIONARY_HEADER, *rows))
-    _check_lengths("About", [tuple(v for _, v in about)] + columns)
+    _check_lengths("About", ("value", *DICTIONARY_HEADER), [tuple(v for _, v in about)] + columns)
     widths = [max(_width([k for k, _ in about]), _width(columns[0][1:]))]
     widths += [_width(col) for col in columns[1:]]
     widths[1] = max(widths[1], 30)
@@ -192,7 +192,7 @@ def _table_sheet(wb, t: Table, ox):
     _, cell_class, font_class, get_column_letter, _ = ox
     names = [f.name for f in t.fields]
     columns = list(zip(*t.rows)) if t.rows else [() for _ in names]
-    _check_lengths(t.name, columns)
+    _check_lengths(t.name, names, columns)
     ws = _sheet(wb, t.name, [_width((name, *col)) for name, col in zip(names, columns)], get_column_letter)
     del columns
     ws.freeze_panes = "A2"
