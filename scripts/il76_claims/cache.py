@@ -184,7 +184,7 @@ class Cache:
         """A regular file last written well before this run started."""
         if sig is None or not stat.S_ISREG(sig[0]):
             return False
-        return max(sig[2], sig[3]) < self.started_ns - RACY_SECONDS * 1_000_000_000
+        return max(sig[2], sig[3]) < self.started_ns - int(RACY_SECONDS * 1_000_000_000)
 
     def key(self, f: loader.RecordFile, raw: bytes) -> bytes:
         h = hashlib.blake2b(self.salt, digest_size=_DIGEST)
@@ -220,13 +220,15 @@ class Cache:
         """Keep exactly the entries of this run; write only the shards
         that this changes."""
         shards: list[tuple[dict, dict]] = [({}, {}) for _ in range(SHARDS)]
-        for f, sig, key, (rec, problems, no_term) in zip(files, sigs, keys, results):
+        known = self.entries
+        keeps = self._keeps
+        for f, sig, key, result in zip(files, sigs, keys, results):
             if key is None:
                 continue
             entries, stats = shards[key[0] % SHARDS]
-            old = self.entries.get(key)
-            entries[key] = old if old is not None else encode(rec, problems, no_term)
-            if self._keeps(sig):
+            old = known.get(key)
+            entries[key] = old if old is not None else encode(*result)
+            if keeps(sig):
                 stats[f.path] = (f.kind, sig, key)
         for i, ((entries, stats), (old_entries, old_stats)) in enumerate(zip(shards, self.shards)):
             if entries.keys() == old_entries.keys() and stats == old_stats:
