@@ -584,6 +584,8 @@ class RecordFile:
     abspath: str
 
 
+# A file name that is a valid id with the .yaml extension.
+_PLAIN_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.yaml\Z")
 # Names Windows refuses for a file, whatever the extension.
 _WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(1, 10)] + [f"lpt{i}" for i in range(1, 10)])
 
@@ -664,7 +666,16 @@ def discover(root: str, kinds: tuple[str, ...]) -> tuple[list[RecordFile], list[
             problems.append(problem(rel(entry.name), 1, 1, "F007", f"cannot read the folder: {exc.strerror}"))
             continue
         candidates = []
+        # Nearly every name is a plain id: such names need no escaping and
+        # cannot collide with each other when letter case is ignored.
+        prefix = rel(entry.name) + "/"
+        plain = True
         for f in inner:
+            name = f.name
+            if _PLAIN_NAME.match(name) is not None and name[:-5] not in _WINDOWS_RESERVED and not f.is_symlink() and f.is_file(follow_symlinks=False):
+                candidates.append(f)
+                continue
+            plain = False
             path = rel(entry.name, f.name)
             if f.is_symlink():
                 problems.append(problem(path, 1, 1, "F004", "symbolic link; replace it with a regular file (links are never followed)"))
@@ -685,6 +696,9 @@ def discover(root: str, kinds: tuple[str, ...]) -> tuple[list[RecordFile], list[
             elif stem in _WINDOWS_RESERVED:
                 problems.append(problem(path, 1, 1, "F010", f"'{stem}' is a reserved device name on Windows, where the file cannot be created; choose another id"))
             candidates.append(f)
+        if plain:
+            files.extend(RecordFile(entry.name, prefix + f.name, f.path) for f in candidates)
+            continue
         # Of names that collide when letter case is ignored, the one that is
         # a valid id is read; the others are reported.
         groups: dict[str, list] = {}
