@@ -148,3 +148,24 @@ def test_chunks_keep_order_and_cover_everything():
         assert [x for c in chunks for x in c] == items
         assert len(chunks) <= n
     assert pipeline._chunks([], 4) == []
+
+
+def test_the_check_command_gives_the_cyclic_collector_back(tmp_path, capsys):
+    # The command holds the collector back and freezes its objects, for
+    # speed; a program that runs it in its own process keeps its collector.
+    import gc
+
+    from il76_claims.cli import main
+
+    project = make_project(tmp_path / "project", {})
+    assert gc.isenabled()
+    assert main(["check", "--root", project.root]) == 0
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        main(["check", "--root", project.root])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+    assert capsys.readouterr().out.startswith("ok:")
