@@ -438,3 +438,50 @@ def test_a_shard_with_signatures_of_another_shape_is_ignored(aged):
     again = stage(aged)
     assert (again.stat_hits, again.parsed) == (0, again.files)
     assert lines(aged) == []
+
+
+def stored_signature(project, rel: str):
+    """The stat signature the cache on disk keeps for a file, or None."""
+    schemas = SchemaSet(project.schemas_dir)
+    known = cache_mod.Cache.open(project.root, schemas.dir).stats.get(rel)
+    return None if known is None else known[1]
+
+
+def test_a_new_signature_for_the_same_bytes_is_written(aged):
+    # Only the modification time changes: the entry stays, the shard that
+    # holds the file's signature must still be rewritten.
+    stage(aged)
+    rel = PERSON.replace(os.sep, "/")
+    path = os.path.join(aged.root, PERSON)
+    old = os.stat(path)
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns - 10**9))
+    time.sleep(0.1)
+    again = stage(aged)
+    assert again.parsed == 0
+    assert stored_signature(aged, rel) == cache_mod.Cache.signature(loader.RecordFile("actor", rel, path))
+    assert stored_signature(aged, rel) != (old.st_mode, old.st_size, old.st_mtime_ns, old.st_ctime_ns, old.st_ino, old.st_dev)
+
+
+def test_a_signature_no_longer_trusted_is_dropped(aged):
+    # The same bytes written again just now: the entry stays, the signature
+    # kept for the file must go (a fresh file is never trusted by it).
+    stage(aged)
+    rel = PERSON.replace(os.sep, "/")
+    assert stored_signature(aged, rel) is not None
+    path = os.path.join(aged.root, PERSON)
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    with open(path, "wb") as fh:
+        fh.write(raw)
+    again = stage(aged)
+    assert again.parsed == 0
+    assert stored_signature(aged, rel) is None
+
+
+def test_the_entry_of_a_deleted_file_is_dropped(project):
+    # No signature is kept for these fresh files: only the entry tells.
+    first = stage(project)
+    os.remove(os.path.join(project.root, PERSON))
+    again = stage(project)
+    schemas = SchemaSet(project.schemas_dir)
+    assert len(cache_mod.Cache.open(project.root, schemas.dir).entries) == again.files == first.files - 1

@@ -78,7 +78,8 @@ _DIGEST = 32
 _RECORD_FIELDS = tuple(f.name for f in fields(loader.Record))
 _PROBLEM_FIELDS = tuple(f.name for f in fields(Problem))
 _MARK_FIELDS = ("marks", "key_marks")
-_MARK_INDEXES = tuple(_RECORD_FIELDS.index(name) for name in _MARK_FIELDS)
+# Cache.get unpacks an entry in this order.
+assert _RECORD_FIELDS == ("kind", "path", "data", "marks", "key_marks", "reported", "unread"), _RECORD_FIELDS
 
 
 def enabled_by_env() -> bool:
@@ -198,16 +199,14 @@ class Cache:
         if entry is None:
             return None
         try:
-            values, probs, no_term = entry
-            values = list(values)
-            if len(values) != len(_RECORD_FIELDS):
+            # Unpacked by name (the order is _RECORD_FIELDS'): every record
+            # of a warm run comes through here.
+            (kind, path, data, (index, pos), (kindex, kpos), reported, unread), probs, no_term = entry
+            if type(index) is not dict or type(pos) is not bytes or len(pos) != 8 * len(index):
                 return None
-            for i in _MARK_INDEXES:
-                index, pos = values[i]
-                if type(index) is not dict or type(pos) is not bytes or len(pos) != 8 * len(index):
-                    return None
-                values[i] = Marks(index, pos)
-            rec = loader.Record(*values)
+            if type(kindex) is not dict or type(kpos) is not bytes or len(kpos) != 8 * len(kindex):
+                return None
+            rec = loader.Record(kind, path, data, Marks(index, pos), Marks(kindex, kpos), reported, unread)
             problems = [Problem(*p) for p in probs]
         except (TypeError, ValueError, KeyError):  # an entry of another shape: not a hit
             return None
@@ -219,18 +218,45 @@ class Cache:
     def save(self, files: list, sigs: list, keys: list, results: list):
         """Keep exactly the entries of this run; write only the shards
         that this changes."""
-        shards: list[tuple[dict, dict]] = [({}, {}) for _ in range(SHARDS)]
-        known = self.entries
-        keeps = self._keeps
-        for f, sig, key, result in zip(files, sigs, keys, results):
+        old_shards = self.shards
+        cutoff = self.started_ns - int(RACY_SECONDS * 1_000_000_000)
+        S_ISREG = stat.S_ISREG
+        # First only find the shards that change (an entry or a signature
+        # gained, lost or other than stored): after one edit, one or two of
+        # sixteen. Keys and paths are unique, so counting is enough to see
+        # what was lost: an entry, or a signature no longer kept.
+        members: list[list[int]] = [[] for _ in range(SHARDS)]
+        kept = [0] * SHARDS
+        dirty = [False] * SHARDS
+        for n, (f, sig, key) in enumerate(zip(files, sigs, keys)):
             if key is None:
                 continue
-            entries, stats = shards[key[0] % SHARDS]
-            old = known.get(key)
-            entries[key] = old if old is not None else encode(*result)
-            if keeps(sig):
-                stats[f.path] = (f.kind, sig, key)
-        for i, ((entries, stats), (old_entries, old_stats)) in enumerate(zip(shards, self.shards)):
+            i = key[0] % SHARDS
+            members[i].append(n)
+            if dirty[i]:
+                continue
+            old_entries, old_stats = old_shards[i]
+            if key not in old_entries:
+                dirty[i] = True
+            # _keeps, inline: a regular file last written well before the run.
+            elif sig is not None and S_ISREG(sig[0]) and max(sig[2], sig[3]) < cutoff:
+                kept[i] += 1
+                if old_stats.get(f.path) != (f.kind, sig, key):
+                    dirty[i] = True
+        shards = list(old_shards)
+        known = self.entries
+        keeps = self._keeps
+        for i in range(SHARDS):
+            old_entries, old_stats = old_shards[i]
+            if not dirty[i] and len(members[i]) == len(old_entries) and kept[i] == len(old_stats):
+                continue
+            entries, stats = shards[i] = ({}, {})
+            for n in members[i]:
+                f, sig, key = files[n], sigs[n], keys[n]
+                old = known.get(key)
+                entries[key] = old if old is not None else encode(*results[n])
+                if keeps(sig):
+                    stats[f.path] = (f.kind, sig, key)
             if entries.keys() == old_entries.keys() and stats == old_stats:
                 continue
             try:
