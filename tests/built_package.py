@@ -12,6 +12,16 @@ from conftest import base_record, make_project
 from il76_claims.build import SQLITE, XLSX, build
 from il76_claims.tables import Table
 
+# Package metadata for exporter tests that write tables directly.
+META = {
+    "name": "test-package",
+    "title": "Test package",
+    "description": "A package for tests.",
+    "version": "1.2.3",
+    "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+    "contributors": [{"title": "Test authors", "role": "author"}],
+}
+
 # Strings that must come out as the same strings in every output.
 TRICKY_NAME = "007"
 TRICKY_ROLE = "NA"

@@ -43,6 +43,23 @@ def make_project(dest: Path, files: dict[str, bytes | str | None] | None = None)
     return Project(root=str(dest), sources_dir=str(FIXTURE_SOURCES))
 
 
+def case_files(case: Path) -> dict[str, bytes | None]:
+    """The overlay of a tests/cases/<group>/<name>/ folder, as make_project
+    takes it: files/ laid over the base project, paths in ``delete`` removed."""
+    files: dict[str, bytes | None] = {}
+    overlay = case / "files"
+    if overlay.is_dir():
+        for path in sorted(overlay.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                files[path.relative_to(overlay).as_posix()] = path.read_bytes()
+    delete = case / "delete"
+    if delete.exists():
+        for line in delete.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                files[line.strip()] = None
+    return files
+
+
 def base_record(rel: str) -> str:
     return (BASE / rel).read_text(encoding="utf-8")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, check_lines, make_project
+from conftest import REPO, case_files, check_lines, make_project
 
 CASES = REPO / "tests" / "cases"
 
@@ -33,17 +33,7 @@ def _discover():
 
 @pytest.mark.parametrize("case", _discover())
 def test_case(case: Path, tmp_path):
-    files = {}
-    overlay = case / "files"
-    if overlay.is_dir():
-        for path in sorted(overlay.rglob("*")):
-            if path.is_file() and not path.is_symlink():
-                files[path.relative_to(overlay).as_posix()] = path.read_bytes()
-    delete = case / "delete"
-    if delete.exists():
-        for line in delete.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                files[line.strip()] = None
+    files = case_files(case)
     project = make_project(tmp_path / "project", files)
     expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert check_lines(project) == expected

@@ -6,11 +6,10 @@ or from the cache; and the same as the plain way of loading and checking
 from __future__ import annotations
 
 import concurrent.futures
-from pathlib import Path
 
 import pytest
 
-from conftest import REPO, base_record, make_project
+from conftest import REPO, base_record, case_files, make_project
 from il76_claims import loader, pipeline
 from il76_claims.checker import check
 from il76_claims.report import text
@@ -19,21 +18,6 @@ from il76_claims.schemas import KINDS, SchemaSet
 from il76_claims.textcheck import check_text
 
 CASES = REPO / "tests" / "cases"
-
-
-def _case_files(case: Path) -> dict:
-    files = {}
-    overlay = case / "files"
-    if overlay.is_dir():
-        for path in sorted(overlay.rglob("*")):
-            if path.is_file() and not path.is_symlink():
-                files[path.relative_to(overlay).as_posix()] = path.read_bytes()
-    delete = case / "delete"
-    if delete.exists():
-        for line in delete.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                files[line.strip()] = None
-    return files
 
 
 def _shape(records, problems):
@@ -77,7 +61,7 @@ def test_every_case_folder_gives_the_reference_result(tmp_path):
     cases = sorted(p.parent for p in CASES.glob("*/*/expected.txt"))
     assert len(cases) > 50
     for i, case in enumerate(cases):
-        files = _case_files(case)
+        files = case_files(case)
         own = any(path.startswith("schemas/") for path in files)
         project = make_project(tmp_path / str(i), files)
         expected = reference(project.root, own)

@@ -8,20 +8,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from built_package import TRICKY_NAME, TRICKY_NOTES, built, built_tables, read_csv, sqlite_path
+from built_package import META, TRICKY_NAME, TRICKY_NOTES, built, built_tables, read_csv, sqlite_path
 
 from il76_claims.export import sqlite as sqlite_export
 from il76_claims.tables import Field, Table
-
-META = {
-    "name": "test-package",
-    "title": "Test package",
-    "description": "A package for tests.",
-    "version": "1.2.3",
-    "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International", "path": "https://creativecommons.org/licenses/by/4.0/"}],
-    "contributors": [{"title": "Test authors", "role": "author"}],
-}
-
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory) -> Path:

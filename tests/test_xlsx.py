@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from built_package import (
+    META,
     TRICKY_NAME,
     TRICKY_NOTES,
     TRICKY_ROLE,
@@ -25,16 +26,6 @@ openpyxl = pytest.importorskip("openpyxl")
 
 from il76_claims.export import xlsx  # noqa: E402
 from il76_claims.tables import Field, Table  # noqa: E402
-
-META = {
-    "name": "test-package",
-    "title": "Test package",
-    "description": "A package for tests.",
-    "version": "1.2.3",
-    "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International", "path": "https://creativecommons.org/licenses/by/4.0/"}],
-    "contributors": [{"title": "Test authors", "role": "author"}],
-}
-
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory) -> Path:
