@@ -29,6 +29,7 @@ import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import yaml
 
@@ -577,8 +578,9 @@ def load_bytes(path: str, raw: bytes, kind: str) -> tuple[Record | None, list[Pr
 # --- which files are records ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RecordFile:
+class RecordFile(NamedTuple):
+    # A named tuple, not a dataclass: a tree of 100,000 files makes as
+    # many, and a frozen dataclass takes four times as long to make.
     kind: str
     path: str  # relative, posix
     abspath: str
