@@ -11,11 +11,21 @@ neutrality check, an entry keeps only "no loaded term in this record's
 text": whether a term that is there is reported depends on the archived
 sources, so such records are checked again at every run.
 
-The cache is SHARDS files under .cache/ in the project (git-ignored), an
-entry in the shard its key names; each is written to a temporary name and
-renamed into place, so a reader never sees half of one. A shard that cannot
-be read, is cut short or does not match its checksum is ignored (its files
-are checked again), and rebuilt on the next save.
+The cache is SHARDS files under .cache/ in the project (git-ignored), a
+file's entry in the shard its path names, so that an edit rewrites one
+shard; each is written to a temporary name and renamed into place, so a
+reader never sees half of one. A shard that cannot be read, is cut short or
+does not match its checksums is ignored (its files are checked again), and
+rebuilt on the next save.
+
+Brief and whole entries. A shard holds, per file, a brief entry (content
+key, kept signature, problems, and the record's brief data: only the
+fields the checks across records read, see brief.py) and, in a second
+part read only when first needed, the whole record with its line and
+column marks. A warm `check` reads the brief parts only: unpacking whole
+records is most of the cost of a warm run on a large tree, and the checks
+across records need a whole record only to place a problem in it. A
+build, which needs every record, asks for whole records.
 
 Finding an unchanged file without reading it. Reading and hashing every
 file is most of a warm run on a large tree, so the cache also keeps, per
@@ -35,9 +45,9 @@ does for its index. Three things make that safe:
   before) it was read can never keep the signature that was stored for
   other bytes; the margin covers file systems that keep times in whole
   seconds (two on FAT) and the kernel's coarse clock;
-* the signature only leads to a key, and the key is still the hash of the
-  bytes, the path, the schemas and the tooling: a schema or tooling change
-  still misses every entry.
+* the signature is only trusted in a shard whose fingerprint (schemas,
+  tooling) is this run's: a schema or tooling change still misses every
+  entry.
 
 What stat cannot see: a write that keeps the size and the inode done while
 the system clock was set back, or on a file system that keeps no change
@@ -53,9 +63,11 @@ import hashlib
 import marshal
 import os
 import stat
+import struct
 import sys
 import tempfile
 import time
+import zlib
 from dataclasses import fields
 
 from . import __version__, loader
@@ -69,16 +81,19 @@ SHARDS = 16
 SHARD_FILE = "per-file-checks-{:02x}.bin"
 # The one file of earlier versions, removed when the shards are written.
 OLD_FILES = ("per-file-checks.bin",)
-MAGIC = b"il76-claims per-file cache 2\n"
+MAGIC = b"il76-claims per-file cache 3\n"
 # A signature is kept only for a file untouched this long before the run
 # started (see the module's notes).
 RACY_SECONDS = 3
 _DIGEST = 32
+# A stat signature: mode, size, modification and change times (ns), inode,
+# device, packed into one small bytes object.
+_SIG = struct.Struct("<QqqqQQ")
 
 _RECORD_FIELDS = tuple(f.name for f in fields(loader.Record))
 _PROBLEM_FIELDS = tuple(f.name for f in fields(Problem))
-_MARK_FIELDS = ("marks", "key_marks")
-# Cache.get unpacks an entry in this order.
+# encode stores these fields of a record, and Cache.get and Cache.whole
+# put them back: a new field must be added to all three.
 assert _RECORD_FIELDS == ("kind", "path", "data", "marks", "key_marks", "reported", "unread"), _RECORD_FIELDS
 
 
@@ -124,7 +139,7 @@ TOOL_DIR = os.path.dirname(os.path.abspath(__file__))
 # other module of the package). Only they can change a file's result, so an
 # edit to an exporter or a command does not empty the cache.
 CHECK_MODULES = frozenset(
-    ["__init__.py", "cache.py", "checker.py", "crossref.py", "fastschema.py", "loader.py", "marks.py", "neutrality.py", "pipeline.py", "problems.py", "quotes.py", "schema_check.py", "schemas.py", "textcheck.py"]
+    ["__init__.py", "brief.py", "cache.py", "checker.py", "crossref.py", "fastschema.py", "loader.py", "marks.py", "neutrality.py", "pipeline.py", "problems.py", "quotes.py", "schema_check.py", "schemas.py", "textcheck.py"]
 )
 
 
@@ -145,47 +160,137 @@ def fingerprint(schemas_dir: str, tool_dir: str = TOOL_DIR) -> bytes:
     return h.digest()
 
 
+def shard_of(path: str) -> int:
+    """The shard a file's entry is kept in, by its path: an edit rewrites
+    one shard."""
+    return zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS
+
+
+class Shard:
+    """One shard file: the brief entries (by file path), read when the cache
+    is opened, and the whole entries (by content key), read and unpacked
+    only when first needed: a check needs them only to place a problem in
+    an unchanged record or to read one that may hold a loaded term; a build
+    needs them all.
+
+    A brief entry is (content key, stat signature or None, kind, brief data,
+    reported pointers or None, unread, problems or None, no loaded term);
+    a whole entry is (data, marks, key marks)."""
+
+    def __init__(self, entries: dict | None = None, whole_at: tuple[str, int] | None = None, whole_digest: bytes | None = None):
+        self.entries = entries if entries is not None else {}
+        # Where the whole entries are (file, offset), and their checksum.
+        self._at = whole_at
+        self._digest = whole_digest
+        self._whole: dict | None = None if whole_at else {}
+        # True once the whole entries were found damaged: the shard is then
+        # written again at the end of the run.
+        self.lost = False
+
+    @property
+    def whole(self) -> dict:
+        """content key -> whole entry; empty when that part of the file is
+        damaged (its entries then miss, and their files are checked again)."""
+        if self._whole is None:
+            self._whole = {}
+            try:
+                with open(self._at[0], "rb") as fh:
+                    fh.seek(self._at[1])
+                    body = fh.read()
+            except OSError:
+                body = None
+            # A file replaced since its brief part was read fails the
+            # checksum of the file that was read: its entries then miss.
+            if body is not None and hashlib.sha256(body).digest() == self._digest:
+                try:
+                    whole = marshal.loads(body)
+                except (EOFError, ValueError, TypeError):
+                    whole = None
+                if isinstance(whole, dict):
+                    self._whole = whole
+                    return whole
+            self.lost = True
+        return self._whole
+
+
+_NOTHING: frozenset = frozenset()
+
+
+class BriefRecord(loader.Record):
+    """A record the cache answered for, holding only the fields the checks
+    across records read (``brief.py``). Its line and column marks, and the
+    rest of its data, are read from the whole entry when first asked for."""
+
+    def __init__(self, kind: str, path: str, data: dict, reported, unread: bool, cache: Cache, key: bytes, f: loader.RecordFile):
+        self.kind, self.path, self.data, self.reported, self.unread = kind, path, data, reported, unread
+        self._cache, self._key, self._file, self._whole = cache, key, f, None
+
+    def whole(self) -> loader.Record:
+        """The whole record this one stands for."""
+        if self._whole is None:
+            rec = self._cache.whole(self._key, self.kind, self.path)
+            if rec is None:
+                # The whole entry was lost (a damaged shard): the file, read
+                # again, gives it.
+                rec, _ = loader.load_file(self._file.path, self._file.abspath, self._file.kind)
+                rec = rec if rec is not None else loader.unread_record(self._file)
+            rec.reported, rec.unread = self.reported, self.unread
+            self._whole = rec
+        return self._whole
+
+    @property
+    def marks(self):
+        return self.whole().marks
+
+    @property
+    def key_marks(self):
+        return self.whole().key_marks
+
+
 class Cache:
-    def __init__(self, folder: str, salt: bytes, shards: list[tuple[dict, dict]] | None = None):
+    def __init__(self, folder: str, salt: bytes, shards: list[Shard] | None = None, spec=None, whole_records: bool = True):
         self.folder = folder
         self.salt = salt
-        self.shards = shards or [({}, {}) for _ in range(SHARDS)]
-        self.entries: dict = {}  # content key -> result
-        self.stats: dict = {}  # file path -> (kind, stat signature, content key)
-        for entries, stats in self.shards:
-            self.entries.update(entries)
-            self.stats.update(stats)
-        self.used = 0
+        self.shards = shards or [Shard() for _ in range(SHARDS)]
+        self.entries: dict = {}  # file path -> brief entry
+        for shard in self.shards:
+            self.entries.update(shard.entries)
+        # What a brief entry keeps (brief.Spec); and whether lookups give
+        # whole records (for the build) or brief ones (for a check).
+        self.spec = spec
+        self.whole_records = whole_records
         # Taken before any file of this run is looked at (see the notes).
         self.started_ns = time.time_ns()
 
     @classmethod
-    def open(cls, root: str, schemas_dir: str) -> Cache:
+    def open(cls, root: str, schemas, *, whole_records: bool = True) -> Cache:
+        from .brief import spec_for
+
         folder = os.path.join(root, CACHE_DIR)
-        salt = fingerprint(schemas_dir)
-        return cls(folder, salt, [_read(os.path.join(folder, SHARD_FILE.format(i)), salt) for i in range(SHARDS)])
+        salt = fingerprint(schemas.dir)
+        shards = [_read(os.path.join(folder, SHARD_FILE.format(i)), salt) for i in range(SHARDS)]
+        return cls(folder, salt, shards, spec_for(schemas), whole_records)
 
     @staticmethod
-    def signature(f: loader.RecordFile):
-        """The file's stat signature, or None if it cannot be had."""
+    def signature(f: loader.RecordFile) -> bytes | None:
+        """The file's stat signature, packed, or None if it cannot be had."""
         try:
             st = os.lstat(f.abspath)
         except OSError:
             return None
-        return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        return _SIG.pack(st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
-    def trusted_key(self, f: loader.RecordFile, sig) -> bytes | None:
-        """The content key stored for a file whose signature has not changed."""
-        known = self.stats.get(f.path)
-        if sig is None or known is None or known[0] != f.kind or known[1] != sig:
-            return None
-        return known[2]
+    def stored_signature(self, path: str) -> tuple | None:
+        """The signature kept for a file, unpacked, or None."""
+        entry = self.entries.get(path)
+        return None if entry is None or entry[1] is None else _SIG.unpack(entry[1])
 
-    def _keeps(self, sig) -> bool:
+    def _keeps(self, sig: bytes | None) -> bool:
         """A regular file last written well before this run started."""
-        if sig is None or not stat.S_ISREG(sig[0]):
+        if sig is None:
             return False
-        return max(sig[2], sig[3]) < self.started_ns - int(RACY_SECONDS * 1_000_000_000)
+        mode, _size, mtime, ctime, _ino, _dev = _SIG.unpack(sig)
+        return stat.S_ISREG(mode) and max(mtime, ctime) < self.started_ns - int(RACY_SECONDS * 1_000_000_000)
 
     def key(self, f: loader.RecordFile, raw: bytes) -> bytes:
         h = hashlib.blake2b(self.salt, digest_size=_DIGEST)
@@ -193,118 +298,193 @@ class Cache:
         h.update(raw)
         return h.digest()
 
-    def get(self, key: bytes | None):
-        """(Record, problems, no loaded term) stored under key, or None."""
-        entry = self.entries.get(key) if key is not None else None
+    def lookup(self, files: list[loader.RecordFile], results: list) -> tuple[list[int], list]:
+        """Fill results[i] with (record, problems, no loaded term) for every
+        file whose stat signature is the one kept for it; return the index
+        of every other file, and their signatures."""
+        entries = self.entries
+        lstat, pack = os.lstat, _SIG.pack
+        whole_records = self.whole_records
+        others: list[int] = []
+        sigs: list = []
+        for i, f in enumerate(files):
+            try:
+                st = lstat(f.abspath)
+            except OSError:
+                sig = None
+            else:
+                sig = pack(st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+            entry = entries.get(f.path)
+            if sig is not None and type(entry) is tuple and len(entry) == 8 and entry[1] == sig and entry[2] == f.kind:
+                hit = self._hit(f, entry, whole_records)
+                if hit is not None:
+                    results[i] = hit
+                    continue
+            others.append(i)
+            sigs.append(sig)
+        return others, sigs
+
+    def get(self, f: loader.RecordFile, key: bytes):
+        """(record, problems, no loaded term) for f's bytes, whose content
+        key is key, or None."""
+        entry = _entry(self.entries.get(f.path))
+        if entry is None or entry[0] != key or entry[2] != f.kind:
+            return None
+        return self._hit(f, entry, self.whole_records)
+
+    def _hit(self, f: loader.RecordFile, entry, whole_records: bool):
+        try:
+            key, _sig, kind, data, reported, unread, probs, no_term = entry
+            if type(key) is not bytes or type(data) is not dict or type(no_term) is not bool or type(unread) is not bool:
+                return None
+            problems = [Problem(*p) for p in probs] if probs else []
+        except (TypeError, ValueError):  # an entry of another shape: not a hit
+            return None
+        if whole_records:
+            rec = self.whole(key, kind, f.path)
+            if rec is None:
+                return None
+            rec.reported, rec.unread = (set(reported) if reported else set()), unread
+            return rec, problems, no_term
+        return BriefRecord(kind, f.path, data, reported or _NOTHING, unread, self, key, f), problems, no_term
+
+    def whole(self, key: bytes, kind: str, path: str) -> loader.Record | None:
+        """The whole record stored under key (without its reported set and
+        unread flag, which the brief entry holds), or None."""
+        entry = self.shards[shard_of(path)].whole.get(key)
         if entry is None:
             return None
         try:
-            # Unpacked by name (the order is _RECORD_FIELDS'): every record
-            # of a warm run comes through here.
-            (kind, path, data, (index, pos), (kindex, kpos), reported, unread), probs, no_term = entry
-            if type(index) is not dict or type(pos) is not bytes or len(pos) != 8 * len(index):
+            data, (index, pos), (kindex, kpos) = entry
+            if type(data) is not dict or type(index) is not dict or type(pos) is not bytes or len(pos) != 8 * len(index):
                 return None
             if type(kindex) is not dict or type(kpos) is not bytes or len(kpos) != 8 * len(kindex):
                 return None
-            rec = loader.Record(kind, path, data, Marks(index, pos), Marks(kindex, kpos), reported, unread)
-            problems = [Problem(*p) for p in probs]
-        except (TypeError, ValueError, KeyError):  # an entry of another shape: not a hit
+        except (TypeError, ValueError):
             return None
-        if type(no_term) is not bool:
-            return None
-        self.used += 1
-        return rec, problems, no_term
+        return loader.Record(kind, path, data, Marks(index, pos), Marks(kindex, kpos))
 
-    def save(self, files: list, sigs: list, keys: list, results: list):
-        """Keep exactly the entries of this run; write only the shards
-        that this changes."""
-        old_shards = self.shards
-        cutoff = self.started_ns - int(RACY_SECONDS * 1_000_000_000)
-        S_ISREG = stat.S_ISREG
-        # First only find the shards that change (an entry or a signature
-        # gained, lost or other than stored): after one edit, one or two of
-        # sixteen. Keys and paths are unique, so counting is enough to see
-        # what was lost: an entry, or a signature no longer kept.
-        members: list[list[int]] = [[] for _ in range(SHARDS)]
-        kept = [0] * SHARDS
-        dirty = [False] * SHARDS
-        for n, (f, sig, key) in enumerate(zip(files, sigs, keys)):
+    def save(self, files: list, results: list, others: list[int], sigs: list, keys: list):
+        """Keep exactly the entries of this run; write only the shards that
+        this changes. Files found by their signature (all but others) change
+        nothing: their entries stay as stored. others[j] is the index in
+        files of a file found another way (or not found), sigs[j] its
+        signature and keys[j] its content key (None: it could not be read,
+        and is not kept)."""
+        changed: dict[int, dict] = {}  # shard -> {path: new entry or None}
+        old = self.entries
+        for n, sig, key in zip(others, sigs, keys):
+            f = files[n]
+            i = shard_of(f.path)
+            before = _entry(old.get(f.path))
             if key is None:
+                if f.path in old:
+                    changed.setdefault(i, {})[f.path] = None
                 continue
-            i = key[0] % SHARDS
-            members[i].append(n)
-            if dirty[i]:
-                continue
-            old_entries, old_stats = old_shards[i]
-            if key not in old_entries:
-                dirty[i] = True
-            # _keeps, inline: a regular file last written well before the run.
-            elif sig is not None and S_ISREG(sig[0]) and max(sig[2], sig[3]) < cutoff:
-                kept[i] += 1
-                if old_stats.get(f.path) != (f.kind, sig, key):
-                    dirty[i] = True
-        shards = list(old_shards)
-        known = self.entries
-        keeps = self._keeps
-        for i in range(SHARDS):
-            old_entries, old_stats = old_shards[i]
-            if not dirty[i] and len(members[i]) == len(old_entries) and kept[i] == len(old_stats):
-                continue
-            entries, stats = shards[i] = ({}, {})
-            for n in members[i]:
-                f, sig, key = files[n], sigs[n], keys[n]
-                old = known.get(key)
-                entries[key] = old if old is not None else encode(*results[n])
-                if keeps(sig):
-                    stats[f.path] = (f.kind, sig, key)
-            if entries.keys() == old_entries.keys() and stats == old_stats:
-                continue
+            kept = sig if self._keeps(sig) else None
+            rec, probs, no_term = results[n]
+            if before is not None and before[0] == key and before[2] == f.kind:
+                if before[1] == kept:
+                    continue  # the same bytes, and the same signature kept (or none)
+                entry, whole = (key, kept) + tuple(before[2:]), None
+            elif isinstance(rec, BriefRecord):
+                continue  # cannot happen: a brief record comes from an entry with this key
+            else:
+                entry, whole = encode(self.spec, key, kept, rec, probs, no_term)
+            changed.setdefault(i, {})[f.path] = (entry, whole)
+        # Files gone since the last run: their entries go too.
+        seen = len(files) - len(others) + sum(1 for n in others if files[n].path in old)
+        if seen != len(old):
+            present = {f.path for f in files}
+            for path in old.keys() - present:
+                changed.setdefault(shard_of(path), {})[path] = None
+        for i, shard in enumerate(self.shards):
+            if shard.lost:
+                changed.setdefault(i, {})
+        for i, change in sorted(changed.items()):
+            shard = self.shards[i]
+            old_whole = shard.whole
+            entries = dict(shard.entries)
+            whole = {}
+            for path, new in change.items():
+                if new is None:
+                    entries.pop(path, None)
+                else:
+                    entries[path] = new[0]
+                    if new[1] is not None:
+                        whole[new[0][0]] = new[1]
+            for path, entry in list(entries.items()):
+                w = None if _entry(entry) is None else whole.get(entry[0]) or old_whole.get(entry[0])
+                if w is None:
+                    del entries[path]  # its whole entry was lost: checked again next time
+                else:
+                    whole[entry[0]] = w
             try:
-                body = marshal.dumps((entries, stats))
+                brief_body = marshal.dumps(entries)
+                whole_body = marshal.dumps(whole)
             except ValueError:  # a value marshal cannot store: keep no cache
                 return
-            _write(os.path.join(self.folder, SHARD_FILE.format(i)), self.salt, body)
+            _write(os.path.join(self.folder, SHARD_FILE.format(i)), self.salt, brief_body, whole_body)
+            self.shards[i] = Shard(entries)
+            self.shards[i]._whole = whole
+            old.update(entries)
+            for path, new in change.items():
+                if new is None:
+                    old.pop(path, None)
         for name in OLD_FILES:
             try:
                 os.unlink(os.path.join(self.folder, name))
             except OSError:
                 pass
-        self.shards = shards
 
 
-def encode(rec: loader.Record, problems: list[Problem], no_term: bool):
-    values = tuple(Marks.of(getattr(rec, name)).parts() if name in _MARK_FIELDS else getattr(rec, name) for name in _RECORD_FIELDS)
-    return (values, [tuple(getattr(p, name) for name in _PROBLEM_FIELDS) for p in problems], no_term)
+def _entry(entry):
+    """A brief entry, or None for one of another shape."""
+    if type(entry) is not tuple or len(entry) != 8 or type(entry[0]) is not bytes or not (entry[1] is None or type(entry[1]) is bytes):
+        return None
+    return entry
 
 
-def _read(path: str, salt: bytes) -> tuple[dict, dict]:
-    """(entries, stat signatures), both empty for a cache that cannot be used."""
+def encode(spec, key: bytes, sig: bytes | None, rec: loader.Record, problems: list[Problem], no_term: bool):
+    """(brief entry, whole entry) of one file's result."""
+    from .brief import brief_data
+
+    probs = [tuple(getattr(p, name) for name in _PROBLEM_FIELDS) for p in problems] or None
+    brief = (key, sig, rec.kind, brief_data(spec, rec.kind, rec.data), set(rec.reported) or None, rec.unread, probs, no_term)
+    return brief, (rec.data, Marks.of(rec.marks).parts(), Marks.of(rec.key_marks).parts())
+
+
+def _read(path: str, salt: bytes) -> Shard:
+    """The shard in a file; empty when it cannot be used. Only the brief
+    part is read now; the whole entries when first needed."""
+    head = len(MAGIC) + 3 * _DIGEST + 8
     try:
         with open(path, "rb") as fh:
-            blob = fh.read()
+            top = fh.read(head)
+            if len(top) < head or not top.startswith(MAGIC):
+                return Shard()
+            at = len(MAGIC)
+            if top[at : at + _DIGEST] != salt:
+                return Shard()  # other schemas or tooling: nothing in it can be a hit
+            brief_digest, whole_digest = top[at + _DIGEST : at + 2 * _DIGEST], top[at + 2 * _DIGEST : at + 3 * _DIGEST]
+            brief_len = int.from_bytes(top[head - 8 :], "little")
+            brief_body = fh.read(brief_len)
     except OSError:
-        return {}, {}
-    head = len(MAGIC) + 2 * _DIGEST
-    if len(blob) < head or not blob.startswith(MAGIC):
-        return {}, {}
-    if blob[len(MAGIC) : len(MAGIC) + _DIGEST] != salt:
-        return {}, {}  # other schemas or tooling: nothing in it can be a hit
-    body = blob[head:]
-    if hashlib.blake2b(body, digest_size=_DIGEST).digest() != blob[len(MAGIC) + _DIGEST : head]:
-        return {}, {}
+        return Shard()
+    if len(brief_body) != brief_len or hashlib.sha256(brief_body).digest() != brief_digest:
+        return Shard()
     try:
-        entries, stats = marshal.loads(body)
+        entries = marshal.loads(brief_body)
     except (EOFError, ValueError, TypeError):
-        return {}, {}
-    if not isinstance(entries, dict) or not isinstance(stats, dict):
-        return {}, {}
-    for known in stats.values():
-        if type(known) is not tuple or len(known) != 3 or type(known[2]) is not bytes:
-            return {}, {}
-    return entries, stats
+        return Shard()
+    if not isinstance(entries, dict):
+        return Shard()
+    # Each entry's shape is checked when it is used (Cache._entry): checking
+    # 100,000 of them here would cost more than the rest of the lookup.
+    return Shard(entries, (path, head + brief_len), whole_digest)
 
 
-def _write(path: str, salt: bytes, body: bytes):
+def _write(path: str, salt: bytes, brief_body: bytes, whole_body: bytes):
     folder = os.path.dirname(path)
     try:
         os.makedirs(folder, exist_ok=True)
@@ -313,7 +493,7 @@ def _write(path: str, salt: bytes, body: bytes):
         return  # a read-only project: check without a cache
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(MAGIC + salt + hashlib.blake2b(body, digest_size=_DIGEST).digest() + body)
+            fh.write(MAGIC + salt + hashlib.sha256(brief_body).digest() + hashlib.sha256(whole_body).digest() + len(brief_body).to_bytes(8, "little") + brief_body + whole_body)
         os.replace(tmp, path)
     except OSError:
         try:

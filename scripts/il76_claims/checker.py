@@ -55,14 +55,16 @@ class CheckResult:
 
 
 @pipeline.without_gc
-def check(project: Project, schemas: SchemaSet | None = None, *, jobs: int | None = None, cache: bool | None = None) -> CheckResult:
+def check(project: Project, schemas: SchemaSet | None = None, *, jobs: int | None = None, cache: bool | None = None, whole_records: bool = True) -> CheckResult:
     """jobs: processes for the per-file checks (default: $IL76_JOBS, else
     one per core); cache: reuse unchanged files' results (default: on
-    unless IL76_CACHE=off)."""
+    unless IL76_CACHE=off); whole_records=False: the records of unchanged
+    files may come back brief (``cache.BriefRecord``), holding only what
+    the checks across records read, for a caller that only reports."""
     schemas = schemas or SchemaSet(project.schemas_dir)
     # Each file on its own: read, parse, text and schema checks.
     checker = pipeline.FileChecker(schemas)
-    loaded = pipeline.load_and_check(project.root, schemas, checker, jobs=jobs, use_cache=cache)
+    loaded = pipeline.load_and_check(project.root, schemas, checker, jobs=jobs, use_cache=cache, whole_records=whole_records)
     problems = list(loaded.problems)
     problems.extend(crossref.check_references(loaded.records, schemas))
     metadata, meta_problems = check_metadata(project, schemas, checker)

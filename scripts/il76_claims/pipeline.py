@@ -216,59 +216,74 @@ class Stage:
     stat_hits: int = 0
 
 
-def load_and_check(root: str, schemas: SchemaSet, checker: FileChecker, *, jobs: int | None = None, use_cache: bool | None = None) -> Stage:
+def load_and_check(root: str, schemas: SchemaSet, checker: FileChecker, *, jobs: int | None = None, use_cache: bool | None = None, whole_records: bool = True) -> Stage:
     """discover, then every file's own checks; records come in discover's
-    order, with a stand-in for each file that could not be read."""
+    order, with a stand-in for each file that could not be read.
+
+    whole_records=False lets the cache answer with brief records
+    (``cache.BriefRecord``): enough for the checks across records, not for
+    building tables."""
     cache = None
     if use_cache if use_cache is not None else cache_enabled():
         from .cache import Cache
 
-        # Before any file is looked at: see Cache.trusted_key.
-        cache = Cache.open(root, schemas.dir)
+        # Before any file is looked at: see Cache.started_ns.
+        cache = Cache.open(root, schemas, whole_records=whole_records)
     files, problems = loader.discover(root, KINDS)
     jobs = jobs_from_env() if jobs is None else jobs
     results: list = [None] * len(files)
-    keys: list = [None] * len(files)
-    sigs: list = [None] * len(files)
     work: list = []
     todo: list[int] = []
-    stat_hits = 0
+    by_key = 0  # files found by their content key, read but not parsed
     with no_gc():
-        for i, f in enumerate(files):
+        if cache is None:
+            others, sigs = list(range(len(files))), [None] * len(files)
+        else:
+            # Every file whose stat signature is unchanged, in one pass.
+            others, sigs = cache.lookup(files, results)
+        keys: list = [None] * len(others)
+        for j, i in enumerate(others):
+            f = files[i]
             if cache is None:
                 work.append((f, None))
                 todo.append(i)
-                continue
-            sigs[i] = sig = cache.signature(f)
-            key = cache.trusted_key(f, sig)
-            hit = cache.get(key) if key is not None else None
-            if hit is not None:
-                keys[i], results[i] = key, hit
-                stat_hits += 1
                 continue
             raw, read_problems = loader.read_bytes(f.path, f.abspath)
             if raw is None:  # unreadable: reported, never cached
                 results[i] = checker.finish(f, None, read_problems)
                 continue
-            keys[i] = cache.key(f, raw)
-            hit = cache.get(keys[i])
+            keys[j] = key = cache.key(f, raw)
+            hit = cache.get(f, key)
             if hit is None:
                 work.append((f, raw))
                 todo.append(i)
             else:
                 results[i] = hit
+                by_key += 1
     for i, result in zip(todo, run_files(work, checker, jobs)):
         results[i] = result
     if cache is not None:
-        cache.save(files, sigs, keys, results)
+        cache.save(files, results, others, sigs, keys)
     records = []
     candidates = []
     for rec, probs, no_term in results:
         records.append(rec)
-        problems.extend(probs)
+        if probs:
+            problems.extend(probs)
         if not no_term:
             candidates.append(rec)
-    return Stage(records, problems, len(files), candidates, cached=cache.used if cache else 0, parsed=len(todo), stat_hits=stat_hits)
+    if not whole_records and candidates:
+        # The neutrality check reads every text field.
+        candidates = [_whole(rec) for rec in candidates]
+    stat_hits = len(files) - len(others)
+    return Stage(records, problems, len(files), candidates, cached=stat_hits + by_key if cache else 0, parsed=len(todo), stat_hits=stat_hits)
+
+
+def _whole(rec: loader.Record) -> loader.Record:
+    """rec itself, or for a brief record the whole record it stands for."""
+    from .cache import BriefRecord
+
+    return rec.whole() if isinstance(rec, BriefRecord) else rec
 
 
 def cache_enabled() -> bool:

@@ -32,7 +32,8 @@ def _run(args, gc) -> int:
     from ..schemas import SchemaError
 
     try:
-        result = check(require_project(args))
+        # Only problems are reported: unchanged records may stay brief.
+        result = check(require_project(args), whole_records=False)
     except SchemaError as exc:
         return schemas_broken(exc)
     # Records hold no reference cycles. Left to the cyclic collector, the
