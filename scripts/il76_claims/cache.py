@@ -63,14 +63,13 @@ import hashlib
 import marshal
 import os
 import stat
-import struct
 import sys
 import tempfile
 import time
 import zlib
 from dataclasses import fields
 
-from . import __version__, loader
+from . import __version__, loader, signatures
 from .marks import Marks
 from .problems import Problem
 
@@ -86,9 +85,8 @@ MAGIC = b"il76-claims per-file cache 3\n"
 # started (see the module's notes).
 RACY_SECONDS = 3
 _DIGEST = 32
-# A stat signature: mode, size, modification and change times (ns), inode,
-# device, packed into one small bytes object.
-_SIG = struct.Struct("<QqqqQQ")
+# A stat signature, packed into one small bytes object (signatures.py).
+_SIG = signatures.SIG
 
 _RECORD_FIELDS = tuple(f.name for f in fields(loader.Record))
 _PROBLEM_FIELDS = tuple(f.name for f in fields(Problem))
@@ -139,7 +137,7 @@ TOOL_DIR = os.path.dirname(os.path.abspath(__file__))
 # other module of the package). Only they can change a file's result, so an
 # edit to an exporter or a command does not empty the cache.
 CHECK_MODULES = frozenset(
-    ["__init__.py", "brief.py", "cache.py", "checker.py", "crossref.py", "fastschema.py", "loader.py", "marks.py", "neutrality.py", "pipeline.py", "problems.py", "quotes.py", "schema_check.py", "schemas.py", "textcheck.py"]
+    ["__init__.py", "brief.py", "cache.py", "checker.py", "crossref.py", "fastschema.py", "loader.py", "marks.py", "neutrality.py", "pipeline.py", "problems.py", "quotes.py", "schema_check.py", "schemas.py", "signatures.py", "textcheck.py"]
 )
 
 
@@ -248,7 +246,7 @@ class BriefRecord(loader.Record):
 
 
 class Cache:
-    def __init__(self, folder: str, salt: bytes, shards: list[Shard] | None = None, spec=None, whole_records: bool = True):
+    def __init__(self, folder: str, salt: bytes, shards: list[Shard] | None = None, spec=None, whole_records: bool = True, started_ns: int | None = None):
         self.folder = folder
         self.salt = salt
         self.shards = shards or [Shard() for _ in range(SHARDS)]
@@ -260,25 +258,23 @@ class Cache:
         self.spec = spec
         self.whole_records = whole_records
         # Taken before any file of this run is looked at (see the notes).
-        self.started_ns = time.time_ns()
+        self.started_ns = time.time_ns() if started_ns is None else started_ns
 
     @classmethod
-    def open(cls, root: str, schemas, *, whole_records: bool = True) -> Cache:
+    def open(cls, root: str, schemas, *, whole_records: bool = True, started_ns: int | None = None) -> Cache:
+        """started_ns: when the run started, before it looked at any file
+        (default: now)."""
         from .brief import spec_for
 
         folder = os.path.join(root, CACHE_DIR)
         salt = fingerprint(schemas.dir)
         shards = [_read(os.path.join(folder, SHARD_FILE.format(i)), salt) for i in range(SHARDS)]
-        return cls(folder, salt, shards, spec_for(schemas), whole_records)
+        return cls(folder, salt, shards, spec_for(schemas), whole_records, started_ns)
 
     @staticmethod
     def signature(f: loader.RecordFile) -> bytes | None:
         """The file's stat signature, packed, or None if it cannot be had."""
-        try:
-            st = os.lstat(f.abspath)
-        except OSError:
-            return None
-        return _SIG.pack(st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        return signatures.of(f.abspath)
 
     def stored_signature(self, path: str) -> tuple | None:
         """The signature kept for a file, unpacked, or None."""
@@ -298,22 +294,16 @@ class Cache:
         h.update(raw)
         return h.digest()
 
-    def lookup(self, files: list[loader.RecordFile], results: list) -> tuple[list[int], list]:
+    def lookup(self, files: list[loader.RecordFile], results: list, sigs: list[bytes | None]) -> tuple[list[int], list]:
         """Fill results[i] with (record, problems, no loaded term) for every
-        file whose stat signature is the one kept for it; return the index
-        of every other file, and their signatures."""
+        file whose stat signature (sigs[i], taken after started_ns) is the
+        one kept for it; return the index of every other file, and their
+        signatures."""
         entries = self.entries
-        lstat, pack = os.lstat, _SIG.pack
         whole_records = self.whole_records
         others: list[int] = []
-        sigs: list = []
-        for i, f in enumerate(files):
-            try:
-                st = lstat(f.abspath)
-            except OSError:
-                sig = None
-            else:
-                sig = pack(st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        other_sigs: list = []
+        for i, (f, sig) in enumerate(zip(files, sigs)):
             entry = entries.get(f.path)
             if sig is not None and type(entry) is tuple and len(entry) == 8 and entry[1] == sig and entry[2] == f.kind:
                 hit = self._hit(f, entry, whole_records)
@@ -321,8 +311,8 @@ class Cache:
                     results[i] = hit
                     continue
             others.append(i)
-            sigs.append(sig)
-        return others, sigs
+            other_sigs.append(sig)
+        return others, other_sigs
 
     def get(self, f: loader.RecordFile, key: bytes):
         """(record, problems, no loaded term) for f's bytes, whose content

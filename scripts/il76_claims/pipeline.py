@@ -21,6 +21,7 @@ import functools
 import gc
 import os
 import sys
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -223,14 +224,21 @@ def load_and_check(root: str, schemas: SchemaSet, checker: FileChecker, *, jobs:
     whole_records=False lets the cache answer with brief records
     (``cache.BriefRecord``): enough for the checks across records, not for
     building tables."""
-    cache = None
-    if use_cache if use_cache is not None else cache_enabled():
-        from .cache import Cache
-
-        # Before any file is looked at: see Cache.started_ns.
-        cache = Cache.open(root, schemas, whole_records=whole_records)
+    use_cache = use_cache if use_cache is not None else cache_enabled()
+    # Before any file is looked at: see Cache.started_ns.
+    started_ns = time.time_ns()
     files, problems = loader.discover(root, KINDS)
     jobs = jobs_from_env() if jobs is None else jobs
+    cache = None
+    if use_cache:
+        from . import signatures
+        from .cache import Cache
+
+        paths = [f.abspath for f in files]
+        # On a large tree the signatures are taken in a second process
+        # while this one loads the cache.
+        pending = signatures.in_background(paths) if jobs > 1 and len(files) >= PARALLEL_MIN_FILES else (lambda: signatures.all_of(paths))
+        cache = Cache.open(root, schemas, whole_records=whole_records, started_ns=started_ns)
     results: list = [None] * len(files)
     work: list = []
     todo: list[int] = []
@@ -240,7 +248,7 @@ def load_and_check(root: str, schemas: SchemaSet, checker: FileChecker, *, jobs:
             others, sigs = list(range(len(files))), [None] * len(files)
         else:
             # Every file whose stat signature is unchanged, in one pass.
-            others, sigs = cache.lookup(files, results)
+            others, sigs = cache.lookup(files, results, pending())
         keys: list = [None] * len(others)
         for j, i in enumerate(others):
             f = files[i]
