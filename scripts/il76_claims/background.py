@@ -14,7 +14,6 @@ out of memory) is an error too. Either way the caller's build fails.
 from __future__ import annotations
 
 import gc
-import os
 import pickle
 import signal
 import sys
