@@ -354,13 +354,14 @@ class Cache:
             return None
         return loader.Record(kind, path, data, Marks(index, pos), Marks(kindex, kpos))
 
-    def save(self, files: list, results: list, others: list[int], sigs: list, keys: list):
+    def save(self, files: list, results: list, others: list[int], sigs: list, keys: list, parsed: set[int]):
         """Keep exactly the entries of this run; write only the shards that
         this changes. Files found by their signature (all but others) change
         nothing: their entries stay as stored. others[j] is the index in
         files of a file found another way (or not found), sigs[j] its
         signature and keys[j] its content key (None: it could not be read,
-        and is not kept)."""
+        and is not kept); parsed holds the index of every file checked this
+        run, whose result replaces whatever was stored for it."""
         changed: dict[int, dict] = {}  # shard -> {path: new entry or None}
         old = self.entries
         for n, sig, key in zip(others, sigs, keys):
@@ -373,12 +374,12 @@ class Cache:
                 continue
             kept = sig if self._keeps(sig) else None
             rec, probs, no_term = results[n]
-            if before is not None and before[0] == key and before[2] == f.kind:
+            if n not in parsed:
+                # Found by its content key: the stored entry, its signature
+                # brought up to date.
                 if before[1] == kept:
-                    continue  # the same bytes, and the same signature kept (or none)
+                    continue
                 entry, whole = (key, kept) + tuple(before[2:]), None
-            elif isinstance(rec, BriefRecord):
-                continue  # cannot happen: a brief record comes from an entry with this key
             else:
                 entry, whole = encode(self.spec, key, kept, rec, probs, no_term)
             changed.setdefault(i, {})[f.path] = (entry, whole)

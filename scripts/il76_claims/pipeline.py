@@ -271,7 +271,7 @@ def load_and_check(root: str, schemas: SchemaSet, checker: FileChecker, *, jobs:
     for i, result in zip(todo, run_files(work, checker, jobs)):
         results[i] = result
     if cache is not None:
-        cache.save(files, results, others, sigs, keys)
+        cache.save(files, results, others, sigs, keys, set(todo))
     records = []
     candidates = []
     for rec, probs, no_term in results:
