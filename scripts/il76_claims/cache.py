@@ -74,13 +74,14 @@ from .marks import Marks
 from .problems import Problem
 
 CACHE_DIR = os.path.join(".cache", "il76-claims")
-# Entries are spread over SHARDS files by their key, so that a run after a
+# Entries are spread over SHARDS files by their path, so that a run after a
 # few edits rewrites a few small files instead of one large one.
-SHARDS = 16
+SHARDS = 64
 SHARD_FILE = "per-file-checks-{:02x}.bin"
 # The one file of earlier versions, removed when the shards are written.
 OLD_FILES = ("per-file-checks.bin",)
-MAGIC = b"il76-claims per-file cache 3\n"
+# The shard count is in it: which shard holds a file depends on it.
+MAGIC = f"il76-claims per-file cache 3, {SHARDS} shards\n".encode()
 # A signature is kept only for a file untouched this long before the run
 # started (see the module's notes).
 RACY_SECONDS = 3

@@ -7,6 +7,7 @@ exit code.
 from __future__ import annotations
 
 import os
+from operator import attrgetter
 from dataclasses import dataclass, field
 
 from . import crossref, loader, neutrality, pipeline, quotes
@@ -81,8 +82,22 @@ def check(project: Project, schemas: SchemaSet | None = None, *, jobs: int | Non
     # Only the records in which the per-file stage found a loaded term can
     # have a neutrality problem; which of them do depends on the archives.
     problems += neutrality.check(loaded.term_candidates, schemas, [a.text for a in quoted.archives.values()])
-    records = sorted(loaded.records, key=lambda r: (KINDS.index(r.kind), r.path))
-    return CheckResult(records, sorted(set(problems)), loaded.files, notices, metadata)
+    return CheckResult(_in_kind_order(loaded.records), sorted(set(problems)), loaded.files, notices, metadata)
+
+
+def _in_kind_order(records: list[loader.Record]) -> list[loader.Record]:
+    """Records by kind in KINDS' order, then by path. Files come listed by
+    folder, so this sorts each kind's records (nearly always in order
+    already) instead of the whole list by a computed key."""
+    groups: dict[str, list[loader.Record]] = {kind: [] for kind in KINDS}
+    for rec in records:
+        groups[rec.kind].append(rec)
+    out: list[loader.Record] = []
+    by_path = attrgetter("path")
+    for group in groups.values():
+        group.sort(key=by_path)
+        out.extend(group)
+    return out
 
 
 def check_metadata(project: Project, schemas: SchemaSet, checker: SchemaChecker) -> tuple[dict | None, list[Problem]]:
