@@ -151,6 +151,7 @@ def test_brief_records_give_the_report_of_whole_ones(case: Path, tmp_path):
     schemas = SchemaSet(project.schemas_dir)
     stage = pipeline.load_and_check(project.root, schemas, pipeline.FileChecker(schemas), jobs=1, use_cache=True, whole_records=False)
     assert any(isinstance(r, BriefRecord) for r in stage.records)
+    stage.close()
     assert text(check(project, cache=True, whole_records=False).problems).splitlines() == expected
 
 
@@ -165,6 +166,7 @@ def test_a_brief_record_reads_its_positions_only_when_asked(tmp_path):
     assert rec.mark("$.speaker_id") == whole.mark("$.speaker_id")
     assert rec.whole().data == whole.data
     assert set(rec.data) < set(whole.data)
+    stage.close()
 
 
 def test_the_dataset_checks_the_same_with_brief_records(tmp_path):

@@ -33,10 +33,17 @@ def shard_files(project) -> dict[str, bytes]:
     return out
 
 
+def _with_brief_length(blob: bytes, length: int) -> bytes:
+    """blob with the length of its brief part (read before any checksum)
+    set to length."""
+    at = len(cache_mod.MAGIC) + 3 * 32
+    return blob[:at] + length.to_bytes(8, "little") + blob[at + 8 :]
+
+
 def shard_contents(project) -> dict[str, tuple[dict, dict]]:
     """Every shard's brief and whole entries, unpacked."""
-    c = cache_mod.Cache.open(project.root, SchemaSet(project.schemas_dir))
-    return {cache_mod.SHARD_FILE.format(i): (shard.entries, shard.whole) for i, shard in enumerate(c.shards)}
+    with cache_mod.Cache.open(project.root, SchemaSet(project.schemas_dir)) as c:
+        return {cache_mod.SHARD_FILE.format(i): (shard.entries, shard.whole) for i, shard in enumerate(c.shards)}
 
 
 def lines(project, **kw) -> list[str]:
@@ -183,8 +190,10 @@ def test_the_fingerprint_follows_the_tool_source_and_the_schemas(tmp_path):
         lambda blob: blob[:-1] + bytes([blob[-1] ^ 1]),  # one bit flipped in the body
         lambda blob: blob[:40] + bytes([blob[40] ^ 1]) + blob[41:],  # in the fingerprint
         lambda blob: blob + b"\0",
+        lambda blob: _with_brief_length(blob, 2**63),  # the length field: too large to read
+        lambda blob: _with_brief_length(blob, len(blob)),  # longer than the file
     ],
-    ids=["empty", "garbage", "truncated", "body-bit", "salt-bit", "trailing-byte"],
+    ids=["empty", "garbage", "truncated", "body-bit", "salt-bit", "trailing-byte", "length-huge", "length-beyond"],
 )
 def test_a_damaged_cache_is_ignored_and_rewritten(bad_project, damage):
     fresh = lines(bad_project, cache=False)
@@ -236,10 +245,10 @@ def test_the_cache_file_of_earlier_versions_is_removed(project):
 def rewrite_shards(project, change):
     """Write every shard again, its parts changed by change(entries, whole)
     and checksummed anew, as a cache of another shape would be."""
-    c = cache_mod.Cache.open(project.root, SchemaSet(project.schemas_dir))
-    for i, shard in enumerate(c.shards):
-        entries, whole = change(shard.entries, shard.whole)
-        cache_mod._write(os.path.join(c.folder, cache_mod.SHARD_FILE.format(i)), c.salt, marshal.dumps(entries), marshal.dumps(whole))
+    with cache_mod.Cache.open(project.root, SchemaSet(project.schemas_dir)) as c:
+        for i, shard in enumerate(c.shards):
+            entries, whole = change(shard.entries, shard.whole)
+            cache_mod._write(os.path.join(c.folder, cache_mod.SHARD_FILE.format(i)), c.salt, marshal.dumps(entries), marshal.dumps(whole))
 
 
 def test_a_valid_cache_with_entries_of_another_shape_is_ignored(project):
@@ -468,7 +477,8 @@ def test_a_shard_with_signatures_of_another_shape_is_ignored(aged):
 def stored_signature(project, rel: str):
     """The stat signature the cache on disk keeps for a file, or None."""
     schemas = SchemaSet(project.schemas_dir)
-    return cache_mod.Cache.open(project.root, schemas).stored_signature(rel)
+    with cache_mod.Cache.open(project.root, schemas) as c:
+        return c.stored_signature(rel)
 
 
 def test_a_new_signature_for_the_same_bytes_is_written(aged):
@@ -508,4 +518,127 @@ def test_the_entry_of_a_deleted_file_is_dropped(project):
     os.remove(os.path.join(project.root, PERSON))
     again = stage(project)
     schemas = SchemaSet(project.schemas_dir)
-    assert len(cache_mod.Cache.open(project.root, schemas).entries) == again.files == first.files - 1
+    with cache_mod.Cache.open(project.root, schemas) as c:
+        assert len(c.entries) == again.files == first.files - 1
+
+
+def test_a_schema_changed_during_a_run_leaves_no_entry_behind(project, monkeypatch):
+    # The schemas are read before the files are listed; the change comes
+    # after, while the run checks with what it read. Nothing it found may be
+    # kept under the new schemas' fingerprint.
+    schema = os.path.join(project.schemas_dir, "actor.schema.json")
+    real = loader.discover
+
+    def discover_and_change_a_schema(*args, **kwargs):
+        with open(schema, encoding="utf-8") as fh:
+            doc = json.load(fh)
+        doc["required"].append("no_such_field")
+        with open(schema, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh, indent=2)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "discover", discover_and_change_a_schema)
+    assert lines(project) == []  # checked with the schemas as they were read
+    monkeypatch.setattr(loader, "discover", real)
+    fresh = lines(project, cache=False)
+    assert any("no_such_field" in line for line in fresh)
+    assert lines(project) == lines(project, whole_records=False) == fresh
+
+
+def test_the_tool_source_changed_during_a_run_leaves_no_entry_behind(project, monkeypatch):
+    stage(project)
+    monkeypatch.setattr(cache_mod, "_tool_digest_now", lambda tool_dir: b"\0" * 32)  # the source on disk is not what runs
+    with open(os.path.join(project.root, PERSON), "a", encoding="utf-8") as fh:
+        fh.write("notes: Edited.\n")
+    before = shard_contents(project)
+    stage(project)
+    assert shard_contents(project) == before
+
+
+def test_a_loaded_terms_list_changed_during_a_run_leaves_no_entry_behind(project, monkeypatch):
+    # The list is read after the files are listed, so a change made before
+    # that is what this run checks with, while the fingerprint it took at
+    # the start says otherwise: the run must keep nothing.
+    path = os.path.join(project.schemas_dir, "loaded-terms.json")
+    with open(path, encoding="utf-8") as fh:
+        original = json.load(fh)
+    with_term = dict(original, terms=original["terms"] + [{"term": "passengers", "match": ["passengers"], "kind": "evaluative", "why": "A test.", "neutral": "people on board"}])
+
+    def write(doc):
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh, indent=2)
+
+    write(with_term)
+    fresh = lines(project, cache=False)
+    assert fresh and all("[T006]" in line for line in fresh)
+    real = loader.discover
+
+    def discover_and_drop_the_term(*args, **kwargs):
+        write(original)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "discover", discover_and_drop_the_term)
+    assert lines(project) == []  # checked with the list without the term
+    monkeypatch.setattr(loader, "discover", real)
+    write(with_term)
+    assert lines(project) == lines(project, whole_records=False) == fresh
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        lambda entry: entry[:4] + (7,) + entry[5:],  # reported pointers: a number
+        lambda entry: entry[:4] + (["$.id"],) + entry[5:],  # reported pointers: a list
+        lambda entry: entry[:6] + ([("records/x.yaml", "1", 1, "S001", "m", "")],) + entry[7:],  # a problem of another shape
+        lambda entry: entry[:6] + ("not a list",) + entry[7:],
+        lambda entry: entry[:5] + ("yes",) + entry[6:],  # unread: not a bool
+    ],
+    ids=["reported-number", "reported-list", "problem-shape", "problems-text", "unread-text"],
+)
+@pytest.mark.parametrize("whole_records", [True, False])
+def test_brief_entries_of_another_shape_are_checked_again(bad_project, odd, whole_records):
+    fresh = lines(bad_project, cache=False)
+    lines(bad_project)
+    rewrite_shards(bad_project, lambda entries, whole: ({path: odd(entry) for path, entry in entries.items()}, whole))
+    assert lines(bad_project, whole_records=whole_records) == fresh
+    assert stage(bad_project).cached == stage(bad_project).files  # and stored again in the right shape
+
+
+def test_odd_paths_and_marks_tables_in_the_cache_are_not_trusted(bad_project):
+    fresh = lines(bad_project, cache=False)
+    lines(bad_project)
+
+    def odd(entries, whole):
+        entries = dict(entries)
+        entries[7] = ("not", "an entry")  # keys that are no path
+        entries["records/actor/\ud800.yaml"] = next(iter(entries.values()))
+        # A marks table whose numbers point past the positions it has.
+        whole = {key: (data, ({path: n + 1 for path, n in index.items()}, pos), kmarks) for key, (data, (index, pos), kmarks) in whole.items()}
+        return entries, whole
+
+    rewrite_shards(bad_project, odd)
+    assert lines(bad_project) == fresh
+    assert lines(bad_project, whole_records=False) == fresh
+
+
+def test_a_brief_record_reads_its_positions_from_the_cache_it_was_made_from(project):
+    # Another run may replace a shard file, and the record's file may have
+    # changed, after a brief record was made: its positions still belong to
+    # the bytes that were checked.
+    lines(project)
+    schemas = SchemaSet(project.schemas_dir)
+    loaded = pipeline.load_and_check(project.root, schemas, pipeline.FileChecker(schemas), jobs=1, use_cache=True, whole_records=False)
+    rel = PERSON.replace(os.sep, "/")
+    rec = next(r for r in loaded.records if r.path == rel)
+    path = os.path.join(project.root, PERSON)
+    expected = loader.load_file(rel, path, "actor")[0].mark("$.name")
+    with open(path, encoding="utf-8") as fh:
+        text_now = fh.read()
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("# moved down\n# by two lines\n" + text_now)
+    shard = os.path.join(project.root, CACHE, cache_mod.SHARD_FILE.format(cache_mod.shard_of(rel)))
+    with open(shard + ".new", "wb") as fh:
+        fh.write(b"another run's shard")
+    os.replace(shard + ".new", shard)
+    assert rec.mark("$.name") == expected
+    loaded.close()

@@ -5,6 +5,7 @@ the same changes with them."""
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 import pytest
@@ -33,7 +34,7 @@ def paths(tmp_path):
 
 def test_the_second_process_gives_the_signatures_of_this_one(paths):
     here = signatures.all_of(paths)
-    assert signatures.in_background(paths)() == here
+    assert signatures.in_background(paths).wait() == here
     assert here[-1] is None and all(sig is not None for sig in here[:-1])
     # A link is looked at, never followed.
     assert here[-2] != here[0]
@@ -54,11 +55,53 @@ class _BrokenStruct:
 def test_a_failed_second_process_costs_only_time(paths, monkeypatch):
     here = signatures.all_of(paths)
     monkeypatch.setattr(signatures, "SIG", _BrokenStruct)
-    assert signatures.in_background(paths)() == here
+    assert signatures.in_background(paths).wait() == here
+
+
+def test_a_second_process_reaped_elsewhere_is_not_trusted(paths):
+    here = signatures.all_of(paths)
+    background = signatures.in_background(paths)
+    assert isinstance(background, signatures.Background)
+    os.waitpid(background._pid, 0)  # as a SIGCHLD handler might
+    assert background.wait() == here
+
+
+def test_no_second_process_where_children_are_reaped_unseen(paths, monkeypatch):
+    monkeypatch.setattr(signal, "getsignal", lambda sig: signal.SIG_IGN if sig == signal.SIGCHLD else signal.SIG_DFL)
+    taken = signatures.in_background(paths)
+    assert isinstance(taken, signatures.Here)
+    assert taken.wait() == signatures.all_of(paths)
+
+
+def _no_children_left():
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_cancelled_second_process_is_stopped_and_reaped(paths):
+    background = signatures.in_background(paths * 2000)
+    pid = background._pid
+    background.cancel()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    _no_children_left()
+
+
+def test_a_failure_while_the_cache_loads_leaves_no_process_behind(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 1)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the cache cannot be loaded")
+
+    monkeypatch.setattr(cache_mod.Cache, "open", broken)
+    project = make_project(tmp_path / "project")
+    with pytest.raises(RuntimeError):
+        _stage(project)
+    _no_children_left()
 
 
 def test_no_second_process_for_no_files():
-    assert signatures.in_background([])() == []
+    assert signatures.in_background([]).wait() == []
 
 
 def _stage(project):

@@ -14,9 +14,12 @@ sources, so such records are checked again at every run.
 The cache is SHARDS files under .cache/ in the project (git-ignored), a
 file's entry in the shard its path names, so that an edit rewrites one
 shard; each is written to a temporary name and renamed into place, so a
-reader never sees half of one. A shard that cannot be read, is cut short or
-does not match its checksums is ignored (its files are checked again), and
-rebuilt on the next save.
+reader never sees half of one. A shard whose brief part cannot be read, is
+cut short or does not match its checksum is ignored (its files are checked
+again) and rebuilt; its whole part is checked when first read, with the same
+outcome. An entry of another shape is not a hit. The fingerprint of schemas/
+is the one the run's SchemaSet took before it read them; if schemas/ or the
+tool's source differ from it at the end of the run, nothing is saved.
 
 Brief and whole entries. A shard holds, per file, a brief entry (content
 key, kept signature, problems, and the record's brief data: only the
@@ -72,6 +75,7 @@ from dataclasses import fields
 from . import __version__, loader, signatures
 from .marks import Marks
 from .problems import Problem
+from .schemas import digest_tree, folder_digest
 
 CACHE_DIR = os.path.join(".cache", "il76-claims")
 # Entries are spread over SHARDS files by their path, so that a run after a
@@ -91,6 +95,7 @@ _SIG = signatures.SIG
 
 _RECORD_FIELDS = tuple(f.name for f in fields(loader.Record))
 _PROBLEM_FIELDS = tuple(f.name for f in fields(Problem))
+assert _PROBLEM_FIELDS == ("path", "line", "col", "code", "message", "pointer"), _PROBLEM_FIELDS  # see _problem_shape
 # encode stores these fields of a record, and Cache.get and Cache.whole
 # put them back: a new field must be added to all three.
 assert _RECORD_FIELDS == ("kind", "path", "data", "marks", "key_marks", "reported", "unread"), _RECORD_FIELDS
@@ -100,32 +105,15 @@ def enabled_by_env() -> bool:
     return os.environ.get("IL76_CACHE", "").strip().lower() not in ("off", "0", "no", "false")
 
 
-def _tree_digest(h, top: str, label: str, only: frozenset[str] | None = None):
-    """Every file under top (or only the named files at its top), by
-    relative path and content, into h (compiled Python left out: it
-    follows the source, and is written while the tool runs)."""
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and only is None)
-        for name in sorted(filenames):
-            if name.endswith((".pyc", ".pyo")) or (only is not None and name not in only):
-                continue
-            full = os.path.join(dirpath, name)
-            h.update(f"{label}/{os.path.relpath(full, top)}\0".encode("utf-8", "surrogateescape"))
-            try:
-                with open(full, "rb") as fh:
-                    h.update(fh.read())
-            except OSError:
-                h.update(b"\0unreadable\0")
-            h.update(b"\0")
-
-
+@functools.lru_cache(maxsize=1)
 def _library_versions() -> str:
     from importlib import metadata
 
     import yaml
 
     versions = [f"python {sys.version}", f"yaml {yaml.__version__} libyaml {getattr(yaml, '__with_libyaml__', None)}"]
-    for dist in ("jsonschema", "referencing", "rfc3986-validator"):
+    # rfc3987, when installed, is what jsonschema checks "uri" with instead.
+    for dist in ("jsonschema", "referencing", "rfc3986-validator", "rfc3987"):
         try:
             versions.append(f"{dist} {metadata.version(dist)}")
         except metadata.PackageNotFoundError:
@@ -142,27 +130,33 @@ CHECK_MODULES = frozenset(
 )
 
 
-@functools.lru_cache(maxsize=4)
-def _tool_digest(tool_dir: str) -> bytes:
-    # Once per process: the running code does not change under it.
+def _tool_digest_now(tool_dir: str) -> bytes:
     h = hashlib.blake2b(digest_size=_DIGEST)
-    _tree_digest(h, tool_dir, "tool", CHECK_MODULES)
+    digest_tree(h, tool_dir, "tool", CHECK_MODULES)
     return h.digest()
 
 
-def fingerprint(schemas_dir: str, tool_dir: str = TOOL_DIR) -> bytes:
-    """What every entry's result depends on besides the file itself."""
+# Once per process, when the cache is first used (the modules of a check
+# are imported by then); save compares it with the source on disk again.
+_tool_digest = functools.lru_cache(maxsize=4)(_tool_digest_now)
+
+
+def fingerprint(schemas_dir: str, tool_dir: str = TOOL_DIR, *, schemas_digest: bytes | None = None, tool_digest: bytes | None = None) -> bytes:
+    """What every entry's result depends on besides the file itself: the
+    tool and library versions, the tool's source (tool_digest, default:
+    this process's) and schemas/ (schemas_digest, default: as on disk now;
+    a SchemaSet has the digest of what it read)."""
     h = hashlib.blake2b(digest_size=_DIGEST)
     h.update(f"il76-claims {__version__}\n{_library_versions()}\n".encode())
-    h.update(_tool_digest(tool_dir))
-    _tree_digest(h, schemas_dir, "schemas")
+    h.update(tool_digest if tool_digest is not None else _tool_digest(tool_dir))
+    h.update(schemas_digest if schemas_digest is not None else folder_digest(schemas_dir))
     return h.digest()
 
 
 def shard_of(path: str) -> int:
     """The shard a file's entry is kept in, by its path: an edit rewrites
     one shard."""
-    return zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS
+    return zlib.crc32(path.encode("utf-8", "surrogatepass")) % SHARDS
 
 
 class Shard:
@@ -176,12 +170,16 @@ class Shard:
     reported pointers or None, unread, problems or None, no loaded term);
     a whole entry is (data, marks, key marks)."""
 
-    def __init__(self, entries: dict | None = None, whole_at: tuple[str, int] | None = None, whole_digest: bytes | None = None):
+    def __init__(self, entries: dict | None = None, file=None, whole_at: int = 0, whole_digest: bytes | None = None):
         self.entries = entries if entries is not None else {}
-        # Where the whole entries are (file, offset), and their checksum.
+        # The shard file, kept open so that the whole part read later is
+        # the one that belongs to these entries, even if another run has
+        # replaced the file since (a rename leaves an open file as it was);
+        # where its whole part starts, and that part's checksum.
+        self._file = file
         self._at = whole_at
         self._digest = whole_digest
-        self._whole: dict | None = None if whole_at else {}
+        self._whole: dict | None = None if file is not None else {}
         # True once the whole entries were found damaged: the shard is then
         # written again at the end of the run.
         self.lost = False
@@ -191,15 +189,15 @@ class Shard:
         """content key -> whole entry; empty when that part of the file is
         damaged (its entries then miss, and their files are checked again)."""
         if self._whole is None:
+            if self._file is None:  # closed with the cache: the run is over
+                return {}
             self._whole = {}
             try:
-                with open(self._at[0], "rb") as fh:
-                    fh.seek(self._at[1])
-                    body = fh.read()
-            except OSError:
+                self._file.seek(self._at)
+                body = self._file.read()
+            except (OSError, ValueError):
                 body = None
-            # A file replaced since its brief part was read fails the
-            # checksum of the file that was read: its entries then miss.
+            self.close()
             if body is not None and hashlib.sha256(body).digest() == self._digest:
                 try:
                     whole = marshal.loads(body)
@@ -210,6 +208,11 @@ class Shard:
                     return whole
             self.lost = True
         return self._whole
+
+    def close(self):
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
 _NOTHING: frozenset = frozenset()
@@ -258,6 +261,8 @@ class Cache:
         # whole records (for the build) or brief ones (for a check).
         self.spec = spec
         self.whole_records = whole_records
+        self._good_indexes: dict[int, dict] = {}
+        self.schemas_dir: str | None = None
         # Taken before any file of this run is looked at (see the notes).
         self.started_ns = time.time_ns() if started_ns is None else started_ns
 
@@ -268,9 +273,23 @@ class Cache:
         from .brief import spec_for
 
         folder = os.path.join(root, CACHE_DIR)
-        salt = fingerprint(schemas.dir)
+        salt = fingerprint(schemas.dir, schemas_digest=schemas.digest)
         shards = [_read(os.path.join(folder, SHARD_FILE.format(i)), salt) for i in range(SHARDS)]
-        return cls(folder, salt, shards, spec_for(schemas), whole_records, started_ns)
+        cache = cls(folder, salt, shards, spec_for(schemas), whole_records, started_ns)
+        cache.schemas_dir = schemas.dir
+        return cache
+
+    def close(self):
+        """Close the shard files; a brief record asked for its positions
+        after this reads its file again."""
+        for shard in self.shards:
+            shard.close()
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
     @staticmethod
     def signature(f: loader.RecordFile) -> bytes | None:
@@ -326,11 +345,15 @@ class Cache:
     def _hit(self, f: loader.RecordFile, entry, whole_records: bool):
         try:
             key, _sig, kind, data, reported, unread, probs, no_term = entry
-            if type(key) is not bytes or type(data) is not dict or type(no_term) is not bool or type(unread) is not bool:
-                return None
-            problems = [Problem(*p) for p in probs] if probs else []
         except (TypeError, ValueError):  # an entry of another shape: not a hit
             return None
+        if type(key) is not bytes or type(data) is not dict or type(no_term) is not bool or type(unread) is not bool:
+            return None
+        if reported is not None and not (type(reported) is set and all(type(p) is str for p in reported)):
+            return None
+        if probs is not None and not (type(probs) is list and all(map(_problem_shape, probs))):
+            return None
+        problems = [Problem(*p) for p in probs] if probs else []
         if whole_records:
             rec = self.whole(key, kind, f.path)
             if rec is None:
@@ -353,7 +376,19 @@ class Cache:
                 return None
         except (TypeError, ValueError):
             return None
+        if not (self._index_ok(index) and self._index_ok(kindex)):
+            return None
         return loader.Record(kind, path, data, Marks(index, pos), Marks(kindex, kpos))
+
+    def _index_ok(self, index: dict) -> bool:
+        """A marks table as Marks makes them: paths numbered 0, 1, 2...
+        Records of the same shape share one table, so each is checked once."""
+        if id(index) in self._good_indexes:
+            return True
+        if not (all(type(p) is str for p in index) and sorted(index.values()) == list(range(len(index)))):
+            return False
+        self._good_indexes[id(index)] = index  # held, so that its id is not reused
+        return True
 
     def save(self, files: list, results: list, others: list[int], sigs: list, keys: list, parsed: set[int]):
         """Keep exactly the entries of this run; write only the shards that
@@ -363,6 +398,10 @@ class Cache:
         signature and keys[j] its content key (None: it could not be read,
         and is not kept); parsed holds the index of every file checked this
         run, whose result replaces whatever was stored for it."""
+        if self.schemas_dir is not None and fingerprint(self.schemas_dir, tool_digest=_tool_digest_now(TOOL_DIR)) != self.salt:
+            # schemas/ or the tool's source changed while this run checked
+            # with what it had read before: its results are kept by nobody.
+            return
         changed: dict[int, dict] = {}  # shard -> {path: new entry or None}
         old = self.entries
         for n, sig, key in zip(others, sigs, keys):
@@ -388,8 +427,9 @@ class Cache:
         seen = len(files) - len(others) + sum(1 for n in others if files[n].path in old)
         if seen != len(old):
             present = {f.path for f in files}
-            for path in old.keys() - present:
-                changed.setdefault(shard_of(path), {})[path] = None
+            for i, shard in enumerate(self.shards):
+                for path in shard.entries.keys() - present:
+                    changed.setdefault(i, {})[path] = None
         for i, shard in enumerate(self.shards):
             if shard.lost:
                 changed.setdefault(i, {})
@@ -430,6 +470,11 @@ class Cache:
                 pass
 
 
+def _problem_shape(p) -> bool:
+    """A stored problem: the fields of a Problem, each of its type."""
+    return type(p) is tuple and len(p) == 6 and type(p[0]) is str and type(p[1]) is int and type(p[2]) is int and type(p[3]) is str and type(p[4]) is str and type(p[5]) is str
+
+
 def _entry(entry):
     """A brief entry, or None for one of another shape."""
     if type(entry) is not tuple or len(entry) != 8 or type(entry[0]) is not bytes or not (entry[1] is None or type(entry[1]) is bytes):
@@ -448,32 +493,45 @@ def encode(spec, key: bytes, sig: bytes | None, rec: loader.Record, problems: li
 
 def _read(path: str, salt: bytes) -> Shard:
     """The shard in a file; empty when it cannot be used. Only the brief
-    part is read now; the whole entries when first needed."""
+    part is read now; the file stays open for the whole part."""
     head = len(MAGIC) + 3 * _DIGEST + 8
     try:
-        with open(path, "rb") as fh:
-            top = fh.read(head)
-            if len(top) < head or not top.startswith(MAGIC):
-                return Shard()
-            at = len(MAGIC)
-            if top[at : at + _DIGEST] != salt:
-                return Shard()  # other schemas or tooling: nothing in it can be a hit
-            brief_digest, whole_digest = top[at + _DIGEST : at + 2 * _DIGEST], top[at + 2 * _DIGEST : at + 3 * _DIGEST]
-            brief_len = int.from_bytes(top[head - 8 :], "little")
-            brief_body = fh.read(brief_len)
+        fh = open(path, "rb")
     except OSError:
         return Shard()
+    try:
+        top = fh.read(head)
+        if len(top) < head or not top.startswith(MAGIC):
+            fh.close()
+            return Shard()
+        at = len(MAGIC)
+        if top[at : at + _DIGEST] != salt:
+            fh.close()
+            return Shard()  # other schemas or tooling: nothing in it can be a hit
+        brief_digest, whole_digest = top[at + _DIGEST : at + 2 * _DIGEST], top[at + 2 * _DIGEST : at + 3 * _DIGEST]
+        brief_len = int.from_bytes(top[head - 8 :], "little")
+        # The length is not yet known to be right: it must fit in the file.
+        if head + brief_len > os.fstat(fh.fileno()).st_size:
+            fh.close()
+            return Shard()
+        brief_body = fh.read(brief_len)
+    except OSError:
+        fh.close()
+        return Shard()
     if len(brief_body) != brief_len or hashlib.sha256(brief_body).digest() != brief_digest:
+        fh.close()
         return Shard()
     try:
         entries = marshal.loads(brief_body)
     except (EOFError, ValueError, TypeError):
-        return Shard()
+        entries = None
     if not isinstance(entries, dict):
+        fh.close()
         return Shard()
-    # Each entry's shape is checked when it is used (Cache._entry): checking
-    # 100,000 of them here would cost more than the rest of the lookup.
-    return Shard(entries, (path, head + brief_len), whole_digest)
+    # Each entry's shape is checked when it is used (_entry, Cache._hit):
+    # checking 100,000 of them here would cost more than the rest of the
+    # lookup.
+    return Shard(entries, fh, head + brief_len, whole_digest)
 
 
 def _write(path: str, salt: bytes, brief_body: bytes, whole_body: bytes):

@@ -66,6 +66,14 @@ def check(project: Project, schemas: SchemaSet | None = None, *, jobs: int | Non
     # Each file on its own: read, parse, text and schema checks.
     checker = pipeline.FileChecker(schemas)
     loaded = pipeline.load_and_check(project.root, schemas, checker, jobs=jobs, use_cache=cache, whole_records=whole_records)
+    try:
+        return _across_records(project, schemas, checker, loaded)
+    finally:
+        loaded.close()
+
+
+def _across_records(project: Project, schemas: SchemaSet, checker, loaded: pipeline.Stage) -> CheckResult:
+    """The checks that look across records, and the result."""
     problems = list(loaded.problems)
     problems.extend(crossref.check_references(loaded.records, schemas))
     metadata, meta_problems = check_metadata(project, schemas, checker)

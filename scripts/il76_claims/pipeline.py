@@ -210,11 +210,18 @@ class Stage:
     # The records in which a loaded term may be (see FileChecker.finish):
     # the only ones the neutrality check needs to read.
     term_candidates: list[loader.Record] = field(default_factory=list)
+    # The cache brief records read their positions from; closed by close().
+    cache: object = None
     # How the files were checked, for the benchmark and --verbose output.
     cached: int = 0
     parsed: int = 0
     # Files taken from the cache by their stat signature, without reading.
     stat_hits: int = 0
+
+    def close(self):
+        """Done with the records' positions: close the cache's files."""
+        if self.cache is not None:
+            self.cache.close()
 
 
 def load_and_check(root: str, schemas: SchemaSet, checker: FileChecker, *, jobs: int | None = None, use_cache: bool | None = None, whole_records: bool = True) -> Stage:
@@ -237,8 +244,12 @@ def load_and_check(root: str, schemas: SchemaSet, checker: FileChecker, *, jobs:
         paths = [f.abspath for f in files]
         # On a large tree the signatures are taken in a second process
         # while this one loads the cache.
-        pending = signatures.in_background(paths) if jobs > 1 and len(files) >= PARALLEL_MIN_FILES else (lambda: signatures.all_of(paths))
-        cache = Cache.open(root, schemas, whole_records=whole_records, started_ns=started_ns)
+        pending = signatures.in_background(paths) if jobs > 1 and len(files) >= PARALLEL_MIN_FILES else signatures.Here(paths)
+        try:
+            cache = Cache.open(root, schemas, whole_records=whole_records, started_ns=started_ns)
+        except BaseException:
+            pending.cancel()
+            raise
     results: list = [None] * len(files)
     work: list = []
     todo: list[int] = []
@@ -248,7 +259,7 @@ def load_and_check(root: str, schemas: SchemaSet, checker: FileChecker, *, jobs:
             others, sigs = list(range(len(files))), [None] * len(files)
         else:
             # Every file whose stat signature is unchanged, in one pass.
-            others, sigs = cache.lookup(files, results, pending())
+            others, sigs = cache.lookup(files, results, pending.wait())
         keys: list = [None] * len(others)
         for j, i in enumerate(others):
             f = files[i]
@@ -284,7 +295,9 @@ def load_and_check(root: str, schemas: SchemaSet, checker: FileChecker, *, jobs:
         # The neutrality check reads every text field.
         candidates = [_whole(rec) for rec in candidates]
     stat_hits = len(files) - len(others)
-    return Stage(records, problems, len(files), candidates, cached=stat_hits + by_key if cache else 0, parsed=len(todo), stat_hits=stat_hits)
+    if cache is not None and whole_records:
+        cache.close()  # whole records need nothing more from it
+    return Stage(records, problems, len(files), candidates, cache=cache if not whole_records else None, cached=stat_hits + by_key if cache else 0, parsed=len(todo), stat_hits=stat_hits)
 
 
 def _whole(rec: loader.Record) -> loader.Record:

@@ -12,8 +12,8 @@ list, in file order.
 from __future__ import annotations
 
 import os
+import signal
 import struct
-from collections.abc import Callable
 
 # mode, size, modification and change times (ns), inode, device.
 SIG = struct.Struct("<QqqqQQ")
@@ -35,20 +35,78 @@ def all_of(paths: list[str]) -> list[bytes | None]:
     return [of(p) for p in paths]
 
 
-def in_background(paths: list[str]) -> Callable[[], list[bytes | None]]:
-    """Start taking the signatures of paths in a second process; the
-    function returned waits for them. Without fork, or if the process
-    cannot be started or fails, the signatures are taken here."""
-    if not hasattr(os, "fork") or not paths:
-        return lambda: all_of(paths)
+class Here:
+    """Signatures taken in this process, when they are asked for."""
+
+    def __init__(self, paths: list[str]):
+        self.paths = paths
+
+    def wait(self) -> list[bytes | None]:
+        return all_of(self.paths)
+
+    def cancel(self):
+        pass
+
+
+class Background:
+    """Signatures taken by a forked process into shared memory."""
+
+    def __init__(self, paths: list[str], shared, pid: int):
+        self.paths, self._shared, self._pid = paths, shared, pid
+
+    def wait(self) -> list[bytes | None]:
+        """The signatures; taken here instead if the second process did not
+        end well, or its end cannot be known."""
+        try:
+            _, status = os.waitpid(self._pid, 0)
+        except ChildProcessError:  # already reaped elsewhere: its result cannot be trusted
+            status = -1
+        except BaseException:
+            self.cancel()
+            raise
+        self._pid = None
+        try:
+            if status != 0:
+                return all_of(self.paths)
+            blob = self._shared[:]
+        finally:
+            self._shared.close()
+        size = SIG.size
+        return [None if part == _NONE else part for part in (blob[i : i + size] for i in range(0, len(blob), size))]
+
+    def cancel(self):
+        """Stop the second process, if it is still ours to stop."""
+        if self._pid is None:
+            return
+        pid, self._pid = self._pid, None
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+        self._shared.close()
+
+
+def in_background(paths: list[str]) -> Here | Background:
+    """Start taking the signatures of paths in a second process; .wait()
+    gives them, .cancel() stops it. Without fork, where child processes are
+    reaped without being waited for (SIGCHLD ignored: their end could not be
+    known), or if the process cannot be started, they are taken here when
+    asked for."""
+    if not hasattr(os, "fork") or not paths or signal.getsignal(signal.SIGCHLD) == signal.SIG_IGN:
+        return Here(paths)
     import mmap
 
     size = SIG.size
     try:
         shared = mmap.mmap(-1, len(paths) * size)
+    except OSError:
+        return Here(paths)
+    try:
         pid = os.fork()
     except OSError:
-        return lambda: all_of(paths)
+        shared.close()
+        return Here(paths)
     if pid == 0:  # the second process: fill the shared memory, then leave at once
         code = 1
         try:
@@ -62,28 +120,4 @@ def in_background(paths: list[str]) -> Callable[[], list[bytes | None]]:
             code = 0
         finally:
             os._exit(code)
-
-    def wait() -> list[bytes | None]:
-        try:
-            _, status = os.waitpid(pid, 0)
-        except BaseException:
-            _stop(pid)
-            raise
-        if status != 0:
-            shared.close()
-            return all_of(paths)
-        blob = shared[:]
-        shared.close()
-        return [None if part == _NONE else part for part in (blob[i : i + size] for i in range(0, len(blob), size))]
-
-    return wait
-
-
-def _stop(pid: int):
-    import signal
-
-    try:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except OSError:
-        pass
+    return Background(paths, shared, pid)
