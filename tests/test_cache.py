@@ -612,8 +612,12 @@ def test_odd_paths_and_marks_tables_in_the_cache_are_not_trusted(bad_project):
         entries = dict(entries)
         entries[7] = ("not", "an entry")  # keys that are no path
         entries["records/actor/\ud800.yaml"] = next(iter(entries.values()))
-        # A marks table whose numbers point past the positions it has.
-        whole = {key: (data, ({path: n + 1 for path, n in index.items()}, pos), kmarks) for key, (data, (index, pos), kmarks) in whole.items()}
+        # Marks tables whose numbers point past the positions they have, or
+        # are not numbers.
+        whole = {
+            key: (data, ({path: n + 1 for path, n in index.items()}, pos), ({path: str(n) if n else n for path, n in kindex.items()}, kpos))
+            for key, (data, (index, pos), (kindex, kpos)) in whole.items()
+        }
         return entries, whole
 
     rewrite_shards(bad_project, odd)
@@ -621,10 +625,10 @@ def test_odd_paths_and_marks_tables_in_the_cache_are_not_trusted(bad_project):
     assert lines(bad_project, whole_records=False) == fresh
 
 
-def test_a_brief_record_reads_its_positions_from_the_cache_it_was_made_from(project):
-    # Another run may replace a shard file, and the record's file may have
-    # changed, after a brief record was made: its positions still belong to
-    # the bytes that were checked.
+def test_a_brief_record_whose_shard_was_replaced_reads_its_positions_from_its_file(project):
+    # Another run may replace a shard file after a brief record was made
+    # from it: the whole part then fails its checksum, and the record's
+    # positions come from its file.
     lines(project)
     schemas = SchemaSet(project.schemas_dir)
     loaded = pipeline.load_and_check(project.root, schemas, pipeline.FileChecker(schemas), jobs=1, use_cache=True, whole_records=False)
@@ -632,13 +636,53 @@ def test_a_brief_record_reads_its_positions_from_the_cache_it_was_made_from(proj
     rec = next(r for r in loaded.records if r.path == rel)
     path = os.path.join(project.root, PERSON)
     expected = loader.load_file(rel, path, "actor")[0].mark("$.name")
-    with open(path, encoding="utf-8") as fh:
-        text_now = fh.read()
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write("# moved down\n# by two lines\n" + text_now)
     shard = os.path.join(project.root, CACHE, cache_mod.SHARD_FILE.format(cache_mod.shard_of(rel)))
     with open(shard + ".new", "wb") as fh:
         fh.write(b"another run's shard")
     os.replace(shard + ".new", shard)
     assert rec.mark("$.name") == expected
     loaded.close()
+
+
+def test_a_schema_set_read_before_schemas_changed_is_checked_without_the_cache(project):
+    # A program that keeps its SchemaSet between checks: after the loaded
+    # terms list changes on disk, no entry made with the old list may hit.
+    schemas = SchemaSet(project.schemas_dir)
+    assert text(check(project, schemas, cache=True).problems) == ""
+    path = os.path.join(project.schemas_dir, "loaded-terms.json")
+    with open(path, encoding="utf-8") as fh:
+        doc = json.load(fh)
+    doc["terms"].append({"term": "passengers", "match": ["passengers"], "kind": "evaluative", "why": "A test.", "neutral": "people on board"})
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, indent=2)
+    fresh = text(check(project, schemas, cache=False).problems)
+    assert "[T006]" in fresh
+    assert text(check(project, schemas, cache=True).problems) == text(check(project, schemas, cache=True, whole_records=False).problems) == fresh
+
+
+def test_a_warm_check_needs_few_file_descriptors(tmp_path):
+    # No shard file is held open: under a low limit on open files, a warm
+    # check of a tree that fills every shard still takes every file from
+    # the cache.
+    import resource
+
+    person = base_record("records/actor/fixture-person.yaml")
+    extra = {f"records/actor/extra-{i:03d}.yaml": person.replace("id: fixture-person", f"id: extra-{i:03d}") for i in range(300)}
+    project = make_project(tmp_path / "many", extra)
+    assert lines(project) == []
+    assert len(os.listdir(os.path.join(project.root, CACHE))) == cache_mod.SHARDS
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    soft = 32 if hard == resource.RLIM_INFINITY else min(32, hard)
+    code = (
+        "import sys; from il76_claims import pipeline; from il76_claims.schemas import SchemaSet; "
+        "s = SchemaSet(sys.argv[1] + '/schemas'); "
+        "st = pipeline.load_and_check(sys.argv[1], s, pipeline.FileChecker(s), jobs=1, use_cache=True, whole_records=False); "
+        "print(st.cached, st.files)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, project.root],
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard)),
+    )
+    assert (done.returncode, done.stdout.split()) == (0, ["313", "313"]), done.stderr

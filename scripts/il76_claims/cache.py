@@ -18,8 +18,9 @@ reader never sees half of one. A shard whose brief part cannot be read, is
 cut short or does not match its checksum is ignored (its files are checked
 again) and rebuilt; its whole part is checked when first read, with the same
 outcome. An entry of another shape is not a hit. The fingerprint of schemas/
-is the one the run's SchemaSet took before it read them; if schemas/ or the
-tool's source differ from it at the end of the run, nothing is saved.
+is the one the run's SchemaSet took before it read them (a SchemaSet whose
+folder has changed since runs without the cache); if schemas/ or the tool's
+source differ from it at the end of the run, nothing is saved.
 
 Brief and whole entries. A shard holds, per file, a brief entry (content
 key, kept signature, problems, and the record's brief data: only the
@@ -170,16 +171,16 @@ class Shard:
     reported pointers or None, unread, problems or None, no loaded term);
     a whole entry is (data, marks, key marks)."""
 
-    def __init__(self, entries: dict | None = None, file=None, whole_at: int = 0, whole_digest: bytes | None = None):
+    def __init__(self, entries: dict | None = None, whole_at: tuple[str, int] | None = None, whole_digest: bytes | None = None):
         self.entries = entries if entries is not None else {}
-        # The shard file, kept open so that the whole part read later is
-        # the one that belongs to these entries, even if another run has
-        # replaced the file since (a rename leaves an open file as it was);
-        # where its whole part starts, and that part's checksum.
-        self._file = file
+        # Where the whole part is (file, offset) and its checksum, from the
+        # header read with the brief part. No file is held open: a run can
+        # need all the shards, more than a low limit on open files allows.
+        # If another run has replaced the file since, the checksum tells,
+        # and the whole part counts as lost.
         self._at = whole_at
         self._digest = whole_digest
-        self._whole: dict | None = None if file is not None else {}
+        self._whole: dict | None = None if whole_at is not None else {}
         # True once the whole entries were found damaged: the shard is then
         # written again at the end of the run.
         self.lost = False
@@ -189,15 +190,16 @@ class Shard:
         """content key -> whole entry; empty when that part of the file is
         damaged (its entries then miss, and their files are checked again)."""
         if self._whole is None:
-            if self._file is None:  # closed with the cache: the run is over
+            if self._at is None:  # let go of with the cache: the run is over
                 return {}
             self._whole = {}
+            path, at = self._at
             try:
-                self._file.seek(self._at)
-                body = self._file.read()
-            except (OSError, ValueError):
+                with open(path, "rb") as fh:
+                    fh.seek(at)
+                    body = fh.read()
+            except OSError:
                 body = None
-            self.close()
             if body is not None and hashlib.sha256(body).digest() == self._digest:
                 try:
                     whole = marshal.loads(body)
@@ -210,9 +212,10 @@ class Shard:
         return self._whole
 
     def close(self):
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        """The run is over: what was not read of the whole part is not read
+        from this file any more (it may be another run's by then)."""
+        if self._whole is None:
+            self._at = None
 
 
 _NOTHING: frozenset = frozenset()
@@ -280,8 +283,8 @@ class Cache:
         return cache
 
     def close(self):
-        """Close the shard files; a brief record asked for its positions
-        after this reads its file again."""
+        """The run is over: a brief record asked for its positions after
+        this reads its file again."""
         for shard in self.shards:
             shard.close()
 
@@ -385,7 +388,7 @@ class Cache:
         Records of the same shape share one table, so each is checked once."""
         if id(index) in self._good_indexes:
             return True
-        if not (all(type(p) is str for p in index) and sorted(index.values()) == list(range(len(index)))):
+        if not (all(type(p) is str for p in index) and all(type(n) is int for n in index.values()) and sorted(index.values()) == list(range(len(index)))):
             return False
         self._good_indexes[id(index)] = index  # held, so that its id is not reused
         return True
@@ -493,45 +496,34 @@ def encode(spec, key: bytes, sig: bytes | None, rec: loader.Record, problems: li
 
 def _read(path: str, salt: bytes) -> Shard:
     """The shard in a file; empty when it cannot be used. Only the brief
-    part is read now; the file stays open for the whole part."""
+    part is read now; the whole part when first needed."""
     head = len(MAGIC) + 3 * _DIGEST + 8
     try:
-        fh = open(path, "rb")
+        with open(path, "rb") as fh:
+            top = fh.read(head)
+            at = len(MAGIC)
+            if len(top) < head or not top.startswith(MAGIC) or top[at : at + _DIGEST] != salt:
+                return Shard()  # (another fingerprint: nothing in it can be a hit)
+            brief_len = int.from_bytes(top[head - 8 :], "little")
+            # The length is not yet known to be right: it must fit in the file.
+            if head + brief_len > os.fstat(fh.fileno()).st_size:
+                return Shard()
+            brief_body = fh.read(brief_len)
     except OSError:
         return Shard()
-    try:
-        top = fh.read(head)
-        if len(top) < head or not top.startswith(MAGIC):
-            fh.close()
-            return Shard()
-        at = len(MAGIC)
-        if top[at : at + _DIGEST] != salt:
-            fh.close()
-            return Shard()  # other schemas or tooling: nothing in it can be a hit
-        brief_digest, whole_digest = top[at + _DIGEST : at + 2 * _DIGEST], top[at + 2 * _DIGEST : at + 3 * _DIGEST]
-        brief_len = int.from_bytes(top[head - 8 :], "little")
-        # The length is not yet known to be right: it must fit in the file.
-        if head + brief_len > os.fstat(fh.fileno()).st_size:
-            fh.close()
-            return Shard()
-        brief_body = fh.read(brief_len)
-    except OSError:
-        fh.close()
-        return Shard()
+    brief_digest, whole_digest = top[at + _DIGEST : at + 2 * _DIGEST], top[at + 2 * _DIGEST : at + 3 * _DIGEST]
     if len(brief_body) != brief_len or hashlib.sha256(brief_body).digest() != brief_digest:
-        fh.close()
         return Shard()
     try:
         entries = marshal.loads(brief_body)
     except (EOFError, ValueError, TypeError):
-        entries = None
+        return Shard()
     if not isinstance(entries, dict):
-        fh.close()
         return Shard()
     # Each entry's shape is checked when it is used (_entry, Cache._hit):
     # checking 100,000 of them here would cost more than the rest of the
     # lookup.
-    return Shard(entries, fh, head + brief_len, whole_digest)
+    return Shard(entries, (path, head + brief_len), whole_digest)
 
 
 def _write(path: str, salt: bytes, brief_body: bytes, whole_body: bytes):

@@ -210,7 +210,7 @@ class Stage:
     # The records in which a loaded term may be (see FileChecker.finish):
     # the only ones the neutrality check needs to read.
     term_candidates: list[loader.Record] = field(default_factory=list)
-    # The cache brief records read their positions from; closed by close().
+    # The cache brief records read their positions from, until close().
     cache: object = None
     # How the files were checked, for the benchmark and --verbose output.
     cached: int = 0
@@ -219,7 +219,7 @@ class Stage:
     stat_hits: int = 0
 
     def close(self):
-        """Done with the records' positions: close the cache's files."""
+        """Done with the records' positions (see Cache.close)."""
         if self.cache is not None:
             self.cache.close()
 
@@ -232,6 +232,10 @@ def load_and_check(root: str, schemas: SchemaSet, checker: FileChecker, *, jobs:
     (``cache.BriefRecord``): enough for the checks across records, not for
     building tables."""
     use_cache = use_cache if use_cache is not None else cache_enabled()
+    # A SchemaSet read before schemas/ changed checks by what it read, which
+    # no fingerprint of the folder now describes: no cache for that run.
+    if use_cache and schemas.changed_on_disk():
+        use_cache = False
     # Before any file is looked at: see Cache.started_ns.
     started_ns = time.time_ns()
     files, problems = loader.discover(root, KINDS)
@@ -250,6 +254,10 @@ def load_and_check(root: str, schemas: SchemaSet, checker: FileChecker, *, jobs:
         except BaseException:
             pending.cancel()
             raise
+    return _check_files(files, problems, cache, pending if cache is not None else None, checker, jobs, whole_records)
+
+
+def _check_files(files, problems, cache, pending, checker: FileChecker, jobs: int, whole_records: bool) -> Stage:
     results: list = [None] * len(files)
     work: list = []
     todo: list[int] = []

@@ -119,6 +119,10 @@ class SchemaSet:
                 if target and target not in self.documents:
                     raise SchemaError(f"schemas/{uri}: \"$ref\": \"{ref}\" points to no schema under schemas/")
 
+    def changed_on_disk(self) -> bool:
+        """True when the files under schemas/ are no longer those it read."""
+        return folder_digest(self.dir) != self.digest
+
     def resolve(self, node: dict) -> dict:
         """Follow $ref (and an anyOf of one ref plus null) to the schema a
         property really has, merged with the property's own annotations."""
