@@ -46,6 +46,34 @@ def shard_contents(project) -> dict[str, tuple[dict, dict]]:
         return {cache_mod.SHARD_FILE.format(i): (shard.entries, shard.whole) for i, shard in enumerate(c.shards)}
 
 
+def edit_json(path: str, change):
+    """Rewrite the JSON file at path with change(doc) applied to its content."""
+    with open(path, encoding="utf-8") as fh:
+        doc = json.load(fh)
+    change(doc)
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, indent=2)
+
+
+def drop_media_outlet(project):
+    """Take 'media_outlet' out of the actor_type codelist: the two fixture
+    outlets become wrong."""
+
+    def change(doc):
+        doc["enum"].remove("media_outlet")
+        del doc["x-codes"]["media_outlet"]
+
+    edit_json(os.path.join(project.root, "schemas", "codelists", "actor_type.json"), change)
+
+
+# A loaded term the fixture records use in their own text.
+PASSENGERS = {"term": "passengers", "match": ["passengers"], "kind": "evaluative", "why": "A test.", "neutral": "people on board"}
+
+
+def add_passengers(project):
+    edit_json(os.path.join(project.schemas_dir, "loaded-terms.json"), lambda doc: doc["terms"].append(PASSENGERS))
+
+
 def lines(project, **kw) -> list[str]:
     return text(check(project, **kw).problems).splitlines()
 
@@ -121,14 +149,7 @@ def test_an_edit_back_to_earlier_bytes_gives_the_earlier_result(project):
 
 def test_a_schema_change_checks_every_file_again(project):
     assert lines(project) == []
-    path = os.path.join(project.root, "schemas", "codelists", "actor_type.json")
-    with open(path, encoding="utf-8") as fh:
-        doc = json.load(fh)
-    # Without 'media_outlet' in the codelist, the two fixture outlets are wrong.
-    doc["enum"].remove("media_outlet")
-    del doc["x-codes"]["media_outlet"]
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, indent=2)
+    drop_media_outlet(project)
     after = stage(project)
     assert (after.parsed, after.cached) == (after.files, 0)
     assert sorted({(p.path, p.code) for p in after.problems}) == [
@@ -371,13 +392,7 @@ def test_a_deleted_and_a_renamed_file_with_signatures_kept(aged):
 
 def test_a_schema_change_misses_every_file_even_by_signature(aged):
     stage(aged)
-    path = os.path.join(aged.root, "schemas", "codelists", "actor_type.json")
-    with open(path, encoding="utf-8") as fh:
-        doc = json.load(fh)
-    doc["enum"].remove("media_outlet")
-    del doc["x-codes"]["media_outlet"]
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, indent=2)
+    drop_media_outlet(aged)
     after = stage(aged)
     assert (after.stat_hits, after.cached, after.parsed) == (0, 0, after.files)
     assert lines(aged) == lines(aged, cache=False) != []
@@ -388,12 +403,7 @@ def test_a_schema_change_misses_every_file_even_by_signature(aged):
 
 def test_a_changed_loaded_terms_list_checks_every_file_again(aged):
     assert lines(aged) == []
-    path = os.path.join(aged.root, "schemas", "loaded-terms.json")
-    with open(path, encoding="utf-8") as fh:
-        doc = json.load(fh)
-    doc["terms"].append({"term": "passengers", "match": ["passengers"], "kind": "evaluative", "why": "A test.", "neutral": "people on board"})
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, indent=2)
+    add_passengers(aged)
     fresh = lines(aged, cache=False)
     assert fresh and all("[T006]" in line and "passengers" in line for line in fresh)
     assert lines(aged) == fresh
@@ -530,11 +540,7 @@ def test_a_schema_changed_during_a_run_leaves_no_entry_behind(project, monkeypat
     real = loader.discover
 
     def discover_and_change_a_schema(*args, **kwargs):
-        with open(schema, encoding="utf-8") as fh:
-            doc = json.load(fh)
-        doc["required"].append("no_such_field")
-        with open(schema, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, indent=2)
+        edit_json(schema, lambda doc: doc["required"].append("no_such_field"))
         return real(*args, **kwargs)
 
     monkeypatch.setattr(loader, "discover", discover_and_change_a_schema)
@@ -562,7 +568,7 @@ def test_a_loaded_terms_list_changed_during_a_run_leaves_no_entry_behind(project
     path = os.path.join(project.schemas_dir, "loaded-terms.json")
     with open(path, encoding="utf-8") as fh:
         original = json.load(fh)
-    with_term = dict(original, terms=original["terms"] + [{"term": "passengers", "match": ["passengers"], "kind": "evaluative", "why": "A test.", "neutral": "people on board"}])
+    with_term = dict(original, terms=original["terms"] + [PASSENGERS])
 
     def write(doc):
         with open(path, "w", encoding="utf-8") as fh:
@@ -649,12 +655,7 @@ def test_a_schema_set_read_before_schemas_changed_is_checked_without_the_cache(p
     # terms list changes on disk, no entry made with the old list may hit.
     schemas = SchemaSet(project.schemas_dir)
     assert text(check(project, schemas, cache=True).problems) == ""
-    path = os.path.join(project.schemas_dir, "loaded-terms.json")
-    with open(path, encoding="utf-8") as fh:
-        doc = json.load(fh)
-    doc["terms"].append({"term": "passengers", "match": ["passengers"], "kind": "evaluative", "why": "A test.", "neutral": "people on board"})
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, indent=2)
+    add_passengers(project)
     fresh = text(check(project, schemas, cache=False).problems)
     assert "[T006]" in fresh
     assert text(check(project, schemas, cache=True).problems) == text(check(project, schemas, cache=True, whole_records=False).problems) == fresh
