@@ -254,10 +254,6 @@ def load_and_check(root: str, schemas: SchemaSet, checker: FileChecker, *, jobs:
         except BaseException:
             pending.cancel()
             raise
-    return _check_files(files, problems, cache, pending if cache is not None else None, checker, jobs, whole_records)
-
-
-def _check_files(files, problems, cache, pending, checker: FileChecker, jobs: int, whole_records: bool) -> Stage:
     results: list = [None] * len(files)
     work: list = []
     todo: list[int] = []
