@@ -40,7 +40,7 @@ docs: $(STAMP)
 	$(BIN)/python -c 'from il76_claims import helpdocs; helpdocs.update_readme()'
 
 clean:
-	rm -rf $(VENV) .build .cache dist .pytest_cache .hypothesis
+	rm -rf $(VENV) .build dist .pytest_cache .hypothesis
 
 # Time check and build on synthetic trees of 1,000 to 100,000 records
 # (see docs/performance.md); SIZES=1000,10000 RUNS=3 for a shorter run.

@@ -202,16 +202,3 @@ def test_a_failure_beside_the_workbook_stops_its_process(tmp_path, monkeypatch):
     assert multiprocessing.active_children() == []
     assert outputs(root) == before
     assert _leftovers(root) == []
-
-
-def test_the_workbook_gets_a_second_process_only_when_large(monkeypatch):
-    fields = [Field(f"c{i}", "string", "C", "", False) for i in range(10)]
-
-    def tables(rows):
-        return [Table("t", "T", "", fields, ["c0"], rows=[["x"] * 10] * rows)]
-
-    monkeypatch.setenv("IL76_JOBS", "2")
-    assert workbook_in_process(tables(WORKBOOK_PROCESS_MIN_CELLS // 10 - 1))
-    assert not workbook_in_process(tables(WORKBOOK_PROCESS_MIN_CELLS // 10))
-    monkeypatch.setenv("IL76_JOBS", "1")
-    assert workbook_in_process(tables(WORKBOOK_PROCESS_MIN_CELLS // 10))

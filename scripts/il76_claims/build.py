@@ -15,7 +15,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from . import package, pipeline
+from . import package
 from .background import Background
 from .checker import CheckResult, Project, check
 from .schemas import SchemaSet
@@ -54,18 +54,13 @@ def prepare(project: Project) -> tuple[CheckResult, dict | None, list[Table]]:
     result = check(project, schemas)
     if not result.ok:
         return result, None, []
-    # Without the cyclic collector, as in the check: the rows are new objects
-    # that would make it pass over every record again.
-    with pipeline.no_gc():
-        return result, result.metadata, build_tables(result.records, schemas)
+    return result, result.metadata, build_tables(result.records, schemas)
 
 
 def workbook_in_process(tables: list[Table]) -> bool:
     """Write the workbook in this process when there is one usable process
     (IL76_JOBS=1) or when it is small: the real dataset and every test
     project take less time than starting a second process saves."""
-    if pipeline.jobs_from_env() <= 1:
-        return True
     return sum(len(t.rows) * len(t.fields) for t in tables) < WORKBOOK_PROCESS_MIN_CELLS
 
 

@@ -10,7 +10,7 @@ import os
 from operator import attrgetter
 from dataclasses import dataclass, field
 
-from . import crossref, loader, neutrality, pipeline, quotes
+from . import crossref, loader, neutrality, quotes
 from .problems import Problem, problem
 from .schema_check import SchemaChecker
 from .schemas import KINDS, SchemaSet
@@ -55,42 +55,34 @@ class CheckResult:
         return not self.problems
 
 
-@pipeline.without_gc
-def check(project: Project, schemas: SchemaSet | None = None, *, jobs: int | None = None, cache: bool | None = None, whole_records: bool = True) -> CheckResult:
-    """jobs: processes for the per-file checks (default: $IL76_JOBS, else
-    one per core); cache: reuse unchanged files' results (default: on
-    unless IL76_CACHE=off); whole_records=False: the records of unchanged
-    files may come back brief (``cache.BriefRecord``), holding only what
-    the checks across records read, for a caller that only reports."""
+def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
+    """Read and check every file, then the checks across records. Every
+    file is read on every run: nothing is remembered between runs."""
     schemas = schemas or SchemaSet(project.schemas_dir)
-    # Each file on its own: read, parse, text and schema checks.
-    checker = pipeline.FileChecker(schemas)
-    loaded = pipeline.load_and_check(project.root, schemas, checker, jobs=jobs, use_cache=cache, whole_records=whole_records)
-    try:
-        return _across_records(project, schemas, checker, loaded)
-    finally:
-        loaded.close()
-
-
-def _across_records(project: Project, schemas: SchemaSet, checker, loaded: pipeline.Stage) -> CheckResult:
-    """The checks that look across records, and the result."""
-    problems = list(loaded.problems)
-    problems.extend(crossref.check_references(loaded.records, schemas))
+    checker = SchemaChecker(schemas)
+    files, problems = loader.discover(project.root, KINDS)
+    records = []
+    for f in files:
+        rec, found = loader.load_file(f.path, f.abspath, f.kind)
+        rec = rec if rec is not None else loader.unread_record(f)
+        found += check_text(rec, schemas.multiline_fields[rec.kind])
+        found += checker.check(rec)
+        problems += found
+        records.append(rec)
+    problems += crossref.check_references(records, schemas)
     metadata, meta_problems = check_metadata(project, schemas, checker)
-    problems.extend(meta_problems)
+    problems += meta_problems
     notices: list[str] = []
     if project.sources_explicit and not os.path.isdir(project.sources_dir or ""):
         problems.append(
             problem(str(project.sources_dir), 1, 1, "F009", "the sources folder given with --sources or IL76_SOURCES does not exist; give the folder holding the archived texts, or leave both unset to skip quote checks")
         )
     # The record texts against the archived sources and the loaded-terms list.
-    quoted = quotes.check_quotes(loaded.records, project.sources_dir, {(p.path, p.pointer) for p in problems})
+    quoted = quotes.check_quotes(records, project.sources_dir, {(p.path, p.pointer) for p in problems})
     problems += quoted.problems
     notices += quoted.notices
-    # Only the records in which the per-file stage found a loaded term can
-    # have a neutrality problem; which of them do depends on the archives.
-    problems += neutrality.check(loaded.term_candidates, schemas, [a.text for a in quoted.archives.values()])
-    return CheckResult(_in_kind_order(loaded.records), sorted(set(problems)), loaded.files, notices, metadata)
+    problems += neutrality.check(records, schemas, [a.text for a in quoted.archives.values()])
+    return CheckResult(_in_kind_order(records), sorted(set(problems)), len(files), notices, metadata)
 
 
 def _in_kind_order(records: list[loader.Record]) -> list[loader.Record]:

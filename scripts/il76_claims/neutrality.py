@@ -157,27 +157,6 @@ def _may_match(terms: Terms, text: str) -> bool:
     return (terms.lower.search(lowered) if len(lowered) == len(text) else terms.pattern.search(text)) is not None
 
 
-def has_no_term(rec: Record, terms: Terms, skipped: dict[str, frozenset[str]]) -> bool:
-    """True when no text of the record that check_records looks at matches
-    a loaded term: whatever the archived sources hold, it reports nothing
-    for the record. Decided once per file content (and cached with it), so
-    that the check on the whole tree reads only the few records left."""
-    skip = skipped.get(rec.kind, VERBATIM_FIELDS)
-    return not any(field not in skip and _may_match(terms, text) for field, text in _texts(rec.data, None))
-
-
-def _texts(value, field):
-    """(field name, text) as iter_strings gives them, without the paths."""
-    if isinstance(value, str):
-        yield field, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _texts(v, k)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _texts(v, field)
-
-
 def check_records(records: list[Record], terms: Terms, archive_texts: list[str] | None = None, skipped: dict[str, frozenset[str]] | None = None) -> list[Problem]:
     """T006 for every loaded term in the project's own text. ``archive_texts``
     are the archived sources a mention in notes must come from (None or

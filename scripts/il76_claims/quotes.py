@@ -40,8 +40,6 @@ from .loader import Record, show
 from .problems import Problem, problem
 
 QUOTED_KINDS = ("statement", "casualty_figure")
-# Every field these checks read (see crossref.READS and brief.py).
-READS = frozenset(["id", "quote", "block", "source_id", "speech", "archive_file", "archive_sha256", "block_count"])
 # Archived texts are articles; this bounds the work a wrong file can cause.
 MAX_ARCHIVE_BYTES = 16 * 1024 * 1024
 

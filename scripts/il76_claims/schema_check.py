@@ -64,8 +64,13 @@ class SchemaChecker:
             kind: StrictValidator(doc, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
             for kind, doc in {**schemas.kinds, "dataset": schemas.dataset}.items()
         }
+        from .fastschema import FastValidity
+
+        self.fast = FastValidity(schemas, Draft202012Validator.FORMAT_CHECKER.conforms, _compiled)
 
     def check(self, record: Record) -> list[Problem]:
+        if self.fast.is_valid(record.kind, record.data):
+            return []
         validator = self.validators[record.kind]
         errors = [e for err in validator.iter_errors(record.data) for e in _unnest(err)]
         # A value of the wrong type also fails its codelist, pattern or an

@@ -9,7 +9,6 @@ their ``x-`` annotations (``x-table``, ``x-ref-kind``, ``x-multiline``,
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -56,38 +55,9 @@ class Codelist:
     codes: dict[str, str]  # code -> description, in schema order
 
 
-def digest_tree(h, top: str, label: str, only: frozenset[str] | None = None):
-    """Every file under top (or only the named files at its top), by
-    relative path and content, into h (compiled Python left out: it
-    follows the source, and is written while the tool runs)."""
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and only is None)
-        for name in sorted(filenames):
-            if name.endswith((".pyc", ".pyo")) or (only is not None and name not in only):
-                continue
-            full = os.path.join(dirpath, name)
-            h.update(f"{label}/{os.path.relpath(full, top)}\0".encode("utf-8", "surrogateescape"))
-            try:
-                with open(full, "rb") as fh:
-                    h.update(fh.read())
-            except OSError:
-                h.update(b"\0unreadable\0")
-            h.update(b"\0")
-
-
-def folder_digest(schemas_dir: str) -> bytes:
-    """A digest of every file under schemas/, as it is now."""
-    h = hashlib.blake2b(digest_size=32)
-    digest_tree(h, schemas_dir, "schemas")
-    return h.digest()
-
-
 class SchemaSet:
     def __init__(self, schemas_dir: str):
         self.dir = schemas_dir
-        # Taken before anything is read: the cache files its results under
-        # it, and keeps none if schemas/ has changed by the end of the run.
-        self.digest = folder_digest(schemas_dir)
         self.kinds: dict[str, dict] = {}
         self.documents: dict[str, dict] = {}  # $id -> document
         for kind in KINDS:
@@ -118,10 +88,6 @@ class SchemaSet:
                 target = ref.partition("#")[0]
                 if target and target not in self.documents:
                     raise SchemaError(f"schemas/{uri}: \"$ref\": \"{ref}\" points to no schema under schemas/")
-
-    def changed_on_disk(self) -> bool:
-        """True when the files under schemas/ are no longer those it read."""
-        return folder_digest(self.dir) != self.digest
 
     def resolve(self, node: dict) -> dict:
         """Follow $ref (and an anyOf of one ref plus null) to the schema a
