@@ -30,14 +30,12 @@ build: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Regenerate every generated document; the tests fail when one is stale.
+# Regenerate every generated part of the docs (cog blocks) and the record
+# templates; the tests fail when one is stale.
+DOCS := $(shell grep -l '\[\[\[cog' README.md CONTRIBUTING.md docs/*.md)
 docs: $(STAMP)
-	$(BIN)/python -m il76_claims.codebook
-	$(BIN)/python -m il76_claims.errordocs
-	$(BIN)/python -m il76_claims.neutrality
-	$(BIN)/il76-claims coverage
+	$(BIN)/cog -r -U $(DOCS)
 	$(BIN)/il76-claims new --update-templates
-	$(BIN)/python -c 'from il76_claims import helpdocs; helpdocs.update_readme()'
 
 clean:
 	rm -rf $(VENV) .build dist .pytest_cache .hypothesis

@@ -36,15 +36,13 @@ step_fresh() {
     # tree is never touched and committed outputs are what is judged.
     "$BIN/python" - <<'PY'
 import filecmp, os, sys, tempfile
-from il76_claims.checker import Project, default_sources_dir
-from il76_claims.diff import DiffError, build_package
+from il76_claims.model.project import Project, default_sources_dir
+from il76_claims.publish.build import build_package
 
 root = os.getcwd()
 with tempfile.TemporaryDirectory() as tmp:
-    try:
-        build_package(Project(root, default_sources_dir(root)), tmp)
-    except DiffError as exc:
-        sys.exit(f"fresh: {exc}")
+    if not build_package(Project(root, default_sources_dir(root)), tmp).ok:
+        sys.exit("fresh: the records have problems, so there is no build to compare; run il76-claims check")
     fresh = sorted(["datapackage.json"] + [f"data/{n}" for n in os.listdir(os.path.join(tmp, "data"))])
     have = sorted(["datapackage.json"] + [f"data/{n}" for n in os.listdir("data")]) if os.path.isdir("data") else []
     stale = sorted({p for p in fresh if p not in have or not filecmp.cmp(os.path.join(tmp, p), p, shallow=False)} | (set(have) - set(fresh)))

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from conftest import base_record, make_project
 
-from il76_claims.build import SQLITE, XLSX, build
-from il76_claims.tables import Table
+from il76_claims.publish.build import SQLITE, XLSX, build
+from il76_claims.publish.tables import Table
 
 # Package metadata for exporter tests that write tables directly.
 META = {

@@ -14,8 +14,8 @@ import pytest
 
 from conftest import REPO
 
-from il76_claims.crossref import reference_fields
-from il76_claims.schemas import KINDS, SchemaSet
+from il76_claims.check.references import reference_fields
+from il76_claims.model.schemas import KINDS, SchemaSet
 
 CASES = REPO / "tests" / "cases"
 

@@ -14,7 +14,8 @@ import pytest
 
 from conftest import FIXTURE_SOURCES, REPO, base_record, make_project
 
-from il76_claims import checker, cli
+from il76_claims import cli
+from il76_claims.check import run as run_module
 
 SOURCES = str(FIXTURE_SOURCES)
 
@@ -238,10 +239,32 @@ def test_a_bug_in_the_tooling_is_reported_without_a_traceback(project, capsys, m
     def broken(*args, **kwargs):
         raise RuntimeError("something unexpected")
 
-    monkeypatch.setattr(checker, "check", broken)
+    monkeypatch.setattr(run_module, "check", broken)
     code, out, err = run(capsys, "check", "--root", project.root, "--sources", SOURCES)
     assert (code, out) == (2, "")
     assert err == (
+        "il76-claims: internal error: RuntimeError: something unexpected\n"
+        "il76-claims: this is a bug in the tooling, not in the records; please report it with the command you ran"
+        " (run it again with --traceback to see where)\n"
+    )
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_traceback_of_an_internal_error_on_request(project, capsys, monkeypatch, how):
+    def broken(*args, **kwargs):
+        raise RuntimeError("something unexpected")
+
+    monkeypatch.setattr(run_module, "check", broken)
+    argv = ["check", "--root", project.root, "--sources", SOURCES]
+    if how == "option":
+        argv.insert(0, "--traceback")
+    else:
+        monkeypatch.setenv("IL76_TRACEBACK", "1")
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith("Traceback (most recent call last):\n")
+    assert 'in broken\n    raise RuntimeError("something unexpected")\n' in err
+    assert err.endswith(
         "il76-claims: internal error: RuntimeError: something unexpected\n"
         "il76-claims: this is a bug in the tooling, not in the records; please report it with the command you ran\n"
     )

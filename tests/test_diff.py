@@ -14,7 +14,8 @@ import pytest
 from conftest import base_record, make_project
 
 from il76_claims import cli
-from il76_claims.diff import DiffError, build_package, compare, load_folder, render_json, render_text
+from il76_claims.history.diff import DiffError, compare, load_folder, render_json, render_text
+from il76_claims.publish.build import build_package
 
 NEW_ACTOR = """id: fixture-newcomer
 actor_type: person

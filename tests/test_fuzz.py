@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import base_record, make_project
-from il76_claims import loader
-from il76_claims.checker import check
-from il76_claims.problems import CODES
-from il76_claims.report import as_json, github, text
+from il76_claims.check import strict_yaml as loader
+from il76_claims.check.run import check
+from il76_claims.model.problems import CODES
+from il76_claims.check.report import as_json, github, text
 
 FAST = settings(max_examples=300, deadline=None, derandomize=True, database=None)
 SLOW = settings(max_examples=40, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

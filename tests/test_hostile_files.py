@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import base_record, check_lines, make_project
-from il76_claims import loader
-from il76_claims.checker import check
-from il76_claims.report import text
+from il76_claims.check import strict_yaml as loader
+from il76_claims.check.run import check
+from il76_claims.check.report import text
 
 PERSON = "records/actor/fixture-person.yaml"
 # A record whose content would give its own, recognizable problem if read.

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from conftest import check_lines
-from il76_claims import loader
-from il76_claims.loader import MAX_DEPTH, MAX_PROBLEMS_PER_FILE, MAX_SCALAR_CHARS, decode, parse
+from il76_claims.check import strict_yaml as loader
+from il76_claims.check.strict_yaml import MAX_DEPTH, MAX_PROBLEMS_PER_FILE, MAX_SCALAR_CHARS, decode, parse
 
 
 def load(text: str):

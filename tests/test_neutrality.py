@@ -8,10 +8,11 @@ import json
 import pytest
 
 from conftest import REPO, base_record, make_project
-from il76_claims.checker import Project, check, default_sources_dir
-from il76_claims.loader import parse
-from il76_claims.neutrality import KINDS_OF_TERM, check_records, load_terms
-from il76_claims.schemas import SchemaError
+from il76_claims.check.run import check
+from il76_claims.model.project import Project, default_sources_dir
+from il76_claims.check.strict_yaml import parse
+from il76_claims.check.neutrality import KINDS_OF_TERM, check_records, load_terms
+from il76_claims.model.schemas import SchemaError
 
 TERMS = load_terms(str(REPO / "schemas"))
 
@@ -120,8 +121,8 @@ def test_the_fast_matcher_finds_exactly_what_the_plain_one_finds():
 
 
 def test_codes_dates_urls_and_references_are_not_the_projects_text(tmp_path):
-    from il76_claims.neutrality import skipped_fields
-    from il76_claims.schemas import SchemaSet
+    from il76_claims.check.neutrality import skipped_fields
+    from il76_claims.model.schemas import SchemaSet
 
     skipped = skipped_fields(SchemaSet(str(REPO / "schemas")))
     assert {"quote", "speaker_id", "relayed_by", "setting", "date", "date_precision"} <= skipped["statement"]
@@ -134,10 +135,7 @@ def test_codes_dates_urls_and_references_are_not_the_projects_text(tmp_path):
     assert check(project).problems == []
 
 
-def test_the_policy_lists_the_terms_as_the_json_does():
-    from il76_claims.neutrality import POLICY_FILE, sync_policy
-
-    policy = (REPO / POLICY_FILE).read_text(encoding="utf-8")
-    assert policy == sync_policy(policy, TERMS), "the loaded-terms table is stale: run `.venv/bin/python -m il76_claims.neutrality`"
+def test_the_policy_lists_every_term():
+    policy = (REPO / "docs" / "editorial-policy.md").read_text(encoding="utf-8")
     for term in TERMS.terms:
         assert f"| {term.term} | {term.kind} |" in policy

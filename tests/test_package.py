@@ -13,8 +13,8 @@ import pytest
 
 from conftest import REPO, make_project
 
-from il76_claims.build import build
-from il76_claims.report import text
+from il76_claims.publish.build import build
+from il76_claims.check.report import text
 
 
 def _errors(report) -> list[tuple[str, str]]:

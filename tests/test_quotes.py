@@ -11,8 +11,9 @@ import pytest
 
 from conftest import REPO, base_record, check_lines, make_project
 from il76_claims import cli
-from il76_claims.checker import Project, check, default_sources_dir
-from il76_claims.quotes import closest, inside_quotation, split_blocks
+from il76_claims.check.run import check
+from il76_claims.model.project import Project, default_sources_dir
+from il76_claims.check.quotes import closest, inside_quotation, split_blocks
 
 SOURCE = "records/source/fixture-source.yaml"
 

@@ -14,8 +14,8 @@ import pytest
 from conftest import make_project
 
 from il76_claims import cli
-from il76_claims.diff import build_package
-from il76_claims.release import FIXED_TIME, ReleaseError, release
+from il76_claims.publish.build import build_package
+from il76_claims.history.release import FIXED_TIME, ReleaseError, release
 
 STEM = "il76-belgorod-statements-0.1.0"
 ZIP = f"dist/{STEM}.zip"

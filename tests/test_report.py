@@ -9,8 +9,8 @@ import pytest
 
 from conftest import base_record, make_project
 from il76_claims import cli
-from il76_claims.problems import Problem, problem
-from il76_claims.report import as_json, github, render, text
+from il76_claims.model.problems import Problem, problem
+from il76_claims.check.report import as_json, github, render, text
 
 P1 = problem("records/actor/x.yaml", 3, 10, "Y003", "unquoted NO is read as a boolean by YAML 1.1; write 'NO' in quotes if it is text, or true/false", "$.country")
 P2 = problem("records/actor/x.yaml", 12, 1, "S002", "unknown field 'qoute'; did you mean 'quote'?", "$.qoute")

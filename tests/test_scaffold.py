@@ -9,9 +9,10 @@ import pytest
 
 from conftest import REPO, check_lines, make_project
 
-from il76_claims import cli, loader
-from il76_claims.scaffold import free_id, render_template, slugify, templates
-from il76_claims.schemas import KINDS, SchemaSet
+from il76_claims import cli
+from il76_claims.check import strict_yaml as loader
+from il76_claims.generate.templates import free_id, render_template, slugify, templates
+from il76_claims.model.schemas import KINDS, SchemaSet
 
 # Values that make each kind's scaffold a valid record in the base fixture
 # project; every other field keeps its null (or []).
@@ -174,7 +175,7 @@ def test_id_and_name_together_are_refused(tmp_path, capsys):
 def test_a_file_that_appears_is_not_overwritten(tmp_path, monkeypatch):
     # The id was free when chosen, but the file exists by the time it is
     # written: open(..., 'x') refuses.
-    from il76_claims import scaffold
+    from il76_claims.generate import templates as scaffold
 
     project = make_project(tmp_path / "p")
     monkeypatch.setattr(scaffold, "taken_ids", lambda root: set())

@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import BASE, REPO, base_record, check_lines
-from il76_claims import loader
-from il76_claims.schema_check import SchemaChecker
-from il76_claims.schemas import KINDS, SchemaSet
+from il76_claims.check import strict_yaml as loader
+from il76_claims.check.files import discover
+from il76_claims.check.schema import SchemaChecker
+from il76_claims.model.schemas import KINDS, SchemaSet
 
 SCHEMAS = SchemaSet(str(REPO / "schemas"))
 CHECKER = SchemaChecker(SCHEMAS)
@@ -25,7 +26,7 @@ FAST = CHECKER.fast
 
 def _base_records() -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {"dataset": []}
-    files, _ = loader.discover(str(BASE), KINDS)
+    files, _ = discover(str(BASE), KINDS)
     for f in files:
         rec, problems = loader.load_file(f.path, f.abspath, f.kind)
         assert rec is not None and not problems

@@ -14,9 +14,11 @@ import pytest
 
 from conftest import REPO, base_record, make_project
 
-from il76_claims import cli, loader
-from il76_claims.diff import build_package
-from il76_claims.versioning import changelog_sections, check, next_version, satisfies
+from il76_claims import cli
+from il76_claims.check import strict_yaml as loader
+from il76_claims.publish.build import build_package
+from il76_claims.history.changelog import changelog_sections
+from il76_claims.history.versioning import check, next_version, satisfies
 
 NEW_ACTOR = """id: fixture-newcomer
 actor_type: person

@@ -1,22 +1,42 @@
 """The il76-claims command: a thin layer over the library functions.
 
-Each subcommand lives in commands/<name>.py with ``HELP``, ``add_arguments``
-and ``run``; heavy libraries are imported inside ``run`` so that ``check``
-starts fast. Long options only: their --help text is the same on every
-supported Python, so the copies in the README can be checked.
+Each command is one function here that parses nothing itself, calls the
+library and turns the result into output and an exit code: 0 when all is
+well, 1 when the data has problems, 2 when the command cannot run (a bad
+option or folder, broken schemas, a bug). Heavy modules are imported inside
+the functions, so `check` starts fast. Long options only: their --help is
+the same on every supported Python, so the copies in the README can be
+checked.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
+import os
 import sys
-
-# Order here is the order in --help.
-COMMANDS = ("check", "build", "new", "diff", "version-check", "release", "coverage")
+from collections.abc import Callable
 
 PROG = "il76-claims"
 DESCRIPTION = "Check the YAML records and build the Il-76 statements data package."
+_COMMANDS: list[tuple[str, str, str, tuple, Callable]] = []
+
+
+class UsageError(Exception):
+    """A mistake in the command: said in one line, exit 2."""
+
+    def __init__(self, message: str, command: str = ""):
+        super().__init__(message)
+        self.prefix = f"{PROG} {command}" if command else PROG
+
+
+def command(name: str, summary: str, description: str, *options: Callable):
+    """Register a command; options are functions that add arguments."""
+
+    def register(run: Callable) -> Callable:
+        _COMMANDS.append((name, summary, description, options, run))
+        return run
+
+    return register
 
 
 def _formatter(prog):
@@ -24,21 +44,335 @@ def _formatter(prog):
 
 
 def make_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION, formatter_class=_formatter)
-    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--traceback", action="store_true", help="on an internal error, print the traceback (also: IL76_TRACEBACK=1)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-    for name in COMMANDS:
-        mod = importlib.import_module(f".commands.{name.replace('-', '_')}", __package__)
-        p = sub.add_parser(name, help=mod.HELP, description=mod.DESCRIPTION, formatter_class=_formatter)
-        mod.add_arguments(p)
-        p.set_defaults(_run=mod.run)
+    for name, summary, description, options, run in _COMMANDS:
+        text, _, example = description.partition("\nExample")
+        epilog = "example" + example if example else None
+        p = sub.add_parser(name, help=summary, description=text, epilog=epilog, formatter_class=_formatter)
+        for add in options:
+            add(p)
+        p.set_defaults(_run=run)
     return parser
 
 
-def _version() -> str:
-    from . import __version__
+# -- options shared by several commands --------------------------------------
 
-    return __version__
+
+def root_option(p):
+    p.add_argument("--root", default=".", metavar="DIR", help="project folder holding records/ and schemas/ (default: .)")
+
+
+def sources_option(p):
+    p.add_argument(
+        "--sources",
+        metavar="DIR",
+        help="folder of archived source texts for quote checks (default: $IL76_SOURCES, else ../shared/sources next to the project)",
+    )
+
+
+def format_option(p):
+    p.add_argument("--format", choices=("text", "json", "github"), default="text", help="problem report format: text, json or github annotations (default: text)")
+
+
+def project(args, *, must_exist: bool = True):
+    """The project the options name. A --root that is not a project folder
+    is a mistake in the command, like a mistyped option."""
+    from .model.project import Project, default_sources_dir
+
+    root = os.path.abspath(args.root)
+    if must_exist:
+        if not os.path.isdir(root):
+            raise UsageError(f"{args.root}: no such folder; give the project folder (the one holding schemas/ and records/) with --root")
+        missing = [name + "/" for name in ("schemas", "records") if not os.path.isdir(os.path.join(root, name))]
+        if missing:
+            raise UsageError(f"{args.root} is not a project folder: no {' or '.join(missing)} there; give the folder holding schemas/ and records/ with --root")
+    sources = getattr(args, "sources", None)
+    explicit = bool(sources or os.environ.get("IL76_SOURCES"))
+    return Project(root=root, sources_dir=os.path.abspath(sources) if sources else default_sources_dir(root), sources_explicit=explicit)
+
+
+def report(fmt: str, result, ok_line: str, build: bool = False) -> int:
+    """Print a check result's problems in fmt; the exit code."""
+    from .check.report import render
+
+    files_with_problems = len({p.path for p in result.problems})
+    summary = {"files": result.files, "records": len(result.records), "problems": len(result.problems), "files_with_problems": files_with_problems, "notices": list(result.notices)}
+    if build:
+        summary["build"] = True
+    sys.stdout.write(render(fmt, result.problems, summary))
+    if fmt != "json":
+        for note in result.notices:
+            print(f"note: {note}", file=sys.stderr)
+        if result.problems:
+            print(f"{len(result.problems)} problem(s) in {files_with_problems} file(s){'; nothing was built' if build else ''}", file=sys.stderr)
+        else:
+            print(ok_line)
+    return 1 if result.problems else 0
+
+
+# -- commands (in the order of --help) ----------------------------------------
+
+
+@command(
+    "check",
+    "check every record and report all problems",
+    """Check every record under records/ against the schemas, each other and the
+archived sources. Prints one line per problem, sorted, as
+path:line:col: [code] message, and exits 1 if there are any, 0 if none.
+Example:
+  il76-claims check --format github""",
+    root_option,
+    sources_option,
+    format_option,
+)
+def check_command(args) -> int:
+    from .check.run import check
+
+    result = check(project(args))
+    return report(args.format, result, f"ok: {result.files} files, {len(result.records)} records, no problems")
+
+
+@command(
+    "build",
+    "check, then write data/*.csv, datapackage.json and the files under dist/",
+    """Check the records; if there is no problem, write the tables under data/,
+datapackage.json, and the workbook and SQLite file under dist/. Everything
+is written to a staging folder first and swapped in at the end, so a failed
+or interrupted build leaves the previous outputs as they were. Two builds of
+the same records give identical bytes.
+Example:
+  il76-claims build --root . --sources ../shared/sources""",
+    root_option,
+    sources_option,
+    format_option,
+)
+def build_command(args) -> int:
+    from .publish.build import build
+
+    result = build(project(args))
+    rows = sum(len(t.rows) for t in result.tables)
+    return report(args.format, result.check, f"built: {len(result.written)} files, {len(result.tables)} tables, {rows} rows", build=True)
+
+
+def _new_options(p):
+    p.add_argument("kind", metavar="KIND", nargs="?", help="source, actor, event, statement, casualty_figure or claim")
+    # Not an argparse mutually exclusive group: its usage line wraps
+    # differently across Python versions, and the README copies --help.
+    p.add_argument("--id", metavar="ID", help="the new record's id")
+    p.add_argument("--name", metavar="NAME", help="a name to make the id from (and to fill in the name field)")
+    root_option(p)
+    p.add_argument("--update-templates", action="store_true", help="regenerate schemas/templates/*.yaml from the schemas and exit")
+
+
+@command(
+    "new",
+    "start a new record from its kind's commented template",
+    """Write records/<kind>/<id>.yaml from schemas/templates/<kind>.yaml: every
+field of the kind, each with a comment saying what it means and which codes
+are allowed, and null where a value is to be written. The id is --id, or is
+made from --name (ASCII, lower case, words joined by hyphens; -2, -3...
+added when taken); for kinds with a name field, --name also fills it in. An
+existing file is never overwritten. --update-templates regenerates the
+templates from the schemas instead.
+Example:
+  il76-claims new actor --name "Maria Zakharova\"""",
+    _new_options,
+)
+def new_command(args) -> int:
+    from .generate.templates import ScaffoldError, scaffold, write_templates
+
+    root = os.path.abspath(args.root)
+    if args.update_templates:
+        changed = write_templates(root)
+        print(f"updated: {', '.join(changed)}" if changed else "templates are up to date")
+        return 0
+    if args.id is not None and args.name is not None:
+        raise UsageError("give --id or --name, not both", "new")
+    if not args.kind:
+        raise UsageError("give the KIND of record to start (or --update-templates)", "new")
+    try:
+        rel = scaffold(root, args.kind, rid=args.id, name=args.name)
+    except ScaffoldError as exc:
+        print(f"{PROG} new: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote: {rel}")
+    print("next: replace each null that must have a value (the comments say which), then run il76-claims check")
+    return 0
+
+
+def _diff_options(p):
+    p.add_argument("old", metavar="OLD", help="package folder or git ref of the older build")
+    p.add_argument("new", metavar="NEW", nargs="?", help="package folder or git ref of the newer build (default: a fresh build of the working tree)")
+    root_option(p)
+    sources_option(p)
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+
+
+def _open_build(spec: str, root: str):
+    from .history.diff import DiffError, load_commit, load_folder
+    from .history.git import is_repo, resolve, short
+
+    if os.path.isdir(spec):
+        if not os.path.exists(os.path.join(spec, "datapackage.json")):
+            raise DiffError(f"{spec}: a folder without datapackage.json is not a package folder")
+        return load_folder(spec, spec)
+    commit = resolve(root, spec) if is_repo(root) else None
+    if commit is None:
+        raise DiffError(f"{spec}: neither a package folder nor a commit in the git repository at {root}")
+    return load_commit(root, commit, f"{spec} ({short(commit)})")
+
+
+@command(
+    "diff",
+    "compare two builds record by record, with the version bump the changes need",
+    """Compare two builds of the package table by table, matching records by their
+primary key: records added and removed, changed fields as old -> new, and
+changes to the tables' schemas and the package's metadata, each with the
+version bump it needs (docs/versioning.md). OLD and NEW are each a package
+folder (holding datapackage.json and data/) or a git commit, branch or tag,
+read as committed there. Without NEW, the working tree's records are built
+afresh and compared. Exits 0 when there is no difference, 1 when there is
+one, 2 when a build cannot be read.
+Example:
+  il76-claims diff v1.0.0 --format json""",
+    _diff_options,
+)
+def diff_command(args) -> int:
+    from .history.diff import DiffError, compare, render_json, render_text
+    from .history.git import GitError
+    from .history.versioning import fresh_package
+
+    proj = project(args, must_exist=False)
+    try:
+        old = _open_build(args.old, proj.root)
+        new = _open_build(args.new, proj.root) if args.new else fresh_package(proj)
+    except (DiffError, GitError) as exc:
+        print(f"{PROG} diff: {exc}", file=sys.stderr)
+        return 2
+    d = compare(old, new)
+    sys.stdout.write(render_json(d) if args.format == "json" else render_text(d))
+    return 0 if d.empty else 1
+
+
+def _version_check_options(p):
+    p.add_argument("--base", metavar="REF", help="commit, branch or tag to compare with (default: see above)")
+    root_option(p)
+    sources_option(p)
+    p.add_argument("--format", choices=("text", "github"), default="text", help="text, or github to add workflow annotations (default: text)")
+
+
+@command(
+    "version-check",
+    "fail when the data changed but the version or changelog was not updated",
+    """Compare the package committed at a base commit with a fresh build of the
+working tree, and fail when the changes need a bigger version bump than
+dataset.yaml makes (docs/versioning.md), when CITATION.cff has another
+version, or when CHANGELOG.md has no '## [<version>]' section. The base is
+--base REF if given; in a GitHub pull request, the merge base with the
+target branch; on a GitHub push, the commit before the push; elsewhere, the
+merge base with origin/main (or main). With no base to compare with (first
+commit, shallow clone) the comparison is skipped with a note. Exits 0 when
+all is in order, 1 when something needs fixing, 2 when the check cannot
+run.
+Example:
+  il76-claims version-check --base origin/main""",
+    _version_check_options,
+)
+def version_check_command(args) -> int:
+    from .escape import github_data, github_property
+    from .history.diff import DiffError
+    from .history.git import GitError
+    from .history.versioning import VersionCheckError, check
+
+    try:
+        outcome = check(project(args, must_exist=False), args.base)
+    except (VersionCheckError, DiffError, GitError) as exc:
+        print(f"{PROG} version-check: {exc}", file=sys.stderr)
+        return 2
+    for line in outcome.info:
+        print(line)
+    for note in outcome.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for f in outcome.findings:
+        print(f"{f.path}:{f.line}: error: {f.message}")
+        if args.format == "github":
+            print(f"::error file={github_property(f.path)},line={f.line},title=Version check::{github_data(f.message)}")
+    if outcome.ok:
+        print("ok: the version, CITATION.cff and CHANGELOG.md agree with the changes")
+    return 0 if outcome.ok else 1
+
+
+def _release_options(p):
+    p.add_argument("--root", default=".", metavar="DIR", help="project folder (default: .)")
+    p.add_argument("--force", action="store_true", help="replace an existing archive of the same version that differs")
+
+
+@command(
+    "release",
+    "pack the built package into dist/<name>-<version>.zip",
+    """Write dist/<name>-<version>.zip: datapackage.json, data/, the workbook and
+SQLite file from dist/, README.md, LICENSE, CHANGELOG.md, CITATION.cff and
+SHA256SUMS, all under one <name>-<version>/ folder. The archive is
+reproducible (fixed order, timestamps and permissions): the same files give
+the same bytes. Run make (il76-claims build) first; the release checks that
+the tables match datapackage.json, that the version is the same everywhere
+and that CHANGELOG.md has a section for it, and reports every problem at
+once. An existing archive with different content is never replaced unless
+--force is given.
+Example:
+  il76-claims build && il76-claims release""",
+    _release_options,
+)
+def release_command(args) -> int:
+    from .history.release import ReleaseError, release
+
+    try:
+        r = release(os.path.abspath(args.root), force=args.force)
+    except ReleaseError as exc:
+        for p in exc.problems:
+            print(f"error: {p}", file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s); no archive was written", file=sys.stderr)
+        return 1
+    print(f"{'unchanged' if r.unchanged else 'wrote'}: {r.path} ({r.files} files, {r.size} bytes)")
+    print(f"sha256: {r.sha256}")
+    return 0
+
+
+@command(
+    "coverage",
+    "list the blocks of each archived source that no record cites and no reason explains",
+    """Look, for every block of every archived source, for the records that cite
+it, or the reason none does (kept in docs/uncited-blocks.yaml). Prints each
+problem (a block neither cited nor explained, a reason for a block that is
+cited) as path:line:col: message, and exits 1 if there is any. The full
+list is docs/block-coverage.md, which make docs writes.
+Example:
+  il76-claims coverage --sources ../shared/sources""",
+    root_option,
+    sources_option,
+)
+def coverage_command(args) -> int:
+    from .generate.coverage import coverage
+
+    proj = project(args)
+    if not proj.sources_dir or not os.path.isdir(proj.sources_dir):
+        print(f"note: the sources folder {proj.sources_dir} does not exist; blocks are counted from the sources' block_count", file=sys.stderr)
+    cov = coverage(proj.root, proj.sources_dir)
+    for line in cov.problems:
+        print(line)
+    if cov.problems:
+        print(f"{len(cov.problems)} coverage problem(s)", file=sys.stderr)
+        return 1
+    print("ok: every block is cited by a record or explained")
+    return 0
+
+
+# -- running ------------------------------------------------------------------
 
 
 def _safe_streams():
@@ -52,6 +386,8 @@ def _safe_streams():
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .model.schemas import SchemaError
+
     _safe_streams()
     parser = make_parser()
     args = parser.parse_args(argv)
@@ -60,12 +396,27 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args._run(args)
+    except UsageError as exc:
+        print(f"{exc.prefix}: {exc}", file=sys.stderr)
+        return 2
+    except SchemaError as exc:  # a maintainer's error in schemas/, not a record's
+        print(f"{PROG}: the schemas are broken: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted; outputs were left as they were", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 1
-    except Exception as exc:  # the promise is: never a traceback
-        print(f"{PROG}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print(f"{PROG}: this is a bug in the tooling, not in the records; please report it with the command you ran", file=sys.stderr)
-        return 2
+    except Exception as exc:  # the promise is: never a traceback, unless asked for
+        return _internal_error(exc, args.traceback or os.environ.get("IL76_TRACEBACK") == "1")
+
+
+def _internal_error(exc: Exception, show_traceback: bool) -> int:
+    if show_traceback:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    print(f"{PROG}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    hint = "" if show_traceback else " (run it again with --traceback to see where)"
+    print(f"{PROG}: this is a bug in the tooling, not in the records; please report it with the command you ran{hint}", file=sys.stderr)
+    return 2

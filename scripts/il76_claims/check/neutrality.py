@@ -1,0 +1,196 @@
+"""Loaded terms in the text this project writes.
+
+The project's own voice is every string of a record except the ones that
+hold someone else's text or a fixed vocabulary: ``quote`` (the source's
+words), ``url`` (the source's address), references to other records (the
+id is checked where it is defined), codes from a codelist, and dates. So
+names, roles, ids, summaries, propositions, descriptions, locations, file
+names and notes are checked. A word from ``schemas/loaded-terms.json``
+(whole word, any letter case) in one of them is reported as T006 at the
+field's line, once per term and field.
+
+One exception keeps the curators able to document the source: inside a
+``notes`` field, a loaded word within double quotation marks (“…” or "…")
+is a mention of the source's wording, not a use of it. Such a mention is
+accepted only if the quoted text occurs in an archived source, so scare
+quotes around a word the source never printed are still reported. (When no
+archived text could be read, mentions are accepted unverified; the quote
+check's notice says the archive was not read.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+
+from ..escape import show
+from ..model.problems import Problem, problem
+from ..model.record import Record, iter_strings
+from ..model.schemas import SchemaError, SchemaSet
+
+TERMS_FILE = "loaded-terms.json"
+KINDS_OF_TERM = ("label", "slur", "euphemism", "evaluative", "spelling")
+_ENTRY_KEYS = {"term", "match", "kind", "why", "neutral"}
+# Fields that hold the source's words, not the project's.
+VERBATIM_FIELDS = frozenset({"quote"})
+MENTION_FIELDS = frozenset({"notes"})
+_QUOTED = re.compile(r"“([^“”]*)”|\"([^\"]*)\"")
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    match: tuple[str, ...]
+    kind: str
+    why: str
+    neutral: str
+
+
+@dataclass
+class Terms:
+    terms: list[Term]
+    by_form: dict[str, Term]  # lower-cased form -> its term
+    # Any letter case, for the rare text whose lower-casing changes length.
+    pattern: re.Pattern
+    # The same words as a trie, matched against lower-cased text: about five
+    # times faster than an alternation with IGNORECASE, which matters on
+    # trees of 100,000 records where nearly no text has a loaded word.
+    lower: re.Pattern
+
+
+def _trie_pattern(words: list[str]) -> str:
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def walk(node: dict) -> str:
+        leaves = [re.escape(ch) for ch in sorted(node) if ch and list(node[ch]) == [""]]
+        branches = [re.escape(ch) + walk(node[ch]) for ch in sorted(node) if ch and list(node[ch]) != [""]]
+        if leaves:
+            branches.append(leaves[0] if len(leaves) == 1 else "[" + "".join(leaves) + "]")
+        body = "(?:" + "|".join(branches) + ")"
+        # A word may end here: the longer match is tried first (greedy '?').
+        return body + "?" if "" in node else body
+
+    return walk(trie)
+
+
+def load_terms(schemas_dir: str) -> Terms:
+    path = os.path.join(schemas_dir, TERMS_FILE)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except (OSError, ValueError) as exc:
+        raise SchemaError(f"{path}: cannot read the loaded-terms list: {exc}") from None
+    entries = doc.get("terms") if isinstance(doc, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise SchemaError(f"{path}: needs a non-empty 'terms' list")
+    terms: list[Term] = []
+    by_form: dict[str, Term] = {}
+    for i, e in enumerate(entries):
+        where = f"{path}: terms[{i}]"
+        if not isinstance(e, dict) or set(e) != _ENTRY_KEYS:
+            raise SchemaError(f"{where}: each entry has exactly the keys {', '.join(sorted(_ENTRY_KEYS))}")
+        if not all(isinstance(e[k], str) and e[k].strip() for k in _ENTRY_KEYS - {"match"}):
+            raise SchemaError(f"{where}: term, kind, why and neutral are non-empty text")
+        if e["kind"] not in KINDS_OF_TERM:
+            raise SchemaError(f"{where}: kind {e['kind']!r} is not one of {', '.join(KINDS_OF_TERM)}")
+        forms = e["match"]
+        if not isinstance(forms, list) or not forms or not all(isinstance(f, str) and f.strip() == f and f for f in forms):
+            raise SchemaError(f"{where}: match is a non-empty list of word forms without surrounding spaces")
+        term = Term(e["term"], tuple(forms), e["kind"], e["why"], e["neutral"])
+        for f in forms:
+            if f.lower() in by_form:
+                raise SchemaError(f"{where}: form {f!r} is already listed under {by_form[f.lower()].term!r}")
+            by_form[f.lower()] = term
+        terms.append(term)
+    # Longest forms first, so "neo-Nazi" is found as itself and not as "Nazi".
+    alternatives = "|".join(re.escape(f) for f in sorted(by_form, key=lambda f: (-len(f), f)))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    lower = re.compile(rf"(?<!\w){_trie_pattern(sorted(by_form))}(?!\w)")
+    return Terms(terms, by_form, pattern, lower)
+
+
+def skipped_fields(schemas: SchemaSet) -> dict[str, frozenset[str]]:
+    """kind -> names of fields (at any depth) that hold no text of the
+    project's own: codes, dates, URLs, references, and quotes."""
+    out = {}
+    for kind, doc in schemas.kinds.items():
+        names = set(VERBATIM_FIELDS)
+        props = dict(doc.get("properties", {}))
+        for prop in doc.get("properties", {}).values():
+            items = prop.get("items")
+            if isinstance(items, dict):
+                props.update(items.get("properties", {}))
+        for name, prop in props.items():
+            resolved = schemas.resolve(prop)
+            if schemas.codelist_of(prop) or "x-ref-kind" in prop or resolved.get("format") in ("date", "uri"):
+                names.add(name)
+        out[kind] = frozenset(names)
+    return out
+
+
+def _mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, quoted text) of each double-quoted span."""
+    out = []
+    for m in _QUOTED.finditer(text):
+        group = 1 if m.group(1) is not None else 2
+        out.append((m.start(group), m.end(group), m.group(group)))
+    return out
+
+
+def _matches(terms: Terms, text: str):
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        yield from ((m.start(), m.end()) for m in terms.pattern.finditer(text))
+        return
+    yield from ((m.start(), m.end()) for m in terms.lower.finditer(lowered))
+
+
+def _may_match(terms: Terms, text: str) -> bool:
+    lowered = text.lower()
+    return (terms.lower.search(lowered) if len(lowered) == len(text) else terms.pattern.search(text)) is not None
+
+
+def check_records(records: list[Record], terms: Terms, archive_texts: list[str] | None = None, skipped: dict[str, frozenset[str]] | None = None) -> list[Problem]:
+    """T006 for every loaded term in the project's own text. ``archive_texts``
+    are the archived sources a mention in notes must come from (None or
+    empty: mentions are accepted unverified); ``skipped`` maps a kind to the
+    fields that are not the project's text (``quote`` when not given)."""
+    out: list[Problem] = []
+    for rec in records:
+        skip = skipped.get(rec.kind, VERBATIM_FIELDS) if skipped is not None else VERBATIM_FIELDS
+        for pointer, field, text in iter_strings(rec.data):
+            if field in skip or not _may_match(terms, text):
+                continue
+            spans = _mentions(text) if field in MENTION_FIELDS else []
+            seen: set[str] = set()
+            for start, end in _matches(terms, text):
+                found = text[start:end]
+                term = terms.by_form.get(found.lower()) or next(t for f, t in terms.by_form.items() if re.fullmatch(re.escape(f), found, re.IGNORECASE))
+                if term.term in seen:
+                    continue
+                span = next((s for s in spans if s[0] <= start and end <= s[1]), None)
+                if span is not None:
+                    if not archive_texts or any(span[2] in t for t in archive_texts):
+                        continue
+                    message = (
+                        f"{field}: loaded term “{show(found)}” is in quotation marks, but “{show(span[2], 50)}” is not text of an archived source; "
+                        f"quote the source exactly, or use neutral wording: {term.neutral}"
+                    )
+                else:
+                    message = f"{field}: loaded term “{show(found)}” ({term.kind}); neutral wording: {term.neutral}; the word itself belongs only in a quote field"
+                seen.add(term.term)
+                line, col = rec.mark(pointer)
+                out.append(problem(rec.path, line, col, "T006", message, pointer))
+    return out
+
+
+def check(records: list[Record], schemas: SchemaSet, archive_texts: list[str] | None = None) -> list[Problem]:
+    """The neutrality check as the checker runs it."""
+    return check_records(records, load_terms(schemas.dir), archive_texts, skipped_fields(schemas))

@@ -1,0 +1,298 @@
+"""Quotes against the archived text of their source.
+
+A source record names its archived text (``archive_file``, a file in the
+sources folder) and that file's SHA-256. Every ``quote`` of a statement or
+casualty figure must occur, character for character, in the block it cites.
+
+What "verbatim" means here, exactly:
+
+* The archive is read as UTF-8. Its blocks are the runs of non-blank lines;
+  a blank line is empty or holds only spaces, tabs or a carriage return.
+  Blocks are numbered from 1 in file order; the lines of a block are joined
+  with a line feed, as in the file.
+* A quote must be a substring of its block. No normalization at all: case,
+  spaces, Unicode form, typographic quotes (“ ”) and apostrophes (’) all
+  count, so "don't" and "don’t" are different texts, as they are in the
+  source.
+* A statement with ``speech: direct`` must quote words that the source
+  prints inside quotation marks: every character of the quote lies inside a
+  “…”, «…» or "…" pair of the block. Single quotation marks are not
+  counted, because ’ is also the apostrophe.
+
+The archive's bytes must have the SHA-256 the source record gives; if they
+do not, the quotes citing it are not checked (they would be checked against
+a text nobody has reviewed). When the sources folder is absent, the check is
+skipped as a whole and a notice says so.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..escape import show
+from ..fileio import TooLarge, read_regular
+from ..model.problems import Problem, problem
+from ..model.record import Record
+
+QUOTED_KINDS = ("statement", "casualty_figure")
+# Archived texts are articles; this bounds the work a wrong file can cause.
+MAX_ARCHIVE_BYTES = 16 * 1024 * 1024
+
+_BLANK = re.compile(r"[ \t\r]*\Z")
+_OPEN = frozenset("“«")
+_CLOSE = frozenset("”»")
+
+
+def split_blocks(text: str) -> list[str]:
+    """The blocks of an archived text: runs of non-blank lines."""
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        if _BLANK.match(line):
+            if current:
+                blocks.append("\n".join(current))
+                current = []
+        else:
+            current.append(line)
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
+
+
+@dataclass
+class Archive:
+    source_id: str
+    file_name: str
+    text: str
+    blocks: list[str]
+
+
+@dataclass
+class QuoteResult:
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    # source id -> its archived text, for sources whose archive was verified.
+    archives: dict[str, Archive] = field(default_factory=dict)
+
+
+def _add(out: list[Problem], rec: Record, pointer: str, code: str, message: str):
+    line, col = rec.mark(pointer)
+    out.append(problem(rec.path, line, col, code, message, pointer))
+
+
+def _plain_file_name(name: str) -> bool:
+    return name not in (".", "..") and not any(ch in name for ch in "/\\\0") and os.path.basename(name) == name
+
+
+def _clean(rec: Record, flagged: frozenset, *pointers: str) -> bool:
+    """Whether none of these fields already has a problem reported."""
+    return not any(p in rec.reported or (rec.path, p) in flagged for p in pointers)
+
+
+def read_archive(rec: Record, sources_dir: str, out: list[Problem], flagged: frozenset = frozenset()) -> Archive | None:
+    """The verified archive of one source record, or None (with a problem
+    when the record names an archive that cannot be used). Fields that
+    already have a problem (``flagged``: (path, pointer) pairs) are not
+    judged again."""
+    name = rec.data.get("archive_file")
+    if not isinstance(name, str) or not _clean(rec, flagged, "$.archive_file", "$.archive_sha256"):
+        return None
+    if not _plain_file_name(name):
+        _add(out, rec, "$.archive_file", "Q002", f"archive_file {show(name)!r} must be the name of a file in the sources folder, not a path")
+        return None
+    try:
+        raw = read_regular(os.path.join(sources_dir, name), MAX_ARCHIVE_BYTES)
+    except TooLarge:
+        _add(out, rec, "$.archive_file", "Q002", f"archived text {name!r} is larger than {MAX_ARCHIVE_BYTES} bytes; archive the article's text only")
+        return None
+    except FileNotFoundError:
+        _add(out, rec, "$.archive_file", "Q002", f"archived text {name!r} is not in the sources folder; restore it there, or fix archive_file")
+        return None
+    except OSError as exc:
+        _add(out, rec, "$.archive_file", "Q002", f"archived text {name!r} cannot be read: {exc.strerror}")
+        return None
+    digest = hashlib.sha256(raw).hexdigest()
+    expected = rec.data.get("archive_sha256")
+    if isinstance(expected, str) and digest != expected:
+        _add(
+            out,
+            rec,
+            "$.archive_sha256",
+            "Q002",
+            f"archived text {name!r} has SHA-256 {digest}, not the {expected} recorded here; restore the archived file, "
+            "or correct archive_sha256 after reviewing the new text (quotes citing this source were not checked)",
+        )
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        _add(out, rec, "$.archive_file", "Q002", f"archived text {name!r} is not valid UTF-8 (line {line}); archive texts as UTF-8")
+        return None
+    blocks = split_blocks(text)
+    count = rec.data.get("block_count")
+    if isinstance(count, int) and not isinstance(count, bool) and count != len(blocks) and _clean(rec, flagged, "$.block_count"):
+        _add(out, rec, "$.block_count", "Q003", f"block_count is {count}, but the archived text {name!r} has {len(blocks)} blocks (runs of lines between blank lines); set block_count: {len(blocks)}")
+    return Archive(rec.id, name, text, blocks)
+
+
+def check_quotes(records: list[Record], sources_dir: str | None, flagged=frozenset()) -> QuoteResult:
+    """Check every quote against its source's archive. ``flagged`` holds the
+    (path, pointer) pairs that earlier checks reported, so a bad value is
+    reported once, by the check that understands it."""
+    flagged = frozenset(flagged)
+    result = QuoteResult()
+    sources = {r.id: r for r in records if r.kind == "source" and isinstance(r.id, str)}
+    quoted = [r for r in records if r.kind in QUOTED_KINDS and isinstance(r.data.get("quote"), str)]
+    if not sources_dir or not os.path.isdir(sources_dir):
+        where = f"the sources folder {sources_dir} does not exist" if sources_dir else "no sources folder was given"
+        result.notices.append(
+            f"quotes were not checked against the archived sources: {where} ({len(quoted)} quotes unchecked); pass --sources DIR or set IL76_SOURCES to check them"
+        )
+        return result
+    for sid, rec in sorted(sources.items()):
+        archive = read_archive(rec, sources_dir, result.problems, flagged)
+        if archive is not None:
+            result.archives[sid] = archive
+    unarchived = 0
+    for rec in quoted:
+        sid = rec.data.get("source_id")
+        src = sources.get(sid) if isinstance(sid, str) else None
+        if src is None:
+            continue  # a missing or mistyped reference is reported by the cross-record check
+        archive = result.archives.get(sid)
+        if archive is None:
+            if src.data.get("archive_file") is None:
+                unarchived += 1
+            continue
+        if _clean(rec, flagged, "$.quote", "$.block", "$.source_id", "$.speech"):
+            _check_one(rec, src, archive, result.problems)
+    if unarchived:
+        result.notices.append(f"{unarchived} quotes cite sources with no archived text (archive_file: null) and were not checked")
+    return result
+
+
+def _check_one(rec: Record, src: Record, archive: Archive, out: list[Problem]):
+    quote = rec.data["quote"]
+    block = rec.data.get("block")
+    if not isinstance(block, int) or isinstance(block, bool) or block < 1:
+        return  # the schema check reports it
+    name = archive.file_name
+
+    def found_in() -> list[int]:
+        # Only a misplaced quote is looked for in the other blocks.
+        return [i for i, b in enumerate(archive.blocks, start=1) if quote in b]
+
+    if block > len(archive.blocks):
+        count = src.data.get("block_count")
+        if isinstance(count, int) and block > count:
+            return  # already reported against block_count (X005)
+        elsewhere = found_in()
+        hint = f"; the quote is in block {elsewhere[0]}" if elsewhere else ""
+        _add(out, rec, "$.block", "Q003", f"block {block} is beyond the {len(archive.blocks)} blocks of the archived text {name!r}{hint}")
+        return
+    text = archive.blocks[block - 1]
+    if quote not in text:
+        elsewhere = found_in()
+        if elsewhere:
+            where = ", ".join(map(str, elsewhere))
+            _add(out, rec, "$.quote", "Q001", f"quote is not in block {block} of {name!r} but is in block {where}; set block: {elsewhere[0]}")
+        else:
+            _add(out, rec, "$.quote", "Q001", f"quote is not in block {block} of {name!r}: {closest(quote, text)}")
+        return
+    if rec.kind == "statement" and rec.data.get("speech") == "direct" and not any(inside_quotation(text, s, s + len(quote)) for s in _starts(text, quote)):
+        _add(
+            out,
+            rec,
+            "$.quote",
+            "Q004",
+            f"speech is direct, but the quote is not inside quotation marks in block {block} of {name!r}; quote only the words printed between the marks, or set speech: indirect",
+        )
+
+
+def _starts(text: str, sub: str):
+    i = text.find(sub)
+    while i >= 0:
+        yield i
+        i = text.find(sub, i + 1)
+
+
+def inside_quotation(text: str, start: int, end: int) -> bool:
+    """Whether every character of text[start:end] lies inside quotation marks."""
+    depth = 0  # open “ or « not yet closed
+    straight = False  # inside a "..." pair
+    for i, ch in enumerate(text[:end]):
+        if i >= start and not (depth > 0 or straight):
+            return False
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif ch == '"':
+            straight = not straight
+    return start < end
+
+
+_CONTROL_NAMES = {"\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\t": "CHARACTER TABULATION"}
+
+
+def _char(ch: str) -> str:
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, None) or _CONTROL_NAMES.get(ch, 'control character')}"
+
+
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+
+
+def closest(quote: str, text: str) -> str:
+    """Where a quote departs from the passage of the block most like it,
+    for a message: the first differing words, with the characters named
+    when one character differs (a straight apostrophe for a typographic one)."""
+    m = difflib.SequenceMatcher(None, text, quote, autojunk=False).find_longest_match(0, len(text), 0, len(quote))
+    if m.size < 4:
+        return "no passage of the block resembles it; check the block number and copy the text from the source"
+    # Align the quote on its longest common stretch, and compare it with
+    # passages starting where it would start or a little before (for words
+    # the quote adds or leaves out near its start), and ending where it would
+    # end or a little after (likewise near its end), never cutting a word.
+    aligned = m.a - m.b
+    found = []
+    for start in (max(0, aligned), max(0, aligned - 20)):
+        while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+            start -= 1
+        for end in (aligned + len(quote), aligned + len(quote) + 20):
+            while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+                end += 1
+            d = _first_difference(text[start:max(start, end)], quote)
+            if d:
+                found.append(d)
+    if not found:
+        return f"the closest passage is “{show(text[max(0, aligned) : aligned + len(quote)], 70)}”"
+    # The alignment that agrees with the quote longest, then the smallest difference.
+    return min(found, key=lambda d: (-d[0], d[1]))[2]
+
+
+def _first_difference(passage: str, quote: str) -> tuple[int, int, str] | None:
+    """(where in the quote, how many characters, message) of the first
+    difference between a passage and the quote, if any."""
+    src_tokens, quote_tokens = _TOKEN.findall(passage), _TOKEN.findall(quote)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, src_tokens, quote_tokens, autojunk=False).get_opcodes():
+        # The passage may start before the quote and end after it.
+        if tag == "equal" or (tag == "delete" and j1 in (0, len(quote_tokens))):
+            continue
+        src, quo = "".join(src_tokens[i1:i2]), "".join(quote_tokens[j1:j2])
+        before = "".join(quote_tokens[:j1])
+        after = f" after “…{show(before[-30:], 40)}”" if before else " at its start"
+        if tag == "delete":
+            what = f"the quote leaves out “{show(src, 40)}”"
+        elif tag == "insert":
+            what = f"the quote adds “{show(quo, 40)}”"
+        else:
+            what = f"the source has “{show(src, 40)}” where the quote has “{show(quo, 40)}”"
+        detail = f" ({_char(quo)} in the quote, {_char(src)} in the source)" if len(src) == len(quo) == 1 else ""
+        return len(before), len(src) + len(quo), f"{what}{after}{detail}"
+    return None

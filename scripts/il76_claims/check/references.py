@@ -1,0 +1,123 @@
+"""Checks across records: ids, file names, and references between records.
+
+Which fields are references, and to which kind, is read from the schemas'
+``x-ref-kind`` annotations.
+"""
+
+from __future__ import annotations
+
+from ..model.problems import Problem, problem
+from ..model.record import ID_RE, Record, child_pointer
+from ..model.schemas import SchemaSet
+
+
+def reference_fields(schemas: SchemaSet, kind: str) -> list[tuple[str, str | None, str]]:
+    """(property, item property or None, target kind) for every reference."""
+    out = []
+    for name, prop in schemas.kinds[kind]["properties"].items():
+        if "x-ref-kind" in prop:
+            out.append((name, None, prop["x-ref-kind"]))
+        items = prop.get("items")
+        if isinstance(items, dict):
+            for sub, subprop in items.get("properties", {}).items():
+                if "x-ref-kind" in subprop:
+                    out.append((name, sub, subprop["x-ref-kind"]))
+    return out
+
+
+def _is_id(value) -> bool:
+    # Malformed ids and references are the schema check's to report (S005);
+    # here they would only add a second, misleading problem.
+    return isinstance(value, str) and ID_RE.match(value) is not None
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
+def check_references(index: "Index", schemas: SchemaSet) -> list[Problem]:
+    """X003 and X004 for every reference that names no record of its kind."""
+    out: list[Problem] = []
+    records = [rec for group in index.groups.values() for rec in group]
+    fields = {kind: reference_fields(schemas, kind) for kind in schemas.kinds}
+    for rec in records:
+        for field, sub, target in fields.get(rec.kind, ()):
+            known = index.ids_of.get(target, set())
+            for pointer, name, ref in _references(rec.data, field, sub):
+                if ref not in known and pointer not in rec.reported and _is_id(ref):
+                    out.append(_missing(rec, pointer, name, target, ref, index))
+    return out
+
+
+def _references(data: dict, field: str, sub: str | None):
+    """(pointer, field name, value) of every text in a reference field;
+    values of another type are the schema check's to report."""
+    value = data.get(field)
+    top = child_pointer("$", field)
+    if sub is None:
+        items = [(top, value)] if isinstance(value, str) else list(enumerate(value)) if isinstance(value, list) else []
+        for key, v in items:
+            if isinstance(v, str):
+                yield (top if key == top else child_pointer(top, key)), field, v
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, dict) and isinstance(item.get(sub), str):
+                yield child_pointer(child_pointer(top, i), sub), sub, item[sub]
+
+
+def _missing(rec: Record, pointer: str, name: str, target: str, ref: str, index: "Index") -> Problem:
+    line, col = rec.mark(pointer)
+    hit = index.by_id.get(ref)
+    if hit is None:
+        return problem(rec.path, line, col, "X003", f"{name}: no record has id '{ref}'; create records/{target}/{ref}.yaml or fix the id", pointer)
+    return problem(rec.path, line, col, "X004", f"{name}: '{ref}' is {_a(hit.kind)} ({hit.path}), but this field needs {_a(target)}", pointer)
+
+
+def _stem(rec: Record) -> str:
+    return rec.path[rec.path.rfind("/") + 1 : -len(".yaml")]
+
+
+class Index:
+    """Records by id and by kind, reporting ids used twice (X001) and ids
+    that differ from their file name (X002). A record whose id is malformed
+    (the schema check reports it) is found by its file name, so references
+    to it still resolve."""
+
+    def __init__(self, records: list[Record], out: list[Problem]):
+        self.groups: dict[str, list[Record]] = {}
+        for rec in records:
+            self.groups.setdefault(rec.kind, []).append(rec)
+        self.by_id: dict[str, Record] = {}
+        # Where an id is used twice, a reference still finds the record of
+        # the kind it needs, so one duplicate does not make every reference
+        # wrong.
+        self.by_kind_id: dict[tuple[str, str], Record] = {}
+        self.ids_of: dict[str, set[str]] = {}
+        # A record whose id matches its file name keeps the id; a copy
+        # under another file name is the one reported, whatever the order.
+        named = [r for r in records if r.data.get("id") == _stem(r)]
+        for rec in named + [r for r in records if r.data.get("id") != _stem(r)]:
+            self._add(rec, out)
+
+    def _add(self, rec: Record, out: list[Problem]):
+        rid, stem = rec.data.get("id"), _stem(rec)
+        if _is_id(rid) and rid != stem:
+            line, col = rec.mark("$.id")
+            out.append(problem(rec.path, line, col, "X002", f"id '{rid}' differs from the file name '{stem}.yaml'; rename the file or change the id", "$.id"))
+        if not _is_id(rid):
+            if not _is_id(stem):
+                return
+            rid = stem  # the id is reported as malformed; references to the file name still resolve
+        first = self.by_id.get(rid)
+        if first is not None:
+            line, col = rec.mark("$.id")
+            out.append(problem(rec.path, line, col, "X001", f"id '{rid}' is already used by {first.path}; ids are unique across all kinds", "$.id"))
+        else:
+            self.by_id[rid] = rec
+        if (rec.kind, rid) not in self.by_kind_id:
+            self.by_kind_id[rec.kind, rid] = rec
+            self.ids_of.setdefault(rec.kind, set()).add(rid)
+
+    def find(self, kind: str, rid) -> Record | None:
+        """The record of that kind with that id."""
+        return self.by_kind_id.get((kind, rid)) if isinstance(rid, str) else None

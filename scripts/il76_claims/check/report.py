@@ -1,0 +1,48 @@
+"""Problems → text for people, JSON for programs, annotations for GitHub.
+
+Every format keeps one problem per line whatever a message quotes: line
+breaks, controls and direction-changing characters that reach a message
+(from a field name, say) are written as escapes in text and annotations;
+JSON escapes them itself.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..escape import escape, github_data, github_property
+from ..model.problems import CODES, Problem
+
+FORMATS = ("text", "json", "github")
+
+
+def text(problems: list[Problem]) -> str:
+    return "".join(f"{escape(p.path)}:{p.line}:{p.col}: [{p.code}] {escape(p.message)}\n" for p in problems)
+
+
+def as_json(problems: list[Problem], summary: dict) -> str:
+    # ensure_ascii=False keeps Cyrillic and Arabic readable; json still
+    # escapes control characters, and U+2028/U+2029 are escaped below so the
+    # output is also valid JavaScript.
+    out = json.dumps({"summary": summary, "problems": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=2)
+    return out.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
+
+
+def _gh_title(code: str) -> str:
+    c = CODES.get(code)
+    return f"{code} {c.title}" if c else code
+
+
+def github(problems: list[Problem]) -> str:
+    return "".join(
+        f"::error file={github_property(escape(p.path))},line={p.line},col={p.col},title={github_property(_gh_title(p.code))}::{github_data(escape(p.message))}\n"
+        for p in problems
+    )
+
+
+def render(fmt: str, problems: list[Problem], summary: dict) -> str:
+    if fmt == "json":
+        return as_json(problems, summary)
+    if fmt == "github":
+        return github(problems)
+    return text(problems)

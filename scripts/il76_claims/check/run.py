@@ -1,0 +1,76 @@
+"""The whole check: files → strict YAML → each record's own checks → the
+checks across records → one result.
+
+Every file is read and checked on every run; nothing is remembered between
+runs, so the result never depends on file timestamps. Nothing here prints:
+``report`` formats the result and the command line decides the exit code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from ..model.problems import Problem, problem
+from ..model.project import Project
+from ..model.record import Record
+from ..model.schemas import KINDS, SchemaSet
+from . import files, neutrality, quotes, references, rules, strict_yaml
+from .schema import SchemaChecker
+from .text import check_text
+
+
+@dataclass
+class CheckResult:
+    records: list[Record]  # by kind in KINDS' order, then by path
+    problems: list[Problem]  # sorted, each once
+    files: int
+    schemas: SchemaSet
+    notices: list[str] = field(default_factory=list)
+    # dataset.yaml's content when it has no problem, for the build.
+    metadata: dict | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
+    schemas = schemas or SchemaSet(project.schemas_dir)
+    checker = SchemaChecker(schemas)
+    found, problems = files.discover(project.root, KINDS)
+    records = []
+    for f in found:
+        rec, own = strict_yaml.load_file(f.path, f.abspath, f.kind)
+        rec = rec if rec is not None else files.unread_record(f)
+        problems += own + check_text(rec, schemas.multiline_fields[rec.kind]) + checker.check(rec)
+        records.append(rec)
+    index = references.Index(records, problems)
+    problems += references.check_references(index, schemas) + rules.check_rules(index)
+    metadata, meta_problems = check_metadata(project, schemas, checker)
+    problems += meta_problems + _sources_folder(project)
+    # The record texts against the archived sources and the loaded-terms list.
+    quoted = quotes.check_quotes(records, project.sources_dir, {(p.path, p.pointer) for p in problems})
+    problems += quoted.problems
+    problems += neutrality.check(records, schemas, [a.text for a in quoted.archives.values()])
+    records.sort(key=lambda r: (KINDS.index(r.kind), r.path))
+    return CheckResult(records, sorted(set(problems)), len(found), schemas, quoted.notices, metadata)
+
+
+def _sources_folder(project: Project) -> list[Problem]:
+    if project.sources_explicit and not os.path.isdir(project.sources_dir or ""):
+        message = "the sources folder given with --sources or IL76_SOURCES does not exist; give the folder holding the archived texts, or leave both unset to skip quote checks"
+        return [problem(str(project.sources_dir), 1, 1, "F009", message)]
+    return []
+
+
+def check_metadata(project: Project, schemas: SchemaSet, checker: SchemaChecker) -> tuple[dict | None, list[Problem]]:
+    """dataset.yaml, checked like a record, so that `check` reports every
+    problem that would stop `build`."""
+    path = "dataset.yaml"
+    rec, problems = strict_yaml.load_file(path, os.path.join(project.root, path), "dataset")
+    if rec is None:
+        return None, problems
+    problems += check_text(rec, schemas.multiline_fields["dataset"])
+    problems += checker.check(rec)
+    return (None if problems else rec.data), problems

@@ -1,0 +1,280 @@
+"""Each record against its kind's JSON Schema (Draft 2020-12, formats on).
+
+One validator per kind is built once and reused for every record: building
+a validator resolves references and compiles patterns, which costs far more
+than validating a small record.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+
+import jsonschema_rs
+from jsonschema import Draft202012Validator, validators
+from jsonschema import exceptions as jsonschema_exceptions
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from ..model.problems import Problem, problem
+from ..model.record import Record, child_pointer
+from ..model.schemas import SchemaError, SchemaSet
+
+
+def _pattern(validator, patrn, instance, schema):
+    # JSON Schema patterns are ECMA-262 regexes, where '$' matches only at the
+    # very end. Python's re lets '$' match before a final newline, so "abc\n"
+    # would pass '^[a-z]+$'. Compile '$' at the end of a pattern as '\Z'.
+    if not validator.is_type(instance, "string"):
+        return
+    compiled = _compiled(patrn)
+    if not compiled.search(instance):
+        yield ValidationError(f"{instance!r} does not match {patrn!r}")
+
+
+_PATTERN_CACHE: dict[str, re.Pattern] = {}
+
+
+def _compiled(patrn: str) -> re.Pattern:
+    c = _PATTERN_CACHE.get(patrn)
+    if c is None:
+        py = patrn[:-1] + r"\Z" if patrn.endswith("$") and not patrn.endswith(r"\$") else patrn
+        c = _PATTERN_CACHE[patrn] = re.compile(py)
+    return c
+
+
+StrictValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
+def _fast_validators(schemas: SchemaSet) -> dict:
+    registry = jsonschema_rs.Registry(list(schemas.documents.items()))
+    docs = {**schemas.kinds, "dataset": schemas.dataset}
+    # Formats are judged by jsonschema's own format checker: the two
+    # libraries read RFC 3339 and RFC 3986 differently at the edges (year
+    # 0000 is a date to jsonschema-rs, not to Python).
+    checker = Draft202012Validator.FORMAT_CHECKER
+    formats = {name: functools.partial(_conforms, checker.conforms, name) for name in checker.checkers}
+    return {kind: jsonschema_rs.Draft202012Validator(doc, registry=registry, validate_formats=True, formats=formats) for kind, doc in docs.items()}
+
+
+def _meta_valid(doc: dict) -> bool:
+    try:
+        return jsonschema_rs.meta.is_valid(doc)
+    except (jsonschema_rs.ReferencingError, ValueError):
+        return False  # an unknown $schema: jsonschema says what is wrong
+
+
+def _conforms(conforms, name: str, value) -> bool:
+    return conforms(value, name)
+
+
+class SchemaChecker:
+    def __init__(self, schemas: SchemaSet):
+        self.schemas = schemas
+        registry = Registry().with_resources(
+            (uri, Resource.from_contents(doc, default_specification=DRAFT202012)) for uri, doc in schemas.documents.items()
+        )
+        for uri, doc in schemas.documents.items():
+            # jsonschema-rs answers whether a schema is valid; jsonschema,
+            # ten times slower, only words what is wrong.
+            if _meta_valid(doc):
+                continue
+            try:
+                Draft202012Validator.check_schema(doc)
+            except jsonschema_exceptions.SchemaError as exc:
+                # A maintainer's error in schemas/, not a record's: say which
+                # schema and where, without a traceback.
+                where = "/".join(str(p) for p in exc.absolute_path) or "top level"
+                raise SchemaError(f"schemas/{uri}: not a valid JSON Schema at {where}: {exc.message}") from None
+        self.validators = {
+            kind: StrictValidator(doc, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+            for kind, doc in {**schemas.kinds, "dataset": schemas.dataset}.items()
+        }
+        self.fast = _fast_validators(schemas)
+
+    def check(self, record: Record) -> list[Problem]:
+        # Nearly every record is valid: jsonschema-rs says so in a fraction
+        # of jsonschema's time, and jsonschema is asked only to word the
+        # problems of a record that is not (tests/test_schema_filter.py
+        # shows the two agree).
+        if self.fast[record.kind].is_valid(record.data):
+            return []
+        validator = self.validators[record.kind]
+        errors = [e for err in validator.iter_errors(record.data) for e in _unnest(err)]
+        # A value of the wrong type also fails its codelist, pattern or an
+        # allOf rule; the type is the one thing to fix, so say only that.
+        wrong_type = {_json_path(e.absolute_path) for e in errors if e.validator == "type" and self._rule(record.kind, e) is None}
+        # A date or URL that breaks its pattern is also not a valid date or
+        # URL; the pattern's hint says how to write it.
+        bad_pattern = {_json_path(e.absolute_path) for e in errors if e.validator == "pattern"}
+        out = []
+        for err in errors:
+            at = _json_path(err.absolute_path)
+            if at in wrong_type and not (err.validator == "type" and self._rule(record.kind, err) is None):
+                continue
+            if at in bad_pattern and err.validator == "format":
+                continue
+            if self._rule_on_reported(record, err):
+                continue
+            out.extend(self._to_problems(record, err))
+        return out
+
+    # -- turning a ValidationError into a message a contributor can act on --
+
+    def _to_problems(self, record: Record, err: ValidationError) -> list[Problem]:
+        pointer = _json_path(err.absolute_path)
+        if pointer in record.reported or any(pointer.startswith(r + ".") or pointer.startswith(r + "[") for r in record.reported):
+            return []  # the loader already said what is wrong with this value
+        rule = self._rule(record.kind, err)
+        kw = err.validator
+        field = pointer.rsplit(".", 1)[-1] if pointer != "$" else "record"
+        if rule is not None:
+            code, msg, at = "S008", f"{rule} ({_describe(err, field)})", pointer
+        elif kw == "required":
+            missing = re.match(r"'([^']+)' is a required property", err.message)
+            name = missing.group(1) if missing else "?"
+            code, msg, at = "S001", f"missing required field '{name}'; add it (write null where the value is unknown and null is allowed)", pointer
+            pointer = child_pointer(pointer, name)
+        elif kw == "additionalProperties":
+            extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+            allowed = list(err.schema.get("properties", {}))
+            msgs = []
+            for name in extra:
+                guess = difflib.get_close_matches(name, allowed, n=1)
+                hint = f"; did you mean '{guess[0]}'?" if guess else f"; allowed fields: {', '.join(allowed)}"
+                # At the key: the name is what is wrong, not the value.
+                line, col = record.key_marks.get(child_pointer(pointer, name)) or record.mark(child_pointer(pointer, name))
+                msgs.append(problem(record.path, line, col, "S002", f"unknown field {_show(name)}{hint}", child_pointer(pointer, name)))
+            return msgs
+        elif kw == "type":
+            code, msg, at = "S003", f"{field}: {_show(err.instance)} is not of type {_types(err.validator_value)}", pointer
+        elif kw == "anyOf" and any(e.validator == "type" for e in err.context):
+            # The value has a type that no branch allows.
+            types = [t for e in err.context if e.validator == "type" for t in (e.validator_value if isinstance(e.validator_value, list) else [e.validator_value])]
+            code, msg, at = "S003", f"{field}: {_show(err.instance)} is not of type {_types(list(dict.fromkeys(types)))}", pointer
+        elif kw == "enum":
+            codes = err.validator_value
+            if len(codes) <= 20:
+                advice = f"use one of: {', '.join(codes)}"
+            else:
+                name = str(err.schema.get("$id", "")).rsplit("/", 1)[-1].removesuffix(".json") or field
+                advice = f"use a code of the '{name}' codelist (listed in docs/codebook.md)"
+            code, msg, at = "S004", f"{field}: {_show(err.instance)} is not in the codelist; {advice}", pointer
+        elif kw == "const":
+            code, msg, at = "S004", f"{field}: {_show(err.instance)} must be {_show(err.validator_value)}", pointer
+        elif kw == "pattern":
+            hint = err.schema.get("x-pattern-hint")
+            what = f"is not {hint}" if hint else f"does not match the pattern {err.validator_value}"
+            code, msg, at = "S005", f"{field}: {_show(err.instance)} {what}", pointer
+        elif kw == "format":
+            what = {
+                "date": "a real calendar date (YYYY-MM-DD)",
+                "uri": "a valid URL (spaces and non-ASCII characters must be percent-encoded)",
+            }.get(err.validator_value, err.validator_value)
+            code, msg, at = "S006", f"{field}: {_show(err.instance)} is not {what}", pointer
+        elif kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems"):
+            code, msg, at = "S007", f"{field}: {_limit(kw, err)}", pointer
+        elif kw == "uniqueItems":
+            code, msg, at = "S009", f"{field}: the list repeats an item; list each once", pointer
+        else:
+            code, msg, at = "S009", f"{field}: {err.message}", pointer
+        line, col = record.mark(at)
+        return [problem(record.path, line, col, code, msg, pointer)]
+
+    def _rule_on_reported(self, record: Record, err: ValidationError) -> bool:
+        """True for an allOf rule error when a field the rule reads was already
+        reported by the loader (e.g. `count: 1e3`): the rule cannot be judged
+        until that value is fixed, and a second problem would only mislead."""
+        path = list(err.schema_path)
+        if len(path) < 2 or path[0] != "allOf" or not record.reported:
+            return False
+        rule = self.validators[record.kind].schema["allOf"][path[1]]
+        fields = set()
+        for part in ("if", "then", "else"):
+            fields.update(rule.get(part, {}).get("properties", {}))
+        return any(f"$.{f}" in record.reported for f in fields)
+
+    def _rule(self, kind: str, err: ValidationError) -> str | None:
+        """The description of the allOf rule an error comes from, if any."""
+        path = list(err.schema_path)
+        if len(path) >= 2 and path[0] == "allOf":
+            return self.validators[kind].schema["allOf"][path[1]].get("description")
+        return None
+
+
+def _unnest(err: ValidationError) -> list[ValidationError]:
+    """A nullable codelist field is ``anyOf: [codelist, null]``. When a
+    non-null value fails it, the useful errors are the ones from the
+    codelist branch ("not in the codelist"), not "not valid under any of
+    the given schemas"."""
+    if err.validator != "anyOf" or not err.context:
+        return [err]
+    branches: dict = {}
+    for sub in err.context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    # A branch the value has the right type for, but fails for another reason.
+    useful = [subs for subs in branches.values() if all(e.validator != "type" for e in subs)]
+    if len(useful) == 1:
+        return [e for sub in useful[0] for e in _unnest(sub)]
+    return [err]
+
+
+def _json_path(parts) -> str:
+    out = "$"
+    for p in parts:
+        out = child_pointer(out, p)
+    return out
+
+
+def _show(value) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 60 else value[:57] + "...")
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
+    return str(value)
+
+
+def _types(t) -> str:
+    names = {"string": "text", "integer": "integer", "null": "null", "array": "list", "object": "mapping", "boolean": "boolean"}
+    if isinstance(t, list):
+        return " or ".join(names.get(x, x) for x in t)
+    return names.get(t, t)
+
+
+def _limit(kw: str, err: ValidationError) -> str:
+    # Only the message for this keyword is built: len() of a number fails.
+    v = err.validator_value
+    inst = err.instance
+    if kw == "minimum":
+        return f"{_show(inst)} is less than the minimum {v}"
+    if kw == "maximum":
+        return f"{_show(inst)} is more than the maximum {v}"
+    if kw == "exclusiveMinimum":
+        return f"{_show(inst)} must be more than {v}"
+    if kw == "exclusiveMaximum":
+        return f"{_show(inst)} must be less than {v}"
+    if kw == "minLength":
+        return f"text must have at least {v} character(s)"
+    if kw == "maxLength":
+        return f"text has {len(inst)} characters; the maximum is {v}"
+    if kw == "minItems":
+        return f"the list must have at least {v} item(s)"
+    return f"the list has {len(inst)} items; the maximum is {v}"
+
+
+def _describe(err: ValidationError, field: str) -> str:
+    if err.validator == "type":
+        return f"{field} is {_show(err.instance)}, expected {_types(err.validator_value)}"
+    if err.validator == "minItems":
+        return f"{field} has {len(err.instance)} item(s), expected at least {err.validator_value}"
+    if err.validator == "maxItems":
+        return f"{field} has {len(err.instance)} item(s), expected at most {err.validator_value}"
+    return f"{field}: {err.message}"

@@ -1,0 +1,497 @@
+"""Strict YAML: files under records/ become plain Python values with line marks.
+
+Why not ``yaml.safe_load``: it silently turns ``NO`` into ``False``, ``012``
+into ``10``, keeps only the last of two duplicate keys, expands aliases
+(an alias bomb takes minutes and gigabytes) and turns dates into ``date``
+objects. Records are hand-written text, so this module walks the event
+stream of PyYAML's C parser itself and accepts only a small, unambiguous
+subset of YAML:
+
+* mappings with plain-text keys, lists, and scalars;
+* quoted or block scalars are always text;
+* a plain (unquoted) scalar is ``null``, ``true``, ``false``, a plain decimal
+  integer, or text that no YAML version would read as anything else, written
+  on one line;
+* no tags, anchors, aliases, merge keys, directives or second documents.
+
+Everything else is reported as a ``Problem`` at its line and column. A bad
+node is skipped and its place remembered in ``Record.reported``, so one file
+can show all its problems at once without later stages repeating them;
+aliases are never expanded, so no input makes the work grow beyond the size
+of the file.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+
+import yaml
+
+from ..escape import show
+from ..fileio import TooLarge, read_regular
+from ..model.problems import Problem, problem
+from ..model.record import Record, child_pointer
+
+# Limits that no real record comes near; they bound the work a hostile file
+# can cause before it is refused.
+MAX_FILE_BYTES = 256 * 1024
+MAX_DEPTH = 4  # record mapping > list > mapping > value
+MAX_SCALAR_CHARS = 20_000
+MAX_INT_DIGITS = 18  # beyond this, tools disagree on the value (floats, int64)
+MAX_KEY_CHARS = 100
+MAX_ITEMS = 1000  # in one list; the schemas allow at most a few hundred
+MAX_FIELDS = 100  # in one mapping; a record has about twenty
+# Brackets open at once. Checked on the raw text before parsing: the YAML
+# parser's work grows with the square of flow nesting (100,000 '[' take
+# minutes), and no record nests more than a few levels.
+MAX_OPEN_BRACKETS = 50
+MAX_PROBLEMS_PER_FILE = 50
+
+_INT_RE = re.compile(r"(?:0|-?[1-9][0-9]*)\Z")
+# Plain scalars that YAML 1.1 (PyYAML, many other tools) or YAML 1.2 would
+# read as something other than text. Booleans are matched in any letter case:
+# a reader cannot be expected to know which spellings a given tool takes.
+_BOOL_LIKE = re.compile(r"(?:y|yes|n|no|true|false|on|off)\Z", re.IGNORECASE)
+_NULL_LIKE = re.compile(r"(?:~|null)\Z", re.IGNORECASE)
+_NUMBER_LIKE = re.compile(
+    r"""[-+]?(?:
+        0[0-7_]+                       # 1.1 octal, or a leading zero
+      | 0o[0-7_]+ | 0x[0-9a-fA-F_]+ | 0b[01_]+
+      | [0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?   # 1.1 sexagesimal, 12:30
+      | [0-9][0-9_]*                   # +12, 1_000, -0
+    )\Z""",
+    re.VERBOSE,
+)
+_FLOAT_LIKE = re.compile(
+    r"""[-+]?(?:
+        [0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+      | \.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?
+      | [0-9][0-9_]*[eE][-+]?[0-9]+
+      | \.(?:inf|Inf|INF|nan|NaN|NAN)
+    )\Z""",
+    re.VERBOSE,
+)
+# A YAML 1.1 timestamp with a time part; a bare ISO date is kept as text.
+_TIMESTAMP_LIKE = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?\Z"
+)
+_DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+class _Mark:
+    line = 0
+    column = 0
+
+
+_FIRST = _Mark()
+
+
+class _Abandon(Exception):
+    """Stop reading this file; the problem is already recorded."""
+
+
+def _plain_kind(text: str) -> str | None:
+    """What a non-text reading of a plain scalar would be, if any."""
+    if _BOOL_LIKE.match(text):
+        return "a boolean"
+    if _NULL_LIKE.match(text):
+        return "null"
+    if _INT_RE.match(text):
+        return "a number"
+    if _FLOAT_LIKE.match(text) or _NUMBER_LIKE.match(text):
+        return "a number"
+    if _TIMESTAMP_LIKE.match(text) or _DATE_LIKE.match(text):
+        return "a date"
+    if text == "=":
+        return "a special value"
+    return None
+
+
+class _Builder:
+    def __init__(self, path: str, text: str, events):
+        self.path = path
+        self.lines = text.split("\n")
+        self.events = events
+        self.problems: list[Problem] = []
+        self.marks: dict[str, tuple[int, int]] = {}
+        self.key_marks: dict[str, tuple[int, int]] = {}
+        self.reported: set[str] = set()
+
+    def add(self, mark, code, message, pointer=""):
+        if len(self.problems) >= MAX_PROBLEMS_PER_FILE:
+            self.problems.append(
+                problem(self.path, mark.line + 1, mark.column + 1, "Y016", f"more than {MAX_PROBLEMS_PER_FILE} problems in this file; the rest of it was not read. Fix these first")
+            )
+            raise _Abandon
+        self.problems.append(problem(self.path, mark.line + 1, mark.column + 1, code, message, pointer))
+        if pointer:
+            self.reported.add(pointer)
+
+    def fatal(self, mark, code, message, pointer=""):
+        self.add(mark, code, message, pointer)
+        raise _Abandon
+
+    def next(self):
+        return next(self.events)
+
+    def build(self):
+        self.next()  # StreamStartEvent
+        ev = self.next()
+        if isinstance(ev, yaml.StreamEndEvent):
+            self.fatal(_FIRST, "Y011", "the file is empty; write the record as key: value lines")
+        if getattr(ev, "version", None) or getattr(ev, "tags", None):
+            self.fatal(ev.start_mark, "Y008", "YAML directives (%YAML, %TAG) are not allowed; delete the line")
+        node = self.next()
+        if not isinstance(node, yaml.MappingStartEvent):
+            if isinstance(node, yaml.ScalarEvent) and node.value == "" and not node.style and node.tag is None and node.anchor is None:
+                self.fatal(_FIRST, "Y011", "the file has no content; write the record as key: value lines")
+            self.fatal(node.start_mark, "Y009", "a record must be a mapping of field: value lines, not a list or a single value")
+        data = self.value(node, "$", 1)
+        if data is None:  # the whole record was refused (too many fields)
+            raise _Abandon
+        self.next()  # DocumentEndEvent
+        nxt = self.next()
+        if isinstance(nxt, yaml.DocumentStartEvent):
+            self.fatal(nxt.start_mark, "Y008", "a second YAML document ('---'); keep one record per file")
+        return data
+
+    def skip(self, ev):
+        """Consume the rest of a node without building it."""
+        if isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            self.skip_rest()
+
+    def skip_rest(self):
+        """Consume the rest of the list or mapping being read, up to and
+        including its end."""
+        open_nodes = 1
+        while open_nodes:
+            e = self.next()
+            if isinstance(e, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                open_nodes += 1
+            elif isinstance(e, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                open_nodes -= 1
+
+    def _props_ok(self, ev, pointer) -> bool:
+        """Report an alias, anchor or tag on a node; False if there was one."""
+        if isinstance(ev, yaml.AliasEvent):
+            self.add(ev.start_mark, "Y007", f"alias '*{show(ev.anchor)}': write the value out in full; records do not share values", pointer)
+            return False
+        if ev.anchor is not None:
+            self.add(ev.start_mark, "Y007", f"anchor '&{show(ev.anchor)}': remove it; records do not share values", pointer)
+            return False
+        tag = getattr(ev, "tag", None)
+        if tag is not None:
+            self.add(ev.start_mark, "Y006", f"tag '{show(tag)}' is not allowed; remove it and write plain text, numbers or booleans", pointer)
+            return False
+        return True
+
+    def value(self, ev, pointer, depth):
+        self.marks[pointer] = (ev.start_mark.line + 1, ev.start_mark.column + 1)
+        if not self._props_ok(ev, pointer):
+            self.skip(ev)
+            return None
+        if depth > MAX_DEPTH:
+            self.add(ev.start_mark, "Y012", f"nesting deeper than {MAX_DEPTH} levels; records need no more", pointer)
+            self.skip(ev)
+            return None
+        if isinstance(ev, yaml.ScalarEvent):
+            return self.scalar(ev, pointer)
+        if isinstance(ev, yaml.SequenceStartEvent):
+            items = []
+            while True:
+                item = self.next()
+                if isinstance(item, yaml.SequenceEndEvent):
+                    return items
+                if len(items) == MAX_ITEMS:
+                    self.add(item.start_mark, "Y013", f"a list of more than {MAX_ITEMS} items; the limit is {MAX_ITEMS}", pointer)
+                    self.skip(item)
+                    self.skip_rest()
+                    return None
+                items.append(self.value(item, child_pointer(pointer, len(items)), depth + 1))
+        out: dict = {}
+        first_seen: dict[str, int] = {}
+        while True:
+            kev = self.next()
+            if isinstance(kev, yaml.MappingEndEvent):
+                return out
+            if len(first_seen) == MAX_FIELDS:
+                self.add(kev.start_mark, "Y013", f"a mapping of more than {MAX_FIELDS} fields; the limit is {MAX_FIELDS}", pointer)
+                self.skip(kev)
+                self.skip(self.next())
+                self.skip_rest()
+                return None
+            key = self.key(kev, pointer)
+            vev = self.next()
+            if key is None:
+                self.skip(vev)
+                continue
+            child = child_pointer(pointer, key)
+            if key in first_seen:
+                self.add(kev.start_mark, "Y002", f"duplicate key '{show(key)}' (first at line {first_seen[key]}); keep one, YAML would silently drop the first", child)
+                self.skip(vev)
+                continue
+            first_seen[key] = kev.start_mark.line + 1
+            self.key_marks[child] = (kev.start_mark.line + 1, kev.start_mark.column + 1)
+            out[key] = self.value(vev, child, depth + 1)
+
+    def key(self, ev, pointer) -> str | None:
+        """The key's text, or None (reported) when it cannot be a field name.
+
+        A refused key drops its field, and the rest of the mapping is still
+        checked: a field that is then missing is a real problem too. Only a
+        merge key, whose fields are meant to be there, quiets the checks on
+        its mapping."""
+        if not self._props_ok(ev, ""):
+            self.skip(ev)
+            return None
+        m = ev.start_mark
+        if not isinstance(ev, yaml.ScalarEvent):
+            self.add(m, "Y010", "a key must be a field name, not a list or mapping")
+            self.skip(ev)
+            return None
+        text = ev.value
+        if not ev.style:
+            if text == "<<":
+                self.add(m, "Y007", "merge key '<<': write the fields out in full", pointer)
+                return None
+            reading = _plain_kind(text)
+            if reading:
+                self.add(m, "Y010", f"unquoted key {show(text)} is read as {reading}, not text; a key must be a field name")
+                return None
+        if text == "":
+            self.add(m, "Y010", "empty key; write a field name")
+            return None
+        if len(text) > MAX_KEY_CHARS:
+            self.add(m, "Y010", f"key of {len(text)} characters; field names are at most {MAX_KEY_CHARS}")
+            return None
+        return text
+
+    def scalar(self, ev, pointer):
+        text = ev.value
+        m = ev.start_mark
+        if len(text) > MAX_SCALAR_CHARS:
+            self.add(m, "Y013", f"value of {len(text)} characters; the limit is {MAX_SCALAR_CHARS}", pointer)
+            return None
+        if ev.style in ("'", '"') and ev.end_mark.line != m.line:
+            self.add(
+                m,
+                "Y015",
+                "quoted text over several lines is folded (a line break becomes a space, a blank line a line break); write it on one line, or use '>-' to join lines or '|-' to keep line breaks",
+                pointer,
+            )
+            return text
+        if ev.style:  # quoted or block: always text (the C parser gives '' for plain)
+            return text
+        if text == "":
+            self.add(m, "Y011", "empty value; write a value, or null where the field allows it", pointer)
+            return None
+        if text == "null":
+            return None
+        if text == "true":
+            return True
+        if text == "false":
+            return False
+        if _INT_RE.match(text):
+            digits = len(text.lstrip("-"))
+            if digits > MAX_INT_DIGITS:
+                self.add(m, "Y013", f"a number of {digits} digits; the limit is {MAX_INT_DIGITS}", pointer)
+                return None
+            return int(text)
+        if _BOOL_LIKE.match(text):
+            self.add(m, "Y003", f"unquoted {text} is read as a boolean by YAML 1.1; write '{text}' in quotes if it is text, or true/false", pointer)
+            return text
+        if _NULL_LIKE.match(text):
+            self.add(m, "Y003", f"unquoted {text} is read as null; write null, or '{text}' in quotes if it is text", pointer)
+            return text
+        if text == "=":
+            self.add(m, "Y003", "unquoted = is a special value in YAML 1.1; write '=' in quotes", pointer)
+            return text
+        if _TIMESTAMP_LIKE.match(text):
+            self.add(m, "Y003", f"unquoted {text} is read as a timestamp by YAML 1.1; write '{text}' in quotes", pointer)
+            return text
+        if _FLOAT_LIKE.match(text):
+            self.add(m, "Y014", f"unquoted {text} is read as a floating-point number; write a whole number, or '{text}' in quotes if it is text", pointer)
+            return text
+        if _NUMBER_LIKE.match(text):
+            self.add(m, "Y004", f"unquoted {text} is a number that YAML versions read differently; write a plain decimal integer, or '{text}' in quotes if it is text", pointer)
+            return text
+        if ev.end_mark.line != m.line:
+            self.add(
+                m,
+                "Y015",
+                "unquoted text over several lines is folded (a line break becomes a space, a blank line a line break); write it on one line, or use '>-' to join lines or '|-' to keep line breaks",
+                pointer,
+            )
+            return text
+        self._check_comment_after(ev, pointer)
+        return text
+
+    def _check_comment_after(self, ev, pointer):
+        end = ev.end_mark
+        rest = self.lines[end.line][end.column :] if end.line < len(self.lines) else ""
+        if re.match(r"[ \t]+#", rest):
+            comment = rest.strip()
+            self.add(
+                ev.start_mark,
+                "Y005",
+                f"the text after ' #' ('{show(comment, 40)}') is a comment and was dropped from the value; quote the whole value if '#' belongs to it, or put the comment on a line of its own",
+                pointer,
+            )
+
+
+# --- bytes and text, before YAML sees them ---------------------------------
+
+# C0 and C1 controls except tab and LF (they have their own rules), DEL, and
+# the two noncharacters the YAML reader refuses.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, col
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    # ASCII text in UTF-16 has a zero byte in every other position.
+    head = raw[:64]
+    if len(head) < 4:
+        return False
+    evens, odds = head[0::2], head[1::2]
+    return evens.count(0) == len(evens) or odds.count(0) == len(odds)
+
+
+def _control_message(ch: str) -> str:
+    if ch in "\ufffe\uffff":
+        return f"noncharacter U+{ord(ch):04X}, which YAML does not allow; delete it"
+    name = {"\x00": "NUL", "\x85": "NEL, next line", "\x1b": "escape"}.get(ch)
+    return f"control character U+{ord(ch):04X}{f' ({name})' if name else ''}; delete it"
+
+
+def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """Bytes -> text, refusing anything that is not plain UTF-8 with LF."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, [problem(path, 1, 1, "E001", "the file starts with a byte-order mark; save it as UTF-8 without BOM")]
+    if _looks_utf16(raw):
+        return None, [problem(path, 1, 1, "E002", "the file looks like UTF-16; save it as UTF-8")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
+        return None, [problem(path, line, col, "E002", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8")]
+    problems: list[Problem] = []
+    seen_lines: set[tuple[str, int]] = set()
+
+    def once(code, index, message):
+        line, col = _line_col(text, index)
+        if (code, line) not in seen_lines and len(problems) < MAX_PROBLEMS_PER_FILE:
+            seen_lines.add((code, line))
+            problems.append(problem(path, line, col, code, message))
+
+    cr = text.find("\r")
+    if cr >= 0:
+        # One report is enough: an editor converts all line ends at once.
+        lines = text.count("\r")
+        once("E003", cr, f"carriage return (CR or CRLF line ends, {lines} in the file); save the file with LF line ends only")
+    for m in _CONTROL.finditer(text):
+        once("E004", m.start(), _control_message(m.group()))
+    for m in re.finditer("\t", text):
+        once("E005", m.start(), "tab character; indent and separate with spaces")
+    for m in re.finditer("[\u2028\u2029]", text):
+        once("E006", m.start(), f"U+{ord(m.group()):04X} line/paragraph separator; use a normal line break or a space")
+    if problems:
+        return None, sorted(problems)
+    return text, problems
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, lines: list[str]) -> str:
+    context = exc.context or ""
+    c, p = exc.context_mark, exc.problem_mark
+    if context and c is not None and p is not None and (c.line, c.column) != (p.line, p.column):
+        context += f" (line {c.line + 1}, column {c.column + 1})"
+    msg = " ".join(filter(None, [context, exc.problem]))
+    if "cannot start any token" in msg:
+        line = lines[p.line] if p is not None and p.line < len(lines) else ""
+        ch = line[p.column] if p is not None and p.column < len(line) else ""
+        if ch:
+            msg = msg.replace("found character", f"found character '{ch}'")
+        msg += "; put the value in quotes"
+    return f"YAML syntax error: {show(msg, 200)}"
+
+
+def _too_many_brackets(path: str, text: str) -> Problem | None:
+    depth = 0
+    for m in re.finditer(r"[\[\]{}]", text):
+        if m.group() in "[{":
+            depth += 1
+            if depth > MAX_OPEN_BRACKETS:
+                line, col = _line_col(text, m.start())
+                return problem(path, line, col, "Y012", f"more than {MAX_OPEN_BRACKETS} brackets '[' or '{{' open at once; records need a few levels at most")
+        elif depth:
+            depth -= 1
+    return None
+
+
+def parse(path: str, text: str) -> tuple[dict | None, Record | None, list[Problem]]:
+    deep = _too_many_brackets(path, text)
+    if deep is not None:
+        return None, None, [deep]
+    builder = _Builder(path, text, yaml.parse(text, Loader=yaml.CSafeLoader))
+    try:
+        data = builder.build()
+    except _Abandon:
+        return None, None, builder.problems
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        builder.problems.append(problem(path, line, col, "Y001", _syntax_message(exc, builder.lines)))
+        return None, None, builder.problems
+    except yaml.YAMLError as exc:
+        builder.problems.append(problem(path, 1, 1, "Y001", f"YAML syntax error: {show(str(exc), 200)}"))
+        return None, None, builder.problems
+    rec = Record(kind="", path=path, data=data, marks=builder.marks, key_marks=builder.key_marks, reported=builder.reported)
+    return data, rec, builder.problems
+
+
+def read_bytes(path: str, abspath: str) -> tuple[bytes | None, list[Problem]]:
+    """A regular file's bytes, up to the size limit; never through a link,
+    never blocking on a FIFO or device."""
+    try:
+        return read_regular(abspath, MAX_FILE_BYTES), []
+    except TooLarge as exc:
+        size = f"of {exc.size} bytes" if exc.size is not None else f"larger than {MAX_FILE_BYTES} bytes"
+        return None, [problem(path, 1, 1, "F006", f"file {size}; the limit is {MAX_FILE_BYTES} bytes, records are small")]
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or os.path.islink(abspath):
+            return None, [problem(path, 1, 1, "F004", "symbolic link; replace it with a regular file (links are never followed)")]
+        if exc.errno == errno.EINVAL:
+            return None, [problem(path, 1, 1, "F007", "not a regular file (a folder, pipe, socket or device); records are plain files")]
+        return None, [problem(path, 1, 1, "F007", f"cannot read the file: {exc.strerror}")]
+
+
+def load_file(path: str, abspath: str, kind: str) -> tuple[Record | None, list[Problem]]:
+    """One file -> its Record (None if it could not be read as one) and its
+    problems. ``path`` is how reports name the file; only plain data goes in
+    and out, so calls can run in other processes."""
+    raw, problems = read_bytes(path, abspath)
+    if raw is None:
+        return None, problems
+    return load_bytes(path, raw, kind)
+
+
+def load_bytes(path: str, raw: bytes, kind: str) -> tuple[Record | None, list[Problem]]:
+    """load_file for bytes already read (with read_bytes)."""
+    text, problems = decode(path, raw)
+    if text is None:
+        return None, problems
+    _, rec, problems = parse(path, text)
+    if rec is not None:
+        rec.kind = kind
+    return rec, problems
+
+

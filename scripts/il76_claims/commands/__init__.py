@@ -1,1 +1,0 @@
-"""One module per subcommand of the il76-claims command."""

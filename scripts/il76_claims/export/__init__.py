@@ -1,1 +1,0 @@
-"""One module per output format; each writes ``tables.Table`` values into a folder."""

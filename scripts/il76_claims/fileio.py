@@ -1,0 +1,82 @@
+"""Reading a file without trusting it, and replacing a file in one step.
+
+The records, the archived sources and the outputs are plain files. A record
+folder can hold anything (a link, a pipe that would block a read forever,
+a file of gigabytes): ``read_regular`` reads only a regular file, never
+through a link, and never more than it was asked for. ``atomic_write``
+replaces a file so that a reader, or an interrupted run, sees the old bytes
+or the new ones, never a mix.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+
+_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+class TooLarge(Exception):
+    def __init__(self, size: int | None):
+        super().__init__(size)
+        self.size = size  # None: the file grew beyond the limit while read
+
+
+def read_regular(path: str, limit: int) -> bytes:
+    """The bytes of a regular file of at most limit bytes. Raises TooLarge
+    for a larger one, and OSError: ELOOP for a symbolic link, EINVAL for
+    anything that is not a regular file (a pipe would block the read)."""
+    fd = os.open(path, _FLAGS)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        if st.st_size > limit:
+            raise TooLarge(st.st_size)
+        chunks, size = [], 0
+        while size <= limit:  # the file may grow while it is read
+            chunk = os.read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise TooLarge(None)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: str, data: bytes | str) -> None:
+    """Replace path with data (text is written as UTF-8, LF kept as is)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_if_changed(path: str, text: str) -> bool:
+    """atomic_write, only when the file does not already hold text; True
+    when it was written."""
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            if fh.read() == text:
+                return False
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    atomic_write(path, text)
+    return True

@@ -1,0 +1,193 @@
+"""docs/codebook.md, written from the schemas and nothing else.
+
+The codebook lists every table, field, type, constraint, key and code. It is
+generated from the same ``Layout`` that shapes the CSVs, so it cannot
+describe a column the package does not have. A cog block in the file calls
+``render``; ``make docs`` rewrites it and the tests fail when it is stale.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..escape import markdown_cell as _cell
+from ..model.schemas import KINDS, SchemaSet
+from ..publish.tables import Field, Layout, Table
+
+PATH = "docs/codebook.md"
+
+TYPES = (
+    # Table Schema type, CSV cell, workbook cell, SQLite column, il76_claims.load dtype
+    ("string", "text as written", "text", "TEXT", "string"),
+    ("string with a codelist", "one of the codelist's codes", "text", "TEXT", "category (the codelist's codes, in order)"),
+    ("integer", "decimal digits, e.g. `65`", "number", "INTEGER", "Int64"),
+    ("boolean", "`true` or `false`", "text `true` or `false`", "INTEGER 1 or 0", "boolean"),
+    ("date", "`YYYY-MM-DD`", "text `YYYY-MM-DD`", "TEXT `YYYY-MM-DD`", "datetime64[us]"),
+    ("(no value)", "empty cell", "empty cell", "NULL", "`<NA>` / `NaT`"),
+)
+
+
+def _code(text: str) -> str:
+    return f"`{text}`"
+
+
+def _row(*cells) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _source_props(schemas: SchemaSet, layout: Layout) -> dict[tuple[str, str], dict]:
+    """(table, field) -> the resolved schema property the column comes from,
+    for the constraints the Layout does not keep (length, pattern)."""
+    out = {}
+    for kind in KINDS:
+        doc = schemas.kinds[kind]
+        table = layout.kind_table[kind]
+        for name, prop in doc["properties"].items():
+            if prop.get("type") != "array":
+                out[(table, name)] = schemas.resolve(prop)
+                continue
+            items = prop["items"]
+            if "properties" in items:
+                for iname, iprop in items["properties"].items():
+                    out[(prop["x-table"], iname)] = schemas.resolve(iprop)
+            else:
+                out[(prop["x-table"], prop["x-column"])] = schemas.resolve(items)
+    return out
+
+
+def _constraints(f: Field, prop: dict) -> list[str]:
+    out = []
+    if f.unique:
+        out.append("unique")
+    if f.codelist:
+        out.append(f"codes: [{f.codelist}](#codelist-{f.codelist})")
+    if f.ref_table:
+        out.append(f"→ [`{f.ref_table}.id`](#table-{f.ref_table})")
+    if f.minimum is not None:
+        out.append(f"≥ {f.minimum}")
+    if f.maximum is not None:
+        out.append(f"≤ {f.maximum}")
+    if f.type == "string" and not f.codelist:
+        if prop.get("minLength") and prop["minLength"] > 1:
+            out.append(f"at least {prop['minLength']} characters")
+        if prop.get("maxLength"):
+            out.append(f"at most {prop['maxLength']} characters")
+        if prop.get("pattern"):
+            hint = prop.get("x-pattern-hint")
+            out.append(hint if hint else f"matches `{prop['pattern']}`")
+        if prop.get("x-multiline"):
+            out.append("may hold line breaks")
+    return out
+
+
+def _origin(layout: Layout, t: Table) -> str:
+    for kind in KINDS:
+        if layout.kind_table[kind] == t.name:
+            return f"one row per file `records/{kind}/<id>.yaml`"
+        for prop, child, _ in layout.children[kind]:
+            if child == t.name:
+                return f"one row per item of the list `{prop}` in `records/{kind}/<id>.yaml`, in list order"
+    return "written from the codelists under `schemas/codelists/`"
+
+
+def _rules(schemas: SchemaSet, layout: Layout, t: Table) -> list[str]:
+    for kind in KINDS:
+        if layout.kind_table[kind] == t.name:
+            return [r["description"] for r in schemas.kinds[kind].get("allOf", []) if r.get("description")]
+    return []
+
+
+def _table_section(schemas: SchemaSet, layout: Layout, props: dict, t: Table) -> list[str]:
+    lines = [f"## Table `{t.name}`", "", f"**{t.title}.** {t.description}", ""]
+    lines.append(f"- File: `data/{t.name}.csv`; {_origin(layout, t)}.")
+    lines.append("- Primary key: " + ", ".join(_code(c) for c in t.primary_key) + ".")
+    fks = t.foreign_keys
+    if fks:
+        lines.append("- Foreign keys: " + "; ".join(f"`{c}` → [`{ref}.id`](#table-{ref})" for c, ref in fks) + ".")
+    rules = _rules(schemas, layout, t)
+    if rules:
+        lines.append("- Rules across fields: " + "; ".join(rules) + ".")
+    lines += ["", _row("#", "field", "type", "required", "constraints", "title: description"), "|---|---|---|---|---|---|"]
+    for i, f in enumerate(t.fields, start=1):
+        cons = _constraints(f, props.get((t.name, f.name), {}))
+        lines.append(
+            _row(
+                str(i),
+                _code(f.name),
+                f.type,
+                "yes" if f.required else "no",
+                _cell("; ".join(cons)) if cons else "",
+                _cell(f"{f.title}: {f.description}" if f.description else f.title),
+            )
+        )
+    lines.append("")
+    return lines
+
+
+def _codelist_section(schemas: SchemaSet, name: str, used_by: list[str]) -> list[str]:
+    cl = schemas.codelists[name]
+    lines = [f"### Codelist `{name}`", "", f"**{cl.title}.** {cl.description}", ""]
+    if used_by:
+        lines += ["Used by: " + ", ".join(_code(u) for u in used_by) + ".", ""]
+    lines += [_row("code", "description"), "|---|---|"]
+    lines += [_row(_code(code), _cell(desc)) for code, desc in cl.codes.items()]
+    lines.append("")
+    return lines
+
+
+def render(schemas: SchemaSet) -> str:
+    layout = Layout(schemas)
+    tables = layout.ordered()
+    props = _source_props(schemas, layout)
+    used: dict[str, list[str]] = {}
+    for t in tables:
+        for f in t.fields:
+            if f.codelist:
+                used.setdefault(f.codelist, []).append(f"{t.name}.{f.name}")
+    lines = [
+        "Every table, field, type, constraint, key and code of the data package. The same tables, "
+        "columns and rows are in `data/*.csv` (described by `datapackage.json`), in the workbook "
+        "`dist/il76-belgorod-statements.xlsx` (one sheet per table) and in the SQLite database "
+        "`dist/il76-belgorod-statements.sqlite`. How the data was collected, and its limits, are in "
+        "the [datasheet](datasheet.md).",
+        "",
+        "## Conventions",
+        "",
+        "- CSV files are UTF-8 without a byte-order mark, comma-separated, with LF line ends and a header row; "
+        "a value is quoted only when it holds a comma, a quote or a line break.",
+        "- An empty cell means *no value* (null). No record holds an empty string, so the two cannot be confused. "
+        "Any other text is a value: `NA`, `None`, `null` and `007` are strings.",
+        "- A value is the same in every output, character for character, as in the YAML record it comes from.",
+        "- Dates are ISO `YYYY-MM-DD`. Many dates are an earliest or latest possible day: read each with its "
+        "`date_precision`.",
+        "- Ids are lower-case ASCII words joined by hyphens; each record's id is also its file name.",
+        "- Rows of a record table are sorted by id; rows of a list table by their parent's id, then position in "
+        "the list; codelist rows by codelist name, then in the codelist's own order.",
+        "",
+        "How each type is written:",
+        "",
+        _row("type", "CSV", "workbook (.xlsx)", "SQLite", "pandas (`il76_claims.load`)"),
+        "|---|---|---|---|---|",
+    ]
+    lines += [_row(*row) for row in TYPES]
+    lines += ["", "## Tables", "", _row("table", "title", "primary key", "one row per"), "|---|---|---|---|"]
+    for t in tables:
+        lines.append(_row(f"[`{t.name}`](#table-{t.name})", _cell(t.title), ", ".join(_code(c) for c in t.primary_key), _cell(_origin(layout, t))))
+    lines.append("")
+    for t in tables:
+        lines += _table_section(schemas, layout, props, t)
+    lines += [
+        "## Codelists",
+        "",
+        "Every code with its meaning; the same list is the table [`codelists`](#table-codelists) "
+        "(`data/codelists.csv`).",
+        "",
+    ]
+    for name in sorted(schemas.codelists):
+        lines += _codelist_section(schemas, name, used.get(name, []))
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def render_for(root: str) -> str:
+    """render for the project at root (what the cog block in docs/codebook.md calls)."""
+    return render(SchemaSet(os.path.join(root, "schemas")))

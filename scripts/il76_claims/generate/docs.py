@@ -1,0 +1,64 @@
+"""Generated parts of README.md and the docs that are not whole documents:
+copies of the commands' help, the record counts, the loaded-terms table.
+
+Each is called from a cog block in the file it appears in (``make docs``
+rewrites them; the tests run ``cog --check``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+
+from ..check.neutrality import load_terms
+from ..escape import markdown_cell
+
+
+def help_block(command: str | None = None) -> str:
+    """What ``il76-claims [command] --help`` prints, as a fenced block. The
+    command runs in a new process, as a user would run it."""
+    argv = [sys.executable, "-m", "il76_claims"] + ([command] if command else []) + ["--help"]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True, env={**os.environ, "COLUMNS": "100"}).stdout
+    return "```text\n" + out + "```\n"
+
+
+def _rows(root: str, table: str) -> list[dict]:
+    with open(os.path.join(root, "data", f"{table}.csv"), encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word if count == 1 else word + 's'}"
+
+
+def counts(root: str = ".") -> str:
+    """The README's sentence on what the package holds, from the built tables."""
+    with open(os.path.join(root, "datapackage.json"), encoding="utf-8") as fh:
+        version = json.load(fh)["version"]
+    n = {t: _rows(root, t) for t in ("sources", "actors", "events", "statements", "statement_relays", "casualty_figures", "claims", "claim_positions")}
+    stated = sum(r["basis"] == "stated" for r in n["casualty_figures"])
+    statuses: dict[str, int] = {}
+    for r in n["claims"]:
+        statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+    status_text = ", ".join(f"{c} {s}" for s, c in sorted(statuses.items()))
+    return (
+        f"Version {version} holds {_plural(len(n['sources']), 'source')}, {_plural(len(n['actors']), 'actor')}, "
+        f"{_plural(len(n['events']), 'event')}, {_plural(len(n['statements']), 'statement')} "
+        f"(with {_plural(len(n['statement_relays']), 'relay step')}), "
+        f"{_plural(len(n['casualty_figures']), 'casualty figure')} ({stated} stated, {len(n['casualty_figures']) - stated} derived) and "
+        f"{_plural(len(n['claims']), 'claim')} ({status_text}) with {_plural(len(n['claim_positions']), 'position')}. "
+        "Every block of the archived article is cited by a record or explained in "
+        "[block coverage](docs/block-coverage.md).\n"
+    )
+
+
+def terms_table(root: str = ".") -> str:
+    """The loaded-terms list as a Markdown table, for the editorial policy."""
+    rows = ["| term | kind | also matches | why it is loaded | neutral wording |", "|---|---|---|---|---|"]
+    for t in load_terms(os.path.join(root, "schemas")).terms:
+        others = ", ".join(f for f in t.match if f.lower() != t.term.lower())
+        rows.append(f"| {markdown_cell(t.term)} | {t.kind} | {markdown_cell(others)} | {markdown_cell(t.why)} | {markdown_cell(t.neutral)} |")
+    return "\n".join(rows) + "\n"

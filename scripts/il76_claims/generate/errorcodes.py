@@ -1,0 +1,84 @@
+"""docs/error-codes.md, written from ``model.problems.CODES`` and nothing else.
+
+Every code a report can print is listed with what it means, an example of
+input that causes it, and how to fix it. A cog block in the file calls
+``render``; the tests fail when the file is stale, and when a registered
+code is exercised by no test.
+"""
+
+from __future__ import annotations
+
+from ..escape import markdown_cell as _cell
+from ..model.problems import CODES, Code
+
+PATH = "docs/error-codes.md"
+
+# The stage each code letter belongs to, in the order a check runs them.
+GROUPS = (
+    ("F", "Files and layout", "Which files are records: where they sit, their names and whether they can be read."),
+    ("E", "Encoding", "The bytes of a file, before it is read as YAML: UTF-8 without BOM, LF line ends, no control characters or tabs."),
+    ("Y", "YAML", "The strict YAML subset records are written in: one mapping of plain fields, nothing that two YAML readers would read differently."),
+    ("T", "Text", "Every text value: characters a reader cannot see or that a spreadsheet would run, Unicode normalization, whitespace and line breaks."),
+    ("S", "Schema", "Each record against its kind's JSON Schema in schemas/: required fields, types, codelists, patterns, formats and limits."),
+    ("X", "Across records", "Ids, references between records, and figures that must agree with each other."),
+    ("Q", "Quotes", "Quotes checked against the archived source texts."),
+)
+
+INTRO = """\
+`il76-claims check` (and `build`, which checks first) reports every problem it
+finds, all at once, sorted by file and position, one per line:
+
+```text
+records/actor/robert-wood.yaml:6:10: [Y003] unquoted NO is read as a boolean by YAML 1.1; write 'NO' in quotes if it is text, or true/false
+```
+
+That is `path:line:column: [code] message`. `--format json` gives the same
+problems as one JSON document (`path`, `line`, `col`, `code`, `message`, and
+`pointer`, the field's JSON path such as `$.positions[0].stance`);
+`--format github` gives one GitHub Actions annotation per problem.
+
+Codes are stable: a code keeps its meaning in every release, and a code that
+is no longer used is retired, never given a new meaning. The letter names the
+stage that found the problem. A value the loader already reported (say an
+unquoted `NO`) gets no second problem from a later stage.
+"""
+
+
+def _example(text: str) -> str:
+    # Inside a code span nothing is HTML; only '|' still ends a table cell.
+    if "`" in text:
+        return _cell(text)
+    return "`" + str(text).replace("|", "\\|").replace("\n", " ") + "`"
+
+
+def _groups() -> list[tuple[str, str, str, list[Code]]]:
+    known = {letter for letter, _, _ in GROUPS}
+    out = [(letter, title, about, sorted((c for c in CODES.values() if c.code[0] == letter), key=lambda c: c.code)) for letter, title, about in GROUPS]
+    others = sorted((c for c in CODES.values() if c.code[0] not in known), key=lambda c: c.code)
+    if others:
+        out.append(("", "Other", "Codes of other stages.", others))
+    return [g for g in out if g[3]]
+
+
+def render() -> str:
+    lines = [INTRO]
+    groups = _groups()
+    for letter, title, _, codes in groups:
+        lines.append(f"- {f'**{letter}** ' if letter else ''}[{title}](#{_anchor(title)}): {', '.join(c.code for c in codes)}")
+    lines.append("")
+    for _, title, about, codes in groups:
+        lines.append(f"## {title}")
+        lines.append("")
+        lines.append(about)
+        lines.append("")
+        lines.append("| Code | Problem | Example | How to fix it |")
+        lines.append("|---|---|---|---|")
+        for c in codes:
+            lines.append(f"| <a id=\"{c.code.lower()}\"></a>{c.code} | {_cell(c.title)} | {_example(c.example)} | {_cell(c.fix)} |")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _anchor(title: str) -> str:
+    """GitHub's heading anchor: lower case, spaces to hyphens, punctuation dropped."""
+    return "".join(ch for ch in title.lower().replace(" ", "-") if ch.isalnum() or ch == "-")

@@ -1,0 +1,273 @@
+"""New records from commented templates, and the templates from the schemas.
+
+``schemas/templates/<kind>.yaml`` lists every field of a kind with a
+comment saying what it means, whether it is required, what it may hold and
+which codes are allowed. The templates are generated from the schemas (so
+they cannot drift: a test compares them) and committed (so contributors can
+read them). Comments sit on lines of their own, because the strict loader
+refuses a ' #' after an unquoted value.
+
+Every value starts as null (or an empty list): null is a valid answer for
+the fields that allow it, and for the others the checker reports each
+unfilled field at its line until a value is written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import textwrap
+import unicodedata
+
+from ..fileio import write_if_changed
+from ..model.record import ID_RE
+from ..model.schemas import KINDS, SchemaSet
+
+TEMPLATES = "schemas/templates"
+MAX_ID = 80
+WIDTH = 88
+# Codelists longer than this are referred to, not listed (country has ~250).
+MAX_LISTED_CODES = 25
+
+
+class ScaffoldError(Exception):
+    pass
+
+
+# --- templates ----------------------------------------------------------------
+
+
+def _wrap(text: str, indent: str = "", hang: str = "") -> list[str]:
+    """Comment lines of at most WIDTH characters; ``hang`` indents the
+    continuation lines of a list entry under its first word."""
+    lines = textwrap.wrap(text, width=WIDTH - 2, initial_indent=indent, subsequent_indent=indent + hang, break_long_words=False, break_on_hyphens=False)
+    return [f"# {line}".rstrip() for line in lines] or ["#"]
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+def _types(s: dict) -> list[str]:
+    t = s.get("type", "string")
+    return t if isinstance(t, list) else [t]
+
+
+class _Describer:
+    def __init__(self, schemas: SchemaSet):
+        self.schemas = schemas
+
+    def what(self, prop: dict) -> tuple[list[str], list[str]]:
+        """(sentences about the value, lines listing codes) for a property."""
+        s = self.schemas.resolve(prop)
+        codelist = self.schemas.codelist_of(prop)
+        ref = prop.get("x-ref-kind")
+        out: list[str] = []
+        codes: list[str] = []
+        if codelist:
+            cl = self.schemas.codelists[codelist]
+            if len(cl.codes) <= MAX_LISTED_CODES:
+                out.append(f"One of these codes (codelist {codelist}):")
+                codes = [f"{code}: {desc}" for code, desc in cl.codes.items()]
+            else:
+                out.append(f"A code of the {codelist} codelist ({cl.title}; {len(cl.codes)} codes, listed in schemas/codelists/{codelist}.json and docs/codebook.md).")
+        elif ref:
+            out.append(f"The id of {_a(ref)} record (records/{ref}/<id>.yaml).")
+        elif s.get("format") == "date":
+            out.append("An ISO date, YYYY-MM-DD.")
+        elif "integer" in _types(s):
+            lo, hi = s.get("minimum"), s.get("maximum")
+            out.append(f"A whole number from {lo} to {hi}." if lo is not None and hi is not None else "A whole number.")
+        elif s.get("x-pattern-hint"):
+            out.append(f"Text: {s['x-pattern-hint']}.")
+        elif s.get("x-multiline"):
+            out.append("Text; it may run over several lines (write '|-' after the colon and indent the lines below).")
+        else:
+            out.append("One line of text.")
+        return out, codes
+
+    def nullable(self, prop: dict) -> bool:
+        s = self.schemas.resolve(prop)
+        return "null" in _types(s) or bool(s.get("nullable"))
+
+    def field_lines(self, name: str, prop: dict, required: bool, indent: str = "") -> list[str]:
+        what, codes = self.what(prop)
+        lines = _wrap(f"{_head(name, prop, required, self.nullable(prop))} {' '.join(what)}", indent, "  ")
+        for c in codes:
+            lines += _wrap(c, indent + "    ", "    ")
+        return lines
+
+
+def _head(name: str, prop: dict, required: bool, nullable: bool) -> str:
+    need = "required" if required else "optional"
+    if nullable:
+        need += ", may be null"
+    return f"{name} ({prop.get('title', name)}; {need}): {prop.get('description', '')}"
+
+
+def render_template(kind: str, schemas: SchemaSet) -> str:
+    doc = schemas.kinds[kind]
+    d = _Describer(schemas)
+    required = set(doc.get("required", []))
+    lines = _wrap(f"{doc['title']}: {doc['description']}")
+    lines += _wrap(
+        f"Written by `il76-claims new {kind}` from schemas/templates/{kind}.yaml. Replace each null with a value, "
+        "except where the comment says null is allowed and the value is not known or does not apply. "
+        "Then run `il76-claims check`, which points at every field still to fill. "
+        "These comments may stay or go; docs/editorial-policy.md says how to word things."
+    )
+    rules = [r["description"] for r in doc.get("allOf", []) if r.get("description")]
+    if rules:
+        lines.append("#")
+        lines.append("# Rules across fields:")
+        for r in rules:
+            lines += _wrap(f"- {r}.", "  ", "  ")
+    for name, prop in doc["properties"].items():
+        lines.append("")
+        if prop.get("type") != "array":
+            lines += d.field_lines(name, prop, name in required)
+            lines.append(f"{name}: null")
+            continue
+        limits = []
+        if prop.get("minItems"):
+            limits.append(f"at least {prop['minItems']}")
+        if prop.get("maxItems"):
+            limits.append(f"at most {prop['maxItems']}")
+        head = _head(name, prop, name in required, False)
+        items = prop["items"]
+        if "properties" in items:
+            lines += _wrap(f"{head} A list ({', '.join(limits)} items); each item has these fields:", "", "  ")
+            ireq = set(items.get("required", []))
+            for iname, iprop in items["properties"].items():
+                lines += d.field_lines(iname, iprop, iname in ireq, "  ")
+            lines.append(f"{name}:")
+            for i, iname in enumerate(items["properties"]):
+                lines.append(f"  {'- ' if i == 0 else '  '}{iname}: null")
+        else:
+            item = {**items, "x-ref-kind": prop.get("x-ref-kind")}
+            what, _ = d.what(item)
+            lines += _wrap(f"{head} A list ({', '.join(limits)} items), in order; [] when empty. Each item: {' '.join(what)} Write one item per line:", "", "  ")
+            lines += [f"#   {name}:", "#     - first-id", "#     - second-id"]
+            lines.append(f"{name}: []")
+    return "\n".join(lines) + "\n"
+
+
+def templates(schemas: SchemaSet) -> dict[str, str]:
+    """Path (relative to the project) -> text of every template."""
+    return {f"{TEMPLATES}/{kind}.yaml": render_template(kind, schemas) for kind in KINDS}
+
+
+def write_templates(root: str) -> list[str]:
+    """Regenerate the committed templates; returns the paths that changed."""
+    texts = templates(SchemaSet(os.path.join(root, "schemas")))
+    return [rel for rel, text in texts.items() if write_if_changed(os.path.join(root, rel), text)]
+
+
+# --- ids ----------------------------------------------------------------------
+
+# Letters that Unicode decomposition does not turn into ASCII. Cyrillic
+# follows a simple romanization (BGN/PCGN-like, without diacritics).
+_TRANSLIT = {
+    "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+    "є": "ye", "і": "i", "ї": "yi", "ґ": "g", "ў": "u",
+}  # fmt: skip
+
+
+def slugify(name: str) -> str:
+    """A name as an id: lower-case ASCII words joined by hyphens."""
+    text = "".join(_TRANSLIT.get(ch, ch) for ch in name.lower())
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = text.replace("'", "")  # o'brien -> obrien, not o-brien
+    words = re.findall(r"[a-z0-9]+", text)
+    slug = ""
+    for w in words:
+        # Leave room for a -NN suffix.
+        if len(slug) + len(w) + 1 > MAX_ID - 4:
+            break
+        slug = f"{slug}-{w}" if slug else w
+    return slug or (words[0][: MAX_ID - 4] if words else "")
+
+
+def taken_ids(root: str) -> set[str]:
+    """Ids of existing records of every kind (ids are unique across kinds),
+    from the file names, so a record that does not load yet still counts."""
+    out = set()
+    records = os.path.join(root, "records")
+    try:
+        folders = list(os.scandir(records))
+    except FileNotFoundError:
+        return out
+    for folder in folders:
+        if folder.is_dir(follow_symlinks=False):
+            for f in os.scandir(folder.path):
+                stem, dot, _ = f.name.rpartition(".")
+                out.add((stem if dot else f.name).lower())
+    return out
+
+
+def free_id(root: str, name: str) -> str:
+    base = slugify(name)
+    if not base:
+        raise ScaffoldError(f"cannot make an id from {name!r} (no letters or digits that have an ASCII form); pass --id")
+    taken = taken_ids(root)
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def check_id(root: str, rid: str) -> None:
+    if not ID_RE.match(rid) or len(rid) > MAX_ID:
+        raise ScaffoldError(f"--id {rid!r} is not a valid id: use lower-case ASCII letters and digits in words joined by single hyphens, at most {MAX_ID} characters")
+    if rid in taken_ids(root):
+        raise ScaffoldError(f"the id {rid!r} is taken (ids are unique across all kinds); choose another, e.g. {free_id(root, rid)!r}")
+
+
+# --- new records --------------------------------------------------------------
+
+
+def _yaml_text(value: str) -> str:
+    # A JSON string is a valid YAML double-quoted scalar with the same value.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def scaffold(root: str, kind: str, rid: str | None = None, name: str | None = None) -> str:
+    """Write records/<kind>/<id>.yaml from the kind's template; returns its
+    path relative to root. Never overwrites."""
+    if kind not in KINDS:
+        raise ScaffoldError(f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
+    if rid is None and not name:
+        raise ScaffoldError("give --id ID or --name NAME (the id is made from the name)")
+    if rid is not None:
+        check_id(root, rid)
+    else:
+        rid = free_id(root, name)
+    tpath = os.path.join(root, TEMPLATES, f"{kind}.yaml")
+    try:
+        with open(tpath, encoding="utf-8") as fh:
+            text = fh.read()
+    except FileNotFoundError:
+        raise ScaffoldError(f"{TEMPLATES}/{kind}.yaml is missing; run il76-claims new --update-templates") from None
+    text, n = re.subn(r"^id: null$", f"id: {rid}", text, count=1, flags=re.M)
+    if n != 1:
+        raise ScaffoldError(f"{TEMPLATES}/{kind}.yaml has no 'id: null' line; run il76-claims new --update-templates")
+    name_clean = " ".join(name.split()) if name else ""
+    if name_clean and "name" in SchemaSet(os.path.join(root, "schemas")).kinds[kind]["properties"]:
+        text = re.sub(r"^name: null$", lambda _: f"name: {_yaml_text(name_clean)}", text, count=1, flags=re.M)
+    rel = f"records/{kind}/{rid}.yaml"
+    path = os.path.join(root, "records", kind, f"{rid}.yaml")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    try:
+        # 'x': fail rather than overwrite, even if the file appeared just now.
+        with open(path, "x", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    except FileExistsError:
+        raise ScaffoldError(f"{rel} already exists; it was left as it was") from None
+    return rel

@@ -1,0 +1,515 @@
+"""What changed between two builds of the package, and the version bump it needs.
+
+A build is read as published: datapackage.json and the CSV files it lists.
+It can come from a package folder, from the files committed at a git
+commit (``git cat-file``, no checkout, no rebuild: what users downloaded at
+that commit, whatever the tooling was then), or from a fresh build of the
+working tree's records (so an edit that was not rebuilt yet still counts).
+
+Changes are graded by the Data Package version recipe as this project
+applies it (docs/versioning.md):
+
+* MAJOR: a table or field removed or renamed, a field retyped, fields
+  re-ordered, a constraint tightened, a primary or foreign key changed or
+  added, a record removed that other tables can reference;
+* MINOR: a table, field or record added, a constraint loosened;
+* PATCH: a value corrected, a list item removed, descriptive metadata
+  (titles, descriptions, keywords, licences, contributors) changed.
+
+Rows are matched by the table's primary key. Only fields present in both
+builds are compared cell by cell; an added or removed field is reported
+once, as a schema change.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+LEVELS = ("none", "patch", "minor", "major")
+
+VERSION_RE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\Z")
+
+
+class DiffError(Exception):
+    """A build cannot be read: missing descriptor, broken CSV, bad key."""
+
+
+def parse_version(v) -> tuple[int, int, int] | None:
+    m = VERSION_RE.match(v) if isinstance(v, str) else None
+    return (int(m[1]), int(m[2]), int(m[3])) if m else None
+
+
+def max_level(levels) -> str:
+    return max(levels, key=LEVELS.index, default="none")
+
+
+# --- reading a build -----------------------------------------------------------
+
+
+@dataclass
+class TableData:
+    header: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class Package:
+    label: str
+    descriptor: dict
+    tables: dict[str, TableData]
+
+    @property
+    def version(self) -> str | None:
+        v = self.descriptor.get("version")
+        return v if isinstance(v, str) else None
+
+    def resources(self) -> dict[str, dict]:
+        return {r["name"]: r for r in self.descriptor.get("resources", [])}
+
+
+def _safe_path(p) -> bool:
+    # Resource paths are read relative to the package; never outside it.
+    if not isinstance(p, str) or not p or "\\" in p or p.startswith("/") or "://" in p:
+        return False
+    return all(part not in ("", ".", "..") for part in p.split("/"))
+
+
+def _read_csv(where: str, raw: bytes) -> TableData:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DiffError(f"{where}: not UTF-8 (byte {exc.start})") from None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
+        raise DiffError(f"{where}: not a readable CSV file: {exc}") from None
+    if not rows:
+        raise DiffError(f"{where}: empty file (no header row)")
+    header, body = rows[0], rows[1:]
+    for i, row in enumerate(body, start=2):
+        if len(row) != len(header):
+            raise DiffError(f"{where}: line {i} has {len(row)} cells, the header has {len(header)}")
+    return TableData(header, body)
+
+
+def load(read: Callable[[str], bytes | None], label: str) -> Package:
+    """A build from a function that gives a file's bytes by its package path
+    (or None when there is no such file)."""
+    raw = read("datapackage.json")
+    if raw is None:
+        raise DiffError(f"{label}: no datapackage.json")
+    try:
+        desc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise DiffError(f"{label}: datapackage.json is not valid JSON: {exc}") from None
+    if not isinstance(desc, dict) or not isinstance(desc.get("resources"), list):
+        raise DiffError(f"{label}: datapackage.json has no list of resources")
+    tables: dict[str, TableData] = {}
+    for res in desc["resources"]:
+        name, path = (res.get("name"), res.get("path")) if isinstance(res, dict) else (None, None)
+        if not isinstance(name, str) or not _safe_path(path):
+            raise DiffError(f"{label}: datapackage.json: resource {name!r} has no usable relative path ({path!r})")
+        if name in tables:
+            raise DiffError(f"{label}: datapackage.json: two resources are named {name!r}")
+        data = read(path)
+        if data is None:
+            raise DiffError(f"{label}: {path} is listed in datapackage.json but missing")
+        table = _read_csv(f"{label}: {path}", data)
+        fields = [f.get("name") for f in (res.get("schema") or {}).get("fields", []) if isinstance(f, dict)]
+        if table.header != fields:
+            raise DiffError(f"{label}: {path}: the header row does not list the fields that datapackage.json gives for {name}")
+        tables[name] = table
+    return Package(label, desc, tables)
+
+
+def load_folder(folder: str, label: str | None = None) -> Package:
+    def read(rel: str) -> bytes | None:
+        try:
+            with open(os.path.join(folder, *rel.split("/")), "rb") as fh:
+                return fh.read()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise DiffError(f"{label or folder}: cannot read {rel}: {exc.strerror}") from None
+
+    return load(read, label or folder)
+
+
+def load_commit(root: str, commit: str, label: str) -> Package:
+    from .git import read_blob
+
+    return load(lambda rel: read_blob(root, commit, rel), label)
+
+
+# --- comparing ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One schema or metadata change: where, what, and the bump it needs."""
+
+    level: str
+    where: str  # "package", a table name, or "table.field"
+    what: str
+    old: Any = None
+    new: Any = None
+    # False when ``what`` already names what changed and old/new are long
+    # (an enum of 249 country codes): the text output leaves them out.
+    detail: bool = field(default=True, compare=False)
+
+    def as_dict(self) -> dict:
+        return {"level": self.level, "where": self.where, "what": self.what, "old": self.old, "new": self.new}
+
+
+@dataclass
+class RowChange:
+    key: dict[str, str]
+    fields: list[tuple[str, str, str]]  # (field, old, new)
+
+
+@dataclass
+class TableDiff:
+    name: str
+    key: list[str]
+    added: list[dict[str, str]] = field(default_factory=list)
+    removed: list[dict[str, str]] = field(default_factory=list)
+    changed: list[RowChange] = field(default_factory=list)
+    referenced: bool = False  # other tables hold foreign keys to this one
+    note: str = ""
+
+    @property
+    def level(self) -> str:
+        levels = []
+        if self.added:
+            levels.append("minor")
+        if self.removed:
+            levels.append("major" if self.referenced else "patch")
+        if self.changed:
+            levels.append("patch")
+        return max_level(levels)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed or self.note)
+
+
+@dataclass
+class Diff:
+    old: Package
+    new: Package
+    changes: list[Change]
+    tables: list[TableDiff]
+
+    @property
+    def level(self) -> str:
+        return max_level([c.level for c in self.changes] + [t.level for t in self.tables])
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes and not any(self.tables)
+
+    def reasons(self) -> list[str]:
+        """One line per change that sets the required level, for messages."""
+        top = self.level
+        out = [f"{c.where}: {c.what}" for c in self.changes if c.level == top]
+        for t in self.tables:
+            if t.level != top:
+                continue
+            if top == "major":
+                out.append(f"{t.name}: {len(t.removed)} record(s) removed that other tables can reference")
+            elif top == "minor":
+                out.append(f"{t.name}: {len(t.added)} record(s) added")
+            else:
+                out.append(f"{t.name}: " + ", ".join(p for p in (f"{len(t.changed)} record(s) changed" if t.changed else "", f"{len(t.removed)} list item(s) removed" if t.removed else "") if p))
+        return out
+
+
+# Field properties that only describe; changing them is a PATCH.
+_DESCRIPTIVE = {"title", "description", "codelist", "example", "rdfType"}
+# Constraints where a larger value is stricter, and where a smaller one is.
+_LOWER_BOUNDS = {"minimum", "exclusiveMinimum", "minLength"}
+_UPPER_BOUNDS = {"maximum", "exclusiveMaximum", "maxLength"}
+# Resource properties that follow from the data and are not compared.
+_DERIVED = {"bytes", "hash"}
+# Package properties that say how the package is read, not what it is about.
+_PACKAGE_MAJOR = {"name", "$schema", "profile"}
+
+
+def _constraint_changes(where: str, old: dict, new: dict) -> list[Change]:
+    out = []
+    for key in list(old) + [k for k in new if k not in old]:
+        a, b = old.get(key), new.get(key)
+        if a == b:
+            continue
+        if key in ("required", "unique"):
+            tight = bool(b) and not a
+            out.append(Change("major" if tight else "minor", where, f"constraint {'tightened' if tight else 'loosened'}: {key}", a, b))
+        elif key == "enum":
+            if a is None or b is None:
+                tight = a is None
+                out.append(Change("major" if tight else "minor", where, f"constraint {'added' if tight else 'removed'}: enum", a, b))
+                continue
+            gone = [c for c in a if c not in b]
+            added = [c for c in b if c not in a]
+            if gone:
+                out.append(Change("major", where, "constraint tightened: enum codes removed: " + ", ".join(map(str, gone)), a, b, False))
+            if added:
+                out.append(Change("minor", where, "constraint loosened: enum codes added: " + ", ".join(map(str, added)), a, b, False))
+            if not gone and not added:
+                out.append(Change("patch", where, "enum codes re-ordered", a, b, False))
+        elif key in _LOWER_BOUNDS or key in _UPPER_BOUNDS:
+            if a is None or b is None:
+                tight = a is None
+            else:
+                try:
+                    tight = (b > a) if key in _LOWER_BOUNDS else (b < a)
+                except TypeError:
+                    tight = True
+            out.append(Change("major" if tight else "minor", where, f"constraint {'tightened' if tight else 'loosened'}: {key}", a, b))
+        else:
+            # pattern and anything else: no telling whether a change loosens
+            # it, so only a removal counts as loosening.
+            tight = b is not None
+            out.append(Change("major" if tight else "minor", where, f"constraint {'changed' if a is not None and b is not None else 'added' if tight else 'removed'}: {key}", a, b))
+    return out
+
+
+def _field_changes(table: str, old: dict, new: dict) -> list[Change]:
+    where = f"{table}.{new['name']}"
+    out = []
+    for key in list(old) + [k for k in new if k not in old]:
+        if key == "name":
+            continue
+        a, b = old.get(key), new.get(key)
+        if a == b:
+            continue
+        if key == "constraints":
+            out.extend(_constraint_changes(where, a or {}, b or {}))
+        elif key == "type":
+            out.append(Change("major", where, "field retyped", a, b))
+        elif key in _DESCRIPTIVE:
+            out.append(Change("patch", where, f"{key} changed", a, b))
+        else:
+            # format, trueValues, missingValues...: how values are read.
+            out.append(Change("major", where, f"{key} changed", a, b))
+    return out
+
+
+def _fk_set(schema: dict) -> list:
+    out = []
+    for fk in schema.get("foreignKeys", []) or []:
+        ref = fk.get("reference", {})
+        out.append(json.dumps([fk.get("fields"), ref.get("resource"), ref.get("fields")], sort_keys=True))
+    return out
+
+
+def _schema_changes(name: str, old: dict, new: dict) -> list[Change]:
+    out = []
+    os_, ns = old.get("schema", {}) or {}, new.get("schema", {}) or {}
+    of = {f.get("name"): f for f in os_.get("fields", [])}
+    nf = {f.get("name"): f for f in ns.get("fields", [])}
+    for fname in of:
+        if fname not in nf:
+            out.append(Change("major", f"{name}.{fname}", "field removed", of[fname].get("type"), None))
+    for fname in nf:
+        if fname not in of:
+            out.append(Change("minor", f"{name}.{fname}", "field added", None, nf[fname].get("type")))
+    common_old = [f for f in of if f in nf]
+    common_new = [f for f in nf if f in of]
+    if common_old != common_new:
+        out.append(Change("major", name, "fields re-ordered", common_old, common_new))
+    for fname in common_new:
+        out.extend(_field_changes(name, of[fname], nf[fname]))
+    if os_.get("primaryKey") != ns.get("primaryKey"):
+        out.append(Change("major", name, "primary key changed", os_.get("primaryKey"), ns.get("primaryKey")))
+    ofk, nfk = _fk_set(os_), _fk_set(ns)
+    for fk in nfk:
+        if fk not in ofk:
+            out.append(Change("major", name, "foreign key added", None, json.loads(fk)))
+    for fk in ofk:
+        if fk not in nfk:
+            out.append(Change("minor", name, "foreign key removed", json.loads(fk), None))
+    for key in ("missingValues",):
+        if os_.get(key) != ns.get(key):
+            out.append(Change("major", name, f"{key} changed", os_.get(key), ns.get(key)))
+    for key in list(old) + [k for k in new if k not in old]:
+        if key in ("name", "schema") or key in _DERIVED or old.get(key) == new.get(key):
+            continue
+        level = "patch" if key in ("title", "description") else "major"
+        out.append(Change(level, name, f"{key} changed", old.get(key), new.get(key)))
+    return out
+
+
+def _package_changes(old: dict, new: dict) -> list[Change]:
+    out = []
+    for key in list(old) + [k for k in new if k not in old]:
+        if key in ("resources", "version") or old.get(key) == new.get(key):
+            continue
+        out.append(Change("major" if key in _PACKAGE_MAJOR else "patch", "package", f"{key} changed", old.get(key), new.get(key)))
+    return out
+
+
+def _sort_key(row_key: tuple[str, ...], int_cols: tuple[bool, ...]):
+    # Integer key columns sort as numbers (position 2 before 10).
+    return tuple((0, int(v), "") if is_int and re.fullmatch(r"-?[0-9]+", v) else (1, 0, v) for v, is_int in zip(row_key, int_cols))
+
+
+def _key_of(resource: dict) -> tuple[list[str], tuple[bool, ...]]:
+    schema = resource.get("schema", {}) or {}
+    key = schema.get("primaryKey") or []
+    key = [key] if isinstance(key, str) else list(key)
+    types = {f.get("name"): f.get("type") for f in schema.get("fields", [])}
+    return key, tuple(types.get(k) == "integer" for k in key)
+
+
+def _index(t: TableData, name: str, key: list[str], label: str) -> dict[tuple[str, ...], dict[str, str]]:
+    pos = [t.header.index(k) for k in key]
+    out: dict[tuple[str, ...], dict[str, str]] = {}
+    for row in t.rows:
+        k = tuple(row[p] for p in pos)
+        if k in out:
+            raise DiffError(f"{label}: table {name}: primary key {_key_text(dict(zip(key, k)))} appears twice")
+        out[k] = dict(zip(t.header, row))
+    return out
+
+
+def _rows_diff(name: str, old: TableData | None, new: TableData | None, key: list[str], int_cols: tuple[bool, ...], labels: tuple[str, str]) -> TableDiff:
+    """Rows matched by primary key. A table only one build has counts as all
+    rows added (or removed)."""
+    td = TableDiff(name, key)
+    if not key or any(k not in t.header for t in (old, new) if t is not None for k in key):
+        td.note = "rows not compared: the two builds have no primary key in common"
+        return td
+    a = _index(old, name, key, labels[0]) if old is not None else {}
+    b = _index(new, name, key, labels[1]) if new is not None else {}
+    common = [h for h in new.header if h in old.header] if old is not None and new is not None else []
+    sk = lambda k: _sort_key(k, int_cols)  # noqa: E731
+    td.added = [b[k] for k in sorted(b.keys() - a.keys(), key=sk)]
+    td.removed = [a[k] for k in sorted(a.keys() - b.keys(), key=sk)]
+    for k in sorted(a.keys() & b.keys(), key=sk):
+        fields = [(h, a[k][h], b[k][h]) for h in common if a[k][h] != b[k][h]]
+        if fields:
+            td.changed.append(RowChange(dict(zip(key, k)), fields))
+    return td
+
+
+def _referenced(resources: dict[str, dict]) -> set:
+    return {
+        fk.get("reference", {}).get("resource")
+        for r in resources.values()
+        for fk in (r.get("schema", {}) or {}).get("foreignKeys", []) or []
+        if isinstance(fk, dict)
+    }
+
+
+def compare(old: Package, new: Package) -> Diff:
+    changes = _package_changes(old.descriptor, new.descriptor)
+    ores, nres = old.resources(), new.resources()
+    common_old = [n for n in ores if n in nres]
+    common_new = [n for n in nres if n in ores]
+    if common_old != common_new:
+        changes.append(Change("patch", "package", "tables re-ordered", common_old, common_new))
+    labels = (old.label, new.label)
+    referenced = _referenced(ores) | _referenced(nres)
+    tables = []
+    for name in list(nres) + [n for n in ores if n not in nres]:
+        if name not in ores:
+            changes.append(Change("minor", name, "table added"))
+            key, ints = _key_of(nres[name])
+            td = _rows_diff(name, None, new.tables[name], key, ints, labels)
+        elif name not in nres:
+            changes.append(Change("major", name, "table removed"))
+            key, ints = _key_of(ores[name])
+            td = _rows_diff(name, old.tables[name], None, key, ints, labels)
+        else:
+            changes.extend(_schema_changes(name, ores[name], nres[name]))
+            key, ints = _key_of(nres[name])
+            td = _rows_diff(name, old.tables[name], new.tables[name], key, ints, labels)
+        td.referenced = name in referenced
+        tables.append(td)
+    return Diff(old, new, changes, tables)
+
+
+# --- output -------------------------------------------------------------------
+
+
+def _show(v) -> str:
+    # None is a property that is not there (cells are never None).
+    return "(absent)" if v is None else json.dumps(v, ensure_ascii=False)
+
+
+def _key_text(key: dict[str, str]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in key.items())
+
+
+def _side(p: Package) -> str:
+    return f"{p.label}, version {p.version or '(none)'}"
+
+
+def render_text(d: Diff) -> str:
+    lines = [f"old: {_side(d.old)}", f"new: {_side(d.new)}"]
+    if d.empty:
+        lines.append("no changes")
+        return "\n".join(lines) + "\n"
+    lines.append(f"required version bump: {d.level.upper()}")
+    if d.changes:
+        lines.append("")
+        lines.append("schema and metadata:")
+        for c in d.changes:
+            if c.what in ("field added", "field removed"):
+                detail = f" ({c.new or c.old})"
+            elif not c.detail or (c.old is None and c.new is None):
+                detail = ""
+            else:
+                detail = f": {_show(c.old)} → {_show(c.new)}"
+            lines.append(f"  {c.level.upper():5}  {c.where}: {c.what}{detail}")
+    changed_tables = [t for t in d.tables if t]
+    if changed_tables:
+        lines.append("")
+        lines.append("records:")
+        for t in changed_tables:
+            if t.note:
+                lines.append(f"  {t.name}: {t.note}")
+                continue
+            counts = f"{len(t.added)} added, {len(t.removed)} removed, {len(t.changed)} changed"
+            lines.append(f"  {t.level.upper():5}  {t.name}: {counts}")
+            for row in t.added:
+                lines.append(f"    + {_key_text({k: row[k] for k in t.key})}")
+            for row in t.removed:
+                lines.append(f"    - {_key_text({k: row[k] for k in t.key})}")
+            for rc in t.changed:
+                lines.append(f"    ~ {_key_text(rc.key)}")
+                for fname, a, b in rc.fields:
+                    lines.append(f"        {fname}: {_show(a)} → {_show(b)}")
+    return "\n".join(lines) + "\n"
+
+
+def as_dict(d: Diff) -> dict:
+    return {
+        "old": {"label": d.old.label, "version": d.old.version},
+        "new": {"label": d.new.label, "version": d.new.version},
+        "required_bump": d.level,
+        "changes": [c.as_dict() for c in d.changes],
+        "tables": [
+            {
+                "name": t.name,
+                "primary_key": t.key,
+                "level": t.level,
+                "note": t.note or None,
+                "added": t.added,
+                "removed": t.removed,
+                "changed": [{"key": rc.key, "fields": [{"field": f, "old": a, "new": b} for f, a, b in rc.fields]} for rc in t.changed],
+            }
+            for t in d.tables
+            if t
+        ],
+    }
+
+
+def render_json(d: Diff) -> str:
+    return json.dumps(as_dict(d), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,127 @@
+"""The one shape every check reports in.
+
+Checks never print and never raise on bad input: they return ``Problem``
+values, and ``report`` turns a list of them into text, JSON or GitHub
+annotations. Codes are stable; ``CODES`` is the registry that
+``docs/error-codes.md`` is generated from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    # Field order is the sort order: by file, then position, then code.
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    # The JSON path inside the record ("$.positions[0].stance"), when known.
+    pointer: str = field(default="", compare=False)
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "code": self.code,
+            "message": self.message,
+            "pointer": self.pointer,
+        }
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    title: str
+    example: str
+    fix: str
+
+
+def _codes(*items: Code) -> dict[str, Code]:
+    return {c.code: c for c in items}
+
+
+# Grouped by the stage that reports them. A code is never reused for a
+# different meaning once released; retire it instead.
+CODES: dict[str, Code] = _codes(
+    # Files and layout (F)
+    Code("F001", "File outside records/<kind>/", "records/notes.yaml", "Move it to records/<kind>/<id>.yaml, where <kind> is one of the record kinds."),
+    Code("F002", "Unknown record kind folder", "records/statments/x.yaml", "Use one of the kind folders listed in the message."),
+    Code("F003", "Wrong file extension", "records/actor/tass.yml", "Rename the file to end in .yaml."),
+    Code("F004", "Symbolic link", "records/actor/tass.yaml -> elsewhere", "Replace the link with a regular file; links are never followed."),
+    Code("F005", "File names that differ only by case", "records/actor/TASS.yaml and records/actor/tass.yaml", "Keep one file; ids are lower case."),
+    Code("F006", "File too large", "a 2 MB record", "Split the text or shorten it; the limit is in the message."),
+    Code("F007", "Unreadable file or folder", "permission denied", "Make the file readable; replace a pipe, socket or device with a regular file."),
+    Code("F008", "File name is not a valid id", "records/actor/Tass News.yaml", "Name the file <id>.yaml with a lower-case ASCII slug id."),
+    Code("F009", "Source archive folder absent", "--sources points nowhere", "Pass --sources DIR or set IL76_SOURCES to the folder of archived texts."),
+    # Encoding (E)
+    Code("E001", "Byte-order mark", "a file saved as 'UTF-8 with BOM'", "Save the file as UTF-8 without a byte-order mark."),
+    Code("E002", "Not UTF-8", "a file saved as UTF-16 or Latin-1", "Save the file as UTF-8."),
+    Code("E003", "Carriage return", "CRLF line ends", "Use LF line ends (git config core.autocrlf false)."),
+    Code("E004", "Control character", "a NUL byte or \\x1b", "Delete the character."),
+    Code("E005", "Tab character", "indentation with tabs", "Indent with spaces."),
+    Code("E006", "Line or paragraph separator", "U+2028", "Replace it with a normal line break or a space."),
+    # YAML (Y)
+    Code("Y001", "YAML syntax error", "an unclosed quote", "Fix the syntax at the position given."),
+    Code("Y002", "Duplicate key", "two 'name:' lines", "Keep one of them; YAML would silently keep only the last."),
+    Code("Y003", "Ambiguous unquoted value", "country: NO", "Quote the value ('NO') if it is text; write true/false for booleans."),
+    Code("Y004", "Number that YAML versions read differently", "count: 012", "Write a plain decimal integer (12), or quote it if it is text."),
+    Code("Y005", "Text cut by a comment", "name: A #1 fan", "Quote the value: a space followed by # starts a comment."),
+    Code("Y006", "Tag", "!!python/object", "Remove the tag; records hold plain text, numbers and booleans."),
+    Code("Y007", "Anchor, alias or merge key", "&a / *a / <<", "Write the value out in full; records do not share nodes."),
+    Code("Y008", "More than one document, or a directive", "--- twice, %YAML", "Keep one record per file with no directives."),
+    Code("Y009", "Record is not a mapping", "a top-level list", "Write the record as key: value lines."),
+    Code("Y010", "Key is not plain text", "a list used as a key", "Use a field name as the key."),
+    Code("Y011", "Empty file or empty value", "name:", "Write a value, or null where the schema allows it."),
+    Code("Y012", "Nesting too deep", "lists inside lists inside lists", "Flatten the structure; the limit is in the message."),
+    Code("Y013", "Value too long", "a 1 MB string", "Shorten the value; the limit is in the message."),
+    Code("Y014", "Float", "count: 3.0", "Write a whole number."),
+    # Text (T)
+    Code("T001", "Text not in Unicode NFC", "e + combining acute", "Normalize the text to NFC (most editors have a command for it)."),
+    Code("T002", "Invisible or direction-changing character", "U+200B zero-width space", "Delete the character."),
+    Code("T003", "Leading or trailing whitespace", "name: ' TASS'", "Remove the spaces at the ends."),
+    Code("T004", "Line break in a single-line field", "name with a newline", "Put the value on one line."),
+    Code("T005", "Value starts with '='", "quote: '=SUM(A1)'", "Spreadsheets would run it as a formula; rephrase or add context before '='."),
+    Code("T006", "Loaded term outside a verbatim quote", "summary: ... regime ...", "Use the neutral wording from docs/editorial-policy.md; loaded words belong only in quote fields."),
+    # Schema (S)
+    Code("S001", "Missing required field", "no 'speaker_id'", "Add the field; write null where unknown and the schema allows it."),
+    Code("S002", "Unknown field", "qoute: ...", "Check the spelling against the schema; remove fields it does not define."),
+    Code("S003", "Wrong type", "count: 'sixty'", "Write a value of the type given in the message."),
+    Code("S004", "Value not in the codelist", "speech: quoted", "Use one of the codes listed in the message (see docs/codebook.md)."),
+    Code("S005", "Value does not match the required pattern", "id: Robert_Wood", "Follow the pattern described in the message."),
+    Code("S006", "Invalid format", "date: 2024-02-30", "Write a real calendar date (YYYY-MM-DD) or an http(s) URL."),
+    Code("S007", "Value out of range", "count: -1", "Use a value within the limits in the message."),
+    Code("S008", "Fields that must go together", "count with count_low", "Follow the rule in the message."),
+    Code("S009", "Other schema rule", "an empty list", "Follow the rule in the message."),
+    # Cross-record (X)
+    Code("X001", "Duplicate id", "two records with id 'tass'", "Give one of them a new id (and rename its file)."),
+    Code("X002", "Id differs from file name", "id: tass in ria.yaml", "Make the id and the file name agree."),
+    Code("X003", "Reference to a missing record", "speaker_id: nobody", "Create the record or fix the id."),
+    Code("X004", "Reference to a record of the wrong kind", "speaker_id: a statement id", "Point at a record of the kind named in the message."),
+    Code("X005", "Inconsistent records", "block beyond the source's length", "Follow the rule in the message."),
+    # Quotes against the archived source (Q)
+    Code("Q001", "Quote not found in the source", "a changed word in a quote", "Copy the text exactly as the source prints it, typographic quotes included."),
+    Code("Q002", "Archived text missing or changed", "SHA-256 differs", "Restore the archived file, or fix archive_sha256 if the source record is wrong."),
+    Code("Q003", "Block number out of range", "block: 40 in a 32-block text", "Cite a block that exists."),
+    # Later codes are appended here, so no existing code moves.
+    Code("Y015", "Plain or quoted text over several lines", "a summary continued on an indented second line, without '>-' or '|-'", "Write the value on one line, or use '>-' (lines joined) or '|-' (line breaks kept)."),
+    Code("Y016", "Too many problems in one file", "a file of 300 'key: yes' lines", "Fix the problems listed; the rest of the file is read on the next run."),
+    Code("F010", "File name reserved on Windows", "records/actor/con.yaml", "Choose another id; Windows cannot create CON, PRN, AUX, NUL, COM1-9 or LPT1-9 files."),
+    Code("T007", "Private-use or noncharacter code point", "U+E000 or U+FFFF in a name", "Replace it with the character it stands for, or delete it."),
+    Code("Q004", "Direct quote not inside quotation marks", "speech: direct with the source's own sentence as quote", "Quote only the words the source prints between quotation marks, or set speech: indirect."),
+    Code("X006", "Claim status does not follow its positions", "status: unverified with one position asserting and one denying", "Set the status the message gives; docs/editorial-policy.md says how positions decide it."),
+    Code("X007", "Position taken by someone other than the statement's speaker", "actor_id: ukraine with a statement by the Pentagon", "Set actor_id to the statement's speaker, or cite a statement of that actor."),
+    Code("X008", "The publisher's own statement is not narration", "speaker_id: rt with speech: direct", "The source's own sentences are setting: media_report and speech: indirect."),
+    Code("X009", "Statement dated before the event it is about", "a remark on the crash dated the day before it", "Date the statement on or after the event, or fix event_id."),
+)
+
+
+def problem(path: str, line: int, col: int, code: str, message: str, pointer: str = "") -> Problem:
+    if code not in CODES:
+        # A programming error, not a data error: fail loudly in tests.
+        raise KeyError(f"unregistered problem code {code}")
+    return Problem(path, line, col, code, message, pointer)

@@ -1,0 +1,29 @@
+"""Where a project's things are: its root folder (records/, schemas/,
+dataset.yaml) and the folder of archived source texts, which sits outside
+the repository on purpose (the texts are third-party works)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass
+class Project:
+    root: str
+    sources_dir: str | None = None
+    # True when the user named the sources folder (--sources or
+    # $IL76_SOURCES): then its absence is a problem, not a notice.
+    sources_explicit: bool = False
+
+    @property
+    def schemas_dir(self) -> str:
+        return os.path.join(self.root, "schemas")
+
+    @property
+    def records_dir(self) -> str:
+        return os.path.join(self.root, "records")
+
+
+def default_sources_dir(root: str) -> str:
+    return os.environ.get("IL76_SOURCES") or os.path.join(os.path.dirname(os.path.abspath(root)), "shared", "sources")

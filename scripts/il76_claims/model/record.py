@@ -1,0 +1,66 @@
+"""A record as read from its YAML file: plain values, and where each one is.
+
+``data`` holds only what JSON can hold (dict, list, str, int, bool, None).
+``marks`` maps a JSON path ("$.positions[0].stance") to the line and column
+of the value, ``key_marks`` to those of its key, so that every problem can
+be reported at ``file:line:col``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+
+
+@dataclass
+class Record:
+    kind: str
+    path: str  # posix path relative to the project root
+    data: dict
+    marks: dict[str, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Values already reported by the loader, so later stages stay quiet on them.
+    reported: set[str] = field(default_factory=set)
+    # True for a file that could not be read as a record at all (its
+    # problems are reported). It stands in with no data, so references to
+    # its id still resolve instead of adding "no record has id" problems.
+    unread: bool = False
+
+    @property
+    def id(self):
+        return self.data.get("id")
+
+    def mark(self, pointer: str) -> tuple[int, int]:
+        """The best position for a JSON path: the value, else its key, else
+        the nearest enclosing node that has a mark."""
+        p = pointer
+        while True:
+            if p in self.marks:
+                return self.marks[p]
+            if p in self.key_marks:
+                return self.key_marks[p]
+            if p == "$" or not p:
+                return (1, 1)
+            cut = max(p.rfind("."), p.rfind("["))
+            p = p[:cut] if cut > 0 else "$"
+
+
+def child_pointer(parent: str, key) -> str:
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    return f"{parent}.{key}"
+
+
+def iter_strings(value, pointer="$", field=None):
+    """(pointer, field name, text) for every string in a record's data; the
+    items of a list carry the list's field name."""
+    if isinstance(value, str):
+        yield pointer, field, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from iter_strings(v, child_pointer(pointer, k), k)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from iter_strings(v, child_pointer(pointer, i), field)

@@ -1,0 +1,157 @@
+"""Check, then write every output into a staging folder, then swap it in.
+
+Nothing under data/ or datapackage.json is touched until every output has
+been written completely. The swap itself is a handful of renames with
+Ctrl-C held back, so an interrupted or failed build leaves the previous
+package as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from ..check.run import CheckResult, check
+from ..model.project import Project
+from . import csv, package, sqlite, xlsx
+from .tables import Table, build_tables
+
+# The spreadsheet and SQLite copies go to dist/ (git-ignored): they are
+# release files, not part of the committed package.
+XLSX = "dist/il76-belgorod-statements.xlsx"
+SQLITE = "dist/il76-belgorod-statements.sqlite"
+# Outputs the build owns, in the order they are swapped in; the descriptor
+# goes last so it never describes tables that are not there yet. Files under
+# dist/ are swapped one by one, so other files there are left alone.
+OUTPUTS = ("data", XLSX, SQLITE, "datapackage.json")
+STAGING = ".build"
+
+
+@dataclass
+class BuildResult:
+    check: CheckResult
+    written: list[str]
+    tables: list[Table]
+
+    @property
+    def ok(self) -> bool:
+        return self.check.ok
+
+
+def prepare(project: Project) -> tuple[CheckResult, list[Table]]:
+    """The check, and the tables when it found no problem."""
+    result = check(project)
+    return result, (build_tables(result.records, result.schemas) if result.ok else [])
+
+
+def write_outputs(out_dir: str, meta: dict, tables: list[Table], records) -> list[str]:
+    """Every output into out_dir."""
+    written = csv.write(tables, out_dir)
+    written.append(xlsx.write(meta, tables, out_dir, XLSX))
+    written.append(sqlite.write(meta, tables, out_dir, SQLITE))
+    written.append(package.write(package.descriptor(meta, tables, records, out_dir), out_dir))
+    return written
+
+
+def build_package(project: Project, out_dir: str) -> CheckResult:
+    """data/*.csv and datapackage.json into out_dir, when the check finds no
+    problem: the part of a build that comparisons and freshness checks read
+    (the other outputs are made from the same tables)."""
+    result, tables = prepare(project)
+    if result.ok:
+        csv.write(tables, out_dir)
+        package.write(package.descriptor(result.metadata, tables, result.records, out_dir), out_dir)
+    return result
+
+
+@contextmanager
+def _hold_interrupts():
+    received = []
+    old = signal.getsignal(signal.SIGINT)
+    try:
+        signal.signal(signal.SIGINT, lambda *a: received.append(a))
+    except ValueError:  # not the main thread: nothing to hold
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+        if received:
+            raise KeyboardInterrupt
+
+
+def _swap_in(staging: str, root: str, names: tuple[str, ...]):
+    """Move each staged output into place. If any move fails, the ones
+    already made are undone, so the outputs are all new or all old."""
+    trash = tempfile.mkdtemp(prefix="old-", dir=os.path.join(root, STAGING))
+    done: list[tuple[str, bool]] = []  # (name, an old one was kept in trash)
+    with _hold_interrupts():
+        try:
+            for name in names:
+                src, dst, old = (os.path.join(d, name) for d in (staging, root, trash))
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                os.makedirs(os.path.dirname(old), exist_ok=True)
+                had_old = os.path.lexists(dst)
+                if os.path.isdir(src):
+                    if had_old:
+                        os.rename(dst, old)
+                    done.append((name, had_old))
+                    os.rename(src, dst)
+                else:
+                    # A file is replaced in one step; a hard link keeps the
+                    # old one for undoing.
+                    if had_old:
+                        _keep_copy(dst, old)
+                    done.append((name, had_old))
+                    os.replace(src, dst)
+        except BaseException:
+            if _undo(staging, root, trash, done):
+                shutil.rmtree(trash, ignore_errors=True)
+            raise
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def _keep_copy(path: str, copy: str):
+    try:
+        os.link(path, copy)
+    except OSError:
+        shutil.copy2(path, copy)
+
+
+def _undo(staging: str, root: str, trash: str, done: list[tuple[str, bool]]) -> bool:
+    """Put the old outputs back; True if all are back. Best effort, output
+    by output: one that cannot be restored must not stop the others, and
+    stays in the trash folder to be recovered by hand."""
+    restored = True
+    for name, had_old in reversed(done):
+        src, dst, old = (os.path.join(d, name) for d in (staging, root, trash))
+        try:
+            if not os.path.lexists(src) and os.path.lexists(dst):  # the new one is in place
+                if os.path.isdir(dst) and not os.path.islink(dst):
+                    shutil.rmtree(dst)
+                else:
+                    os.unlink(dst)
+            if had_old:
+                os.replace(old, dst)
+        except OSError:
+            restored = False
+    return restored
+
+
+def build(project: Project, write=write_outputs) -> BuildResult:
+    result, tables = prepare(project)
+    if not result.ok:
+        return BuildResult(result, [], [])
+    os.makedirs(os.path.join(project.root, STAGING), exist_ok=True)
+    staging = tempfile.mkdtemp(prefix="staging-", dir=os.path.join(project.root, STAGING))
+    try:
+        written = write(staging, result.metadata, tables, result.records)
+        _swap_in(staging, project.root, OUTPUTS)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(result, written, tables)

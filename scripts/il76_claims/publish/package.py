@@ -1,0 +1,115 @@
+"""Tables + dataset.yaml → the datapackage.json descriptor.
+
+The descriptor is plain JSON written with sorted-free, fixed key order and
+no timestamps, so two builds of the same records give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+from ..model.record import Record
+from .tables import Field, Table
+
+
+def _field(f: Field) -> dict:
+    d: dict = {"name": f.name, "type": f.type, "title": f.title, "description": f.description}
+    if f.type == "date":
+        d["format"] = "default"
+    if f.type == "boolean":
+        d["trueValues"] = ["true"]
+        d["falseValues"] = ["false"]
+    constraints: dict = {}
+    if f.required:
+        constraints["required"] = True
+    if f.unique:
+        constraints["unique"] = True
+    if f.enum is not None:
+        constraints["enum"] = list(f.enum)
+    if f.minimum is not None:
+        constraints["minimum"] = f.minimum
+    if f.maximum is not None:
+        constraints["maximum"] = f.maximum
+    if constraints:
+        d["constraints"] = constraints
+    if f.codelist:
+        d["codelist"] = f.codelist
+    return d
+
+
+def _file_facts(path: str) -> tuple[int, str]:
+    # In blocks: a table's CSV can be tens of megabytes.
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+            size += len(block)
+    return size, h.hexdigest()
+
+
+def _resource(t: Table, out_dir: str) -> dict:
+    rel = f"data/{t.name}.csv"
+    size, digest = _file_facts(os.path.join(out_dir, rel))
+    schema: dict = {
+        "fields": [_field(f) for f in t.fields],
+        "missingValues": [""],
+        "primaryKey": list(t.primary_key),
+    }
+    fks = [{"fields": col, "reference": {"resource": table, "fields": "id"}} for col, table in t.foreign_keys]
+    if fks:
+        schema["foreignKeys"] = fks
+    return {
+        "name": t.name,
+        "type": "table",
+        "path": rel,
+        "scheme": "file",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "title": t.title,
+        "description": t.description,
+        "bytes": size,
+        "hash": f"sha256:{digest}",
+        "dialect": {"csv": {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True}, "header": True},
+        "schema": schema,
+    }
+
+
+def _sources(records: list[Record]) -> list[dict]:
+    out = []
+    for rec in records:
+        if rec.kind != "source":
+            continue
+        d = rec.data
+        title = d.get("title") or f"{rec.id} (title not known)"
+        entry = {"title": title}
+        if d.get("url"):
+            entry["path"] = d["url"]
+        out.append(entry)
+    return out
+
+
+def descriptor(meta: dict, tables: list[Table], records: list[Record], out_dir: str) -> dict:
+    return {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": meta["name"],
+        "title": meta["title"],
+        "description": meta["description"],
+        "version": meta["version"],
+        "keywords": list(meta.get("keywords", [])),
+        "licenses": list(meta["licenses"]),
+        "contributors": list(meta.get("contributors", [])),
+        "sources": _sources(records),
+        "resources": [_resource(t, out_dir) for t in tables],
+    }
+
+
+def write(desc: dict, out_dir: str) -> str:
+    path = os.path.join(out_dir, "datapackage.json")
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        json.dump(desc, fh, ensure_ascii=False, indent=2)
+        fh.write("\n")
+    return "datapackage.json"

@@ -1,0 +1,171 @@
+"""Tables → one SQLite database, for SQL users and tools such as Datasette.
+
+Same tables, columns, rows and order as the CSVs, with:
+
+* column types INTEGER for integers and TEXT for everything else; dates are
+  ISO text (``2024-01-24``), which sorts and compares correctly and works
+  with SQLite's date functions;
+* booleans as INTEGER 1/0 (SQLite has no boolean type; its TRUE and FALSE
+  keywords are 1 and 0, so ``WHERE flag`` works), checked to be 0 or 1;
+* NULL where the CSV cell is empty;
+* primary keys, foreign keys (``REFERENCES``) and an index on every
+  foreign-key column that does not already lead the primary key;
+* descriptions in three tables, ``_meta_package`` (title, version, licence,
+  how to cite), ``_meta_tables`` and ``_meta_columns`` (title, description,
+  type, codelist and referenced table of every column).
+
+The file is written in one transaction into a new file, rows in the tables'
+order, so two writes of the same tables with the same SQLite library give
+the same bytes. Foreign keys are checked after loading: a table may refer
+to one loaded after it (sources.publisher_id → actors).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+from .tables import Field, Table
+from .about import authors, citation, licences
+
+SQL_TYPES = {"integer": "INTEGER", "boolean": "INTEGER"}
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_type(f: Field) -> str:
+    return SQL_TYPES.get(f.type, "TEXT")
+
+
+def _column_sql(t: Table, f: Field) -> str:
+    parts = [_q(f.name), sql_type(f)]
+    if f.required:
+        parts.append("NOT NULL")
+    if f.type == "boolean":
+        parts.append(f"CHECK ({_q(f.name)} IN (0, 1))")
+    ref = dict(t.foreign_keys).get(f.name)
+    if ref:
+        parts.append(f"REFERENCES {_q(ref)} (\"id\")")
+    return " ".join(parts)
+
+
+def create_sql(t: Table) -> str:
+    cols = [_column_sql(t, f) for f in t.fields]
+    cols.append("PRIMARY KEY (" + ", ".join(_q(c) for c in t.primary_key) + ")")
+    return f"CREATE TABLE {_q(t.name)} (\n  " + ",\n  ".join(cols) + "\n)"
+
+
+def index_sql(t: Table) -> list[str]:
+    """An index per foreign-key column, except the column that leads the
+    primary key (its own index serves the same lookups)."""
+    out = []
+    for col, _ in t.foreign_keys:
+        if col == t.primary_key[0]:
+            continue
+        out.append(f"CREATE INDEX {_q(f'{t.name}__{col}')} ON {_q(t.name)} ({_q(col)})")
+    return out
+
+
+def _value(value: str, ftype: str):
+    if value == "":
+        return None
+    if ftype == "integer":
+        return int(value)
+    if ftype == "boolean":
+        if value not in ("true", "false"):
+            raise ValueError(f"boolean cell holds {value!r}, not true or false")
+        return 1 if value == "true" else 0
+    return value
+
+
+META_SQL = (
+    """CREATE TABLE "_meta_package" (
+  "key" TEXT NOT NULL PRIMARY KEY,
+  "value" TEXT NOT NULL
+)""",
+    """CREATE TABLE "_meta_tables" (
+  "name" TEXT NOT NULL PRIMARY KEY,
+  "position" INTEGER NOT NULL,
+  "title" TEXT NOT NULL,
+  "description" TEXT NOT NULL,
+  "primary_key" TEXT NOT NULL,
+  "rows" INTEGER NOT NULL
+)""",
+    """CREATE TABLE "_meta_columns" (
+  "table_name" TEXT NOT NULL REFERENCES "_meta_tables" ("name"),
+  "name" TEXT NOT NULL,
+  "position" INTEGER NOT NULL,
+  "type" TEXT NOT NULL,
+  "sql_type" TEXT NOT NULL,
+  "required" INTEGER NOT NULL CHECK ("required" IN (0, 1)),
+  "title" TEXT NOT NULL,
+  "description" TEXT NOT NULL,
+  "codelist" TEXT,
+  "references_table" TEXT,
+  PRIMARY KEY ("table_name", "name")
+)""",
+)
+
+
+def _meta_rows(meta: dict, tables: list[Table]):
+    package = [
+        ("name", meta["name"]),
+        ("title", meta["title"]),
+        ("description", meta["description"]),
+        ("version", meta["version"]),
+        ("licence", licences(meta)),
+        ("citation", citation(meta)),
+        ("contributors", authors(meta)),
+        ("types", "INTEGER columns hold integers, and booleans as 1 (true) and 0 (false); all other columns are TEXT, dates as ISO YYYY-MM-DD; NULL means no value."),
+    ]
+    tabs = [(t.name, i, t.title, t.description, ",".join(t.primary_key), len(t.rows)) for i, t in enumerate(tables, start=1)]
+    cols = []
+    for t in tables:
+        refs = dict(t.foreign_keys)
+        for i, f in enumerate(t.fields, start=1):
+            cols.append((t.name, f.name, i, f.type, sql_type(f), int(f.required), f.title, f.description, f.codelist, refs.get(f.name)))
+    return package, tabs, cols
+
+
+def write_db(path: str, meta: dict, tables: list[Table]):
+    if os.path.lexists(path):
+        os.remove(path)
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        con.execute("PRAGMA page_size = 4096")
+        con.execute("PRAGMA foreign_keys = OFF")
+        con.execute("BEGIN")
+        for sql in META_SQL:
+            con.execute(sql)
+        for t in tables:
+            con.execute(create_sql(t))
+        package, tabs, cols = _meta_rows(meta, tables)
+        con.executemany('INSERT INTO "_meta_package" VALUES (?, ?)', package)
+        con.executemany('INSERT INTO "_meta_tables" VALUES (?, ?, ?, ?, ?, ?)', tabs)
+        con.executemany('INSERT INTO "_meta_columns" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', cols)
+        for t in tables:
+            types = [f.type for f in t.fields]
+            marks = ", ".join("?" * len(t.fields))
+            con.executemany(
+                f"INSERT INTO {_q(t.name)} VALUES ({marks})",
+                ([_value(v, ty) for v, ty in zip(row, types)] for row in t.rows),
+            )
+        for t in tables:
+            for sql in index_sql(t):
+                con.execute(sql)
+        broken = con.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            table, rowid, parent, _ = broken[0]
+            raise ValueError(f"SQLite: {len(broken)} row(s) break a foreign key, first in {table} row {rowid} → {parent}")
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
+def write(meta: dict, tables: list[Table], out_dir: str, rel: str) -> str:
+    path = os.path.join(out_dir, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    write_db(path, meta, tables)
+    return rel

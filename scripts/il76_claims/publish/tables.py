@@ -1,0 +1,177 @@
+"""Records → flat tables: the one place rows are made.
+
+Every output (CSV, the workbook, SQLite, datapackage.json, the codebook)
+is written from these ``Table`` values, so a value is the same in all of
+them. The layout is read from the schemas: each kind's scalar properties
+become its table's columns, and each list property with ``x-table`` becomes
+a child table with one row per item, so no cell ever holds a list.
+
+Cell values are text exactly as written in the YAML: strings unchanged,
+integers in plain decimal, booleans as ``true``/``false``, null as the
+empty string (records never hold an empty string, so the two cannot be
+confused).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model.record import Record
+from ..model.schemas import KINDS, SchemaSet
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # Table Schema type: string, integer, boolean, date
+    title: str
+    description: str
+    required: bool
+    codelist: str | None = None
+    enum: tuple[str, ...] | None = None
+    ref_table: str | None = None  # foreign key to <ref_table>.id
+    minimum: int | None = None
+    maximum: int | None = None
+    unique: bool = False
+
+
+@dataclass
+class Table:
+    name: str
+    title: str
+    description: str
+    fields: list[Field]
+    primary_key: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    # Child tables: (column, parent table) of the key that ties them to it.
+    parent: tuple[str, str] | None = None
+
+    @property
+    def foreign_keys(self) -> list[tuple[str, str]]:
+        """(column, referenced table) pairs; the referenced column is 'id'
+        except for codelists, which carry no foreign keys."""
+        out = []
+        if self.parent:
+            out.append(self.parent)
+        out.extend((f.name, f.ref_table) for f in self.fields if f.ref_table and (f.name, f.ref_table) != self.parent)
+        return out
+
+
+def cell(value) -> str:
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+class Layout:
+    """The tables, columns and keys that the schemas describe."""
+
+    def __init__(self, schemas: SchemaSet):
+        self.schemas = schemas
+        self.kind_table = {k: schemas.kinds[k]["x-table"] for k in KINDS}
+        self.tables: dict[str, Table] = {}
+        # kind -> [(property, child table name, item property or None)]
+        self.children: dict[str, list[tuple[str, str, str | None]]] = {}
+        for kind in KINDS:
+            self._add_kind(kind)
+        cl = Table(
+            "codelists",
+            "Codelists",
+            "Every code used by a coded column, with its meaning. The column's codelist is named in datapackage.json and docs/codebook.md.",
+            [
+                Field("codelist", "string", "Codelist", "Name of the codelist.", True),
+                Field("code", "string", "Code", "The code as it appears in the data.", True),
+                Field("description", "string", "Description", "What the code means.", True),
+            ],
+            ["codelist", "code"],
+        )
+        self.tables["codelists"] = cl
+
+    def _field(self, name: str, prop: dict, required: bool) -> Field:
+        s = self.schemas.resolve(prop)
+        types = s.get("type", "string")
+        types = types if isinstance(types, list) else [types]
+        nullable = "null" in types or s.get("nullable", False)
+        base = next((t for t in types if t != "null"), "string")
+        ftype = {"integer": "integer", "boolean": "boolean"}.get(base, "string")
+        if s.get("format") == "date":
+            ftype = "date"
+        codelist = self.schemas.codelist_of(prop)
+        enum = tuple(self.schemas.codelists[codelist].codes) if codelist else None
+        ref = prop.get("x-ref-kind")
+        return Field(
+            name=name,
+            type=ftype,
+            title=prop.get("title", name),
+            description=prop.get("description", ""),
+            required=required and not nullable,
+            codelist=codelist,
+            enum=enum,
+            ref_table=self.kind_table[ref] if ref else None,
+            minimum=s.get("minimum"),
+            maximum=s.get("maximum"),
+            unique=name == "id",
+        )
+
+    def _add_kind(self, kind: str):
+        doc = self.schemas.kinds[kind]
+        tname = doc["x-table"]
+        required = set(doc.get("required", []))
+        fields = []
+        self.children[kind] = []
+        parent_col = f"{kind}_id"
+        for name, prop in doc["properties"].items():
+            if prop.get("type") != "array":
+                fields.append(self._field(name, prop, name in required))
+                continue
+            child = prop["x-table"]
+            order_col = prop["x-order-column"]
+            cfields = [
+                Field(parent_col, "string", doc["title"], f"The {doc['title'].lower()} this row belongs to.", True, ref_table=tname),
+                Field(order_col, "integer", "Order", "Position in the list, counted from 1.", True, minimum=1),
+            ]
+            items = prop["items"]
+            if "properties" in items:
+                ireq = set(items.get("required", []))
+                cfields += [self._field(n, p, n in ireq) for n, p in items["properties"].items()]
+                self.children[kind].append((name, child, ""))
+            else:
+                item_prop = {**items, "title": prop["x-column-title"], "description": prop["x-column-description"], "x-ref-kind": prop.get("x-ref-kind")}
+                cfields.append(self._field(prop["x-column"], item_prop, True))
+                self.children[kind].append((name, child, None))
+            self.tables[child] = Table(child, prop["title"], prop["description"], cfields, [parent_col, order_col], parent=(parent_col, tname))
+        self.tables[tname] = Table(tname, doc["title"] + "s", doc["description"], fields, ["id"])
+
+    def ordered(self) -> list[Table]:
+        """Tables in a stable order: each kind's table, then its children; codelists last."""
+        out = []
+        for kind in KINDS:
+            out.append(self.tables[self.kind_table[kind]])
+            out.extend(self.tables[c] for _, c, _ in self.children[kind])
+        out.append(self.tables["codelists"])
+        return out
+
+
+def build_tables(records: list[Record], schemas: SchemaSet) -> list[Table]:
+    layout = Layout(schemas)
+    tables = layout.ordered()
+    by_name = {t.name: t for t in tables}
+    for rec in sorted(records, key=lambda r: (KINDS.index(r.kind), r.data["id"])):
+        main = by_name[layout.kind_table[rec.kind]]
+        main.rows.append([cell(rec.data.get(f.name)) for f in main.fields])
+        for prop, child, item_kind in layout.children[rec.kind]:
+            t = by_name[child]
+            for i, item in enumerate(rec.data.get(prop) or [], start=1):
+                if item_kind is None:
+                    t.rows.append([rec.data["id"], str(i), cell(item)])
+                else:
+                    t.rows.append([rec.data["id"], str(i)] + [cell(item.get(f.name)) for f in t.fields[2:]])
+    cl = by_name["codelists"]
+    for name in sorted(schemas.codelists):
+        for code, desc in schemas.codelists[name].codes.items():
+            cl.rows.append([name, code, desc])
+    return tables
