@@ -15,6 +15,7 @@ import pytest
 from conftest import REPO, base_record, make_project
 
 from il76_claims import cli
+from il76_claims.cli import fresh_package
 from il76_claims.check import strict_yaml as loader
 from il76_claims.publish.build import build_package
 from il76_claims.history.changelog import changelog_sections
@@ -90,7 +91,7 @@ class Repo:
         return git(self.path, "rev-parse", "HEAD")
 
     def check(self, base=None, env=None):
-        return check(self.project, base, env={} if env is None else env)
+        return check(self.project, lambda: fresh_package(self.project), base, env={} if env is None else env)
 
 
 @pytest.fixture
@@ -296,9 +297,9 @@ def test_shallow_clone_skips_with_a_note(repo, tmp_path):
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo.path}", str(clone))
     project = make_project(tmp_path / "unused")
     project.root = str(clone)
-    out = check(project, None, env={"GITHUB_EVENT_NAME": "push"})
+    out = check(project, lambda: fresh_package(project), None, env={"GITHUB_EVENT_NAME": "push"})
     assert out.notes == ["version check against a base skipped: this is a shallow clone and the previous commit is not in it; fetch the history (actions/checkout with fetch-depth: 0) or pass --base REF"]
-    out = check(project, None, env={"GITHUB_BASE_REF": "release"})
+    out = check(project, lambda: fresh_package(project), None, env={"GITHUB_BASE_REF": "release"})
     assert out.notes == ["version check against a base skipped: the pull request's target branch 'release' is not in this clone; fetch it (actions/checkout with fetch-depth: 0) or pass --base REF"]
     assert out.ok
 

@@ -96,6 +96,21 @@ def project(args, *, must_exist: bool = True):
     return Project(root=root, sources_dir=os.path.abspath(sources) if sources else default_sources_dir(root), sources_explicit=explicit)
 
 
+def fresh_package(proj, label: str = "working tree"):
+    """The project's records built afresh into a temporary folder, read as
+    a package: what users would get, whether or not it was built."""
+    import tempfile
+
+    from .history.diff import DiffError, load_folder
+    from .publish.build import build_package
+
+    with tempfile.TemporaryDirectory(prefix="il76-diff-") as tmp:
+        result = build_package(proj, tmp)
+        if not result.ok:
+            raise DiffError(f"{label}: the records have {len(result.problems)} problem(s), so there is no build to compare; run il76-claims check")
+        return load_folder(tmp, label)
+
+
 def report(fmt: str, result, ok_line: str, build: bool = False) -> int:
     """Print a check result's problems in fmt; the exit code."""
     from .check.report import render
@@ -245,8 +260,6 @@ Example:
 def diff_command(args) -> int:
     from .history.diff import DiffError, compare, render_json, render_text
     from .history.git import GitError
-    from .history.versioning import fresh_package
-
     proj = project(args, must_exist=False)
     try:
         old = _open_build(args.old, proj.root)
@@ -290,7 +303,8 @@ def version_check_command(args) -> int:
     from .history.versioning import VersionCheckError, check
 
     try:
-        outcome = check(project(args, must_exist=False), args.base)
+        proj = project(args, must_exist=False)
+        outcome = check(proj, lambda: fresh_package(proj), args.base)
     except (VersionCheckError, DiffError, GitError) as exc:
         print(f"{PROG} version-check: {exc}", file=sys.stderr)
         return 2

@@ -128,58 +128,19 @@ class SchemaChecker:
         if pointer in record.reported or any(pointer.startswith(r + ".") or pointer.startswith(r + "[") for r in record.reported):
             return []  # the loader already said what is wrong with this value
         rule = self._rule(record.kind, err)
-        kw = err.validator
         field = pointer.rsplit(".", 1)[-1] if pointer != "$" else "record"
+        at = pointer
         if rule is not None:
-            code, msg, at = "S008", f"{rule} ({_describe(err, field)})", pointer
-        elif kw == "required":
+            code, msg = "S008", f"{rule} ({_describe(err, field)})"
+        elif err.validator == "additionalProperties":
+            return _unknown_fields(record, err, pointer)
+        elif err.validator == "required":
             missing = re.match(r"'([^']+)' is a required property", err.message)
             name = missing.group(1) if missing else "?"
-            code, msg, at = "S001", f"missing required field '{name}'; add it (write null where the value is unknown and null is allowed)", pointer
+            code, msg = "S001", f"missing required field '{name}'; add it (write null where the value is unknown and null is allowed)"
             pointer = child_pointer(pointer, name)
-        elif kw == "additionalProperties":
-            extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
-            allowed = list(err.schema.get("properties", {}))
-            msgs = []
-            for name in extra:
-                guess = difflib.get_close_matches(name, allowed, n=1)
-                hint = f"; did you mean '{guess[0]}'?" if guess else f"; allowed fields: {', '.join(allowed)}"
-                # At the key: the name is what is wrong, not the value.
-                line, col = record.key_marks.get(child_pointer(pointer, name)) or record.mark(child_pointer(pointer, name))
-                msgs.append(problem(record.path, line, col, "S002", f"unknown field {_show(name)}{hint}", child_pointer(pointer, name)))
-            return msgs
-        elif kw == "type":
-            code, msg, at = "S003", f"{field}: {_show(err.instance)} is not of type {_types(err.validator_value)}", pointer
-        elif kw == "anyOf" and any(e.validator == "type" for e in err.context):
-            # The value has a type that no branch allows.
-            types = [t for e in err.context if e.validator == "type" for t in (e.validator_value if isinstance(e.validator_value, list) else [e.validator_value])]
-            code, msg, at = "S003", f"{field}: {_show(err.instance)} is not of type {_types(list(dict.fromkeys(types)))}", pointer
-        elif kw == "enum":
-            codes = err.validator_value
-            if len(codes) <= 20:
-                advice = f"use one of: {', '.join(codes)}"
-            else:
-                name = str(err.schema.get("$id", "")).rsplit("/", 1)[-1].removesuffix(".json") or field
-                advice = f"use a code of the '{name}' codelist (listed in docs/codebook.md)"
-            code, msg, at = "S004", f"{field}: {_show(err.instance)} is not in the codelist; {advice}", pointer
-        elif kw == "const":
-            code, msg, at = "S004", f"{field}: {_show(err.instance)} must be {_show(err.validator_value)}", pointer
-        elif kw == "pattern":
-            hint = err.schema.get("x-pattern-hint")
-            what = f"is not {hint}" if hint else f"does not match the pattern {err.validator_value}"
-            code, msg, at = "S005", f"{field}: {_show(err.instance)} {what}", pointer
-        elif kw == "format":
-            what = {
-                "date": "a real calendar date (YYYY-MM-DD)",
-                "uri": "a valid URL (spaces and non-ASCII characters must be percent-encoded)",
-            }.get(err.validator_value, err.validator_value)
-            code, msg, at = "S006", f"{field}: {_show(err.instance)} is not {what}", pointer
-        elif kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems"):
-            code, msg, at = "S007", f"{field}: {_limit(kw, err)}", pointer
-        elif kw == "uniqueItems":
-            code, msg, at = "S009", f"{field}: the list repeats an item; list each once", pointer
         else:
-            code, msg, at = "S009", f"{field}: {err.message}", pointer
+            code, msg = _message(err, field)
         line, col = record.mark(at)
         return [problem(record.path, line, col, code, msg, pointer)]
 
@@ -202,6 +163,51 @@ class SchemaChecker:
         if len(path) >= 2 and path[0] == "allOf":
             return self.validators[kind].schema["allOf"][path[1]].get("description")
         return None
+
+
+def _unknown_fields(record: Record, err: ValidationError, pointer: str) -> list[Problem]:
+    """S002 at the key of each field the schema does not define: the name
+    is what is wrong, not the value."""
+    allowed = list(err.schema.get("properties", {}))
+    out = []
+    for name in sorted(set(err.instance) - set(allowed)):
+        guess = difflib.get_close_matches(name, allowed, n=1)
+        hint = f"; did you mean '{guess[0]}'?" if guess else f"; allowed fields: {', '.join(allowed)}"
+        at = child_pointer(pointer, name)
+        line, col = record.key_marks.get(at) or record.mark(at)
+        out.append(problem(record.path, line, col, "S002", f"unknown field {_show(name)}{hint}", at))
+    return out
+
+
+_FORMATS = {"date": "a real calendar date (YYYY-MM-DD)", "uri": "a valid URL (spaces and non-ASCII characters must be percent-encoded)"}
+_LIMITS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems")
+
+
+def _message(err: ValidationError, field: str) -> tuple[str, str]:
+    """(code, message) for an error of one keyword on one value."""
+    kw, value = err.validator, _show(err.instance)
+    if kw == "type":
+        return "S003", f"{field}: {value} is not of type {_types(err.validator_value)}"
+    if kw == "anyOf" and any(e.validator == "type" for e in err.context):  # a type no branch allows
+        types = [t for e in err.context if e.validator == "type" for t in (e.validator_value if isinstance(e.validator_value, list) else [e.validator_value])]
+        return "S003", f"{field}: {value} is not of type {_types(list(dict.fromkeys(types)))}"
+    if kw == "enum":
+        codes = err.validator_value
+        name = str(err.schema.get("$id", "")).rsplit("/", 1)[-1].removesuffix(".json") or field
+        advice = f"use one of: {', '.join(codes)}" if len(codes) <= 20 else f"use a code of the '{name}' codelist (listed in docs/codebook.md)"
+        return "S004", f"{field}: {value} is not in the codelist; {advice}"
+    if kw == "const":
+        return "S004", f"{field}: {value} must be {_show(err.validator_value)}"
+    if kw == "pattern":
+        hint = err.schema.get("x-pattern-hint")
+        return "S005", f"{field}: {value} " + (f"is not {hint}" if hint else f"does not match the pattern {err.validator_value}")
+    if kw == "format":
+        return "S006", f"{field}: {value} is not {_FORMATS.get(err.validator_value, err.validator_value)}"
+    if kw in _LIMITS:
+        return "S007", f"{field}: {_limit(kw, err)}"
+    if kw == "uniqueItems":
+        return "S009", f"{field}: the list repeats an item; list each once"
+    return "S009", f"{field}: {err.message}"
 
 
 def _unnest(err: ValidationError) -> list[ValidationError]:

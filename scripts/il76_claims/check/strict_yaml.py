@@ -92,21 +92,39 @@ class _Abandon(Exception):
     """Stop reading this file; the problem is already recorded."""
 
 
+# Plain scalars that a YAML reader takes for something other than text, in
+# the order they are tried: (pattern, what it is read as, code, message).
+_EQUALS = re.compile(r"=\Z")
+_AMBIGUOUS = (
+    (_BOOL_LIKE, "a boolean", "Y003", "unquoted {t} is read as a boolean by YAML 1.1; write '{t}' in quotes if it is text, or true/false"),
+    (_NULL_LIKE, "null", "Y003", "unquoted {t} is read as null; write null, or '{t}' in quotes if it is text"),
+    (_EQUALS, "a special value", "Y003", "unquoted = is a special value in YAML 1.1; write '=' in quotes"),
+    (_TIMESTAMP_LIKE, "a date", "Y003", "unquoted {t} is read as a timestamp by YAML 1.1; write '{t}' in quotes"),
+    (_FLOAT_LIKE, "a number", "Y014", "unquoted {t} is read as a floating-point number; write a whole number, or '{t}' in quotes if it is text"),
+    (_NUMBER_LIKE, "a number", "Y004", "unquoted {t} is a number that YAML versions read differently; write a plain decimal integer, or '{t}' in quotes if it is text"),
+)
+_PLAIN_VALUES = {"null": None, "true": True, "false": False}
+_FOLDED = "text over several lines is folded (a line break becomes a space, a blank line a line break); write it on one line, or use '>-' to join lines or '|-' to keep line breaks"
+
+
+def _ambiguous(text: str) -> tuple[str, str, str] | None:
+    """(what it is read as, code, message) for a plain scalar that is not
+    plainly text."""
+    for pattern, reading, code, message in _AMBIGUOUS:
+        if pattern.match(text):
+            return reading, code, message.format(t=text)
+    return None
+
+
 def _plain_kind(text: str) -> str | None:
-    """What a non-text reading of a plain scalar would be, if any."""
-    if _BOOL_LIKE.match(text):
-        return "a boolean"
-    if _NULL_LIKE.match(text):
-        return "null"
+    """What a non-text reading of a plain key would be, if any; a key may
+    not be a number or a bare date either."""
     if _INT_RE.match(text):
         return "a number"
-    if _FLOAT_LIKE.match(text) or _NUMBER_LIKE.match(text):
-        return "a number"
-    if _TIMESTAMP_LIKE.match(text) or _DATE_LIKE.match(text):
+    if _DATE_LIKE.match(text):
         return "a date"
-    if text == "=":
-        return "a special value"
-    return None
+    found = _ambiguous(text)
+    return found[0] if found else None
 
 
 class _Builder:
@@ -269,63 +287,32 @@ class _Builder:
         return text
 
     def scalar(self, ev, pointer):
-        text = ev.value
-        m = ev.start_mark
+        text, m = ev.value, ev.start_mark
         if len(text) > MAX_SCALAR_CHARS:
             self.add(m, "Y013", f"value of {len(text)} characters; the limit is {MAX_SCALAR_CHARS}", pointer)
             return None
-        if ev.style in ("'", '"') and ev.end_mark.line != m.line:
-            self.add(
-                m,
-                "Y015",
-                "quoted text over several lines is folded (a line break becomes a space, a blank line a line break); write it on one line, or use '>-' to join lines or '|-' to keep line breaks",
-                pointer,
-            )
-            return text
         if ev.style:  # quoted or block: always text (the C parser gives '' for plain)
+            if ev.style in ("'", '"') and ev.end_mark.line != m.line:
+                self.add(m, "Y015", "quoted " + _FOLDED, pointer)
             return text
         if text == "":
             self.add(m, "Y011", "empty value; write a value, or null where the field allows it", pointer)
             return None
-        if text == "null":
-            return None
-        if text == "true":
-            return True
-        if text == "false":
-            return False
+        if text in _PLAIN_VALUES:
+            return _PLAIN_VALUES[text]
         if _INT_RE.match(text):
             digits = len(text.lstrip("-"))
             if digits > MAX_INT_DIGITS:
                 self.add(m, "Y013", f"a number of {digits} digits; the limit is {MAX_INT_DIGITS}", pointer)
                 return None
             return int(text)
-        if _BOOL_LIKE.match(text):
-            self.add(m, "Y003", f"unquoted {text} is read as a boolean by YAML 1.1; write '{text}' in quotes if it is text, or true/false", pointer)
-            return text
-        if _NULL_LIKE.match(text):
-            self.add(m, "Y003", f"unquoted {text} is read as null; write null, or '{text}' in quotes if it is text", pointer)
-            return text
-        if text == "=":
-            self.add(m, "Y003", "unquoted = is a special value in YAML 1.1; write '=' in quotes", pointer)
-            return text
-        if _TIMESTAMP_LIKE.match(text):
-            self.add(m, "Y003", f"unquoted {text} is read as a timestamp by YAML 1.1; write '{text}' in quotes", pointer)
-            return text
-        if _FLOAT_LIKE.match(text):
-            self.add(m, "Y014", f"unquoted {text} is read as a floating-point number; write a whole number, or '{text}' in quotes if it is text", pointer)
-            return text
-        if _NUMBER_LIKE.match(text):
-            self.add(m, "Y004", f"unquoted {text} is a number that YAML versions read differently; write a plain decimal integer, or '{text}' in quotes if it is text", pointer)
-            return text
-        if ev.end_mark.line != m.line:
-            self.add(
-                m,
-                "Y015",
-                "unquoted text over several lines is folded (a line break becomes a space, a blank line a line break); write it on one line, or use '>-' to join lines or '|-' to keep line breaks",
-                pointer,
-            )
-            return text
-        self._check_comment_after(ev, pointer)
+        found = _ambiguous(text)
+        if found:
+            self.add(m, found[1], found[2], pointer)
+        elif ev.end_mark.line != m.line:
+            self.add(m, "Y015", "unquoted " + _FOLDED, pointer)
+        else:
+            self._check_comment_after(ev, pointer)
         return text
 
     def _check_comment_after(self, ev, pointer):

@@ -135,6 +135,30 @@ def _codelist_section(schemas: SchemaSet, name: str, used_by: list[str]) -> list
     return lines
 
 
+INTRO = """\
+Every table, field, type, constraint, key and code of the data package. The same tables, \
+columns and rows are in `data/*.csv` (described by `datapackage.json`), in the workbook \
+`dist/il76-belgorod-statements.xlsx` (one sheet per table) and in the SQLite database \
+`dist/il76-belgorod-statements.sqlite`. How the data was collected, and its limits, are in \
+the [datasheet](datasheet.md).
+
+## Conventions
+
+- CSV files are UTF-8 without a byte-order mark, comma-separated, with LF line ends and a header row; \
+a value is quoted only when it holds a comma, a quote or a line break.
+- An empty cell means *no value* (null). No record holds an empty string, so the two cannot be confused. \
+Any other text is a value: `NA`, `None`, `null` and `007` are strings.
+- A value is the same in every output, character for character, as in the YAML record it comes from.
+- Dates are ISO `YYYY-MM-DD`. Many dates are an earliest or latest possible day: read each with its \
+`date_precision`.
+- Ids are lower-case ASCII words joined by hyphens; each record's id is also its file name.
+- Rows of a record table are sorted by id; rows of a list table by their parent's id, then position in \
+the list; codelist rows by codelist name, then in the codelist's own order.
+
+How each type is written:
+"""
+
+
 def render(schemas: SchemaSet) -> str:
     layout = Layout(schemas)
     tables = layout.ordered()
@@ -144,31 +168,7 @@ def render(schemas: SchemaSet) -> str:
         for f in t.fields:
             if f.codelist:
                 used.setdefault(f.codelist, []).append(f"{t.name}.{f.name}")
-    lines = [
-        "Every table, field, type, constraint, key and code of the data package. The same tables, "
-        "columns and rows are in `data/*.csv` (described by `datapackage.json`), in the workbook "
-        "`dist/il76-belgorod-statements.xlsx` (one sheet per table) and in the SQLite database "
-        "`dist/il76-belgorod-statements.sqlite`. How the data was collected, and its limits, are in "
-        "the [datasheet](datasheet.md).",
-        "",
-        "## Conventions",
-        "",
-        "- CSV files are UTF-8 without a byte-order mark, comma-separated, with LF line ends and a header row; "
-        "a value is quoted only when it holds a comma, a quote or a line break.",
-        "- An empty cell means *no value* (null). No record holds an empty string, so the two cannot be confused. "
-        "Any other text is a value: `NA`, `None`, `null` and `007` are strings.",
-        "- A value is the same in every output, character for character, as in the YAML record it comes from.",
-        "- Dates are ISO `YYYY-MM-DD`. Many dates are an earliest or latest possible day: read each with its "
-        "`date_precision`.",
-        "- Ids are lower-case ASCII words joined by hyphens; each record's id is also its file name.",
-        "- Rows of a record table are sorted by id; rows of a list table by their parent's id, then position in "
-        "the list; codelist rows by codelist name, then in the codelist's own order.",
-        "",
-        "How each type is written:",
-        "",
-        _row("type", "CSV", "workbook (.xlsx)", "SQLite", "pandas (`il76_claims.load`)"),
-        "|---|---|---|---|---|",
-    ]
+    lines = [INTRO, _row("type", "CSV", "workbook (.xlsx)", "SQLite", "pandas (`il76_claims.load`)"), "|---|---|---|---|---|"]
     lines += [_row(*row) for row in TYPES]
     lines += ["", "## Tables", "", _row("table", "title", "primary key", "one row per"), "|---|---|---|---|"]
     for t in tables:

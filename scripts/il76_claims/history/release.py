@@ -29,7 +29,7 @@ import zipfile
 from dataclasses import dataclass
 
 from ..fileio import atomic_write
-from ..publish.build import SQLITE, XLSX
+from ..model.project import SQLITE, XLSX
 from .changelog import metadata_findings
 
 DOCS = ("README.md", "LICENSE", "CHANGELOG.md", "CITATION.cff")

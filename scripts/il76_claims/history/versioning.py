@@ -9,13 +9,11 @@ change too, and an edit that was not rebuilt yet is not missed.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 
-from ..publish.build import build_package
 from . import git as gitrepo
 from .changelog import DATASET, Finding, metadata_findings, yaml_value
-from .diff import Diff, DiffError, compare, load_commit, load_folder, parse_version
+from .diff import Diff, DiffError, compare, load_commit, parse_version
 
 
 def next_version(base: tuple[int, int, int], level: str) -> tuple[int, int, int]:
@@ -61,71 +59,68 @@ class VersionCheckError(Exception):
     """The check could not run (bad --base, unreadable build)."""
 
 
-def check(project, base_ref: str | None = None, env: dict[str, str] | None = None) -> Outcome:
-    root = project.root
+def check(project, fresh, base_ref: str | None = None, env: dict[str, str] | None = None) -> Outcome:
+    """The version rules for the project's working tree against a base;
+    fresh() builds the working tree's package."""
     result = Outcome()
-    version, result.findings = metadata_findings(root)
-    if version is None:
+    version, result.findings = metadata_findings(project.root)
+    base = None if version is None else _base(project.root, base_ref, env, result)
+    old = None if base is None else _old(project.root, base, result)
+    if old is None:
         return result
+    try:
+        new = fresh()
+    except DiffError as exc:
+        result.findings.append(Finding(DATASET, 1, str(exc)))
+        return result
+    result.info.append(f"base: {old.label}, version {old.version}")
+    result.info.append(f"new: working tree, version {version}")
+    _judge(result, compare(old, new), version, yaml_value(project.root, DATASET, "version")[1], gitrepo.short(base.commit))
+    return result
+
+
+def _base(root: str, base_ref: str | None, env, result: Outcome):
     if base_ref:
         commit = gitrepo.resolve(root, base_ref) if gitrepo.is_repo(root) else None
         if commit is None:
             raise VersionCheckError(f"--base {base_ref}: not a commit in this repository (in a shallow clone, fetch more history first)")
-        base = gitrepo.Base(commit, base_ref)
-    else:
-        base = gitrepo.default_base(root, env)
-        if base.skip:
-            result.notes.append(f"version check against a base skipped: {base.skip}")
-            return result
+        return gitrepo.Base(commit, base_ref)
+    base = gitrepo.default_base(root, env)
+    if base.skip:
+        result.notes.append(f"version check against a base skipped: {base.skip}")
+        return None
+    return base
+
+
+def _old(root: str, base, result: Outcome):
     label = f"{gitrepo.short(base.commit)} ({base.how})"
     try:
-        old = load_commit(root, base.commit, label)
+        return load_commit(root, base.commit, label)
     except DiffError as exc:
         if gitrepo.read_blob(root, base.commit, "datapackage.json") is None:
             result.notes.append(f"version check against a base skipped: {label} has no datapackage.json, so no earlier version was published there")
-            return result
+            return None
         raise VersionCheckError(str(exc)) from None
-    try:
-        new = fresh_package(project)
-    except DiffError as exc:
-        result.findings.append(Finding(DATASET, 1, str(exc)))
-        return result
-    d = result.diff = compare(old, new)
-    base_v, new_v = parse_version(old.version), parse_version(version)
-    result.info.append(f"base: {label}, version {old.version}")
-    result.info.append(f"new: working tree, version {version}")
+
+
+def _judge(result: Outcome, d: Diff, version: str, vline: int, base_commit: str):
+    """Whether version makes the bump that the differences d need."""
+    result.diff = d
+    base_v, new_v = parse_version(d.old.version), parse_version(version)
     if base_v is None:
-        result.notes.append(f"the base's datapackage.json has no MAJOR.MINOR.PATCH version ({old.version!r}); nothing to compare the version with")
-        return result
-    _, vline, _ = yaml_value(root, DATASET, "version")
-    if new_v < base_v:
-        result.findings.append(Finding(DATASET, vline, f"version {version} is lower than the base's {old.version}; versions only go up"))
-        return result
-    if d.empty:
+        result.notes.append(f"the base's datapackage.json has no MAJOR.MINOR.PATCH version ({d.old.version!r}); nothing to compare the version with")
+    elif new_v < base_v:
+        result.findings.append(Finding(DATASET, vline, f"version {version} is lower than the base's {d.old.version}; versions only go up"))
+    elif d.empty:
         result.info.append("no changes to the data or its description since the base")
-        return result
-    level = d.level
-    result.info.append(f"changes since the base need a {level.upper()} version bump:")
-    result.info.extend(f"  {r}" for r in d.reasons())
-    if not satisfies(base_v, new_v, level):
-        need = show(next_version(base_v, level))
-        result.findings.append(
-            Finding(
-                DATASET,
-                vline,
-                f"version is {version} but the changes since {old.version} need a {level.upper()} bump, to {need} or higher: "
+    else:
+        result.info.append(f"changes since the base need a {d.level.upper()} version bump:")
+        result.info.extend(f"  {r}" for r in d.reasons())
+        if not satisfies(base_v, new_v, d.level):
+            need = show(next_version(base_v, d.level))
+            message = (
+                f"version is {version} but the changes since {d.old.version} need a {d.level.upper()} bump, to {need} or higher: "
                 f"set version: {need} in dataset.yaml and CITATION.cff, add a '## [{need}] - YYYY-MM-DD' section to CHANGELOG.md "
-                f"saying what changed, then run make (il76-claims diff {gitrepo.short(base.commit)} lists every change; docs/versioning.md explains the rules)",
+                f"saying what changed, then run make (il76-claims diff {base_commit} lists every change; docs/versioning.md explains the rules)"
             )
-        )
-    return result
-
-
-def fresh_package(project, label: str = "working tree"):
-    """The project's records built afresh into a temporary folder, read as
-    a package: what users would get, whether or not it was built."""
-    with tempfile.TemporaryDirectory(prefix="il76-diff-") as tmp:
-        result = build_package(project, tmp)
-        if not result.ok:
-            raise DiffError(f"{label}: the records have {len(result.problems)} problem(s), so there is no build to compare; run il76-claims check")
-        return load_folder(tmp, label)
+            result.findings.append(Finding(DATASET, vline, message))

@@ -8,6 +8,12 @@ import os
 from dataclasses import dataclass
 
 
+# The spreadsheet and SQLite copies the build writes to dist/ (git-ignored):
+# release files, not part of the committed package.
+XLSX = "dist/il76-belgorod-statements.xlsx"
+SQLITE = "dist/il76-belgorod-statements.sqlite"
+
+
 @dataclass
 class Project:
     root: str

@@ -16,14 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..check.run import CheckResult, check
-from ..model.project import Project
+from ..model.project import SQLITE, XLSX, Project
 from . import csv, package, sqlite, xlsx
 from .tables import Table, build_tables
 
-# The spreadsheet and SQLite copies go to dist/ (git-ignored): they are
-# release files, not part of the committed package.
-XLSX = "dist/il76-belgorod-statements.xlsx"
-SQLITE = "dist/il76-belgorod-statements.sqlite"
 # Outputs the build owns, in the order they are swapped in; the descriptor
 # goes last so it never describes tables that are not there yet. Files under
 # dist/ are swapped one by one, so other files there are left alone.
