@@ -27,7 +27,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -64,23 +63,31 @@ CLI = os.path.join(os.path.dirname(sys.executable), "il76-claims")
 LEFTOVERS = ("data", "dist", ".build", ".cache", "datapackage.json")
 
 
+# Started by run() to start the command: a child's peak memory (ru_maxrss)
+# is never below that of the process that forked it, so that one is small.
+SPAWN = """import json, os, sys, time
+act = [(os.POSIX_SPAWN_OPEN, 1, sys.argv[1], os.O_WRONLY, 0), (os.POSIX_SPAWN_DUP2, 1, 2)]
+t = time.perf_counter()
+pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ, file_actions=act)
+_, status, usage = os.wait4(pid, 0)
+print(json.dumps([time.perf_counter() - t, usage.ru_maxrss, os.waitstatus_to_exitcode(status)]))"""
+
+
 def run(argv: list[str], cwd: str, records: int | None = None) -> dict:
     """Run argv in a new process: its wall time and peak memory (the largest
-    resident set of it and the children it waited for). For a baseline, make
-    sure it read every record (an invalid one makes it fail)."""
-    with tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
+    resident set of it and of the children it waited for). For a baseline,
+    make sure it read every record (an invalid one makes it fail)."""
+    with tempfile.NamedTemporaryFile() as out:
+        spawn = subprocess.run([sys.executable, "-S", "-c", SPAWN, out.name, *argv], cwd=cwd, capture_output=True, text=True)
         text = out.read().decode("utf-8", "replace")
-    if proc.returncode != 0:
-        raise SystemExit(f"benchmark: {' '.join(argv)} exited with {proc.returncode}:\n{text[-3000:]}")
+    if spawn.returncode != 0:
+        raise SystemExit(f"benchmark: could not run {' '.join(argv)}:\n{spawn.stderr}")
+    wall, kib, code = json.loads(spawn.stdout)
+    if code != 0:
+        raise SystemExit(f"benchmark: {' '.join(argv)} exited with {code}:\n{text[-3000:]}")
     if records is not None and json.loads(text.splitlines()[-1])["files"] != records:
         raise SystemExit(f"benchmark: {' '.join(argv)} read {text.strip()}, not {records} files")
-    return {"s": wall, "peak_mib": usage.ru_maxrss / 1024}
+    return {"s": wall, "peak_mib": kib / 1024}
 
 
 def clean(root: str, names=LEFTOVERS) -> None:
