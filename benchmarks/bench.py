@@ -1,22 +1,16 @@
-"""Benchmark of the checker and the builder on synthetic record trees.
+"""Time il76-claims on synthetic record trees, against two baselines and a few targets.
 
-    .venv/bin/python benchmarks/bench.py                      # 1,000, 10,000 and 100,000 records
-    .venv/bin/python benchmarks/bench.py --sizes 1000,10000 --runs 3
+    .venv/bin/python benchmarks/bench.py                          # 1,000, 10,000 and 100,000 records
+    .venv/bin/python benchmarks/bench.py --sizes 1000,10000 --runs 1
 
-For each size it writes (once, then reuses) a tree with benchmarks/synth.py
-and measures, each as the median of --runs runs:
-
-* check and build end to end, as the user runs them: a new process, the
-  interpreter's start included, the cache off (cold);
-* check after one record changed, the cache on (warm);
-* every stage of the check and the build, in one process;
-* peak memory (maximum resident set size) of the check and build processes;
-* two baselines on the same tree in the same run: the naive pipeline
-  (yaml.safe_load and jsonschema.validate per file) and the floor (reading
-  the bytes of the same records saved as JSON, and json.loads).
-
-It prints a table and writes benchmarks/results.json. The machine is shared
-with whatever else runs on it: compare runs made on a quiet machine.
+For each size, on a tree written by synth.py (kept in benchmarks/.trees/), each
+command of COMMANDS runs cold --runs times: a new process each time (start-up
+included) and no leftovers of an earlier run in the tree. The baselines of
+baselines.py (naive: once, up to --naive-max records; floor: --runs times) run
+on the same tree, each in a new process. Also timed: `il76-claims check` on this
+repository's own records. The package's code is measured by codemetrics.py.
+Prints Markdown tables and writes every run to benchmarks/results.json. Uses
+only the command line, never the package's modules.
 """
 
 from __future__ import annotations
@@ -25,363 +19,263 @@ import argparse
 import hashlib
 import json
 import os
+import pathlib
 import platform
+import re
 import shutil
 import statistics
 import subprocess
 import sys
-import time
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
+import codemetrics  # noqa: E402
 import synth  # noqa: E402
 
-PY = sys.executable
+# (key, what is measured, "<=" or ">=", limit)
+TARGETS = [
+    ("real_check_s", "real dataset: check, start-up included (s)", "<=", 0.5),
+    ("check_over_floor_10k", "10,000 records: check / floor", "<=", 2.0),
+    ("naive_over_check_10k", "10,000 records: naive / check", ">=", 3.0),
+    ("check_s_100k", "100,000 records: check (s)", "<=", 25.0),
+    ("check_peak_mib_100k", "100,000 records: check peak memory (MiB)", "<=", 400.0),
+    ("linear_100k", "100,000 records: check per 1,000 records / the same at 10,000", "<=", 1.25),
+    ("build_over_check_10k", "10,000 records: build / check", "<=", 1.5),
+    ("package_lines", "package: lines of Python", "<=", 5500),
+    ("longest_function", "package: longest function (lines)", "<=", 50),
+    ("import_cycles", "package: import cycles", "<=", 0),
+    ("import_depth", "package: longest import chain (modules)", "<=", 6),
+]
+
+# Timed commands: (label, arguments after il76-claims); --root TREE is added.
+# One the installed il76-claims lacks is skipped with a note; "check" and
+# "build" are needed for the ratios. To add one, e.g. ("fmt --check", ["fmt",
+# "--check"]) or ("site", ["site"]), add what it writes to LEFTOVERS.
+COMMANDS = [
+    ("check", ["check"]),
+    ("build", ["build"]),
+]
+
+CLI = os.path.join(os.path.dirname(sys.executable), "il76-claims")
+LEFTOVERS = ("data", "dist", ".build", ".cache", "datapackage.json")
 
 
-# -- running a child and measuring it -------------------------------------------
+# Started by run() to start the command: a child's peak memory (ru_maxrss)
+# is never below that of the process that forked it, so that one is small.
+SPAWN = """import json, os, sys, time
+act = [(os.POSIX_SPAWN_OPEN, 1, sys.argv[1], os.O_WRONLY, 0), (os.POSIX_SPAWN_DUP2, 1, 2)]
+t = time.perf_counter()
+pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ, file_actions=act)
+_, status, usage = os.wait4(pid, 0)
+print(json.dumps([time.perf_counter() - t, usage.ru_maxrss, os.waitstatus_to_exitcode(status)]))"""
 
 
-def _measured(args: list[str], env: dict | None = None, expect=(0,)) -> tuple[float, float, str]:
-    """Run args under a small wrapper that reports the child's own wall
-    time and peak memory (ru_maxrss of that one child)."""
-    wrapper = (
-        "import os, resource, subprocess, sys, time, json\n"
-        "t = time.perf_counter()\n"
-        "p = subprocess.run(sys.argv[1:], capture_output=True)\n"
-        "wall = time.perf_counter() - t\n"
-        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-        "sys.stderr.buffer.write(p.stderr)\n"
-        "sys.stdout.write(json.dumps({'wall': wall, 'rss_kib': rss, 'rc': p.returncode, 'out': p.stdout.decode()}))\n"
-    )
-    proc = subprocess.run([PY, "-c", wrapper, *args], capture_output=True, env={**os.environ, **(env or {})}, cwd=REPO)
-    try:
-        res = json.loads(proc.stdout)
-    except ValueError:
-        raise SystemExit(f"benchmark: {' '.join(args)} failed:\n{proc.stderr.decode()[-2000:]}") from None
-    if res["rc"] not in expect:
-        raise SystemExit(f"benchmark: {' '.join(args)} exited with {res['rc']}:\n{proc.stderr.decode()[-2000:]}")
-    return res["wall"], res["rss_kib"] / 1024, res["out"]
+def run(argv: list[str], cwd: str, records: int | None = None) -> dict:
+    """Run argv in a new process: its wall time and peak memory (the largest
+    resident set of it and of the children it waited for). For a baseline,
+    make sure it read every record (an invalid one makes it fail)."""
+    with tempfile.NamedTemporaryFile() as out:
+        spawn = subprocess.run([sys.executable, "-S", "-c", SPAWN, out.name, *argv], cwd=cwd, capture_output=True, text=True)
+        text = out.read().decode("utf-8", "replace")
+    if spawn.returncode != 0:
+        raise SystemExit(f"benchmark: could not run {' '.join(argv)}:\n{spawn.stderr}")
+    wall, kib, code = json.loads(spawn.stdout)
+    if code != 0:
+        raise SystemExit(f"benchmark: {' '.join(argv)} exited with {code}:\n{text[-3000:]}")
+    if records is not None and json.loads(text.splitlines()[-1])["files"] != records:
+        raise SystemExit(f"benchmark: {' '.join(argv)} read {text.strip()}, not {records} files")
+    return {"s": wall, "peak_mib": kib / 1024}
 
 
-def _median(samples: list[float]) -> float:
-    return statistics.median(samples) if samples else float("nan")
-
-
-# -- trees ----------------------------------------------------------------------
-
-
-def _tree(trees: str, n: int) -> str:
-    """A tree of n records, written once per version of synth.py; the
-    schemas are copied fresh every time, so the tree follows them."""
-    root = os.path.join(trees, str(n))
-    with open(os.path.join(HERE, "synth.py"), "rb") as fh:
-        stamp = hashlib.sha256(fh.read() + str(n).encode()).hexdigest()
-    stamp_file = os.path.join(root, ".synth-stamp")
-    try:
-        with open(stamp_file, encoding="utf-8") as fh:
-            fresh = fh.read() == stamp
-    except OSError:
-        fresh = False
-    if not fresh:
-        print(f"writing a tree of {n} records to {root} ...", file=sys.stderr, flush=True)
-        synth.write_tree(root, n)
-        with open(stamp_file, "w", encoding="utf-8") as fh:
-            fh.write(stamp)
-    shutil.rmtree(os.path.join(root, "schemas"))
-    shutil.copytree(os.path.join(REPO, "schemas"), os.path.join(root, "schemas"))
-    for leftover in (".cache", "data", "datapackage.json", ".build"):
-        path = os.path.join(root, leftover)
+def clean(root: str, names=LEFTOVERS) -> None:
+    for name in names:
+        path = os.path.join(root, name)
         if os.path.isdir(path):
             shutil.rmtree(path)
-        elif os.path.exists(path):
+        elif os.path.lexists(path):
             os.unlink(path)
+
+
+def tree(trees: str, n: int) -> str:
+    """The tree of n records, written again when synth.py (or the country
+    list it reads) changed; the schemas are copied fresh every time."""
+    root = os.path.join(trees, str(n))
+    digest = hashlib.sha256(str(n).encode())
+    for path in (os.path.join(HERE, "synth.py"), os.path.join(REPO, "schemas", "codelists", "country.json")):
+        with open(path, "rb") as fh:
+            digest.update(fh.read())
+    stamp = pathlib.Path(root, ".synth-stamp")
+    if not stamp.is_file() or stamp.read_text(encoding="utf-8") != digest.hexdigest():
+        print(f"writing {n:,} records to {root} ...", file=sys.stderr, flush=True)
+        synth.write_tree(root, n)
+        stamp.write_text(digest.hexdigest(), encoding="utf-8")
+    shutil.rmtree(os.path.join(root, "schemas"))
+    shutil.copytree(os.path.join(REPO, "schemas"), os.path.join(root, "schemas"))
     return root
 
 
-# -- what is measured in a child process (bench.py --child ...) -----------------
+def available(commands: list) -> tuple[list, list[str]]:
+    """The commands the installed il76-claims has, and a note for each other."""
+    helptext = subprocess.run([CLI, "--help"], capture_output=True, text=True, check=True).stdout
+    have, notes = [], []
+    for label, args in commands:
+        if re.search(rf"^\s+{re.escape(args[0])}(\s|$)", helptext, re.M):
+            have.append((label, args))
+        else:
+            notes.append(f"`{label}` not timed: this il76-claims has no `{args[0]}` command.")
+    return have, notes
 
 
-def child_stages(root: str) -> dict:
-    """Each stage of check and build, timed in this one process, with the
-    per-file work in one process and without the cache."""
-    import gc
-
-    t0 = time.perf_counter()
-    from il76_claims import build as build_mod
-    from il76_claims import checker, crossref, loader, neutrality, pipeline, quotes, tables
-    from il76_claims.schemas import KINDS, SchemaSet
-    from il76_claims.textcheck import check_text
-
-    out = {"import": time.perf_counter() - t0}
-
-    def lap(name, start):
-        now = time.perf_counter()
-        out[name] = now - start
-        return now
-
-    t = time.perf_counter()
-    schemas = SchemaSet(os.path.join(root, "schemas"))
-    fc = pipeline.FileChecker(schemas)
-    t = lap("schemas", t)
-    files, _ = loader.discover(root, KINDS)
-    t = lap("discover", t)
-    with pipeline.no_gc():
-        raws = [loader.read_bytes(f.path, f.abspath)[0] for f in files]
-        t = lap("read", t)
-        recs = []
-        for f, raw in zip(files, raws):
-            text, _ = loader.decode(f.path, raw)
-            _, rec, _ = loader.parse(f.path, text)
-            rec.kind = f.kind
-            recs.append(rec)
-        del raws
-        t = lap("parse", t)
-        for rec in recs:
-            check_text(rec, fc.multiline[rec.kind])
-        t = lap("text", t)
-        for rec in recs:
-            fc.check(rec)
-        t = lap("schema", t)
-        for rec in recs:
-            pipeline._share_strings(rec)
-        t = lap("share", t)
-    crossref.check_references(recs, schemas)
-    t = lap("crossref", t)
-    quoted = quotes.check_quotes(recs, None, set())
-    neutrality.check_records(recs, neutrality.load_terms(os.path.join(root, "schemas")), [a.text for a in quoted.archives.values()])
-    t = lap("quotes+neutrality", t)
-    project = checker.Project(root=root, sources_dir=None)
-    meta, meta_problems = checker.check_metadata(project, schemas, fc)
-    assert not meta_problems, meta_problems
-    recs.sort(key=lambda r: (KINDS.index(r.kind), r.path))
-    tabs = tables.build_tables(recs, schemas)
-    t = lap("tables", t)
-    staging = os.path.join(root, ".build", "bench-stage")
-    shutil.rmtree(staging, ignore_errors=True)
-    os.makedirs(staging)
-    # Time each exporter the build uses (build.<name>_export.write).
-    exporters = {name[: -len("_export")]: getattr(build_mod, name) for name in dir(build_mod) if name.endswith("_export")}
-    spent: dict[str, float] = {}
-
-    def timed_write(name, write):
-        def wrapper(*a, **kw):
-            start = time.perf_counter()
-            try:
-                return write(*a, **kw)
-            finally:
-                spent[name] = spent.get(name, 0.0) + time.perf_counter() - start
-
-        return wrapper
-
-    originals = {name: mod.write for name, mod in exporters.items()}
-    for name, mod in exporters.items():
-        mod.write = timed_write(name, mod.write)
-    try:
-        # In this process, so that each exporter's time is measured here.
-        build_mod.write_outputs(staging, meta, tabs, recs, in_process=True)
-    finally:
-        for name, mod in exporters.items():
-            mod.write = originals[name]
-    t = lap("write", t)
-    for name in sorted(spent):
-        out[f"write: {name}"] = spent[name]
-    shutil.rmtree(staging, ignore_errors=True)
-    gc.collect()
-    return out
-
-
-def child_naive(root: str) -> dict:
-    """What one would write first: yaml.safe_load and jsonschema.validate
-    for every file, the schemas found through a registry."""
-    t0 = time.perf_counter()
-    import jsonschema
-    import yaml
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT202012
-
-    from il76_claims.schemas import KINDS, SchemaSet
-
-    schemas = SchemaSet(os.path.join(root, "schemas"))
-    registry = Registry().with_resources((uri, Resource.from_contents(doc, default_specification=DRAFT202012)) for uri, doc in schemas.documents.items())
-    invalid = 0
-    for kind in KINDS:
-        folder = os.path.join(root, "records", kind)
-        for name in sorted(os.listdir(folder)):
-            with open(os.path.join(folder, name), encoding="utf-8") as fh:
-                data = yaml.safe_load(fh)
-            try:
-                jsonschema.validate(data, schemas.kinds[kind], registry=registry, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-            except jsonschema.ValidationError:
-                invalid += 1
-    return {"total": time.perf_counter() - t0, "invalid": invalid}
-
-
-def child_floor(root: str) -> dict:
-    """Reading the same records' bytes (as JSON) and json.loads: a lower
-    bound for any checker that reads every file."""
-    t0 = time.perf_counter()
-    n = 0
-    for kind in sorted(os.listdir(os.path.join(root, "json"))):
-        folder = os.path.join(root, "json", kind)
-        for name in sorted(os.listdir(folder)):
-            with open(os.path.join(folder, name), "rb") as fh:
-                json.loads(fh.read())
-            n += 1
-    return {"total": time.perf_counter() - t0, "files": n}
-
-
-def _child(kind: str, root: str, runs: int) -> dict[str, float]:
-    samples: dict[str, list[float]] = {}
-    extra = {}
-    for _ in range(runs):
-        wall, _, out = _measured([PY, os.path.join(HERE, "bench.py"), "--child", kind, root])
-        res = json.loads(out)
-        for k, v in res.items():
-            if isinstance(v, float):
-                samples.setdefault(k, []).append(v)
-            else:
-                extra[k] = v
-        samples.setdefault("process", []).append(wall)
-    return {**{k: _median(v) for k, v in samples.items()}, **extra}
-
-
-# -- the benchmark ------------------------------------------------------------------
-
-
-def _cli(cmd: str, root: str) -> list[str]:
-    # No --sources: a named folder that does not exist is a problem (F009);
-    # left unset, the default folder next to the tree is absent and the quote
-    # checks skip, as they do for sources without archived text.
-    return [PY, "-m", "il76_claims", cmd, "--root", root]
-
-
-def _warm(root: str, runs: int) -> list[float]:
-    """check with the cache after one statement changed, each run another
-    one; the file is put back afterwards."""
-    env = {"IL76_CACHE": "on"}
-    _measured(_cli("check", root), env)  # fills the cache
-    folder = os.path.join(root, "records", "statement")
-    names = sorted(os.listdir(folder))
-    samples = []
-    for i in range(runs):
-        path = os.path.join(folder, names[(i * 7919) % len(names)])
-        with open(path, "rb") as fh:
-            original = fh.read()
-        try:
-            with open(path, "wb") as fh:
-                fh.write(original.replace(b"\nsummary: ", f"\nsummary: Edit {i} ".encode(), 1))
-            wall, _, _ = _measured(_cli("check", root), env)
-            samples.append(wall)
-        finally:
-            with open(path, "wb") as fh:
-                fh.write(original)
-    return samples
-
-
-def bench_size(trees: str, n: int, runs: int, naive_max: int) -> dict:
-    root = _tree(trees, n)
-    cold = {"IL76_CACHE": "off"}
-    res: dict = {"records": n}
-
-    def timed(cmd, env, label):
-        walls, rss = [], []
-        for _ in range(runs):
-            wall, mib, _ = _measured(_cli(cmd, root), env)
-            walls.append(wall)
-            rss.append(mib)
-        res[label] = {"median_s": _median(walls), "runs_s": walls, "peak_mib": max(rss)}
-        print(f"  {label:<22} {_median(walls):8.2f} s   peak {max(rss):6.0f} MiB", file=sys.stderr, flush=True)
-
-    print(f"{n} records:", file=sys.stderr, flush=True)
-    timed("check", cold, "check_cold")
-    timed("check", {**cold, "IL76_JOBS": "1"}, "check_cold_1_process")
-    timed("build", cold, "build_cold")
-    warm = _warm(root, runs)
-    res["check_warm_one_change"] = {"median_s": _median(warm), "runs_s": warm}
-    print(f"  {'check_warm_one_change':<22} {_median(warm):8.2f} s", file=sys.stderr, flush=True)
-    res["stages_s"] = _child("stages", root, runs)
-    print("  stages: " + ", ".join(f"{k} {v:.2f}" for k, v in res["stages_s"].items()), file=sys.stderr, flush=True)
-    res["floor"] = _child("floor", root, runs)
-    print(f"  {'floor':<22} {res['floor']['process']:8.2f} s", file=sys.stderr, flush=True)
+def bench_size(root: str, n: int, runs: int, commands: list, naive_max: int) -> dict:
+    res: dict = {"records": n, "commands": {label: [] for label, _ in commands}, "floor": []}
+    baseline = [sys.executable, os.path.join(HERE, "baselines.py")]
+    for i in range(runs):  # one run of each in turn, so that a slow moment hits them all
+        for label, args in commands:
+            clean(root)
+            res["commands"][label].append(run([CLI, *args, "--root", root], root))
+        res["floor"].append(run([*baseline, "floor", root], root, n))
+        done = [*res["commands"].items(), ("floor", res["floor"])]
+        print(f"{n:>7,} records, run {i + 1}: " + ", ".join(f"{k} {v[-1]['s']:.2f} s" for k, v in done), file=sys.stderr, flush=True)
     if n <= naive_max:
-        # One run: it is slow, and it is a baseline, not the thing measured.
-        res["naive"] = _child("naive", root, 1)
-        print(f"  {'naive':<22} {res['naive']['process']:8.2f} s", file=sys.stderr, flush=True)
+        res["naive"] = [run([*baseline, "naive", root], root, n)]  # once: it is slow
+        print(f"{n:>7,} records: naive {res['naive'][0]['s']:.2f} s", file=sys.stderr, flush=True)
+    clean(root)
     return res
 
 
-def machine() -> dict:
-    cpu = "unknown"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        cpu = platform.processor() or "unknown"
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:
-        usable = os.cpu_count()
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "usable_cores": usable,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+def real_dataset(runs: int) -> dict:
+    """check on this repository's records, with no cache left from before
+    (only the checker's own folder of .cache/ is removed)."""
+    samples = []
+    for _ in range(runs):
+        clean(REPO, (os.path.join(".cache", "il76-claims"),))
+        samples.append(run([CLI, "check", "--root", REPO], REPO))
+    files = sum(name.endswith(".yaml") for _, _, names in os.walk(os.path.join(REPO, "records")) for name in names)
+    return {"records": files, "runs": samples}
+
+
+def med(samples: list[dict]) -> float:
+    return statistics.median(r["s"] for r in samples)
+
+
+def summary(sizes: list[dict]) -> list[dict]:
+    """Per size: median times, peak memory, and check's cost per 1,000
+    records between this size and the one before (from 0 for the first)."""
+    out, prev_n, prev_s = [], 0, 0.0
+    for r in sizes:
+        n, t = r["records"], {label: med(v) for label, v in r["commands"].items()}
+        peak = {label: max(x["peak_mib"] for x in v) for label, v in r["commands"].items()}
+        naive = med(r["naive"]) if "naive" in r else None
+        out.append({"records": n, "s": t, "peak_mib": peak, "floor_s": med(r["floor"]), "naive_s": naive,
+                    "check_per_1000_s": (t["check"] - prev_s) / (n - prev_n) * 1000})
+        prev_n, prev_s = n, t["check"]
+    return out
+
+
+def measured(results: dict) -> dict[str, float]:
+    """The value of each target that this run measured."""
+    code, by_size = results["code"], {x["records"]: x for x in results["summary"]}
+    got = {
+        "real_check_s": med(results["real_dataset"]["runs"]),
+        "package_lines": code["lines"],
+        "longest_function": code["longest_functions"][0]["lines"],
+        "import_cycles": len(code["import_cycles"]),
+        "import_depth": code["import_depth"],
     }
+    if x := by_size.get(10000):
+        got["check_over_floor_10k"] = x["s"]["check"] / x["floor_s"]
+        got["build_over_check_10k"] = x["s"]["build"] / x["s"]["check"]
+        if x["naive_s"]:
+            got["naive_over_check_10k"] = x["naive_s"] / x["s"]["check"]
+    if x := by_size.get(100000):
+        got["check_s_100k"], got["check_peak_mib_100k"] = x["s"]["check"], x["peak_mib"]["check"]
+        if 10000 in by_size:
+            got["linear_100k"] = x["check_per_1000_s"] / by_size[10000]["check_per_1000_s"]
+    return got
 
 
-def table(results: dict) -> str:
-    rows = [
-        "| records | check, cold | check, cold, 1 process | build, cold | check, warm (1 file changed) | peak memory (check / build) | naive pipeline | naive / check | floor (read + json.loads) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in results["sizes"]:
-        naive = r.get("naive", {}).get("process")
-        check = r["check_cold"]["median_s"]
-        rows.append(
-            f"| {r['records']:,} | {check:.2f} s | {r['check_cold_1_process']['median_s']:.2f} s | {r['build_cold']['median_s']:.2f} s "
-            f"| {r['check_warm_one_change']['median_s']:.2f} s | {r['check_cold']['peak_mib']:.0f} / {r['build_cold']['peak_mib']:.0f} MiB "
-            f"| {f'{naive:.1f} s' if naive else 'not run'} | {f'{naive / check:.1f}x' if naive else '-'} | {r['floor']['process']:.2f} s |"
-        )
-    stages = list(results["sizes"][0]["stages_s"]) if results["sizes"] else []
-    stages = [s for s in stages if s != "process"]
-    rows += ["", "Stages, in one process (seconds):", "", "| records | " + " | ".join(stages) + " |", "|---:|" + "---:|" * len(stages)]
-    for r in results["sizes"]:
-        rows.append(f"| {r['records']:,} | " + " | ".join(f"{r['stages_s'].get(s, float('nan')):.2f}" for s in stages) + " |")
-    return "\n".join(rows)
+def sizes_table(summary: list[dict], naive_max: int) -> list[str]:
+    labels = list(summary[0]["s"]) if summary else []
+    head = [f"{x}, cold" for x in labels] + [f"peak MiB ({' / '.join(labels)})", "naive", "floor", "check / floor", "naive / check", "build / check", "check per 1,000"]
+    rows = ["| records | " + " | ".join(head) + " |", "|---:" * (len(head) + 1) + "|"]
+    for x in summary:
+        t, naive = x["s"], x["naive_s"]
+        cells = [f"{t[label]:.2f} s" for label in labels] + [" / ".join(f"{v:.0f}" for v in x["peak_mib"].values())]
+        cells += [f"{naive:.2f} s" if naive else f"not run (too slow above {naive_max:,})", f"{x['floor_s']:.2f} s", f"{t['check'] / x['floor_s']:.1f}x"]
+        cells += [f"{naive / t['check']:.1f}x" if naive else "-", f"{t['build'] / t['check']:.2f}x", f"{x['check_per_1000_s']:.3f} s"]
+        rows.append(f"| {x['records']:,} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def verdicts(got: dict) -> list[dict]:
+    """Each target with its measured value (None if not measured) and PASS, FAIL or "-"."""
+    out = []
+    for key, what, op, limit in TARGETS:
+        value = got.get(key)
+        ok = value is not None and (value <= limit if op == "<=" else value >= limit)
+        out.append({"target": key, "what": what, "op": op, "limit": limit, "value": value, "result": "-" if value is None else "PASS" if ok else "FAIL"})
+    return out
+
+
+def targets_table(verdicts: list[dict]) -> list[str]:
+    rows = ["| target | limit | measured | result |", "|---|---:|---:|---|"]
+    for v in verdicts:
+        shown = "not measured" if v["value"] is None else f"{v['value']:,.2f}".rstrip("0").rstrip(".")
+        rows.append(f"| {v['what']} | {'≤' if v['op'] == '<=' else '≥'} {v['limit']:,g} | {shown} | {v['result']} |")
+    return rows
+
+
+def report(results: dict, notes: list[str], naive_max: int) -> str:
+    m, real, code = results["machine"], results["real_dataset"], results["code"]
+    load = ", ".join(f"{x:.2f}" for x in m["load_average_at_start"])
+    out = [f"{m['cpu']}, {m['usable_cores']} usable cores, Python {m['python']}, {m['platform']}, load average {load} at start; "
+           f"commit {results['commit'][:12]}; medians of {results['runs']} run(s).", ""]
+    out += sizes_table(results["summary"], naive_max) + [""] + [f"- {x}" for x in notes]
+    out += [f"- Real dataset ({real['records']} records): check {med(real['runs']):.2f} s, start-up included.", ""]
+    out += ["Package code (benchmarks/codemetrics.py):", "", "```", codemetrics.report(code), "```", ""]
+    out += targets_table(results["targets"])
+    return "\n".join(out)
+
+
+def machine() -> dict:
+    cpu = platform.processor() or "unknown"
+    if os.path.exists("/proc/cpuinfo"):
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), cpu)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {"cpu": cpu, "usable_cores": cores, "python": platform.python_version(), "platform": platform.platform(), "load_average_at_start": list(os.getloadavg())}
+
+
+def commit() -> str:
+    git = ["git", "-C", REPO]
+    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip() or "unknown"
+    dirty = subprocess.run([*git, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True).stdout.strip()
+    return head + (" (with uncommitted changes)" if dirty else "")
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description="Benchmark check and build on synthetic record trees.")
+    p = argparse.ArgumentParser(description="Time il76-claims cold on synthetic trees, with baselines and targets.")
     p.add_argument("--sizes", default="1000,10000,100000", help="comma-separated numbers of records (default: 1000,10000,100000)")
-    p.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported (default: 3)")
+    p.add_argument("--runs", type=int, default=3, help="runs of each command; medians are reported (default: 3)")
+    p.add_argument("--naive-max", type=int, default=10000, help="run the naive baseline up to this many records (default: 10000)")
     p.add_argument("--trees", default=os.path.join(HERE, ".trees"), help="where the synthetic trees are kept (default: benchmarks/.trees)")
-    p.add_argument("--naive-max", type=int, default=10000, help="run the naive baseline only up to this many records (default: 10000)")
-    p.add_argument("--out", default=os.path.join(HERE, "results.json"), help="JSON results file (default: benchmarks/results.json)")
-    p.add_argument("--child", nargs=2, metavar=("WHAT", "ROOT"), help=argparse.SUPPRESS)
+    p.add_argument("--out", default=os.path.join(HERE, "results.json"), help="raw results (default: benchmarks/results.json)")
     args = p.parse_args(argv)
-    if args.child:
-        what, root = args.child
-        fn = {"stages": child_stages, "naive": child_naive, "floor": child_floor}[what]
-        print(json.dumps(fn(root)))
-        return 0
-    results = {"machine": machine(), "runs": args.runs, "sizes": []}
-    print(json.dumps(results["machine"]), file=sys.stderr)
-    for n in (int(s) for s in args.sizes.split(",")):
-        results["sizes"].append(bench_size(args.trees, n, args.runs, args.naive_max))
-    with open(args.out, "w", encoding="utf-8", newline="\n") as fh:
-        json.dump(results, fh, indent=2)
-        fh.write("\n")
-    m = results["machine"]
-    print(f"\nMachine: {m['cpu']}, {m['usable_cores']} usable cores of {m['cores']}, Python {m['python']}, load average at start {m['load_average_at_start']}\n")
-    print(table(results))
+    results = {"machine": machine(), "commit": commit(), "runs": args.runs, "sizes": []}
+    commands, notes = available(COMMANDS)
+    if {"check", "build"} - {label for label, _ in commands}:
+        raise SystemExit("benchmark: this il76-claims lacks check or build")
+    for n in sorted(int(s) for s in args.sizes.split(",")):
+        results["sizes"].append(bench_size(tree(args.trees, n), n, args.runs, commands, args.naive_max))
+    results["real_dataset"] = real_dataset(args.runs)
+    results["code"] = codemetrics.measure()
+    results["summary"] = summary(results["sizes"])
+    results["targets"] = verdicts(measured(results))
+    pathlib.Path(args.out).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    print(report(results, notes, args.naive_max))
     return 0
 
 

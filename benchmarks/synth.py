@@ -7,10 +7,6 @@ characters, ISO dates, one to three references, some block text and some
 lists. Sources carry no archived text, so quote checks have nothing to
 compare against and skip; everything else is checked as usual.
 
-The same records are also written as JSON under json/<kind>/<id>.json, for
-the benchmark's floor: the cost of reading the bytes and parsing them with
-the fastest parser at hand.
-
 Trees are deterministic: the same size always gives the same bytes.
 """
 
@@ -106,7 +102,8 @@ def make_records(n: int, seed: int = 24) -> list[tuple[str, dict, tuple[str, ...
     """(kind, record, fields written as block text) for a tree of n records."""
     rng = random.Random(seed)
     counts = _counts(n)
-    countries = json.load(open(os.path.join(REPO, "schemas", "codelists", "country.json"), encoding="utf-8"))["enum"]
+    with open(os.path.join(REPO, "schemas", "codelists", "country.json"), encoding="utf-8") as fh:
+        countries = json.load(fh)["enum"]
     out: list[tuple[str, dict, tuple[str, ...]]] = []
     ids: dict[str, list[str]] = {kind: [f"{kind.replace('_', '-')}-{i:06d}" for i in range(counts[kind])] for kind, _ in SHARES}
 
@@ -251,16 +248,11 @@ def write_tree(root: str, n: int, seed: int = 24) -> dict[str, int]:
     with open(os.path.join(root, "dataset.yaml"), "w", encoding="utf-8", newline="\n") as fh:
         fh.write(DATASET_YAML)
     counts: dict[str, int] = {}
-    made = set()
     for kind, rec, block_fields in make_records(n, seed):
-        for top in ("records", "json"):
-            if (top, kind) not in made:
-                os.makedirs(os.path.join(root, top, kind))
-                made.add((top, kind))
+        if kind not in counts:
+            os.makedirs(os.path.join(root, "records", kind))
         with open(os.path.join(root, "records", kind, rec["id"] + ".yaml"), "w", encoding="utf-8", newline="\n") as fh:
             fh.write(_yaml(rec, block_fields))
-        with open(os.path.join(root, "json", kind, rec["id"] + ".json"), "w", encoding="utf-8", newline="\n") as fh:
-            json.dump(rec, fh, ensure_ascii=False, indent=1)
         counts[kind] = counts.get(kind, 0) + 1
     return counts
 
