@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: all setup check build test docs bench release clean
+.PHONY: all setup check build test lint format docs bench release clean
 
 all: build
 
@@ -27,8 +27,18 @@ check: $(STAMP)
 build: $(STAMP)
 	$(BIN)/il76-claims build
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest
+
+# Lint and format check of the code (ruff, configured in pyproject.toml);
+# `make format` rewrites the code into ruff's format.
+lint: $(STAMP)
+	$(BIN)/ruff check scripts tests benchmarks
+	$(BIN)/ruff format --check scripts tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format scripts tests benchmarks
+	$(BIN)/ruff check --fix scripts tests benchmarks
 
 # Regenerate every generated part of the docs (cog blocks) and the record
 # templates; the tests fail when one is stale.

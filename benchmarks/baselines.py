@@ -68,7 +68,7 @@ def naive(root: str) -> tuple[int, list[str]]:
     for kind, path in _files(root):
         files += 1
         with open(path, encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=loader)  # noqa: S506 (a SafeLoader)
+            data = yaml.load(fh, Loader=loader)
         try:
             jsonschema.validate(data, schemas[f"{kind}.schema.json"], cls=cls, registry=registry, format_checker=cls.FORMAT_CHECKER)
         except jsonschema.ValidationError as exc:
@@ -92,7 +92,7 @@ def floor(root: str) -> tuple[int, list[str]]:
     for kind, path in _files(root):
         files += 1
         with open(path, "rb") as fh:
-            data = yaml.load(fh.read().decode("utf-8"), Loader=loader)  # noqa: S506 (a SafeLoader)
+            data = yaml.load(fh.read().decode("utf-8"), Loader=loader)
         if not validators[kind].is_valid(data):
             errors.append(f"{path}: not valid")
     return files, errors

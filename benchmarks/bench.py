@@ -169,8 +169,7 @@ def summary(sizes: list[dict]) -> list[dict]:
         n, t = r["records"], {label: med(v) for label, v in r["commands"].items()}
         peak = {label: max(x["peak_mib"] for x in v) for label, v in r["commands"].items()}
         naive = med(r["naive"]) if "naive" in r else None
-        out.append({"records": n, "s": t, "peak_mib": peak, "floor_s": med(r["floor"]), "naive_s": naive,
-                    "check_per_1000_s": (t["check"] - prev_s) / (n - prev_n) * 1000})
+        out.append({"records": n, "s": t, "peak_mib": peak, "floor_s": med(r["floor"]), "naive_s": naive, "check_per_1000_s": (t["check"] - prev_s) / (n - prev_n) * 1000})
         prev_n, prev_s = n, t["check"]
     return out
 
@@ -231,8 +230,10 @@ def targets_table(verdicts: list[dict]) -> list[str]:
 def report(results: dict, notes: list[str], naive_max: int) -> str:
     m, real, code = results["machine"], results["real_dataset"], results["code"]
     load = ", ".join(f"{x:.2f}" for x in m["load_average_at_start"])
-    out = [f"{m['cpu']}, {m['usable_cores']} usable cores, Python {m['python']}, {m['platform']}, load average {load} at start; "
-           f"commit {results['commit'][:12]}; medians of {results['runs']} run(s).", ""]
+    out = [
+        f"{m['cpu']}, {m['usable_cores']} usable cores, Python {m['python']}, {m['platform']}, load average {load} at start; commit {results['commit'][:12]}; medians of {results['runs']} run(s).",
+        "",
+    ]
     out += sizes_table(results["summary"], naive_max) + [""] + [f"- {x}" for x in notes]
     out += [f"- Real dataset ({real['records']} records): check {med(real['runs']):.2f} s, start-up included.", ""]
     out += ["Package code (benchmarks/codemetrics.py):", "", "```", codemetrics.report(code), "```", ""]

@@ -8,7 +8,6 @@ import csv
 from pathlib import Path
 
 from conftest import base_record, make_project
-
 from il76_claims.publish.build import SQLITE, XLSX, build
 from il76_claims.publish.tables import Table
 
@@ -34,15 +33,7 @@ TRICKY_FILES = {
     .replace("name: Alex Example", f'name: "{TRICKY_NAME}"')
     .replace("role: Spokesperson", f'role: "{TRICKY_ROLE}"')
     .replace("notes: A person who exists only in the test fixtures.", "notes: |-\n  " + TRICKY_NOTES.replace("\n", "\n  ")),
-    "records/actor/fixture-tricky.yaml": (
-        "id: fixture-tricky\n"
-        "actor_type: group\n"
-        f'name: "{UNICODE_NAME}"\n'
-        "role: null\n"
-        "affiliation_id: null\n"
-        'country: "NO"\n'
-        f'notes: "{UNICODE_NOTES}"\n'
-    ),
+    "records/actor/fixture-tricky.yaml": (f'id: fixture-tricky\nactor_type: group\nname: "{UNICODE_NAME}"\nrole: null\naffiliation_id: null\ncountry: "NO"\nnotes: "{UNICODE_NOTES}"\n'),
 }
 
 _built: dict[str, Path] = {}

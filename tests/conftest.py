@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from il76_claims.check.report import text
 from il76_claims.check.run import check
 from il76_claims.model.project import Project
-from il76_claims.check.report import text
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"

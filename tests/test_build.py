@@ -3,19 +3,16 @@ the committed records."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from conftest import FIXTURE_SOURCES, REPO, make_project
-
-from il76_claims.publish.build import build
-from il76_claims.model.project import Project, default_sources_dir
 from il76_claims.check.report import text
+from il76_claims.model.project import Project, default_sources_dir
+from il76_claims.publish.build import build
 
 # What the build writes, relative to the project root; dist/ holds copies
 # that are not committed but must be reproducible all the same.

@@ -13,7 +13,6 @@ from functools import cache
 import pytest
 
 from conftest import REPO
-
 from il76_claims.check.references import reference_fields
 from il76_claims.model.schemas import KINDS, SchemaSet
 

@@ -4,7 +4,6 @@ freshness is checked with the other generated docs, in test_docs.py)."""
 from __future__ import annotations
 
 from conftest import REPO
-
 from il76_claims.generate import codebook
 from il76_claims.model.schemas import SchemaSet
 from il76_claims.publish.tables import Layout

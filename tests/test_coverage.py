@@ -10,8 +10,8 @@ import pytest
 
 from conftest import FIXTURE_SOURCES, REPO, make_project
 from il76_claims import cli
-from il76_claims.model.project import default_sources_dir
 from il76_claims.generate.coverage import DOC_FILE, UNCITED_FILE, coverage, render
+from il76_claims.model.project import default_sources_dir
 
 SOURCES = default_sources_dir(str(REPO))
 # The base fixture cites blocks 2 and 4 of its 4-block archive.
@@ -52,7 +52,10 @@ def test_reasons_complete_the_coverage(tmp_path):
 @pytest.mark.parametrize(
     "reasons, problem",
     [
-        (REASONS + "  - block: 2\n    reason: Stale.\n", "docs/uncited-blocks.yaml:7:5: fixture-source: block 2 is cited by statement fixture-statement, casualty_figure fixture-range; remove it from docs/uncited-blocks.yaml"),
+        (
+            REASONS + "  - block: 2\n    reason: Stale.\n",
+            "docs/uncited-blocks.yaml:7:5: fixture-source: block 2 is cited by statement fixture-statement, casualty_figure fixture-range; remove it from docs/uncited-blocks.yaml",
+        ),
         (REASONS + "  - block: 5\n    reason: Too far.\n", "docs/uncited-blocks.yaml:7:5: fixture-source: block 5 is beyond the 4 blocks of the source"),
         (REASONS + "  - block: 1\n    reason: Twice.\n", "docs/uncited-blocks.yaml:7:5: fixture-source: block 1 is listed twice (first at line 2)"),
         (REASONS.replace("see: fixture-narration", "see: nobody"), "docs/uncited-blocks.yaml:4:5: fixture-source: block 3: see names 'nobody', which is not a record id"),

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from conftest import base_record, make_project
-
 from il76_claims import cli
 from il76_claims.history.diff import DiffError, compare, load_folder, render_json, render_text
 from il76_claims.publish.build import build_package
@@ -259,7 +258,13 @@ def _own_git_environment(monkeypatch):
 
 
 def git(cwd, *args):
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("GIT_")}, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
+        "GIT_AUTHOR_NAME": "T",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "T",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     return subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
 
 

@@ -9,8 +9,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
 
+from conftest import REPO
 from il76_claims import cli
 from il76_claims.escape import markdown_cell
 from il76_claims.model.project import default_sources_dir

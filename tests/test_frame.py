@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from built_package import TRICKY_NAME, TRICKY_NOTES, TRICKY_ROLE, UNICODE_NAME, UNICODE_NOTES, built, built_tables, read_csv
 
 pd = pytest.importorskip("pandas")
@@ -102,7 +103,7 @@ def test_accepts_the_descriptor_path(root):
 
 
 def test_no_descriptor_is_a_clear_error(tmp_path):
-    with pytest.raises(FileNotFoundError, match="no datapackage.json here"):
+    with pytest.raises(FileNotFoundError, match=r"no datapackage\.json here"):
         il76_claims.load(str(tmp_path))
 
 

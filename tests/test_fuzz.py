@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from conftest import base_record, make_project
 from il76_claims.check import strict_yaml as loader
+from il76_claims.check.report import as_json, github, text
 from il76_claims.check.run import check
 from il76_claims.model.problems import CODES
-from il76_claims.check.report import as_json, github, text
 
 FAST = settings(max_examples=300, deadline=None, derandomize=True, database=None)
 SLOW = settings(max_examples=40, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -57,11 +57,82 @@ def test_random_bytes(raw):
 
 
 TOKENS = [
-    "a", "id", "name", "x", "Белгород", "é", "e\u0301", "👍", " ", "  ", "\n", "\n  ", "\n- ", ": ", ":", "-", "- ", "? ", ",", "[", "]", "{", "}",
-    "'", '"', "\\", "\\x00", "\\u2028", "\\ud800", "#", " #", "&a", "*a", "!x", "!!str", "!!binary", "!!python/object:os.system",
-    "|", "|-", ">", ">-", "|2", "---", "...", "%YAML 1.2", "%TAG ! x:", "<<", "yes", "NO", "~", "null", "012", "1e3", "12:30", ".nan",
-    "2024-01-24", "2024-01-24T10:00:00", "=", "@", "`", "%", "\t", "\r", "\r\n", "\x00", "\x1b", "\x85", "\ufeff", "\u2028", "\u202e",
-    "\u200b", "\ue000", "\ufffe", "9" * 30, "[" * 60, "x" * 300,
+    "a",
+    "id",
+    "name",
+    "x",
+    "Белгород",
+    "é",
+    "e\u0301",
+    "👍",
+    " ",
+    "  ",
+    "\n",
+    "\n  ",
+    "\n- ",
+    ": ",
+    ":",
+    "-",
+    "- ",
+    "? ",
+    ",",
+    "[",
+    "]",
+    "{",
+    "}",
+    "'",
+    '"',
+    "\\",
+    "\\x00",
+    "\\u2028",
+    "\\ud800",
+    "#",
+    " #",
+    "&a",
+    "*a",
+    "!x",
+    "!!str",
+    "!!binary",
+    "!!python/object:os.system",
+    "|",
+    "|-",
+    ">",
+    ">-",
+    "|2",
+    "---",
+    "...",
+    "%YAML 1.2",
+    "%TAG ! x:",
+    "<<",
+    "yes",
+    "NO",
+    "~",
+    "null",
+    "012",
+    "1e3",
+    "12:30",
+    ".nan",
+    "2024-01-24",
+    "2024-01-24T10:00:00",
+    "=",
+    "@",
+    "`",
+    "%",
+    "\t",
+    "\r",
+    "\r\n",
+    "\x00",
+    "\x1b",
+    "\x85",
+    "\ufeff",
+    "\u2028",
+    "\u202e",
+    "\u200b",
+    "\ue000",
+    "\ufffe",
+    "9" * 30,
+    "[" * 60,
+    "x" * 300,
 ]
 
 
@@ -74,11 +145,13 @@ def test_random_yaml(tokens):
 
 
 @FAST
-@given(st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20)),
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
-    max_leaves=20,
-))
+@given(
+    st.recursive(
+        st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20)),
+        lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+        max_leaves=20,
+    )
+)
 def test_any_document_the_yaml_emitter_writes(doc):
     import yaml
 

@@ -11,8 +11,8 @@ import pytest
 
 from conftest import base_record, check_lines, make_project
 from il76_claims.check import strict_yaml as loader
-from il76_claims.check.run import check
 from il76_claims.check.report import text
+from il76_claims.check.run import check
 
 PERSON = "records/actor/fixture-person.yaml"
 # A record whose content would give its own, recognizable problem if read.
@@ -36,9 +36,7 @@ def test_symlinked_record_is_reported_and_never_read(tmp_path):
     def setup(root):
         os.symlink(bait, root / "records/actor/fixture-bait.yaml")
 
-    assert lines_for(tmp_path, setup) == [
-        "records/actor/fixture-bait.yaml:1:1: [F004] symbolic link; replace it with a regular file (links are never followed)"
-    ]
+    assert lines_for(tmp_path, setup) == ["records/actor/fixture-bait.yaml:1:1: [F004] symbolic link; replace it with a regular file (links are never followed)"]
 
 
 @needs_symlinks
@@ -64,9 +62,7 @@ def test_symlinked_kind_folder_is_reported_and_never_followed(tmp_path):
     def setup(root):
         os.symlink(outside, root / "records/claim-old")
 
-    assert lines_for(tmp_path, setup) == [
-        "records/claim-old:1:1: [F004] symbolic link; replace it with a regular folder or file (links are never followed)"
-    ]
+    assert lines_for(tmp_path, setup) == ["records/claim-old:1:1: [F004] symbolic link; replace it with a regular folder or file (links are never followed)"]
 
 
 @needs_symlinks
@@ -167,8 +163,7 @@ def test_file_name_that_is_not_utf8(tmp_path):
     report = text(result.problems)
     report.encode("utf-8")  # printable: no lone surrogates reach the report
     assert report.splitlines()[0] == (
-        "records/actor/bad-\\xff-name.yaml:1:1: [F008] file name is not a valid id: character 5 is byte 0xff, not UTF-8; "
-        "use lower-case ASCII letters, digits and single hyphens"
+        "records/actor/bad-\\xff-name.yaml:1:1: [F008] file name is not a valid id: character 5 is byte 0xff, not UTF-8; use lower-case ASCII letters, digits and single hyphens"
     )
 
 

@@ -12,8 +12,8 @@ import pytest
 
 from conftest import REPO, make_project
 from il76_claims.publish import build as build_mod
-from il76_claims.publish.build import OUTPUTS, STAGING, build, write_outputs
 from il76_claims.publish import csv as csv_export
+from il76_claims.publish.build import OUTPUTS, STAGING, build, write_outputs
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -8,10 +8,10 @@ import json
 import pytest
 
 from conftest import REPO, base_record, make_project
-from il76_claims.check.run import check
-from il76_claims.model.project import Project, default_sources_dir
-from il76_claims.check.strict_yaml import parse
 from il76_claims.check.neutrality import KINDS_OF_TERM, check_records, load_terms
+from il76_claims.check.run import check
+from il76_claims.check.strict_yaml import parse
+from il76_claims.model.project import Project, default_sources_dir
 from il76_claims.model.schemas import SchemaError
 
 TERMS = load_terms(str(REPO / "schemas"))
@@ -41,7 +41,9 @@ def test_both_sides_vocabularies_are_listed():
 
 
 def test_whole_words_only_and_any_case():
-    found = lambda text: [m.group() for m in TERMS.pattern.finditer(text)]
+    def found(text):
+        return [m.group() for m in TERMS.pattern.finditer(text)]
+
     assert found("the Regime and the REGIMES") == ["Regime", "REGIMES"]
     assert found("a regimental band, a Kievan chronicle, the occupants, terrorise") == []
     assert found("so-called and so called") == ["so-called"]
@@ -55,19 +57,19 @@ def test_quote_fields_are_not_checked():
 
 
 def test_mentions_in_notes_are_accepted_unverified_without_archives():
-    rec = _record('id: x\nnotes: The source says “militants”.\n')
+    rec = _record("id: x\nnotes: The source says “militants”.\n")
     assert check_records([rec], TERMS, None) == []
     assert check_records([rec], TERMS, ["The text says soldiers."])[0].code == "T006"
     assert check_records([rec], TERMS, ["They were militants, it said."]) == []
 
 
 def test_quotation_marks_do_not_excuse_other_fields():
-    rec = _record('id: x\nsummary: The ministry named “militants”.\n')
+    rec = _record("id: x\nsummary: The ministry named “militants”.\n")
     assert [p.message.split(";")[0] for p in check_records([rec], TERMS, ["named “militants”"])] == ["summary: loaded term “militants” (label)"]
 
 
 def test_a_later_unquoted_use_is_reported_after_an_accepted_mention():
-    rec = _record('id: x\nnotes: The source says “militants”; so do we, militants.\n')
+    rec = _record("id: x\nnotes: The source says “militants”; so do we, militants.\n")
     problems = check_records([rec], TERMS, ["said militants"])
     assert [(p.line, p.code) for p in problems] == [(2, "T006")]
     assert "(label)" in problems[0].message

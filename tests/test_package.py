@@ -12,9 +12,8 @@ import frictionless
 import pytest
 
 from conftest import REPO, make_project
-
-from il76_claims.publish.build import build
 from il76_claims.check.report import text
+from il76_claims.publish.build import build
 
 
 def _errors(report) -> list[tuple[str, str]]:
@@ -111,7 +110,7 @@ def test_a_broken_foreign_key_is_caught(package_copy):
 def test_a_duplicate_primary_key_is_caught(package_copy):
     def edit(b: bytes) -> bytes:
         lines = b.split(b"\n")
-        return b"\n".join(lines[:2] + [lines[1]] + lines[2:])
+        return b"\n".join([*lines[:2], lines[1], *lines[2:]])
 
     _edit_table(package_copy, "actors", edit, refresh_hash=True)
     report = _validate(package_copy / "datapackage.json")

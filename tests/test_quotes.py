@@ -11,9 +11,9 @@ import pytest
 
 from conftest import REPO, base_record, check_lines, make_project
 from il76_claims import cli
+from il76_claims.check.quotes import closest, inside_quotation, split_blocks
 from il76_claims.check.run import check
 from il76_claims.model.project import Project, default_sources_dir
-from il76_claims.check.quotes import closest, inside_quotation, split_blocks
 
 SOURCE = "records/source/fixture-source.yaml"
 
@@ -116,9 +116,7 @@ def test_unarchived_sources_are_counted_in_a_notice(tmp_path):
 
 def test_archive_that_is_not_utf8(tmp_path):
     project = _with_archive(tmp_path, b"A paragraph.\n\nOne \xff byte.\n")
-    assert check_lines(project) == [
-        "records/source/fixture-source.yaml:12:15: [Q002] archived text 'other.txt' is not valid UTF-8 (line 3); archive texts as UTF-8"
-    ]
+    assert check_lines(project) == ["records/source/fixture-source.yaml:12:15: [Q002] archived text 'other.txt' is not valid UTF-8 (line 3); archive texts as UTF-8"]
 
 
 def test_quotes_are_checked_against_an_archive_of_hard_wrapped_lines(tmp_path):
@@ -136,8 +134,14 @@ def test_quotes_are_checked_against_an_archive_of_hard_wrapped_lines(tmp_path):
 
 def test_a_bad_value_is_reported_once(tmp_path):
     # An empty quote is the schema check's to report; the quote check stays quiet.
-    project = make_project(tmp_path / "p", {"records/statement/fixture-narration.yaml": base_record("records/statement/fixture-narration.yaml").replace(
-        "quote: The outlet states that 10 passengers and 2 crew members were on board.", "quote: ''")})
+    project = make_project(
+        tmp_path / "p",
+        {
+            "records/statement/fixture-narration.yaml": base_record("records/statement/fixture-narration.yaml").replace(
+                "quote: The outlet states that 10 passengers and 2 crew members were on board.", "quote: ''"
+            )
+        },
+    )
     assert [line.split(" [")[1][:4] for line in check_lines(project)] == ["S007"]
 
 
@@ -146,9 +150,7 @@ def test_an_archive_that_is_not_a_regular_file_is_refused_not_waited_on(tmp_path
     archive = Path(project.sources_dir) / "other.txt"
     archive.unlink()
     os.mkfifo(archive)
-    assert check_lines(project) == [
-        "records/source/fixture-source.yaml:12:15: [Q002] archived text 'other.txt' cannot be read: not a regular file"
-    ]
+    assert check_lines(project) == ["records/source/fixture-source.yaml:12:15: [Q002] archived text 'other.txt' cannot be read: not a regular file"]
 
 
 @pytest.mark.parametrize(
@@ -181,8 +183,7 @@ def test_a_named_sources_folder_that_does_not_exist_is_a_problem(tmp_path, capsy
     assert cli.main(["check", "--root", project.root, "--sources", str(missing)]) == 1
     out = capsys.readouterr().out
     assert out == (
-        f"{missing}:1:1: [F009] the sources folder given with --sources or IL76_SOURCES does not exist; "
-        "give the folder holding the archived texts, or leave both unset to skip quote checks\n"
+        f"{missing}:1:1: [F009] the sources folder given with --sources or IL76_SOURCES does not exist; give the folder holding the archived texts, or leave both unset to skip quote checks\n"
     )
 
 

@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import make_project
-
 from il76_claims import cli
-from il76_claims.publish.build import build_package
 from il76_claims.history.release import FIXED_TIME, ReleaseError, release
+from il76_claims.publish.build import build_package
 
 STEM = "il76-belgorod-statements-0.1.0"
 ZIP = f"dist/{STEM}.zip"
@@ -169,8 +168,7 @@ def test_a_different_archive_of_the_same_version_is_not_replaced(root, capsys):
     code, _, err = run(capsys, root)
     assert code == 1
     assert err.splitlines()[0] == (
-        f"error: {ZIP} already exists with different content. A released version never changes: "
-        "bump the version (docs/versioning.md), or pass --force to replace an archive that was never published"
+        f"error: {ZIP} already exists with different content. A released version never changes: bump the version (docs/versioning.md), or pass --force to replace an archive that was never published"
     )
     assert (root / ZIP).read_bytes() == before
     code, out, _ = run(capsys, root, "--force")

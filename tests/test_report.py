@@ -9,8 +9,8 @@ import pytest
 
 from conftest import base_record, make_project
 from il76_claims import cli
-from il76_claims.model.problems import Problem, problem
 from il76_claims.check.report import as_json, github, render, text
+from il76_claims.model.problems import Problem, problem
 
 P1 = problem("records/actor/x.yaml", 3, 10, "Y003", "unquoted NO is read as a boolean by YAML 1.1; write 'NO' in quotes if it is text, or true/false", "$.country")
 P2 = problem("records/actor/x.yaml", 12, 1, "S002", "unknown field 'qoute'; did you mean 'quote'?", "$.qoute")
@@ -125,7 +125,7 @@ def test_cli_reports_every_problem_at_once_sorted(tmp_path, capsys):
 
 
 def test_cli_json_is_one_document_on_stdout(tmp_path, capsys):
-    code, out, err = _run(capsys, _bad_project(tmp_path), "--format", "json")
+    code, out, _err = _run(capsys, _bad_project(tmp_path), "--format", "json")
     assert code == 1
     doc = json.loads(out)
     assert doc["summary"]["problems"] == 4 and doc["summary"]["files_with_problems"] == 3

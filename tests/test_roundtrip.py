@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from conftest import REPO, make_project
 from il76_claims.check import strict_yaml as loader
 from il76_claims.check import text as textcheck
-from il76_claims.publish.build import build, prepare
 from il76_claims.publish import csv as csv_export
+from il76_claims.publish.build import build, prepare
 
 TRICKY = REPO / "tests" / "cases" / "values" / "valid-tricky" / "files"
 
@@ -45,7 +45,7 @@ EXPECTED = [
     ("actors", "fixture-person", "name", "Алексей О'Пример"),
     ("actors", "fixture-person", "role", "@fixture_press"),
     ("actors", "fixture-person", "country", "NO"),
-    ("actors", "fixture-person", "notes", "+972 3 555 0100; says \"it's fine\" 👍"),
+    ("actors", "fixture-person", "notes", '+972 3 555 0100; says "it\'s fine" 👍'),
     ("actors", "fixture-agency", "name", "وكالة الأنباء"),
     ("actors", "fixture-agency", "role", ""),  # null
     ("statements", "fixture-statement", "summary", "- the spokesperson said the state is looking into what happened."),
@@ -77,17 +77,69 @@ def test_tricky_values_read_back_through_pandas(tricky_build):
     actors = tables["actors"].set_index("id")
     assert actors.loc["fixture-person", "name"] == "Алексей О'Пример"
     assert actors.loc["fixture-person", "country"] == "NO"
-    assert actors.loc["fixture-person", "notes"] == "+972 3 555 0100; says \"it's fine\" 👍"
+    assert actors.loc["fixture-person", "notes"] == '+972 3 555 0100; says "it\'s fine" 👍'
     assert str(tables["events"].set_index("id").loc["fixture-event", "date"].date()) == "2024-03-01"
 
 
 # --- any valid text ---------------------------------------------------------
 
 TRICKY_PIECES = [
-    "Белгород", "Ил-76", "بيلغورود", "ירושלים", "Київ", "東京", "👍", "👩\u200d👩\u200d👧", "🇺🇦", "می\u200cخواهم",
-    "'", "''", '"', "\\", "#", " #", ": ", ":", "-", "- ", "+", "@", "=", "!", "&", "*", "%", "|", ">", "?", ",", "[", "]", "{", "}",
-    "NO", "yes", "null", "~", "012", "1e3", "12:30", ".nan", "2024-01-24", "+972", "@handle", "--", "---", "...", "<<",
-    "\u00a0", "\u2013", "\u201c", "\u201d", "\u2019", "e\u0301",
+    "Белгород",
+    "Ил-76",
+    "بيلغورود",
+    "ירושלים",
+    "Київ",
+    "東京",
+    "👍",
+    "👩\u200d👩\u200d👧",
+    "🇺🇦",
+    "می\u200cخواهم",
+    "'",
+    "''",
+    '"',
+    "\\",
+    "#",
+    " #",
+    ": ",
+    ":",
+    "-",
+    "- ",
+    "+",
+    "@",
+    "=",
+    "!",
+    "&",
+    "*",
+    "%",
+    "|",
+    ">",
+    "?",
+    ",",
+    "[",
+    "]",
+    "{",
+    "}",
+    "NO",
+    "yes",
+    "null",
+    "~",
+    "012",
+    "1e3",
+    "12:30",
+    ".nan",
+    "2024-01-24",
+    "+972",
+    "@handle",
+    "--",
+    "---",
+    "...",
+    "<<",
+    "\u00a0",
+    "\u2013",
+    "\u201c",
+    "\u201d",
+    "\u2019",
+    "e\u0301",
 ]
 
 _TEXT_CHARS = st.characters(blacklist_categories=("Cs", "Cc", "Co", "Cn", "Zl", "Zp"))

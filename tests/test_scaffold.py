@@ -8,7 +8,6 @@ import re
 import pytest
 
 from conftest import REPO, check_lines, make_project
-
 from il76_claims import cli
 from il76_claims.check import strict_yaml as loader
 from il76_claims.generate.templates import free_id, render_template, slugify, templates
@@ -42,7 +41,7 @@ FILL = {
 
 def fill(text: str, values: dict[str, str]) -> str:
     for key, value in values.items():
-        text = re.sub(rf"(?m)^(\s*(?:- )?){re.escape(key)}: null$", lambda m: f"{m.group(1)}{key}: {value}", text)
+        text = re.sub(rf"(?m)^(\s*(?:- )?){re.escape(key)}: null$", lambda m, key=key, value=value: f"{m.group(1)}{key}: {value}", text)
     return text
 
 

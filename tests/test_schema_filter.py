@@ -51,14 +51,64 @@ for _records in BASE_RECORDS.values():
             NEAR.setdefault(_key, []).append(_value)
 
 TRICKY_TEXT = [
-    "", " ", "x", "NO", "abc", "Abc", "a--b", "a-b", "-a", "a" * 80, "a" * 81, "x" * 1000, "x" * 1001,
-    "2024-01-24", "2024-02-29", "2023-02-29", "2024-02-30", "2024-1-24", "2024-01-24\n", "24-01-2024",
-    "https://example.org/a", "http://example.org/a b", "https://", "ftp://example.org/", "not a url",
-    "https://例え.jp/", "https://example.org/%zz", "https://example.org/?q=a b", "//example.org", "HTTPS://EXAMPLE.ORG",
-    "https://example.org:99999/", "http://[::1]/", "mailto:x@example.org", "https://example.org/#a#b",
-    "2024-13-01", "0000-01-01", "2024-02-29T00:00:00", "2024-01-24 ", "２０２４-01-24",
-    "Q1", "Q0", "Q12\n", "en", "en-GB", "EN", "ru-Cyrl-RU", "0" * 64, "f" * 63, "F" * 64,
-    "1.2.3", "01.2.3", "1.2", "derived", "stated", "range", "day", "asserts", "abc\n",
+    "",
+    " ",
+    "x",
+    "NO",
+    "abc",
+    "Abc",
+    "a--b",
+    "a-b",
+    "-a",
+    "a" * 80,
+    "a" * 81,
+    "x" * 1000,
+    "x" * 1001,
+    "2024-01-24",
+    "2024-02-29",
+    "2023-02-29",
+    "2024-02-30",
+    "2024-1-24",
+    "2024-01-24\n",
+    "24-01-2024",
+    "https://example.org/a",
+    "http://example.org/a b",
+    "https://",
+    "ftp://example.org/",
+    "not a url",
+    "https://例え.jp/",
+    "https://example.org/%zz",
+    "https://example.org/?q=a b",
+    "//example.org",
+    "HTTPS://EXAMPLE.ORG",
+    "https://example.org:99999/",
+    "http://[::1]/",
+    "mailto:x@example.org",
+    "https://example.org/#a#b",
+    "2024-13-01",
+    "0000-01-01",
+    "2024-02-29T00:00:00",
+    "2024-01-24 ",
+    "２０２４-01-24",
+    "Q1",
+    "Q0",
+    "Q12\n",
+    "en",
+    "en-GB",
+    "EN",
+    "ru-Cyrl-RU",
+    "0" * 64,
+    "f" * 63,
+    "F" * 64,
+    "1.2.3",
+    "01.2.3",
+    "1.2",
+    "derived",
+    "stated",
+    "range",
+    "day",
+    "asserts",
+    "abc\n",
 ]
 scalars = st.one_of(
     st.none(),
@@ -74,7 +124,7 @@ values = st.recursive(
     scalars,
     lambda inner: st.one_of(
         st.lists(inner, max_size=4),
-        st.dictionaries(st.sampled_from(FIELDS + ["extra"]), inner, max_size=4),
+        st.dictionaries(st.sampled_from([*FIELDS, "extra"]), inner, max_size=4),
     ),
     max_leaves=8,
 )
@@ -97,7 +147,7 @@ def mutated(draw):
         elif action == "delete" and keys:
             del record[draw(st.sampled_from(keys))]
         elif action == "add":
-            record[draw(st.sampled_from(FIELDS + ["extra"]))] = draw(values)
+            record[draw(st.sampled_from([*FIELDS, "extra"]))] = draw(values)
         elif action == "item":
             lists = [k for k in keys if isinstance(record[k], list) and record[k]]
             if lists:

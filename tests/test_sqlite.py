@@ -8,10 +8,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from built_package import META, TRICKY_NAME, TRICKY_NOTES, built, built_tables, read_csv, sqlite_path
 
+from built_package import META, TRICKY_NAME, TRICKY_NOTES, built, built_tables, read_csv, sqlite_path
 from il76_claims.publish import sqlite as sqlite_export
 from il76_claims.publish.tables import Field, Table
+
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory) -> Path:

@@ -13,13 +13,12 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, base_record, make_project
-
 from il76_claims import cli
-from il76_claims.cli import fresh_package
 from il76_claims.check import strict_yaml as loader
-from il76_claims.publish.build import build_package
+from il76_claims.cli import fresh_package
 from il76_claims.history.changelog import changelog_sections
 from il76_claims.history.versioning import check, next_version, satisfies
+from il76_claims.publish.build import build_package
 
 NEW_ACTOR = """id: fixture-newcomer
 actor_type: person
@@ -298,7 +297,9 @@ def test_shallow_clone_skips_with_a_note(repo, tmp_path):
     project = make_project(tmp_path / "unused")
     project.root = str(clone)
     out = check(project, lambda: fresh_package(project), None, env={"GITHUB_EVENT_NAME": "push"})
-    assert out.notes == ["version check against a base skipped: this is a shallow clone and the previous commit is not in it; fetch the history (actions/checkout with fetch-depth: 0) or pass --base REF"]
+    assert out.notes == [
+        "version check against a base skipped: this is a shallow clone and the previous commit is not in it; fetch the history (actions/checkout with fetch-depth: 0) or pass --base REF"
+    ]
     out = check(project, lambda: fresh_package(project), None, env={"GITHUB_BASE_REF": "release"})
     assert out.notes == ["version check against a base skipped: the pull request's target branch 'release' is not in this clone; fetch it (actions/checkout with fetch-depth: 0) or pass --base REF"]
     assert out.ok

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from built_package import (
     META,
     TRICKY_NAME,
@@ -26,6 +27,7 @@ openpyxl = pytest.importorskip("openpyxl")
 
 from il76_claims.publish import xlsx  # noqa: E402
 from il76_claims.publish.tables import Field, Table  # noqa: E402
+
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory) -> Path:
@@ -175,7 +177,6 @@ def test_two_writes_give_the_same_bytes_with_fixed_dates(tmp_path_factory):
 
 def test_build_replaces_its_files_in_dist_and_leaves_others(tmp_path):
     from conftest import make_project
-
     from il76_claims.publish.build import build
 
     project = make_project(tmp_path / "p")

@@ -260,6 +260,7 @@ Example:
 def diff_command(args) -> int:
     from .history.diff import DiffError, compare, render_json, render_text
     from .history.git import GitError
+
     proj = project(args, must_exist=False)
     try:
         old = _open_build(args.old, proj.root)

@@ -62,7 +62,7 @@ def _collision_key(name: str) -> str:
 
 
 def _rel(*parts: str) -> str:
-    return "/".join(("records",) + tuple(display_name(p) for p in parts))
+    return "/".join(("records", *tuple(display_name(p) for p in parts)))
 
 
 def discover(root: str, kinds: tuple[str, ...]) -> tuple[list[RecordFile], list[Problem]]:

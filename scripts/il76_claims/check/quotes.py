@@ -151,9 +151,7 @@ def check_quotes(records: list[Record], sources_dir: str | None, flagged=frozens
     quoted = [r for r in records if r.kind in QUOTED_KINDS and isinstance(r.data.get("quote"), str)]
     if not sources_dir or not os.path.isdir(sources_dir):
         where = f"the sources folder {sources_dir} does not exist" if sources_dir else "no sources folder was given"
-        result.notices.append(
-            f"quotes were not checked against the archived sources: {where} ({len(quoted)} quotes unchecked); pass --sources DIR or set IL76_SOURCES to check them"
-        )
+        result.notices.append(f"quotes were not checked against the archived sources: {where} ({len(quoted)} quotes unchecked); pass --sources DIR or set IL76_SOURCES to check them")
         return result
     for sid, rec in sorted(sources.items()):
         archive = read_archive(rec, sources_dir, result.problems, flagged)
@@ -267,7 +265,7 @@ def closest(quote: str, text: str) -> str:
         for end in (aligned + len(quote), aligned + len(quote) + 20):
             while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
                 end += 1
-            d = _first_difference(text[start:max(start, end)], quote)
+            d = _first_difference(text[start : max(start, end)], quote)
             if d:
                 found.append(d)
     if not found:

@@ -34,10 +34,7 @@ def _gh_title(code: str) -> str:
 
 
 def github(problems: list[Problem]) -> str:
-    return "".join(
-        f"::error file={github_property(escape(p.path))},line={p.line},col={p.col},title={github_property(_gh_title(p.code))}::{github_data(escape(p.message))}\n"
-        for p in problems
-    )
+    return "".join(f"::error file={github_property(escape(p.path))},line={p.line},col={p.col},title={github_property(_gh_title(p.code))}::{github_data(escape(p.message))}\n" for p in problems)
 
 
 def render(fmt: str, problems: list[Problem], summary: dict) -> str:

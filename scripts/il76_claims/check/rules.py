@@ -79,7 +79,9 @@ def derived_figure_is_the_sum(index, out):
         parts = [index.find("casualty_figure", p) for p in derived if isinstance(p, str)]
         counts = [p.data.get("count") for p in parts if p is not None]
         if parts and len(counts) == len(parts) and all(map(_int, counts)) and sum(counts) != d["count"]:
-            _add(out, rec, "$.count", "X005", f"count {d['count']} is not the sum of derived_from ({' + '.join(map(str, counts))} = {sum(counts)}); a derived figure is the sum of the figures it lists")
+            _add(
+                out, rec, "$.count", "X005", f"count {d['count']} is not the sum of derived_from ({' + '.join(map(str, counts))} = {sum(counts)}); a derived figure is the sum of the figures it lists"
+            )
 
 
 def range_low_below_high(index, out):

@@ -73,9 +73,7 @@ def _conforms(conforms, name: str, value) -> bool:
 class SchemaChecker:
     def __init__(self, schemas: SchemaSet):
         self.schemas = schemas
-        registry = Registry().with_resources(
-            (uri, Resource.from_contents(doc, default_specification=DRAFT202012)) for uri, doc in schemas.documents.items()
-        )
+        registry = Registry().with_resources((uri, Resource.from_contents(doc, default_specification=DRAFT202012)) for uri, doc in schemas.documents.items())
         for uri, doc in schemas.documents.items():
             # jsonschema-rs answers whether a schema is valid; jsonschema,
             # ten times slower, only words what is wrong.
@@ -88,10 +86,7 @@ class SchemaChecker:
                 # schema and where, without a traceback.
                 where = "/".join(str(p) for p in exc.absolute_path) or "top level"
                 raise SchemaError(f"schemas/{uri}: not a valid JSON Schema at {where}: {exc.message}") from None
-        self.validators = {
-            kind: StrictValidator(doc, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
-            for kind, doc in {**schemas.kinds, "dataset": schemas.dataset}.items()
-        }
+        self.validators = {kind: StrictValidator(doc, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER) for kind, doc in {**schemas.kinds, "dataset": schemas.dataset}.items()}
         self.fast = _fast_validators(schemas)
 
     def check(self, record: Record) -> list[Problem]:

@@ -74,9 +74,7 @@ _FLOAT_LIKE = re.compile(
     re.VERBOSE,
 )
 # A YAML 1.1 timestamp with a time part; a bare ISO date is kept as text.
-_TIMESTAMP_LIKE = re.compile(
-    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?\Z"
-)
+_TIMESTAMP_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?\Z")
 _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
@@ -139,9 +137,7 @@ class _Builder:
 
     def add(self, mark, code, message, pointer=""):
         if len(self.problems) >= MAX_PROBLEMS_PER_FILE:
-            self.problems.append(
-                problem(self.path, mark.line + 1, mark.column + 1, "Y016", f"more than {MAX_PROBLEMS_PER_FILE} problems in this file; the rest of it was not read. Fix these first")
-            )
+            self.problems.append(problem(self.path, mark.line + 1, mark.column + 1, "Y016", f"more than {MAX_PROBLEMS_PER_FILE} problems in this file; the rest of it was not read. Fix these first"))
             raise _Abandon
         self.problems.append(problem(self.path, mark.line + 1, mark.column + 1, code, message, pointer))
         if pointer:
@@ -480,5 +476,3 @@ def load_bytes(path: str, raw: bytes, kind: str) -> tuple[Record | None, list[Pr
     if rec is not None:
         rec.kind = kind
     return rec, problems
-
-

@@ -21,16 +21,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # scripts and emoji sequences need them. An explicit list rather than
 # Unicode categories, so the result is the same on every Python version.
 _INVISIBLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200e\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U0001d173-\U0001d17a\U000e0000-\U000e007f]"
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U0001d173-\U0001d17a\U000e0000-\U000e007f]"
 )
 _SEPARATORS = re.compile("[\u2028\u2029]")
 # Code points with no agreed meaning: private use and noncharacters.
-_PRIVATE = re.compile(
-    "[\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff\U000f0000-\U0010ffff"
-    + "".join(f"\\U{p:04x}fffe\\U{p:04x}ffff" for p in range(1, 16))
-    + "]"
-)
+_PRIVATE = re.compile("[\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff\U000f0000-\U0010ffff" + "".join(f"\\U{p:04x}fffe\\U{p:04x}ffff" for p in range(1, 16)) + "]")
 
 _NAMES = {
     "\u00ad": "soft hyphen",
@@ -53,37 +48,32 @@ def _name(ch: str) -> str:
 def check_text(record: Record, multiline: frozenset[str]) -> list[Problem]:
     out = []
     for pointer, field, text in iter_strings(record.data):
-        if pointer in record.reported:
-            continue
-        line, col = record.mark(pointer)
+        if pointer not in record.reported:
+            line, col = record.mark(pointer)
+            out += [problem(record.path, line, col, code, f"{field}: {message}", pointer) for code, message in _findings(text, field in multiline)]
+    return out
 
-        def add(code, message):
-            out.append(problem(record.path, line, col, code, f"{field}: {message}", pointer))
 
-        m = _CONTROL.search(text)
-        if m:
-            add("E004", f"control character U+{ord(m.group()):04X} in the value; delete it")
-        if "\t" in text:
-            add("E005", "tab character in the value; use a space")
-        m = _SEPARATORS.search(text)
-        if m:
-            add("E006", f"U+{ord(m.group()):04X} line/paragraph separator in the value; use a line break or a space")
-        m = _INVISIBLE.search(text)
-        if m:
-            add("T002", f"invisible or direction-changing character U+{ord(m.group()):04X} ({_name(m.group())}) at position {m.start() + 1}; delete it")
-        m = _PRIVATE.search(text)
-        if m:
-            what = "noncharacter" if unicodedata.category(m.group()) != "Co" else "private-use character"
-            add("T007", f"{what} U+{ord(m.group()):04X} at position {m.start() + 1}, which shows differently or not at all from one computer to another; replace or delete it")
-        if not unicodedata.is_normalized("NFC", text):
-            add("T001", "text is not in Unicode NFC (a letter and its accent are stored as separate characters); normalize it to NFC")
-        if field not in multiline:
-            if "\n" in text:
-                add("T004", "line break in a single-line field; put the value on one line")
-            elif text != text.strip():
-                add("T003", "leading or trailing whitespace; remove it")
-        elif text != text.strip():
-            add("T003", "leading or trailing whitespace or blank lines; remove them (use '|-' for block text)")
-        if text.startswith("="):
-            add("T005", "value starts with '=', which spreadsheets run as a formula; rephrase it so it does not start with '='")
+def _findings(text: str, multiline: bool) -> list[tuple[str, str]]:
+    """(code, message) for each way the text is not what a reader sees."""
+    out = []
+    if m := _CONTROL.search(text):
+        out.append(("E004", f"control character U+{ord(m.group()):04X} in the value; delete it"))
+    if "\t" in text:
+        out.append(("E005", "tab character in the value; use a space"))
+    if m := _SEPARATORS.search(text):
+        out.append(("E006", f"U+{ord(m.group()):04X} line/paragraph separator in the value; use a line break or a space"))
+    if m := _INVISIBLE.search(text):
+        out.append(("T002", f"invisible or direction-changing character U+{ord(m.group()):04X} ({_name(m.group())}) at position {m.start() + 1}; delete it"))
+    if m := _PRIVATE.search(text):
+        what = "noncharacter" if unicodedata.category(m.group()) != "Co" else "private-use character"
+        out.append(("T007", f"{what} U+{ord(m.group()):04X} at position {m.start() + 1}, which shows differently or not at all from one computer to another; replace or delete it"))
+    if not unicodedata.is_normalized("NFC", text):
+        out.append(("T001", "text is not in Unicode NFC (a letter and its accent are stored as separate characters); normalize it to NFC"))
+    if not multiline and "\n" in text:
+        out.append(("T004", "line break in a single-line field; put the value on one line"))
+    elif text != text.strip():
+        out.append(("T003", "leading or trailing whitespace or blank lines; remove them (use '|-' for block text)" if multiline else "leading or trailing whitespace; remove it"))
+    if text.startswith("="):
+        out.append(("T005", "value starts with '=', which spreadsheets run as a formula; rephrase it so it does not start with '='"))
     return out

@@ -179,8 +179,7 @@ def render(schemas: SchemaSet) -> str:
     lines += [
         "## Codelists",
         "",
-        "Every code with its meaning; the same list is the table [`codelists`](#table-codelists) "
-        "(`data/codelists.csv`).",
+        "Every code with its meaning; the same list is the table [`codelists`](#table-codelists) (`data/codelists.csv`).",
         "",
     ]
     for name in sorted(schemas.codelists):

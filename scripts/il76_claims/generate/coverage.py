@@ -135,13 +135,14 @@ def coverage(root: str, sources_dir: str | None) -> Coverage:
 def _source_problems(sc: SourceCoverage, by_id: dict[str, Record]) -> list[str]:
     out = []
     for block, u in sorted(sc.uncited.items()):
-        where = lambda msg: _at(UNCITED_FILE, u.line, u.col, f"{sc.source_id}: {msg}")
+        found = []
         if sc.block_count is not None and block > sc.block_count:
-            out.append(where(f"block {block} is beyond the {sc.block_count} blocks of the source"))
+            found.append(f"block {block} is beyond the {sc.block_count} blocks of the source")
         if block in sc.cited:
-            out.append(where(f"block {block} is cited by {', '.join(f'{k} {i}' for k, i in sc.cited[block])}; remove it from {UNCITED_FILE}"))
+            found.append(f"block {block} is cited by {', '.join(f'{k} {i}' for k, i in sc.cited[block])}; remove it from {UNCITED_FILE}")
         if u.see is not None and u.see not in by_id:
-            out.append(where(f"block {block}: see names '{u.see}', which is not a record id"))
+            found.append(f"block {block}: see names '{u.see}', which is not a record id")
+        out += [_at(UNCITED_FILE, u.line, u.col, f"{sc.source_id}: {msg}") for msg in found]
     if sc.block_count is not None:
         missing = [b for b in range(1, sc.block_count + 1) if b not in sc.cited and b not in sc.uncited]
         if missing:

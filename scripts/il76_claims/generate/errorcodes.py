@@ -74,7 +74,7 @@ def render() -> str:
         lines.append("| Code | Problem | Example | How to fix it |")
         lines.append("|---|---|---|---|")
         for c in codes:
-            lines.append(f"| <a id=\"{c.code.lower()}\"></a>{c.code} | {_cell(c.title)} | {_example(c.example)} | {_cell(c.fix)} |")
+            lines.append(f'| <a id="{c.code.lower()}"></a>{c.code} | {_cell(c.title)} | {_example(c.example)} | {_cell(c.fix)} |')
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 

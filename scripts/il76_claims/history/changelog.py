@@ -72,5 +72,3 @@ def metadata_findings(root: str) -> tuple[str | None, list[Finding]]:
         if version not in sections:
             out.append(Finding(CHANGELOG, 1, f"no '## [{version}]' section for the version in dataset.yaml; add one (e.g. '## [{version}] - YYYY-MM-DD') saying what changed"))
     return version, out
-
-

@@ -28,8 +28,9 @@ import io
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 LEVELS = ("none", "patch", "minor", "major")
 
@@ -399,12 +400,7 @@ def _rows_diff(name: str, old: TableData | None, new: TableData | None, key: lis
 
 
 def _referenced(resources: dict[str, dict]) -> set:
-    return {
-        fk.get("reference", {}).get("resource")
-        for r in resources.values()
-        for fk in (r.get("schema", {}) or {}).get("foreignKeys", []) or []
-        if isinstance(fk, dict)
-    }
+    return {fk.get("reference", {}).get("resource") for r in resources.values() for fk in (r.get("schema", {}) or {}).get("foreignKeys", []) or [] if isinstance(fk, dict)}
 
 
 def compare(old: Package, new: Package) -> Diff:

@@ -111,7 +111,7 @@ def sha256sums(files: list[tuple[str, bytes]]) -> bytes:
 
 
 def archive(stem: str, files: list[tuple[str, bytes]]) -> bytes:
-    entries = sorted(files + [("SHA256SUMS", sha256sums(files))])
+    entries = sorted([*files, ("SHA256SUMS", sha256sums(files))])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         for path, data in entries:
@@ -134,10 +134,7 @@ def release(root: str, force: bool = False) -> Release:
         return Release(rel, digest, len(files) + 1, len(data), True)
     if old is not None and not force:
         raise ReleaseError(
-            [
-                f"{rel} already exists with different content. A released version never changes: "
-                "bump the version (docs/versioning.md), or pass --force to replace an archive that was never published"
-            ]
+            [f"{rel} already exists with different content. A released version never changes: bump the version (docs/versioning.md), or pass --force to replace an archive that was never published"]
         )
     atomic_write(path, data)
     return Release(rel, digest, len(files) + 1, len(data), False)

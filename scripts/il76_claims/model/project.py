@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-
 # The spreadsheet and SQLite copies the build writes to dist/ (git-ignored):
 # release files, not part of the committed package.
 XLSX = "dist/il76-belgorod-statements.xlsx"

@@ -30,7 +30,7 @@ def _read_json(path: str) -> dict:
     except (OSError, ValueError) as exc:
         raise SchemaError(f"{path}: cannot read schema: {exc}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("$id"), str):
-        raise SchemaError(f"{path}: a schema must be a JSON object with a \"$id\"")
+        raise SchemaError(f'{path}: a schema must be a JSON object with a "$id"')
     return doc
 
 
@@ -87,7 +87,7 @@ class SchemaSet:
             for ref in _refs(doc):
                 target = ref.partition("#")[0]
                 if target and target not in self.documents:
-                    raise SchemaError(f"schemas/{uri}: \"$ref\": \"{ref}\" points to no schema under schemas/")
+                    raise SchemaError(f'schemas/{uri}: "$ref": "{ref}" points to no schema under schemas/')
 
     def resolve(self, node: dict) -> dict:
         """Follow $ref (and an anyOf of one ref plus null) to the schema a

@@ -25,8 +25,8 @@ from __future__ import annotations
 import os
 import sqlite3
 
-from .tables import Field, Table
 from .about import authors, citation, licences
+from .tables import Field, Table
 
 SQL_TYPES = {"integer": "INTEGER", "boolean": "INTEGER"}
 
@@ -47,7 +47,7 @@ def _column_sql(t: Table, f: Field) -> str:
         parts.append(f"CHECK ({_q(f.name)} IN (0, 1))")
     ref = dict(t.foreign_keys).get(f.name)
     if ref:
-        parts.append(f"REFERENCES {_q(ref)} (\"id\")")
+        parts.append(f'REFERENCES {_q(ref)} ("id")')
     return " ".join(parts)
 
 

@@ -36,8 +36,8 @@ import os
 import shutil
 import zipfile
 
-from .tables import Table
 from .about import authors, citation, licences
+from .tables import Table
 
 # Fixed document and zip entry date: builds carry no build time.
 FIXED_TIME = datetime.datetime(1980, 1, 1, 0, 0, 0)
@@ -171,7 +171,7 @@ def _about_sheet(wb, meta: dict, tables: list[Table], ox):
     about = _about_rows(meta, tables)
     rows = dictionary_rows(tables)
     columns = list(zip(DICTIONARY_HEADER, *rows))
-    _check_lengths("About", ("value", *DICTIONARY_HEADER), [tuple(v for _, v in about)] + columns)
+    _check_lengths("About", ("value", *DICTIONARY_HEADER), [tuple(v for _, v in about), *columns])
     widths = [max(_width([k for k, _ in about]), _width(columns[0][1:]))]
     widths += [_width(col) for col in columns[1:]]
     widths[1] = max(widths[1], 30)
