@@ -147,6 +147,42 @@ def test_column_widths_are_capped(wb):
     assert min(widths.values()) >= xlsx.MIN_WIDTH
 
 
+def test_every_sheet_prints_landscape_one_page_wide(wb):
+    for ws in wb:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        # fitToWidth left out means 1; fitToHeight 0 means as many pages as it takes.
+        assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0), ws.title
+
+
+def test_the_header_row_is_printed_on_every_page(wb, tmp_path_factory):
+    for t in built_tables(tmp_path_factory):
+        assert wb[t.name].print_title_rows == "$1:$1", t.name
+    assert wb["About"].print_title_rows is None  # no header row at its top
+
+
+def test_capped_and_multi_line_text_columns_wrap():
+    fields = [
+        Field("id", "string", "Id", "", True),
+        Field("quote", "string", "Quote", "", False),
+        Field("notes", "string", "Notes", "", False),
+        Field("n", "integer", "N", "", False),
+        Field("short", "string", "Short", "", False),
+    ]
+    # A number as wide as the cap: an integer column never wraps.
+    rows = [["a", "x" * (xlsx.MAX_WIDTH + 1), "two\nlines", "1" * 70, "y"], ["b", "", "", "", ""]]
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx.workbook_bytes(META, [_table("things", fields, rows)])))["things"]
+    assert [bool(c.alignment.wrap_text) for c in ws[2]] == [False, True, True, False, False]
+    # Every cell is aligned to the top, so a row that wrapped text makes tall reads from its top.
+    assert {c.alignment.vertical for row in ws.iter_rows(min_row=2) for c in row if c.value is not None} == {"top"}
+
+
+def test_the_about_values_wrap(wb):
+    rows = list(wb["About"].iter_rows(min_row=3, max_row=12))
+    assert (rows[0][0].value, rows[-1][0].value) == ("Title", "Codebook")
+    assert all(r[1].alignment.wrap_text for r in rows), [r[1].value for r in rows]
+
+
 def test_about_sheet(wb, tmp_path_factory):
     ws = wb["About"]
     rows = [r for r in ws.iter_rows(values_only=True)]

@@ -17,8 +17,10 @@ exactly what the CSV holds:
   bounded far below 2**53, where a spreadsheet would lose digits.
 * Null is an empty cell.
 
-The layout serves reading and changes no cell: a bold, frozen, filtered
-header, and columns as wide as their longest line, up to a cap.
+The layout serves reading and printing and changes no cell: a bold, frozen,
+filtered header; columns as wide as their longest line, up to a cap; long
+and multi-line text wrapped; every sheet printed landscape, one page wide,
+with the header row repeated on every page.
 
 Two writes of the same tables give the same bytes. XlsxWriter dates the
 document (docProps/core.xml, created and modified) with the "created"
@@ -93,6 +95,12 @@ def _width(values) -> int:
     return max(MIN_WIDTH, min(MAX_WIDTH, _longest_line(values) + 2))
 
 
+def _wraps(values, width: int) -> bool:
+    """Whether a text column wraps: when its width is capped, and when it
+    holds a line break, which shows only in a wrapped cell."""
+    return width >= MAX_WIDTH or any("\n" in v for v in values)
+
+
 def _about_rows(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
     return [
         ("Title", meta["title"]),
@@ -155,7 +163,23 @@ def _check_lengths(sheet: str, names, columns: list[tuple[str, ...]]):
 
 
 def _formats(wb) -> dict:
-    return {"bold": wb.add_format({"bold": True}), "title": wb.add_format({"bold": True, "font_size": 14})}
+    # Top-aligned, so that the cells of a row that a wrapped text makes tall
+    # start on the same line.
+    return {
+        "bold": wb.add_format({"bold": True}),
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        "top": wb.add_format({"valign": "top"}),
+        "wrap": wb.add_format({"valign": "top", "text_wrap": True}),
+    }
+
+
+def _print_setup(ws, header_row: bool):
+    """Landscape, one page wide and as many long as it takes; the header
+    row on every page of a table sheet."""
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    if header_row:
+        ws.repeat_rows(0)
 
 
 def _text(ws, row: int, col: int, value: str, fmt=None):
@@ -171,7 +195,8 @@ def _text(ws, row: int, col: int, value: str, fmt=None):
 
 def _write_rows(ws, rows, first: int, integers: frozenset[int]):
     """rows from row index first on: an empty value as no cell, a value of
-    an integer column as a number, every other value as text."""
+    an integer column as a number, every other value as text. Each cell
+    takes its column's format."""
     write_string, write_number = ws.write_string, ws.write_number
     for r, row in enumerate(rows, first):
         for c, v in enumerate(row):
@@ -194,8 +219,12 @@ def _about_sheet(wb, fmt: dict, meta: dict, tables: list[Table]):
     widths += [_width(col) for col in columns[1:]]
     widths[1] = max(widths[1], 30)
     ws = wb.add_worksheet("About")
-    for i, w in enumerate(widths):
-        ws.set_column(i, i, w)
+    for i, (w, col) in enumerate(zip(widths, columns)):
+        # Column B holds the About values as well as the field names.
+        wraps = i == 1 or (i > 1 and _wraps(col, w))
+        ws.set_column(i, i, w, fmt["wrap" if wraps else "top"])
+    # No header row to repeat: the dictionary's starts half way down.
+    _print_setup(ws, header_row=False)
     _text(ws, 0, 0, meta["title"], fmt["title"])
     for r, (key, value) in enumerate(about, 2):
         _text(ws, r, 0, key, fmt["bold"])
@@ -215,10 +244,13 @@ def _table_sheet(wb, fmt: dict, t: Table):
     _check_lengths(t.name, names, columns)
     ws = wb.add_worksheet(t.name)
     for i, (name, col) in enumerate(zip(names, columns)):
-        ws.set_column(i, i, _width((name, *col)))
+        w = _width((name, *col))
+        wraps = i not in integers and _wraps(col, w)
+        ws.set_column(i, i, w, fmt["wrap" if wraps else "top"])
     del columns
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, len(t.rows), len(names) - 1)
+    _print_setup(ws, header_row=True)
     for c, name in enumerate(names):
         _text(ws, 0, c, name, fmt["bold"])
     _write_rows(ws, t.rows, 1, integers)
