@@ -180,8 +180,7 @@ def child_stages(root: str) -> dict:
     for name, mod in exporters.items():
         mod.write = timed_write(name, mod.write)
     try:
-        # In this process, so that each exporter's time is measured here.
-        build_mod.write_outputs(staging, meta, tabs, recs, in_process=True)
+        build_mod.write_outputs(staging, meta, tabs, recs)
     finally:
         for name, mod in exporters.items():
             mod.write = originals[name]

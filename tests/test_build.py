@@ -3,21 +3,15 @@ the committed records."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from conftest import FIXTURE_SOURCES, REPO, make_project
 
-from il76_claims.background import BackgroundError, fork_available
-from il76_claims.build import STAGING, WORKBOOK_PROCESS_MIN_CELLS, XLSX, build, workbook_in_process, write_outputs
-from il76_claims.export import csv as csv_export
-from il76_claims.export import xlsx as xlsx_export
-from il76_claims.tables import Field, Table
+from il76_claims.build import build
 from il76_claims.checker import Project, default_sources_dir
 from il76_claims.report import text
 
@@ -111,107 +105,3 @@ def test_committed_package_is_a_fresh_build(tmp_path):
         + ", ".join(f"{name} ({'missing' if name not in committed else 'not built' if name not in fresh else 'differs'})" for name in stale)
         + "; run make and commit the result"
     )
-
-
-# -- the workbook written in a second process ----------------------------------
-
-needs_fork = pytest.mark.skipif(not fork_available(), reason="the workbook is written in a second process only where fork is available")
-
-
-def _in_second_process(out_dir, meta, tables, records):
-    return write_outputs(out_dir, meta, tables, records, in_process=False)
-
-
-def _project_built_once(tmp_path) -> tuple[Project, Path, dict[str, bytes]]:
-    project = make_project(tmp_path / "p")
-    assert build(project).ok
-    root = Path(project.root)
-    before = outputs(root)
-    actor = root / "records/actor/fixture-person.yaml"
-    actor.write_text(actor.read_text(encoding="utf-8").replace("Alex Example", "Alex Changed"), encoding="utf-8")
-    return project, root, before
-
-
-def _leftovers(root: Path) -> list[str]:
-    return sorted(os.listdir(root / STAGING)) if (root / STAGING).exists() else []
-
-
-@needs_fork
-def test_workbook_from_a_second_process_is_the_same_bytes(tmp_path):
-    one = make_project(tmp_path / "one")
-    two = make_project(tmp_path / "two")
-    assert build(one, write=_in_second_process).ok
-    assert build(two, write=lambda *a: write_outputs(*a, in_process=True)).ok
-    a, b = outputs(Path(one.root)), outputs(Path(two.root))
-    assert XLSX in a and a == b
-
-
-@needs_fork
-def test_a_failing_workbook_process_fails_the_build_and_keeps_the_previous_outputs(tmp_path, monkeypatch):
-    project, root, before = _project_built_once(tmp_path)
-    pid_file = tmp_path / "workbook-pid"
-
-    def failing_workbook(meta, tables, out_dir, rel):
-        pid_file.write_text(str(os.getpid()), encoding="utf-8")
-        (Path(out_dir) / "dist").mkdir(exist_ok=True)
-        (Path(out_dir) / rel).write_bytes(b"half a workbook")
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(xlsx_export, "write", failing_workbook)
-    with pytest.raises(OSError) as err:
-        build(project, write=_in_second_process)
-    assert (err.value.errno, err.value.strerror) == (28, "No space left on device")
-    assert int(pid_file.read_text(encoding="utf-8")) != os.getpid()
-    assert outputs(root) == before
-    assert _leftovers(root) == []
-    assert multiprocessing.active_children() == []
-
-
-@needs_fork
-def test_a_workbook_process_that_dies_fails_the_build(tmp_path, monkeypatch):
-    project, root, before = _project_built_once(tmp_path)
-    monkeypatch.setattr(xlsx_export, "write", lambda *a: os._exit(3))
-    with pytest.raises(BackgroundError) as err:
-        build(project, write=_in_second_process)
-    assert str(err.value) == "the process writing the workbook stopped without a result (exit code 3)"
-    assert outputs(root) == before
-    assert _leftovers(root) == []
-
-
-@needs_fork
-def test_a_failure_beside_the_workbook_stops_its_process(tmp_path, monkeypatch):
-    """The CSVs fail while the workbook is still being written: its process
-    is stopped, not left running, and the previous outputs stay."""
-    project, root, before = _project_built_once(tmp_path)
-    never = os.pipe()
-
-    def endless_workbook(meta, tables, out_dir, rel):
-        os.read(never[0], 1)  # nothing is ever written to this pipe
-
-    def failing_csv(tables, out_dir):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(xlsx_export, "write", endless_workbook)
-    monkeypatch.setattr(csv_export, "write", failing_csv)
-    try:
-        with pytest.raises(OSError, match="disk full"):
-            build(project, write=_in_second_process)
-    finally:
-        os.close(never[0])
-        os.close(never[1])
-    assert multiprocessing.active_children() == []
-    assert outputs(root) == before
-    assert _leftovers(root) == []
-
-
-def test_the_workbook_gets_a_second_process_only_when_large(monkeypatch):
-    fields = [Field(f"c{i}", "string", "C", "", False) for i in range(10)]
-
-    def tables(rows):
-        return [Table("t", "T", "", fields, ["c0"], rows=[["x"] * 10] * rows)]
-
-    monkeypatch.setenv("IL76_JOBS", "2")
-    assert workbook_in_process(tables(WORKBOOK_PROCESS_MIN_CELLS // 10 - 1))
-    assert not workbook_in_process(tables(WORKBOOK_PROCESS_MIN_CELLS // 10))
-    monkeypatch.setenv("IL76_JOBS", "1")
-    assert workbook_in_process(tables(WORKBOOK_PROCESS_MIN_CELLS // 10))

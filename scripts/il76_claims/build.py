@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from . import package, pipeline
-from .background import Background
 from .checker import CheckResult, Project, check
 from .schemas import SchemaSet
 from .tables import Table, build_tables
@@ -33,9 +32,6 @@ SQLITE = "dist/il76-belgorod-statements.sqlite"
 # dist/ are swapped one by one, so other files there are left alone.
 OUTPUTS = ("data", XLSX, SQLITE, "datapackage.json")
 STAGING = ".build"
-# From this many cells (about 650 records) the workbook is written in a
-# second process.
-WORKBOOK_PROCESS_MIN_CELLS = 10_000
 
 
 @dataclass
@@ -60,31 +56,14 @@ def prepare(project: Project) -> tuple[CheckResult, dict | None, list[Table]]:
         return result, result.metadata, build_tables(result.records, schemas)
 
 
-def workbook_in_process(tables: list[Table]) -> bool:
-    """Write the workbook in this process when there is one usable process
-    (IL76_JOBS=1) or when it is small: the real dataset and every test
-    project take less time than starting a second process saves."""
-    if pipeline.jobs_from_env() <= 1:
-        return True
-    return sum(len(t.rows) * len(t.fields) for t in tables) < WORKBOOK_PROCESS_MIN_CELLS
-
-
-def write_outputs(out_dir: str, meta: dict, tables: list[Table], records, *, in_process: bool | None = None) -> list[str]:
-    """Every output into out_dir. The workbook, most of the time spent
-    here, is written in a second process while this one writes the rest;
-    in_process=None decides by workbook_in_process()."""
-    if in_process is None:
-        in_process = workbook_in_process(tables)
-    workbook = Background("the workbook", xlsx_export.write, meta, tables, out_dir, XLSX, in_process=in_process)
-    try:
-        written = csv_export.write(tables, out_dir)
-        db = sqlite_export.write(meta, tables, out_dir, SQLITE)
-        desc = package.descriptor(meta, tables, records, out_dir)
-        descriptor = package.write(desc, out_dir)
-        written += [workbook.result(), db, descriptor]
-    finally:
-        workbook.cancel()  # after a failure here: stop the workbook
-    return written
+def write_outputs(out_dir: str, meta: dict, tables: list[Table], records) -> list[str]:
+    """Every output into out_dir."""
+    written = csv_export.write(tables, out_dir)
+    workbook = xlsx_export.write(meta, tables, out_dir, XLSX)
+    db = sqlite_export.write(meta, tables, out_dir, SQLITE)
+    desc = package.descriptor(meta, tables, records, out_dir)
+    descriptor = package.write(desc, out_dir)
+    return written + [workbook, db, descriptor]
 
 
 @contextmanager
