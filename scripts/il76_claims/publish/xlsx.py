@@ -3,10 +3,10 @@
 The workbook is the spreadsheet-friendly copy of the CSVs, so a cell shows
 exactly what the CSV holds:
 
-* Text is stored as text, always (``data_type = "s"``): openpyxl would take
-  a value starting with '=' for a formula, and a spreadsheet would turn
-  ``007`` into 7 or ``2024-01-24`` into a locale-formatted date if it were
-  left to guess.
+* Text is stored as text, always (``write_string``, and the workbook's
+  ``strings_to_*`` options off as well): a spreadsheet left to guess would
+  take ``=1+1`` for a formula, turn ``007`` into 7, ``2024-01-24`` into a
+  locale-formatted date and ``http://...`` into a link.
 * Dates stay ISO text (``2024-01-24``). A date cell is shown in the
   reader's locale (24/01/2024, 1/24/2024...), which is the ambiguity ISO
   dates avoid, and a day-precision cell would hide that many dates here are
@@ -17,15 +17,23 @@ exactly what the CSV holds:
   bounded far below 2**53, where a spreadsheet would lose digits.
 * Null is an empty cell.
 
-Two writes of the same tables give the same bytes: the document dates and
-the zip entry dates are fixed at 1980-01-01 00:00, the earliest date a zip
-entry can carry, and the entries are written in a fixed order.
+The layout serves reading and printing and changes no cell: a bold, frozen,
+filtered header; columns as wide as their longest line, up to a cap; long
+and multi-line text wrapped; every sheet printed landscape, one page wide,
+with the header row repeated on every page.
 
-openpyxl writes it in write-only mode: each row goes to the sheet's XML as
-it is appended, so the workbook is never held in memory cell by cell. In
-that mode the column widths, the frozen header and the filter must be set
-before the first row, so the widths are measured from the table's rows
-first.
+Two writes of the same tables give the same bytes. XlsxWriter dates the
+document (docProps/core.xml, created and modified) with the "created"
+property, set here to 1980-01-01 00:00 UTC; without it, it would write the
+current time. It writes each part of the file to a temporary file first,
+dates that file 1980-01-31 00:00 local time before adding it to the zip
+(whose entries carry local time), and adds the parts in a fixed order; so
+no build time reaches the workbook.
+
+XlsxWriter's constant_memory mode writes each row to its sheet's temporary
+file as soon as the next one starts, so the workbook is never held in
+memory cell by cell; the rows must come in order, as they do here. See
+``OPTIONS`` for the measurements behind it.
 """
 
 from __future__ import annotations
@@ -33,32 +41,42 @@ from __future__ import annotations
 import datetime
 import io
 import os
-import shutil
-import zipfile
+import tempfile
 
 from .about import authors, citation, licences
 from .tables import Table
 
-# Fixed document and zip entry date: builds carry no build time.
-FIXED_TIME = datetime.datetime(1980, 1, 1, 0, 0, 0)
+# The document's date: builds carry no build time.
+FIXED_TIME = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
 MAX_WIDTH = 60
 MIN_WIDTH = 6
 SHEET_NAME_MAX = 31  # Excel refuses longer sheet names
-CELL_TEXT_MAX = 32767  # longer text would be cut short by openpyxl and Excel
-COMPRESS_LEVEL = 1
+CELL_TEXT_MAX = 32767  # in UTF-16 units; XlsxWriter cuts longer text short
+OPTIONS = {
+    # A value is the CSV's text, never a formula, number or link, even where
+    # write() rather than write_string() would be called.
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    # Measured writing the workbook of 10,000 and 100,000 synthetic records
+    # (benchmarks/synth.py): in constant_memory mode 1.1 s and 11.4 s, peak
+    # memory up 4 MiB and 17 MiB; the default mode 1.1 s and 13.3 s, up
+    # 26 MiB and 195 MiB (every cell is held until the workbook is closed);
+    # in_memory mode 1.1 s and 13.6 s, up 47 MiB and 357 MiB (the parts of
+    # the file held as text as well). constant_memory stores each text in
+    # its cell rather than once for the workbook, so its file is 12 % larger
+    # (15 MB at 100,000 records), still smaller than openpyxl's was.
+    "constant_memory": True,
+}
 
 
-def _openpyxl():
-    """openpyxl's classes, imported only when a workbook is written."""
+def _xlsxwriter():
+    """XlsxWriter's Workbook, imported only when a workbook is written."""
     try:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
-        from openpyxl.utils import get_column_letter
-        from openpyxl.writer.excel import ExcelWriter
-    except ImportError as exc:  # the build needs the pinned outputs extra
-        raise RuntimeError(f"the workbook needs openpyxl ({exc}); install the pinned requirements: pip install -r requirements.lock") from None
-    return Workbook, WriteOnlyCell, Font, get_column_letter, ExcelWriter
+        from xlsxwriter import Workbook
+    except ImportError as exc:  # the build needs the pinned requirements
+        raise RuntimeError(f"the workbook needs XlsxWriter ({exc}); install the pinned requirements: pip install -r requirements.lock") from None
+    return Workbook
 
 
 def _longest_line(values) -> int:
@@ -77,30 +95,10 @@ def _width(values) -> int:
     return max(MIN_WIDTH, min(MAX_WIDTH, _longest_line(values) + 2))
 
 
-class _Cells:
-    """Makes the cells of one sheet for openpyxl's append: plain values
-    where openpyxl keeps them as they are, a cell object where it would not."""
-
-    def __init__(self, ws, cell_class):
-        self.ws = ws
-        self.cell_class = cell_class
-
-    def text(self, value: str, font=None):
-        """A cell holding value as text, whatever it looks like: openpyxl
-        would store '=1+1' as a formula and '#N/A' as an error value."""
-        c = self.cell_class(self.ws, value)
-        c.data_type = "s"
-        if font is not None:
-            c.font = font
-        return c
-
-    def value(self, value):
-        """str as text, int as a number, None or "" as an empty cell."""
-        if value is None or value == "":
-            return None
-        if isinstance(value, str) and value[0] in "=#":
-            return self.text(value)
-        return value
+def _wraps(values, width: int) -> bool:
+    """Whether a text column wraps: when its width is capped, and when it
+    holds a line break, which shows only in a wrapped cell."""
+    return width >= MAX_WIDTH or any("\n" in v for v in values)
 
 
 def _about_rows(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
@@ -150,24 +148,69 @@ def dictionary_rows(tables: list[Table]) -> list[tuple[str, ...]]:
     return out
 
 
+def _text_length(value: str) -> int:
+    """Length as a spreadsheet counts it, in UTF-16 units: a character
+    beyond U+FFFF (an emoji) counts twice."""
+    return len(value.encode("utf-16-le")) // 2
+
+
 def _check_lengths(sheet: str, names, columns: list[tuple[str, ...]]):
     for name, col in zip(names, columns):
-        longest = max(map(len, col), default=0)
+        # No value of half the limit or less can reach it in UTF-16 units.
+        longest = max((_text_length(v) for v in col if len(v) > CELL_TEXT_MAX // 2), default=0)
         if longest > CELL_TEXT_MAX:
             raise ValueError(f"sheet {sheet}, column {name}: a value of {longest} characters is longer than the {CELL_TEXT_MAX} a spreadsheet cell can hold")
 
 
-def _sheet(wb, name: str, widths: list[int], get_column_letter):
-    ws = wb.create_sheet(name)
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    return ws
+def _formats(wb) -> dict:
+    # Top-aligned, so that the cells of a row that a wrapped text makes tall
+    # start on the same line.
+    return {
+        "bold": wb.add_format({"bold": True}),
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        "top": wb.add_format({"valign": "top"}),
+        "wrap": wb.add_format({"valign": "top", "text_wrap": True}),
+    }
 
 
-def _about_sheet(wb, meta: dict, tables: list[Table], ox):
-    _, cell_class, font_class, get_column_letter, _ = ox
-    bold = font_class(bold=True)
-    title_font = font_class(bold=True, size=14)
+def _print_setup(ws, header_row: bool):
+    """Landscape, one page wide and as many long as it takes; the header
+    row on every page of a table sheet."""
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    if header_row:
+        ws.repeat_rows(0)
+
+
+def _text(ws, row: int, col: int, value: str, fmt=None):
+    """value as a text cell, whatever it looks like."""
+    if value.startswith("<r>") and value.endswith("</r>"):
+        # XlsxWriter copies a string of this shape into the XML unescaped,
+        # as a rich string it made itself. Written as a rich string of
+        # three plain pieces, it is escaped and reads back as the same text.
+        ws.write_rich_string(row, col, value[:1], value[1:3], value[3:], *([fmt] if fmt else []))
+    else:
+        ws.write_string(row, col, value, fmt)
+
+
+def _write_rows(ws, rows, first: int, integers: frozenset[int]):
+    """rows from row index first on: an empty value as no cell, a value of
+    an integer column as a number, every other value as text. Each cell
+    takes its column's format."""
+    write_string, write_number = ws.write_string, ws.write_number
+    for r, row in enumerate(rows, first):
+        for c, v in enumerate(row):
+            if not v:
+                continue
+            if c in integers:
+                write_number(r, c, int(v))
+            elif v[0] == "<":
+                _text(ws, r, c, v)
+            else:
+                write_string(r, c, v)
+
+
+def _about_sheet(wb, fmt: dict, meta: dict, tables: list[Table]):
     about = _about_rows(meta, tables)
     rows = dictionary_rows(tables)
     columns = list(zip(DICTIONARY_HEADER, *rows))
@@ -175,121 +218,84 @@ def _about_sheet(wb, meta: dict, tables: list[Table], ox):
     widths = [max(_width([k for k, _ in about]), _width(columns[0][1:]))]
     widths += [_width(col) for col in columns[1:]]
     widths[1] = max(widths[1], 30)
-    ws = _sheet(wb, "About", widths, get_column_letter)
-    cells = _Cells(ws, cell_class)
-    ws.append([cells.text(meta["title"], title_font)])
-    ws.append([])
-    for key, value in about:
-        ws.append([cells.text(key, bold), cells.value(value)])
-    ws.append([])
-    ws.append([cells.text("Field dictionary", title_font)])
-    ws.append([cells.text(name, bold) for name in DICTIONARY_HEADER])
-    for r in rows:
-        ws.append([cells.value(v) for v in r])
+    ws = wb.add_worksheet("About")
+    for i, (w, col) in enumerate(zip(widths, columns)):
+        # Column B holds the About values as well as the field names.
+        wraps = i == 1 or (i > 1 and _wraps(col, w))
+        ws.set_column(i, i, w, fmt["wrap" if wraps else "top"])
+    # No header row to repeat: the dictionary's starts half way down.
+    _print_setup(ws, header_row=False)
+    _text(ws, 0, 0, meta["title"], fmt["title"])
+    for r, (key, value) in enumerate(about, 2):
+        _text(ws, r, 0, key, fmt["bold"])
+        if value:
+            _text(ws, r, 1, value)
+    r = len(about) + 3
+    _text(ws, r, 0, "Field dictionary", fmt["title"])
+    for c, name in enumerate(DICTIONARY_HEADER):
+        _text(ws, r + 1, c, name, fmt["bold"])
+    _write_rows(ws, rows, r + 2, frozenset())
 
 
-def _table_sheet(wb, t: Table, ox):
-    _, cell_class, font_class, get_column_letter, _ = ox
+def _table_sheet(wb, fmt: dict, t: Table):
     names = [f.name for f in t.fields]
+    integers = frozenset(i for i, f in enumerate(t.fields) if f.type == "integer")
     columns = list(zip(*t.rows)) if t.rows else [() for _ in names]
     _check_lengths(t.name, names, columns)
-    ws = _sheet(wb, t.name, [_width((name, *col)) for name, col in zip(names, columns)], get_column_letter)
+    ws = wb.add_worksheet(t.name)
+    for i, (name, col) in enumerate(zip(names, columns)):
+        w = _width((name, *col))
+        wraps = i not in integers and _wraps(col, w)
+        ws.set_column(i, i, w, fmt["wrap" if wraps else "top"])
     del columns
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(t.rows) + 1}"
-    cells = _Cells(ws, cell_class)
-    bold = font_class(bold=True)
-    ws.append([cells.text(name, bold) for name in names])
-    integers = [i for i, f in enumerate(t.fields) if f.type == "integer"]
-    value = cells.value
-    for row in t.rows:
-        out = [value(v) for v in row]
-        for i in integers:
-            if out[i] is not None:
-                out[i] = int(out[i])
-        ws.append(out)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, len(t.rows), len(names) - 1)
+    _print_setup(ws, header_row=True)
+    for c, name in enumerate(names):
+        _text(ws, 0, c, name, fmt["bold"])
+    _write_rows(ws, t.rows, 1, integers)
 
 
-def _discard(wb):
-    """End each sheet's stream and remove its temporary file. openpyxl
-    removes them only when the interpreter exits, which a forked worker
-    process never does."""
-    for ws in wb.worksheets:
-        writer = getattr(ws, "_writer", None)
-        if writer is None:
-            continue
-        try:
-            if not ws.closed:
-                ws.close()
-        finally:
-            if os.path.exists(writer.out):
-                writer.cleanup()
+def _fill(wb, meta: dict, tables: list[Table]):
+    fmt = _formats(wb)
+    _about_sheet(wb, fmt, meta, tables)
+    for t in tables:
+        _table_sheet(wb, fmt, t)
+    wb.set_properties({"title": meta["title"], "author": authors(meta), "created": FIXED_TIME})
+    wb.set_custom_property("version", meta["version"])
 
 
-class _FixedDateZip(zipfile.ZipFile):
-    """A zip file whose entries carry a fixed date and the same attributes
-    on every machine, so the workbook's bytes depend on its content only."""
-
-    def _info(self, name: str) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        info.create_system = 3  # Unix, whatever the building machine
-        # The fastest deflate level: the default (6) takes 7 % longer for a
-        # file 17 % smaller. (_compresslevel is what ZipFile.open(info, "w")
-        # reads; Python 3.13 also names it compress_level.)
-        info._compresslevel = COMPRESS_LEVEL
-        return info
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
-        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
-        super().writestr(self._info(name), data)
-
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
-        # openpyxl streams each write-only sheet to a temporary file first.
-        info = self._info(arcname or os.path.basename(filename))
-        info.file_size = os.path.getsize(filename)
-        with open(filename, "rb") as src, self.open(info, "w") as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
-
-
-def save(meta: dict, tables: list[Table], fileobj):
-    """Write the workbook to fileobj (a seekable binary file)."""
-    ox = _openpyxl()
-    workbook_class, _, _, _, excel_writer = ox
+def _workbook(meta: dict, tables: list[Table]) -> io.BytesIO:
+    """The whole workbook, in memory."""
     for t in tables:
         if len(t.name) > SHEET_NAME_MAX:
             raise ValueError(f"table name {t.name!r} is longer than the {SHEET_NAME_MAX} characters a sheet name may have")
-    wb = workbook_class(write_only=True)
-    try:
-        _about_sheet(wb, meta, tables, ox)
-        for t in tables:
-            _table_sheet(wb, t, ox)
-        props = wb.properties
-        props.title = meta["title"]
-        props.creator = authors(meta)
-        props.lastModifiedBy = props.creator
-        props.version = meta["version"]
-        props.created = FIXED_TIME
-        props.modified = FIXED_TIME
-        # ExcelWriter rather than Workbook.save: save() stamps the current
-        # time into the document's modified date.
-        with _FixedDateZip(fileobj, "w", zipfile.ZIP_DEFLATED) as archive:
-            excel_writer(wb, archive).save()
-    except BaseException:
-        _discard(wb)
-        raise
+    buf = io.BytesIO()
+    # XlsxWriter's temporary files (each sheet's rows, then each part of the
+    # file) go to a folder of this write's own, removed whatever happens:
+    # XlsxWriter removes them only when the workbook is closed. Errors in
+    # removing it (a file still open, on Windows) must not hide the error
+    # that stopped the write.
+    with tempfile.TemporaryDirectory(prefix="il76-xlsx-", ignore_cleanup_errors=True) as tmp:
+        wb = _xlsxwriter()(buf, {**OPTIONS, "tmpdir": tmp})
+        # Not closed in a finally or a with block: closing writes the
+        # workbook, which an error may have left half made.
+        _fill(wb, meta, tables)
+        wb.close()
+    return buf
 
 
 def workbook_bytes(meta: dict, tables: list[Table]) -> bytes:
-    buf = io.BytesIO()
-    save(meta, tables, buf)
-    return buf.getvalue()
+    return _workbook(meta, tables).getvalue()
 
 
 def write(meta: dict, tables: list[Table], out_dir: str, rel: str) -> str:
+    """Write the workbook to out_dir/rel. The file is opened only once the
+    workbook is made, and written here rather than by XlsxWriter, which
+    would report an OSError (a full disk) as its own FileCreateError."""
+    buf = _workbook(meta, tables)
     path = os.path.join(out_dir, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as fh:
-        save(meta, tables, fh)
+        fh.write(buf.getbuffer())
     return rel
