@@ -54,10 +54,7 @@ TARGETS = [
 # One the installed il76-claims lacks is skipped with a note; "check" and
 # "build" are needed for the ratios. To add one, e.g. ("fmt --check", ["fmt",
 # "--check"]) or ("site", ["site"]), add what it writes to LEFTOVERS.
-COMMANDS = [
-    ("check", ["check"]),
-    ("build", ["build"]),
-]
+COMMANDS = [("check", ["check"]), ("build", ["build"])]
 
 CLI = os.path.join(os.path.dirname(sys.executable), "il76-claims")
 LEFTOVERS = ("data", "dist", ".build", ".cache", "datapackage.json")

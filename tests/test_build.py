@@ -40,13 +40,7 @@ def differing(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
 
 def _build_in_subprocess(root: Path, seed: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    return subprocess.run(
-        [sys.executable, "-m", "il76_claims", "build", "--root", str(root), "--sources", str(FIXTURE_SOURCES)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    return subprocess.run([sys.executable, "-m", "il76_claims", "build", "--root", str(root), "--sources", str(FIXTURE_SOURCES)], capture_output=True, text=True, env=env, timeout=300)
 
 
 def test_two_builds_give_identical_bytes(tmp_path):

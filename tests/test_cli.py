@@ -288,10 +288,7 @@ def test_unreadable_record_is_a_problem_not_a_crash(project, capsys, monkeypatch
     assert out == "records/actor/fixture-agency.yaml:1:1: [F007] cannot read the file: Permission denied\n"
 
 
-@pytest.mark.parametrize(
-    "case",
-    ["no-folder", "broken-schema", "binary-record"],
-)
+@pytest.mark.parametrize("case", ["no-folder", "broken-schema", "binary-record"])
 def test_no_traceback_from_a_real_process(case, tmp_path):
     """The same guarantee in a separate process: stderr holds one or two
     plain lines, never a Python traceback."""

@@ -71,15 +71,7 @@ def test_same_build_has_no_changes(tmp_path, old, capsys):
 
 def test_records_added_changed_and_removed(tmp_path, old, capsys):
     person = base_record("records/actor/fixture-person.yaml").replace("role: Spokesperson", "role: Press secretary")
-    new = package_of(
-        tmp_path,
-        "new",
-        {
-            "records/actor/fixture-newcomer.yaml": NEW_ACTOR,
-            "records/actor/fixture-person.yaml": person,
-            "records/casualty_figure/fixture-range.yaml": None,
-        },
-    )
+    new = package_of(tmp_path, "new", {"records/actor/fixture-newcomer.yaml": NEW_ACTOR, "records/actor/fixture-person.yaml": person, "records/casualty_figure/fixture-range.yaml": None})
     code, out, err = run_cli(capsys, "diff", old, new)
     assert (code, err) == (1, "")
     assert out.splitlines() == [
@@ -107,13 +99,7 @@ def test_list_items_removed_are_a_patch_and_keys_sort_as_numbers(tmp_path):
     d = compare(load_folder(old_dir, "old"), load_folder(new_dir, "new"))
     assert d.level == "patch"
     assert [t.name for t in d.tables if t] == ["claim_positions"]
-    assert render_text(d).splitlines()[2:] == [
-        "required version bump: PATCH",
-        "",
-        "records:",
-        "  PATCH  claim_positions: 0 added, 1 removed, 0 changed",
-        "    - claim_id=fixture-claim, position=2",
-    ]
+    assert render_text(d).splitlines()[2:] == ["required version bump: PATCH", "", "records:", "  PATCH  claim_positions: 0 added, 1 removed, 0 changed", "    - claim_id=fixture-claim, position=2"]
     # Twelve relays: step 10 sorts after step 9, not after step 1.
     ids = [f"fixture-relay-{i}" for i in range(1, 11)]
     files = {f"records/actor/{i}.yaml": NEW_ACTOR.replace("fixture-newcomer", i) for i in ids}
@@ -194,13 +180,7 @@ def test_tables_added_and_removed(tmp_path, old):
 
     def edit(desc):
         desc["resources"] = [r for r in desc["resources"] if r["name"] != "statement_relays"]
-        desc["resources"].append(
-            {
-                "name": "notes",
-                "path": "data/notes.csv",
-                "schema": {"fields": [{"name": "id", "type": "string"}, {"name": "text", "type": "string"}], "primaryKey": ["id"]},
-            }
-        )
+        desc["resources"].append({"name": "notes", "path": "data/notes.csv", "schema": {"fields": [{"name": "id", "type": "string"}, {"name": "text", "type": "string"}], "primaryKey": ["id"]}})
 
     edit_descriptor(new, edit)
     Path(new, "data", "notes.csv").write_text("id,text\nn1,First\n", encoding="utf-8")

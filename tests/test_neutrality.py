@@ -106,8 +106,7 @@ def test_a_missing_terms_file_is_a_schema_error(tmp_path):
 
 def test_checker_reports_at_the_fields_line(tmp_path):
     narration = base_record("records/statement/fixture-narration.yaml").replace(
-        "summary: The outlet states that ten passengers and two crew members were on board.",
-        "summary: >-\n  The outlet states that ten\n  militants were on board.",
+        "summary: The outlet states that ten passengers and two crew members were on board.", "summary: >-\n  The outlet states that ten\n  militants were on board."
     )
     project = make_project(tmp_path / "p", {"records/statement/fixture-narration.yaml": narration})
     problems = check(project).problems

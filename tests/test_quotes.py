@@ -54,14 +54,7 @@ def test_the_real_archive_has_32_blocks_with_subheadings_at_7_and_23():
 
 @pytest.mark.parametrize(
     "text, sub, inside",
-    [
-        ("“a b” c", "a b", True),
-        ("“a b” c", "b” c", False),
-        ("x “a “inner” b” y", "a “inner” b", True),
-        ('say "a b" now', "a b", True),
-        ("«a b» c", "a b", True),
-        ("it’s a b", "a b", False),
-    ],
+    [("“a b” c", "a b", True), ("“a b” c", "b” c", False), ("x “a “inner” b” y", "a “inner” b", True), ('say "a b" now', "a b", True), ("«a b» c", "a b", True), ("it’s a b", "a b", False)],
 )
 def test_inside_quotation(text, sub, inside):
     start = text.index(sub)

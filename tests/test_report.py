@@ -61,14 +61,7 @@ def test_json_holds_every_field_and_the_summary():
     summary = {"files": 2, "problems": 2}
     doc = json.loads(as_json([P1, P2], summary))
     assert doc["summary"] == summary
-    assert doc["problems"][0] == {
-        "path": "records/actor/x.yaml",
-        "line": 3,
-        "col": 10,
-        "code": "Y003",
-        "message": P1.message,
-        "pointer": "$.country",
-    }
+    assert doc["problems"][0] == {"path": "records/actor/x.yaml", "line": 3, "col": 10, "code": "Y003", "message": P1.message, "pointer": "$.country"}
     assert [p["code"] for p in doc["problems"]] == ["Y003", "S002"]
 
 
@@ -100,10 +93,7 @@ def test_render_picks_the_format():
 def _bad_project(tmp_path):
     person = base_record("records/actor/fixture-person.yaml").replace("country: GB", "country: NO").replace("name: Alex Example", "name: Alex #1")
     event = base_record("records/event/fixture-event.yaml").replace("date: 2024-03-01", "date: 2024-02-30")
-    return make_project(
-        tmp_path / "project",
-        {"records/actor/fixture-person.yaml": person, "records/event/fixture-event.yaml": event, "records/actor/notes.txt": "x"},
-    )
+    return make_project(tmp_path / "project", {"records/actor/fixture-person.yaml": person, "records/event/fixture-event.yaml": event, "records/actor/notes.txt": "x"})
 
 
 def _run(capsys, project, *args):

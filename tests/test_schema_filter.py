@@ -120,14 +120,7 @@ scalars = st.one_of(
     st.sampled_from(CODES),
     st.text(max_size=5),
 )
-values = st.recursive(
-    scalars,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4),
-        st.dictionaries(st.sampled_from([*FIELDS, "extra"]), inner, max_size=4),
-    ),
-    max_leaves=8,
-)
+values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.sampled_from([*FIELDS, "extra"]), inner, max_size=4)), max_leaves=8)
 
 
 @st.composite

@@ -93,10 +93,7 @@ def test_a_join_across_the_keys(con):
         GROUP BY s.id ORDER BY s.id
         """
     ).fetchall()
-    assert rows == [
-        ("fixture-narration", "Fixture Outlet", "2024-03-02", "A fixture article", None),
-        ("fixture-statement", TRICKY_NAME, "2024-03-01", "A fixture article", "Fixture Agency"),
-    ]
+    assert rows == [("fixture-narration", "Fixture Outlet", "2024-03-02", "A fixture article", None), ("fixture-statement", TRICKY_NAME, "2024-03-01", "A fixture article", "Fixture Agency")]
 
 
 def test_tables_and_columns_are_described(con, tmp_path_factory):
@@ -133,11 +130,7 @@ def test_writing_over_an_old_file_starts_afresh(tmp_path, tmp_path_factory):
 
 
 def _things(rows, flag_type="boolean"):
-    fields = [
-        Field("id", "string", "Id", "", True, unique=True),
-        Field("flag", flag_type, "Flag", "", False),
-        Field("parent_id", "string", "Parent", "", False, ref_table="things"),
-    ]
+    fields = [Field("id", "string", "Id", "", True, unique=True), Field("flag", flag_type, "Flag", "", False), Field("parent_id", "string", "Parent", "", False, ref_table="things")]
     return Table("things", "Things", "Things.", fields, ["id"], rows=rows)
 
 

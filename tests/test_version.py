@@ -227,10 +227,7 @@ def test_every_disagreement_is_reported_at_once(repo):
 def test_missing_citation_and_changelog(repo):
     repo.write("CITATION.cff", None)
     repo.write("CHANGELOG.md", None)
-    assert messages(repo.check()) == [
-        "CITATION.cff:1: CITATION.cff is missing",
-        "CHANGELOG.md:1: CHANGELOG.md is missing; add it with a '## [0.1.0] - YYYY-MM-DD' section",
-    ]
+    assert messages(repo.check()) == ["CITATION.cff:1: CITATION.cff is missing", "CHANGELOG.md:1: CHANGELOG.md is missing; add it with a '## [0.1.0] - YYYY-MM-DD' section"]
 
 
 def test_versions_only_go_up(repo):

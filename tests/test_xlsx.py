@@ -13,16 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from built_package import (
-    META,
-    TRICKY_NAME,
-    TRICKY_NOTES,
-    TRICKY_ROLE,
-    built,
-    built_tables,
-    read_csv,
-    xlsx_path,
-)
+from built_package import META, TRICKY_NAME, TRICKY_NOTES, TRICKY_ROLE, built, built_tables, read_csv, xlsx_path
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -291,10 +282,7 @@ def _soffice(profile: Path, *args: str) -> subprocess.CompletedProcess:
     """soffice with a profile of its own, so that it neither waits for
     nor hands its work to a LibreOffice already running as this user."""
     return subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo", "--nolockcheck", *args],
-        capture_output=True,
-        text=True,
-        timeout=SOFFICE_TIMEOUT,
+        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo", "--nolockcheck", *args], capture_output=True, text=True, timeout=SOFFICE_TIMEOUT
     )
 
 

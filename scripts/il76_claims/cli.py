@@ -68,11 +68,7 @@ def root_option(p):
 
 
 def sources_option(p):
-    p.add_argument(
-        "--sources",
-        metavar="DIR",
-        help="folder of archived source texts for quote checks (default: $IL76_SOURCES, else ../shared/sources next to the project)",
-    )
+    p.add_argument("--sources", metavar="DIR", help="folder of archived source texts for quote checks (default: $IL76_SOURCES, else ../shared/sources next to the project)")
 
 
 def format_option(p):

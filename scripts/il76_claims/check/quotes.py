@@ -119,14 +119,8 @@ def read_archive(rec: Record, sources_dir: str, out: list[Problem], flagged: fro
     digest = hashlib.sha256(raw).hexdigest()
     expected = rec.data.get("archive_sha256")
     if isinstance(expected, str) and digest != expected:
-        _add(
-            out,
-            rec,
-            "$.archive_sha256",
-            "Q002",
-            f"archived text {name!r} has SHA-256 {digest}, not the {expected} recorded here; restore the archived file, "
-            "or correct archive_sha256 after reviewing the new text (quotes citing this source were not checked)",
-        )
+        why = "restore the archived file, or correct archive_sha256 after reviewing the new text (quotes citing this source were not checked)"
+        _add(out, rec, "$.archive_sha256", "Q002", f"archived text {name!r} has SHA-256 {digest}, not the {expected} recorded here; {why}")
         return None
     try:
         text = raw.decode("utf-8")
@@ -204,13 +198,8 @@ def _check_one(rec: Record, src: Record, archive: Archive, out: list[Problem]):
             _add(out, rec, "$.quote", "Q001", f"quote is not in block {block} of {name!r}: {closest(quote, text)}")
         return
     if rec.kind == "statement" and rec.data.get("speech") == "direct" and not any(inside_quotation(text, s, s + len(quote)) for s in _starts(text, quote)):
-        _add(
-            out,
-            rec,
-            "$.quote",
-            "Q004",
-            f"speech is direct, but the quote is not inside quotation marks in block {block} of {name!r}; quote only the words printed between the marks, or set speech: indirect",
-        )
+        why = "quote only the words printed between the marks, or set speech: indirect"
+        _add(out, rec, "$.quote", "Q004", f"speech is direct, but the quote is not inside quotation marks in block {block} of {name!r}; {why}")
 
 
 def _starts(text: str, sub: str):

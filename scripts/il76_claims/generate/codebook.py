@@ -16,16 +16,6 @@ from ..publish.tables import Field, Layout, Table
 
 PATH = "docs/codebook.md"
 
-TYPES = (
-    # Table Schema type, CSV cell, workbook cell, SQLite column, il76_claims.load dtype
-    ("string", "text as written", "text", "TEXT", "string"),
-    ("string with a codelist", "one of the codelist's codes", "text", "TEXT", "category (the codelist's codes, in order)"),
-    ("integer", "decimal digits, e.g. `65`", "number", "INTEGER", "Int64"),
-    ("boolean", "`true` or `false`", "text `true` or `false`", "INTEGER 1 or 0", "boolean"),
-    ("date", "`YYYY-MM-DD`", "text `YYYY-MM-DD`", "TEXT `YYYY-MM-DD`", "datetime64[us]"),
-    ("(no value)", "empty cell", "empty cell", "NULL", "`<NA>` / `NaT`"),
-)
-
 
 def _code(text: str) -> str:
     return f"`{text}`"
@@ -110,16 +100,7 @@ def _table_section(schemas: SchemaSet, layout: Layout, props: dict, t: Table) ->
     lines += ["", _row("#", "field", "type", "required", "constraints", "title: description"), "|---|---|---|---|---|---|"]
     for i, f in enumerate(t.fields, start=1):
         cons = _constraints(f, props.get((t.name, f.name), {}))
-        lines.append(
-            _row(
-                str(i),
-                _code(f.name),
-                f.type,
-                "yes" if f.required else "no",
-                _cell("; ".join(cons)) if cons else "",
-                _cell(f"{f.title}: {f.description}" if f.description else f.title),
-            )
-        )
+        lines.append(_row(str(i), _code(f.name), f.type, "yes" if f.required else "no", _cell("; ".join(cons)) if cons else "", _cell(f"{f.title}: {f.description}" if f.description else f.title)))
     lines.append("")
     return lines
 
@@ -135,30 +116,6 @@ def _codelist_section(schemas: SchemaSet, name: str, used_by: list[str]) -> list
     return lines
 
 
-INTRO = """\
-Every table, field, type, constraint, key and code of the data package. The same tables, \
-columns and rows are in `data/*.csv` (described by `datapackage.json`), in the workbook \
-`dist/il76-belgorod-statements.xlsx` (one sheet per table) and in the SQLite database \
-`dist/il76-belgorod-statements.sqlite`. How the data was collected, and its limits, are in \
-the [datasheet](datasheet.md).
-
-## Conventions
-
-- CSV files are UTF-8 without a byte-order mark, comma-separated, with LF line ends and a header row; \
-a value is quoted only when it holds a comma, a quote or a line break.
-- An empty cell means *no value* (null). No record holds an empty string, so the two cannot be confused. \
-Any other text is a value: `NA`, `None`, `null` and `007` are strings.
-- A value is the same in every output, character for character, as in the YAML record it comes from.
-- Dates are ISO `YYYY-MM-DD`. Many dates are an earliest or latest possible day: read each with its \
-`date_precision`.
-- Ids are lower-case ASCII words joined by hyphens; each record's id is also its file name.
-- Rows of a record table are sorted by id; rows of a list table by their parent's id, then position in \
-the list; codelist rows by codelist name, then in the codelist's own order.
-
-How each type is written:
-"""
-
-
 def render(schemas: SchemaSet) -> str:
     layout = Layout(schemas)
     tables = layout.ordered()
@@ -168,20 +125,13 @@ def render(schemas: SchemaSet) -> str:
         for f in t.fields:
             if f.codelist:
                 used.setdefault(f.codelist, []).append(f"{t.name}.{f.name}")
-    lines = [INTRO, _row("type", "CSV", "workbook (.xlsx)", "SQLite", "pandas (`il76_claims.load`)"), "|---|---|---|---|---|"]
-    lines += [_row(*row) for row in TYPES]
-    lines += ["", "## Tables", "", _row("table", "title", "primary key", "one row per"), "|---|---|---|---|"]
+    lines = ["## Tables", "", _row("table", "title", "primary key", "one row per"), "|---|---|---|---|"]
     for t in tables:
         lines.append(_row(f"[`{t.name}`](#table-{t.name})", _cell(t.title), ", ".join(_code(c) for c in t.primary_key), _cell(_origin(layout, t))))
     lines.append("")
     for t in tables:
         lines += _table_section(schemas, layout, props, t)
-    lines += [
-        "## Codelists",
-        "",
-        "Every code with its meaning; the same list is the table [`codelists`](#table-codelists) (`data/codelists.csv`).",
-        "",
-    ]
+    lines += ["## Codelists", "", "Every code with its meaning; the same list is the table [`codelists`](#table-codelists) (`data/codelists.csv`).", ""]
     for name in sorted(schemas.codelists):
         lines += _codelist_section(schemas, name, used.get(name, []))
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -24,25 +24,6 @@ GROUPS = (
     ("Q", "Quotes", "Quotes checked against the archived source texts."),
 )
 
-INTRO = """\
-`il76-claims check` (and `build`, which checks first) reports every problem it
-finds, all at once, sorted by file and position, one per line:
-
-```text
-records/actor/robert-wood.yaml:6:10: [Y003] unquoted NO is read as a boolean by YAML 1.1; write 'NO' in quotes if it is text, or true/false
-```
-
-That is `path:line:column: [code] message`. `--format json` gives the same
-problems as one JSON document (`path`, `line`, `col`, `code`, `message`, and
-`pointer`, the field's JSON path such as `$.positions[0].stance`);
-`--format github` gives one GitHub Actions annotation per problem.
-
-Codes are stable: a code keeps its meaning in every release, and a code that
-is no longer used is retired, never given a new meaning. The letter names the
-stage that found the problem. A value the loader already reported (say an
-unquoted `NO`) gets no second problem from a later stage.
-"""
-
 
 def _example(text: str) -> str:
     # Inside a code span nothing is HTML; only '|' still ends a table cell.
@@ -61,7 +42,7 @@ def _groups() -> list[tuple[str, str, str, list[Code]]]:
 
 
 def render() -> str:
-    lines = [INTRO]
+    lines = []
     groups = _groups()
     for letter, title, _, codes in groups:
         lines.append(f"- {f'**{letter}** ' if letter else ''}[{title}](#{_anchor(title)}): {', '.join(c.code for c in codes)}")

@@ -18,7 +18,6 @@ import json
 import os
 import re
 import textwrap
-import unicodedata
 
 from ..fileio import write_if_changed
 from ..model.record import ID_RE
@@ -166,31 +165,13 @@ def write_templates(root: str) -> list[str]:
 
 # --- ids ----------------------------------------------------------------------
 
-# Letters that Unicode decomposition does not turn into ASCII. Cyrillic
-# follows a simple romanization (BGN/PCGN-like, without diacritics).
-_TRANSLIT = {
-    "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
-    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
-    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
-    "є": "ye", "і": "i", "ї": "yi", "ґ": "g", "ў": "u",
-}  # fmt: skip
-
 
 def slugify(name: str) -> str:
-    """A name as an id: lower-case ASCII words joined by hyphens."""
-    text = "".join(_TRANSLIT.get(ch, ch) for ch in name.lower())
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = text.replace("'", "")  # o'brien -> obrien, not o-brien
-    words = re.findall(r"[a-z0-9]+", text)
-    slug = ""
-    for w in words:
-        # Leave room for a -NN suffix.
-        if len(slug) + len(w) + 1 > MAX_ID - 4:
-            break
-        slug = f"{slug}-{w}" if slug else w
-    return slug or (words[0][: MAX_ID - 4] if words else "")
+    """A name as an id: lower-case ASCII words joined by hyphens, other
+    scripts transliterated (python-slugify), room left for a -NN suffix."""
+    from slugify import slugify as library_slugify
+
+    return library_slugify(name, max_length=MAX_ID - 4, word_boundary=True, replacements=[("'", ""), ("’", "")])
 
 
 def taken_ids(root: str) -> set[str]:

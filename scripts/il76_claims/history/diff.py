@@ -310,16 +310,11 @@ def _fk_set(schema: dict) -> list:
 
 
 def _schema_changes(name: str, old: dict, new: dict) -> list[Change]:
-    out = []
     os_, ns = old.get("schema", {}) or {}, new.get("schema", {}) or {}
     of = {f.get("name"): f for f in os_.get("fields", [])}
     nf = {f.get("name"): f for f in ns.get("fields", [])}
-    for fname in of:
-        if fname not in nf:
-            out.append(Change("major", f"{name}.{fname}", "field removed", of[fname].get("type"), None))
-    for fname in nf:
-        if fname not in of:
-            out.append(Change("minor", f"{name}.{fname}", "field added", None, nf[fname].get("type")))
+    out = [Change("major", f"{name}.{f}", "field removed", of[f].get("type"), None) for f in of if f not in nf]
+    out += [Change("minor", f"{name}.{f}", "field added", None, nf[f].get("type")) for f in nf if f not in of]
     common_old = [f for f in of if f in nf]
     common_new = [f for f in nf if f in of]
     if common_old != common_new:
@@ -329,15 +324,10 @@ def _schema_changes(name: str, old: dict, new: dict) -> list[Change]:
     if os_.get("primaryKey") != ns.get("primaryKey"):
         out.append(Change("major", name, "primary key changed", os_.get("primaryKey"), ns.get("primaryKey")))
     ofk, nfk = _fk_set(os_), _fk_set(ns)
-    for fk in nfk:
-        if fk not in ofk:
-            out.append(Change("major", name, "foreign key added", None, json.loads(fk)))
-    for fk in ofk:
-        if fk not in nfk:
-            out.append(Change("minor", name, "foreign key removed", json.loads(fk), None))
-    for key in ("missingValues",):
-        if os_.get(key) != ns.get(key):
-            out.append(Change("major", name, f"{key} changed", os_.get(key), ns.get(key)))
+    out += [Change("major", name, "foreign key added", None, json.loads(fk)) for fk in nfk if fk not in ofk]
+    out += [Change("minor", name, "foreign key removed", json.loads(fk), None) for fk in ofk if fk not in nfk]
+    if os_.get("missingValues") != ns.get("missingValues"):
+        out.append(Change("major", name, "missingValues changed", os_.get("missingValues"), ns.get("missingValues")))
     for key in list(old) + [k for k in new if k not in old]:
         if key in ("name", "schema") or key in _DERIVED or old.get(key) == new.get(key):
             continue
@@ -416,16 +406,12 @@ def compare(old: Package, new: Package) -> Diff:
     for name in list(nres) + [n for n in ores if n not in nres]:
         if name not in ores:
             changes.append(Change("minor", name, "table added"))
-            key, ints = _key_of(nres[name])
-            td = _rows_diff(name, None, new.tables[name], key, ints, labels)
         elif name not in nres:
             changes.append(Change("major", name, "table removed"))
-            key, ints = _key_of(ores[name])
-            td = _rows_diff(name, old.tables[name], None, key, ints, labels)
         else:
             changes.extend(_schema_changes(name, ores[name], nres[name]))
-            key, ints = _key_of(nres[name])
-            td = _rows_diff(name, old.tables[name], new.tables[name], key, ints, labels)
+        key, ints = _key_of(nres.get(name) or ores[name])
+        td = _rows_diff(name, old.tables.get(name), new.tables.get(name), key, ints, labels)
         td.referenced = name in referenced
         tables.append(td)
     return Diff(old, new, changes, tables)
@@ -454,8 +440,7 @@ def render_text(d: Diff) -> str:
         return "\n".join(lines) + "\n"
     lines.append(f"required version bump: {d.level.upper()}")
     if d.changes:
-        lines.append("")
-        lines.append("schema and metadata:")
+        lines += ["", "schema and metadata:"]
         for c in d.changes:
             if c.what in ("field added", "field removed"):
                 detail = f" ({c.new or c.old})"
@@ -466,22 +451,18 @@ def render_text(d: Diff) -> str:
             lines.append(f"  {c.level.upper():5}  {c.where}: {c.what}{detail}")
     changed_tables = [t for t in d.tables if t]
     if changed_tables:
-        lines.append("")
-        lines.append("records:")
+        lines += ["", "records:"]
         for t in changed_tables:
             if t.note:
                 lines.append(f"  {t.name}: {t.note}")
                 continue
             counts = f"{len(t.added)} added, {len(t.removed)} removed, {len(t.changed)} changed"
             lines.append(f"  {t.level.upper():5}  {t.name}: {counts}")
-            for row in t.added:
-                lines.append(f"    + {_key_text({k: row[k] for k in t.key})}")
-            for row in t.removed:
-                lines.append(f"    - {_key_text({k: row[k] for k in t.key})}")
+            lines += [f"    + {_key_text({k: row[k] for k in t.key})}" for row in t.added]
+            lines += [f"    - {_key_text({k: row[k] for k in t.key})}" for row in t.removed]
             for rc in t.changed:
                 lines.append(f"    ~ {_key_text(rc.key)}")
-                for fname, a, b in rc.fields:
-                    lines.append(f"        {fname}: {_show(a)} → {_show(b)}")
+                lines += [f"        {fname}: {_show(a)} → {_show(b)}" for fname, a, b in rc.fields]
     return "\n".join(lines) + "\n"
 
 

@@ -23,14 +23,7 @@ class Problem:
     pointer: str = field(default="", compare=False)
 
     def as_dict(self) -> dict:
-        return {
-            "path": self.path,
-            "line": self.line,
-            "col": self.col,
-            "code": self.code,
-            "message": self.message,
-            "pointer": self.pointer,
-        }
+        return {"path": self.path, "line": self.line, "col": self.col, "code": self.code, "message": self.message, "pointer": self.pointer}
 
 
 @dataclass(frozen=True)
@@ -108,33 +101,13 @@ CODES: dict[str, Code] = _codes(
     Code("Q002", "Archived text missing or changed", "SHA-256 differs", "Restore the archived file, or fix archive_sha256 if the source record is wrong."),
     Code("Q003", "Block number out of range", "block: 40 in a 32-block text", "Cite a block that exists."),
     # Later codes are appended here, so no existing code moves.
-    Code(
-        "Y015",
-        "Plain or quoted text over several lines",
-        "a summary continued on an indented second line, without '>-' or '|-'",
-        "Write the value on one line, or use '>-' (lines joined) or '|-' (line breaks kept).",
-    ),
+    Code("Y015", "Plain or quoted text over several lines", "a summary continued on a second line without '>-'", "Write it on one line, or use '>-' (lines joined) or '|-' (line breaks kept)."),
     Code("Y016", "Too many problems in one file", "a file of 300 'key: yes' lines", "Fix the problems listed; the rest of the file is read on the next run."),
     Code("F010", "File name reserved on Windows", "records/actor/con.yaml", "Choose another id; Windows cannot create CON, PRN, AUX, NUL, COM1-9 or LPT1-9 files."),
     Code("T007", "Private-use or noncharacter code point", "U+E000 or U+FFFF in a name", "Replace it with the character it stands for, or delete it."),
-    Code(
-        "Q004",
-        "Direct quote not inside quotation marks",
-        "speech: direct with the source's own sentence as quote",
-        "Quote only the words the source prints between quotation marks, or set speech: indirect.",
-    ),
-    Code(
-        "X006",
-        "Claim status does not follow its positions",
-        "status: unverified with one position asserting and one denying",
-        "Set the status the message gives; docs/editorial-policy.md says how positions decide it.",
-    ),
-    Code(
-        "X007",
-        "Position taken by someone other than the statement's speaker",
-        "actor_id: ukraine with a statement by the Pentagon",
-        "Set actor_id to the statement's speaker, or cite a statement of that actor.",
-    ),
+    Code("Q004", "Direct quote not inside quotation marks", "speech: direct with the source's own sentence", "Quote only the words between the quotation marks, or set speech: indirect."),
+    Code("X006", "Claim status does not follow its positions", "unverified, with one position asserting and one denying", "Set the status the message gives (docs/editorial-policy.md)."),
+    Code("X007", "Position taken by someone other than the statement's speaker", "actor_id: ukraine, statement by the Pentagon", "Set actor_id to the speaker, or cite that actor's statement."),
     Code("X008", "The publisher's own statement is not narration", "speaker_id: rt with speech: direct", "The source's own sentences are setting: media_report and speech: indirect."),
     Code("X009", "Statement dated before the event it is about", "a remark on the crash dated the day before it", "Date the statement on or after the event, or fix event_id."),
 )

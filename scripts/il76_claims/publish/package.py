@@ -53,11 +53,7 @@ def _file_facts(path: str) -> tuple[int, str]:
 def _resource(t: Table, out_dir: str) -> dict:
     rel = f"data/{t.name}.csv"
     size, digest = _file_facts(os.path.join(out_dir, rel))
-    schema: dict = {
-        "fields": [_field(f) for f in t.fields],
-        "missingValues": [""],
-        "primaryKey": list(t.primary_key),
-    }
+    schema: dict = {"fields": [_field(f) for f in t.fields], "missingValues": [""], "primaryKey": list(t.primary_key)}
     fks = [{"fields": col, "reference": {"resource": table, "fields": "id"}} for col, table in t.foreign_keys]
     if fks:
         schema["foreignKeys"] = fks

@@ -148,10 +148,7 @@ def write_db(path: str, meta: dict, tables: list[Table]):
         for t in tables:
             types = [f.type for f in t.fields]
             marks = ", ".join("?" * len(t.fields))
-            con.executemany(
-                f"INSERT INTO {_q(t.name)} VALUES ({marks})",
-                ([_value(v, ty) for v, ty in zip(row, types)] for row in t.rows),
-            )
+            con.executemany(f"INSERT INTO {_q(t.name)} VALUES ({marks})", ([_value(v, ty) for v, ty in zip(row, types)] for row in t.rows))
         for t in tables:
             for sql in index_sql(t):
                 con.execute(sql)

@@ -78,18 +78,10 @@ class Layout:
         self.children: dict[str, list[tuple[str, str, str | None]]] = {}
         for kind in KINDS:
             self._add_kind(kind)
-        cl = Table(
-            "codelists",
-            "Codelists",
-            "Every code used by a coded column, with its meaning. The column's codelist is named in datapackage.json and docs/codebook.md.",
-            [
-                Field("codelist", "string", "Codelist", "Name of the codelist.", True),
-                Field("code", "string", "Code", "The code as it appears in the data.", True),
-                Field("description", "string", "Description", "What the code means.", True),
-            ],
-            ["codelist", "code"],
-        )
-        self.tables["codelists"] = cl
+        about = "Every code used by a coded column, with its meaning. The column's codelist is named in datapackage.json and docs/codebook.md."
+        fields = [Field("codelist", "string", "Codelist", "Name of the codelist.", True), Field("code", "string", "Code", "The code as it appears in the data.", True)]
+        fields.append(Field("description", "string", "Description", "What the code means.", True))
+        self.tables["codelists"] = Table("codelists", "Codelists", about, fields, ["codelist", "code"])
 
     def _field(self, name: str, prop: dict, required: bool) -> Field:
         s = self.schemas.resolve(prop)
@@ -103,19 +95,8 @@ class Layout:
         codelist = self.schemas.codelist_of(prop)
         enum = tuple(self.schemas.codelists[codelist].codes) if codelist else None
         ref = prop.get("x-ref-kind")
-        return Field(
-            name=name,
-            type=ftype,
-            title=prop.get("title", name),
-            description=prop.get("description", ""),
-            required=required and not nullable,
-            codelist=codelist,
-            enum=enum,
-            ref_table=self.kind_table[ref] if ref else None,
-            minimum=s.get("minimum"),
-            maximum=s.get("maximum"),
-            unique=name == "id",
-        )
+        title, description, ref_table = prop.get("title", name), prop.get("description", ""), self.kind_table[ref] if ref else None
+        return Field(name, ftype, title, description, required and not nullable, codelist, enum, ref_table, s.get("minimum"), s.get("maximum"), unique=name == "id")
 
     def _add_kind(self, kind: str):
         doc = self.schemas.kinds[kind]

@@ -43,6 +43,8 @@ import io
 import os
 import tempfile
 
+import xlsxwriter
+
 from .about import authors, citation, licences
 from .tables import Table
 
@@ -70,24 +72,9 @@ OPTIONS = {
 }
 
 
-def _xlsxwriter():
-    """XlsxWriter's Workbook, imported only when a workbook is written."""
-    try:
-        from xlsxwriter import Workbook
-    except ImportError as exc:  # the build needs the pinned requirements
-        raise RuntimeError(f"the workbook needs XlsxWriter ({exc}); install the pinned requirements: pip install -r requirements.lock") from None
-    return Workbook
-
-
 def _longest_line(values) -> int:
     """Length of the longest line of any value, in characters."""
-    longest = 0
-    for v in values:
-        if len(v) > longest:
-            n = max(map(len, v.split("\n"))) if "\n" in v else len(v)
-            if n > longest:
-                longest = n
-    return longest
+    return max((len(line) for v in values for line in v.split("\n")), default=0)
 
 
 def _width(values) -> int:
@@ -131,21 +118,7 @@ DICTIONARY_HEADER = ("table", "field", "type", "required", "description", "codel
 
 def dictionary_rows(tables: list[Table]) -> list[tuple[str, ...]]:
     """One row per column of every table, for the About sheet."""
-    out = []
-    for t in tables:
-        for f in t.fields:
-            out.append(
-                (
-                    t.name,
-                    f.name,
-                    f.type,
-                    "yes" if f.required else "no",
-                    f.description,
-                    f.codelist or "",
-                    f"{f.ref_table}.id" if f.ref_table else "",
-                )
-            )
-    return out
+    return [(t.name, f.name, f.type, "yes" if f.required else "no", f.description, f.codelist or "", f"{f.ref_table}.id" if f.ref_table else "") for t in tables for f in t.fields]
 
 
 def _text_length(value: str) -> int:
@@ -277,7 +250,7 @@ def _workbook(meta: dict, tables: list[Table]) -> io.BytesIO:
     # removing it (a file still open, on Windows) must not hide the error
     # that stopped the write.
     with tempfile.TemporaryDirectory(prefix="il76-xlsx-", ignore_cleanup_errors=True) as tmp:
-        wb = _xlsxwriter()(buf, {**OPTIONS, "tmpdir": tmp})
+        wb = xlsxwriter.Workbook(buf, {**OPTIONS, "tmpdir": tmp})
         # Not closed in a finally or a with block: closing writes the
         # workbook, which an error may have left half made.
         _fill(wb, meta, tables)
