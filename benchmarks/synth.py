@@ -55,6 +55,12 @@ def _date(rng: random.Random) -> str:
     return f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
 
+def _status(positions: list[dict]) -> str:
+    """The status the positions give (rule X006)."""
+    stances = {p["stance"] for p in positions}
+    return "disputed" if stances & {"asserts", "suggests"} and stances & {"denies", "questions"} else "unverified"
+
+
 def _counts(n: int) -> dict[str, int]:
     counts = {kind: max(1, int(n * share)) for kind, share in SHARES}
     counts["statement"] += n - sum(counts.values())
@@ -106,6 +112,11 @@ def make_records(n: int, seed: int = 24) -> list[tuple[str, dict, tuple[str, ...
         countries = json.load(fh)["enum"]
     out: list[tuple[str, dict, tuple[str, ...]]] = []
     ids: dict[str, list[str]] = {kind: [f"{kind.replace('_', '-')}-{i:06d}" for i in range(counts[kind])] for kind, _ in SHARES}
+    # Publishers speak only in their own narration (the checker's rule X008),
+    # so they are kept apart from the speakers.
+    cut = max(1, len(ids["actor"]) // 10)
+    publishers, speakers = ids["actor"][:cut], ids["actor"][cut:] or ids["actor"]
+    speaker_of: dict[str, str] = {}
 
     for i, rid in enumerate(ids["actor"]):
         person = i % 3 == 0
@@ -128,7 +139,7 @@ def make_records(n: int, seed: int = 24) -> list[tuple[str, dict, tuple[str, ...
             "source_type": rng.choice(("news_article", "press_release", "transcript")),
             "title": _sentence(rng, 60)[:-1],
             "url": f"https://example.org/news/{rid}",
-            "publisher_id": rng.choice(ids["actor"]),
+            "publisher_id": rng.choice(publishers),
             "publisher_attribution": rng.choice(("stated", "apparent")),
             "language": rng.choice(("en", "ru", "uk", "fr")),
             "translation": rng.choice(("original", "translation", "unknown")),
@@ -143,7 +154,7 @@ def make_records(n: int, seed: int = 24) -> list[tuple[str, dict, tuple[str, ...
         out.append(("source", rec, ("notes",)))
     for rid in ids["event"]:
         ranged = rng.random() < 0.2
-        date = _date(rng)
+        date = "2023" + _date(rng)[4:]  # before every statement, which are of 2024 (rule X009)
         if ranged:  # a range within one month, ending on a day every month has
             date = date[:8] + f"{rng.randint(1, 20):02d}"
         rec = {
@@ -163,7 +174,7 @@ def make_records(n: int, seed: int = 24) -> list[tuple[str, dict, tuple[str, ...
             "id": rid,
             "source_id": rng.choice(ids["source"]),
             "block": rng.randint(1, 40),
-            "speaker_id": rng.choice(ids["actor"]),
+            "speaker_id": rng.choice(speakers),
             "on_behalf_of_id": rng.choice(ids["actor"]) if rng.random() < 0.5 else None,
             "date": _date(rng),
             "date_end": None,
@@ -177,6 +188,7 @@ def make_records(n: int, seed: int = 24) -> list[tuple[str, dict, tuple[str, ...
         }
         if rng.random() < 0.3:
             rec["notes"] = _sentence(rng, 100)
+        speaker_of[rid] = rec["speaker_id"]
         out.append(("statement", rec, ()))
     stated: list[tuple[str, int]] = []
     for i, rid in enumerate(ids["casualty_figure"]):
@@ -207,7 +219,9 @@ def make_records(n: int, seed: int = 24) -> list[tuple[str, dict, tuple[str, ...
     for rid in ids["claim"]:
         positions = []
         for _ in range(rng.randint(1, 3)):
-            pos = {"actor_id": rng.choice(ids["actor"]), "stance": rng.choice(("asserts", "denies", "questions", "calls_for_investigation")), "statement_id": rng.choice(ids["statement"])}
+            statement = rng.choice(ids["statement"])
+            # A position is taken by its statement's speaker (rule X007).
+            pos = {"actor_id": speaker_of[statement], "stance": rng.choice(("asserts", "denies", "questions", "calls_for_investigation")), "statement_id": statement}
             if rng.random() < 0.2:
                 pos["notes"] = _sentence(rng, 60)
             positions.append(pos)
@@ -215,7 +229,7 @@ def make_records(n: int, seed: int = 24) -> list[tuple[str, dict, tuple[str, ...
             "id": rid,
             "proposition": _sentence(rng, 100),
             "topic": rng.choice(("cause_of_crash", "passengers_and_cargo", "weapons_used", "other")),
-            "status": rng.choice(("disputed", "unverified")),
+            "status": _status(positions),
             "event_id": rng.choice(ids["event"]),
             "positions": positions,
         }
