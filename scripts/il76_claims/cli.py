@@ -319,7 +319,7 @@ def version_check_command(args) -> int:
 
 
 def _release_options(p):
-    p.add_argument("--root", default=".", metavar="DIR", help="project folder (default: .)")
+    root_option(p)
     p.add_argument("--force", action="store_true", help="replace an existing archive of the same version that differs")
 
 

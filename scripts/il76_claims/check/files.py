@@ -30,6 +30,8 @@ _WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul"] + [f"com{i}" for i in
 def display_name(name: str) -> str:
     """A file name as reports show it: bytes that are not UTF-8 as \\xNN,
     and characters that would break a report line as escapes."""
+    if name.isascii() and name.isprintable():  # nearly every name
+        return name
     out = []
     for ch in name:
         code = ord(ch)

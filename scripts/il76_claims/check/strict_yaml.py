@@ -26,6 +26,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+from sys import intern
 
 import yaml
 
@@ -78,6 +79,17 @@ _TIMESTAMP_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9
 _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
+# The records of a large tree repeat the same field names, JSON paths and
+# positions: each is kept once, not once per record (at 100,000 records
+# half the memory of a check; measured in docs/performance.md).
+_POSITIONS: dict[tuple[int, int], tuple[int, int]] = {}
+
+
+def _position(mark) -> tuple[int, int]:
+    pos = (mark.line + 1, mark.column + 1)
+    return _POSITIONS.setdefault(pos, pos)
+
+
 class _Mark:
     line = 0
     column = 0
@@ -105,9 +117,17 @@ _PLAIN_VALUES = {"null": None, "true": True, "false": False}
 _FOLDED = "text over several lines is folded (a line break becomes a space, a blank line a line break); write it on one line, or use '>-' to join lines or '|-' to keep line breaks"
 
 
+# Only a plain scalar that starts with one of these characters, or is one of
+# these words in some letter case, can match a pattern above.
+_ODD_START = frozenset("0123456789+-.~=")
+_ODD_WORDS = frozenset(["y", "yes", "n", "no", "true", "false", "on", "off", "null"])
+
+
 def _ambiguous(text: str) -> tuple[str, str, str] | None:
     """(what it is read as, code, message) for a plain scalar that is not
     plainly text."""
+    if text[:1] not in _ODD_START and (len(text) > 5 or text.lower() not in _ODD_WORDS):
+        return None  # nearly every value: the patterns need not be tried
     for pattern, reading, code, message in _AMBIGUOUS:
         if pattern.match(text):
             return reading, code, message.format(t=text)
@@ -117,11 +137,9 @@ def _ambiguous(text: str) -> tuple[str, str, str] | None:
 def _plain_kind(text: str) -> str | None:
     """What a non-text reading of a plain key would be, if any; a key may
     not be a number or a bare date either."""
-    if _INT_RE.match(text):
-        return "a number"
-    if _DATE_LIKE.match(text):
-        return "a date"
     found = _ambiguous(text)
+    if found is None and text[:1] in _ODD_START:
+        return "a number" if _INT_RE.match(text) else "a date" if _DATE_LIKE.match(text) else None
     return found[0] if found else None
 
 
@@ -129,7 +147,8 @@ class _Builder:
     def __init__(self, path: str, text: str, events):
         self.path = path
         self.lines = text.split("\n")
-        self.events = events
+        # The next event; bound once, as it is called for every event.
+        self.next = iter(events).__next__
         self.problems: list[Problem] = []
         self.marks: dict[str, tuple[int, int]] = {}
         self.key_marks: dict[str, tuple[int, int]] = {}
@@ -146,9 +165,6 @@ class _Builder:
     def fatal(self, mark, code, message, pointer=""):
         self.add(mark, code, message, pointer)
         raise _Abandon
-
-    def next(self):
-        return next(self.events)
 
     def build(self):
         self.next()  # StreamStartEvent
@@ -202,7 +218,7 @@ class _Builder:
         return True
 
     def value(self, ev, pointer, depth):
-        self.marks[pointer] = (ev.start_mark.line + 1, ev.start_mark.column + 1)
+        self.marks[pointer] = _position(ev.start_mark)
         if not self._props_ok(ev, pointer):
             self.skip(ev)
             return None
@@ -223,7 +239,7 @@ class _Builder:
                     self.skip(item)
                     self.skip_rest()
                     return None
-                items.append(self.value(item, child_pointer(pointer, len(items)), depth + 1))
+                items.append(self.value(item, intern(child_pointer(pointer, len(items))), depth + 1))
         out: dict = {}
         first_seen: dict[str, int] = {}
         while True:
@@ -241,14 +257,14 @@ class _Builder:
             if key is None:
                 self.skip(vev)
                 continue
-            child = child_pointer(pointer, key)
+            child = intern(child_pointer(pointer, key))
             if key in first_seen:
                 self.add(kev.start_mark, "Y002", f"duplicate key '{show(key)}' (first at line {first_seen[key]}); keep one, YAML would silently drop the first", child)
                 self.skip(vev)
                 continue
             first_seen[key] = kev.start_mark.line + 1
-            self.key_marks[child] = (kev.start_mark.line + 1, kev.start_mark.column + 1)
-            out[key] = self.value(vev, child, depth + 1)
+            self.key_marks[child] = _position(kev.start_mark)
+            out[intern(key)] = self.value(vev, child, depth + 1)
 
     def key(self, ev, pointer) -> str | None:
         """The key's text, or None (reported) when it cannot be a field name.
@@ -313,7 +329,10 @@ class _Builder:
 
     def _check_comment_after(self, ev, pointer):
         end = ev.end_mark
-        rest = self.lines[end.line][end.column :] if end.line < len(self.lines) else ""
+        line = self.lines[end.line] if end.line < len(self.lines) else ""
+        if "#" not in line:  # nearly every line: no comment to look for
+            return
+        rest = line[end.column :]
         if re.match(r"[ \t]+#", rest):
             comment = rest.strip()
             self.add(

@@ -27,16 +27,8 @@ _SEPARATORS = re.compile("[\u2028\u2029]")
 # Code points with no agreed meaning: private use and noncharacters.
 _PRIVATE = re.compile("[\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff\U000f0000-\U0010ffff" + "".join(f"\\U{p:04x}fffe\\U{p:04x}ffff" for p in range(1, 16)) + "]")
 
-_NAMES = {
-    "\u00ad": "soft hyphen",
-    "\u034f": "combining grapheme joiner",
-    "\u061c": "Arabic letter mark",
-    "\u200b": "zero-width space",
-    "\u200e": "left-to-right mark",
-    "\u200f": "right-to-left mark",
-    "\u2060": "word joiner",
-    "\ufeff": "zero-width no-break space (BOM)",
-}
+# Where the message names a character otherwise than Unicode does, lower-cased.
+_NAMES = {"\u061c": "Arabic letter mark", "\u200b": "zero-width space", "\ufeff": "zero-width no-break space (BOM)"}
 
 
 def _name(ch: str) -> str:
@@ -56,6 +48,8 @@ def check_text(record: Record, multiline: frozenset[str]) -> list[Problem]:
 
 def _findings(text: str, multiline: bool) -> list[tuple[str, str]]:
     """(code, message) for each way the text is not what a reader sees."""
+    if text.isascii() and text.isprintable() and text == text.strip() and text[:1] != "=":
+        return []  # nearly every value, and none of the rules below can apply
     out = []
     if m := _CONTROL.search(text):
         out.append(("E004", f"control character U+{ord(m.group()):04X} in the value; delete it"))

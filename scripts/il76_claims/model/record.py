@@ -58,9 +58,12 @@ def iter_strings(value, pointer="$", field=None):
     items of a list carry the list's field name."""
     if isinstance(value, str):
         yield pointer, field, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from iter_strings(v, child_pointer(pointer, k), k)
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from iter_strings(v, child_pointer(pointer, i), field)
+        return
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    named = isinstance(value, dict)
+    for key, item in items:
+        # Texts are yielded here rather than by a call each: most values are texts.
+        if isinstance(item, str):
+            yield child_pointer(pointer, key), key if named else field, item
+        elif isinstance(item, (dict, list)):
+            yield from iter_strings(item, child_pointer(pointer, key), key if named else field)

@@ -12,12 +12,9 @@ from .tables import Table
 def write(tables: list[Table], out_dir: str) -> list[str]:
     data_dir = os.path.join(out_dir, "data")
     os.makedirs(data_dir, exist_ok=True)
-    written = []
     for t in tables:
-        path = os.path.join(data_dir, f"{t.name}.csv")
-        with open(path, "w", encoding="utf-8", newline="") as fh:
+        with open(os.path.join(data_dir, f"{t.name}.csv"), "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
             w.writerow([f.name for f in t.fields])
             w.writerows(t.rows)
-        written.append(f"data/{t.name}.csv")
-    return written
+    return [f"data/{t.name}.csv" for t in tables]

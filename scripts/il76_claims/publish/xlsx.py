@@ -1,39 +1,22 @@
 """Tables → one .xlsx workbook: an "About" sheet, then one sheet per table.
 
-The workbook is the spreadsheet-friendly copy of the CSVs, so a cell shows
-exactly what the CSV holds:
-
-* Text is stored as text, always (``write_string``, and the workbook's
-  ``strings_to_*`` options off as well): a spreadsheet left to guess would
-  take ``=1+1`` for a formula, turn ``007`` into 7, ``2024-01-24`` into a
-  locale-formatted date and ``http://...`` into a link.
-* Dates stay ISO text (``2024-01-24``). A date cell is shown in the
-  reader's locale (24/01/2024, 1/24/2024...), which is the ambiguity ISO
-  dates avoid, and a day-precision cell would hide that many dates here are
-  only an earliest or latest possible day (see ``date_precision``).
-* Booleans stay the text ``true``/``false`` as in the CSV: a boolean cell is
-  shown translated (WAHR, VRAI...) and would no longer match the CSV.
-* Integers are numbers, so they sort and sum; every integer column is
-  bounded far below 2**53, where a spreadsheet would lose digits.
-* Null is an empty cell.
+A cell shows exactly what the CSV holds: text is always stored as text
+(``write_string``, and the workbook's ``strings_to_*`` options off), so
+``=1+1`` is no formula, ``007`` stays ``007``, an ISO date stays ISO text
+(a date cell would show the reader's locale and hide that many dates are
+only an earliest or latest day) and ``http://...`` no link; booleans stay
+the text ``true``/``false`` (a boolean cell is shown translated); integers
+are numbers, so they sort and sum (every integer column is bounded far
+below 2**53); null is an empty cell.
 
 The layout serves reading and printing and changes no cell: a bold, frozen,
 filtered header; columns as wide as their longest line, up to a cap; long
 and multi-line text wrapped; every sheet printed landscape, one page wide,
-with the header row repeated on every page.
+with the header row on every page.
 
-Two writes of the same tables give the same bytes. XlsxWriter dates the
-document (docProps/core.xml, created and modified) with the "created"
-property, set here to 1980-01-01 00:00 UTC; without it, it would write the
-current time. It writes each part of the file to a temporary file first,
-dates that file 1980-01-31 00:00 local time before adding it to the zip
-(whose entries carry local time), and adds the parts in a fixed order; so
-no build time reaches the workbook.
-
-XlsxWriter's constant_memory mode writes each row to its sheet's temporary
-file as soon as the next one starts, so the workbook is never held in
-memory cell by cell; the rows must come in order, as they do here. See
-``OPTIONS`` for the measurements behind it.
+Two writes of the same tables give the same bytes: the document is dated by
+the "created" property (fixed below), and XlsxWriter dates each part of the
+zip 1980-01-31 and adds them in a fixed order.
 """
 
 from __future__ import annotations
@@ -60,14 +43,10 @@ OPTIONS = {
     "strings_to_formulas": False,
     "strings_to_numbers": False,
     "strings_to_urls": False,
-    # Measured writing the workbook of 10,000 and 100,000 synthetic records
-    # (benchmarks/synth.py): in constant_memory mode 1.1 s and 11.4 s, peak
-    # memory up 4 MiB and 17 MiB; the default mode 1.1 s and 13.3 s, up
-    # 26 MiB and 195 MiB (every cell is held until the workbook is closed);
-    # in_memory mode 1.1 s and 13.6 s, up 47 MiB and 357 MiB (the parts of
-    # the file held as text as well). constant_memory stores each text in
-    # its cell rather than once for the workbook, so its file is 12 % larger
-    # (15 MB at 100,000 records), still smaller than openpyxl's was.
+    # Each row is written out as the next one starts, so the workbook is
+    # never held in memory: at 100,000 synthetic records 11.4 s and 17 MiB
+    # more, against 13.3 s and 195 MiB in the default mode (every cell
+    # held). Its file is 12 % larger, each text being stored in its cell.
     "constant_memory": True,
 }
 
