@@ -13,7 +13,7 @@ import importlib
 import sys
 
 # Order here is the order in --help.
-COMMANDS = ("check", "build", "new", "diff", "version-check", "release", "coverage")
+COMMANDS = ("check", "build", "new", "fmt", "diff", "version-check", "release", "coverage")
 
 PROG = "il76-claims"
 DESCRIPTION = "Check the YAML records and build the Il-76 statements data package."

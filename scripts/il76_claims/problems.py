@@ -113,6 +113,8 @@ CODES: dict[str, Code] = _codes(
     Code("F010", "File name reserved on Windows", "records/actor/con.yaml", "Choose another id; Windows cannot create CON, PRN, AUX, NUL, COM1-9 or LPT1-9 files."),
     Code("T007", "Private-use or noncharacter code point", "U+E000 or U+FFFF in a name", "Replace it with the character it stands for, or delete it."),
     Code("Q004", "Direct quote not inside quotation marks", "speech: direct with the source's own sentence as quote", "Quote only the words the source prints between quotation marks, or set speech: indirect."),
+    Code("R001", "Not in canonical form", "name: \"TASS\" where the canonical form is name: TASS", "Run il76-claims fmt on the file (the rules are in CONTRIBUTING.md, The canonical form of a record)."),
+    Code("R002", "Cannot be formatted without loss", "a comment after a value: title: 'X' # check", "Do what the message says (move the comment to a line of its own, remove a field the schema does not have), then run il76-claims fmt again."),
 )
 
 
