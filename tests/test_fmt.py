@@ -424,3 +424,11 @@ def test_a_rewritten_file_keeps_its_permissions(tmp_path, capsys):
     (root / "records/actor/tass.yaml").chmod(0o664)
     assert run_fmt(capsys, root)[0] == 0
     assert (root / "records/actor/tass.yaml").stat().st_mode & 0o777 == 0o664
+
+
+def test_the_example_in_contributing_is_what_fmt_writes():
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = guide[guide.index("## The canonical form of a record") :]
+    before, after = re.findall(r"```yaml\n(.*?)```", section, re.S)[:2]
+    assert canonical(before) == after
+    assert canonical(after) == after
