@@ -426,6 +426,21 @@ def test_a_rewritten_file_keeps_its_permissions(tmp_path, capsys):
     assert (root / "records/actor/tass.yaml").stat().st_mode & 0o777 == 0o664
 
 
+# --- everything that writes records writes them canonical -------------------------------------
+
+
+@pytest.mark.parametrize("name", ["Jane Example", "NO #1: 'x'", "Дмитрий Песков", "A name " * 12])
+def test_new_writes_canonical_records(tmp_path, capsys, name):
+    root = project(tmp_path, {})
+    assert cli.main(["new", "actor", "--name", name, "--root", str(root)]) == 0
+    capsys.readouterr()
+    (path,) = (root / "records/actor").iterdir()
+    text = path.read_text(encoding="utf-8")
+    assert canonical(text) == text
+    assert values(text)["name"] == " ".join(name.split())
+    assert run_fmt(capsys, root, "--check") == (0, "", "1 file(s) in canonical form\n")
+
+
 def test_the_example_in_contributing_is_what_fmt_writes():
     guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     section = guide[guide.index("## The canonical form of a record") :]
