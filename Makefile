@@ -27,7 +27,11 @@ check: $(STAMP)
 build: $(STAMP)
 	$(BIN)/il76-claims build
 
+# fmt --check first, as a step of its own: the same command as the pre-commit
+# hook and CI, with the report a contributor sees, failing in a second
+# rather than after the suite.
 test: $(STAMP)
+	$(BIN)/il76-claims fmt --check
 	$(BIN)/python -m pytest
 
 # Regenerate every generated document; the tests fail when one is stale.
