@@ -46,7 +46,7 @@ docs: $(STAMP)
 clean:
 	rm -rf $(VENV) .build .cache dist .pytest_cache .hypothesis
 
-# Time check and build on synthetic trees of 1,000 to 100,000 records
+# Time check, build and fmt --check on synthetic trees of 1,000 to 100,000 records
 # (see docs/performance.md); SIZES=1000,10000 RUNS=3 for a shorter run.
 SIZES ?= 1000,10000,100000
 RUNS  ?= 3

@@ -1,4 +1,4 @@
-"""Benchmark of the checker and the builder on synthetic record trees.
+"""Benchmark of the checker, the builder and fmt on synthetic record trees.
 
     .venv/bin/python benchmarks/bench.py                      # 1,000, 10,000 and 100,000 records
     .venv/bin/python benchmarks/bench.py --sizes 1000,10000 --runs 3
@@ -11,6 +11,9 @@ and measures, each as the median of --runs runs:
 * check after one record changed, the cache on (warm);
 * every stage of the check and the build, in one process;
 * peak memory (maximum resident set size) of the check and build processes;
+* fmt --check on a copy of the tree that fmt has rewritten in canonical form
+  (as CI runs it: every file already canonical), and that one fmt run,
+  up to --fmt-max records;
 * two baselines on the same tree in the same run: the naive pipeline
   (yaml.safe_load and jsonschema.validate per file) and the floor (reading
   the bytes of the same records saved as JSON, and json.loads).
@@ -281,7 +284,21 @@ def _warm(root: str, runs: int) -> list[float]:
     return samples
 
 
-def bench_size(trees: str, n: int, runs: int, naive_max: int) -> dict:
+def _fmt(root: str, runs: int) -> dict:
+    """fmt once on a copy of the tree, then fmt --check on it, runs times."""
+    copy = root + "-fmt"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("json"))
+    try:
+        write, _, _ = _measured(_cli("fmt", copy))
+        checks = [_measured(_cli("fmt", copy) + ["--check"]) for _ in range(runs)]
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+    walls = [wall for wall, _, _ in checks]
+    return {"fmt_write_once_s": write, "fmt_check": {"median_s": _median(walls), "runs_s": walls, "peak_mib": max(mib for _, mib, _ in checks)}}
+
+
+def bench_size(trees: str, n: int, runs: int, naive_max: int, fmt_max: int = 10000) -> dict:
     root = _tree(trees, n)
     cold = {"IL76_CACHE": "off"}
     res: dict = {"records": n}
@@ -306,6 +323,9 @@ def bench_size(trees: str, n: int, runs: int, naive_max: int) -> dict:
     print("  stages: " + ", ".join(f"{k} {v:.2f}" for k, v in res["stages_s"].items()), file=sys.stderr, flush=True)
     res["floor"] = _child("floor", root, runs)
     print(f"  {'floor':<22} {res['floor']['process']:8.2f} s", file=sys.stderr, flush=True)
+    if n <= fmt_max:
+        res.update(_fmt(root, runs))
+        print(f"  {'fmt_check':<22} {res['fmt_check']['median_s']:8.2f} s   (fmt rewriting the tree once: {res['fmt_write_once_s']:.2f} s)", file=sys.stderr, flush=True)
     if n <= naive_max:
         # One run: it is slow, and it is a baseline, not the thing measured.
         res["naive"] = _child("naive", root, 1)
@@ -339,16 +359,18 @@ def machine() -> dict:
 
 def table(results: dict) -> str:
     rows = [
-        "| records | check, cold | check, cold, 1 process | build, cold | check, warm (1 file changed) | peak memory (check / build) | naive pipeline | naive / check | floor (read + json.loads) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| records | check, cold | check, cold, 1 process | build, cold | check, warm (1 file changed) | peak memory (check / build) | naive pipeline | naive / check | floor (read + json.loads) | fmt --check |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results["sizes"]:
         naive = r.get("naive", {}).get("process")
+        fmt_check = r.get("fmt_check", {}).get("median_s")
         check = r["check_cold"]["median_s"]
         rows.append(
             f"| {r['records']:,} | {check:.2f} s | {r['check_cold_1_process']['median_s']:.2f} s | {r['build_cold']['median_s']:.2f} s "
             f"| {r['check_warm_one_change']['median_s']:.2f} s | {r['check_cold']['peak_mib']:.0f} / {r['build_cold']['peak_mib']:.0f} MiB "
-            f"| {f'{naive:.1f} s' if naive else 'not run'} | {f'{naive / check:.1f}x' if naive else '-'} | {r['floor']['process']:.2f} s |"
+            f"| {f'{naive:.1f} s' if naive else 'not run'} | {f'{naive / check:.1f}x' if naive else '-'} | {r['floor']['process']:.2f} s "
+            f"| {f'{fmt_check:.2f} s' if fmt_check else 'not run'} |"
         )
     stages = list(results["sizes"][0]["stages_s"]) if results["sizes"] else []
     stages = [s for s in stages if s != "process"]
@@ -359,11 +381,12 @@ def table(results: dict) -> str:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description="Benchmark check and build on synthetic record trees.")
+    p = argparse.ArgumentParser(description="Benchmark check, build and fmt on synthetic record trees.")
     p.add_argument("--sizes", default="1000,10000,100000", help="comma-separated numbers of records (default: 1000,10000,100000)")
     p.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported (default: 3)")
     p.add_argument("--trees", default=os.path.join(HERE, ".trees"), help="where the synthetic trees are kept (default: benchmarks/.trees)")
     p.add_argument("--naive-max", type=int, default=10000, help="run the naive baseline only up to this many records (default: 10000)")
+    p.add_argument("--fmt-max", type=int, default=10000, help="time fmt only up to this many records (default: 10000)")
     p.add_argument("--out", default=os.path.join(HERE, "results.json"), help="JSON results file (default: benchmarks/results.json)")
     p.add_argument("--child", nargs=2, metavar=("WHAT", "ROOT"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -375,7 +398,7 @@ def main(argv=None) -> int:
     results = {"machine": machine(), "runs": args.runs, "sizes": []}
     print(json.dumps(results["machine"]), file=sys.stderr)
     for n in (int(s) for s in args.sizes.split(",")):
-        results["sizes"].append(bench_size(args.trees, n, args.runs, args.naive_max))
+        results["sizes"].append(bench_size(args.trees, n, args.runs, args.naive_max, args.fmt_max))
     with open(args.out, "w", encoding="utf-8", newline="\n") as fh:
         json.dump(results, fh, indent=2)
         fh.write("\n")
