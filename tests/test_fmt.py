@@ -325,6 +325,11 @@ def test_a_file_with_problems_of_its_own_is_reported_and_not_rewritten(tmp_path,
     assert err.splitlines()[-1] == "0 file(s) formatted, 0 already canonical, 2 left as they were"
     assert (root / "records/actor/x.yaml").read_text(encoding="utf-8") == bad_yaml
     assert (root / "records/actor/y.yaml").read_text(encoding="utf-8") == bad_code
+    # --check judges the form only: y.yaml is not canonical ('"y"'), and
+    # x.yaml cannot be read exactly until NO is quoted.
+    code, out, err = run_fmt(capsys, root, "--check")
+    assert code == 1 and [ln.split(" ")[:2] for ln in out.splitlines()] == [["records/actor/x.yaml:2:", "[Y003]"], ["records/actor/y.yaml:1:", "[R001]"]]
+    assert err == "1 of 2 file(s) not in canonical form (il76-claims fmt rewrites them), 1 file(s) with problems to fix first\n"
 
 
 DATASET = (REPO / "tests/fixtures/base/dataset.yaml").read_text(encoding="utf-8")
@@ -350,7 +355,7 @@ def test_check_names_the_first_line_that_differs_and_writes_nothing(tmp_path, ca
     root = project(tmp_path, {"records/actor/tass.yaml": text, "records/actor/good.yaml": GOOD.replace("tass", "good")})
     code, out, err = run_fmt(capsys, root, "--check")
     assert (code, out) == (1, f"records/actor/tass.yaml:{expected}; run il76-claims fmt records/actor/tass.yaml\n")
-    assert err == "1 of 2 file(s) not in canonical form; run il76-claims fmt\n"
+    assert err == "1 of 2 file(s) not in canonical form (il76-claims fmt rewrites them)\n"
     assert (root / "records/actor/tass.yaml").read_text(encoding="utf-8") == text
 
 

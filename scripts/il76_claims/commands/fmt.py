@@ -50,7 +50,11 @@ def run(args) -> int:
         print(fmt.report_line(p))
     left = len({p.path for p in result.problems})
     if args.check:
-        print(f"{len(result.changed)} of {result.files} file(s) not in canonical form; run il76-claims fmt" if result.changed else f"{result.files} file(s) in canonical form", file=sys.stderr)
+        # A file with problems of its own cannot be judged until they are fixed.
+        other = left - len(result.changed)
+        summary = f"{len(result.changed)} of {result.files} file(s) not in canonical form (il76-claims fmt rewrites them)" if result.changed else ""
+        summary += (", " if summary else "") + f"{other} file(s) with problems to fix first" if other else ""
+        print(summary or f"{result.files} file(s) in canonical form", file=sys.stderr)
     else:
         for path in result.changed:
             print(f"formatted {path}", file=sys.stderr)
