@@ -27,7 +27,11 @@ check: $(STAMP)
 build: $(STAMP)
 	$(BIN)/il76-claims build
 
+# fmt --check first, as a step of its own: the same command as the pre-commit
+# hook and CI, with the report a contributor sees, failing in a second
+# rather than after the suite.
 test: lint
+	$(BIN)/il76-claims fmt --check
 	$(BIN)/python -m pytest
 
 # Lint and format check of the code (ruff, configured in pyproject.toml);
@@ -50,7 +54,7 @@ docs: $(STAMP)
 clean:
 	rm -rf $(VENV) .build dist .pytest_cache .hypothesis
 
-# Time check and build on synthetic trees of 1,000 to 100,000 records
+# Time check, build and fmt --check on synthetic trees of 1,000 to 100,000 records
 # (see docs/performance.md); SIZES=1000,10000 RUNS=3 for a shorter run.
 SIZES ?= 1000,10000,100000
 RUNS  ?= 3

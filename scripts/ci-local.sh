@@ -7,6 +7,7 @@
 #
 # Steps:
 #   test       make test: set up .venv from the pinned requirements, run the suite
+#   fmt        every record and dataset.yaml is in its canonical form (il76-claims fmt)
 #   check      the checker (GitHub annotations when run by GitHub Actions)
 #   fresh      data/ and datapackage.json are what a build of records/ writes
 #   validate   frictionless validate datapackage.json
@@ -25,6 +26,10 @@ if [ "${GITHUB_ACTIONS:-}" = "true" ]; then FORMAT=github; fi
 
 step_test() {
     make test PYTHON="$PYTHON"
+}
+
+step_fmt() {
+    "$BIN/il76-claims" fmt --check
 }
 
 step_check() {
@@ -61,11 +66,11 @@ step_version() {
 }
 
 steps=("$@")
-if [ ${#steps[@]} -eq 0 ]; then steps=(test check fresh validate version); fi
+if [ ${#steps[@]} -eq 0 ]; then steps=(test fmt check fresh validate version); fi
 for s in "${steps[@]}"; do
     case "$s" in
-        test|check|fresh|validate|version) ;;
-        *) echo "ci-local.sh: unknown step '$s' (steps: test check fresh validate version)" >&2; exit 2 ;;
+        test|fmt|check|fresh|validate|version) ;;
+        *) echo "ci-local.sh: unknown step '$s' (steps: test fmt check fresh validate version)" >&2; exit 2 ;;
     esac
 done
 for s in "${steps[@]}"; do

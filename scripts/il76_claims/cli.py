@@ -52,7 +52,7 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for name, summary, description, options, run in _COMMANDS:
         text, _, example = description.partition("\nExample")
-        epilog = "example" + example if example else None
+        epilog = ("examples" if example.count("\n  il76-claims") > 1 else "example") + example if example else None
         p = sub.add_parser(name, help=summary, description=text, epilog=epilog, formatter_class=_formatter)
         for add in options:
             add(p)
@@ -214,6 +214,46 @@ def new_command(args) -> int:
     print(f"wrote: {rel}")
     print("next: replace each null that must have a value (the comments say which), then run il76-claims check")
     return 0
+
+
+def _fmt_options(p):
+    p.add_argument("paths", metavar="PATH", nargs="*", help="record files or folders (default: every record and dataset.yaml)")
+    p.add_argument("--check", action="store_true", help="write nothing; list the files not in canonical form and exit 1 if any")
+    root_option(p)
+
+
+@command(
+    "fmt",
+    "write each record in its canonical form, or check that it is",
+    """Rewrite the named records (records/<kind>/<id>.yaml files, folders under
+records/, dataset.yaml), or all of them, in their canonical form: keys in the
+schema's order, one quoting rule, long text folded, block lists, comments kept
+on their own lines (CONTRIBUTING.md, "The canonical form of a record"). Values
+never change: the new text is read back and must give the same values and
+comments, and each file is replaced in one step. A file with problems of its
+own (see il76-claims check) or that cannot be formatted without loss is
+reported and left as it was. With --check nothing is written and only the
+form is judged (il76-claims check judges the rest): each file not in
+canonical form is listed as path:line: [R001] message at its first line
+that differs. Exits 0 when every file is (now) canonical, 1 when a file was
+listed or left as it was.
+Example:
+  il76-claims fmt records/actor/tass.yaml
+  il76-claims fmt --check""",
+    _fmt_options,
+)
+def fmt_command(args) -> int:
+    from . import fmt
+
+    proj = project(args)
+    try:
+        result = fmt.run(proj.root, args.paths, check=args.check)
+    except fmt.UsageError as exc:
+        raise UsageError(str(exc), "fmt") from None
+    for p in result.problems:
+        print(fmt.report_line(p))
+    print(fmt.summary(result, args.check), file=sys.stderr)
+    return 1 if result.problems else 0
 
 
 def _diff_options(p):

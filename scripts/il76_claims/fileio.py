@@ -10,6 +10,7 @@ or the new ones, never a mix.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -49,24 +50,55 @@ def read_regular(path: str, limit: int) -> bytes:
         os.close(fd)
 
 
-def atomic_write(path: str, data: bytes | str) -> None:
-    """Replace path with data (text is written as UTF-8, LF kept as is)."""
+class Changed(Exception):
+    """The file no longer holds the bytes it was expected to hold."""
+
+
+def atomic_write(path: str, data: bytes | str, old: bytes | None = None) -> None:
+    """Replace path with data (text is written as UTF-8, LF kept as is), in
+    one step: a reader, or a run interrupted at any point, sees the old
+    bytes or the new ones, and no temporary file stays. An existing file
+    keeps its mode. With ``old``, the file is left alone (Changed) unless it
+    still holds those bytes, so an edit saved meanwhile is not overwritten.
+    The rename is on disk once its folder is synced (sync_folders)."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
+    mode = stat.S_IMODE(os.lstat(path).st_mode) if os.path.lexists(path) else 0o644
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)  # mkstemp makes it private
+        if old is not None and not _holds(path, old):
+            raise Changed(path)
         os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
+    except BaseException:  # Ctrl-C too: never leave the temporary file
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _holds(path: str, data: bytes) -> bool:
+    try:
+        return read_regular(path, len(data)) == data
+    except TooLarge:
+        return False
+
+
+def sync_folders(paths: list[str]) -> None:
+    """Put the renames of these files on disk: once per folder, as an fsync
+    takes milliseconds (POSIX only; elsewhere the system does it)."""
+    for folder in sorted({os.path.dirname(os.path.abspath(p)) for p in paths}):
+        with contextlib.suppress(OSError, AttributeError):
+            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
 
 def write_if_changed(path: str, text: str) -> bool:

@@ -22,6 +22,11 @@ GROUPS = (
     ("S", "Schema", "Each record against its kind's JSON Schema in schemas/: required fields, types, codelists, patterns, formats and limits."),
     ("X", "Across records", "Ids, references between records, and figures that must agree with each other."),
     ("Q", "Quotes", "Quotes checked against the archived source texts."),
+    (
+        "R",
+        "Record form",
+        "The one canonical text of each record that `il76-claims fmt` writes and `il76-claims fmt --check` requires (CONTRIBUTING.md, The canonical form of a record); these are printed as `path:line: [code] message`.",
+    ),
 )
 
 

@@ -19,6 +19,7 @@ import os
 import re
 import textwrap
 
+from .. import fmt
 from ..fileio import write_if_changed
 from ..model.record import ID_RE
 from ..model.schemas import KINDS, SchemaSet
@@ -149,7 +150,16 @@ def render_template(kind: str, schemas: SchemaSet) -> str:
             lines += _wrap(f"{head} A list ({', '.join(limits)} items), in order; [] when empty. Each item: {' '.join(what)} Write one item per line:", "", "  ")
             lines += [f"#   {name}:", "#     - first-id", "#     - second-id"]
             lines.append(f"{name}: []")
-    return "\n".join(lines) + "\n"
+    return _canonical(f"{TEMPLATES}/{kind}.yaml", "\n".join(lines) + "\n", kind, schemas)
+
+
+def _canonical(rel: str, text: str, kind: str, schemas: SchemaSet) -> str:
+    """The text in the canonical form (il76-claims fmt), which templates
+    and new records are written in, so that `fmt --check` passes them."""
+    out, problems = fmt.canonical_text(rel, text, kind, fmt.shapes(schemas))
+    if out is None:
+        raise ScaffoldError(f"{rel} cannot be written in the canonical form: {problems[0].message}")
+    return out
 
 
 def templates(schemas: SchemaSet) -> dict[str, str]:
@@ -240,9 +250,11 @@ def scaffold(root: str, kind: str, rid: str | None = None, name: str | None = No
     if n != 1:
         raise ScaffoldError(f"{TEMPLATES}/{kind}.yaml has no 'id: null' line; run il76-claims new --update-templates")
     name_clean = " ".join(name.split()) if name else ""
-    if name_clean and "name" in SchemaSet(os.path.join(root, "schemas")).kinds[kind]["properties"]:
+    schemas = SchemaSet(os.path.join(root, "schemas"))
+    if name_clean and "name" in schemas.kinds[kind]["properties"]:
         text = re.sub(r"^name: null$", lambda _: f"name: {_yaml_text(name_clean)}", text, count=1, flags=re.M)
     rel = f"records/{kind}/{rid}.yaml"
+    text = _canonical(rel, text, kind, schemas)
     path = os.path.join(root, "records", kind, f"{rid}.yaml")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     try:

@@ -110,6 +110,8 @@ CODES: dict[str, Code] = _codes(
     Code("X007", "Position taken by someone other than the statement's speaker", "actor_id: ukraine, statement by the Pentagon", "Set actor_id to the speaker, or cite that actor's statement."),
     Code("X008", "The publisher's own statement is not narration", "speaker_id: rt with speech: direct", "The source's own sentences are setting: media_report and speech: indirect."),
     Code("X009", "Statement dated before the event it is about", "a remark on the crash dated the day before it", "Date the statement on or after the event, or fix event_id."),
+    Code("R001", "Not in canonical form", 'name: "TASS" where the canonical form is name: TASS', "Run il76-claims fmt on the file (CONTRIBUTING.md: The canonical form of a record)."),
+    Code("R002", "Cannot be formatted without loss", "a comment after a value: title: 'X' # check", "Move a comment to its own line or remove an unknown field, as the message says; run fmt again."),
 )
 
 

@@ -1,0 +1,691 @@
+"""The canonical form of a record, and ``il76-claims fmt`` that writes it.
+
+Every record (and dataset.yaml) has exactly one canonical text, so that a
+diff between two versions shows what changed, not how it was typed. The
+rules are written down in CONTRIBUTING.md ("The canonical form of a
+record"); in short: keys in the schema's order, block lists, a string plain
+when the strict loader reads it back unchanged and quoted otherwise, long
+text folded and multi-line text literal, comments on lines of their own,
+blank lines only before commented top-level keys, LF, one final newline.
+
+The structure (order, indentation, lists, comments, blank lines) is written
+here; every scalar is written by PyYAML's emitter, so quoting, escaping and
+folding are PyYAML's. Nothing is trusted: the new text is read back with
+the strict loader and must give exactly the same values with no problem,
+and keep every comment, or the file is refused (R002) and left as it was.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import yaml
+
+from .check import files, strict_yaml
+from .escape import show
+from .fileio import Changed, atomic_write, sync_folders
+from .model.problems import Problem, problem
+from .model.record import Record, child_pointer
+from .model.schemas import KINDS, SchemaSet
+
+# One width for everything: a value goes on its key's line when the whole
+# line fits in WIDTH columns; longer text is folded by PyYAML at WIDTH.
+WIDTH = 88
+DATASET = "dataset.yaml"
+
+
+class _Refused(Exception):
+    """The file cannot be formatted without losing something; the problem says what."""
+
+    def __init__(self, prob: Problem):
+        super().__init__(prob.message)
+        self.problem = prob
+
+
+# --- the schema's order ---------------------------------------------------------
+
+
+class Shape(NamedTuple):
+    """What the schema says about a value's layout: the fields of a mapping
+    in the schema's order, and the shape of a list's items."""
+
+    fields: dict[str, Shape] | None
+    items: Shape | None
+
+
+def shapes(schemas: SchemaSet) -> dict[str, Shape]:
+    """kind ("dataset" for dataset.yaml) -> the shape of its records."""
+    return {kind: _shape(schemas, doc, 0) for kind, doc in {**schemas.kinds, "dataset": schemas.dataset}.items()}
+
+
+def _shape(schemas: SchemaSet, node, depth: int) -> Shape | None:
+    if not isinstance(node, dict) or depth > strict_yaml.MAX_DEPTH:
+        return None
+    s = schemas.resolve(node)
+    props, items = s.get("properties"), s.get("items")
+    fields = {name: _shape(schemas, prop, depth + 1) for name, prop in props.items()} if isinstance(props, dict) else None
+    return Shape(fields, _shape(schemas, items, depth + 1))
+
+
+def _ordered_keys(path: str, rec: Record, value: dict, shape: Shape | None, pointer: str) -> list[str]:
+    known = shape.fields if shape is not None and shape.fields is not None else {}
+    for key in value:
+        if key not in known:
+            line, _ = rec.key_marks.get(child_pointer(pointer, key), (1, 1))
+            raise _Refused(
+                problem(
+                    path,
+                    line,
+                    1,
+                    "R002",
+                    f"cannot be formatted: field '{show(key)}' is not in the schema, so it has no place in the schema's order; correct or remove it (il76-claims check explains), then run il76-claims fmt {path}",
+                    pointer,
+                )
+            )
+    return [key for key in known if key in value]
+
+
+# --- comments -------------------------------------------------------------------
+#
+# PyYAML's parser drops comments, and no PyYAML API keeps them, so they are
+# put back by hand: the scanner (PyYAML's own, so a '#' inside a quoted or
+# block value is never taken for a comment) is asked where each comment is,
+# each comment line is attached to the key or list item that follows it,
+# and the writer puts it back above that key or item.
+
+
+class _CommentScanner(yaml.reader.Reader, yaml.scanner.Scanner):
+    """PyYAML's pure-Python scanner, noting the comments it skips."""
+
+    def __init__(self, text: str):
+        yaml.reader.Reader.__init__(self, text)
+        yaml.scanner.Scanner.__init__(self)
+        self.comments: list[tuple[int, int, str]] = []  # (line, column, text), from 0
+
+    def scan_to_next_token(self):
+        start = self.get_mark()
+        super().scan_to_next_token()
+        self._note(start)
+
+    def scan_block_scalar_ignored_line(self, start_mark):
+        start = self.get_mark()
+        super().scan_block_scalar_ignored_line(start_mark)
+        self._note(start)
+
+    def _note(self, start):
+        # What was skipped holds only spaces, line breaks and comments, so
+        # the first '#' on each of its lines starts a comment.
+        skipped = self.buffer[start.pointer : self.pointer]
+        if "#" not in skipped:
+            return
+        for i, piece in enumerate(skipped.split("\n")):
+            at = piece.find("#")
+            if at >= 0:
+                self.comments.append((start.line + i, (start.column if i == 0 else 0) + at, piece[at:]))
+
+
+def find_comments(text: str) -> list[tuple[int, int, str]]:
+    """Every comment in a YAML text as (line, column, text), counted from 0."""
+    if "#" not in text:
+        return []
+    scanner = _CommentScanner(text)
+    while scanner.check_token():
+        scanner.get_token()
+    return scanner.comments
+
+
+def _comments_of(path: str, text: str) -> list[tuple[int, int, str]]:
+    try:
+        return find_comments(text)
+    except yaml.YAMLError as exc:
+        # libyaml read the file; if PyYAML's own scanner differs on it, the
+        # comments cannot be placed with certainty.
+        line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else 1
+        raise _Refused(problem(path, line, 1, "R002", f"cannot be formatted: PyYAML's scanner, which finds the comments, cannot read this line ({show(str(exc.problem or exc), 60)})")) from None
+
+
+class _Anchor(NamedTuple):
+    line: int  # from 1, as the loader's marks
+    col: int
+    # A list item starts where its first key does: sorted first, it takes
+    # the comments above both.
+    depth: int
+    pointer: str
+
+
+def _anchors(rec: Record) -> tuple[list[_Anchor], list[tuple[int, int, str]]]:
+    """The keys and list items a comment can be attached to, in document
+    order, and the (key line, value line, pointer) of each key whose scalar
+    value starts on a later line than its key."""
+    anchors, gaps = [], []
+
+    def walk(value, pointer, depth):
+        if isinstance(value, dict):
+            for key, child in value.items():
+                p = child_pointer(pointer, key)
+                kline, kcol = rec.key_marks[p]
+                anchors.append(_Anchor(kline, kcol, depth, p))
+                vline = rec.marks.get(p, (kline, kcol))[0]
+                if not isinstance(child, (dict, list)) and vline > kline:
+                    gaps.append((kline, vline, p))
+                walk(child, p, depth + 1)
+        elif isinstance(value, list):
+            for i, child in enumerate(value):
+                p = child_pointer(pointer, i)
+                line, col = rec.marks[p]
+                anchors.append(_Anchor(line, col, depth, p))
+                walk(child, p, depth + 1)
+
+    walk(rec.data, "$", 0)
+    anchors.sort()
+    return anchors, gaps
+
+
+def attach_comments(path: str, text: str, rec: Record) -> dict[str, list[str | None]]:
+    """pointer -> the comment lines to write above that key or item ("" for
+    the end of the file), None standing for a blank line between two
+    paragraphs of a comment. Refuses a comment it cannot keep in place."""
+    found = _comments_of(path, text)
+    if not found:
+        return {}
+    lines = text.split("\n")
+    anchors, gaps = _anchors(rec)
+    starts = [(a.line, a.col) for a in anchors]
+    blocks: dict[str, list[str | None]] = {}
+    last: dict[str, int] = {}
+    for line0, col0, body in found:
+        line = line0 + 1
+        if lines[line0][:col0].strip():
+            raise _Refused(
+                problem(
+                    path,
+                    line,
+                    col0 + 1,
+                    "R002",
+                    f"cannot be formatted: the comment '{show(body, 40)}' shares its line with a key or value, and fmt keeps comments on lines of their own; move it to the line above",
+                )
+            )
+        for kline, vline, p in gaps:
+            if kline < line < vline:
+                raise _Refused(
+                    problem(
+                        path,
+                        line,
+                        col0 + 1,
+                        "R002",
+                        f"cannot be formatted: the comment '{show(body, 40)}' sits between the key on line {kline} and its value on line {vline}; move it above the key",
+                        p,
+                    )
+                )
+        i = _bisect_after(starts, line)
+        anchor = anchors[i].pointer if i < len(anchors) else ""
+        block = blocks.setdefault(anchor, [])
+        if block and any(not ln.strip() for ln in lines[last[anchor] : line0]):
+            block.append(None)
+        block.append(body)
+        last[anchor] = line
+    return blocks
+
+
+def _bisect_after(starts: list[tuple[int, int]], line: int) -> int:
+    """Index of the first anchor on a line after ``line``."""
+    lo, hi = 0, len(starts)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if starts[mid][0] <= line:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+# --- scalars ----------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=8192)
+def _emit(value: str, style: str | None, width: float = math.inf) -> tuple[str, ...]:
+    """The value as PyYAML writes it after 'k: ' in a block mapping: the
+    first line without 'k: ', then the block's lines (indented by 2).
+
+    PyYAML's pure-Python emitter, not libyaml's: libyaml writes emoji and
+    other characters beyond U+FFFF as escapes, and folds text at a double
+    space, leaving a space at the end of a line that an editor would strip
+    (and so change the value). Ids and codes recur, hence the cache."""
+    events = [
+        yaml.StreamStartEvent(),
+        yaml.DocumentStartEvent(explicit=False),
+        yaml.MappingStartEvent(None, None, True, flow_style=False),
+        yaml.ScalarEvent(None, None, (True, True), "k"),
+        yaml.ScalarEvent(None, None, (True, True), value, style=style),
+        yaml.MappingEndEvent(),
+        yaml.DocumentEndEvent(explicit=False),
+        yaml.StreamEndEvent(),
+    ]
+    out = yaml.emit(events, Dumper=yaml.SafeDumper, allow_unicode=True, width=width).split("\n")
+    # A '...' document end marker (after '|+') belongs to a whole document,
+    # not to a value inside a record.
+    while out and out[-1] in ("", "..."):
+        out.pop()
+    out[0] = out[0][2:].lstrip(" ")
+    return tuple(out)
+
+
+def _form(first_line: str) -> str:
+    return {"|": "block", ">": "block", "'": "single", '"': "double"}.get(first_line[:1], "plain")
+
+
+def _writable(path: str, lines: tuple[str, ...]) -> bool:
+    # Characters a record file may not hold as they are (controls, line
+    # separators) must be escaped, which only double quotes can do.
+    return strict_yaml.decode(path, "\n".join(lines).encode("utf-8"))[0] is not None
+
+
+def _one_line(path: str, value: str, refused: set[str]) -> tuple[str, ...]:
+    """The value on one line: plain if PyYAML allows it, else quoted as
+    PyYAML chooses (single quotes unless only double quotes can hold it);
+    skipping the forms that did not read back."""
+    for style in (None, "'", '"'):
+        lines = _emit(value, style)
+        if _form(lines[0]) not in refused and len(lines) == 1 and _writable(path, lines):
+            return lines
+    return _emit(value, '"')
+
+
+def string_lines(path: str, value: str, indent: int, prefix: int, refused: set[str]) -> list[str]:
+    """A string's text after 'key: ' (or '- '): one line, or a block
+    header and its lines indented under ``indent``. ``prefix`` is the
+    column the value starts at; ``refused`` the forms that did not read
+    back exactly for this value."""
+    if "\n" in value:
+        if "block" not in refused:
+            lines = _emit(value, "|")
+            if _form(lines[0]) == "block" and _writable(path, lines):
+                return _indented(lines, indent)
+        return list(_one_line(path, value, refused | {"plain", "single"}))
+    fold = "block" not in refused
+    # No one-line form is shorter than the value: skip writing one that
+    # cannot fit (PyYAML's emitter is the slow part of fmt).
+    folded = _folded(path, value, indent) if fold and prefix + len(value) > WIDTH else None
+    if folded:
+        return folded
+    one = _one_line(path, value, refused)
+    if fold and prefix + len(value) <= WIDTH < prefix + len(one[0]):
+        folded = _folded(path, value, indent)
+    return folded or list(one)
+
+
+def _folded(path: str, value: str, indent: int) -> list[str] | None:
+    lines = _emit(value, ">", WIDTH - indent)
+    # Only worth a block when PyYAML can break the text over lines.
+    if _form(lines[0]) == "block" and len(lines) > 2 and _writable(path, lines):
+        return _indented(lines, indent)
+    return None
+
+
+def _indented(lines: tuple[str, ...], indent: int) -> list[str]:
+    pad = " " * indent
+    return [lines[0]] + [pad + ln if ln else ln for ln in lines[1:]]
+
+
+def _scalar_lines(ctx: _Render, value, indent: int, prefix: int, pointer: str) -> list[str]:
+    if value is None:
+        return ["null"]
+    if isinstance(value, bool):
+        return ["true" if value else "false"]
+    if isinstance(value, int):
+        return [str(value)]
+    lines = string_lines(ctx.path, value, indent, prefix, ctx.refused.get(pointer, set()))
+    ctx.forms[pointer] = _form(lines[0])
+    return lines
+
+
+# --- the structure ----------------------------------------------------------------
+
+
+@dataclass
+class _Render:
+    path: str
+    text: str  # as the file holds it
+    rec: Record
+    comments: dict[str, list[str | None]]
+    # pointer -> forms of its string that did not read back exactly.
+    refused: dict[str, set[str]] = field(default_factory=dict)
+    # pointer -> the form its string was written in, this time.
+    forms: dict[str, str] = field(default_factory=dict)
+
+
+def _comment_lines(ctx: _Render, pointer: str, indent: int) -> list[str]:
+    pad = " " * indent
+    return ["" if c is None else pad + c for c in ctx.comments.get(pointer, ())]
+
+
+def _mapping(ctx: _Render, value: dict, shape: Shape | None, pointer: str, indent: int) -> list[str]:
+    out: list[str] = []
+    for key in _ordered_keys(ctx.path, ctx.rec, value, shape, pointer):
+        p = child_pointer(pointer, key)
+        above = _comment_lines(ctx, p, indent)
+        # The one blank-line rule: a blank line sets off each commented
+        # top-level key from what comes before it, and nothing else does.
+        if above and indent == 0 and out:
+            out.append("")
+        out += above
+        out += _entry(ctx, key, value[key], shape.fields[key], p, indent)
+    return out
+
+
+def _entry(ctx: _Render, key: str, value, shape: Shape | None, pointer: str, indent: int) -> list[str]:
+    head = " " * indent + key + ":"
+    if isinstance(value, (dict, list)) and not value:
+        return [f"{head} {'{}' if isinstance(value, dict) else '[]'}"]
+    if isinstance(value, dict):
+        return [head, *_mapping(ctx, value, shape, pointer, indent + 2)]
+    if isinstance(value, list):
+        return [head, *_sequence(ctx, value, shape.items if shape else None, pointer, indent + 2)]
+    lines = _scalar_lines(ctx, value, indent, len(head) + 1, pointer)
+    return [f"{head} {lines[0]}", *lines[1:]]
+
+
+def _sequence(ctx: _Render, items: list, shape: Shape | None, pointer: str, indent: int) -> list[str]:
+    """Block style, '- ' at ``indent``; an item that is a mapping or list
+    starts on the dash's line."""
+    out: list[str] = []
+    pad = " " * indent
+    for i, item in enumerate(items):
+        p = child_pointer(pointer, i)
+        out += _comment_lines(ctx, p, indent)
+        if isinstance(item, (dict, list)) and item:
+            inner = _mapping(ctx, item, shape, p, indent + 2) if isinstance(item, dict) else _sequence(ctx, item, shape.items if shape else None, p, indent + 2)
+            # The comments above the item's first entry cannot sit between
+            # the dash and the entry: they go above the dash.
+            first = next(n for n, ln in enumerate(inner) if ln.strip() and not ln.lstrip().startswith("#"))
+            out += [pad + ln.lstrip() if ln else ln for ln in inner[:first]]
+            out.append(f"{pad}- {inner[first][indent + 2 :]}")
+            out += inner[first + 1 :]
+        elif isinstance(item, (dict, list)):
+            out.append(f"{pad}- {'{}' if isinstance(item, dict) else '[]'}")
+        else:
+            lines = _scalar_lines(ctx, item, indent, indent + 2, p)
+            out.append(f"{pad}- {lines[0]}")
+            out += lines[1:]
+    return out
+
+
+def _render(ctx: _Render, shape: Shape) -> str:
+    lines = _mapping(ctx, ctx.rec.data, shape, "$", 0)
+    tail = _comment_lines(ctx, "", 0)
+    if tail:
+        lines += ["", *tail]
+    return "\n".join(lines) + "\n"
+
+
+# --- the proof ------------------------------------------------------------------------
+
+
+def _differences(old, new, pointer: str, out: set[str]) -> None:
+    """Add the pointers where two values differ, in type or value (True is
+    not 1, '1' is not 1)."""
+    if type(old) is not type(new):
+        out.add(pointer)
+    elif isinstance(old, dict):
+        if set(old) != set(new):
+            out.add(pointer)
+            return
+        for key in old:
+            _differences(old[key], new[key], child_pointer(pointer, key), out)
+    elif isinstance(old, list):
+        if len(old) != len(new):
+            out.add(pointer)
+            return
+        for i, (a, b) in enumerate(zip(old, new)):
+            _differences(a, b, child_pointer(pointer, i), out)
+    elif old != new:
+        out.add(pointer)
+
+
+def _misread(path: str, text: str, data: dict) -> set[str] | None:
+    """The pointers whose values the strict loader does not read back from
+    ``text`` exactly, or with a problem; None when the text cannot be read
+    at all (which no scalar's form explains)."""
+    decoded, problems = strict_yaml.decode(path, text.encode("utf-8"))
+    if decoded is None:
+        return None
+    new, rec, problems = strict_yaml.parse(path, decoded)
+    bad = {p.pointer for p in problems if p.pointer}
+    if rec is None:
+        return bad or None
+    if any(not p.pointer for p in problems):
+        return None
+    _differences(data, new, "$", bad)
+    return bad
+
+
+def _proved(ctx: _Render, shape: Shape) -> str:
+    """The rendered text, once the loader reads back every value exactly
+    from it: a string whose form does not read back is written again in
+    another (quoted instead of plain or a block, double quotes instead of
+    single), until every value reads back or a double-quoted one does not."""
+    while True:
+        ctx.forms = {}
+        text = _render(ctx, shape)
+        if text == ctx.text:
+            return text  # the file as it is, which the loader read without a problem
+        bad = _misread(ctx.path, text, ctx.rec.data)
+        if bad == set():
+            _same_comments(ctx, text)
+            return text
+        fixable = {p for p in (bad or ()) if p in ctx.forms and ctx.forms[p] != "double"}
+        if bad is None or not fixable:
+            where = sorted(bad or {"$"})[0]
+            line, _ = ctx.rec.mark(where)
+            raise _Refused(problem(ctx.path, line, 1, "R002", f"cannot be formatted: the formatted text would not read back as the same values (at {where}); the file was left as it was", where))
+        for p in fixable:
+            ctx.refused.setdefault(p, set()).add(ctx.forms[p])
+
+
+def _same_comments(ctx: _Render, text: str) -> None:
+    kept = Counter(body for _, _, body in _comments_of(ctx.path, text))
+    had = Counter(c for block in ctx.comments.values() for c in block if c is not None)
+    if kept != had:
+        lost = sorted((had - kept).elements()) or sorted((kept - had).elements())
+        raise _Refused(problem(ctx.path, 1, 1, "R002", f"cannot be formatted: the comment '{show(lost[0], 40)}' would not be kept as it is; the file was left as it was"))
+
+
+def canonical_text(path: str, text: str, kind: str, shape_of: dict[str, Shape]) -> tuple[str | None, list[Problem]]:
+    """The canonical form of a record's text, or None and the problems that
+    stop it: the loader's (the text cannot be read exactly) or R002."""
+    _, rec, problems = strict_yaml.parse(path, text)
+    if problems or rec is None:
+        return None, problems
+    new, refused = _canonical(path, text, rec, shape_of[kind])
+    return new, [refused] if refused else []
+
+
+def _canonical(path: str, text: str, rec: Record, shape: Shape) -> tuple[str | None, Problem | None]:
+    try:
+        return _proved(_Render(path, text, rec, attach_comments(path, text, rec)), shape), None
+    except _Refused as exc:
+        return None, exc.problem
+
+
+# --- files ------------------------------------------------------------------------
+
+
+class UsageError(Exception):
+    """A PATH that is not a record: a mistake in the command, not in a record."""
+
+
+class Target(NamedTuple):
+    kind: str  # "dataset" for dataset.yaml
+    path: str  # as reports name it: relative to the root, with '/'
+    abspath: str
+
+
+def targets(root: str, paths: list[str] | None = None) -> list[Target]:
+    """The files to format: those named (records, kind folders, records/,
+    the project folder, dataset.yaml), or every record and dataset.yaml."""
+    root = os.path.abspath(root)
+    found, _ = files.discover(root, KINDS)  # check reports stray files; fmt leaves them
+    everything = [Target(f.kind, f.path, f.abspath) for f in found]
+    if os.path.isfile(os.path.join(root, DATASET)):
+        everything.append(Target("dataset", DATASET, os.path.join(root, DATASET)))
+    if not paths:
+        return everything
+    out: dict[str, Target] = {}
+    for given in paths:
+        for t in _named(root, given, everything):
+            out.setdefault(t.abspath, t)
+    return list(out.values())
+
+
+def _named(root: str, given: str, everything: list[Target]) -> list[Target]:
+    full = os.path.abspath(given)
+    rel = os.path.relpath(full, root).replace(os.sep, "/")
+    parts = rel.split("/")
+    if rel == ".":
+        return everything
+    if os.path.isdir(full) and parts[0] == "records" and len(parts) <= 2:
+        return [t for t in everything if t.abspath.startswith(full + os.sep)]
+    is_record = len(parts) == 3 and parts[0] == "records" and parts[1] in KINDS and parts[2].endswith(".yaml")
+    if rel == DATASET or is_record:
+        if not os.path.lexists(full):
+            raise UsageError(f"{given}: no such file")
+        return [Target("dataset" if rel == DATASET else parts[1], rel, full)]
+    raise UsageError(f"{given}: not a record; give records/<kind>/<id>.yaml files, folders under records/, or {DATASET}")
+
+
+# --- one file -----------------------------------------------------------------------
+
+
+class _OwnChecks:
+    """The checks `check` makes on a file on its own (text, schema), made
+    only for a file that is to be rewritten: jsonschema is slow to load,
+    and a canonical tree never needs it."""
+
+    def __init__(self, schemas: SchemaSet):
+        self.schemas = schemas
+        self._schema = None
+
+    def problems(self, rec: Record, kind: str) -> list[Problem]:
+        from .check.schema import SchemaChecker
+        from .check.text import check_text
+
+        if self._schema is None:
+            self._schema = SchemaChecker(self.schemas)
+        rec.kind = kind
+        return sorted(check_text(rec, self.schemas.multiline_fields[kind]) + self._schema.check(rec))
+
+
+def _first_difference(path: str, old: str, new: str) -> Problem:
+    """R001 at the first line where the file differs from its canonical form."""
+    a, b = _lines(old), _lines(new)
+    i = next((n for n, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    if i < len(a) and i < len(b):
+        same = a[i].rstrip("\n") == b[i].rstrip("\n")
+        line, what = i + 1, "no line break at the end of the file" if same else _line_difference(a[i].rstrip("\n"), b[i].rstrip("\n"))
+    elif i == len(a):
+        more = show(b[i].rstrip("\n"), 50)
+        line, what = max(i, 1), f"the file ends before its canonical form does, which goes on with '{more}'"
+    else:
+        line, what = i + 1, "the canonical form ends before this line"
+    return problem(path, line, 1, "R001", f"not in canonical form: {what}; run il76-claims fmt {path}")
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their line breaks; the last one without, if it has none."""
+    parts = text.split("\n")
+    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+_KEY = re.compile(r"\s*(?:- )?([A-Za-z0-9_]+):(?: |$)")
+
+
+def _line_difference(old: str, new: str) -> str:
+    ko, kn = _KEY.match(old), _KEY.match(new)
+    if ko and kn and ko.group(1) != kn.group(1):
+        return f"'{ko.group(1)}' is out of the schema's order, where '{kn.group(1)}' comes here"
+    if not new.strip():
+        return "the canonical form has a blank line here"
+    if not old.strip():
+        return "blank line where the canonical form has none"
+    return f"the line is '{show(old, 50)}', the canonical form has '{show(new, 50)}'"
+
+
+def format_file(t: Target, shape_of: dict[str, Shape], checks: _OwnChecks | None) -> tuple[bool, list[Problem]]:
+    """Format one file: (whether it is not in canonical form, the problems
+    to report). With checks None (--check) nothing is written and a file
+    not in canonical form is an R001 problem; otherwise it is rewritten,
+    unless it has problems of its own, which are reported instead."""
+    raw, problems = strict_yaml.read_bytes(t.path, t.abspath)
+    text = None
+    if raw is not None:
+        text, problems = strict_yaml.decode(t.path, raw)
+    if text is None:
+        return False, problems
+    _, rec, problems = strict_yaml.parse(t.path, text)
+    if problems or rec is None:
+        return False, problems
+    new, refused = _canonical(t.path, text, rec, shape_of[t.kind])
+    if new == text:
+        return False, []
+    if checks is None:
+        return refused is None, [refused or _first_difference(t.path, text, new)]
+    own = checks.problems(rec, t.kind)
+    if own or refused:
+        return False, own or [refused]
+    try:
+        atomic_write(t.abspath, new, old=raw)
+    except Changed:
+        return False, [problem(t.path, 1, 1, "R002", "cannot be formatted: the file changed while fmt was formatting it, and was left as it is now; run il76-claims fmt again")]
+    return True, []
+
+
+@dataclass
+class Result:
+    files: int
+    changed: list[str]  # rewritten; with --check, those not in canonical form
+    problems: list[Problem]
+
+
+def run(root: str, paths: list[str] | None = None, *, check: bool = False) -> Result:
+    """Format the named files (default: every record and dataset.yaml)."""
+    root = os.path.abspath(root)
+    schemas = SchemaSet(os.path.join(root, "schemas"))
+    shape_of = shapes(schemas)
+    checks = None if check else _OwnChecks(schemas)
+    files = targets(root, paths)
+    changed, problems = [], []
+    try:
+        for t in files:
+            differs, found = format_file(t, shape_of, checks)
+            if differs:
+                changed.append(t)
+            problems += found
+    finally:
+        if not check:
+            sync_folders([t.abspath for t in changed])
+    return Result(len(files), [t.path for t in changed], sorted(problems))
+
+
+def summary(result: Result, check: bool) -> str:
+    """The line on stderr after the problems."""
+    left = len({p.path for p in result.problems})
+    if check:
+        # A file with problems of its own cannot be judged until they are fixed.
+        other = left - len(result.changed)
+        parts = [f"{len(result.changed)} of {result.files} file(s) not in canonical form (il76-claims fmt rewrites them)"] if result.changed else []
+        parts += [f"{other} file(s) with problems to fix first"] if other else []
+        return ", ".join(parts) or f"{result.files} file(s) in canonical form"
+    done = f"{len(result.changed)} file(s) formatted, {result.files - len(result.changed) - left} already canonical"
+    return "\n".join([f"formatted {path}" for path in result.changed] + [done + (f", {left} left as they were" if left else "")])
+
+
+def report_line(p: Problem) -> str:
+    """path:line: [code] message (the column, which fmt's problems rarely
+    need, is left out)."""
+    return f"{p.path}:{p.line}: [{p.code}] {p.message}"
