@@ -38,7 +38,7 @@ def run_process(*argv, cwd=None) -> subprocess.CompletedProcess:
 # on lines 4 and 10: sorted by number, not as text ("10" < "4").
 def _bad_files() -> dict[str, str]:
     st = base_record("records/statement/fixture-statement.yaml")
-    st = st.replace("speech: direct", "speech: quoted").replace("speaker_id: fixture-person", "speaker_id: nobody")
+    st = st.replace("kind: direct_speech", "kind: quoted").replace("speaker_id: fixture-person", "speaker_id: nobody")
     outlet = base_record("records/actor/fixture-outlet.yaml").replace("country: GB", "country: XX")
     ds = base_record("dataset.yaml").replace("version: 0.1.0", "version: one")
     return {"records/statement/fixture-statement.yaml": st, "records/actor/fixture-outlet.yaml": outlet, "dataset.yaml": ds}
@@ -48,14 +48,14 @@ BAD_TEXT = """\
 dataset.yaml:9:10: [S005] version: 'one' is not a semantic version such as 1.2.0
 records/actor/fixture-outlet.yaml:6:10: [S004] country: 'XX' is not in the codelist; use a code of the 'country' codelist (listed in docs/codebook.md)
 records/statement/fixture-statement.yaml:4:13: [X003] speaker_id: no record has id 'nobody'; create records/actor/nobody.yaml or fix the id
-records/statement/fixture-statement.yaml:10:9: [S004] speech: 'quoted' is not in the codelist; use one of: direct, indirect
+records/statement/fixture-statement.yaml:10:7: [S004] kind: 'quoted' is not in the codelist; use one of: direct_speech, indirect_speech, narration, characterisation
 """
 
 BAD_GITHUB = """\
 ::error file=dataset.yaml,line=9,col=10,title=S005 Value does not match the required pattern::version: 'one' is not a semantic version such as 1.2.0
 ::error file=records/actor/fixture-outlet.yaml,line=6,col=10,title=S004 Value not in the codelist::country: 'XX' is not in the codelist; use a code of the 'country' codelist (listed in docs/codebook.md)
 ::error file=records/statement/fixture-statement.yaml,line=4,col=13,title=X003 Reference to a missing record::speaker_id: no record has id 'nobody'; create records/actor/nobody.yaml or fix the id
-::error file=records/statement/fixture-statement.yaml,line=10,col=9,title=S004 Value not in the codelist::speech: 'quoted' is not in the codelist; use one of: direct, indirect
+::error file=records/statement/fixture-statement.yaml,line=10,col=7,title=S004 Value not in the codelist::kind: 'quoted' is not in the codelist; use one of: direct_speech, indirect_speech, narration, characterisation
 """
 
 BAD_JSON = """\
@@ -95,10 +95,10 @@ BAD_JSON = """\
     {
       "path": "records/statement/fixture-statement.yaml",
       "line": 10,
-      "col": 9,
+      "col": 7,
       "code": "S004",
-      "message": "speech: 'quoted' is not in the codelist; use one of: direct, indirect",
-      "pointer": "$.speech"
+      "message": "kind: 'quoted' is not in the codelist; use one of: direct_speech, indirect_speech, narration, characterisation",
+      "pointer": "$.kind"
     }
   ]
 }

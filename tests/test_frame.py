@@ -73,6 +73,8 @@ def test_values_equal_the_csv_text(frames, root, tmp_path_factory):
                     got.append("")
                 elif f.type == "date":
                     got.append(v.strftime("%Y-%m-%d"))
+                elif f.type == "boolean":
+                    got.append("true" if v else "false")
                 else:
                     got.append(str(v))
             assert got == [r[i] for r in rows], (t.name, f.name)

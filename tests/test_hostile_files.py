@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import base_record, check_lines, make_project
+from conftest import FIXTURE_SOURCES, base_record, check_lines, make_project
+from il76_claims import cli
 from il76_claims.check import strict_yaml as loader
+from il76_claims.check.files import UnreadableFolder
 from il76_claims.check.report import text
 from il76_claims.check.run import check
 
@@ -222,9 +224,35 @@ def test_unreadable_file_is_reported(tmp_path):
     assert lines[0] == f"{PERSON}:1:1: [F007] cannot read the file: Permission denied"
 
 
-def test_missing_records_folder(tmp_path):
+def test_missing_records_folder_stops_the_check(tmp_path):
     project = make_project(tmp_path / "project", {"records": None})
-    assert check_lines(project) == ["records:1:1: [F007] cannot read the records folder: No such file or directory"]
+    with pytest.raises(UnreadableFolder, match=r"cannot read the records folder .*/project/records: No such file or directory"):
+        check_lines(project)
+
+
+@pytest.mark.parametrize("unreadable", ["records", "records/actor", "."])
+def test_an_unreadable_folder_is_a_failure_to_run(tmp_path, monkeypatch, capsys, unreadable):
+    """Exit 2 and one line naming the folder, not a problem of the data (a
+    permission error stands in for chmod 0, which root reads through)."""
+    project = make_project(tmp_path / "project")
+    folder = os.path.normpath(os.path.join(project.root, unreadable))
+    real_scandir, real_listdir = os.scandir, os.listdir
+
+    def deny(real):
+        def call(path="."):
+            if os.path.normpath(os.fspath(path)) == folder:
+                raise PermissionError(13, "Permission denied")
+            return real(path)
+
+        return call
+
+    monkeypatch.setattr(os, "scandir", deny(real_scandir))
+    monkeypatch.setattr(os, "listdir", deny(real_listdir))
+    code = cli.main(["check", "--root", project.root, "--sources", str(FIXTURE_SOURCES)])
+    out, err = capsys.readouterr()
+    what = "the folder" if unreadable != "records" else "the records folder"
+    assert (code, out) == (2, "")
+    assert err == f"il76-claims: cannot read {what} {folder}: Permission denied\n"
 
 
 def test_read_error_is_a_problem_not_a_traceback(tmp_path, monkeypatch):

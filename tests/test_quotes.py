@@ -77,14 +77,14 @@ def test_absent_sources_folder_skips_the_check_with_a_notice(tmp_path):
     result = check(project)
     assert result.problems == []
     assert result.notices == [
-        f"quotes were not checked against the archived sources: the sources folder {tmp_path / 'nowhere'} does not exist (6 quotes unchecked); pass --sources DIR or set IL76_SOURCES to check them"
+        f"quotes were not checked against the archived sources: the sources folder {tmp_path / 'nowhere'} does not exist (5 quotes unchecked); pass --sources DIR or set IL76_SOURCES to check them"
     ]
 
 
 def test_no_sources_folder_given(tmp_path):
     project = make_project(tmp_path / "p")
     project.sources_dir = None
-    assert check(project).notices[0].startswith("quotes were not checked against the archived sources: no sources folder was given (6 quotes unchecked)")
+    assert check(project).notices[0].startswith("quotes were not checked against the archived sources: no sources folder was given (5 quotes unchecked)")
 
 
 def test_the_command_prints_the_notice_on_stderr(tmp_path, capsys, monkeypatch):
@@ -104,7 +104,7 @@ def test_unarchived_sources_are_counted_in_a_notice(tmp_path):
     project = make_project(tmp_path / "p", {SOURCE: record})
     result = check(project)
     assert result.problems == []
-    assert result.notices == ["6 quotes cite sources with no archived text (archive_file: null) and were not checked"]
+    assert result.notices == ["5 quotes cite sources with no archived text (archive_file: null) and were not checked"]
 
 
 def test_archive_that_is_not_utf8(tmp_path):
@@ -117,11 +117,10 @@ def test_quotes_are_checked_against_an_archive_of_hard_wrapped_lines(tmp_path):
     wrapped = article.replace("10 passengers and 2 crew members", "10 passengers\nand 2 crew members")
     project = _with_archive(tmp_path, wrapped.encode("utf-8"))
     lines = check_lines(project)
-    # The one-line quotes of the figures and the narration no longer match;
-    # nothing joins the lines for them.
+    # The one-line quote of the narration no longer matches; nothing joins
+    # the lines for it.
     assert lines == [
-        "records/casualty_figure/fixture-total.yaml:12:8: [Q001] quote is not in block 4 of 'other.txt': the source has “\\u000a” where the quote has “ ” after “…10 passengers” (U+0020 SPACE in the quote, U+000A LINE FEED in the source)",
-        "records/statement/fixture-narration.yaml:11:8: [Q001] quote is not in block 4 of 'other.txt': the source has “\\u000a” where the quote has “ ” after “…tlet states that 10 passengers” (U+0020 SPACE in the quote, U+000A LINE FEED in the source)",
+        "records/statement/fixture-narration.yaml:11:8: [Q001] quote is not in block 4 of 'other.txt': the source has “\\u000a” where the quote has “ ” after “…tlet states that 10 passengers” (U+0020 SPACE in the quote, U+000A LINE FEED in the source)"
     ]
 
 

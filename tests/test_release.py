@@ -60,7 +60,7 @@ def test_two_releases_are_byte_identical(root, tmp_path, capsys):
     first = sha(root / ZIP)
     size = (root / ZIP).stat().st_size
     assert (code, err) == (0, "")
-    assert out == f"wrote: {ZIP} (18 files, {size} bytes)\nsha256: {first}\n"
+    assert out == f"wrote: {ZIP} (19 files, {size} bytes)\nsha256: {first}\n"
     # Again after every input's time and mode changed, in another folder.
     other = tmp_path / "elsewhere" / "q"
     shutil.copytree(root, other)
@@ -74,7 +74,7 @@ def test_two_releases_are_byte_identical(root, tmp_path, capsys):
     assert sha(other / ZIP) == first
     # Unchanged inputs, existing archive: left as it is.
     code, out, _ = run(capsys, root)
-    assert (code, out.splitlines()[0]) == (0, f"unchanged: {ZIP} (18 files, {size} bytes)")
+    assert (code, out.splitlines()[0]) == (0, f"unchanged: {ZIP} (19 files, {size} bytes)")
 
 
 def test_archive_layout(root):
@@ -86,7 +86,7 @@ def test_archive_layout(root):
         assert [n[len(STEM) + 1 :] for n in names] == [
             "CHANGELOG.md", "CITATION.cff", "LICENSE", "README.md", "SHA256SUMS",
             "data/actors.csv", "data/casualty_figure_derivations.csv", "data/casualty_figures.csv",
-            "data/claim_positions.csv", "data/claims.csv", "data/codelists.csv", "data/events.csv",
+            "data/claim_positions.csv", "data/claim_relations.csv", "data/claims.csv", "data/codelists.csv", "data/events.csv",
             "data/sources.csv", "data/statement_relays.csv", "data/statements.csv", "datapackage.json",
             "il76-belgorod-statements.sqlite", "il76-belgorod-statements.xlsx",
         ]  # fmt: skip

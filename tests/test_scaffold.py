@@ -25,7 +25,7 @@ FILL = {
     "event": {"event_type": "aircraft_crash", "name": "A second fixture event", "date": "2024-03-05", "date_precision": "day", "description": "A second event in the fixtures."},
     "statement": {
         "source_id": "fixture-source", "block": "2", "speaker_id": "fixture-person", "date": "2024-03-01", "date_precision": "day",
-        "setting": "remarks_to_reporters", "speech": "direct", "quote": '"We are looking into what happened,"',
+        "setting": "remarks_to_reporters", "kind": "direct_speech", "quote": '"We are looking into what happened,"', "quote_language": "en", "quote_translation": "none",
         "summary": "The spokesperson said that what happened is being looked into.", "event_id": "fixture-event",
     },
     "casualty_figure": {
@@ -33,8 +33,8 @@ FILL = {
         "source_id": "fixture-source", "block": "4", "quote": "2 crew members", "basis": "stated",
     },
     "claim": {
-        "proposition": "Two crew members were on board the aircraft.", "topic": "passengers_and_cargo", "status": "unverified",
-        "event_id": "fixture-event", "actor_id": "fixture-outlet", "stance": "asserts", "statement_id": "fixture-narration",
+        "proposition": "Two crew members were on board the aircraft.", "topic": "passengers_and_cargo",
+        "event_id": "fixture-event", "actor_id": "fixture-outlet", "stance": "asserts", "basis": "explicit", "statement_id": "fixture-narration",
     },
 }  # fmt: skip
 

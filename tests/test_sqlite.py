@@ -33,7 +33,8 @@ def _text(v) -> str:
 def test_every_row_equals_the_csv_row(con, root, tmp_path_factory):
     for t in built_tables(tmp_path_factory):
         cols = ", ".join(f'"{f.name}"' for f in t.fields)
-        rows = [[_text(v) for v in r] for r in con.execute(f'SELECT {cols} FROM "{t.name}" ORDER BY rowid')]
+        booleans = {i for i, f in enumerate(t.fields) if f.type == "boolean"}
+        rows = [[("true" if v else "false") if i in booleans and v is not None else _text(v) for i, v in enumerate(r)] for r in con.execute(f'SELECT {cols} FROM "{t.name}" ORDER BY rowid')]
         expected = read_csv(root / "data" / f"{t.name}.csv")
         assert [f.name for f in t.fields] == expected[0]
         assert rows == expected[1:], t.name

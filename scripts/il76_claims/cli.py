@@ -84,6 +84,10 @@ def project(args, *, must_exist: bool = True):
     if must_exist:
         if not os.path.isdir(root):
             raise UsageError(f"{args.root}: no such folder; give the project folder (the one holding schemas/ and records/) with --root")
+        try:
+            os.listdir(root)
+        except OSError as exc:
+            raise UsageError(f"cannot read the folder {root}: {exc.strerror}") from None
         missing = [name + "/" for name in ("schemas", "records") if not os.path.isdir(os.path.join(root, name))]
         if missing:
             raise UsageError(f"{args.root} is not a project folder: no {' or '.join(missing)} there; give the folder holding schemas/ and records/ with --root")
@@ -437,6 +441,7 @@ def _safe_streams():
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .check.files import UnreadableFolder
     from .model.schemas import SchemaError
 
     _safe_streams()
@@ -452,6 +457,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except SchemaError as exc:  # a maintainer's error in schemas/, not a record's
         print(f"{PROG}: the schemas are broken: {exc}", file=sys.stderr)
+        return 2
+    except UnreadableFolder as exc:  # nothing can be checked: no data problem to report
+        print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted; outputs were left as they were", file=sys.stderr)

@@ -17,6 +17,11 @@ from ..model.problems import Problem, problem
 from ..model.record import ID_RE, Record
 
 
+class UnreadableFolder(Exception):
+    """records/ or a kind folder cannot be listed: the check cannot run at
+    all, which is not a problem of the data (exit 2, not 1)."""
+
+
 class RecordFile(NamedTuple):
     kind: str
     path: str  # relative, posix, as reports name it
@@ -77,7 +82,7 @@ def discover(root: str, kinds: tuple[str, ...]) -> tuple[list[RecordFile], list[
     try:
         top = sorted(os.scandir(records_dir), key=lambda e: e.name)
     except OSError as exc:
-        return [], [problem("records", 1, 1, "F007", f"cannot read the records folder: {exc.strerror}")]
+        raise UnreadableFolder(f"cannot read the records folder {records_dir}: {exc.strerror}") from None
     files: list[RecordFile] = []
     problems: list[Problem] = []
     for entry in top:
@@ -101,8 +106,7 @@ def _kind_folder(folder: os.DirEntry, files: list[RecordFile], problems: list[Pr
     try:
         inner = sorted(os.scandir(folder.path), key=lambda e: e.name)
     except OSError as exc:
-        problems.append(problem(_rel(folder.name), 1, 1, "F007", f"cannot read the folder: {exc.strerror}"))
-        return
+        raise UnreadableFolder(f"cannot read the folder {folder.path}: {exc.strerror}") from None
     candidates = [f for f in inner if _is_candidate(folder.name, f, problems)]
     groups: dict[str, list] = {}
     for f in candidates:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ..escape import show
@@ -138,29 +139,63 @@ def check_records(records: list[Record], terms: Terms, archive_texts: list[str] 
     for rec in records:
         skip = skipped.get(rec.kind, VERBATIM_FIELDS) if skipped is not None else VERBATIM_FIELDS
         for pointer, field, text in iter_strings(rec.data):
-            if field in skip or terms.first_words.isdisjoint(_WORD.findall(text.lower())):
-                continue
-            spans = _mentions(text) if field in MENTION_FIELDS else []
-            seen: set[str] = set()
-            for m in terms.pattern.finditer(text):
-                start, end, found = m.start(), m.end(), m.group()
-                term = _term(terms, found)
-                if term.term in seen:
-                    continue
-                span = next((s for s in spans if s[0] <= start and end <= s[1]), None)
-                if span is not None:
-                    if not archive_texts or any(span[2] in t for t in archive_texts):
-                        continue
-                    message = (
-                        f"{field}: loaded term “{show(found)}” is in quotation marks, but “{show(span[2], 50)}” is not text of an archived source; "
-                        f"quote the source exactly, or use neutral wording: {term.neutral}"
-                    )
-                else:
-                    message = f"{field}: loaded term “{show(found)}” ({term.kind}); neutral wording: {term.neutral}; the word itself belongs only in a quote field"
-                seen.add(term.term)
+            if field not in skip:
                 line, col = rec.mark(pointer)
-                out.append(problem(rec.path, line, col, "T006", message, pointer))
+                out += [problem(rec.path, line, col, "T006", f"{field}: {message}", pointer) for message in _uses(terms, text, field, archive_texts)]
     return out
+
+
+def _uses(terms: Terms, text: str, field: str, archive_texts: list[str] | None) -> list[str]:
+    """A message for each loaded term the text uses, once per term."""
+    plain, origin = matchable(text.replace("-", " ") if field == "id" else text)
+    if terms.first_words.isdisjoint(_WORD.findall(plain.lower())):
+        return []
+    spans = _mentions(text) if field in MENTION_FIELDS else []
+    out, seen = [], set()
+    for m in terms.pattern.finditer(plain):
+        start, end = (origin[m.start()], origin[m.end() - 1] + 1) if origin else m.span()
+        term, found = _term(terms, m.group()), text[start:end]
+        span = next((s for s in spans if s[0] <= start and end <= s[1]), None)
+        if term.term in seen or (span is not None and (not archive_texts or any(span[2] in t for t in archive_texts))):
+            continue
+        seen.add(term.term)
+        disguised = "" if found == m.group() else f", written with look-alike or invisible characters as “{show(found)}”"
+        if span is not None:
+            out.append(
+                f"loaded term “{show(m.group())}”{disguised} is in quotation marks, but “{show(span[2], 50)}” is not text of an archived source; quote the source exactly, or use neutral wording: {term.neutral}"
+            )
+        else:
+            out.append(f"loaded term “{show(m.group())}” ({term.kind}){disguised}; neutral wording: {term.neutral}; the word itself belongs only in a quote field")
+    return out
+
+
+# Characters that change no letter of a word but can split it so that a
+# pattern misses it: zero-width, joiners, soft hyphen, direction marks.
+_IGNORABLE = (
+    frozenset("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
+    | frozenset(map(chr, range(0x202A, 0x202F)))
+    | frozenset(map(chr, range(0x2066, 0x2070)))
+)
+
+
+def matchable(text: str) -> tuple[str, list[int] | None]:
+    """The text as a loaded term is looked for in it, and for each of its
+    characters the index it comes from in text (None: the text itself).
+    A word can be disguised so that a pattern misses it while a reader sees
+    it: fullwidth or mathematical letters (undone by NFKC), letters of
+    another script that look Latin (replaced by the Latin letter they are
+    confusable with, from Unicode's confusables data as confusable_homoglyphs
+    ships it), invisible characters inside it (dropped). Only the copy is
+    changed, so Cyrillic names and a Persian zero-width non-joiner stay
+    valid text."""
+    if text.isascii():
+        return text, None
+    from confusable_homoglyphs import confusables
+
+    folded = [(i, c) for i, ch in enumerate(text) if ch not in _IGNORABLE for c in unicodedata.normalize("NFKC", ch)]
+    found = confusables.is_confusable("".join(c for _, c in folded), greedy=True, preferred_aliases=["latin"]) or []
+    latin = {f["character"]: next((h["c"] for h in f["homoglyphs"] if h["c"].isascii() and h["c"].isalpha()), f["character"]) for f in found}
+    return "".join(latin.get(c, c) for _, c in folded), [i for i, _ in folded]
 
 
 def check(records: list[Record], schemas: SchemaSet, archive_texts: list[str] | None = None) -> list[Problem]:

@@ -14,7 +14,7 @@ What "verbatim" means here, exactly:
   spaces, Unicode form, typographic quotes (“ ”) and apostrophes (’) all
   count, so "don't" and "don’t" are different texts, as they are in the
   source.
-* A statement with ``speech: direct`` must quote words that the source
+* A statement with ``kind: direct_speech`` must quote words that the source
   prints inside quotation marks: every character of the quote lies inside a
   “…”, «…» or "…" pair of the block. Single quotation marks are not
   counted, because ’ is also the apostrophe.
@@ -142,7 +142,8 @@ def check_quotes(records: list[Record], sources_dir: str | None, flagged=frozens
     flagged = frozenset(flagged)
     result = QuoteResult()
     sources = {r.id: r for r in records if r.kind == "source" and isinstance(r.id, str)}
-    quoted = [r for r in records if r.kind in QUOTED_KINDS and isinstance(r.data.get("quote"), str)]
+    # A contributor's translation is not the source's wording: nothing to compare.
+    quoted = [r for r in records if r.kind in QUOTED_KINDS and isinstance(r.data.get("quote"), str) and r.data.get("quote_translation") != "by_contributor"]
     if not sources_dir or not os.path.isdir(sources_dir):
         where = f"the sources folder {sources_dir} does not exist" if sources_dir else "no sources folder was given"
         result.notices.append(f"quotes were not checked against the archived sources: {where} ({len(quoted)} quotes unchecked); pass --sources DIR or set IL76_SOURCES to check them")
@@ -162,7 +163,7 @@ def check_quotes(records: list[Record], sources_dir: str | None, flagged=frozens
             if src.data.get("archive_file") is None:
                 unarchived += 1
             continue
-        if _clean(rec, flagged, "$.quote", "$.block", "$.source_id", "$.speech"):
+        if _clean(rec, flagged, "$.quote", "$.block", "$.source_id", "$.kind"):
             _check_one(rec, src, archive, result.problems)
     if unarchived:
         result.notices.append(f"{unarchived} quotes cite sources with no archived text (archive_file: null) and were not checked")
@@ -197,9 +198,9 @@ def _check_one(rec: Record, src: Record, archive: Archive, out: list[Problem]):
         else:
             _add(out, rec, "$.quote", "Q001", f"quote is not in block {block} of {name!r}: {closest(quote, text)}")
         return
-    if rec.kind == "statement" and rec.data.get("speech") == "direct" and not any(inside_quotation(text, s, s + len(quote)) for s in _starts(text, quote)):
-        why = "quote only the words printed between the marks, or set speech: indirect"
-        _add(out, rec, "$.quote", "Q004", f"speech is direct, but the quote is not inside quotation marks in block {block} of {name!r}; {why}")
+    if rec.kind == "statement" and rec.data.get("kind") == "direct_speech" and not any(inside_quotation(text, s, s + len(quote)) for s in _starts(text, quote)):
+        why = "quote only the words printed between the marks, or set kind: indirect_speech"
+        _add(out, rec, "$.quote", "Q004", f"kind is direct_speech, but the quote is not inside quotation marks in block {block} of {name!r}; {why}")
 
 
 def _starts(text: str, sub: str):

@@ -17,9 +17,6 @@ from ..model.problems import Problem, problem
 from ..model.record import Record
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-# Stances that hold the proposition true, and that hold it false or doubt it.
-FOR = frozenset({"asserts", "suggests"})
-AGAINST = frozenset({"denies", "questions"})
 # Events nobody can speak about before they happen; the others can be
 # planned, requested or announced beforehand.
 OCCURRENCES = frozenset({"aircraft_crash"})
@@ -33,6 +30,8 @@ def check_rules(index) -> list[Problem]:
 
 
 def _add(out: list[Problem], rec: Record, pointer: str, code: str, message: str):
+    if pointer in rec.reported:  # the loader said what is wrong with this value
+        return
     line, col = rec.mark(pointer)
     out.append(problem(rec.path, line, col, code, message, pointer))
 
@@ -70,17 +69,17 @@ def block_within_source(index, out):
             _add(out, rec, "$.block", "X005", f"block {block} is beyond the {count} blocks of source '{src.id}'")
 
 
-def derived_figure_is_the_sum(index, out):
+def computed_figure_is_the_sum(index, out):
     for rec in index.groups.get("casualty_figure", ()):
         d = rec.data
         derived = d.get("derived_from")
-        if d.get("basis") != "derived" or not _int(d.get("count")) or not isinstance(derived, list):
+        if d.get("basis") != "computed" or d.get("method") != "sum" or not _int(d.get("count")) or not isinstance(derived, list):
             continue
         parts = [index.find("casualty_figure", p) for p in derived if isinstance(p, str)]
         counts = [p.data.get("count") for p in parts if p is not None]
         if parts and len(counts) == len(parts) and all(map(_int, counts)) and sum(counts) != d["count"]:
             total = f"{' + '.join(map(str, counts))} = {sum(counts)}"
-            _add(out, rec, "$.count", "X005", f"count {d['count']} is not the sum of derived_from ({total}); a derived figure is the sum of the figures it lists")
+            _add(out, rec, "$.count", "X005", f"count {d['count']} is not the sum of derived_from ({total}), as method: sum says it is")
 
 
 def range_low_below_high(index, out):
@@ -91,46 +90,150 @@ def range_low_below_high(index, out):
 
 
 def _positions(index):
-    """(claim, pointer, position) of every position that is a mapping."""
+    """(claim, pointer, position, its statement) of every position whose
+    statement resolves."""
     for claim in index.groups.get("claim", ()):
         positions = claim.data.get("positions")
         for i, pos in enumerate(positions if isinstance(positions, list) else []):
-            if isinstance(pos, dict):
-                yield claim, f"$.positions[{i}]", pos
+            statement = index.find("statement", pos.get("statement_id")) if isinstance(pos, dict) else None
+            if statement is not None:
+                yield claim, f"$.positions[{i}]", pos, statement
 
 
-def status_follows_positions(index, out):
-    for claim in index.groups.get("claim", ()):
-        positions = claim.data.get("positions")
-        status = claim.data.get("status")
-        if not isinstance(positions, list) or status not in ("disputed", "unverified"):
+def position_taken_by_its_actor(index, out):
+    """A position is the speaker's, or for one characterised by the source,
+    the described party's: each basis needs its kind of statement."""
+    for claim, at, pos, statement in _positions(index):
+        actor, s = pos.get("actor_id"), statement.data
+        if index.find("actor", actor) is None:
             continue
-        stances = {p.get("stance") for p in positions if isinstance(p, dict)}
-        expected = "disputed" if stances & FOR and stances & AGAINST else "unverified"
-        if status != expected:
-            why = "a position asserts or suggests it and another denies or questions it" if expected == "disputed" else "no position asserts or suggests it while another denies or questions it"
-            _add(out, claim, "$.status", "X006", f"status is {status}, but it is {expected} by its positions: {why}")
+        if pos.get("basis") == "characterised_by_source":
+            if s.get("kind") != "characterisation":
+                _add(
+                    out,
+                    claim,
+                    f"{at}.basis",
+                    "X011",
+                    f"basis is characterised_by_source, but statement '{statement.id}' is {s.get('kind')}, not a characterisation; choose the basis its words give, or cite the source's characterisation",
+                )
+            elif actor != s.get("described_actor_id") and index.find("actor", s.get("described_actor_id")):
+                _add(
+                    out,
+                    claim,
+                    f"{at}.actor_id",
+                    "X011",
+                    f"actor_id is '{actor}', but statement '{statement.id}' characterises '{s['described_actor_id']}'; a position characterised by the source is the described party's",
+                )
+        elif index.find("actor", s.get("speaker_id")) and actor != s.get("speaker_id"):
+            why = "; if the source describes this actor's stance, cite that characterisation with basis: characterised_by_source" if actor == s.get("described_actor_id") else ""
+            _add(
+                out,
+                claim,
+                f"{at}.actor_id",
+                "X007",
+                f"actor_id is '{actor}', but statement '{statement.id}' is by '{s.get('speaker_id')}'; a position is taken by the speaker of the statement that shows it{why}",
+            )
 
 
-def position_actor_is_speaker(index, out):
-    for claim, at, pos in _positions(index):
-        statement = index.find("statement", pos.get("statement_id"))
-        actor, speaker = pos.get("actor_id"), statement.data.get("speaker_id") if statement else None
-        resolved = statement is not None and index.find("actor", actor) and index.find("actor", speaker)
-        if resolved and actor != speaker:
-            _add(out, claim, f"{at}.actor_id", "X007", f"actor_id is '{actor}', but statement '{statement.id}' is by '{speaker}'; a position is taken by the speaker of the statement that shows it")
+SOURCE_VOICE = ("narration", "characterisation")
 
 
-def publisher_speaks_in_reports(index, out):
+def source_voice_is_the_publishers(index, out):
+    """Narration and characterisation are the source's own voice: its
+    publisher's or author's, in the source itself, relayed by no one; and
+    the publisher or author speaks in no other way."""
     for rec in index.groups.get("statement", ()):
         src = index.find("source", rec.data.get("source_id"))
-        publisher = src.data.get("publisher_id") if src is not None else None
-        if index.find("actor", publisher) is None or rec.data.get("speaker_id") != publisher:
+        voices = {v for v in (src.data.get("publisher_id"), src.data.get("author_id")) if index.find("actor", v)} if src else set()
+        kind, speaker = rec.data.get("kind"), rec.data.get("speaker_id")
+        if not voices or not isinstance(kind, str) or index.find("actor", speaker) is None:
             continue
-        for field, wanted in (("setting", "media_report"), ("speech", "indirect")):
-            value = rec.data.get(field)
-            if isinstance(value, str) and value != wanted:
-                _add(out, rec, f"$.{field}", "X008", f"{field} is {value}, but the speaker is the source's own publisher, whose narration is setting: media_report and speech: indirect")
+        names = " or ".join(f"'{v}'" for v in sorted(voices))
+        if kind in SOURCE_VOICE and speaker not in voices:
+            _add(out, rec, "$.speaker_id", "X008", f"a {kind} is in the source's own voice, so its speaker is the source's publisher or author ({names}), not '{speaker}'")
+        elif kind not in SOURCE_VOICE and speaker in voices:
+            _add(out, rec, "$.kind", "X008", f"kind is {kind}, but '{speaker}' is the source's own publisher or author, whose sentences are narration or characterisation")
+        elif kind in SOURCE_VOICE and rec.data.get("setting") not in ("media_report", None):
+            _add(out, rec, "$.setting", "X008", f"setting is {rec.data.get('setting')}, but a {kind} is made in the source itself: media_report")
+        elif kind in SOURCE_VOICE and rec.data.get("relayed_by"):
+            _add(out, rec, "$.relayed_by", "X008", f"a {kind} is the source's own, relayed by no one: relayed_by is []")
+
+
+def characterisation_names_its_party(index, out):
+    for rec in index.groups.get("statement", ()):
+        kind, described = rec.data.get("kind"), rec.data.get("described_actor_id")
+        if kind == "characterisation" and described is None:
+            _add(out, rec, "$.described_actor_id", "X010", "a characterisation describes a party's stance, conduct or silence: name that actor in described_actor_id")
+        elif isinstance(kind, str) and kind != "characterisation" and described is not None:
+            _add(out, rec, "$.described_actor_id", "X010", f"kind is {kind}; only a characterisation describes a party: set described_actor_id: null, or kind: characterisation")
+
+
+# Fields a figure has, or has not, by its basis: a computed figure is this
+# project's own, so no one claims it and no source text gives it.
+_CLAIMED = ("claimed_by_id", "source_id", "quote")
+_COMPUTED_NONE = ("claimed_by_id", "statement_id", "source_id", "block", "quote")
+
+
+def figure_fields_follow_basis(index, out):
+    for rec in index.groups.get("casualty_figure", ()):
+        d, basis = rec.data, rec.data.get("basis")
+        if basis == "computed":
+            for name in (n for n in _COMPUTED_NONE if d.get(n) is not None):
+                who = "it has no claimant" if name == "claimed_by_id" else "no source text gives it"
+                _add(out, rec, f"$.{name}", "X012", f"{name} is set, but a computed figure is this project's: {who}; set {name}: null")
+        elif basis in ("stated", "inferred"):
+            for name in (n for n in _CLAIMED if n in d and d[n] is None):
+                _add(out, rec, f"$.{name}", "X012", f"{name} is null, but a figure the source {basis} is a claim that a source gives: set {name}")
+
+
+def _cycles(edges: dict[str, list[tuple[str, Record, str]]]):
+    """(record, pointer, ids of the cycle) for each cycle among edges
+    (id -> [(target id, record, pointer)]), once, at the edge that closes it.
+    Walked with a stack of its own, so that no chain is too long for it."""
+    done: set[str] = set()
+    for start in sorted(edges):
+        if start in done:
+            continue
+        path, stack = [start], [iter(edges.get(start, ()))]
+        while stack:
+            step = next(stack[-1], None)
+            if step is None:
+                done.add(path.pop())
+                stack.pop()
+            elif step[0] in path:
+                yield step[1], step[2], path[path.index(step[0]) :] + [step[0]]
+            elif step[0] not in done:
+                path.append(step[0])
+                stack.append(iter(edges.get(step[0], ())))
+
+
+def _edges(group, field: str, target: str | None) -> dict:
+    out: dict[str, list] = {}
+    for rec in group:
+        items = rec.data.get(field)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            other = item.get(target) if target and isinstance(item, dict) else item
+            pointer = f"$.{field}[{i}]" + (f".{target}" if target else "")
+            if isinstance(rec.id, str) and isinstance(other, str):
+                out.setdefault(rec.id, []).append((other, rec, pointer))
+    return out
+
+
+def derivations_have_no_cycle(index, out):
+    for rec, pointer, cycle in _cycles(_edges(index.groups.get("casualty_figure", ()), "derived_from", None)):
+        _add(out, rec, pointer, "X013", f"figures computed from each other in a circle: {' -> '.join(cycle)}; a figure is computed only from figures that do not depend on it")
+
+
+def relations_have_no_cycle(index, out):
+    for rec, pointer, cycle in _cycles(_edges(index.groups.get("claim", ()), "relations", "other_claim_id")):
+        _add(out, rec, pointer, "X014", f"claims related in a circle: {' -> '.join(cycle)}; a claim cannot be narrower than, or presuppose, itself through others")
+
+
+def block_given_for_an_archived_source(index, out):
+    for rec in [*index.groups.get("statement", ()), *index.groups.get("casualty_figure", ())]:
+        src = index.find("source", rec.data.get("source_id"))
+        if src is not None and src.data.get("archive_file") and "block" in rec.data and rec.data["block"] is None:
+            _add(out, rec, "$.block", "X015", f"block is null, but source '{src.id}' has an archived text: cite the block the quote is in")
 
 
 def not_before_the_event(index, out):
@@ -143,5 +246,5 @@ def not_before_the_event(index, out):
             _add(out, rec, "$.date", "X009", f"date {date} is before {happened}, the date of event '{event.id}' that the statement is about; nobody can speak of it before it happened")
 
 
-RULES = (date_end_after_date, block_within_source, derived_figure_is_the_sum, range_low_below_high)
-RULES += (status_follows_positions, position_actor_is_speaker, publisher_speaks_in_reports, not_before_the_event)
+RULES = (date_end_after_date, block_within_source, computed_figure_is_the_sum, range_low_below_high, position_taken_by_its_actor, source_voice_is_the_publishers)
+RULES += (characterisation_names_its_party, figure_fields_follow_basis, derivations_have_no_cycle, relations_have_no_cycle, block_given_for_an_archived_source, not_before_the_event)

@@ -100,14 +100,14 @@ class SchemaChecker:
         errors = [e for err in validator.iter_errors(record.data) for e in _unnest(err)]
         # A value of the wrong type also fails its codelist, pattern or an
         # allOf rule; the type is the one thing to fix, so say only that.
-        wrong_type = {_json_path(e.absolute_path) for e in errors if e.validator == "type" and self._rule(record.kind, e) is None}
+        wrong_type = {_json_path(e.absolute_path) for e in errors if _is_type_error(e) and self._rule(record.kind, e) is None}
         # A date or URL that breaks its pattern is also not a valid date or
         # URL; the pattern's hint says how to write it.
         bad_pattern = {_json_path(e.absolute_path) for e in errors if e.validator == "pattern"}
         out = []
         for err in errors:
             at = _json_path(err.absolute_path)
-            if at in wrong_type and not (err.validator == "type" and self._rule(record.kind, err) is None):
+            if at in wrong_type and not (_is_type_error(err) and self._rule(record.kind, err) is None):
                 continue
             if at in bad_pattern and err.validator == "format":
                 continue
@@ -163,14 +163,15 @@ class SchemaChecker:
 def _unknown_fields(record: Record, err: ValidationError, pointer: str) -> list[Problem]:
     """S002 at the key of each field the schema does not define: the name
     is what is wrong, not the value."""
-    allowed = list(err.schema.get("properties", {}))
+    allowed, derived = list(err.schema.get("properties", {})), err.schema.get("x-derived-columns", {})
     out = []
     for name in sorted(set(err.instance) - set(allowed)):
         guess = difflib.get_close_matches(name, allowed, n=1)
         hint = f"; did you mean '{guess[0]}'?" if guess else f"; allowed fields: {', '.join(allowed)}"
+        message = f"{_show(name)} is computed by the build (docs/codebook.md), not written in a record: remove it" if name in derived else f"unknown field {_show(name)}{hint}"
         at = child_pointer(pointer, name)
         line, col = record.key_marks.get(at) or record.mark(at)
-        out.append(problem(record.path, line, col, "S002", f"unknown field {_show(name)}{hint}", at))
+        out.append(problem(record.path, line, col, "S002", message, at))
     return out
 
 
@@ -203,6 +204,12 @@ def _message(err: ValidationError, field: str) -> tuple[str, str]:
     if kw == "uniqueItems":
         return "S009", f"{field}: the list repeats an item; list each once"
     return "S009", f"{field}: {err.message}"
+
+
+def _is_type_error(err: ValidationError) -> bool:
+    """A value of a type its field never allows (a nullable field's anyOf
+    included)."""
+    return err.validator == "type" or (err.validator == "anyOf" and any(e.validator == "type" for e in err.context))
 
 
 def _unnest(err: ValidationError) -> list[ValidationError]:

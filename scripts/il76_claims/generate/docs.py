@@ -34,22 +34,25 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word if count == 1 else word + 's'}"
 
 
+def _tally(rows: list[dict], column: str) -> str:
+    """'3 stated, 1 computed': how many rows hold each value, in first-seen order."""
+    seen: dict[str, int] = {}
+    for r in rows:
+        seen[r[column]] = seen.get(r[column], 0) + 1
+    return ", ".join(f"{n} {value.replace('_', ' ')}" for value, n in seen.items())
+
+
 def counts(root: str = ".") -> str:
     """The README's sentence on what the package holds, from the built tables."""
     with open(os.path.join(root, "datapackage.json"), encoding="utf-8") as fh:
         version = json.load(fh)["version"]
-    n = {t: _rows(root, t) for t in ("sources", "actors", "events", "statements", "statement_relays", "casualty_figures", "claims", "claim_positions")}
-    stated = sum(r["basis"] == "stated" for r in n["casualty_figures"])
-    statuses: dict[str, int] = {}
-    for r in n["claims"]:
-        statuses[r["status"]] = statuses.get(r["status"], 0) + 1
-    status_text = ", ".join(f"{c} {s}" for s, c in sorted(statuses.items()))
+    n = {t: _rows(root, t) for t in ("sources", "actors", "events", "statements", "statement_relays", "casualty_figures", "claims", "claim_positions", "claim_relations")}
     return (
         f"Version {version} holds {_plural(len(n['sources']), 'source')}, {_plural(len(n['actors']), 'actor')}, "
-        f"{_plural(len(n['events']), 'event')}, {_plural(len(n['statements']), 'statement')} "
-        f"(with {_plural(len(n['statement_relays']), 'relay step')}), "
-        f"{_plural(len(n['casualty_figures']), 'casualty figure')} ({stated} stated, {len(n['casualty_figures']) - stated} derived) and "
-        f"{_plural(len(n['claims']), 'claim')} ({status_text}) with {_plural(len(n['claim_positions']), 'position')}. "
+        f"{_plural(len(n['events']), 'event')}, {_plural(len(n['statements']), 'statement')} ({_tally(n['statements'], 'kind')}; "
+        f"{_plural(len(n['statement_relays']), 'relay step')}), {_plural(len(n['casualty_figures']), 'casualty figure')} "
+        f"({_tally(n['casualty_figures'], 'basis')}) and {_plural(len(n['claims']), 'claim')} ({_tally(n['claims'], 'status')}; "
+        f"{_plural(len(n['claim_relations']), 'relation')} between them) with {_plural(len(n['claim_positions']), 'position')}. "
         "Every block of the archived article is cited by a record or explained in "
         "[block coverage](docs/block-coverage.md).\n"
     )

@@ -141,9 +141,9 @@ def render_template(kind: str, schemas: SchemaSet) -> str:
             ireq = set(items.get("required", []))
             for iname, iprop in items["properties"].items():
                 lines += d.field_lines(iname, iprop, iname in ireq, "  ")
-            lines.append(f"{name}:")
-            for i, iname in enumerate(items["properties"]):
-                lines.append(f"  {'- ' if i == 0 else '  '}{iname}: null")
+            item = [f"  {'- ' if i == 0 else '  '}{iname}: null" for i, iname in enumerate(items["properties"])]
+            # A list that may be empty starts empty, with an item to copy shown.
+            lines += [f"{name}:", *item] if prop.get("minItems") else [f"#   {name}:", *(f"# {x}" for x in item), f"{name}: []"]
         else:
             item = {**items, "x-ref-kind": prop.get("x-ref-kind")}
             what, _ = d.what(item)

@@ -14,10 +14,11 @@ confused).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model.record import Record
 from ..model.schemas import KINDS, SchemaSet
+from .derived import DERIVED
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Field:
     minimum: int | None = None
     maximum: int | None = None
     unique: bool = False
+    derived: str | None = None  # the rule in derived.DERIVED that computes it
 
 
 @dataclass
@@ -125,6 +127,8 @@ class Layout:
                 cfields.append(self._field(prop["x-column"], item_prop, True))
                 self.children[kind].append((name, child, None))
             self.tables[child] = Table(child, prop["title"], prop["description"], cfields, [parent_col, order_col], parent=(parent_col, tname))
+        for name, prop in doc.get("x-derived-columns", {}).items():
+            fields.append(replace(self._field(name, prop, True), derived=prop["x-derived"]))
         self.tables[tname] = Table(tname, doc["title"] + "s", doc["description"], fields, ["id"])
 
     def ordered(self) -> list[Table]:
@@ -141,9 +145,10 @@ def build_tables(records: list[Record], schemas: SchemaSet) -> list[Table]:
     layout = Layout(schemas)
     tables = layout.ordered()
     by_name = {t.name: t for t in tables}
+    sources = {r.data["id"]: r.data for r in records if r.kind == "source"}
     for rec in sorted(records, key=lambda r: (KINDS.index(r.kind), r.data["id"])):
         main = by_name[layout.kind_table[rec.kind]]
-        main.rows.append([cell(rec.data.get(f.name)) for f in main.fields])
+        main.rows.append([cell(DERIVED[f.derived](rec, sources) if f.derived else rec.data.get(f.name)) for f in main.fields])
         for prop, child, item_kind in layout.children[rec.kind]:
             t = by_name[child]
             for i, item in enumerate(rec.data.get(prop) or [], start=1):
