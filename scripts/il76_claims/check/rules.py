@@ -201,7 +201,7 @@ def _cycles(edges: dict[str, list[tuple[str, Record, str]]]):
                 done.add(path.pop())
                 stack.pop()
             elif step[0] in path:
-                yield step[1], step[2], path[path.index(step[0]) :] + [step[0]]
+                yield step[1], step[2], [*path[path.index(step[0]) :], step[0]]
             elif step[0] not in done:
                 path.append(step[0])
                 stack.append(iter(edges.get(step[0], ())))
