@@ -1,5 +1,5 @@
 # Two commands on a fresh clone with Python 3.11+:
-#   make        set up .venv, check the records, build the package
+#   make        set up .venv, check the records, build the package and the site
 #   make test   set up .venv, run the whole test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -26,6 +26,7 @@ check: $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/il76-claims build
+	$(BIN)/il76-claims site
 
 # fmt --check first, as a step of its own: the same command as the pre-commit
 # hook and CI, with the report a contributor sees, failing in a second

@@ -1,0 +1,210 @@
+"""The site's view of the tables: rows by id, what refers to what, and the
+few things a page computes (a date in words, where a statement lies on the
+timeline, which page an item is on, where a quote lies in its block).
+
+Everything is read from the ``Table`` values of ``tables.py`` by column
+name, so the site shows what every other output holds and follows the
+model when it changes; only the columns a page shows are named.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .derived import AGAINST, FOR
+from .tables import Table
+
+# Stance symbols: the shape gives the direction the claim status rule counts
+# (up: for, down: against, circle: neither), the fill its strength. They are
+# text, so they survive greyscale, print and colour-blind reading.
+SYMBOLS = {"asserts": "▲", "suggests": "△", "denies": "▼", "questions": "▽"}
+
+
+def rows(table: Table) -> list[dict[str, str]]:
+    names = [f.name for f in table.fields]
+    return [dict(zip(names, r)) for r in table.rows]
+
+
+def words(code: str) -> str:
+    """A code as words ('on_or_after' -> 'on or after'); its meaning is in the codelists table."""
+    return code.replace("_", " ")
+
+
+def direction(stance: str) -> str:
+    return "for" if stance in FOR else "against" if stance in AGAINST else "neither"
+
+
+def symbol(stance: str) -> str:
+    return SYMBOLS.get(stance) or {"for": "△", "against": "▽"}.get(direction(stance), "○")
+
+
+def date_text(row: dict) -> str:
+    """The date as the CSV writes it, with its precision in words."""
+    d, p = row["date"], row["date_precision"]
+    said = {"day": d, "on_or_after": f"on or after {d}", "on_or_before": f"on or before {d}", "range": f"{d} to {row.get('date_end')}"}
+    return said.get(p, f"{d} ({words(p)})")
+
+
+def interval(row: dict) -> tuple[str, str]:
+    """(first, last) possible day as ISO text; '' where the date is open."""
+    d, p = row["date"], row["date_precision"]
+    return {"on_or_after": (d, ""), "on_or_before": ("", d), "range": (d, row.get("date_end") or d)}.get(p, (d, d))
+
+
+def paginate(stem: str, items: list, per: int) -> list[tuple[str, list]]:
+    """(file name, items) of each page: stem.html, stem-2.html, ..."""
+    chunks = [items[i : i + per] for i in range(0, len(items), per)] or [[]]
+    return [(f"{stem}.html" if n == 0 else f"{stem}-{n + 1}.html", chunk) for n, chunk in enumerate(chunks)]
+
+
+def grouped(items: list, key) -> list[tuple[str, list]]:
+    """Consecutive runs of items with the same key, in order."""
+    out: list[tuple[str, list]] = []
+    for item in items:
+        k = key(item)
+        if not out or out[-1][0] != k:
+            out.append((k, []))
+        out[-1][1].append(item)
+    return out
+
+
+def _by(items: list[dict], column: str) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    for r in items:
+        if r.get(column):
+            out[r[column]].append(r)
+    return out
+
+
+class Index:
+    """The tables as rows, by id and by what they refer to."""
+
+    def __init__(self, tables: list[Table]):
+        self.t = {t.name: rows(t) for t in tables}
+        self.fields = {t.name: {f.name: f for f in t.fields} for t in tables}
+        self.by_id = {t.name: {r["id"]: r for r in self.t[t.name]} for t in tables if t.primary_key == ["id"]}
+        self.codes: dict[str, dict[str, str]] = defaultdict(dict)
+        for r in self.t["codelists"]:
+            self.codes[r["codelist"]][r["code"]] = r["description"]
+        self._refs()
+        self.statement_page: dict[str, str] = {}
+        self.figure_page: dict[str, str] = {}
+
+    def _refs(self):
+        t = self.t
+        self.positions_of_claim = _by(t["claim_positions"], "claim_id")
+        self.positions_of_actor = _by(t["claim_positions"], "actor_id")
+        self.positions_of_statement = _by(t["claim_positions"], "statement_id")
+        self.relays = {sid: [r["actor_id"] for r in rs] for sid, rs in _by(t["statement_relays"], "statement_id").items()}
+        self.relayed_by_actor = _by(t["statement_relays"], "actor_id")
+        self.relations_out = _by(t["claim_relations"], "claim_id")
+        self.relations_in = _by(t["claim_relations"], "other_claim_id")
+        self.spoken = _by(t["statements"], "speaker_id")
+        self.described = _by(t["statements"], "described_actor_id")
+        self.on_behalf = _by(t["statements"], "on_behalf_of_id")
+        self.claimed = _by(t["casualty_figures"], "claimed_by_id")
+        self.derivations = {fid: [r["from_figure_id"] for r in rs] for fid, rs in _by(t["casualty_figure_derivations"], "casualty_figure_id").items()}
+        self.affiliated = _by(t["actors"], "affiliation_id")
+
+    # -- lookups a template asks for --
+
+    def codes_of(self, table: str, column: str) -> dict[str, str]:
+        """code -> meaning of the codes of a coded column, in codelist order."""
+        return self.codes[self.fields[table][column].codelist]
+
+    def meaning(self, table: str, column: str, code: str) -> str:
+        return self.codes_of(table, column).get(code, "")
+
+    def actor(self, aid: str) -> dict:
+        return self.by_id["actors"][aid]
+
+    def name(self, aid: str) -> str:
+        return self.by_id["actors"][aid]["name"]
+
+    def relay_chain(self, statement: dict) -> list[str]:
+        """Actor ids from the speaker outward to the source's publisher (when known)."""
+        publisher = self.by_id["sources"][statement["source_id"]]["publisher_id"]
+        chain = [statement["speaker_id"], *self.relays.get(statement["id"], []), *([publisher] if publisher else [])]
+        return [a for i, a in enumerate(chain) if i == 0 or a != chain[i - 1]]  # the publisher narrating: once
+
+    def relayers(self, aid: str) -> list[tuple[str, list[dict]]]:
+        """(relaying actor, [its statements]) for the statements aid made."""
+        out: dict[str, list[dict]] = {}
+        for s in self.spoken.get(aid, []):
+            for r in self.relays.get(s["id"], []):
+                out.setdefault(r, []).append(s)
+        return sorted(out.items(), key=lambda item: (self.name(item[0]).casefold(), item[0]))
+
+    def claims_of(self, statement_id: str) -> list[str]:
+        return list(dict.fromkeys(p["claim_id"] for p in self.positions_of_statement.get(statement_id, [])))
+
+    def cited(self, source_id: str) -> dict[int, list[tuple[str, dict]]]:
+        """block -> [(table, row)] of the statements and figures citing it."""
+        out: dict[int, list[tuple[str, dict]]] = defaultdict(list)
+        for table in ("statements", "casualty_figures"):
+            for r in self.t[table]:
+                if r.get("source_id") == source_id and r.get("block"):
+                    out[int(r["block"])].append((table, r))
+        return out
+
+    # -- links --
+
+    def href_statement(self, sid: str) -> str:
+        return f"{self.statement_page[sid]}#st-{sid}"
+
+    def href_figure(self, fid: str) -> str:
+        return f"{self.figure_page[fid]}#fig-{fid}"
+
+
+@dataclass(frozen=True)
+class Bar:
+    left: str  # CSS percentages
+    width: str
+    open_start: bool
+    open_end: bool
+
+
+@dataclass(frozen=True)
+class Axis:
+    """The days the timeline spans, with a margin so that an open-ended date
+    visibly runs past every dated one."""
+
+    start: dt.date
+    days: int
+
+    def pct(self, day: dt.date) -> float:
+        return (day - self.start).days / self.days * 100
+
+    def bar(self, row: dict) -> Bar:
+        first, last = interval(row)
+        lo = self.pct(dt.date.fromisoformat(first)) if first else 0.0
+        hi = self.pct(dt.date.fromisoformat(last) + dt.timedelta(days=1)) if last else 100.0
+        return Bar(f"{lo:.2f}%", f"{hi - lo:.2f}%", not first, not last)
+
+    def ticks(self, most: int = 6) -> list[tuple[str, str]]:
+        """(left, ISO day) of at most `most` evenly spaced days."""
+        step = max(1, -(-self.days // most))
+        days = (self.start + dt.timedelta(days=n) for n in range(0, self.days, step))
+        return [(f"{self.pct(d):.2f}%", d.isoformat()) for d in days]
+
+
+def axis(dated: list[dict]) -> Axis:
+    known = sorted(dt.date.fromisoformat(d) for r in dated for d in (r["date"], r.get("date_end")) if d)
+    if not known:
+        return Axis(dt.date(2024, 1, 1), 1)
+    margin = dt.timedelta(days=max(1, (known[-1] - known[0]).days // 10))
+    start = known[0] - margin
+    return Axis(start, (known[-1] + margin - start).days + 1)
+
+
+def segments(text: str, quotes: list[tuple[str, str]]) -> tuple[list[tuple[str, bool, list[str]]], set[str]]:
+    """A block cut where quotes begin and end: (text, inside a quote, keys
+    of the quotes ending there) pieces, and the keys of the quotes found.
+    Each quote is placed at its first occurrence, as the quote check finds it."""
+    spans = [(i, i + len(q), key) for key, q in quotes if q and (i := text.find(q)) >= 0]
+    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    pieces = [(text[a:b], any(s <= a and b <= e for s, e, _ in spans), [k for _, e, k in spans if e == b]) for a, b in itertools.pairwise(cuts)]
+    return pieces, {k for _, _, k in spans}
