@@ -37,7 +37,12 @@ WORDS = (
     "flight route airfield radar track recorded video footage showed smoke field debris site"
 ).split()
 
-DATE_PRECISIONS = ("day", "on_or_after", "on_or_before")
+DATE_PRECISIONS = ("day", "on_or_after", "on_or_before", "range")
+# Statement kinds: speech by the speakers; narration and characterisation in
+# the source's own voice, by its publisher (rule X008).
+SPEECH, SOURCE_VOICE = ("direct_speech", "indirect_speech"), ("narration", "characterisation")
+STANCES = ("asserts", "suggests", "denies", "questions", "does_not_deny", "does_not_admit", "lacks_information", "declines_to_comment", "calls_for_investigation")
+BASES = ("explicit", "explicit", "explicit", "hedged", "implied", "presupposed")
 
 
 def _sentence(rng: random.Random, chars: int) -> str:
@@ -53,12 +58,6 @@ def _sentence(rng: random.Random, chars: int) -> str:
 
 def _date(rng: random.Random) -> str:
     return f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-
-
-def _status(positions: list[dict]) -> str:
-    """The status the positions give (rule X006)."""
-    stances = {p["stance"] for p in positions}
-    return "disputed" if stances & {"asserts", "suggests"} and stances & {"denies", "questions"} else "unverified"
 
 
 def _counts(n: int) -> dict[str, int]:
@@ -104,25 +103,23 @@ def _yaml(record: dict, block_fields: tuple[str, ...] = ()) -> str:
     return "\n".join(lines) + "\n"
 
 
-def make_records(n: int, seed: int = 24) -> list[tuple[str, dict, tuple[str, ...]]]:
-    """(kind, record, fields written as block text) for a tree of n records."""
-    rng = random.Random(seed)
-    counts = _counts(n)
-    with open(os.path.join(REPO, "schemas", "codelists", "country.json"), encoding="utf-8") as fh:
-        countries = json.load(fh)["enum"]
-    out: list[tuple[str, dict, tuple[str, ...]]] = []
-    ids: dict[str, list[str]] = {kind: [f"{kind.replace('_', '-')}-{i:06d}" for i in range(counts[kind])] for kind, _ in SHARES}
-    # Publishers speak only in their own narration (the checker's rule X008),
-    # so they are kept apart from the speakers.
-    cut = max(1, len(ids["actor"]) // 10)
-    publishers, speakers = ids["actor"][:cut], ids["actor"][cut:] or ids["actor"]
-    speaker_of: dict[str, str] = {}
+def _dated(rng: random.Random, precision: str) -> tuple[str, str | None]:
+    """(date, date_end) in 2024, after every event (rule X009); a range ends
+    later in the same month (rule X005)."""
+    date = _date(rng)
+    if precision != "range":
+        return date, None
+    first = rng.randint(1, 20)
+    return date[:8] + f"{first:02d}", date[:8] + f"{first + rng.randint(1, 8):02d}"
 
+
+def _actors(rng: random.Random, ids: dict, countries: list[str]) -> list[dict]:
+    out = []
     for i, rid in enumerate(ids["actor"]):
         person = i % 3 == 0
         rec = {
             "id": rid,
-            "actor_type": "person" if person else rng.choice(("state", "government_body", "media_outlet", "organization")),
+            "actor_type": "person" if person else rng.choice(("state", "government_body", "media_outlet", "organization", "group", "unnamed_source")),
             "name": _sentence(rng, 20)[:-1],
             "role": _sentence(rng, 40)[:-1] if person else None,
             "affiliation_id": ids["actor"][rng.randrange(i)] if i and rng.random() < 0.6 else None,
@@ -132,109 +129,174 @@ def make_records(n: int, seed: int = 24) -> list[tuple[str, dict, tuple[str, ...
             rec["wikidata_qid"] = f"Q{rng.randint(1, 10**7)}"
         if rng.random() < 0.3:
             rec["notes"] = _sentence(rng, 120)
-        out.append(("actor", rec, ()))
+        out.append(rec)
+    return out
+
+
+def _sources(rng: random.Random, ids: dict, publishers: list[str]) -> list[dict]:
+    out = []
     for rid in ids["source"]:
-        rec = {
-            "id": rid,
-            "source_type": rng.choice(("news_article", "press_release", "transcript")),
-            "title": _sentence(rng, 60)[:-1],
-            "url": f"https://example.org/news/{rid}",
-            "publisher_id": rng.choice(publishers),
-            "publisher_attribution": rng.choice(("stated", "apparent")),
-            "language": rng.choice(("en", "ru", "uk", "fr")),
-            "translation": rng.choice(("original", "translation", "unknown")),
-            "date": _date(rng),
-            "date_end": None,
-            "date_precision": rng.choice(DATE_PRECISIONS),
-            "archive_file": None,
-            "archive_sha256": None,
-            "block_count": None,
-            "notes": _sentence(rng, 150),
-        }
-        out.append(("source", rec, ("notes",)))
+        precision = rng.choice(DATE_PRECISIONS)
+        date, end = _dated(rng, precision)
+        out.append(
+            {
+                "id": rid,
+                "source_type": rng.choice(("news_article", "press_release", "transcript")),
+                "title": _sentence(rng, 60)[:-1],
+                "url": f"https://example.org/news/{rid}",
+                "publisher_id": rng.choice(publishers),
+                "publisher_attribution": rng.choice(("stated", "apparent")),
+                "author_id": None,
+                "language": rng.choice(("en", "ru", "uk", "fr")),
+                "translation": rng.choice(("original", "translation", "likely_translation", "unknown")),
+                "date": date,
+                "date_end": end,
+                "date_precision": precision,
+                "archive_file": None,
+                "archive_sha256": None,
+                "block_count": None,
+                "notes": _sentence(rng, 150),
+            }
+        )
+    return out
+
+
+def _events(rng: random.Random, ids: dict, countries: list[str]) -> list[dict]:
+    out = []
     for rid in ids["event"]:
         ranged = rng.random() < 0.2
         date = "2023" + _date(rng)[4:]  # before every statement, which are of 2024 (rule X009)
         if ranged:  # a range within one month, ending on a day every month has
             date = date[:8] + f"{rng.randint(1, 20):02d}"
-        rec = {
-            "id": rid,
-            "event_type": rng.choice(("aircraft_crash", "prisoner_exchange", "diplomatic_meeting", "investigation")),
-            "name": _sentence(rng, 50)[:-1],
-            "date": date,
-            "date_end": date[:8] + "28" if ranged else None,
-            "date_precision": "range" if ranged else "day",
-            "location": _sentence(rng, 25)[:-1],
-            "country": rng.choice(countries),
-            "description": _sentence(rng, 300),
-        }
-        out.append(("event", rec, ("description",)))
-    for rid in ids["statement"]:
-        rec = {
-            "id": rid,
-            "source_id": rng.choice(ids["source"]),
-            "block": rng.randint(1, 40),
-            "speaker_id": rng.choice(speakers),
-            "on_behalf_of_id": rng.choice(ids["actor"]) if rng.random() < 0.5 else None,
-            "date": _date(rng),
-            "date_end": None,
-            "date_precision": rng.choice(DATE_PRECISIONS),
-            "setting": rng.choice(("press_briefing", "remarks_to_reporters", "official_statement", "media_report")),
-            "speech": rng.choice(("direct", "indirect")),
-            "quote": _sentence(rng, 200),
-            "summary": _sentence(rng, 140),
-            "relayed_by": rng.sample(ids["actor"], rng.choice((0, 0, 1, 2))),
-            "event_id": rng.choice(ids["event"]),
-        }
-        if rng.random() < 0.3:
-            rec["notes"] = _sentence(rng, 100)
-        speaker_of[rid] = rec["speaker_id"]
-        out.append(("statement", rec, ()))
+        out.append(
+            {
+                "id": rid,
+                "event_type": rng.choice(("aircraft_crash", "prisoner_exchange", "diplomatic_meeting", "investigation")),
+                "name": _sentence(rng, 50)[:-1],
+                "date": date,
+                "date_end": date[:8] + "28" if ranged else None,
+                "date_precision": "range" if ranged else "day",
+                "location": _sentence(rng, 25)[:-1],
+                "country": rng.choice(countries),
+                "description": _sentence(rng, 300),
+            }
+        )
+    return out
+
+
+def _statement(rng: random.Random, rid: str, source: dict, speakers: list[str], ids: dict) -> dict:
+    own = rng.random() < 0.2  # the source's own voice
+    kind = rng.choice(SOURCE_VOICE) if own else rng.choice(SPEECH)
+    precision = rng.choice(DATE_PRECISIONS)
+    date, end = _dated(rng, precision)
+    translated = source["translation"] != "original"
+    rec = {
+        "id": rid,
+        "source_id": source["id"],
+        "block": rng.randint(1, 40),
+        "speaker_id": source["publisher_id"] if own else rng.choice(speakers),
+        "kind": kind,
+        "described_actor_id": rng.choice(speakers) if kind == "characterisation" else None,
+        "on_behalf_of_id": rng.choice(ids["actor"]) if not own and rng.random() < 0.5 else None,
+        "date": date,
+        "date_end": end,
+        "date_precision": precision,
+        "setting": "media_report" if own else rng.choice(("press_briefing", "remarks_to_reporters", "official_statement", "social_media_post", "media_report", "unspecified")),
+        "quote": _sentence(rng, 200),
+        "quote_language": source["language"],
+        "quote_translation": "by_source" if translated else "none",
+        "summary": _sentence(rng, 140),
+        "relayed_by": [] if own else rng.sample(ids["actor"], rng.choice((0, 0, 1, 2))),
+        "event_id": rng.choice(ids["event"]),
+    }
+    if rng.random() < 0.3:
+        rec["notes"] = _sentence(rng, 100)
+    return rec
+
+
+def _figure(rng: random.Random, rid: str, ids: dict, stated: list[tuple[str, int]], computed: bool) -> dict:
+    """A figure a source states or implies, or one this project computes as
+    the sum of stated ones (rules X005, X012)."""
+    ranged = not computed and rng.random() < 0.15
+    parts = rng.sample(stated, 2) if computed else []
+    inferred = not computed and rng.random() < 0.1
+    low = rng.randint(0, 50) if ranged else None
+    claimed = not computed
+    return {
+        "id": rid,
+        "event_id": rng.choice(ids["event"]),
+        "category": rng.choice(("prisoners_of_war", "crew", "escorts", "total_on_board")),
+        "outcome": rng.choice(("on_board", "killed", "injured", "missing")),
+        "count": sum(c for _, c in parts) if computed else (None if ranged else rng.randint(0, 200)),
+        "count_low": low,
+        "count_high": low + rng.randint(1, 30) if ranged else None,
+        "basis": "computed" if computed else "inferred" if inferred else "stated",
+        "claimed_by_id": rng.choice(ids["actor"]) if claimed else None,
+        "statement_id": rng.choice(ids["statement"]) if claimed and rng.random() < 0.7 else None,
+        "source_id": rng.choice(ids["source"]) if claimed else None,
+        "block": rng.randint(1, 40) if claimed else None,
+        "quote": _sentence(rng, 120) if claimed else None,
+        "inference": _sentence(rng, 60) if inferred else None,
+        "method": "sum" if computed else None,
+        "derived_from": [p for p, _ in parts],
+    }
+
+
+def _position(rng: random.Random, statement: dict) -> dict:
+    """A position shown by a statement: its speaker's (rule X007), or for a
+    characterisation also the described party's (rule X011)."""
+    characterised = statement["kind"] == "characterisation" and rng.random() < 0.7
+    pos = {
+        "actor_id": statement["described_actor_id"] if characterised else statement["speaker_id"],
+        "stance": rng.choice(STANCES),
+        "basis": "characterised_by_source" if characterised else rng.choice(BASES),
+        "statement_id": statement["id"],
+    }
+    if rng.random() < 0.2:
+        pos["notes"] = _sentence(rng, 60)
+    return pos
+
+
+def _claims(rng: random.Random, ids: dict, statements: list[dict]) -> list[dict]:
+    out = []
+    for i, rid in enumerate(ids["claim"]):
+        # Related only to earlier claims, so relations never close a circle (rule X014).
+        relations = [{"relation": rng.choice(("narrower_than", "presupposes")), "other_claim_id": ids["claim"][rng.randrange(i)]}] if i and rng.random() < 0.1 else []
+        out.append(
+            {
+                "id": rid,
+                "proposition": _sentence(rng, 100),
+                "topic": rng.choice(("cause_of_crash", "passengers_and_cargo", "weapons_used", "diplomatic_process", "international_response", "other")),
+                "relations": relations,
+                "event_id": rng.choice(ids["event"]),
+                "positions": [_position(rng, rng.choice(statements)) for _ in range(rng.randint(1, 3))],
+            }
+        )
+    return out
+
+
+def make_records(n: int, seed: int = 24) -> list[tuple[str, dict, tuple[str, ...]]]:
+    """(kind, record, fields written as block text) for a tree of n records."""
+    rng = random.Random(seed)
+    counts = _counts(n)
+    with open(os.path.join(REPO, "schemas", "codelists", "country.json"), encoding="utf-8") as fh:
+        countries = json.load(fh)["enum"]
+    ids: dict[str, list[str]] = {kind: [f"{kind.replace('_', '-')}-{i:06d}" for i in range(counts[kind])] for kind, _ in SHARES}
+    # Publishers speak only in their source's own voice (rule X008), so they
+    # are kept apart from the speakers.
+    cut = max(1, len(ids["actor"]) // 10)
+    publishers, speakers = ids["actor"][:cut], ids["actor"][cut:] or ids["actor"]
+    sources = _sources(rng, ids, publishers)
+    statements = [_statement(rng, rid, rng.choice(sources), speakers, ids) for rid in ids["statement"]]
+    figures: list[dict] = []
     stated: list[tuple[str, int]] = []
     for i, rid in enumerate(ids["casualty_figure"]):
-        derived = i % 10 == 9 and len(stated) >= 2
-        ranged = not derived and rng.random() < 0.15
-        parts = rng.sample(stated, 2) if derived else []
-        count = sum(c for _, c in parts) if derived else (None if ranged else rng.randint(0, 200))
-        low = rng.randint(0, 50) if ranged else None
-        rec = {
-            "id": rid,
-            "event_id": rng.choice(ids["event"]),
-            "category": rng.choice(("prisoners_of_war", "crew", "escorts", "total_on_board")),
-            "outcome": rng.choice(("on_board", "killed", "injured", "missing")),
-            "count": count,
-            "count_low": low,
-            "count_high": low + rng.randint(1, 30) if ranged else None,
-            "claimed_by_id": rng.choice(ids["actor"]),
-            "statement_id": rng.choice(ids["statement"]) if rng.random() < 0.7 else None,
-            "source_id": rng.choice(ids["source"]),
-            "block": rng.randint(1, 40),
-            "quote": _sentence(rng, 120),
-            "basis": "derived" if derived else "stated",
-            "derived_from": [p for p, _ in parts],
-        }
-        if count is not None and not derived:
-            stated.append((rid, count))
-        out.append(("casualty_figure", rec, ()))
-    for rid in ids["claim"]:
-        positions = []
-        for _ in range(rng.randint(1, 3)):
-            statement = rng.choice(ids["statement"])
-            # A position is taken by its statement's speaker (rule X007).
-            pos = {"actor_id": speaker_of[statement], "stance": rng.choice(("asserts", "denies", "questions", "calls_for_investigation")), "statement_id": statement}
-            if rng.random() < 0.2:
-                pos["notes"] = _sentence(rng, 60)
-            positions.append(pos)
-        rec = {
-            "id": rid,
-            "proposition": _sentence(rng, 100),
-            "topic": rng.choice(("cause_of_crash", "passengers_and_cargo", "weapons_used", "other")),
-            "status": _status(positions),
-            "event_id": rng.choice(ids["event"]),
-            "positions": positions,
-        }
-        out.append(("claim", rec, ()))
-    return out
+        figures.append(_figure(rng, rid, ids, stated, computed=i % 10 == 9 and len(stated) >= 2))
+        if figures[-1]["basis"] == "stated" and figures[-1]["count"] is not None:
+            stated.append((rid, figures[-1]["count"]))
+    out = [("actor", r, ()) for r in _actors(rng, ids, countries)] + [("source", r, ("notes",)) for r in sources]
+    out += [("event", r, ("description",)) for r in _events(rng, ids, countries)] + [("statement", r, ()) for r in statements]
+    return out + [("casualty_figure", r, ()) for r in figures] + [("claim", r, ()) for r in _claims(rng, ids, statements)]
 
 
 DATASET_YAML = """\
