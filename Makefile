@@ -55,7 +55,7 @@ docs: $(STAMP)
 clean:
 	rm -rf $(VENV) .build dist .pytest_cache .hypothesis
 
-# Time check, build and fmt --check on synthetic trees of 1,000 to 100,000 records
+# Time check, build, fmt --check and site on synthetic trees of 1,000 to 100,000 records
 # (see docs/performance.md); SIZES=1000,10000 RUNS=3 for a shorter run.
 SIZES ?= 1000,10000,100000
 RUNS  ?= 3

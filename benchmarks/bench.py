@@ -46,6 +46,10 @@ TARGETS = [
     ("build_over_check_10k", "10,000 records: build / check", "<=", 1.5),
     ("real_fmt_s", "real dataset: fmt --check, start-up included (s)", "<=", 0.5),
     ("fmt_linear_10k", "fmt --check: time per 1,000 records at 10,000 / at 1,000, start-up included", "<=", 1.25),
+    ("real_site_s", "real dataset: site, start-up included (s)", "<=", 1.0),
+    ("real_site_page_kib", "real dataset: largest page of the site (KiB)", "<=", 1024),
+    ("site_linear_10k", "site: time per 1,000 records at 10,000 / at 1,000, start-up included", "<=", 1.25),
+    ("site_page_kib_10k", "10,000 records: largest page of the site (KiB)", "<=", 1024),
     ("package_lines", "package: lines of Python", "<=", 5500),
     ("longest_function", "package: longest function (lines)", "<=", 50),
     ("import_cycles", "package: import cycles", "<=", 0),
@@ -54,9 +58,9 @@ TARGETS = [
 
 # Timed commands: (label, arguments after il76-claims); --root TREE is added.
 # One the installed il76-claims lacks is skipped with a note; "check" and
-# "build" are needed for the ratios. To add one, e.g. ("fmt --check", ["fmt",
-# "--check"]) or ("site", ["site"]), add what it writes to LEFTOVERS.
-COMMANDS = [("check", ["check"]), ("build", ["build"]), ("fmt --check", ["fmt", "--check"])]
+# "build" are needed for the ratios. To add one, add what it writes to
+# LEFTOVERS (site writes dist/site/).
+COMMANDS = [("check", ["check"]), ("build", ["build"]), ("fmt --check", ["fmt", "--check"]), ("site", ["site"])]
 
 CLI = os.path.join(os.path.dirname(sys.executable), "il76-claims")
 LEFTOVERS = ("data", "dist", ".build", ".cache", "datapackage.json")
@@ -131,6 +135,12 @@ def available(commands: list) -> tuple[list, list[str]]:
     return have, notes
 
 
+def largest_page(root: str) -> int:
+    """Bytes of the largest page `il76-claims site` wrote under root."""
+    folder = os.path.join(root, "dist", "site")
+    return max((os.path.getsize(os.path.join(folder, n)) for n in os.listdir(folder) if n.endswith(".html")), default=0)
+
+
 def bench_size(root: str, n: int, runs: int, commands: list, naive_max: int) -> dict:
     res: dict = {"records": n, "commands": {label: [] for label, _ in commands}, "floor": []}
     baseline = [sys.executable, os.path.join(HERE, "baselines.py")]
@@ -138,6 +148,8 @@ def bench_size(root: str, n: int, runs: int, commands: list, naive_max: int) -> 
         for label, args in commands:
             clean(root)
             res["commands"][label].append(run([CLI, *args, "--root", root], root))
+            if label == "site":
+                res["site_page_bytes"] = largest_page(root)
         res["floor"].append(run([*baseline, "floor", root], root, n))
         done = [*res["commands"].items(), ("floor", res["floor"])]
         print(f"{n:>7,} records, run {i + 1}: " + ", ".join(f"{k} {v[-1]['s']:.2f} s" for k, v in done), file=sys.stderr, flush=True)
@@ -149,11 +161,13 @@ def bench_size(root: str, n: int, runs: int, commands: list, naive_max: int) -> 
 
 
 def real_dataset(runs: int) -> dict:
-    """check and fmt --check on this repository's own records."""
+    """check, fmt --check and site on this repository's own records (site
+    rewrites dist/site/, as make does)."""
     samples = [run([CLI, "check", "--root", REPO], REPO) for _ in range(runs)]
     fmt = [run([CLI, "fmt", "--check", "--root", REPO], REPO) for _ in range(runs)]
+    site = [run([CLI, "site", "--root", REPO], REPO) for _ in range(runs)]
     files = sum(name.endswith(".yaml") for _, _, names in os.walk(os.path.join(REPO, "records")) for name in names)
-    return {"records": files, "runs": samples, "fmt_runs": fmt}
+    return {"records": files, "runs": samples, "fmt_runs": fmt, "site_runs": site, "site_page_bytes": largest_page(REPO)}
 
 
 def med(samples: list[dict]) -> float:
@@ -179,6 +193,8 @@ def measured(results: dict) -> dict[str, float]:
     got = {
         "real_check_s": med(results["real_dataset"]["runs"]),
         "real_fmt_s": med(results["real_dataset"]["fmt_runs"]),
+        "real_site_s": med(results["real_dataset"]["site_runs"]),
+        "real_site_page_kib": results["real_dataset"]["site_page_bytes"] / 1024,
         "package_lines": code["lines"],
         "longest_function": code["longest_functions"][0]["lines"],
         "import_cycles": len(code["import_cycles"]),
@@ -189,8 +205,11 @@ def measured(results: dict) -> dict[str, float]:
         got["build_over_check_10k"] = x["s"]["build"] / x["s"]["check"]
         if x["naive_s"]:
             got["naive_over_check_10k"] = x["naive_s"] / x["s"]["check"]
-        if 1000 in by_size and "fmt --check" in x["s"]:
-            got["fmt_linear_10k"] = (x["s"]["fmt --check"] / 10) / by_size[1000]["s"]["fmt --check"]
+        for label, key in (("fmt --check", "fmt_linear_10k"), ("site", "site_linear_10k")):
+            if 1000 in by_size and label in x["s"]:
+                got[key] = (x["s"][label] / 10) / by_size[1000]["s"][label]
+    if (r := next((r for r in results["sizes"] if r["records"] == 10000), None)) and "site_page_bytes" in r:
+        got["site_page_kib_10k"] = r["site_page_bytes"] / 1024
     if x := by_size.get(100000):
         got["check_s_100k"], got["check_peak_mib_100k"] = x["s"]["check"], x["peak_mib"]["check"]
         if 10000 in by_size:
@@ -237,7 +256,8 @@ def report(results: dict, notes: list[str], naive_max: int) -> str:
         "",
     ]
     out += sizes_table(results["summary"], naive_max) + [""] + [f"- {x}" for x in notes]
-    out += [f"- Real dataset ({real['records']} records): check {med(real['runs']):.2f} s, fmt --check {med(real['fmt_runs']):.2f} s, start-up included.", ""]
+    site = f", site {med(real['site_runs']):.2f} s (largest page {real['site_page_bytes'] / 1024:.0f} KiB)"
+    out += [f"- Real dataset ({real['records']} records): check {med(real['runs']):.2f} s, fmt --check {med(real['fmt_runs']):.2f} s{site}, start-up included.", ""]
     out += ["Package code (benchmarks/codemetrics.py):", "", "```", codemetrics.report(code), "```", ""]
     out += targets_table(results["targets"])
     return "\n".join(out)
