@@ -463,6 +463,32 @@ def test_long_lists_are_split_into_pages_that_link_up(tmp_path, monkeypatch):
     test_every_internal_link_and_anchor_resolves(out)
 
 
+def test_a_large_synthetic_tree_gives_a_site_of_bounded_pages(tmp_path):
+    """benchmarks/synth.py's trees are valid under the model, and on one of
+    1,000 records every list and the matrix are split into pages that link up."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import synth
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    counts = synth.write_tree(str(tmp_path / "tree"), 1000)
+    out = build(Project(root=str(tmp_path / "tree"), sources_dir=str(tmp_path / "no-sources")))
+    parsed = pages(out)
+    assert max(p.stat().st_size for p in out.glob("*.html")) < 1_000_000
+    items = {  # what one item of each list is on its page
+        "matrix": ("claim", lambda p: len(p.elements("th", scope="row")), site.MATRIX_CLAIMS),
+        "statements": ("statement", lambda p: len(p.elements("li", **{"class": "statement"})), site.PER_PAGE),
+        "timeline": ("statement", lambda p: sum(t == "span" and "bar" in a.get("class", "").split() for t, a in p.starts) - 4, site.PER_PAGE),
+        "claims": ("claim", lambda p: p.headings.count(3), site.PER_PAGE),
+        "actors": ("actor", lambda p: sum(t == "a" and a.get("href", "").startswith("actor-") for t, a in p.starts), site.PER_PAGE),
+        "figures": ("casualty_figure", lambda p: sum(a.get("id", "").startswith("fig-") for _, a in p.starts), site.PER_PAGE),
+    }
+    for stem, (kind, count, per_page) in items.items():
+        per = [count(p) for n, p in sorted(parsed.items()) if re.fullmatch(rf"{stem}(-\d+)?\.html", n)]
+        assert len(per) == -(-counts[kind] // per_page) and max(per) <= per_page and sum(per) == counts[kind], (stem, per)
+    test_every_internal_link_and_anchor_resolves(out)
+
+
 def test_the_real_site_has_every_block_of_the_archive_and_small_pages(real_site):
     sizes = {p.name: p.stat().st_size for p in real_site.glob("*.html")}
     assert max(sizes.values()) < 1_000_000, max(sizes.items(), key=lambda kv: kv[1])
