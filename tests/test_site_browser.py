@@ -160,6 +160,20 @@ def visible(driver, selector: str, attribute: str) -> set[str]:
     return set(driver.execute_script(script.replace("arguments[1]", repr(attribute)), selector))
 
 
+def settled(driver, get, expected):
+    """get()'s value once it equals expected, else its value after a
+    generous wait: the page applies a filter in an event handler, and a reset
+    only after its event, so the answer may take a moment."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        WebDriverWait(driver, 30, poll_frequency=0.05).until(lambda _: get() == expected)
+    except TimeoutException:
+        pass
+    return get()
+
+
 def shown(driver) -> set[str]:
     """Ids of the statements the list shows."""
     return {i[3:] for i in visible(driver, "#statement-list > li", "id")}
@@ -193,21 +207,26 @@ def test_the_statement_filters_show_exactly_the_matching_statements(driver, real
     assert form.is_displayed() and len(statements) == len(on_page) > 1
     speaker = max(sorted({s["speaker_id"] for s in statements}), key=lambda a: sum(s["speaker_id"] == a for s in statements))
     Select(form.find_element(By.NAME, "speaker")).select_by_value(speaker)
-    assert shown(driver) == {s["id"] for s in statements if s["speaker_id"] == speaker}
+    expected = {s["id"] for s in statements if s["speaker_id"] == speaker}
+    assert settled(driver, lambda: shown(driver), expected) == expected
     kind = sorted({s["kind"] for s in statements if s["speaker_id"] == speaker})[0]
     Select(form.find_element(By.NAME, "kind")).select_by_value(kind)
-    assert shown(driver) == {s["id"] for s in statements if s["speaker_id"] == speaker and s["kind"] == kind} != set()
+    expected = {s["id"] for s in statements if s["speaker_id"] == speaker and s["kind"] == kind}
+    assert settled(driver, lambda: shown(driver), expected) == expected != set()
     form.find_element(By.CSS_SELECTOR, "button[type=reset]").click()
-    assert shown(driver) == {s["id"] for s in statements}
+    expected = {s["id"] for s in statements}
+    assert settled(driver, lambda: shown(driver), expected) == expected
     claim = positions[0]["claim_id"]
     Select(form.find_element(By.NAME, "claim")).select_by_value(claim)
-    assert shown(driver) == {p["statement_id"] for p in positions if p["claim_id"] == claim}
+    expected = {p["statement_id"] for p in positions if p["claim_id"] == claim}
+    assert settled(driver, lambda: shown(driver), expected) == expected
     Select(form.find_element(By.NAME, "claim")).select_by_value("")
     day = min(s["date"] for s in statements)
     for first, last in ((day, day), ("", day), (day, "")):
         set_date(driver, "from", first)
         set_date(driver, "to", last)
-        assert shown(driver) == {s["id"] for s in statements if possible(s, first, last)}, (first, last)
+        expected = {s["id"] for s in statements if possible(s, first, last)}
+        assert settled(driver, lambda: shown(driver), expected) == expected, (first, last)
     assert driver.find_element(By.ID, "statement-count").text.endswith(f"of {len(statements)} statements shown")
     assert errors(driver) == []
 
@@ -226,11 +245,13 @@ def test_the_matrix_filters_show_one_topic_and_one_actor_type(driver, real, widt
     form = driver.find_element(By.ID, "matrix-filter")
     topic = claims[0]["topic"]
     Select(form.find_element(By.NAME, "topic")).select_by_value(topic)
-    assert visible(driver, "#matrix th.claim a", "href") == {f"claim-{c['id']}.html" for c in claims if c["topic"] == topic}
+    expected = {f"claim-{c['id']}.html" for c in claims if c["topic"] == topic}
+    assert settled(driver, lambda: visible(driver, "#matrix th.claim a", "href"), expected) == expected
     Select(form.find_element(By.NAME, "topic")).select_by_value("")
     kind = actors[sorted(columns)[0]]["actor_type"]
     Select(form.find_element(By.NAME, "actor_type")).select_by_value(kind)
-    assert {h[len("actor-") : -len(".html")] for h in visible(driver, "#matrix th.actor a", "href")} == {a for a in columns if actors[a]["actor_type"] == kind}
+    expected = {f"actor-{a}.html" for a in columns if actors[a]["actor_type"] == kind}
+    assert settled(driver, lambda: visible(driver, "#matrix th.actor a", "href"), expected) == expected
     form.find_element(By.CSS_SELECTOR, "button[type=reset]").click()
-    assert visible(driver, "#matrix a.stance", "data-position") == positions
+    assert settled(driver, lambda: visible(driver, "#matrix a.stance", "data-position"), positions) == positions
     assert errors(driver) == []
