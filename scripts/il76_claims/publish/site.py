@@ -5,15 +5,19 @@ the records that cite it, and the casualty figures.
 The pages are made from the same checked ``Table`` values as every other
 output, and need no server, CDN or network: they work from file://, GitHub
 Pages and the release archive. No time-stamp is written, and every list has
-a fixed order, so two builds give identical bytes. Like the build, the site
-is written to a staging folder and swapped in whole, and nothing is written
-while the check reports a problem.
+a fixed order, so two builds give identical bytes. The site uses the
+build's own steps, so that it is made and replaced the same way: ``prepare``
+(the check, then the tables; nothing is written while the check reports a
+problem) and ``_swap_in`` (written to a staging folder, then swapped in
+whole, with Ctrl-C held back).
 
 HTML is made with Jinja2 rather than html.escape and f-strings: it escapes
 every value by default, so no record's text can break the markup, and the
 site's own words sit in the template files, where the neutrality test reads
 them. The one stylesheet and the one small script are files next to the
-templates, copied as they are.
+templates, copied as they are, rather than strings in the code: they are
+read and edited as CSS and JavaScript, and the tests read the stylesheet's
+palette to check its contrast.
 """
 
 from __future__ import annotations
