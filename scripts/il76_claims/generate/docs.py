@@ -15,6 +15,7 @@ import sys
 
 from ..check.neutrality import load_terms
 from ..escape import markdown_cell
+from ..publish.derived import AGAINST, FOR
 
 
 def help_block(command: str | None = None) -> str:
@@ -65,3 +66,20 @@ def terms_table(root: str = ".") -> str:
         others = ", ".join(f for f in t.match if f.lower() != t.term.lower())
         rows.append(f"| {markdown_cell(t.term)} | {t.kind} | {markdown_cell(others)} | {markdown_cell(t.why)} | {markdown_cell(t.neutral)} |")
     return "\n".join(rows) + "\n"
+
+
+def codes_table(codelist: str, root: str = ".") -> str:
+    """A codelist's codes and definitions as a Markdown table, in the codelist's order."""
+    with open(os.path.join(root, "schemas", "codelists", f"{codelist}.json"), encoding="utf-8") as fh:
+        codes = json.load(fh)["x-codes"]
+    rows = [f"| `{code}` | {markdown_cell(text)} |" for code, text in codes.items()]
+    return "\n".join(["| code | meaning |", "|---|---|", *rows]) + "\n"
+
+
+def status_rule(root: str = ".") -> str:
+    """The rule that computes a claim's status, from the code that applies it."""
+
+    def names(stances):
+        return ", ".join(f"`{s}`" for s in sorted(stances))
+
+    return f"Stances for the proposition: {names(FOR)}. Against it: {names(AGAINST)}. Every other stance counts for neither.\n\n" + codes_table("claim_status", root)
