@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from built_package import META, TRICKY_NAME, TRICKY_NOTES, built, built_tables, read_csv, sqlite_path
+from conftest import BASE
+from il76_claims.publish import about
 from il76_claims.publish import sqlite as sqlite_export
 from il76_claims.publish.tables import Field, Table
 
@@ -109,7 +111,9 @@ def test_tables_and_columns_are_described(con, tmp_path_factory):
     assert cols == expected
     package = dict(con.execute("SELECT key, value FROM _meta_package"))
     assert package["version"] == "0.1.0"
-    assert "CC-BY-4.0" in package["licence"] and "version 0.1.0" in package["citation"]
+    meta = about.read_metadata(str(BASE))
+    assert "CC-BY-4.0" in package["licence"] and package["citation"] == about.citation(meta) and package["bibtex"] == about.bibtex(meta)
+    assert (package["rights"], package["repository"], package["released"]) == (meta["rights"], meta["repository"], meta["released"])
 
 
 def _write(path: Path, tables) -> str:

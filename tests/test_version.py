@@ -349,7 +349,7 @@ def test_citation_matches_dataset_yaml():
     assert set(cff) <= CFF_KEYS and {"cff-version", "message", "title", "authors"} <= set(cff)
     assert cff["type"] == "dataset"
     assert cff["title"] == ds["title"]
-    assert cff["abstract"] == ds["description"]
+    assert cff["abstract"] == ds["description"] + " " + ds["rights"]
     assert [a["name"] for a in cff["authors"]] == [c["title"] for c in ds["contributors"]]
     assert cff["license"] == "CC-BY-4.0" and [lic["name"] for lic in ds["licenses"]] == ["CC-BY-4.0"]
     assert cff["keywords"] == ds["keywords"]

@@ -17,7 +17,8 @@ from built_package import META, TRICKY_NAME, TRICKY_NOTES, TRICKY_ROLE, built, b
 
 openpyxl = pytest.importorskip("openpyxl")
 
-from il76_claims.publish import xlsx  # noqa: E402
+from conftest import BASE  # noqa: E402
+from il76_claims.publish import about, xlsx  # noqa: E402
 from il76_claims.publish.tables import Field, Table  # noqa: E402
 
 
@@ -171,7 +172,7 @@ def test_capped_and_multi_line_text_columns_wrap():
 
 
 def test_the_about_values_wrap(wb):
-    rows = list(wb["About"].iter_rows(min_row=3, max_row=12))
+    rows = list(wb["About"].iter_rows(min_row=3, max_row=14))
     assert (rows[0][0].value, rows[-1][0].value) == ("Title", "Codebook")
     assert all(r[1].alignment.wrap_text for r in rows), [r[1].value for r in rows]
 
@@ -183,7 +184,9 @@ def test_about_sheet(wb, tmp_path_factory):
     keys = {r[0]: r[1] for r in rows if r[0] and r[1] and len([v for v in r if v]) == 2}
     assert keys["Version"] == "0.1.0"
     assert "CC-BY-4.0" in keys["Licence"]
-    assert "version 0.1.0" in keys["How to cite"]
+    meta = about.read_metadata(str(BASE))
+    assert keys["How to cite"] == about.citation(meta)
+    assert (keys["Rights of the quotes"], keys["Repository"]) == (meta["rights"], meta["repository"])
     head = rows.index(xlsx.DICTIONARY_HEADER)
     dictionary = rows[head + 1 :]
     expected = [(t.name, f.name) for t in built_tables(tmp_path_factory) for f in t.fields]

@@ -65,3 +65,12 @@ def terms_table(root: str = ".") -> str:
         others = ", ".join(f for f in t.match if f.lower() != t.term.lower())
         rows.append(f"| {markdown_cell(t.term)} | {t.kind} | {markdown_cell(others)} | {markdown_cell(t.why)} | {markdown_cell(t.neutral)} |")
     return "\n".join(rows) + "\n"
+
+
+def citation_block(root: str = ".") -> str:
+    """How to cite, as text and as BibTeX, from dataset.yaml (the same text
+    the outputs carry)."""
+    from ..publish.about import bibtex, citation, read_metadata
+
+    meta = read_metadata(root)
+    return f"{citation(meta)}\n\n```bibtex\n{bibtex(meta)}```\n"

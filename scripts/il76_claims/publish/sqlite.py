@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
-from .about import authors, citation, licences
+from .about import authors, bibtex, citation, licences
 from .tables import Field, Table
 
 SQL_TYPES = {"integer": "INTEGER", "boolean": "INTEGER"}
@@ -116,7 +116,9 @@ def _meta_rows(meta: dict, tables: list[Table]):
         ("description", meta["description"]),
         ("version", meta["version"]),
         ("licence", licences(meta)),
+        *[(key, meta[key]) for key in ("rights", "repository", "released") if meta.get(key)],
         ("citation", citation(meta)),
+        ("bibtex", bibtex(meta)),
         ("contributors", authors(meta)),
         ("types", "INTEGER columns hold integers, and booleans as 1 (true) and 0 (false); all other columns are TEXT, dates as ISO YYYY-MM-DD; NULL means no value."),
     ]

@@ -79,7 +79,9 @@ def _about_rows(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
             "and in docs/datasheet.md.",
         ),
         ("Licence", licences(meta)),
+        *([("Rights of the quotes", meta["rights"])] if meta.get("rights") else []),
         ("How to cite", citation(meta)),
+        *([("Repository", meta["repository"])] if meta.get("repository") else []),
         ("Authors", authors(meta)),
         (
             "About this workbook",
