@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from built_package import META, TRICKY_NAME, TRICKY_NOTES, built, built_tables, read_csv, sqlite_path
+from built_package import META, TRICKY_NAME, TRICKY_NOTES, built, built_tables, built_views, read_csv, sqlite_path
 from conftest import BASE
 from il76_claims.publish import about
 from il76_claims.publish import sqlite as sqlite_export
@@ -100,7 +100,7 @@ def test_a_join_across_the_keys(con):
 
 
 def test_tables_and_columns_are_described(con, tmp_path_factory):
-    tables = built_tables(tmp_path_factory)
+    tables = [*built_tables(tmp_path_factory), *(v.table for v in built_views(tmp_path_factory))]
     described = con.execute('SELECT name, title, description, "rows" FROM _meta_tables ORDER BY position').fetchall()
     assert described == [(t.name, t.title, t.description, len(t.rows)) for t in tables]
     cols = con.execute("SELECT table_name, name, type, description, codelist, references_table FROM _meta_columns ORDER BY rowid").fetchall()

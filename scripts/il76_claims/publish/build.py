@@ -19,6 +19,7 @@ from ..check.run import CheckResult, check
 from ..model.project import SQLITE, XLSX, Project
 from . import cff, csv, package, sqlite, xlsx, zenodo
 from .tables import Table, build_tables
+from .views import build_views
 
 # Outputs the build owns, in the order they are swapped in; the descriptor
 # goes last so it never describes tables that are not there yet. Files under
@@ -47,8 +48,9 @@ def prepare(project: Project) -> tuple[CheckResult, list[Table]]:
 def write_outputs(out_dir: str, meta: dict, tables: list[Table], records) -> list[str]:
     """Every output into out_dir."""
     written = csv.write(tables, out_dir)
-    written.append(xlsx.write(meta, tables, out_dir, XLSX))
-    written.append(sqlite.write(meta, tables, out_dir, SQLITE))
+    views = build_views(tables)
+    written.append(xlsx.write(meta, tables, out_dir, XLSX, [v.table for v in views]))
+    written.append(sqlite.write(meta, tables, out_dir, SQLITE, views))
     written += committed_metadata(meta, tables, records, out_dir)
     return written
 

@@ -12,7 +12,9 @@ Same tables, columns, rows and order as the CSVs, with:
   foreign-key column that does not already lead the primary key;
 * descriptions in three tables, ``_meta_package`` (title, version, licence,
   how to cite), ``_meta_tables`` and ``_meta_columns`` (title, description,
-  type, codelist and referenced table of every column).
+  type, codelist and referenced table of every column);
+* a view ``<table>_readable`` beside a table whose ids and codes it spells
+  out (publish/views.py), described in ``_meta_tables`` after the tables.
 
 The file is written in one transaction into a new file, rows in the tables'
 order, so two writes of the same tables with the same SQLite library give
@@ -27,6 +29,7 @@ import sqlite3
 
 from .about import authors, bibtex, citation, licences
 from .tables import Field, Table
+from .views import View
 
 SQL_TYPES = {"integer": "INTEGER", "boolean": "INTEGER"}
 
@@ -131,7 +134,7 @@ def _meta_rows(meta: dict, tables: list[Table]):
     return package, tabs, cols
 
 
-def write_db(path: str, meta: dict, tables: list[Table]):
+def write_db(path: str, meta: dict, tables: list[Table], views: list[View] = ()):
     if os.path.lexists(path):
         os.remove(path)
     con = sqlite3.connect(path, isolation_level=None)
@@ -143,7 +146,7 @@ def write_db(path: str, meta: dict, tables: list[Table]):
             con.execute(sql)
         for t in tables:
             con.execute(create_sql(t))
-        package, tabs, cols = _meta_rows(meta, tables)
+        package, tabs, cols = _meta_rows(meta, [*tables, *(v.table for v in views)])
         con.executemany('INSERT INTO "_meta_package" VALUES (?, ?)', package)
         con.executemany('INSERT INTO "_meta_tables" VALUES (?, ?, ?, ?, ?, ?)', tabs)
         con.executemany('INSERT INTO "_meta_columns" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', cols)
@@ -154,6 +157,8 @@ def write_db(path: str, meta: dict, tables: list[Table]):
         for t in tables:
             for sql in index_sql(t):
                 con.execute(sql)
+        for v in views:
+            con.execute(v.sql)
         broken = con.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
             table, rowid, parent, _ = broken[0]
@@ -163,8 +168,8 @@ def write_db(path: str, meta: dict, tables: list[Table]):
         con.close()
 
 
-def write(meta: dict, tables: list[Table], out_dir: str, rel: str) -> str:
+def write(meta: dict, tables: list[Table], out_dir: str, rel: str, views: list[View] = ()) -> str:
     path = os.path.join(out_dir, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    write_db(path, meta, tables)
+    write_db(path, meta, tables, views)
     return rel

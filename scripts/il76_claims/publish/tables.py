@@ -35,6 +35,7 @@ class Field:
     maximum: int | None = None
     unique: bool = False
     derived: str | None = None  # the rule in derived.DERIVED that computes it
+    line: bool = False  # free text on one line (a name, a title), no code or pattern
 
 
 @dataclass
@@ -98,7 +99,8 @@ class Layout:
         enum = tuple(self.schemas.codelists[codelist].codes) if codelist else None
         ref = prop.get("x-ref-kind")
         title, description, ref_table = prop.get("title", name), prop.get("description", ""), self.kind_table[ref] if ref else None
-        return Field(name, ftype, title, description, required and not nullable, codelist, enum, ref_table, s.get("minimum"), s.get("maximum"), unique=name == "id")
+        line = ftype == "string" and not codelist and not ref and not {"pattern", "format", "x-multiline"} & s.keys()
+        return Field(name, ftype, title, description, required and not nullable, codelist, enum, ref_table, s.get("minimum"), s.get("maximum"), unique=name == "id", line=line)
 
     def _add_kind(self, kind: str):
         doc = self.schemas.kinds[kind]
