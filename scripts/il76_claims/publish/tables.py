@@ -46,8 +46,10 @@ class Table:
     fields: list[Field]
     primary_key: list[str]
     rows: list[list[str]] = field(default_factory=list)
-    # Child tables: (column, parent table) of the key that ties them to it.
+    # Child tables: (column, parent table) of the key that ties them to it,
+    # and the name of the list in the parent's records.
     parent: tuple[str, str] | None = None
+    list_name: str | None = None
 
     @property
     def foreign_keys(self) -> list[tuple[str, str]]:
@@ -68,6 +70,17 @@ def cell(value) -> str:
     if value is False:
         return "false"
     return str(value)
+
+
+def typed(f: Field, value: str):
+    """A cell as a JSON value: the inverse of cell() for the field's type."""
+    if value == "":
+        return None
+    if f.type == "integer":
+        return int(value)
+    if f.type == "boolean":
+        return value == "true"
+    return value
 
 
 class Layout:
@@ -128,7 +141,7 @@ class Layout:
                 item_prop = {**items, "title": prop["x-column-title"], "description": prop["x-column-description"], "x-ref-kind": prop.get("x-ref-kind")}
                 cfields.append(self._field(prop["x-column"], item_prop, True))
                 self.children[kind].append((name, child, None))
-            self.tables[child] = Table(child, prop["title"], prop["description"], cfields, [parent_col, order_col], parent=(parent_col, tname))
+            self.tables[child] = Table(child, prop["title"], prop["description"], cfields, [parent_col, order_col], parent=(parent_col, tname), list_name=name)
         for name, prop in doc.get("x-derived-columns", {}).items():
             fields.append(replace(self._field(name, prop, True), derived=prop["x-derived"]))
         self.tables[tname] = Table(tname, doc["title"] + "s", doc["description"], fields, ["id"])

@@ -53,7 +53,7 @@ def _added(t: Table, by_name: dict[str, Table]) -> list[tuple[int, Field, str]]:
             desc = f"The {lab.title.lower()} of the row {f.name} points to ({ref.name}.{lab.name}), written here to save a look-up."
             out.append((i, Field(f"{stem}_{lab.name}", "string", f"{f.title}: {lab.title.lower()}", desc, f.required), expr))
         elif f.codelist:
-            expr = f"(SELECT c.\"description\" FROM \"codelists\" c WHERE c.\"codelist\" = '{f.codelist}' AND c.\"code\" = t.{_q(f.name)})"
+            expr = f'(SELECT c."description" FROM "codelists" c WHERE c."codelist" = \'{f.codelist}\' AND c."code" = t.{_q(f.name)})'
             desc = f"What the code in {f.name} means (its description in the codelist {f.codelist})."
             out.append((i, Field(f"{f.name}_meaning", "string", f"{f.title}: meaning", desc, f.required), expr))
     return out

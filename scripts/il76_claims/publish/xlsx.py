@@ -91,7 +91,10 @@ def _about_rows(meta: dict, tables: list[Table], views: list[Table] = ()) -> lis
             "dates as ISO text (YYYY-MM-DD), true/false as text, integers as numbers, and an empty cell means no value.",
         ),
         ("Tables", ", ".join(t.name for t in tables)),
-        ("Readable sheets", "Each sheet named <table>_readable repeats a table with the name of the row each id points to, and the meaning of each code, next to it: " + ", ".join(v.name for v in views) + "."),
+        (
+            "Readable sheets",
+            "Each sheet named <table>_readable repeats a table with the name of the row each id points to, and the meaning of each code, next to it: " + ", ".join(v.name for v in views) + ".",
+        ),
         ("Codebook", "docs/codebook.md describes every table, field and code; docs/datasheet.md describes how the data was collected and its limits."),
     ]
 
