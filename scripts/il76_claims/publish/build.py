@@ -16,15 +16,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..check.run import CheckResult, check
-from ..model.project import JSON, JSONL, JSONLD, SQLITE, XLSX, Project
-from . import cff, csv, jsondoc, jsonl, jsonld, package, sqlite, xlsx, zenodo
+from ..model.project import DATASETTE, JSON, JSONL, JSONLD, SQLITE, XLSX, Project
+from . import cff, csv, datasette, jsondoc, jsonl, jsonld, package, sqlite, xlsx, zenodo
 from .tables import Table, build_tables
 from .views import build_views
 
 # Outputs the build owns, in the order they are swapped in; the descriptor
 # goes last so it never describes tables that are not there yet. Files under
 # dist/ are swapped one by one, so other files there are left alone.
-OUTPUTS = ("data", XLSX, SQLITE, JSON, JSONLD, JSONL, "CITATION.cff", ".zenodo.json", "datapackage.json")
+OUTPUTS = ("data", XLSX, SQLITE, DATASETTE, JSON, JSONLD, JSONL, "CITATION.cff", ".zenodo.json", "datapackage.json")
 STAGING = ".build"
 
 
@@ -51,6 +51,7 @@ def write_outputs(out_dir: str, meta: dict, tables: list[Table], records) -> lis
     views = build_views(tables)
     written.append(xlsx.write(meta, tables, out_dir, XLSX, [v.table for v in views]))
     written.append(sqlite.write(meta, tables, out_dir, SQLITE, views))
+    written.append(datasette.write(meta, tables, views, out_dir, DATASETTE))
     written += [jsondoc.write(meta, tables, out_dir, JSON), jsonl.write(tables, out_dir, JSONL), jsonld.write(meta, tables, out_dir, JSONLD)]
     written += committed_metadata(meta, tables, records, out_dir)
     return written

@@ -83,6 +83,8 @@ def _value(value: str, ftype: str):
     return value
 
 
+# The tables that describe the others, which Datasette hides.
+META_TABLES = ("_meta_package", "_meta_tables", "_meta_columns")
 META_SQL = (
     """CREATE TABLE "_meta_package" (
   "key" TEXT NOT NULL PRIMARY KEY,
