@@ -72,3 +72,10 @@ def metadata_findings(root: str) -> tuple[str | None, list[Finding]]:
         if version not in sections:
             out.append(Finding(CHANGELOG, 1, f"no '## [{version}]' section for the version in dataset.yaml; add one (e.g. '## [{version}] - YYYY-MM-DD') saying what changed"))
     return version, out
+
+
+def section(text: str, version: str) -> tuple[str | None, str] | None:
+    """(date, text) of the '## [version] - date' section, the text without
+    its heading; None when there is no such section."""
+    m = re.search(rf"^## \[{re.escape(version)}\](?:[ \t]+-[ \t]+(\S+))?[^\n]*\n(.*?)(?=^## \[|\Z)", text, re.M | re.S)
+    return (m[1], m[2].strip("\n") + "\n") if m else None
