@@ -106,4 +106,4 @@ def downloads(root: str = ".") -> str:
         name = file.format(name=meta["name"], version="X.Y.Z")
         link = f"{meta['repository']}/releases/latest" if name.endswith(".zip") else f"{meta['repository']}/releases/latest/download/{name}"
         rows.append(f"| [{name}]({link}) | {fmt} | {who} |")
-    return "\n".join(rows) + "\n"
+    return "\n".join(rows) + f"\n\nEvery release, with what changed in it: [releases]({meta['repository']}/releases).\n"
