@@ -83,3 +83,45 @@ def status_rule(root: str = ".") -> str:
         return ", ".join(f"`{s}`" for s in sorted(stances))
 
     return f"Stances for the proposition: {names(FOR)}. Against it: {names(AGAINST)}. Every other stance counts for neither.\n\n" + codes_table("claim_status", root)
+
+
+def citation_block(root: str = ".") -> str:
+    """How to cite, as text and as BibTeX, from dataset.yaml (the same text
+    the outputs carry)."""
+    from ..publish.about import bibtex, citation, read_metadata
+
+    meta = read_metadata(root)
+    return f"{citation(meta)}\n\n```bibtex\n{bibtex(meta)}```\n"
+
+
+def licence_block(root: str = ".") -> str:
+    """The licence and the quotes' rights, from dataset.yaml."""
+    from ..publish.about import licences, read_metadata
+
+    meta = read_metadata(root)
+    return f"The data: {licences(meta)}. {meta.get('rights', '')}".rstrip() + "\n"
+
+
+# (file, format, for whom) of each download; {name} and {version} filled in.
+DOWNLOADS = (
+    ("{name}.xlsx", "Excel workbook", "spreadsheet users (Excel, LibreOffice): an About sheet, one sheet per table, readable sheets with names and code meanings"),
+    ("{name}.sqlite", "SQLite database", "SQL users and [Datasette](https://datasette.io/): the tables, readable views, descriptions"),
+    ("{name}.json", "JSON", "programs: the claims with every position, its actor and its statement, plus actors, sources and events"),
+    ("{name}.jsonld", "JSON-LD (schema.org)", "tools that read schema.org `Claim` and `Quotation`"),
+    ("{name}-{version}.zip", "ZIP archive", "everyone: all of the above, the CSV tables with `datapackage.json`, JSON Lines, Datasette metadata, the docs, the licence and checksums"),
+)
+
+
+def downloads(root: str = ".") -> str:
+    """The README's download table: links to the latest release's assets,
+    made from dataset.yaml's repository. The archive's name holds its
+    version, so its link goes to the latest release's page."""
+    from ..publish.about import read_metadata
+
+    meta = read_metadata(root)
+    rows = ["| file | format | for |", "|---|---|---|"]
+    for file, fmt, who in DOWNLOADS:
+        name = file.format(name=meta["name"], version="X.Y.Z")
+        link = f"{meta['repository']}/releases/latest" if name.endswith(".zip") else f"{meta['repository']}/releases/latest/download/{name}"
+        rows.append(f"| [{name}]({link}) | {fmt} | {who} |")
+    return "\n".join(rows) + f"\n\nEvery release, with what changed in it: [releases]({meta['repository']}/releases).\n"
