@@ -15,6 +15,7 @@ import sys
 
 from ..check.neutrality import load_terms
 from ..escape import markdown_cell
+from ..publish.about import bibtex, citation, licences, read_metadata
 from ..publish.derived import AGAINST, FOR
 
 
@@ -88,16 +89,12 @@ def status_rule(root: str = ".") -> str:
 def citation_block(root: str = ".") -> str:
     """How to cite, as text and as BibTeX, from dataset.yaml (the same text
     the outputs carry)."""
-    from ..publish.about import bibtex, citation, read_metadata
-
     meta = read_metadata(root)
     return f"{citation(meta)}\n\n```bibtex\n{bibtex(meta)}```\n"
 
 
 def licence_block(root: str = ".") -> str:
     """The licence and the quotes' rights, from dataset.yaml."""
-    from ..publish.about import licences, read_metadata
-
     meta = read_metadata(root)
     return f"The data: {licences(meta)}. {meta.get('rights', '')}".rstrip() + "\n"
 
@@ -116,8 +113,6 @@ def downloads(root: str = ".") -> str:
     """The README's download table: links to the latest release's assets,
     made from dataset.yaml's repository. The archive's name holds its
     version, so its link goes to the latest release's page."""
-    from ..publish.about import read_metadata
-
     meta = read_metadata(root)
     rows = ["| file | format | for |", "|---|---|---|"]
     for file, fmt, who in DOWNLOADS:
