@@ -9,9 +9,9 @@ tables hidden; and a few canned queries.
 
 from __future__ import annotations
 
-import json
 import os
 
+from ..fileio import write_json
 from ..model.project import SQLITE
 from .sqlite import META_TABLES, _q
 from .tables import Table
@@ -76,9 +76,4 @@ def metadata(meta: dict, tables: list[Table], views: list[View]) -> dict:
 
 
 def write(meta: dict, tables: list[Table], views: list[View], out_dir: str, rel: str) -> str:
-    path = os.path.join(out_dir, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        json.dump(metadata(meta, tables, views), fh, ensure_ascii=False, indent=2)
-        fh.write("\n")
-    return rel
+    return write_json(out_dir, rel, metadata(meta, tables, views))

@@ -13,9 +13,7 @@ the JSON Lines files.
 
 from __future__ import annotations
 
-import json
-import os
-
+from ..fileio import write_json
 from .about import citation
 from .jsonl import objects
 from .tables import Table
@@ -77,9 +75,4 @@ def document(meta: dict, tables: list[Table]) -> dict:
 
 
 def write(meta: dict, tables: list[Table], out_dir: str, rel: str) -> str:
-    path = os.path.join(out_dir, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        json.dump(document(meta, tables), fh, ensure_ascii=False, indent=2)
-        fh.write("\n")
-    return rel
+    return write_json(out_dir, rel, document(meta, tables))

@@ -22,9 +22,7 @@ to say "on or after". Node ids are the repository address with
 
 from __future__ import annotations
 
-import json
-import os
-
+from ..fileio import write_json
 from .derived import FOR
 from .jsonl import objects
 from .tables import Table
@@ -82,9 +80,4 @@ def document(meta: dict, tables: list[Table]) -> dict:
 
 
 def write(meta: dict, tables: list[Table], out_dir: str, rel: str) -> str:
-    path = os.path.join(out_dir, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        json.dump(document(meta, tables), fh, ensure_ascii=False, indent=2)
-        fh.write("\n")
-    return rel
+    return write_json(out_dir, rel, document(meta, tables))

@@ -7,9 +7,9 @@ no timestamps, so two builds of the same records give the same bytes.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 
+from ..fileio import write_json
 from ..model.record import Record
 from .tables import Field, Table
 
@@ -124,8 +124,4 @@ def descriptor(meta: dict, tables: list[Table], records: list[Record], out_dir: 
 
 
 def write(desc: dict, out_dir: str) -> str:
-    path = os.path.join(out_dir, "datapackage.json")
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        json.dump(desc, fh, ensure_ascii=False, indent=2)
-        fh.write("\n")
-    return "datapackage.json"
+    return write_json(out_dir, "datapackage.json", desc)

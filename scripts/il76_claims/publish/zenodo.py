@@ -3,8 +3,7 @@ archives (and its DOI), committed at the repository's root."""
 
 from __future__ import annotations
 
-import json
-import os
+from ..fileio import write_json
 
 
 def document(meta: dict) -> dict:
@@ -23,7 +22,4 @@ def document(meta: dict) -> dict:
 
 
 def write(meta: dict, out_dir: str) -> str:
-    with open(os.path.join(out_dir, ".zenodo.json"), "w", encoding="utf-8", newline="\n") as fh:
-        json.dump(document(meta), fh, ensure_ascii=False, indent=2)
-        fh.write("\n")
-    return ".zenodo.json"
+    return write_json(out_dir, ".zenodo.json", document(meta))
