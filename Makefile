@@ -62,8 +62,9 @@ RUNS  ?= 3
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --sizes $(SIZES) --runs $(RUNS)
 
-# Pack data/, datapackage.json, the workbook and SQLite file from dist/ and
-# the docs into dist/<name>-<version>.zip (reproducible; see docs/versioning.md).
+# Pack data/, datapackage.json, the build's copies under dist/ and the docs
+# into dist/<name>-<version>.zip (reproducible; see docs/versioning.md).
+# A GitHub release (.github/workflows/release.yml) runs scripts/release.sh.
 release: build
 	$(BIN)/il76-claims release
 

@@ -9,7 +9,7 @@
 #   test       make test: set up .venv from the pinned requirements, run the suite
 #   fmt        every record and dataset.yaml is in its canonical form (il76-claims fmt)
 #   check      the checker (GitHub annotations when run by GitHub Actions)
-#   fresh      data/ and datapackage.json are what a build of records/ writes
+#   fresh      data/, datapackage.json, CITATION.cff and .zenodo.json are what a build writes
 #   validate   frictionless validate datapackage.json
 #   version    il76-claims version-check against the base (see its --help)
 #
@@ -48,12 +48,13 @@ root = os.getcwd()
 with tempfile.TemporaryDirectory() as tmp:
     if not build_package(Project(root, default_sources_dir(root)), tmp).ok:
         sys.exit("fresh: the records have problems, so there is no build to compare; run il76-claims check")
-    fresh = sorted(["datapackage.json"] + [f"data/{n}" for n in os.listdir(os.path.join(tmp, "data"))])
-    have = sorted(["datapackage.json"] + [f"data/{n}" for n in os.listdir("data")]) if os.path.isdir("data") else []
+    top = ["datapackage.json", "CITATION.cff", ".zenodo.json"]
+    fresh = sorted(top + [f"data/{n}" for n in os.listdir(os.path.join(tmp, "data"))])
+    have = sorted([p for p in top if os.path.exists(p)] + ([f"data/{n}" for n in os.listdir("data")] if os.path.isdir("data") else []))
     stale = sorted({p for p in fresh if p not in have or not filecmp.cmp(os.path.join(tmp, p), p, shallow=False)} | (set(have) - set(fresh)))
 if stale:
-    sys.exit("fresh: these outputs differ from a build of records/: " + ", ".join(stale) + "; run make and commit data/ and datapackage.json")
-print(f"fresh: data/ and datapackage.json match a build of records/ ({len(fresh)} files)")
+    sys.exit("fresh: these outputs differ from a build of records/: " + ", ".join(stale) + "; run make and commit them")
+print(f"fresh: data/, datapackage.json, CITATION.cff and .zenodo.json match a build of records/ ({len(fresh)} files)")
 PY
 }
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from conftest import base_record, make_project
 from il76_claims.publish.build import SQLITE, XLSX, build
 from il76_claims.publish.tables import Table
+from il76_claims.publish.views import View, build_views
 
 # Package metadata for exporter tests that write tables directly.
 META = {
@@ -53,6 +54,10 @@ def built(tmp_path_factory) -> Path:
 def built_tables(tmp_path_factory) -> list[Table]:
     built(tmp_path_factory)
     return _built["tables"]
+
+
+def built_views(tmp_path_factory) -> list[View]:
+    return build_views(built_tables(tmp_path_factory))
 
 
 def xlsx_path(root: Path) -> Path:

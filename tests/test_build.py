@@ -16,9 +16,9 @@ from il76_claims.publish.build import build
 
 # What the build writes, relative to the project root; dist/ holds copies
 # that are not committed but must be reproducible all the same.
-OUTPUT_ROOTS = ("data", "dist", "datapackage.json")
+OUTPUT_ROOTS = ("data", "dist", "datapackage.json", "CITATION.cff", ".zenodo.json")
 # What is committed and must match a fresh build.
-COMMITTED = ("data", "datapackage.json")
+COMMITTED = ("data", "datapackage.json", "CITATION.cff", ".zenodo.json")
 
 
 def outputs(root: Path, tops=OUTPUT_ROOTS) -> dict[str, bytes]:
@@ -77,8 +77,9 @@ def test_build_replaces_stale_outputs(tmp_path):
 
 
 def test_committed_package_is_a_fresh_build(tmp_path):
-    """data/ and datapackage.json in the repository are exactly what
-    building its records/ gives now."""
+    """data/, datapackage.json, CITATION.cff and .zenodo.json in the
+    repository are exactly what building its records/ and dataset.yaml
+    gives now."""
     root = tmp_path / "repo"
     root.mkdir()
     shutil.copytree(REPO / "records", root / "records")
@@ -94,7 +95,7 @@ def test_committed_package_is_a_fresh_build(tmp_path):
     fresh = outputs(root, COMMITTED)
     stale = differing(committed, fresh)
     assert not stale, (
-        "data/ and datapackage.json are not a fresh build of records/: "
+        "the committed outputs are not a fresh build of records/ and dataset.yaml: "
         + ", ".join(f"{name} ({'missing' if name not in committed else 'not built' if name not in fresh else 'differs'})" for name in stale)
         + "; run make and commit the result"
     )

@@ -31,3 +31,21 @@ def test_every_table_field_and_code_is_described():
 
 def test_cross_field_rules_are_listed():
     assert "- Rules across fields: either count, or both count_low and count_high, is given;" in _render()
+
+
+def test_every_file_the_build_writes_and_every_view_is_described(tmp_path):
+    """Each file of a build, and each readable view, has a row in the codebook."""
+    from conftest import make_project
+    from il76_claims.publish.build import OUTPUTS, build
+
+    project = make_project(tmp_path / "p")
+    result = build(project)
+    text = _render()
+    files = {row.split("`")[1] for row in text.split("## Files", 1)[1].split("## Codelists")[0].splitlines() if row.startswith("| `")}
+    for out in OUTPUTS:
+        out = "data/<table>.csv" if out == "data" else f"{out}/<table>.jsonl" if out.endswith("jsonl") else out
+        assert out in files or any(out in f for f in files), out
+    from il76_claims.publish.views import build_views
+
+    for v in build_views(result.tables):
+        assert f"| `{v.table.name}` |" in text

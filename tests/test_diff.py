@@ -318,3 +318,22 @@ def test_json_and_text_agree_on_every_table(tmp_path, old):
     data = json.loads(render_json(d))
     assert [t["name"] for t in data["tables"]] == ["actors"]
     assert data["required_bump"] == d.level == "minor"
+
+
+def test_a_dialect_in_either_form_is_the_same_and_a_profile_is_a_patch(tmp_path, old):
+    """The nested dialect frictionless-py writes equals the flat one; adding
+    the tabular profile changes no reading; another dialect is MAJOR."""
+    new = package_of(tmp_path, "new")
+
+    def nested(desc):
+        for res in desc["resources"]:
+            d = res.pop("dialect")
+            res["dialect"] = {"csv": {k: d[k] for k in ("delimiter", "lineTerminator", "quoteChar", "doubleQuote")}, "header": d["header"]}
+            del res["profile"]
+
+    edit_descriptor(old, nested)
+    d = compare(load_folder(old), load_folder(new))
+    assert {(c.level, c.where, c.what) for c in d.changes} == {("patch", r["name"], "profile changed") for r in json.load(open(os.path.join(new, "datapackage.json")))["resources"]}
+    edit_descriptor(new, lambda desc: resource(desc, "actors")["dialect"].update(delimiter=";"))
+    d = compare(load_folder(old), load_folder(new))
+    assert ("major", "actors", "dialect changed") in {(c.level, c.where, c.what) for c in d.changes}

@@ -123,3 +123,49 @@ def test_a_code_outside_its_codelist_is_caught(package_copy):
     report = _validate(package_copy / "datapackage.json")
     assert not report.valid
     assert _errors(report) == [("actors", "constraint-error")]
+
+
+# Table Dialect keys (Data Package v1 and v2): frictionless-py's nested
+# {"csv": {...}} form is not among them, and other readers ignore it.
+DIALECT_KEYS = {"header", "headerRows", "headerJoin", "commentRows", "commentChar", "delimiter", "lineTerminator", "quoteChar", "doubleQuote", "escapeChar", "nullSequence", "skipInitialSpace"}
+
+
+def reader_problems(desc: dict) -> list[str]:
+    """What readers other than frictionless-py stumble on: frictionless for
+    R refuses a resource without the tabular profile; nested dialects and
+    v1 contributor roles are read by no v2 reader."""
+    out = []
+    for res in desc["resources"]:
+        if res.get("profile") != "tabular-data-resource":
+            out.append(f"{res['name']}: no profile tabular-data-resource")
+        unknown = sorted(set(res.get("dialect", {})) - DIALECT_KEYS)
+        if unknown:
+            out.append(f"{res['name']}: dialect keys {unknown}")
+    for c in desc.get("contributors", []):
+        if "role" in c or not isinstance(c.get("roles"), list):
+            out.append(f"contributor {c.get('title')}: no v2 roles")
+    return out
+
+
+def test_every_reader_finds_what_it_needs():
+    desc = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
+    assert reader_problems(desc) == []
+    assert {"id", "homepage", "created", "rights"} <= desc.keys()
+    for source in desc["sources"]:
+        assert source["title"] and source["date"], source
+
+
+def test_reader_problems_are_found():
+    bad = {"resources": [{"name": "a", "dialect": {"csv": {"delimiter": ","}, "header": True}}], "contributors": [{"title": "X", "role": "author"}]}
+    assert reader_problems(bad) == ["a: no profile tabular-data-resource", "a: dialect keys ['csv']", "contributor X: no v2 roles"]
+
+
+def test_identity_comes_from_dataset_yaml(tmp_path):
+    """homepage, id and created follow dataset.yaml's repository and release
+    date; sources carry their publisher's name and date."""
+    project = make_project(tmp_path / "p")
+    assert build(project).ok
+    desc = json.loads((Path(project.root) / "datapackage.json").read_text(encoding="utf-8"))
+    assert (desc["id"], desc["homepage"], desc["created"]) == ("https://github.com/example-owner/example-dataset",) * 2 + ("2024-02-01T00:00:00Z",)
+    assert desc["contributors"] == [{"title": "il76-belgorod-statements contributors", "roles": ["author"]}]
+    assert all(set(s) >= {"title", "publisher", "date", "datePrecision"} for s in desc["sources"]), desc["sources"]

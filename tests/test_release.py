@@ -3,40 +3,49 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import posixpath
+import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
+import frictionless
+import openpyxl
 import pytest
 
-from conftest import make_project
+from built_package import META, read_csv
+from conftest import FIXTURE_SOURCES, REPO, make_project
 from il76_claims import cli
-from il76_claims.history.release import FIXED_TIME, ReleaseError, release
-from il76_claims.publish.build import build_package
+from il76_claims.history.release import ASSETS, FIXED_TIME, LINK, ReleaseError, archive, release, relink
+from il76_claims.publish import xlsx as xlsx_export
+from il76_claims.publish.build import build
 
 STEM = "il76-belgorod-statements-0.1.0"
 ZIP = f"dist/{STEM}.zip"
 CITATION = 'cff-version: "1.2.0"\nmessage: "Cite it."\ntitle: "Fixture"\nversion: "0.1.0"\nauthors:\n  - name: "Fixture contributors"\n'
+CHANGELOG = "# Changelog\n\n## [Unreleased]\n\n## [0.1.0] - 2024-02-01\n\n- First; see [the policy](docs/editorial-policy.md) and [versions](docs/versioning.md).\n"
+DOCS = ("release-readme.md", "codebook.md", "datasheet.md", "editorial-policy.md", "block-coverage.md", "error-codes.md")
+_built: dict[str, Path] = {}
 
 
-def release_project(path: Path) -> Path:
-    """A built fixture project with every file a release needs (the workbook
-    and SQLite file are stand-ins: their content does not matter here)."""
-    project = make_project(path)
-    build_package(project, str(path))
-    files = {
-        "dist/il76-belgorod-statements.xlsx": b"PK\x03\x04 workbook",
-        "dist/il76-belgorod-statements.sqlite": b"SQLite format 3\x00 database",
-        "README.md": b"# Fixture\n",
-        "LICENSE": b"CC BY 4.0 and MIT\n",
-        "CHANGELOG.md": b"# Changelog\n\n## [0.1.0] - 2024-02-01\n\n- First.\n",
-        "CITATION.cff": CITATION.encode(),
-    }
-    for rel, data in files.items():
-        (path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (path / rel).write_bytes(data)
+def release_project(path: Path, tmp_path_factory) -> Path:
+    """A copy of a built fixture project with every file a release needs
+    (built once: the build is the slow part)."""
+    if "root" not in _built:
+        project = make_project(tmp_path_factory.mktemp("release") / "p")
+        assert build(project).ok
+        root = Path(project.root)
+        (root / "docs").mkdir()
+        for name in DOCS:
+            shutil.copy(REPO / "docs" / name, root / "docs" / name)
+        (root / "LICENSE").write_bytes(b"CC BY 4.0 and MIT\n")
+        (root / "CHANGELOG.md").write_text(CHANGELOG, encoding="utf-8")
+        _built["root"] = root
+    shutil.copytree(_built["root"], path)
     return path
 
 
@@ -51,8 +60,8 @@ def run(capsys, root: Path, *argv) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def root(tmp_path):
-    return release_project(tmp_path / "p")
+def root(tmp_path, tmp_path_factory):
+    return release_project(tmp_path / "p", tmp_path_factory)
 
 
 def test_two_releases_are_byte_identical(root, tmp_path, capsys):
@@ -60,7 +69,7 @@ def test_two_releases_are_byte_identical(root, tmp_path, capsys):
     first = sha(root / ZIP)
     size = (root / ZIP).stat().st_size
     assert (code, err) == (0, "")
-    assert out == f"wrote: {ZIP} (19 files, {size} bytes)\nsha256: {first}\n"
+    assert out == f"wrote: {ZIP} (39 files, {size} bytes)\nsha256: {first}\n"
     # Again after every input's time and mode changed, in another folder.
     other = tmp_path / "elsewhere" / "q"
     shutil.copytree(root, other)
@@ -74,30 +83,39 @@ def test_two_releases_are_byte_identical(root, tmp_path, capsys):
     assert sha(other / ZIP) == first
     # Unchanged inputs, existing archive: left as it is.
     code, out, _ = run(capsys, root)
-    assert (code, out.splitlines()[0]) == (0, f"unchanged: {ZIP} (19 files, {size} bytes)")
+    assert (code, out.splitlines()[0]) == (0, f"unchanged: {ZIP} (39 files, {size} bytes)")
+
+
+TABLES = (
+    "actors", "casualty_figure_derivations", "casualty_figures", "claim_positions", "claim_relations", "claims", "codelists", "events",
+    "sources", "statement_relays", "statements",
+)  # fmt: skip
 
 
 def test_archive_layout(root):
+    """Everything at the archive's root, where frictionless looks for the
+    descriptor; the tables, the build's copies, the docs."""
     release(str(root))
     with zipfile.ZipFile(root / ZIP) as zf:
         infos = zf.infolist()
         names = [i.filename for i in infos]
         assert names == sorted(names)
-        assert [n[len(STEM) + 1 :] for n in names] == [
-            "CHANGELOG.md", "CITATION.cff", "LICENSE", "README.md", "SHA256SUMS",
-            "data/actors.csv", "data/casualty_figure_derivations.csv", "data/casualty_figures.csv",
-            "data/claim_positions.csv", "data/claim_relations.csv", "data/claims.csv", "data/codelists.csv", "data/events.csv",
-            "data/sources.csv", "data/statement_relays.csv", "data/statements.csv", "datapackage.json",
-            "il76-belgorod-statements.sqlite", "il76-belgorod-statements.xlsx",
-        ]  # fmt: skip
+        assert names == sorted([
+            ".zenodo.json", "CHANGELOG.md", "CITATION.cff", "LICENSE", "README.md", "SHA256SUMS",
+            *(f"data/{t}.csv" for t in TABLES), "datapackage.json",
+            "docs/block-coverage.md", "docs/codebook.md", "docs/datasheet.md", "docs/editorial-policy.md", "docs/error-codes.md",
+            "il76-belgorod-statements.json", "il76-belgorod-statements.jsonld", "il76-belgorod-statements.sqlite", "il76-belgorod-statements.xlsx",
+            *(f"jsonl/{t}.jsonl" for t in TABLES), "metadata.json",
+        ])  # fmt: skip
         for i in infos:
             assert i.date_time == FIXED_TIME
             assert (i.create_system, i.external_attr >> 16) == (3, 0o100644)
             assert i.extra == b"" and not i.is_dir()
             assert i.compress_type == zipfile.ZIP_DEFLATED
         assert zf.comment == b""
-        assert zf.read(f"{STEM}/data/actors.csv") == (root / "data/actors.csv").read_bytes()
-        assert zf.read(f"{STEM}/il76-belgorod-statements.xlsx") == (root / "dist/il76-belgorod-statements.xlsx").read_bytes()
+        assert zf.read("data/actors.csv") == (root / "data/actors.csv").read_bytes()
+        assert zf.read("il76-belgorod-statements.xlsx") == (root / "dist/il76-belgorod-statements.xlsx").read_bytes()
+        assert zf.read("README.md") == (root / "docs/release-readme.md").read_bytes()
 
 
 def test_sha256sums_cover_every_other_file_and_verify(root, tmp_path):
@@ -105,8 +123,8 @@ def test_sha256sums_cover_every_other_file_and_verify(root, tmp_path):
     out = tmp_path / "unpacked"
     with zipfile.ZipFile(root / ZIP) as zf:
         zf.extractall(out)
-        members = sorted(n[len(STEM) + 1 :] for n in zf.namelist())
-    folder = out / STEM
+        members = sorted(n for n in zf.namelist())
+    folder = out
     lines = (folder / "SHA256SUMS").read_text(encoding="ascii").splitlines()
     listed = [ln.split("  ", 1)[1] for ln in lines]
     assert listed == [m for m in members if m != "SHA256SUMS"]
@@ -132,7 +150,7 @@ def test_every_problem_is_reported_and_nothing_is_written(root, capsys):
     code, out, err = run(capsys, root)
     assert (code, out) == (1, "")
     assert err.splitlines() == [
-        "error: CITATION.cff:4: version is 0.2.0 but dataset.yaml says 0.1.0; make them the same",
+        "error: CITATION.cff:4: version is 0.2.0 but dataset.yaml says 0.1.0; run make, which writes CITATION.cff from dataset.yaml",
         "error: data/events.csv: differs from what datapackage.json describes (size or SHA-256): run make (il76-claims build)",
         "error: dist/il76-belgorod-statements.xlsx is missing: run make (il76-claims build writes it)",
         "error: dist/il76-belgorod-statements.sqlite is missing: run make (il76-claims build writes it)",
@@ -148,7 +166,7 @@ def test_stale_descriptor_and_missing_changelog_section(root):
     with pytest.raises(ReleaseError) as exc:
         release(str(root))
     assert exc.value.problems == [
-        "CITATION.cff:4: version is 0.1.0 but dataset.yaml says 0.2.0; make them the same",
+        "CITATION.cff:7: version is 0.1.0 but dataset.yaml says 0.2.0; run make, which writes CITATION.cff from dataset.yaml",
         "CHANGELOG.md:1: no '## [0.2.0]' section for the version in dataset.yaml; add one (e.g. '## [0.2.0] - YYYY-MM-DD') saying what changed",
         "datapackage.json has version 0.1.0 but dataset.yaml has 0.2.0: run make (il76-claims build)",
     ]
@@ -163,7 +181,7 @@ def test_no_build_yet(tmp_path):
 
 def test_a_different_archive_of_the_same_version_is_not_replaced(root, capsys):
     release(str(root))
-    (root / "README.md").write_bytes(b"# Fixture, edited\n")
+    (root / "docs/release-readme.md").write_bytes(b"# Fixture, edited\n")
     before = (root / ZIP).read_bytes()
     code, _, err = run(capsys, root)
     assert code == 1
@@ -174,3 +192,104 @@ def test_a_different_archive_of_the_same_version_is_not_replaced(root, capsys):
     code, out, _ = run(capsys, root, "--force")
     assert code == 0 and out.startswith(f"wrote: {ZIP}")
     assert (root / ZIP).read_bytes() != before
+
+
+def test_frictionless_reads_and_validates_every_table_of_the_zip(root):
+    release(str(root))
+    report = frictionless.validate(str(root / ZIP))
+    assert report.valid and report.stats["tasks"] == len(TABLES)
+    package = frictionless.Package(str(root / ZIP))
+    assert sorted(r.name for r in package.resources) == sorted(TABLES)
+    assert {r.name: len(r.read_rows()) for r in package.resources} == {t: len(read_csv(root / "data" / f"{t}.csv")) - 1 for t in TABLES}
+    proc = subprocess.run([str(Path(sys.executable).parent / "frictionless"), "validate", str(root / ZIP)], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.count("VALID") == len(TABLES), proc.stdout
+
+
+def broken_links(zf: zipfile.ZipFile) -> list[str]:
+    """Relative links in the archive's Markdown, and paths named in the
+    workbook's About sheet, that point to no file of the archive."""
+    names = set(zf.namelist())
+    out = []
+    for n in sorted(names):
+        if n.endswith(".md"):
+            for m in LINK.finditer(zf.read(n).decode("utf-8")):
+                target = m[2].partition("#")[0]
+                if target and not re.match(r"[a-z][a-z0-9+.-]*:|/", target) and posixpath.normpath(posixpath.join(posixpath.dirname(n), target)) not in names:
+                    out.append(f"{n}: {m[2]}")
+    about = openpyxl.load_workbook(io.BytesIO(zf.read(next(n for n in names if n.endswith(".xlsx")))), read_only=True)["About"]
+    for row in about.iter_rows(values_only=True, max_col=2):
+        for path in re.findall(r"\b[\w./-]+\.(?:md|json|csv|cff)\b", str(row[1] or "")):
+            if path not in names and not path.startswith(("data/<", "records/")):
+                out.append(f"About sheet: {path}")
+    return sorted(set(out))
+
+
+def test_every_link_in_the_zip_resolves_inside_it(root):
+    release(str(root))
+    with zipfile.ZipFile(root / ZIP) as zf:
+        assert broken_links(zf) == []
+        policy = zf.read("docs/editorial-policy.md").decode("utf-8")
+        changelog = zf.read("CHANGELOG.md").decode("utf-8")
+    # Links to files outside the archive go to the repository at the tag.
+    assert "](https://github.com/example-owner/example-dataset/blob/v0.1.0/CONTRIBUTING.md" in policy
+    assert "[versions](https://github.com/example-owner/example-dataset/blob/v0.1.0/docs/versioning.md)" in changelog
+    assert "[the policy](docs/editorial-policy.md)" in changelog
+
+
+def test_a_broken_link_is_found(tmp_path):
+    files = [("README.md", b"[a](docs/missing.md) [b](docs/here.md#x) [c](https://example.org) [d](#top)\n"), ("docs/here.md", b"[up](../README.md)\n[ref]: nowhere.md\n")]
+    wb = tmp_path / "w.xlsx"
+    xlsx_export.write({**META}, [], str(tmp_path), "w.xlsx")
+    files.append(("w.xlsx", wb.read_bytes()))
+    with zipfile.ZipFile(io.BytesIO(archive(files))) as zf:
+        assert broken_links(zf) == ["About sheet: datapackage.json", "About sheet: docs/codebook.md", "About sheet: docs/datasheet.md", "README.md: docs/missing.md", "docs/here.md: nowhere.md"]
+
+
+def test_relink_points_outside_links_to_the_tag():
+    text = "[a](../CONTRIBUTING.md#x) [b](codebook.md) [c](https://x.org/y) [d](#here)\n[e]: ../schemas/x.json\n"
+    out = relink("docs/p.md", text, {"docs/p.md", "docs/codebook.md"}, "https://github.com/o/r/blob/v1.0.0")
+    assert out == "[a](https://github.com/o/r/blob/v1.0.0/CONTRIBUTING.md#x) [b](codebook.md) [c](https://x.org/y) [d](#here)\n[e]: https://github.com/o/r/blob/v1.0.0/schemas/x.json\n"
+
+
+def test_the_site_is_packed_when_it_is_built(root):
+    for rel in ("dist/site/index.html", "dist/site/b/page.html", "dist/site/a.css"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel, encoding="utf-8")
+    release(str(root))
+    with zipfile.ZipFile(root / ZIP) as zf:
+        site = [n for n in zf.namelist() if n.startswith("site/")]
+        assert site == ["site/a.css", "site/b/page.html", "site/index.html"]
+        assert zf.read("site/b/page.html") == b"dist/site/b/page.html"
+
+
+def test_the_release_date_must_be_the_changelogs(root):
+    (root / "CHANGELOG.md").write_text(CHANGELOG.replace("2024-02-01", "2024-03-01"), encoding="utf-8")
+    with pytest.raises(ReleaseError) as exc:
+        release(str(root))
+    assert exc.value.problems == ["dataset.yaml:10: released is 2024-02-01 but CHANGELOG.md dates 0.1.0 2024-03-01; make them the same"]
+
+
+def test_assets_and_notes_for_a_github_release(root, tmp_path, capsys):
+    out = tmp_path / "out"
+    code, stdout, err = run(capsys, root, "--tag", "v0.1.0", "--assets", str(out))
+    assert (code, err) == (0, "")
+    assert sorted(p.name for p in (out / "assets").iterdir()) == sorted([f"{STEM}.zip", *(Path(a).name for a in ASSETS)])
+    assert (out / "notes.md").read_text(encoding="utf-8") == "- First; see [the policy](docs/editorial-policy.md) and [versions](docs/versioning.md).\n"
+    assert stdout.splitlines()[2:] == [f"asset: {out}/assets/{n}" for n in [f"{STEM}.zip", *(Path(a).name for a in ASSETS)]]
+    code, _, err = run(capsys, root, "--tag", "v0.2.0", "--assets", str(out))
+    assert (code, err.splitlines()[0]) == (1, "error: the tag v0.2.0 is not v0.1.0, the version in datapackage.json: tag the commit v0.1.0, or set the version in dataset.yaml and run make")
+    code, _, err = run(capsys, root, "--tag", "v0.1.0")
+    assert (code, err) == (2, "il76-claims release: give --tag and --assets together\n")
+
+
+def test_the_release_script_builds_packs_and_gathers(root, tmp_path):
+    """scripts/release.sh, the steps of the release workflow that need no
+    GitHub, run on the fixture project."""
+    (root / "scripts").mkdir()
+    shutil.copy(REPO / "scripts" / "release.sh", root / "scripts" / "release.sh")
+    env = {**os.environ, "IL76_BIN": str(Path(sys.executable).parent), "IL76_SOURCES": str(FIXTURE_SOURCES)}
+    proc = subprocess.run(["bash", "scripts/release.sh", "v0.1.0"], cwd=root, capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (root / "dist/release/notes.md").is_file() and (root / "dist/release/assets" / f"{STEM}.zip").is_file()
+    proc = subprocess.run(["bash", "scripts/release.sh", "v9.9.9"], cwd=root, capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 1 and "the tag v9.9.9 is not v0.1.0" in proc.stderr

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from built_package import META, TRICKY_NAME, TRICKY_NOTES, built, built_tables, read_csv, sqlite_path
+from built_package import META, TRICKY_NAME, TRICKY_NOTES, built, built_tables, built_views, read_csv, sqlite_path
+from conftest import BASE
+from il76_claims.publish import about
 from il76_claims.publish import sqlite as sqlite_export
 from il76_claims.publish.tables import Field, Table
 
@@ -98,7 +100,7 @@ def test_a_join_across_the_keys(con):
 
 
 def test_tables_and_columns_are_described(con, tmp_path_factory):
-    tables = built_tables(tmp_path_factory)
+    tables = [*built_tables(tmp_path_factory), *(v.table for v in built_views(tmp_path_factory))]
     described = con.execute('SELECT name, title, description, "rows" FROM _meta_tables ORDER BY position').fetchall()
     assert described == [(t.name, t.title, t.description, len(t.rows)) for t in tables]
     cols = con.execute("SELECT table_name, name, type, description, codelist, references_table FROM _meta_columns ORDER BY rowid").fetchall()
@@ -109,7 +111,9 @@ def test_tables_and_columns_are_described(con, tmp_path_factory):
     assert cols == expected
     package = dict(con.execute("SELECT key, value FROM _meta_package"))
     assert package["version"] == "0.1.0"
-    assert "CC-BY-4.0" in package["licence"] and "version 0.1.0" in package["citation"]
+    meta = about.read_metadata(str(BASE))
+    assert "CC-BY-4.0" in package["licence"] and package["citation"] == about.citation(meta) and package["bibtex"] == about.bibtex(meta)
+    assert (package["rights"], package["repository"], package["released"]) == (meta["rights"], meta["repository"], meta["released"])
 
 
 def _write(path: Path, tables) -> str:

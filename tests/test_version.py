@@ -158,8 +158,8 @@ def test_records_added_without_a_bump_fail(repo, monkeypatch, capsys):
         "changes since the base need a MINOR version bump:",
         "  actors: 1 record(s) added",
         "dataset.yaml:9: error: version is 0.1.0 but the changes since 0.1.0 need a MINOR bump, to 0.2.0 or higher: "
-        "set version: 0.2.0 in dataset.yaml and CITATION.cff, add a '## [0.2.0] - YYYY-MM-DD' section to CHANGELOG.md "
-        f"saying what changed, then run make (il76-claims diff {base[:12]} lists every change; docs/versioning.md explains the rules)",
+        "set version: 0.2.0 and released: YYYY-MM-DD in dataset.yaml, add a '## [0.2.0] - YYYY-MM-DD' section with the same date to CHANGELOG.md "
+        f"saying what changed, then run make, which writes CITATION.cff and datapackage.json (il76-claims diff {base[:12]} lists every change; docs/versioning.md explains the rules)",
     ]
 
 
@@ -219,9 +219,18 @@ def test_every_disagreement_is_reported_at_once(repo):
     repo.write("records/actor/fixture-newcomer.yaml", NEW_ACTOR)
     repo.set_version("0.2.0", citation="0.1.0", changelog=("0.1.0",))
     assert messages(repo.check()) == [
-        "CITATION.cff:4: version is 0.1.0 but dataset.yaml says 0.2.0; make them the same",
+        "CITATION.cff:4: version is 0.1.0 but dataset.yaml says 0.2.0; run make, which writes CITATION.cff from dataset.yaml",
         "CHANGELOG.md:1: no '## [0.2.0]' section for the version in dataset.yaml; add one (e.g. '## [0.2.0] - YYYY-MM-DD') saying what changed",
     ]
+
+
+def test_the_release_date_and_the_changelog_date_must_agree(repo):
+    repo.write("records/actor/fixture-newcomer.yaml", NEW_ACTOR)
+    repo.set_version("0.2.0")
+    ds = (repo.path / "dataset.yaml").read_text(encoding="utf-8")
+    repo.write("dataset.yaml", re.sub(r"(?m)^released: .*$", "released: 2024-02-02", ds))
+    line = ds.splitlines().index(next(x for x in ds.splitlines() if x.startswith("released:"))) + 1
+    assert messages(repo.check()) == [f"dataset.yaml:{line}: released is 2024-02-02 but CHANGELOG.md dates 0.2.0 2024-02-01; make them the same"]
 
 
 def test_missing_citation_and_changelog(repo):
@@ -349,7 +358,7 @@ def test_citation_matches_dataset_yaml():
     assert set(cff) <= CFF_KEYS and {"cff-version", "message", "title", "authors"} <= set(cff)
     assert cff["type"] == "dataset"
     assert cff["title"] == ds["title"]
-    assert cff["abstract"] == ds["description"]
+    assert cff["abstract"] == ds["description"] + " " + ds["rights"]
     assert [a["name"] for a in cff["authors"]] == [c["title"] for c in ds["contributors"]]
     assert cff["license"] == "CC-BY-4.0" and [lic["name"] for lic in ds["licenses"]] == ["CC-BY-4.0"]
     assert cff["keywords"] == ds["keywords"]

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from built_package import META, TRICKY_NAME, TRICKY_NOTES, TRICKY_ROLE, built, built_tables, read_csv, xlsx_path
+from built_package import META, TRICKY_NAME, TRICKY_NOTES, TRICKY_ROLE, built, built_tables, built_views, read_csv, xlsx_path
 
 openpyxl = pytest.importorskip("openpyxl")
 
-from il76_claims.publish import xlsx  # noqa: E402
+from conftest import BASE  # noqa: E402
+from il76_claims.publish import about, xlsx  # noqa: E402
 from il76_claims.publish.tables import Field, Table  # noqa: E402
 
 
@@ -70,9 +71,15 @@ def _one_column(values: list[str]) -> tuple[list, bytes]:
     return [(_shown(c.value), c.data_type) for c in ws["B"][1:]], sheet
 
 
-def test_sheets_are_about_then_one_per_table(wb, tmp_path_factory):
+def test_sheets_are_about_then_one_per_table_then_the_views(wb, tmp_path_factory):
     names = [t.name for t in built_tables(tmp_path_factory)]
-    assert wb.sheetnames == ["About", *names]
+    views = [v.table.name for v in built_views(tmp_path_factory)]
+    assert wb.sheetnames == ["About", *names, *views] and views
+
+
+def test_every_view_sheet_holds_the_view_rows(wb, tmp_path_factory):
+    for v in built_views(tmp_path_factory):
+        assert _cells_as_text(wb[v.table.name]) == [[f.name for f in v.table.fields], *v.table.rows], v.table.name
 
 
 def test_every_cell_equals_the_csv_cell(wb, root, tmp_path_factory):
@@ -171,7 +178,7 @@ def test_capped_and_multi_line_text_columns_wrap():
 
 
 def test_the_about_values_wrap(wb):
-    rows = list(wb["About"].iter_rows(min_row=3, max_row=12))
+    rows = list(wb["About"].iter_rows(min_row=3, max_row=15))
     assert (rows[0][0].value, rows[-1][0].value) == ("Title", "Codebook")
     assert all(r[1].alignment.wrap_text for r in rows), [r[1].value for r in rows]
 
@@ -183,10 +190,13 @@ def test_about_sheet(wb, tmp_path_factory):
     keys = {r[0]: r[1] for r in rows if r[0] and r[1] and len([v for v in r if v]) == 2}
     assert keys["Version"] == "0.1.0"
     assert "CC-BY-4.0" in keys["Licence"]
-    assert "version 0.1.0" in keys["How to cite"]
+    meta = about.read_metadata(str(BASE))
+    assert keys["How to cite"] == about.citation(meta)
+    assert (keys["Rights of the quotes"], keys["Repository"]) == (meta["rights"], meta["repository"])
     head = rows.index(xlsx.DICTIONARY_HEADER)
     dictionary = rows[head + 1 :]
-    expected = [(t.name, f.name) for t in built_tables(tmp_path_factory) for f in t.fields]
+    tables = [*built_tables(tmp_path_factory), *(v.table for v in built_views(tmp_path_factory))]
+    expected = [(t.name, f.name) for t in tables for f in t.fields]
     assert [(r[0], r[1]) for r in dictionary] == expected
     by_field = {(r[0], r[1]): r for r in dictionary}
     assert by_field[("statements", "setting")][5] == "setting"

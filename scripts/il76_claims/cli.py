@@ -365,29 +365,37 @@ def version_check_command(args) -> int:
 def _release_options(p):
     root_option(p)
     p.add_argument("--force", action="store_true", help="replace an existing archive of the same version that differs")
+    p.add_argument("--tag", metavar="TAG", help="with --assets: the release's tag, which must be v<version>")
+    p.add_argument("--assets", metavar="DIR", help="also copy the files a GitHub release carries into DIR/assets/ and its notes (the CHANGELOG section) into DIR/notes.md")
 
 
 @command(
     "release",
-    "pack the built package into dist/<name>-<version>.zip",
-    """Write dist/<name>-<version>.zip: datapackage.json, data/, the workbook and
-SQLite file from dist/, README.md, LICENSE, CHANGELOG.md, CITATION.cff and
-SHA256SUMS, all under one <name>-<version>/ folder. The archive is
-reproducible (fixed order, timestamps and permissions): the same files give
-the same bytes. Run make (il76-claims build) first; the release checks that
-the tables match datapackage.json, that the version is the same everywhere
-and that CHANGELOG.md has a section for it, and reports every problem at
-once. An existing archive with different content is never replaced unless
---force is given.
+    "pack the built package, its copies and docs into dist/<name>-<version>.zip",
+    """Write dist/<name>-<version>.zip, with at its root datapackage.json, data/,
+the workbook, SQLite file, JSON files and Datasette metadata from dist/
+(and dist/site/ when there is one), a README for people who download, the
+licence, changelog, citation files, the docs a reader needs, and
+SHA256SUMS. The archive is reproducible (fixed order, timestamps and
+permissions): the same files give the same bytes. Run make (il76-claims
+build) first; the release checks that the tables match datapackage.json,
+that the version is the same everywhere and that CHANGELOG.md has a section
+for it dated as dataset.yaml's released, and reports every problem at once.
+An existing archive with different content is never replaced unless --force
+is given. With --tag and --assets, it also gathers what a GitHub release
+carries (scripts/release.sh, which the release workflow runs).
 Example:
   il76-claims build && il76-claims release""",
     _release_options,
 )
 def release_command(args) -> int:
-    from .history.release import ReleaseError, release
+    from .history.release import ReleaseError, assets, release
 
+    if bool(args.tag) != bool(args.assets):
+        raise UsageError("give --tag and --assets together", "release")
     try:
         r = release(os.path.abspath(args.root), force=args.force)
+        gathered = assets(os.path.abspath(args.root), args.tag, args.assets) if args.assets else []
     except ReleaseError as exc:
         for p in exc.problems:
             print(f"error: {p}", file=sys.stderr)
@@ -395,6 +403,8 @@ def release_command(args) -> int:
         return 1
     print(f"{'unchanged' if r.unchanged else 'wrote'}: {r.path} ({r.files} files, {r.size} bytes)")
     print(f"sha256: {r.sha256}")
+    for path in gathered:
+        print(f"asset: {path}")
     return 0
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import stat
 import tempfile
@@ -112,3 +113,14 @@ def write_if_changed(path: str, text: str) -> bool:
         pass
     atomic_write(path, text)
     return True
+
+
+def write_json(out_dir: str, rel: str, doc) -> str:
+    """doc as UTF-8 JSON at out_dir/rel, indented, with one line break at the
+    end (the form of every JSON file the build writes); returns rel."""
+    path = os.path.join(out_dir, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        json.dump(doc, fh, ensure_ascii=False, indent=2)
+        fh.write("\n")
+    return rel

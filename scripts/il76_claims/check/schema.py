@@ -285,4 +285,6 @@ def _describe(err: ValidationError, field: str) -> str:
         return f"{field} has {len(err.instance)} item(s), expected at least {err.validator_value}"
     if err.validator == "maxItems":
         return f"{field} has {len(err.instance)} item(s), expected at most {err.validator_value}"
+    if err.validator == "not":
+        return f"{field} is {_show(err.instance)}"  # the rule's description says what it must not be
     return f"{field}: {err.message}"

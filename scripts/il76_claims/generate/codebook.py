@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 
 from ..escape import markdown_cell as _cell
+from ..model.project import DATASETTE, JSON, JSONL, JSONLD, SQLITE, XLSX
 from ..model.schemas import KINDS, SchemaSet
 from ..publish.tables import Field, Layout, Table
+from ..publish.views import build_views
 
 PATH = "docs/codebook.md"
 
@@ -116,6 +118,55 @@ def _codelist_section(schemas: SchemaSet, name: str, used_by: list[str]) -> list
     return lines
 
 
+# Every file the build writes, and what it holds.
+FILES = (
+    (
+        "datapackage.json",
+        "The Frictionless Data Package descriptor: the package's metadata (with `id`, `homepage`, `created`, `rights`) and, for each table, its CSV file's path, size, SHA-256, dialect and Table Schema.",
+    ),
+    ("data/<table>.csv", "One CSV file per [table](#tables)."),
+    (XLSX, "The workbook: an About sheet (version, licence, rights, how to cite, a dictionary of every column), one sheet per table, then one sheet per [view](#views)."),
+    (SQLITE, "SQLite: one table per table, one view per [view](#views), and `_meta_package`, `_meta_tables`, `_meta_columns` describing them."),
+    (
+        DATASETTE,
+        "Metadata for Datasette: descriptions of every table, view and column, the label column of each table others point to, the `_meta_*` tables hidden, canned queries (`stance_matrix`, `statements_with_speakers`, `figures_by_claimant`).",
+    ),
+    (
+        f"{JSONL}/<table>.jsonl",
+        "One JSON object per row of a table, one per line; keys are the columns, in order. Integers are numbers, booleans `true`/`false`, no value `null`, everything else the text of the CSV cell.",
+    ),
+    (
+        JSON,
+        "One JSON document: the package's name, title, version, licences, rights, repository and citation; `claims`, each with its `relations` and `positions` lists as in the records, each position carrying next to `actor_id` and `statement_id` the whole `actor` and `statement` rows; and the `sources`, `actors` and `events` tables, so that every id resolves. Values are typed as in the JSON Lines files.",
+    ),
+    (
+        JSONLD,
+        "JSON-LD in the schema.org vocabulary: each claim a `Claim` (`text` the proposition, `appearance` the statements that show positions on it, `author` the actors whose stance is `asserts` or `suggests`); each of those statements a `Quotation` (`text` the quote, `author` the speaker, `isPartOf` the source, `description` the summary); each actor a `Person` or `Organization`; each source a `CreativeWork`. Dates appear only when exact to the day; stances have no schema.org term and are left to the other files. Never a `ClaimReview` or rating.",
+    ),
+    ("CITATION.cff, .zenodo.json", "Citation metadata for GitHub and Zenodo, written from `dataset.yaml`."),
+)
+
+
+def _views_section(tables: list[Table]) -> list[str]:
+    lines = [
+        "## Views",
+        "",
+        "Each `<table>_readable` is a SQLite view and a workbook sheet: the table's columns, with after each id the label of the row it points to (a name, a proposition, a title, or the id where the title is empty) and after each code its meaning. The base tables do not change.",
+        "",
+    ]
+    lines += [_row("view", "columns it adds"), "|---|---|"]
+    for v in build_views(tables):
+        base = {f.name for f in tables[[t.name for t in tables].index(v.base)].fields}
+        added = [f"`{f.name}`" for f in v.table.fields if f.name not in base]
+        lines.append(_row(f"`{v.table.name}`", ", ".join(added)))
+    return [*lines, ""]
+
+
+def _files_section() -> list[str]:
+    lines = ["## Files", "", _row("file", "what it holds"), "|---|---|"]
+    return [*lines, *(_row(f"`{path}`", desc) for path, desc in FILES), ""]
+
+
 def render(schemas: SchemaSet) -> str:
     layout = Layout(schemas)
     tables = layout.ordered()
@@ -131,6 +182,7 @@ def render(schemas: SchemaSet) -> str:
     lines.append("")
     for t in tables:
         lines += _table_section(schemas, layout, props, t)
+    lines += _views_section(tables) + _files_section()
     lines += ["## Codelists", "", "Every code with its meaning; the same list is the table [`codelists`](#table-codelists) (`data/codelists.csv`).", ""]
     for name in sorted(schemas.codelists):
         lines += _codelist_section(schemas, name, used.get(name, []))

@@ -15,6 +15,8 @@ import sys
 
 from ..check.neutrality import load_terms
 from ..escape import markdown_cell
+from ..publish.about import bibtex, citation, licences, read_metadata
+from ..publish.derived import AGAINST, FOR
 
 
 def help_block(command: str | None = None) -> str:
@@ -65,3 +67,56 @@ def terms_table(root: str = ".") -> str:
         others = ", ".join(f for f in t.match if f.lower() != t.term.lower())
         rows.append(f"| {markdown_cell(t.term)} | {t.kind} | {markdown_cell(others)} | {markdown_cell(t.why)} | {markdown_cell(t.neutral)} |")
     return "\n".join(rows) + "\n"
+
+
+def codes_table(codelist: str, root: str = ".") -> str:
+    """A codelist's codes and definitions as a Markdown table, in the codelist's order."""
+    with open(os.path.join(root, "schemas", "codelists", f"{codelist}.json"), encoding="utf-8") as fh:
+        codes = json.load(fh)["x-codes"]
+    rows = [f"| `{code}` | {markdown_cell(text)} |" for code, text in codes.items()]
+    return "\n".join(["| code | meaning |", "|---|---|", *rows]) + "\n"
+
+
+def status_rule(root: str = ".") -> str:
+    """The rule that computes a claim's status, from the code that applies it."""
+
+    def names(stances):
+        return ", ".join(f"`{s}`" for s in sorted(stances))
+
+    return f"Stances for the proposition: {names(FOR)}. Against it: {names(AGAINST)}. Every other stance counts for neither.\n\n" + codes_table("claim_status", root)
+
+
+def citation_block(root: str = ".") -> str:
+    """How to cite, as text and as BibTeX, from dataset.yaml (the same text
+    the outputs carry)."""
+    meta = read_metadata(root)
+    return f"{citation(meta)}\n\n```bibtex\n{bibtex(meta)}```\n"
+
+
+def licence_block(root: str = ".") -> str:
+    """The licence and the quotes' rights, from dataset.yaml."""
+    meta = read_metadata(root)
+    return f"The data: {licences(meta)}. {meta.get('rights', '')}".rstrip() + "\n"
+
+
+# (file, format, for whom) of each download; {name} and {version} filled in.
+DOWNLOADS = (
+    ("{name}.xlsx", "Excel workbook", "spreadsheet users (Excel, LibreOffice): an About sheet, one sheet per table, readable sheets with names and code meanings"),
+    ("{name}.sqlite", "SQLite database", "SQL users and [Datasette](https://datasette.io/): the tables, readable views, descriptions"),
+    ("{name}.json", "JSON", "programs: the claims with every position, its actor and its statement, plus actors, sources and events"),
+    ("{name}.jsonld", "JSON-LD (schema.org)", "tools that read schema.org `Claim` and `Quotation`"),
+    ("{name}-{version}.zip", "ZIP archive", "everyone: all of the above, the CSV tables with `datapackage.json`, JSON Lines, Datasette metadata, the docs, the licence and checksums"),
+)
+
+
+def downloads(root: str = ".") -> str:
+    """The README's download table: links to the latest release's assets,
+    made from dataset.yaml's repository. The archive's name holds its
+    version, so its link goes to the latest release's page."""
+    meta = read_metadata(root)
+    rows = ["| file | format | for |", "|---|---|---|"]
+    for file, fmt, who in DOWNLOADS:
+        name = file.format(name=meta["name"], version="X.Y.Z")
+        link = f"{meta['repository']}/releases/latest" if name.endswith(".zip") else f"{meta['repository']}/releases/latest/download/{name}"
+        rows.append(f"| [{name}]({link}) | {fmt} | {who} |")
+    return "\n".join(rows) + f"\n\nEvery release, with what changed in it: [releases]({meta['repository']}/releases).\n"

@@ -237,6 +237,9 @@ _LOWER_BOUNDS = {"minimum", "exclusiveMinimum", "minLength"}
 _UPPER_BOUNDS = {"maximum", "exclusiveMaximum", "maxLength"}
 # Resource properties that follow from the data and are not compared.
 _DERIVED = {"bytes", "hash"}
+# Resource properties that describe a table without changing how it is
+# read: the tabular profile only says what the schema already shows.
+_RESOURCE_PATCH = {"title", "description", "profile"}
 # Package properties that say how the package is read, not what it is about.
 _PACKAGE_MAJOR = {"name", "$schema", "profile"}
 
@@ -328,12 +331,23 @@ def _schema_changes(name: str, old: dict, new: dict) -> list[Change]:
     out += [Change("minor", name, "foreign key removed", json.loads(fk), None) for fk in ofk if fk not in nfk]
     if os_.get("missingValues") != ns.get("missingValues"):
         out.append(Change("major", name, "missingValues changed", os_.get("missingValues"), ns.get("missingValues")))
+    old, new = _flat_dialect(old), _flat_dialect(new)
     for key in list(old) + [k for k in new if k not in old]:
         if key in ("name", "schema") or key in _DERIVED or old.get(key) == new.get(key):
             continue
-        level = "patch" if key in ("title", "description") else "major"
+        level = "patch" if key in _RESOURCE_PATCH else "major"
         out.append(Change(level, name, f"{key} changed", old.get(key), new.get(key)))
     return out
+
+
+def _flat_dialect(resource: dict) -> dict:
+    """The resource with its dialect in flat Table Dialect keys: the nested
+    form frictionless-py writes ({"csv": {...}}) says the same thing."""
+    dialect = resource.get("dialect")
+    if not isinstance(dialect, dict) or not isinstance(dialect.get("csv"), dict):
+        return resource
+    flat = {k: v for k, v in dialect.items() if k != "csv"} | dialect["csv"]
+    return {**resource, "dialect": flat}
 
 
 def _package_changes(old: dict, new: dict) -> list[Change]:

@@ -120,7 +120,7 @@ def _judge(result: Outcome, d: Diff, version: str, vline: int, base_commit: str)
             need = show(next_version(base_v, d.level))
             message = (
                 f"version is {version} but the changes since {d.old.version} need a {d.level.upper()} bump, to {need} or higher: "
-                f"set version: {need} in dataset.yaml and CITATION.cff, add a '## [{need}] - YYYY-MM-DD' section to CHANGELOG.md "
-                f"saying what changed, then run make (il76-claims diff {base_commit} lists every change; docs/versioning.md explains the rules)"
+                f"set version: {need} and released: YYYY-MM-DD in dataset.yaml, add a '## [{need}] - YYYY-MM-DD' section with the same date to CHANGELOG.md "
+                f"saying what changed, then run make, which writes CITATION.cff and datapackage.json (il76-claims diff {base_commit} lists every change; docs/versioning.md explains the rules)"
             )
             result.findings.append(Finding(DATASET, vline, message))

@@ -11,6 +11,12 @@ from dataclasses import dataclass
 # release files, not part of the committed package.
 XLSX = "dist/il76-belgorod-statements.xlsx"
 SQLITE = "dist/il76-belgorod-statements.sqlite"
+# The JSON copies (publish/jsondoc.py, jsonl.py, jsonld.py) and Datasette's
+# metadata (publish/datasette.py), also under dist/.
+JSON = "dist/il76-belgorod-statements.json"
+JSONLD = "dist/il76-belgorod-statements.jsonld"
+JSONL = "dist/jsonl"
+DATASETTE = "dist/metadata.json"
 
 
 @dataclass

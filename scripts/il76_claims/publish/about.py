@@ -1,6 +1,11 @@
-"""What every output says about the package: authors, licence, how to cite."""
+"""What every output says about the package: authors, licence, rights, how
+to cite. The one place these texts are written: the README, the release
+README, the workbook's About sheet, SQLite's _meta_package, CITATION.cff
+and .zenodo.json all take them from here."""
 
 from __future__ import annotations
+
+import os
 
 
 def authors(meta: dict) -> str:
@@ -11,6 +16,40 @@ def licences(meta: dict) -> str:
     return "; ".join(f"{lic['title']} ({lic['name']}), {lic['path']}" for lic in meta["licenses"])
 
 
+def year(meta: dict) -> str | None:
+    return meta["released"][:4] if meta.get("released") else None
+
+
 def citation(meta: dict) -> str:
     licence = ", ".join(lic["name"] for lic in meta["licenses"])
-    return f"{authors(meta)}. {meta['title']}. Dataset {meta['name']}, version {meta['version']}. Licence: {licence}."
+    when = f" ({year(meta)})" if year(meta) else ""
+    where = f" {meta['repository']}." if meta.get("repository") else ""
+    return f"{authors(meta)}{when}. {meta['title']}. Dataset {meta['name']}, version {meta['version']}.{where} Licence: {licence}."
+
+
+def bibtex_key(meta: dict) -> str:
+    return f"{meta['name']}-{meta['version']}"
+
+
+def bibtex(meta: dict) -> str:
+    """A BibTeX entry; the authors in double braces, as one name that
+    BibTeX does not split into first and last names."""
+    fields = [("author", "{" + authors(meta) + "}"), ("title", "{" + meta["title"] + "}"), ("version", meta["version"])]
+    if meta.get("released"):
+        fields += [("year", year(meta)), ("month", str(int(meta["released"][5:7])))]
+    if meta.get("repository"):
+        fields.append(("url", meta["repository"]))
+    fields.append(("note", f"Dataset, version {meta['version']}; licence {', '.join(lic['name'] for lic in meta['licenses'])}"))
+    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
+    return f"@misc{{{bibtex_key(meta)},\n{body}\n}}\n"
+
+
+def read_metadata(root: str) -> dict:
+    """dataset.yaml, for the generated parts of the docs (the build takes it
+    from the check, with its problems)."""
+    from ..check.strict_yaml import load_file
+
+    rec, problems = load_file("dataset.yaml", os.path.join(root, "dataset.yaml"), "")
+    if rec is None or problems:
+        raise ValueError(f"dataset.yaml cannot be read: {problems[0] if problems else 'no data'}; run il76-claims check")
+    return rec.data

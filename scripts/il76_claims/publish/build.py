@@ -16,14 +16,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..check.run import CheckResult, check
-from ..model.project import SQLITE, XLSX, Project
-from . import csv, package, sqlite, xlsx
+from ..model.project import DATASETTE, JSON, JSONL, JSONLD, SQLITE, XLSX, Project
+from . import cff, csv, datasette, jsondoc, jsonl, jsonld, package, sqlite, xlsx, zenodo
 from .tables import Table, build_tables
+from .views import build_views
 
 # Outputs the build owns, in the order they are swapped in; the descriptor
 # goes last so it never describes tables that are not there yet. Files under
 # dist/ are swapped one by one, so other files there are left alone.
-OUTPUTS = ("data", XLSX, SQLITE, "datapackage.json")
+OUTPUTS = ("data", XLSX, SQLITE, DATASETTE, JSON, JSONLD, JSONL, "CITATION.cff", ".zenodo.json", "datapackage.json")
 STAGING = ".build"
 
 
@@ -47,20 +48,30 @@ def prepare(project: Project) -> tuple[CheckResult, list[Table]]:
 def write_outputs(out_dir: str, meta: dict, tables: list[Table], records) -> list[str]:
     """Every output into out_dir."""
     written = csv.write(tables, out_dir)
-    written.append(xlsx.write(meta, tables, out_dir, XLSX))
-    written.append(sqlite.write(meta, tables, out_dir, SQLITE))
-    written.append(package.write(package.descriptor(meta, tables, records, out_dir), out_dir))
+    views = build_views(tables)
+    written.append(xlsx.write(meta, tables, out_dir, XLSX, [v.table for v in views]))
+    written.append(sqlite.write(meta, tables, out_dir, SQLITE, views))
+    written.append(datasette.write(meta, tables, views, out_dir, DATASETTE))
+    written += [jsondoc.write(meta, tables, out_dir, JSON), jsonl.write(tables, out_dir, JSONL), jsonld.write(meta, tables, out_dir, JSONLD)]
+    written += committed_metadata(meta, tables, records, out_dir)
     return written
 
 
+def committed_metadata(meta: dict, tables: list[Table], records, out_dir: str) -> list[str]:
+    """The committed files besides data/: the citation files and the
+    descriptor (last: it describes the tables as written)."""
+    return [cff.write(meta, out_dir), zenodo.write(meta, out_dir), package.write(package.descriptor(meta, tables, records, out_dir), out_dir)]
+
+
 def build_package(project: Project, out_dir: str) -> CheckResult:
-    """data/*.csv and datapackage.json into out_dir, when the check finds no
-    problem: the part of a build that comparisons and freshness checks read
-    (the other outputs are made from the same tables)."""
+    """The committed outputs (data/*.csv, datapackage.json, CITATION.cff,
+    .zenodo.json) into out_dir, when the check finds no problem: the part of
+    a build that comparisons and freshness checks read (the other outputs
+    are made from the same tables)."""
     result, tables = prepare(project)
     if result.ok:
         csv.write(tables, out_dir)
-        package.write(package.descriptor(result.metadata, tables, result.records, out_dir), out_dir)
+        committed_metadata(result.metadata, tables, result.records, out_dir)
     return result
 
 

@@ -7,9 +7,9 @@ no timestamps, so two builds of the same records give the same bytes.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 
+from ..fileio import write_json
 from ..model.record import Record
 from .tables import Field, Table
 
@@ -60,6 +60,9 @@ def _resource(t: Table, out_dir: str) -> dict:
     return {
         "name": t.name,
         "type": "table",
+        # The v1 profile as well: frictionless for R reads a resource as a
+        # table only when it says so.
+        "profile": "tabular-data-resource",
         "path": rel,
         "scheme": "file",
         "format": "csv",
@@ -69,43 +72,56 @@ def _resource(t: Table, out_dir: str) -> dict:
         "description": t.description,
         "bytes": size,
         "hash": f"sha256:{digest}",
-        "dialect": {"csv": {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True}, "header": True},
+        # Flat Table Dialect keys, which every reader takes (frictionless-py's
+        # own nested {"csv": ...} form is unknown to the others).
+        "dialect": {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True, "header": True},
         "schema": schema,
     }
 
 
 def _sources(records: list[Record]) -> list[dict]:
+    """Each source with its title (or its id, when the title is not known),
+    address, publisher and date as the records give them."""
+    actors = {r.id: r.data for r in records if r.kind == "actor"}
     out = []
     for rec in records:
         if rec.kind != "source":
             continue
         d = rec.data
-        title = d.get("title") or f"{rec.id} (title not known)"
-        entry = {"title": title}
+        entry = {"title": d.get("title") or f"{rec.id} (title not known)"}
         if d.get("url"):
             entry["path"] = d["url"]
+        if d.get("publisher_id"):
+            entry["publisher"] = actors[d["publisher_id"]]["name"]
+        entry["date"] = d["date"]
+        entry["datePrecision"] = d["date_precision"]
         out.append(entry)
     return out
 
 
+def identity(meta: dict) -> dict:
+    """id, homepage and created, from dataset.yaml's repository and release
+    date, when it gives them."""
+    out = {}
+    if meta.get("repository"):
+        out["id"] = out["homepage"] = meta["repository"]
+    if meta.get("released"):
+        out["created"] = f"{meta['released']}T00:00:00Z"
+    return out
+
+
 def descriptor(meta: dict, tables: list[Table], records: list[Record], out_dir: str) -> dict:
-    return {
-        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
-        "name": meta["name"],
-        "title": meta["title"],
-        "description": meta["description"],
-        "version": meta["version"],
-        "keywords": list(meta.get("keywords", [])),
-        "licenses": list(meta["licenses"]),
-        "contributors": list(meta.get("contributors", [])),
-        "sources": _sources(records),
-        "resources": [_resource(t, out_dir) for t in tables],
-    }
+    desc = {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json", "name": meta["name"], **identity(meta)}
+    desc |= {"title": meta["title"], "description": meta["description"], "version": meta["version"], "keywords": list(meta.get("keywords", []))}
+    desc["licenses"] = list(meta["licenses"])
+    if meta.get("rights"):
+        desc["rights"] = meta["rights"]
+    # Data Package v2 contributors: roles, a list (dataset.yaml keeps one role).
+    desc["contributors"] = [{"title": c["title"], "roles": [c["role"]]} for c in meta["contributors"]]
+    desc["sources"] = _sources(records)
+    desc["resources"] = [_resource(t, out_dir) for t in tables]
+    return desc
 
 
 def write(desc: dict, out_dir: str) -> str:
-    path = os.path.join(out_dir, "datapackage.json")
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        json.dump(desc, fh, ensure_ascii=False, indent=2)
-        fh.write("\n")
-    return "datapackage.json"
+    return write_json(out_dir, "datapackage.json", desc)

@@ -12,7 +12,9 @@ Same tables, columns, rows and order as the CSVs, with:
   foreign-key column that does not already lead the primary key;
 * descriptions in three tables, ``_meta_package`` (title, version, licence,
   how to cite), ``_meta_tables`` and ``_meta_columns`` (title, description,
-  type, codelist and referenced table of every column).
+  type, codelist and referenced table of every column);
+* a view ``<table>_readable`` beside a table whose ids and codes it spells
+  out (publish/views.py), described in ``_meta_tables`` after the tables.
 
 The file is written in one transaction into a new file, rows in the tables'
 order, so two writes of the same tables with the same SQLite library give
@@ -25,8 +27,9 @@ from __future__ import annotations
 import os
 import sqlite3
 
-from .about import authors, citation, licences
+from .about import authors, bibtex, citation, licences
 from .tables import Field, Table
+from .views import View
 
 SQL_TYPES = {"integer": "INTEGER", "boolean": "INTEGER"}
 
@@ -80,6 +83,8 @@ def _value(value: str, ftype: str):
     return value
 
 
+# The tables that describe the others, which Datasette hides.
+META_TABLES = ("_meta_package", "_meta_tables", "_meta_columns")
 META_SQL = (
     """CREATE TABLE "_meta_package" (
   "key" TEXT NOT NULL PRIMARY KEY,
@@ -116,7 +121,9 @@ def _meta_rows(meta: dict, tables: list[Table]):
         ("description", meta["description"]),
         ("version", meta["version"]),
         ("licence", licences(meta)),
+        *[(key, meta[key]) for key in ("rights", "repository", "released") if meta.get(key)],
         ("citation", citation(meta)),
+        ("bibtex", bibtex(meta)),
         ("contributors", authors(meta)),
         ("types", "INTEGER columns hold integers, and booleans as 1 (true) and 0 (false); all other columns are TEXT, dates as ISO YYYY-MM-DD; NULL means no value."),
     ]
@@ -129,7 +136,7 @@ def _meta_rows(meta: dict, tables: list[Table]):
     return package, tabs, cols
 
 
-def write_db(path: str, meta: dict, tables: list[Table]):
+def write_db(path: str, meta: dict, tables: list[Table], views: list[View] = ()):
     if os.path.lexists(path):
         os.remove(path)
     con = sqlite3.connect(path, isolation_level=None)
@@ -141,7 +148,7 @@ def write_db(path: str, meta: dict, tables: list[Table]):
             con.execute(sql)
         for t in tables:
             con.execute(create_sql(t))
-        package, tabs, cols = _meta_rows(meta, tables)
+        package, tabs, cols = _meta_rows(meta, [*tables, *(v.table for v in views)])
         con.executemany('INSERT INTO "_meta_package" VALUES (?, ?)', package)
         con.executemany('INSERT INTO "_meta_tables" VALUES (?, ?, ?, ?, ?, ?)', tabs)
         con.executemany('INSERT INTO "_meta_columns" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', cols)
@@ -152,6 +159,8 @@ def write_db(path: str, meta: dict, tables: list[Table]):
         for t in tables:
             for sql in index_sql(t):
                 con.execute(sql)
+        for v in views:
+            con.execute(v.sql)
         broken = con.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
             table, rowid, parent, _ = broken[0]
@@ -161,8 +170,8 @@ def write_db(path: str, meta: dict, tables: list[Table]):
         con.close()
 
 
-def write(meta: dict, tables: list[Table], out_dir: str, rel: str) -> str:
+def write(meta: dict, tables: list[Table], out_dir: str, rel: str, views: list[View] = ()) -> str:
     path = os.path.join(out_dir, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    write_db(path, meta, tables)
+    write_db(path, meta, tables, views)
     return rel

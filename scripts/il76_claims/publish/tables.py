@@ -35,6 +35,7 @@ class Field:
     maximum: int | None = None
     unique: bool = False
     derived: str | None = None  # the rule in derived.DERIVED that computes it
+    line: bool = False  # free text on one line (a name, a title), no code or pattern
 
 
 @dataclass
@@ -45,8 +46,10 @@ class Table:
     fields: list[Field]
     primary_key: list[str]
     rows: list[list[str]] = field(default_factory=list)
-    # Child tables: (column, parent table) of the key that ties them to it.
+    # Child tables: (column, parent table) of the key that ties them to it,
+    # and the name of the list in the parent's records.
     parent: tuple[str, str] | None = None
+    list_name: str | None = None
 
     @property
     def foreign_keys(self) -> list[tuple[str, str]]:
@@ -67,6 +70,17 @@ def cell(value) -> str:
     if value is False:
         return "false"
     return str(value)
+
+
+def typed(f: Field, value: str):
+    """A cell as a JSON value: the inverse of cell() for the field's type."""
+    if value == "":
+        return None
+    if f.type == "integer":
+        return int(value)
+    if f.type == "boolean":
+        return value == "true"
+    return value
 
 
 class Layout:
@@ -98,7 +112,8 @@ class Layout:
         enum = tuple(self.schemas.codelists[codelist].codes) if codelist else None
         ref = prop.get("x-ref-kind")
         title, description, ref_table = prop.get("title", name), prop.get("description", ""), self.kind_table[ref] if ref else None
-        return Field(name, ftype, title, description, required and not nullable, codelist, enum, ref_table, s.get("minimum"), s.get("maximum"), unique=name == "id")
+        line = ftype == "string" and not codelist and not ref and not {"pattern", "format", "x-multiline"} & s.keys()
+        return Field(name, ftype, title, description, required and not nullable, codelist, enum, ref_table, s.get("minimum"), s.get("maximum"), unique=name == "id", line=line)
 
     def _add_kind(self, kind: str):
         doc = self.schemas.kinds[kind]
@@ -126,7 +141,7 @@ class Layout:
                 item_prop = {**items, "title": prop["x-column-title"], "description": prop["x-column-description"], "x-ref-kind": prop.get("x-ref-kind")}
                 cfields.append(self._field(prop["x-column"], item_prop, True))
                 self.children[kind].append((name, child, None))
-            self.tables[child] = Table(child, prop["title"], prop["description"], cfields, [parent_col, order_col], parent=(parent_col, tname))
+            self.tables[child] = Table(child, prop["title"], prop["description"], cfields, [parent_col, order_col], parent=(parent_col, tname), list_name=name)
         for name, prop in doc.get("x-derived-columns", {}).items():
             fields.append(replace(self._field(name, prop, True), derived=prop["x-derived"]))
         self.tables[tname] = Table(tname, doc["title"] + "s", doc["description"], fields, ["id"])

@@ -1,4 +1,5 @@
-"""Tables → one .xlsx workbook: an "About" sheet, then one sheet per table.
+"""Tables → one .xlsx workbook: an "About" sheet, one sheet per table, then
+one per readable view (publish/views.py).
 
 A cell shows exactly what the CSV holds: text is always stored as text
 (``write_string``, and the workbook's ``strings_to_*`` options off), so
@@ -67,7 +68,7 @@ def _wraps(values, width: int) -> bool:
     return width >= MAX_WIDTH or any("\n" in v for v in values)
 
 
-def _about_rows(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
+def _about_rows(meta: dict, tables: list[Table], views: list[Table] = ()) -> list[tuple[str, str]]:
     return [
         ("Title", meta["title"]),
         ("Version", meta["version"]),
@@ -79,7 +80,9 @@ def _about_rows(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
             "and in docs/datasheet.md.",
         ),
         ("Licence", licences(meta)),
+        *([("Rights of the quotes", meta["rights"])] if meta.get("rights") else []),
         ("How to cite", citation(meta)),
+        *([("Repository", meta["repository"])] if meta.get("repository") else []),
         ("Authors", authors(meta)),
         (
             "About this workbook",
@@ -88,6 +91,10 @@ def _about_rows(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
             "dates as ISO text (YYYY-MM-DD), true/false as text, integers as numbers, and an empty cell means no value.",
         ),
         ("Tables", ", ".join(t.name for t in tables)),
+        (
+            "Readable sheets",
+            "Each sheet named <table>_readable repeats a table with the name of the row each id points to, and the meaning of each code, next to it: " + ", ".join(v.name for v in views) + ".",
+        ),
         ("Codebook", "docs/codebook.md describes every table, field and code; docs/datasheet.md describes how the data was collected and its limits."),
     ]
 
@@ -162,9 +169,9 @@ def _write_rows(ws, rows, first: int, integers: frozenset[int]):
                 write_string(r, c, v)
 
 
-def _about_sheet(wb, fmt: dict, meta: dict, tables: list[Table]):
-    about = _about_rows(meta, tables)
-    rows = dictionary_rows(tables)
+def _about_sheet(wb, fmt: dict, meta: dict, tables: list[Table], views: list[Table]):
+    about = _about_rows(meta, tables, views)
+    rows = dictionary_rows([*tables, *views])
     columns = list(zip(DICTIONARY_HEADER, *rows))
     _check_lengths("About", ("value", *DICTIONARY_HEADER), [tuple(v for _, v in about), *columns])
     widths = [max(_width([k for k, _ in about]), _width(columns[0][1:]))]
@@ -208,18 +215,18 @@ def _table_sheet(wb, fmt: dict, t: Table):
     _write_rows(ws, t.rows, 1, integers)
 
 
-def _fill(wb, meta: dict, tables: list[Table]):
+def _fill(wb, meta: dict, tables: list[Table], views: list[Table]):
     fmt = _formats(wb)
-    _about_sheet(wb, fmt, meta, tables)
-    for t in tables:
+    _about_sheet(wb, fmt, meta, tables, views)
+    for t in [*tables, *views]:
         _table_sheet(wb, fmt, t)
     wb.set_properties({"title": meta["title"], "author": authors(meta), "created": FIXED_TIME})
     wb.set_custom_property("version", meta["version"])
 
 
-def _workbook(meta: dict, tables: list[Table]) -> io.BytesIO:
+def _workbook(meta: dict, tables: list[Table], views: list[Table]) -> io.BytesIO:
     """The whole workbook, in memory."""
-    for t in tables:
+    for t in [*tables, *views]:
         if len(t.name) > SHEET_NAME_MAX:
             raise ValueError(f"table name {t.name!r} is longer than the {SHEET_NAME_MAX} characters a sheet name may have")
     buf = io.BytesIO()
@@ -232,20 +239,20 @@ def _workbook(meta: dict, tables: list[Table]) -> io.BytesIO:
         wb = xlsxwriter.Workbook(buf, {**OPTIONS, "tmpdir": tmp})
         # Not closed in a finally or a with block: closing writes the
         # workbook, which an error may have left half made.
-        _fill(wb, meta, tables)
+        _fill(wb, meta, tables, views)
         wb.close()
     return buf
 
 
-def workbook_bytes(meta: dict, tables: list[Table]) -> bytes:
-    return _workbook(meta, tables).getvalue()
+def workbook_bytes(meta: dict, tables: list[Table], views: list[Table] = ()) -> bytes:
+    return _workbook(meta, tables, views).getvalue()
 
 
-def write(meta: dict, tables: list[Table], out_dir: str, rel: str) -> str:
+def write(meta: dict, tables: list[Table], out_dir: str, rel: str, views: list[Table] = ()) -> str:
     """Write the workbook to out_dir/rel. The file is opened only once the
     workbook is made, and written here rather than by XlsxWriter, which
     would report an OSError (a full disk) as its own FileCreateError."""
-    buf = _workbook(meta, tables)
+    buf = _workbook(meta, tables, views)
     path = os.path.join(out_dir, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as fh:

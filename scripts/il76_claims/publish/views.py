@@ -1,0 +1,106 @@
+"""Readable views: a table with what its ids and codes stand for inline.
+
+Every reference column is followed by the name of the row it points to,
+and every coded column by the code's meaning from the codelists; nothing
+else changes, and the base tables stay as they are. A table gets a view
+when that adds a column. Views are made from the tables alone, so they
+follow the model: a new reference or coded column appears in its view.
+
+A row's name is its label: the table's first required one-line text field
+(an actor's name, a claim's proposition); without one, a field called
+``title`` (Datasette's own convention), falling back on the id where it is
+empty; without either, the id, which adds nothing and is left out.
+
+The same views are written as SQLite views (``sql``) and as workbook
+sheets (``table.rows``), and the tests check that the two agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .tables import Field, Table
+
+SUFFIX = "_readable"
+
+
+@dataclass
+class View:
+    base: str
+    table: Table  # the view's columns and rows; its name ends in SUFFIX
+    sql: str
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def label(t: Table) -> Field | None:
+    """The field that names a row, or None when only the id does."""
+    return next((f for f in t.fields if f.required and f.line), None) or next((f for f in t.fields if f.name == "title" and f.line), None)
+
+
+def _added(t: Table, by_name: dict[str, Table]) -> list[tuple[int, Field, str]]:
+    """(index of the column it follows, the new field, its SQL expression)."""
+    out = []
+    refs = dict(t.foreign_keys)
+    for i, f in enumerate(t.fields):
+        ref = by_name.get(refs.get(f.name, ""))
+        lab = label(ref) if ref else None
+        if lab:
+            stem = f.name.removesuffix("_id")
+            expr = f'(SELECT COALESCE(r.{_q(lab.name)}, r."id") FROM {_q(ref.name)} r WHERE r."id" = t.{_q(f.name)})'
+            desc = f"The {lab.title.lower()} of the row {f.name} points to ({ref.name}.{lab.name}), written here to save a look-up."
+            out.append((i, Field(f"{stem}_{lab.name}", "string", f"{f.title}: {lab.title.lower()}", desc, f.required), expr))
+        elif f.codelist:
+            expr = f'(SELECT c."description" FROM "codelists" c WHERE c."codelist" = \'{f.codelist}\' AND c."code" = t.{_q(f.name)})'
+            desc = f"What the code in {f.name} means (its description in the codelist {f.codelist})."
+            out.append((i, Field(f"{f.name}_meaning", "string", f"{f.title}: meaning", desc, f.required), expr))
+    return out
+
+
+def _lookups(tables: list[Table]) -> dict[str, dict[str, str]]:
+    """table -> id -> label, and 'codelist/code' -> meaning under 'codelists'."""
+    out: dict[str, dict[str, str]] = {}
+    for t in tables:
+        lab = label(t)
+        if lab and t.primary_key == ["id"]:
+            li, ii = t.fields.index(lab), [f.name for f in t.fields].index("id")
+            out[t.name] = {r[ii]: r[li] or r[ii] for r in t.rows}
+        if t.name == "codelists":
+            out["codelists"] = {f"{r[0]}/{r[1]}": r[2] for r in t.rows}
+    return out
+
+
+def _value(t: Table, row: list[str], i: int, lookups) -> str:
+    if not row[i]:
+        return ""
+    ref = dict(t.foreign_keys).get(t.fields[i].name)
+    return lookups[ref][row[i]] if ref else lookups["codelists"][f"{t.fields[i].codelist}/{row[i]}"]
+
+
+def view_of(t: Table, by_name: dict[str, Table], lookups) -> View | None:
+    added = _added(t, by_name)
+    if not added:
+        return None
+    after = {i: [] for i, _, _ in added}
+    for i, f, expr in added:
+        after[i].append((f, expr))
+    fields, columns = [], []
+    for i, f in enumerate(t.fields):
+        fields.append(f)
+        columns.append(f"t.{_q(f.name)}")
+        fields += [nf for nf, _ in after.get(i, [])]
+        columns += [f"{expr} AS {_q(nf.name)}" for nf, expr in after.get(i, [])]
+    name = t.name + SUFFIX
+    sql = f"CREATE VIEW {_q(name)} AS SELECT\n  " + ",\n  ".join(columns) + f"\nFROM {_q(t.name)} t ORDER BY t.rowid"
+    rows = [[v for i, cell in enumerate(row) for v in [cell, *(_value(t, row, i, lookups) for _ in after.get(i, []))]] for row in t.rows]
+    desc = f"The table {t.name} with the name of every row its references point to, and the meaning of every code, next to them."
+    table = Table(name, f"{t.title}, readable", desc, [replace(f, unique=False) for f in fields], list(t.primary_key), rows)
+    return View(t.name, table, sql)
+
+
+def build_views(tables: list[Table]) -> list[View]:
+    """The views of the tables, in the tables' order."""
+    by_name, lookups = {t.name: t for t in tables}, _lookups(tables)
+    return [v for t in tables if (v := view_of(t, by_name, lookups))]
