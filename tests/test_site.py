@@ -23,9 +23,11 @@ import pytest
 
 from conftest import FIXTURE_SOURCES, REPO, base_record, make_project
 from il76_claims import cli
+from il76_claims.check import strict_yaml
 from il76_claims.check.neutrality import load_terms, matchable
 from il76_claims.check.quotes import split_blocks
-from il76_claims.model.project import SQLITE, XLSX, Project, default_sources_dir
+from il76_claims.history import release
+from il76_claims.model.project import Project, default_sources_dir
 from il76_claims.model.schemas import SchemaSet
 from il76_claims.publish import about, site
 from il76_claims.publish.siteview import date_text, symbol, words
@@ -58,7 +60,7 @@ CHANGELOG = """# Changelog
 ### Added
 - Something not released.
 
-## [0.1.0] - 2024-03-05
+## [0.1.0] - 2024-02-01
 
 ### Added
 - The first records (see the [policy](docs/editorial-policy.md) and <https://example.org/notes>).
@@ -193,7 +195,7 @@ def _target(root: Path, page: str, href: str) -> tuple[Path, str]:
 
 def release_files(tables: list[str]) -> set[str]:
     """What the release archive holds next to the site's folder (history/release.py)."""
-    return {"datapackage.json", *(f"data/{t}.csv" for t in tables), os.path.basename(XLSX), os.path.basename(SQLITE)}
+    return {"datapackage.json", *(f"data/{t}.csv" for t in tables), *(os.path.basename(rel) for rel in release.DIST_FILES)}
 
 
 def test_every_internal_link_and_anchor_resolves(any_site):
@@ -387,23 +389,30 @@ def test_figures_are_grouped_by_claimant_with_computed_ones_apart(fixture_site):
 
 
 def test_home_shows_version_changelog_citation_and_downloads(fixture_site):
-    import yaml
-
-    meta = yaml.safe_load((REPO / "tests" / "fixtures" / "base" / "dataset.yaml").read_text(encoding="utf-8"))
+    path = REPO / "tests" / "fixtures" / "base" / "dataset.yaml"
+    meta = strict_yaml.load_file("dataset.yaml", str(path), "dataset")[0].data  # read as the check reads it
     page = Page(fixture_site / "index.html")
     text = page.text()
-    assert "Version 0.1.0, 2024-03-05" in text and "The first records (see the policy and https://example.org/notes)." in text
+    assert "Version 0.1.0, released 2024-02-01" in text and "The first records (see the policy and https://example.org/notes)." in text
     assert "not released" not in text
-    assert about.citation(meta) in text
-    assert page.elements("a", href="https://example.org/notes") and not page.elements("a", href="docs/editorial-policy.md")
-    assert page.elements("a", href="../datapackage.json") and page.elements("a", href="../data/claim_positions.csv")
+    assert about.citation(meta) in text and about.bibtex(meta).strip() in page.inside(lambda t, a: t == "pre")
+    assert meta["rights"] in text
+    repo = meta["repository"]
+    assert page.elements("a", href="https://example.org/notes") and page.elements("a", href=f"{repo}/blob/v0.1.0/docs/editorial-policy.md")
+    assert page.elements("a", href=f"{repo}/releases/download/v0.1.0/il76-belgorod-statements-0.1.0.zip")
+    assert page.elements("a", href=f"{repo}/raw/v0.1.0/data/claim_positions.csv")
 
 
 def test_downloads_follow_the_repository_when_dataset_yaml_names_it():
     meta = {"name": "pkg", "version": "1.2.3", "repository": "https://github.com/example/pkg/"}
     links = dict(site.downloads(meta, []))
-    assert links == {"pkg-1.2.3.zip": "https://github.com/example/pkg/releases/download/v1.2.3/pkg-1.2.3.zip", "datapackage.json": "https://github.com/example/pkg/raw/v1.2.3/datapackage.json"}
-    assert dict(site.downloads({**meta, "repository": None}, []))["datapackage.json"] == "../datapackage.json"
+    assert links["pkg-1.2.3.zip"] == "https://github.com/example/pkg/releases/download/v1.2.3/pkg-1.2.3.zip"
+    assert links["datapackage.json"] == "https://github.com/example/pkg/raw/v1.2.3/datapackage.json"
+    assert links["il76-belgorod-statements.sqlite"] == "https://github.com/example/pkg/releases/download/v1.2.3/il76-belgorod-statements.sqlite"
+    # Without one: the files next to the site in the release archive.
+    alone = dict(site.downloads({**meta, "repository": None}, []))
+    assert alone["datapackage.json"] == "../datapackage.json" and "pkg-1.2.3.zip" not in alone
+    assert set(alone.values()) <= {f"../{f}" for f in release_files([])}
 
 
 def test_changelog_links_point_into_the_repository_when_it_is_known():

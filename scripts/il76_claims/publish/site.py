@@ -23,7 +23,6 @@ palette to check its contrast.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -32,8 +31,9 @@ from urllib.parse import urlsplit
 from ..check import quotes
 from ..check.run import CheckResult
 from ..generate.coverage import Uncited, load_uncited
-from ..history.changelog import CHANGELOG, changelog_sections
-from ..model.project import SQLITE, XLSX, Project
+from ..history.changelog import CHANGELOG, changelog_sections, section
+from ..history.release import ASSETS as RELEASE_ASSETS
+from ..model.project import Project
 from . import about
 from .build import STAGING, _swap_in, prepare
 from .siteview import Index, axis, date_text, direction, grouped, interval, paginate, segments, symbol, words
@@ -102,16 +102,19 @@ def gather(project: Project, result: CheckResult, tables: list[Table]) -> SiteIn
 
 
 def downloads(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
-    """(file, link) of each download. With a repository in dataset.yaml: the
-    release archive of this version and the tables committed at its tag
-    (vX.Y.Z); without: the files next to this site in the release archive,
-    whose site/ folder it is."""
+    """(file, link) of each download. With dataset.yaml's repository: the
+    release's files of this version (the archive, the workbook, the SQLite
+    and JSON files) and the tables committed at its tag, vX.Y.Z; without:
+    the files next to this site in the release archive, whose site/ folder
+    it is (history/release.py)."""
     version, stem = meta["version"], f"{meta['name']}-{meta['version']}"
-    files = ["datapackage.json", *(f"data/{t.name}.csv" for t in tables)]
+    tables_files = ["datapackage.json", *(f"data/{t.name}.csv" for t in tables)]
+    assets = [os.path.basename(rel) for rel in RELEASE_ASSETS]
     repo = str(meta.get("repository") or "").rstrip("/")
     if repo:
-        return [(f"{stem}.zip", f"{repo}/releases/download/v{version}/{stem}.zip"), *((f, f"{repo}/raw/v{version}/{f}") for f in files)]
-    return [(f, f"../{f}") for f in [*files, os.path.basename(XLSX), os.path.basename(SQLITE)]]
+        released = (f"{repo}/releases/download/v{version}/{name}" for name in [f"{stem}.zip", *assets])
+        return [*zip([f"{stem}.zip", *assets], released), *((f, f"{repo}/raw/v{version}/{f}") for f in tables_files)]
+    return [(f, f"../{f}") for f in [*tables_files, *assets]]
 
 
 def changelog_entry(text: str | None, version: str, repository: str | None) -> dict | None:
@@ -124,13 +127,12 @@ def changelog_entry(text: str | None, version: str, repository: str | None) -> d
     if not sections:
         return None
     shown = version if version in sections else sections[0]
-    head = re.search(rf"^## \[{re.escape(shown)}\](.*)$", text, re.M)
-    body = text[head.end() :].split("\n## ", 1)[0]
+    date, body = section(text, shown)
     md = MarkdownIt("commonmark", {"html": False})
     tokens = md.parse(body)  # its ### headings fall under the page's h2
     for tok in tokens:
         tok.children = _links(tok.children, repository, shown) if tok.children else tok.children
-    return {"version": shown, "date": head.group(1).strip(" -"), "html": Markup(md.renderer.render(tokens, md.options, {}))}
+    return {"version": shown, "date": date or "", "html": Markup(md.renderer.render(tokens, md.options, {}))}
 
 
 def _links(children: list, repository: str | None, version: str) -> list:
@@ -222,6 +224,7 @@ def _home(ix: Index, inputs: SiteInputs) -> dict:
         "status": status,
         "changelog": changelog_entry(inputs.changelog, meta["version"], meta.get("repository")),
         "citation": about.citation(meta),
+        "bibtex": about.bibtex(meta),
         "downloads": downloads(meta, inputs.tables),
     }
 

@@ -44,12 +44,15 @@ def symbol(stance: str) -> str:
 def date_text(row: dict) -> str:
     """The date as the CSV writes it, with its precision in words."""
     d, p = row["date"], row["date_precision"]
+    if not d:
+        return f"no date ({words(p)})"
     said = {"day": d, "on_or_after": f"on or after {d}", "on_or_before": f"on or before {d}", "range": f"{d} to {row.get('date_end')}"}
     return said.get(p, f"{d} ({words(p)})")
 
 
 def interval(row: dict) -> tuple[str, str]:
-    """(first, last) possible day as ISO text; '' where the date is open."""
+    """(first, last) possible day as ISO text; '' where the date is open
+    (both, for a row without a date)."""
     d, p = row["date"], row["date_precision"]
     return {"on_or_after": (d, ""), "on_or_before": ("", d), "range": (d, row.get("date_end") or d)}.get(p, (d, d))
 
