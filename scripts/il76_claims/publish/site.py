@@ -42,10 +42,11 @@ from .tables import Table
 SITE_DIR = "dist/site"
 ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "site_assets")
 STATIC = ("site.css", "site.js")
-# Items per page of each list, and claims per page of the matrix: a real
-# dataset fits on one page; a large one is split rather than grown without bound.
+# Items per page of each list, and claims per page of the matrix: the real
+# dataset fits on one page (one picture of who took which position); a
+# large one is split rather than grown without bound.
 PER_PAGE = 200
-MATRIX_CLAIMS = 20
+MATRIX_CLAIMS = 50
 
 
 @dataclass
