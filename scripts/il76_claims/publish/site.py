@@ -205,7 +205,8 @@ def _pages(ix: Index, inputs: SiteInputs):
     yield from (("actor-" + a["id"] + ".html", "actor.html", {"actor": a}) for a in t["actors"])
     yield from _statements(ix, statement_pages)
     yield from _timeline(statements)
-    yield "sources.html", "sources.html", {}
+    source_pages = paginate("sources", t["sources"], PER_PAGE)
+    yield from ((name, "sources.html", {"sources": chunk, "pager": _pager(source_pages, name)}) for name, chunk in source_pages)
     yield from (_source(ix, inputs, s) for s in t["sources"])
     for name, chunk in figure_pages:
         yield name, "figures.html", {"groups": grouped(chunk, lambda r: r["claimed_by_id"]), "pager": _pager(figure_pages, name)}
@@ -242,7 +243,10 @@ def _matrix(ix: Index):
             for p in ix.positions_of_claim.get(c["id"], []):
                 cells.setdefault((c["id"], p["actor_id"]), []).append(p)
         actors = sorted({a for _, a in cells}, key=lambda a: (kind[ix.actor(a)["actor_type"]], ix.name(a).casefold(), a))
-        context = {"topics": grouped(chunk, lambda r: r["topic"]), "actors": actors, "cells": cells, "pager": _pager(pages, name)}
+        columns = [(a, ix.actor(a)["actor_type"]) for a in actors]
+        # Each row's cells laid out here, so the template only writes them.
+        rows = [(c, [(t, cells.get((c["id"], a), [])) for a, t in columns]) for c in chunk]
+        context = {"topics": grouped(rows, lambda row: row[0]["topic"]), "columns": columns, "pager": _pager(pages, name)}
         context["actor_groups"] = grouped(actors, lambda a: ix.actor(a)["actor_type"])
         yield name, "matrix.html", context
 

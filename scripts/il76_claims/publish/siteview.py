@@ -111,6 +111,12 @@ class Index:
         self.claimed = _by(t["casualty_figures"], "claimed_by_id")
         self.derivations = {fid: [r["from_figure_id"] for r in rs] for fid, rs in _by(t["casualty_figure_derivations"], "casualty_figure_id").items()}
         self.affiliated = _by(t["actors"], "affiliation_id")
+        self.published = _by(t["sources"], "publisher_id")
+        self._cited: dict[str, dict[int, list[tuple[str, dict]]]] = defaultdict(lambda: defaultdict(list))
+        for table in ("statements", "casualty_figures"):
+            for r in t[table]:
+                if r.get("source_id") and r.get("block"):
+                    self._cited[r["source_id"]][int(r["block"])].append((table, r))
 
     # -- lookups a template asks for --
 
@@ -146,12 +152,7 @@ class Index:
 
     def cited(self, source_id: str) -> dict[int, list[tuple[str, dict]]]:
         """block -> [(table, row)] of the statements and figures citing it."""
-        out: dict[int, list[tuple[str, dict]]] = defaultdict(list)
-        for table in ("statements", "casualty_figures"):
-            for r in self.t[table]:
-                if r.get("source_id") == source_id and r.get("block"):
-                    out[int(r["block"])].append((table, r))
-        return out
+        return self._cited.get(source_id, {})
 
     # -- links --
 
