@@ -4,7 +4,8 @@
 #
 #   scripts/release.sh TAG [OUT]
 #
-# builds the package (il76-claims build), packs dist/<name>-<version>.zip
+# builds the package and the site (il76-claims build, il76-claims site), packs
+# dist/<name>-<version>.zip
 # (il76-claims release) and gathers what the GitHub release of TAG carries
 # into OUT (default dist/release): assets/ (the archive, the workbook, the
 # SQLite file and the JSON files) and notes.md (the CHANGELOG section of
@@ -20,4 +21,5 @@ OUT="${2:-dist/release}"
 BIN="${IL76_BIN:-.venv/bin}"
 
 "$BIN/il76-claims" build
+"$BIN/il76-claims" site
 "$BIN/il76-claims" release --tag "$TAG" --assets "$OUT"

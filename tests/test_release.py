@@ -291,5 +291,7 @@ def test_the_release_script_builds_packs_and_gathers(root, tmp_path):
     proc = subprocess.run(["bash", "scripts/release.sh", "v0.1.0"], cwd=root, capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (root / "dist/release/notes.md").is_file() and (root / "dist/release/assets" / f"{STEM}.zip").is_file()
+    with zipfile.ZipFile(root / "dist/release/assets" / f"{STEM}.zip") as zf:
+        assert "site/index.html" in zf.namelist()  # the site is built and packed too
     proc = subprocess.run(["bash", "scripts/release.sh", "v9.9.9"], cwd=root, capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 1 and "the tag v9.9.9 is not v0.1.0" in proc.stderr

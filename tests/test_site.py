@@ -112,8 +112,8 @@ class Page(HTMLParser):
         return [a for t, a in self.starts if t == tag and all(a.get(k) == v for k, v in attrs.items())]
 
 
-def build(project: Project) -> Path:
-    result = site.build_site(project)
+def build(project: Project, with_text: bool = True) -> Path:
+    result = site.build_site(project, with_text=with_text)
     assert result.check.ok, [str(p) for p in result.check.problems]
     return Path(project.root) / site.SITE_DIR
 
@@ -316,11 +316,19 @@ def test_the_source_page_marks_each_quote_where_it_stands(fixture_site, fixture_
     assert "Not cited by any record, and no reason is recorded." in text
 
 
+def test_by_default_the_archived_text_stays_out_of_the_site(tmp_path):
+    # The archive is there, but it is third-party text: only --with-archived-text puts it in.
+    page = Page(build(make_project(tmp_path / "p", FILES), with_text=False) / "source-fixture-source.html")
+    assert "is not included in this site: it is third-party text, which the dataset's licence does not cover" in page.text()
+    assert not page.elements("blockquote")
+    assert "statement fixture-statement" in page.text()
+
+
 def test_without_the_archive_the_source_page_lists_blocks_and_says_the_text_is_missing(tmp_path):
     project = make_project(tmp_path / "p", FILES)
     project.sources_dir = str(tmp_path / "no-sources")
     page = Page(build(project) / "source-fixture-source.html")
-    assert "is not included in this site" in page.text()
+    assert "is not included in this site: its archived copy was not available" in page.text()
     assert not page.elements("blockquote")
     assert [i for i in page.ids if i.startswith("block-")] == ["block-1", "block-2", "block-3", "block-4"]
     assert "statement fixture-statement" in page.text() and "casualty figure fixture-range" in page.text()

@@ -57,6 +57,7 @@ class SiteInputs:
     archives: dict[str, list[str]] = field(default_factory=dict)  # source id -> blocks of its verified text
     uncited: dict[str, dict[int, Uncited]] = field(default_factory=dict)
     changelog: str | None = None  # CHANGELOG.md
+    with_text: bool = False  # the archived texts were asked for (il76-claims site --with-archived-text)
 
 
 @dataclass
@@ -65,12 +66,14 @@ class SiteResult:
     pages: list[tuple[str, int]]  # (path under dist/site, bytes)
 
 
-def build_site(project: Project) -> SiteResult:
-    """Check; when there is no problem, write the site and swap it in."""
+def build_site(project: Project, with_text: bool = False) -> SiteResult:
+    """Check; when there is no problem, write the site and swap it in.
+    with_text puts the archived texts of the sources in it: third-party text
+    the dataset's licence does not cover, so for a curator's own copy only."""
     result, tables = prepare(project)
     if not result.ok:
         return SiteResult(result, [])
-    inputs = gather(project, result, tables)
+    inputs = gather(project, result, tables, with_text)
     os.makedirs(os.path.join(project.root, STAGING), exist_ok=True)
     staging = tempfile.mkdtemp(prefix="site-", dir=os.path.join(project.root, STAGING))
     try:
@@ -81,13 +84,13 @@ def build_site(project: Project) -> SiteResult:
     return SiteResult(result, pages)
 
 
-def gather(project: Project, result: CheckResult, tables: list[Table]) -> SiteInputs:
-    """What the pages need besides the tables: the archived texts (verified
-    as the quote check verifies them), the reasons blocks are not cited, the
-    status rule and the changelog."""
+def gather(project: Project, result: CheckResult, tables: list[Table], with_text: bool = False) -> SiteInputs:
+    """What the pages need besides the tables: the archived texts when asked
+    for (verified as the quote check verifies them), the reasons blocks are
+    not cited, the status rule and the changelog."""
     sources = [r for r in result.records if r.kind == "source"]
     archives = {}
-    if project.sources_dir and os.path.isdir(project.sources_dir):
+    if with_text and project.sources_dir and os.path.isdir(project.sources_dir):
         for rec in sources:
             archive = quotes.read_archive(rec, project.sources_dir, [])
             if archive is not None:
@@ -99,7 +102,7 @@ def gather(project: Project, result: CheckResult, tables: list[Table]) -> SiteIn
     except (OSError, UnicodeDecodeError):
         changelog = None
     rule = result.schemas.codelists["claim_status"].description
-    return SiteInputs(result.metadata, tables, rule, archives, uncited, changelog)
+    return SiteInputs(result.metadata, tables, rule, archives, uncited, changelog, with_text)
 
 
 def downloads(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
@@ -286,4 +289,4 @@ def _source(ix: Index, inputs: SiteInputs, source: dict) -> tuple[str, str, dict
         pieces, found = segments(blocks[n - 1], [(key, r.get("quote") or "") for key, _, r in records]) if blocks is not None else ([], set())
         refs = {key: i for i, (key, _, _) in enumerate(records, start=1)}
         shown.append({"n": n, "pieces": pieces, "records": records, "refs": refs, "found": found, "uncited": uncited.get(n)})
-    return f"source-{sid}.html", "source.html", {"source": source, "blocks": shown, "has_text": blocks is not None}
+    return f"source-{sid}.html", "source.html", {"source": source, "blocks": shown, "has_text": blocks is not None, "with_text": inputs.with_text}
