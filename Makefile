@@ -66,6 +66,7 @@ bench: $(STAMP)
 # into dist/<name>-<version>.zip (reproducible; see docs/versioning.md).
 # A GitHub release (.github/workflows/release.yml) runs scripts/release.sh.
 release: build
+	$(BIN)/il76-claims site --no-archived-text
 	$(BIN)/il76-claims release
 
 # The pull-request checks of .github/workflows/check.yml, on this machine.

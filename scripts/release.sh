@@ -4,7 +4,8 @@
 #
 #   scripts/release.sh TAG [OUT]
 #
-# builds the package and the site (il76-claims build, il76-claims site), packs
+# builds the package and the site without the archived texts, which are
+# third-party text (il76-claims build, il76-claims site --no-archived-text), packs
 # dist/<name>-<version>.zip
 # (il76-claims release) and gathers what the GitHub release of TAG carries
 # into OUT (default dist/release): assets/ (the archive, the workbook, the
@@ -21,5 +22,5 @@ OUT="${2:-dist/release}"
 BIN="${IL76_BIN:-.venv/bin}"
 
 "$BIN/il76-claims" build
-"$BIN/il76-claims" site
+"$BIN/il76-claims" site --no-archived-text
 "$BIN/il76-claims" release --tag "$TAG" --assets "$OUT"

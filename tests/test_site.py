@@ -316,8 +316,8 @@ def test_the_source_page_marks_each_quote_where_it_stands(fixture_site, fixture_
     assert "Not cited by any record, and no reason is recorded." in text
 
 
-def test_by_default_the_archived_text_stays_out_of_the_site(tmp_path):
-    # The archive is there, but it is third-party text: only --with-archived-text puts it in.
+def test_a_site_to_publish_leaves_the_archived_text_out(tmp_path):
+    # The archive is there, but it is third-party text (il76-claims site --no-archived-text).
     page = Page(build(make_project(tmp_path / "p", FILES), with_text=False) / "source-fixture-source.html")
     assert "is not included in this site: it is third-party text, which the dataset's licence does not cover" in page.text()
     assert not page.elements("blockquote")

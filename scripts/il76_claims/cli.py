@@ -443,24 +443,24 @@ def coverage_command(args) -> int:
     """Check the records; if there is no problem, write a static site of the
 package to dist/site/: home, stance matrix, a page per claim and per actor,
 statements with a timeline, each source block by block with the records
-that cite it, and the casualty figures. The sources' archived texts are
-third-party text that the dataset's licence does not cover, so they are left
-out; --with-archived-text puts them in, block by block with each quote
-marked, for a curator's own copy that is not published. It is built from the same tables as the package, needs no
+that cite it (its text, with each quote marked, when the archived source is
+there), and the casualty figures. The archived texts are third-party text
+that the dataset's licence does not cover: a site that is published (the
+release archive, GitHub Pages) is built with --no-archived-text. It is built from the same tables as the package, needs no
 server or network (open dist/site/index.html), is written to a staging
 folder and swapped in whole, and two builds give identical bytes.
 Example:
-  il76-claims site
-  il76-claims site --with-archived-text --sources ../shared/sources""",
+  il76-claims site --sources ../shared/sources
+  il76-claims site --no-archived-text""",
     root_option,
     sources_option,
     format_option,
-    lambda p: p.add_argument("--with-archived-text", action="store_true", help="put the archived texts of the sources in the site, for a copy that is not published"),
+    lambda p: p.add_argument("--no-archived-text", action="store_true", help="leave the sources' archived texts out, as a published site must"),
 )
 def site_command(args) -> int:
     from .publish.site import SITE_DIR, build_site
 
-    result = build_site(project(args), with_text=args.with_archived_text)
+    result = build_site(project(args), with_text=not args.no_archived_text)
     largest = max(result.pages, key=lambda p: (p[1], p[0]), default=("", 0))
     return report(args.format, result.check, f"site: {len(result.pages)} pages in {SITE_DIR}/ (largest: {largest[0]}, {largest[1]:,} bytes)", build=True)
 

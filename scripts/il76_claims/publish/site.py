@@ -57,7 +57,7 @@ class SiteInputs:
     archives: dict[str, list[str]] = field(default_factory=dict)  # source id -> blocks of its verified text
     uncited: dict[str, dict[int, Uncited]] = field(default_factory=dict)
     changelog: str | None = None  # CHANGELOG.md
-    with_text: bool = False  # the archived texts were asked for (il76-claims site --with-archived-text)
+    with_text: bool = True  # False: left out on purpose (il76-claims site --no-archived-text)
 
 
 @dataclass
@@ -66,10 +66,11 @@ class SiteResult:
     pages: list[tuple[str, int]]  # (path under dist/site, bytes)
 
 
-def build_site(project: Project, with_text: bool = False) -> SiteResult:
+def build_site(project: Project, with_text: bool = True) -> SiteResult:
     """Check; when there is no problem, write the site and swap it in.
-    with_text puts the archived texts of the sources in it: third-party text
-    the dataset's licence does not cover, so for a curator's own copy only."""
+    with_text shows the sources' archived texts when they are there; a site
+    that is published leaves them out (third-party text the dataset's
+    licence does not cover)."""
     result, tables = prepare(project)
     if not result.ok:
         return SiteResult(result, [])
