@@ -92,7 +92,7 @@ def _hold_interrupts():
             raise KeyboardInterrupt
 
 
-def _swap_in(staging: str, root: str, names: tuple[str, ...]):
+def swap_in(staging: str, root: str, names: tuple[str, ...]):
     """Move each staged output into place. If any move fails, the ones
     already made are undone, so the outputs are all new or all old."""
     trash = tempfile.mkdtemp(prefix="old-", dir=os.path.join(root, STAGING))
@@ -158,7 +158,7 @@ def build(project: Project, write=write_outputs) -> BuildResult:
     staging = tempfile.mkdtemp(prefix="staging-", dir=os.path.join(project.root, STAGING))
     try:
         written = write(staging, result.metadata, tables, result.records)
-        _swap_in(staging, project.root, OUTPUTS)
+        swap_in(staging, project.root, OUTPUTS)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(result, written, tables)

@@ -13,9 +13,9 @@ import os
 
 from ..fileio import write_json
 from ..model.project import SQLITE
-from .sqlite import META_TABLES, _q
+from .sqlite import META_TABLES
 from .tables import Table
-from .views import View, label
+from .views import View, label, sql_name
 
 
 def label_column(t: Table) -> str | None:
@@ -42,7 +42,7 @@ def stance_matrix(tables: list[Table]) -> str:
     """Actors down, claims across (by id), each cell the actor's stances on
     the claim in the order of the claim's positions."""
     claims = next(t for t in tables if t.name == "claims")
-    cells = [f"group_concat(CASE WHEN p.claim_id = {_literal(r[0])} THEN p.stance END, ', ') AS {_q(r[0])}" for r in claims.rows]
+    cells = [f"group_concat(CASE WHEN p.claim_id = {_literal(r[0])} THEN p.stance END, ', ') AS {sql_name(r[0])}" for r in claims.rows]
     return (
         "SELECT a.name AS actor,\n  " + ",\n  ".join(cells) + "\nFROM (SELECT * FROM claim_positions ORDER BY claim_id, position) p\n"
         "JOIN actors a ON a.id = p.actor_id\nGROUP BY a.id\nORDER BY a.name, a.id"

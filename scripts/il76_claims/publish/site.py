@@ -8,7 +8,7 @@ Pages and the release archive. No time-stamp is written, and every list has
 a fixed order, so two builds give identical bytes. The site uses the
 build's own steps, so that it is made and replaced the same way: ``prepare``
 (the check, then the tables; nothing is written while the check reports a
-problem) and ``_swap_in`` (written to a staging folder, then swapped in
+problem) and ``swap_in`` (written to a staging folder, then swapped in
 whole, with Ctrl-C held back).
 
 HTML is made with Jinja2 rather than html.escape and f-strings: it escapes
@@ -35,7 +35,7 @@ from ..history.changelog import CHANGELOG, changelog_sections, section
 from ..history.release import ASSETS as RELEASE_ASSETS
 from ..model.project import Project
 from . import about
-from .build import STAGING, _swap_in, prepare
+from .build import STAGING, prepare, swap_in
 from .siteview import Index, axis, date_text, direction, grouped, interval, paginate, segments, symbol, words
 from .tables import Table
 
@@ -79,7 +79,7 @@ def build_site(project: Project, with_text: bool = True) -> SiteResult:
     staging = tempfile.mkdtemp(prefix="site-", dir=os.path.join(project.root, STAGING))
     try:
         pages = render(os.path.join(staging, SITE_DIR), inputs)
-        _swap_in(staging, project.root, (SITE_DIR,))
+        swap_in(staging, project.root, (SITE_DIR,))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return SiteResult(result, pages)

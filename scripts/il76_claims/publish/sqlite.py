@@ -29,13 +29,9 @@ import sqlite3
 
 from .about import authors, bibtex, citation, licences
 from .tables import Field, Table
-from .views import View
+from .views import View, sql_name
 
 SQL_TYPES = {"integer": "INTEGER", "boolean": "INTEGER"}
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def sql_type(f: Field) -> str:
@@ -43,21 +39,21 @@ def sql_type(f: Field) -> str:
 
 
 def _column_sql(t: Table, f: Field) -> str:
-    parts = [_q(f.name), sql_type(f)]
+    parts = [sql_name(f.name), sql_type(f)]
     if f.required:
         parts.append("NOT NULL")
     if f.type == "boolean":
-        parts.append(f"CHECK ({_q(f.name)} IN (0, 1))")
+        parts.append(f"CHECK ({sql_name(f.name)} IN (0, 1))")
     ref = dict(t.foreign_keys).get(f.name)
     if ref:
-        parts.append(f'REFERENCES {_q(ref)} ("id")')
+        parts.append(f'REFERENCES {sql_name(ref)} ("id")')
     return " ".join(parts)
 
 
 def create_sql(t: Table) -> str:
     cols = [_column_sql(t, f) for f in t.fields]
-    cols.append("PRIMARY KEY (" + ", ".join(_q(c) for c in t.primary_key) + ")")
-    return f"CREATE TABLE {_q(t.name)} (\n  " + ",\n  ".join(cols) + "\n)"
+    cols.append("PRIMARY KEY (" + ", ".join(sql_name(c) for c in t.primary_key) + ")")
+    return f"CREATE TABLE {sql_name(t.name)} (\n  " + ",\n  ".join(cols) + "\n)"
 
 
 def index_sql(t: Table) -> list[str]:
@@ -67,7 +63,7 @@ def index_sql(t: Table) -> list[str]:
     for col, _ in t.foreign_keys:
         if col == t.primary_key[0]:
             continue
-        out.append(f"CREATE INDEX {_q(f'{t.name}__{col}')} ON {_q(t.name)} ({_q(col)})")
+        out.append(f"CREATE INDEX {sql_name(f'{t.name}__{col}')} ON {sql_name(t.name)} ({sql_name(col)})")
     return out
 
 
@@ -155,7 +151,7 @@ def write_db(path: str, meta: dict, tables: list[Table], views: list[View] = ())
         for t in tables:
             types = [f.type for f in t.fields]
             marks = ", ".join("?" * len(t.fields))
-            con.executemany(f"INSERT INTO {_q(t.name)} VALUES ({marks})", ([_value(v, ty) for v, ty in zip(row, types)] for row in t.rows))
+            con.executemany(f"INSERT INTO {sql_name(t.name)} VALUES ({marks})", ([_value(v, ty) for v, ty in zip(row, types)] for row in t.rows))
         for t in tables:
             for sql in index_sql(t):
                 con.execute(sql)

@@ -31,7 +31,8 @@ class View:
     sql: str
 
 
-def _q(name: str) -> str:
+def sql_name(name: str) -> str:
+    """name as an SQL identifier, quoted."""
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -49,11 +50,11 @@ def _added(t: Table, by_name: dict[str, Table]) -> list[tuple[int, Field, str]]:
         lab = label(ref) if ref else None
         if lab:
             stem = f.name.removesuffix("_id")
-            expr = f'(SELECT COALESCE(r.{_q(lab.name)}, r."id") FROM {_q(ref.name)} r WHERE r."id" = t.{_q(f.name)})'
+            expr = f'(SELECT COALESCE(r.{sql_name(lab.name)}, r."id") FROM {sql_name(ref.name)} r WHERE r."id" = t.{sql_name(f.name)})'
             desc = f"The {lab.title.lower()} of the row {f.name} points to ({ref.name}.{lab.name}), written here to save a look-up."
             out.append((i, Field(f"{stem}_{lab.name}", "string", f"{f.title}: {lab.title.lower()}", desc, f.required), expr))
         elif f.codelist:
-            expr = f'(SELECT c."description" FROM "codelists" c WHERE c."codelist" = \'{f.codelist}\' AND c."code" = t.{_q(f.name)})'
+            expr = f'(SELECT c."description" FROM "codelists" c WHERE c."codelist" = \'{f.codelist}\' AND c."code" = t.{sql_name(f.name)})'
             desc = f"What the code in {f.name} means (its description in the codelist {f.codelist})."
             out.append((i, Field(f"{f.name}_meaning", "string", f"{f.title}: meaning", desc, f.required), expr))
     return out
@@ -89,11 +90,11 @@ def view_of(t: Table, by_name: dict[str, Table], lookups) -> View | None:
     fields, columns = [], []
     for i, f in enumerate(t.fields):
         fields.append(f)
-        columns.append(f"t.{_q(f.name)}")
+        columns.append(f"t.{sql_name(f.name)}")
         fields += [nf for nf, _ in after.get(i, [])]
-        columns += [f"{expr} AS {_q(nf.name)}" for nf, expr in after.get(i, [])]
+        columns += [f"{expr} AS {sql_name(nf.name)}" for nf, expr in after.get(i, [])]
     name = t.name + SUFFIX
-    sql = f"CREATE VIEW {_q(name)} AS SELECT\n  " + ",\n  ".join(columns) + f"\nFROM {_q(t.name)} t ORDER BY t.rowid"
+    sql = f"CREATE VIEW {sql_name(name)} AS SELECT\n  " + ",\n  ".join(columns) + f"\nFROM {sql_name(t.name)} t ORDER BY t.rowid"
     rows = [[v for i, cell in enumerate(row) for v in [cell, *(_value(t, row, i, lookups) for _ in after.get(i, []))]] for row in t.rows]
     desc = f"The table {t.name} with the name of every row its references point to, and the meaning of every code, next to them."
     table = Table(name, f"{t.title}, readable", desc, [replace(f, unique=False) for f in fields], list(t.primary_key), rows)
