@@ -45,6 +45,10 @@ STANCES = ("asserts", "suggests", "denies", "questions", "does_not_deny", "does_
 BASES = ("explicit", "explicit", "explicit", "hedged", "implied", "presupposed")
 
 
+ORIGINS = ("own_channel", "official_record", "original_reporting", "wire_copy", "reprint", "reference_work")
+LINKS = ("in_full", "in_part", "relayed", "conflicting")
+
+
 def _sentence(rng: random.Random, chars: int) -> str:
     words = []
     length = -1
@@ -72,6 +76,8 @@ def _q(value) -> str:
     YAML 1.1 would read it as something else (country codes like NO)."""
     if value is None:
         return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     if len(value) == 2 and value.isupper():
@@ -135,13 +141,16 @@ def _actors(rng: random.Random, ids: dict, countries: list[str]) -> list[dict]:
 
 def _sources(rng: random.Random, ids: dict, publishers: list[str]) -> list[dict]:
     out = []
-    for rid in ids["source"]:
+    for i, rid in enumerate(ids["source"]):
         precision = rng.choice(DATE_PRECISIONS)
         date, end = _dated(rng, precision)
+        held = i % 2 == 0  # half the sources have their text held (rule X016)
         out.append(
             {
                 "id": rid,
                 "source_type": rng.choice(("news_article", "press_release", "transcript")),
+                "origin": rng.choice(ORIGINS[:4] if held or i % 10 != 1 else ORIGINS[4:]),
+                "text_held": held,
                 "title": _sentence(rng, 60)[:-1],
                 "url": f"https://example.org/news/{rid}",
                 "publisher_id": rng.choice(publishers),
@@ -152,9 +161,9 @@ def _sources(rng: random.Random, ids: dict, publishers: list[str]) -> list[dict]
                 "date": date,
                 "date_end": end,
                 "date_precision": precision,
-                "archive_file": None,
-                "archive_sha256": None,
-                "block_count": None,
+                "archive_file": f"{rid}.txt" if held else None,
+                "archive_sha256": f"{i:064x}".replace("0", "a") if held else None,
+                "block_count": 40 if held else None,
                 "notes": _sentence(rng, 150),
             }
         )
@@ -184,16 +193,24 @@ def _events(rng: random.Random, ids: dict, countries: list[str]) -> list[dict]:
     return out
 
 
-def _statement(rng: random.Random, rid: str, source: dict, speakers: list[str], ids: dict) -> dict:
+def _carried_by(rng: random.Random, source: dict, sources: list[dict]) -> list[dict]:
+    """Up to three other sources that carry a statement; a conflicting copy says how (X019)."""
+    others = [s for s in rng.sample(sources, min(len(sources), 3)) if s["id"] != source["id"]][: rng.choice((0, 0, 1, 2, 3))]
+    links = [rng.choice(LINKS) for _ in others]
+    return [{"source_id": s["id"], "link": link, **({"notes": _sentence(rng, 80)} if link == "conflicting" else {})} for s, link in zip(others, links)]
+
+
+def _statement(rng: random.Random, rid: str, source: dict, speakers: list[str], ids: dict, sources: list[dict]) -> dict:
     own = rng.random() < 0.2  # the source's own voice
     kind = rng.choice(SOURCE_VOICE) if own else rng.choice(SPEECH)
     precision = rng.choice(DATE_PRECISIONS)
     date, end = _dated(rng, precision)
     translated = source["translation"] != "original"
+    held = source["text_held"]  # a source not held gives a paraphrase only (X017)
     rec = {
         "id": rid,
         "source_id": source["id"],
-        "block": rng.randint(1, 40),
+        "block": rng.randint(1, 40) if held else None,
         "speaker_id": source["publisher_id"] if own else rng.choice(speakers),
         "kind": kind,
         "described_actor_id": rng.choice(speakers) if kind == "characterisation" else None,
@@ -202,10 +219,11 @@ def _statement(rng: random.Random, rid: str, source: dict, speakers: list[str], 
         "date_end": end,
         "date_precision": precision,
         "setting": "media_report" if own else rng.choice(("press_briefing", "remarks_to_reporters", "official_statement", "social_media_post", "media_report", "unspecified")),
-        "quote": _sentence(rng, 200),
-        "quote_language": source["language"],
-        "quote_translation": "by_source" if translated else "none",
+        "quote": _sentence(rng, 200) if held else None,
+        "quote_language": source["language"] if held else None,
+        "quote_translation": ("by_source" if translated else "none") if held else None,
         "summary": _sentence(rng, 140),
+        "carried_by": _carried_by(rng, source, sources),
         "relayed_by": [] if own else rng.sample(ids["actor"], rng.choice((0, 0, 1, 2))),
         "event_id": rng.choice(ids["event"]),
     }
@@ -214,7 +232,7 @@ def _statement(rng: random.Random, rid: str, source: dict, speakers: list[str], 
     return rec
 
 
-def _figure(rng: random.Random, rid: str, ids: dict, stated: list[tuple[str, int]], computed: bool) -> dict:
+def _figure(rng: random.Random, rid: str, ids: dict, stated: list[tuple[str, int]], computed: bool, held: dict[str, bool]) -> dict:
     """A figure a source states or implies, or one this project computes as
     the sum of stated ones (rules X005, X012)."""
     ranged = not computed and rng.random() < 0.15
@@ -222,6 +240,8 @@ def _figure(rng: random.Random, rid: str, ids: dict, stated: list[tuple[str, int
     inferred = not computed and rng.random() < 0.1
     low = rng.randint(0, 50) if ranged else None
     claimed = not computed
+    source = rng.choice(ids["source"]) if claimed else None
+    quoted = claimed and held[source]
     return {
         "id": rid,
         "event_id": rng.choice(ids["event"]),
@@ -233,9 +253,9 @@ def _figure(rng: random.Random, rid: str, ids: dict, stated: list[tuple[str, int
         "basis": "computed" if computed else "inferred" if inferred else "stated",
         "claimed_by_id": rng.choice(ids["actor"]) if claimed else None,
         "statement_id": rng.choice(ids["statement"]) if claimed and rng.random() < 0.7 else None,
-        "source_id": rng.choice(ids["source"]) if claimed else None,
-        "block": rng.randint(1, 40) if claimed else None,
-        "quote": _sentence(rng, 120) if claimed else None,
+        "source_id": source,
+        "block": rng.randint(1, 40) if quoted else None,
+        "quote": _sentence(rng, 120) if quoted else None,
         "inference": _sentence(rng, 60) if inferred else None,
         "method": "sum" if computed else None,
         "derived_from": [p for p, _ in parts],
@@ -287,11 +307,13 @@ def make_records(n: int, seed: int = 24) -> list[tuple[str, dict, tuple[str, ...
     cut = max(1, len(ids["actor"]) // 10)
     publishers, speakers = ids["actor"][:cut], ids["actor"][cut:] or ids["actor"]
     sources = _sources(rng, ids, publishers)
-    statements = [_statement(rng, rid, rng.choice(sources), speakers, ids) for rid in ids["statement"]]
+    bases = [s for s in sources if s["origin"] in ORIGINS[:4]]  # never a reprint alone (X018)
+    statements = [_statement(rng, rid, rng.choice(bases), speakers, ids, sources) for rid in ids["statement"]]
+    held = {s["id"]: s["text_held"] for s in sources}
     figures: list[dict] = []
     stated: list[tuple[str, int]] = []
     for i, rid in enumerate(ids["casualty_figure"]):
-        figures.append(_figure(rng, rid, ids, stated, computed=i % 10 == 9 and len(stated) >= 2))
+        figures.append(_figure(rng, rid, ids, stated, computed=i % 10 == 9 and len(stated) >= 2, held=held))
         if figures[-1]["basis"] == "stated" and figures[-1]["count"] is not None:
             stated.append((rid, figures[-1]["count"]))
     out = [("actor", r, ()) for r in _actors(rng, ids, countries)] + [("source", r, ("notes",)) for r in sources]

@@ -98,8 +98,21 @@ def test_list_items_removed_are_a_patch_and_keys_sort_as_numbers(tmp_path):
     new_dir = package_of(tmp_path, "new", {"records/claim/fixture-claim.yaml": one_position})
     d = compare(load_folder(old_dir, "old"), load_folder(new_dir, "new"))
     assert d.level == "patch"
-    assert [t.name for t in d.tables if t] == ["claim_positions"]
-    assert render_text(d).splitlines()[2:] == ["required version bump: PATCH", "", "records:", "  PATCH  claim_positions: 0 added, 1 removed, 0 changed", "    - claim_id=fixture-claim, position=2"]
+    # The claim's computed counts and its actors follow the positions.
+    assert [t.name for t in d.tables if t] == ["claims", "claim_positions", "claim_actors"]
+    assert render_text(d).splitlines()[2:] == [
+        "required version bump: PATCH",
+        "",
+        "records:",
+        "  PATCH  claims: 0 added, 0 removed, 1 changed",
+        "    ~ id=fixture-claim",
+        '        actors_other: "1" → "0"',
+        '        countries_other: "1" → "0"',
+        "  PATCH  claim_positions: 0 added, 1 removed, 0 changed",
+        "    - claim_id=fixture-claim, position=2",
+        "  PATCH  claim_actors: 0 added, 1 removed, 0 changed",
+        "    - claim_id=fixture-claim, actor_id=fixture-person",
+    ]
     # Twelve relays: step 10 sorts after step 9, not after step 1.
     ids = [f"fixture-relay-{i}" for i in range(1, 11)]
     files = {f"records/actor/{i}.yaml": NEW_ACTOR.replace("fixture-newcomer", i) for i in ids}

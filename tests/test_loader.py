@@ -467,7 +467,7 @@ def test_reported_values_get_no_follow_on_schema_problems(project_with):
                     "id: fixture-statement\nsource_id: fixture-source\nblock: 2.0\nspeaker_id: fixture-person\n"
                     "on_behalf_of_id: fixture-state\ndate: 2024-03-01\ndate_end: 2024-03-02\ndate_precision: range\n"
                     "setting: remarks_to_reporters\nkind: direct_speech\ndescribed_actor_id: null\nquote: We are looking into what happened,\nquote_language: en\nquote_translation: none\n"
-                    "summary: The spokesperson said the state is looking into what happened.\nrelayed_by:\n  - !x fixture-agency\n"
+                    "summary: The spokesperson said the state is looking into what happened.\ncarried_by: []\nrelayed_by:\n  - !x fixture-agency\n"
                     "event_id: ~\n"
                 )
             }

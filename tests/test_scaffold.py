@@ -19,7 +19,7 @@ FILL = {
     "source": {
         "source_type": "news_article", "title": '"Another fixture article"', "publisher_id": "fixture-outlet",
         "publisher_attribution": "stated", "language": "en", "translation": "original", "date": "2024-03-03",
-        "date_precision": "day",
+        "date_precision": "day", "origin": "original_reporting", "text_held": "false", "url": "https://example.org/another-article",
     },
     "actor": {"actor_type": "person", "country": "FR"},
     "event": {"event_type": "aircraft_crash", "name": "A second fixture event", "date": "2024-03-05", "date_precision": "day", "description": "A second event in the fixtures."},

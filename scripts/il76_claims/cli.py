@@ -119,7 +119,10 @@ def report(fmt: str, result, ok_line: str, build: bool = False) -> int:
     summary = {"files": result.files, "records": len(result.records), "problems": len(result.problems), "files_with_problems": files_with_problems, "notices": list(result.notices)}
     if build:
         summary["build"] = True
-    sys.stdout.write(render(fmt, result.problems, summary))
+    warnings = result.warnings
+    if warnings:
+        summary["warnings"] = [w.as_dict() for w in warnings]
+    sys.stdout.write(render(fmt, result.problems, summary, warnings))
     if fmt != "json":
         for note in result.notices:
             print(f"note: {note}", file=sys.stderr)

@@ -16,8 +16,8 @@ from ..model.problems import CODES, Problem
 FORMATS = ("text", "json", "github")
 
 
-def text(problems: list[Problem]) -> str:
-    return "".join(f"{escape(p.path)}:{p.line}:{p.col}: [{p.code}] {escape(p.message)}\n" for p in problems)
+def text(problems: list[Problem], level: str = "") -> str:
+    return "".join(f"{escape(p.path)}:{p.line}:{p.col}: {level}[{p.code}] {escape(p.message)}\n" for p in problems)
 
 
 def as_json(problems: list[Problem], summary: dict) -> str:
@@ -33,13 +33,15 @@ def _gh_title(code: str) -> str:
     return f"{code} {c.title}" if c else code
 
 
-def github(problems: list[Problem]) -> str:
-    return "".join(f"::error file={github_property(escape(p.path))},line={p.line},col={p.col},title={github_property(_gh_title(p.code))}::{github_data(escape(p.message))}\n" for p in problems)
+def github(problems: list[Problem], level: str = "error") -> str:
+    return "".join(f"::{level} file={github_property(escape(p.path))},line={p.line},col={p.col},title={github_property(_gh_title(p.code))}::{github_data(escape(p.message))}\n" for p in problems)
 
 
-def render(fmt: str, problems: list[Problem], summary: dict) -> str:
+def render(fmt: str, problems: list[Problem], summary: dict, warnings: list[Problem] = ()) -> str:
+    """The problems, then the warnings (which stop nothing; JSON carries
+    them in its summary)."""
     if fmt == "json":
         return as_json(problems, summary)
     if fmt == "github":
-        return github(problems)
-    return text(problems)
+        return github(problems) + github(list(warnings), "warning")
+    return text(problems) + text(list(warnings), "warning ")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from ..model.policy import NEVER_ALONE, STAND_ALONE
 from ..model.problems import Problem, problem
 from ..model.record import Record
 
@@ -182,7 +183,7 @@ def figure_fields_follow_basis(index, out):
                 who = "it has no claimant" if name == "claimed_by_id" else "no source text gives it"
                 _add(out, rec, f"$.{name}", "X012", f"{name} is set, but a computed figure is this project's: {who}; set {name}: null")
         elif basis in ("stated", "inferred"):
-            for name in (n for n in _CLAIMED if n in d and d[n] is None):
+            for name in (n for n in _CLAIMED if n in d and d[n] is None and (n != "quote" or _held(index, d) is not False)):
                 _add(out, rec, f"$.{name}", "X012", f"{name} is null, but a figure the source {basis} is a claim that a source gives: set {name}")
 
 
@@ -246,5 +247,92 @@ def not_before_the_event(index, out):
             _add(out, rec, "$.date", "X009", f"date {date} is before {happened}, the date of event '{event.id}' that the statement is about; nobody can speak of it before it happened")
 
 
+def _held(index, data: dict) -> bool | None:
+    """Whether the project holds the text of the source a record cites;
+    None when the source or its text_held is not known."""
+    src = index.find("source", data.get("source_id"))
+    held = src.data.get("text_held") if src is not None else None
+    return held if isinstance(held, bool) else None
+
+
+_ARCHIVE_FIELDS = ("archive_file", "archive_sha256", "block_count")
+
+
+def source_fields_follow_text_held(index, out):
+    """A held text has its archive fields; a source known only by its
+    address has a url and no archive fields."""
+    for rec in index.groups.get("source", ()):
+        held, d = rec.data.get("text_held"), rec.data
+        if held is True:
+            for name in (n for n in _ARCHIVE_FIELDS if n in d and d[n] is None):
+                _add(out, rec, f"$.{name}", "X016", f"{name} is null, but text_held is true: give the archived text's {name}, or set text_held: false if the project holds only the address")
+        elif held is False:
+            if "url" in d and d["url"] is None:
+                _add(out, rec, "$.url", "X016", "url is null, but text_held is false: a source the project does not hold is known by its address; give the url of the page that was read")
+            for name in (n for n in _ARCHIVE_FIELDS if d.get(n) is not None):
+                _add(out, rec, f"$.{name}", "X016", f"{name} is set, but text_held is false: the project holds no copy of this source; set {name}: null, or text_held: true if the text is archived")
+
+
+_QUOTE_FIELDS = ("quote", "block", "quote_language", "quote_translation")
+
+
+def no_quote_from_a_source_not_held(index, out):
+    """The project copies no sentence from a source whose text it does not
+    hold; a statement from a held source quotes it."""
+    for rec in [*index.groups.get("statement", ()), *index.groups.get("casualty_figure", ())]:
+        held, d = _held(index, rec.data), rec.data
+        if held is False:
+            for name in (n for n in _QUOTE_FIELDS if d.get(n) is not None):
+                why = "write the summary in the project's own words" if rec.kind == "statement" else "say in notes what the source gives"
+                _add(
+                    out,
+                    rec,
+                    f"$.{name}",
+                    "X017",
+                    f"{name} is set, but the project does not hold the text of source '{d['source_id']}' (text_held: false) and copies no sentence from it; set {name}: null and {why}",
+                )
+        elif held is True and rec.kind == "statement":
+            # A missing block is reported by block_given_for_an_archived_source.
+            for name in (n for n in _QUOTE_FIELDS if n != "block" and n in d and d[n] is None):
+                _add(
+                    out,
+                    rec,
+                    f"$.{name}",
+                    "X017",
+                    f"{name} is null, but the project holds the text of source '{d['source_id']}': quote the source's sentence, its block, its language and its translation status",
+                )
+
+
+def statement_rests_on_a_source_that_stands_alone(index, out):
+    allowed = ", ".join(STAND_ALONE)
+    for rec in index.groups.get("statement", ()):
+        src = index.find("source", rec.data.get("source_id"))
+        origin = src.data.get("origin") if src is not None else None
+        if origin in NEVER_ALONE:
+            why = "cite the page it copies or summarises as source_id, and list this one under carried_by"
+            _add(out, rec, "$.source_id", "X018", f"source '{src.id}' is a {origin}, which never carries a statement on its own; {why} (origins that may: {allowed})")
+
+
+MAX_CARRIED_BY = 100  # the schema's maxItems
+
+
+def carried_by_lists_each_other_source_once(index, out):
+    for rec in index.groups.get("statement", ()):
+        items, seen = rec.data.get("carried_by"), {rec.data.get("source_id")}
+        if not isinstance(items, list) or len(items) > MAX_CARRIED_BY:
+            continue  # the schema check reports it
+        for i, item in enumerate(items):
+            sid = item.get("source_id") if isinstance(item, dict) else None
+            if not isinstance(sid, str):
+                continue
+            if sid in seen:
+                what = "the statement's own source_id" if sid == rec.data.get("source_id") else "listed earlier"
+                _add(out, rec, f"$.carried_by[{i}].source_id", "X019", f"source '{sid}' is {what}; list each further source once, and never the source_id")
+            elif item.get("link") == "conflicting" and item.get("notes") is None:
+                _add(out, rec, f"$.carried_by[{i}].link", "X019", f"link is conflicting, but notes is missing: say how the copy in source '{sid}' differs from the statement")
+            seen.add(sid)
+
+
 RULES = (date_end_after_date, block_within_source, computed_figure_is_the_sum, range_low_below_high, position_taken_by_its_actor, source_voice_is_the_publishers)
 RULES += (characterisation_names_its_party, figure_fields_follow_basis, derivations_have_no_cycle, relations_have_no_cycle, block_given_for_an_archived_source, not_before_the_event)
+RULES += (source_fields_follow_text_held, no_quote_from_a_source_not_held, statement_rests_on_a_source_that_stands_alone, carried_by_lists_each_other_source_once)

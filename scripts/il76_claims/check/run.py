@@ -15,7 +15,7 @@ from ..model.problems import Problem, problem
 from ..model.project import Project
 from ..model.record import Record
 from ..model.schemas import KINDS, SchemaSet
-from . import files, neutrality, quotes, references, rules, strict_yaml
+from . import files, neutrality, quote_checks, quotes, references, rules, strict_yaml
 from .schema import SchemaChecker
 from .text import check_text
 
@@ -29,6 +29,12 @@ class CheckResult:
     notices: list[str] = field(default_factory=list)
     # dataset.yaml's content when it has no problem, for the build.
     metadata: dict | None = None
+    # Record key -> hash of each verified quote (quote_checks), and whether
+    # this run checked them against the archived texts itself.
+    verified: dict[str, str] = field(default_factory=dict)
+    archive_checked: bool = False
+    # Advice at a line that does not stop the build (Q005).
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -54,7 +60,22 @@ def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
     problems += quoted.problems
     problems += neutrality.check(records, schemas, [a.text for a in quoted.archives.values()])
     records.sort(key=lambda r: (KINDS.index(r.kind), r.path))
-    return CheckResult(records, sorted(set(problems)), len(found), schemas, quoted.notices, metadata)
+    pairs = _quoted(records)
+    verified, here = quote_checks.verified(pairs, set(quoted.archives), project.root)
+    warnings = [] if here else quote_checks.unverified_warnings(pairs, verified)
+    return CheckResult(records, sorted(set(problems)), len(found), schemas, quoted.notices, metadata, verified, here, warnings)
+
+
+def _quoted(records: list[Record]) -> list[tuple[Record, Record]]:
+    """(record, its source) for each quote in the source's own words from a
+    source whose text the project holds: the quotes a check can verify."""
+    sources = {r.id: r for r in records if r.kind == "source"}
+    out = []
+    for rec in records:
+        src = sources.get(rec.data.get("source_id")) if rec.kind in quotes.QUOTED_KINDS else None
+        if src and src.data.get("text_held") is True and rec.data.get("quote") and rec.data.get("quote_translation") != "by_contributor":
+            out.append((rec, src))
+    return out
 
 
 def _sources_folder(project: Project) -> list[Problem]:

@@ -13,6 +13,7 @@ import os
 from ..escape import markdown_cell as _cell
 from ..model.project import DATASETTE, JSON, JSONL, JSONLD, SQLITE, XLSX
 from ..model.schemas import KINDS, SchemaSet
+from ..publish import dispute
 from ..publish.tables import Field, Layout, Table
 from ..publish.views import build_views
 
@@ -79,6 +80,8 @@ def _origin(layout: Layout, t: Table) -> str:
         for prop, child, _ in layout.children[kind]:
             if child == t.name:
                 return f"one row per item of the list `{prop}` in `records/{kind}/<id>.yaml`, in list order"
+    if t.name == dispute.NAME:
+        return "one row per actor per claim it takes positions on, computed by the build from `claim_positions`"
     return "written from the codelists under `schemas/codelists/`"
 
 
@@ -137,11 +140,15 @@ FILES = (
     ),
     (
         JSON,
-        "One JSON document: the package's name, title, version, licences, rights, repository and citation; `claims`, each with its `relations` and `positions` lists as in the records, each position carrying next to `actor_id` and `statement_id` the whole `actor` and `statement` rows; and the `sources`, `actors` and `events` tables, so that every id resolves. Values are typed as in the JSON Lines files.",
+        "One JSON document: the package's name, title, version, licences, rights, repository and citation; `claims`, each with its `relations` and `positions` lists as in the records, each position carrying next to `actor_id` and `statement_id` the whole `actor` and `statement` rows; and every other table whole (`statements`, with those that hold no position, `statement_sources`, `statement_relays`, `sources`, `actors`, `events`, `casualty_figures`, `claim_actors`, `codelists`...), so that every id resolves and every record is there. Values are typed as in the JSON Lines files.",
     ),
     (
         JSONLD,
-        "JSON-LD in the schema.org vocabulary: each claim a `Claim` (`text` the proposition, `appearance` the statements that show positions on it, `author` the actors whose stance is `asserts` or `suggests`); each of those statements a `Quotation` (`text` the quote, `author` the speaker, `isPartOf` the source, `description` the summary); each actor a `Person` or `Organization`; each source a `CreativeWork`. Dates appear only when exact to the day; stances have no schema.org term and are left to the other files. Never a `ClaimReview` or rating.",
+        'JSON-LD in the schema.org vocabulary: each claim a `Claim` (`text` the proposition, `appearance` the statements that show positions on it, `author` the actors whose stance is `asserts` or `suggests`); each of those statements a `Quotation` (`text` the quote, `author` the speaker, `isPartOf` the source, `description` the summary), or for a paraphrased statement a `CreativeWork` of `genre` "paraphrase" with no `text`; each actor a `Person` or `Organization`; each source a `CreativeWork`. Dates appear only when exact to the day; stances have no schema.org term and are left to the other files. Never a `ClaimReview` or rating.',
+    ),
+    (
+        "quote-checks.csv",
+        "The record of the quotes that were checked against their archived texts: one row per verified quote (`record`, `sha256` of the archive's hash, block, kind and quote). Written only by a check that had the archived texts; a build without them keeps it as it is, and a quote is `quote_verified` only while its record still hashes as recorded.",
     ),
     ("CITATION.cff, .zenodo.json", "Citation metadata for GitHub and Zenodo, written from `dataset.yaml`."),
 )

@@ -15,8 +15,8 @@ import sys
 
 from ..check.neutrality import load_terms
 from ..escape import markdown_cell
+from ..model.policy import AGAINST, FOR
 from ..publish.about import bibtex, citation, licences, read_metadata
-from ..publish.derived import AGAINST, FOR
 
 
 def help_block(command: str | None = None) -> str:

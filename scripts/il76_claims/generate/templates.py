@@ -76,6 +76,8 @@ class _Describer:
             out.append(f"The id of {_a(ref)} record (records/{ref}/<id>.yaml).")
         elif s.get("format") == "date":
             out.append("An ISO date, YYYY-MM-DD.")
+        elif "boolean" in _types(s):
+            out.append("true or false.")
         elif "integer" in _types(s):
             lo, hi = s.get("minimum"), s.get("maximum")
             out.append(f"A whole number from {lo} to {hi}." if lo is not None and hi is not None else "A whole number.")

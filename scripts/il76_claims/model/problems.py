@@ -106,6 +106,12 @@ CODES: dict[str, Code] = _codes(
     Code("F010", "File name reserved on Windows", "records/actor/con.yaml", "Choose another id; Windows cannot create CON, PRN, AUX, NUL, COM1-9 or LPT1-9 files."),
     Code("T007", "Private-use or noncharacter code point", "U+E000 or U+FFFF in a name", "Replace it with the character it stands for, or delete it."),
     Code("Q004", "Direct quote not inside quotation marks", "kind: direct_speech with the source's own sentence", "Quote only the words between the quotation marks, or set kind: indirect_speech."),
+    Code(
+        "Q005",
+        "Quote not verified (a warning)",
+        "a new quote, checked without the archived text",
+        "Nothing to fix in the record: a check with the archived text verifies it and records it in quote-checks.csv. Until then quote_verified is false.",
+    ),
     Code("X007", "Position taken by someone other than the statement's speaker", "actor_id: ukraine, statement by the Pentagon", "Set actor_id to the speaker, or cite that actor's statement."),
     Code(
         "X008",
@@ -125,6 +131,25 @@ CODES: dict[str, Code] = _codes(
     Code("X013", "Figures computed from each other in a circle", "a total listed in its own derived_from", "Compute each figure only from figures that do not depend on it."),
     Code("X014", "Claims related in a circle", "A narrower than B, B narrower than A", "Remove the relation that closes the circle, or merge claims that say the same."),
     Code("X015", "Block missing for an archived source", "block: null for a source with archive_file", "Cite the block of the archived text that holds the quote."),
+    Code(
+        "X016",
+        "Source fields that do not fit text_held",
+        "text_held: false with url: null",
+        "A held text has archive_file, archive_sha256 and block_count; a source known only by its address has a url and none of them.",
+    ),
+    Code(
+        "X017",
+        "Quote on a source whose text is not held",
+        "quote: set on a statement whose source has text_held: false",
+        "The project copies no sentence from a source it does not hold: set quote, block, quote_language and quote_translation to null and write the summary in the project's words.",
+    ),
+    Code("X018", "Statement resting on a source that cannot stand alone", "source_id: a reprint", "Cite the page the reprint copies as source_id, and list the reprint under carried_by."),
+    Code(
+        "X019",
+        "Carried-by list that repeats or leaves out what it must say",
+        "carried_by: the statement's own source_id",
+        "List each further source once, never the source_id; say how a conflicting copy differs in its notes.",
+    ),
     Code("R001", "Not in canonical form", 'name: "TASS" where the canonical form is name: TASS', "Run il76-claims fmt on the file (CONTRIBUTING.md: The canonical form of a record)."),
     Code("R002", "Cannot be formatted without loss", "a comment after a value: title: 'X' # check", "Move a comment to its own line or remove an unknown field, as the message says; run fmt again."),
 )

@@ -15,6 +15,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from ..check import quote_checks
 from ..check.run import CheckResult, check
 from ..model.project import DATASETTE, JSON, JSONL, JSONLD, SQLITE, XLSX, Project
 from . import cff, csv, datasette, jsondoc, jsonl, jsonld, package, sqlite, xlsx, zenodo
@@ -24,7 +25,7 @@ from .views import build_views
 # Outputs the build owns, in the order they are swapped in; the descriptor
 # goes last so it never describes tables that are not there yet. Files under
 # dist/ are swapped one by one, so other files there are left alone.
-OUTPUTS = ("data", XLSX, SQLITE, DATASETTE, JSON, JSONLD, JSONL, "CITATION.cff", ".zenodo.json", "datapackage.json")
+OUTPUTS = ("data", quote_checks.PATH, XLSX, SQLITE, DATASETTE, JSON, JSONLD, JSONL, "CITATION.cff", ".zenodo.json", "datapackage.json")
 STAGING = ".build"
 
 
@@ -42,7 +43,7 @@ class BuildResult:
 def prepare(project: Project) -> tuple[CheckResult, list[Table]]:
     """The check, and the tables when it found no problem."""
     result = check(project)
-    return result, (build_tables(result.records, result.schemas) if result.ok else [])
+    return result, (build_tables(result.records, result.schemas, result.verified) if result.ok else [])
 
 
 def write_outputs(out_dir: str, meta: dict, tables: list[Table], records) -> list[str]:
@@ -71,8 +72,19 @@ def build_package(project: Project, out_dir: str) -> CheckResult:
     result, tables = prepare(project)
     if result.ok:
         csv.write(tables, out_dir)
+        write_quote_checks(result, project.root, out_dir)
         committed_metadata(result.metadata, tables, result.records, out_dir)
     return result
+
+
+def write_quote_checks(result: CheckResult, root: str, out_dir: str) -> str:
+    """quote-checks.csv: written anew by a check that had the archived texts;
+    otherwise the committed file, kept as it is (only such a check may
+    change it)."""
+    checked = result.verified if result.archive_checked else quote_checks.read(root)
+    with open(os.path.join(out_dir, quote_checks.PATH), "w", encoding="utf-8", newline="") as fh:
+        fh.write(quote_checks.render(checked))
+    return quote_checks.PATH
 
 
 @contextmanager
@@ -158,6 +170,7 @@ def build(project: Project, write=write_outputs) -> BuildResult:
     staging = tempfile.mkdtemp(prefix="staging-", dir=os.path.join(project.root, STAGING))
     try:
         written = write(staging, result.metadata, tables, result.records)
+        written.append(write_quote_checks(result, project.root, staging))
         swap_in(staging, project.root, OUTPUTS)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -5,9 +5,10 @@ Each claim carries its lists (relations, positions) as the records do; each
 item of a list carries, next to each id it holds, the whole row that id
 points to (a position's actor and statement), except ids of the list's own
 table (a relation's other claim, which is in ``claims``). The rows those
-carry point to further rows (a statement's source and speaker): those
-tables are listed whole beside the claims (``actors``, ``sources``,
-``events``), so every id in the document resolves. Values are typed as in
+carry point to further rows (a statement's source and speaker): every
+other table is listed whole beside the claims (statements with no position
+included, with their sources and relays, the casualty figures and the
+codelists), so every id in the document resolves and no record is left out. Values are typed as in
 the JSON Lines files.
 """
 
@@ -44,17 +45,6 @@ def _items(child: Table, index: dict[str, dict]) -> dict[str, list[dict]]:
     return out
 
 
-def _listed(tables: list[Table], start: set[str]) -> list[Table]:
-    """The tables start refers to, and those they refer to, in order."""
-    by_name, seen, todo = {t.name: t for t in tables}, set(), list(start)
-    while todo:
-        name = todo.pop()
-        if name not in seen:
-            seen.add(name)
-            todo += [f.ref_table for f in by_name[name].fields if f.ref_table]
-    return [t for t in tables if t.name in seen - {MAIN}]
-
-
 def document(meta: dict, tables: list[Table]) -> dict:
     index = {t.name: {o["id"]: o for o in objects(t)} for t in tables if t.primary_key == ["id"]}
     main = next(t for t in tables if t.name == MAIN)
@@ -64,14 +54,10 @@ def document(meta: dict, tables: list[Table]) -> dict:
         items = _items(child, index)
         for c in claims:
             c[child.list_name] = items.get(c["id"], [])
-    start = {f.ref_table for f in main.fields if f.ref_table}
-    for child in children:
-        for table in _embedded(child).values():
-            start |= {f.ref_table for f in next(t for t in tables if t.name == table).fields if f.ref_table}
     doc = {"name": meta["name"], "title": meta["title"], "version": meta["version"], "licenses": meta["licenses"]}
     doc |= {k: meta[k] for k in ("rights", "repository") if meta.get(k)}
     doc |= {"citation": citation(meta), MAIN: claims}
-    return doc | {t.name: objects(t) for t in _listed(tables, start)}
+    return doc | {t.name: objects(t) for t in tables if t.name != MAIN and t not in children}
 
 
 def write(meta: dict, tables: list[Table], out_dir: str, rel: str) -> str:

@@ -9,7 +9,10 @@ for tools that read it (fact-check tools read ``Claim``).
   gives no verdict;
 * each statement that shows a position is a ``Quotation``: the quote as
   ``text``, its language, the speaker as ``author``, the source as
-  ``isPartOf``, the project's neutral summary as ``description``;
+  ``isPartOf``, the project's neutral summary as ``description``. A
+  paraphrased statement (its source's text is not held, so it has no
+  quote) is a ``CreativeWork`` of ``genre`` "paraphrase" with no ``text``:
+  nothing in it reads as the speaker's words;
 * each actor is a ``Person`` (actor_type person) or else an
   ``Organization`` (schema.org has no type for an unnamed source or a
   group; ``description`` says what the actor is);
@@ -23,7 +26,7 @@ to say "on or after". Node ids are the repository address with
 from __future__ import annotations
 
 from ..fileio import write_json
-from .derived import FOR
+from ..model.policy import FOR
 from .jsonl import objects
 from .tables import Table
 
@@ -54,6 +57,8 @@ def _source(base: str, s: dict) -> dict:
 
 def _quotation(base: str, st: dict) -> dict:
     node = {"@id": f"{base}#statements/{st['id']}", "@type": "Quotation", "identifier": st["id"], "text": st["quote"], "inLanguage": st["quote_language"]}
+    if st["paraphrased"]:  # the project's summary, never the speaker's words
+        node = {"@id": node["@id"], "@type": "CreativeWork", "identifier": st["id"], "genre": "paraphrase"}
     return _node(**node, author=_ref(base, "actors", st["speaker_id"]), isPartOf=_ref(base, "sources", st["source_id"]), description=st["summary"], dateCreated=_day(st))
 
 

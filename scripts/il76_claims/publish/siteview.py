@@ -14,7 +14,7 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .derived import AGAINST, FOR
+from ..model.policy import AGAINST, FOR
 from .tables import Table
 
 # Stance symbols: the shape gives the direction the claim status rule counts

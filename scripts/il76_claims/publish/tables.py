@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, replace
 
 from ..model.record import Record
 from ..model.schemas import KINDS, SchemaSet
-from .derived import DERIVED
+from . import dispute
+from .derived import DERIVED, Context
 
 
 @dataclass(frozen=True)
@@ -94,10 +95,19 @@ class Layout:
         self.children: dict[str, list[tuple[str, str, str | None]]] = {}
         for kind in KINDS:
             self._add_kind(kind)
+        self.tables[dispute.NAME] = self._computed(dispute)
         about = "Every code used by a coded column, with its meaning. The column's codelist is named in datapackage.json and docs/codebook.md."
         fields = [Field("codelist", "string", "Codelist", "Name of the codelist.", True), Field("code", "string", "Code", "The code as it appears in the data.", True)]
         fields.append(Field("description", "string", "Description", "What the code means.", True))
         self.tables["codelists"] = Table("codelists", "Codelists", about, fields, ["codelist", "code"])
+
+    def _computed(self, module) -> Table:
+        """A table the build computes whole (FIELDS, TITLE, DESCRIPTION, KEY)."""
+        fields = []
+        for name, ftype, title, description, codelist, ref in module.FIELDS:
+            enum = tuple(self.schemas.codelists[codelist].codes) if codelist else None
+            fields.append(Field(name, ftype, title, description, True, codelist, enum, ref, minimum=1 if ftype == "integer" else None))
+        return Table(module.NAME, module.TITLE, module.DESCRIPTION, fields, list(module.KEY))
 
     def _field(self, name: str, prop: dict, required: bool) -> Field:
         s = self.schemas.resolve(prop)
@@ -147,23 +157,26 @@ class Layout:
         self.tables[tname] = Table(tname, doc["title"] + "s", doc["description"], fields, ["id"])
 
     def ordered(self) -> list[Table]:
-        """Tables in a stable order: each kind's table, then its children; codelists last."""
+        """Tables in a stable order: each kind's table, then its children;
+        the computed claim_actors, then codelists last."""
         out = []
         for kind in KINDS:
             out.append(self.tables[self.kind_table[kind]])
             out.extend(self.tables[c] for _, c, _ in self.children[kind])
-        out.append(self.tables["codelists"])
+        out += [self.tables[dispute.NAME], self.tables["codelists"]]
         return out
 
 
-def build_tables(records: list[Record], schemas: SchemaSet) -> list[Table]:
+def build_tables(records: list[Record], schemas: SchemaSet, verified: dict[str, str] | None = None) -> list[Table]:
+    """The package's tables; verified holds the quotes that were checked
+    (quote_checks), which no record can say of itself."""
     layout = Layout(schemas)
     tables = layout.ordered()
     by_name = {t.name: t for t in tables}
-    sources = {r.data["id"]: r.data for r in records if r.kind == "source"}
+    ctx = Context.of(records, verified or {})
     for rec in sorted(records, key=lambda r: (KINDS.index(r.kind), r.data["id"])):
         main = by_name[layout.kind_table[rec.kind]]
-        main.rows.append([cell(DERIVED[f.derived](rec, sources) if f.derived else rec.data.get(f.name)) for f in main.fields])
+        main.rows.append([cell(DERIVED[f.derived](rec, ctx) if f.derived else rec.data.get(f.name)) for f in main.fields])
         for prop, child, item_kind in layout.children[rec.kind]:
             t = by_name[child]
             for i, item in enumerate(rec.data.get(prop) or [], start=1):
@@ -171,6 +184,7 @@ def build_tables(records: list[Record], schemas: SchemaSet) -> list[Table]:
                     t.rows.append([rec.data["id"], str(i), cell(item)])
                 else:
                     t.rows.append([rec.data["id"], str(i)] + [cell(item.get(f.name)) for f in t.fields[2:]])
+    by_name[dispute.NAME].rows = dispute.rows([r for r in records if r.kind == "claim"], ctx)
     cl = by_name["codelists"]
     for name in sorted(schemas.codelists):
         for code, desc in schemas.codelists[name].codes.items():
