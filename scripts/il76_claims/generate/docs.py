@@ -15,7 +15,7 @@ import sys
 
 from ..check.neutrality import load_terms
 from ..escape import markdown_cell
-from ..model.policy import AGAINST, FOR
+from ..model.policy import AGAINST, FOR, NEVER_ALONE, STAND_ALONE
 from ..publish.about import bibtex, citation, licences, read_metadata
 
 
@@ -84,6 +84,29 @@ def status_rule(root: str = ".") -> str:
         return ", ".join(f"`{s}`" for s in sorted(stances))
 
     return f"Stances for the proposition: {names(FOR)}. Against it: {names(AGAINST)}. Every other stance counts for neither.\n\n" + codes_table("claim_status", root)
+
+
+def origin_rule(root: str = ".") -> str:
+    """Which source origins may carry a statement on their own, from the
+    code the checker applies (model/policy.py) and the codelist's words."""
+    with open(os.path.join(root, "schemas", "codelists", "source_origin.json"), encoding="utf-8") as fh:
+        codes = json.load(fh)["x-codes"]
+    rows = [f"| `{code}` | {markdown_cell(codes[code])} | {'yes' if code in STAND_ALONE else 'no: only beside another source'} |" for code in (*STAND_ALONE, *NEVER_ALONE)]
+    return "\n".join(["| origin | meaning | may be a statement's only source |", "|---|---|---|", *rows]) + "\n"
+
+
+def dispute_rule(root: str = ".") -> str:
+    """How the per-claim counts of the dispute are made, from the code that makes them."""
+
+    def names(stances):
+        return ", ".join(f"`{s}`" for s in sorted(stances))
+
+    return (
+        f"An actor is **for** a claim when at least one of its positions on it is {names(FOR)}, **against** when at least one is "
+        f"{names(AGAINST)}, and **other** when all of its positions are on neither side; an actor with positions on both sides "
+        "counts on both (`both` in `claim_actors`). Each actor counts once however many statements it made, and each country "
+        "once however many of its actors took a side.\n\n" + codes_table("dispute_side", root)
+    )
 
 
 def citation_block(root: str = ".") -> str:
