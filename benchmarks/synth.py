@@ -224,7 +224,7 @@ def _statement(rng: random.Random, rid: str, source: dict, speakers: list[str], 
         "quote_translation": ("by_source" if translated else "none") if held else None,
         "summary": _sentence(rng, 140),
         "carried_by": _carried_by(rng, source, sources),
-        "relayed_by": [] if own else rng.sample(ids["actor"], rng.choice((0, 0, 1, 2))),
+        "relayed_by": [] if own else [a for a in rng.sample(ids["actor"], rng.choice((0, 0, 1, 2))) if a != source["publisher_id"]],
         "event_id": rng.choice(ids["event"]),
     }
     if rng.random() < 0.3:
@@ -266,10 +266,13 @@ def _position(rng: random.Random, statement: dict) -> dict:
     """A position shown by a statement: its speaker's (rule X007), or for a
     characterisation also the described party's (rule X011)."""
     characterised = statement["kind"] == "characterisation" and rng.random() < 0.7
+    stance = rng.choice(STANCES)
+    # A hedged position suggests, and a suggestion is hedged or implied (rule X020).
+    bases = ("hedged", "implied") if stance == "suggests" else tuple(b for b in BASES if b != "hedged")
     pos = {
         "actor_id": statement["described_actor_id"] if characterised else statement["speaker_id"],
-        "stance": rng.choice(STANCES),
-        "basis": "characterised_by_source" if characterised else rng.choice(BASES),
+        "stance": stance,
+        "basis": "characterised_by_source" if characterised else rng.choice(bases),
         "statement_id": statement["id"],
     }
     if rng.random() < 0.2:

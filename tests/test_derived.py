@@ -23,7 +23,8 @@ def _column(project, tmp_path, table: str, column: str) -> dict[str, str]:
 
 def _claim_with(stances: list[str]) -> str:
     """The fixture claim with one position per stance, all on the outlet's narration."""
-    positions = "".join(f"  - actor_id: fixture-outlet\n    stance: {s}\n    basis: explicit\n    statement_id: fixture-narration\n" for s in stances)
+    basis = {"suggests": "hedged"}
+    positions = "".join(f"  - actor_id: fixture-outlet\n    stance: {s}\n    basis: {basis.get(s, 'explicit')}\n    statement_id: fixture-narration\n" for s in stances)
     head = base_record("records/claim/fixture-claim.yaml").split("positions:")[0]
     return head + "positions:\n" + positions
 
@@ -97,7 +98,7 @@ def test_paraphrase_and_source_count(tmp_path):
 def test_a_claim_counts_actors_and_countries_not_statements(tmp_path):
     # The outlet asserts in two statements, the person (of the state's country) denies: one actor each side.
     positions = [("fixture-outlet", "asserts", "fixture-narration"), ("fixture-outlet", "suggests", "fixture-narration"), ("fixture-person", "denies", "fixture-statement")]
-    body = "".join(f"  - actor_id: {a}\n    stance: {s}\n    basis: explicit\n    statement_id: {st}\n" for a, s, st in positions)
+    body = "".join(f"  - actor_id: {a}\n    stance: {s}\n    basis: {'hedged' if s == 'suggests' else 'explicit'}\n    statement_id: {st}\n" for a, s, st in positions)
     head = base_record("records/claim/fixture-claim.yaml").split("positions:")[0]
     project = make_project(tmp_path / "p", {"records/claim/fixture-claim.yaml": head + "positions:\n" + body})
     out = tmp_path / "out"

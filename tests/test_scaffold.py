@@ -99,7 +99,8 @@ def test_update_templates_rewrites_a_stale_one(tmp_path, capsys):
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_filled_in_scaffold_passes_the_checker(kind, tmp_path, capsys):
     project = make_project(tmp_path / "p")
-    code, out, err = new(capsys, project.root, kind, "--name", f"New {kind}")
+    held = ["--text-held", "no"] if kind == "source" else []
+    code, out, err = new(capsys, project.root, kind, "--name", f"New {kind}", *held)
     rid = f"new-{kind.replace('_', '-')}"
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == f"wrote: records/{kind}/{rid}.yaml"
@@ -110,6 +111,27 @@ def test_a_filled_in_scaffold_passes_the_checker(kind, tmp_path, capsys):
     assert problems == [] and rec.data["id"] == rid
     path.write_text(fill(text, FILL[kind]), encoding="utf-8")
     assert check_lines(project) == []
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["source", "--id", "a-source"], "a source needs --text-held yes (its text is archived) or --text-held no (only its address is kept)"),
+        (["actor", "--id", "an-actor", "--text-held", "no"], "--text-held is for a source only"),
+    ],
+)
+def test_the_text_held_choice_is_asked_of_a_source_only(argv, message, tmp_path, capsys):
+    project = make_project(tmp_path / "p")
+    code, out, err = new(capsys, project.root, *argv)
+    assert (code, out) == (2, "")
+    assert message in err
+
+
+@pytest.mark.parametrize("held, value", [("yes", "true"), ("no", "false")])
+def test_a_new_source_records_the_text_held_choice(held, value, tmp_path, capsys):
+    project = make_project(tmp_path / "p")
+    assert new(capsys, project.root, "source", "--id", "a-source", "--text-held", held)[0] == 0
+    assert f"\ntext_held: {value}\n" in (tmp_path / "p" / "records/source/a-source.yaml").read_text(encoding="utf-8")
 
 
 def test_an_unfilled_scaffold_fails_at_every_field_to_fill(tmp_path, capsys):

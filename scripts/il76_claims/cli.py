@@ -183,6 +183,7 @@ def _new_options(p):
     # differently across Python versions, and the README copies --help.
     p.add_argument("--id", metavar="ID", help="the new record's id")
     p.add_argument("--name", metavar="NAME", help="a name to make the id from (and to fill in the name field)")
+    p.add_argument("--text-held", choices=("yes", "no"), help="for a source (required): yes if the project archives its text, no if it keeps only the address (docs/editorial-policy.md, section 9)")
     root_option(p)
     p.add_argument("--update-templates", action="store_true", help="regenerate schemas/templates/*.yaml from the schemas and exit")
 
@@ -197,8 +198,12 @@ made from --name (ASCII, lower case, words joined by hyphens; -2, -3...
 added when taken); for kinds with a name field, --name also fills it in. An
 existing file is never overwritten. --update-templates regenerates the
 templates from the schemas instead.
+A source needs --text-held: yes when the project archives its text (its
+statements then quote it), no when it keeps only the page's address (its
+statements are then summaries in the project's own words, with no quote).
 Example:
-  il76-claims new actor --name "Maria Zakharova\"""",
+  il76-claims new actor --name "Maria Zakharova"
+  il76-claims new source --id tass-2024-01-25-wood --text-held no""",
     _new_options,
 )
 def new_command(args) -> int:
@@ -213,8 +218,11 @@ def new_command(args) -> int:
         raise UsageError("give --id or --name, not both", "new")
     if not args.kind:
         raise UsageError("give the KIND of record to start (or --update-templates)", "new")
+    if (args.kind == "source") != (args.text_held is not None):
+        why = "a source needs --text-held yes (its text is archived) or --text-held no (only its address is kept)"
+        raise UsageError(why if args.kind == "source" else "--text-held is for a source only", "new")
     try:
-        rel = scaffold(root, args.kind, rid=args.id, name=args.name)
+        rel = scaffold(root, args.kind, rid=args.id, name=args.name, text_held=args.text_held)
     except ScaffoldError as exc:
         print(f"{PROG} new: {exc}", file=sys.stderr)
         return 1

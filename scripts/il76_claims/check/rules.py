@@ -333,6 +333,42 @@ def carried_by_lists_each_other_source_once(index, out):
             seen.add(sid)
 
 
+def stance_fits_its_basis(index, out):
+    """A hedged position suggests; a suggestion is hedged or implied (the
+    stance and basis codelists say why)."""
+    for claim, at, pos, _ in _positions(index):
+        stance, basis = pos.get("stance"), pos.get("basis")
+        if basis == "hedged" and stance != "suggests":
+            _add(
+                out,
+                claim,
+                f"{at}.stance",
+                "X020",
+                f"stance is {stance}, but basis is hedged: a position the words qualify as possible or uncertain is stance: suggests; or choose the basis the words give",
+            )
+        elif stance == "suggests" and basis in ("explicit", "presupposed"):
+            _add(
+                out,
+                claim,
+                f"{at}.basis",
+                "X020",
+                f"basis is {basis}, but stance is suggests: a suggestion is said with a hedge (basis: hedged) or follows from the words (implied); or set stance: asserts",
+            )
+
+
+def relay_is_not_the_publisher(index, out):
+    """The chain of reporting ends before the source: its publisher is not a relay."""
+    for rec in index.groups.get("statement", ()):
+        src, relays = index.find("source", rec.data.get("source_id")), rec.data.get("relayed_by")
+        publisher = src.data.get("publisher_id") if src is not None else None
+        for i, actor in enumerate(relays if isinstance(relays, list) else []):
+            if publisher is not None and actor == publisher:
+                _add(
+                    out, rec, f"$.relayed_by[{i}]", "X021", f"'{actor}' publishes source '{src.id}', so it is not a relay: relayed_by lists only the outlets the words passed through before the source"
+                )
+
+
 RULES = (date_end_after_date, block_within_source, computed_figure_is_the_sum, range_low_below_high, position_taken_by_its_actor, source_voice_is_the_publishers)
 RULES += (characterisation_names_its_party, figure_fields_follow_basis, derivations_have_no_cycle, relations_have_no_cycle, block_given_for_an_archived_source, not_before_the_event)
+RULES += (stance_fits_its_basis, relay_is_not_the_publisher)
 RULES += (source_fields_follow_text_held, no_quote_from_a_source_not_held, statement_rests_on_a_source_that_stands_alone, carried_by_lists_each_other_source_once)

@@ -15,7 +15,7 @@ from ..model.problems import Problem, problem
 from ..model.project import Project
 from ..model.record import Record
 from ..model.schemas import KINDS, SchemaSet
-from . import files, neutrality, quote_checks, quotes, references, rules, strict_yaml
+from . import copying, files, neutrality, quote_checks, quotes, references, rules, strict_yaml
 from .schema import SchemaChecker
 from .text import check_text
 
@@ -58,7 +58,8 @@ def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
     # The record texts against the archived sources and the loaded-terms list.
     quoted = quotes.check_quotes(records, project.sources_dir, {(p.path, p.pointer) for p in problems})
     problems += quoted.problems
-    problems += neutrality.check(records, schemas, [a.text for a in quoted.archives.values()])
+    texts = [a.text for a in quoted.archives.values()]
+    problems += neutrality.check(records, schemas, texts) + copying.check(records, texts)
     records.sort(key=lambda r: (KINDS.index(r.kind), r.path))
     pairs = _quoted(records)
     verified, here = quote_checks.verified(pairs, set(quoted.archives), project.root)

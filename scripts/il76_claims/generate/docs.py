@@ -49,10 +49,13 @@ def counts(root: str = ".") -> str:
     with open(os.path.join(root, "datapackage.json"), encoding="utf-8") as fh:
         version = json.load(fh)["version"]
     n = {t: _rows(root, t) for t in ("sources", "actors", "events", "statements", "statement_relays", "casualty_figures", "claims", "claim_positions", "claim_relations")}
+    held = sum(r["text_held"] == "true" for r in n["sources"])
+    paraphrased = sum(r["paraphrased"] == "true" for r in n["statements"])
     return (
-        f"Version {version} holds {_plural(len(n['sources']), 'source')}, {_plural(len(n['actors']), 'actor')}, "
+        f"Version {version} holds {_plural(len(n['sources']), 'source')} ({held} whose text the project holds, "
+        f"{len(n['sources']) - held} known by their address), {_plural(len(n['actors']), 'actor')}, "
         f"{_plural(len(n['events']), 'event')}, {_plural(len(n['statements']), 'statement')} ({_tally(n['statements'], 'kind')}; "
-        f"{_plural(len(n['statement_relays']), 'relay step')}), {_plural(len(n['casualty_figures']), 'casualty figure')} "
+        f"{paraphrased} paraphrased, {len(n['statements']) - paraphrased} quoted; {_plural(len(n['statement_relays']), 'relay step')}), {_plural(len(n['casualty_figures']), 'casualty figure')} "
         f"({_tally(n['casualty_figures'], 'basis')}) and {_plural(len(n['claims']), 'claim')} ({_tally(n['claims'], 'status')}; "
         f"{_plural(len(n['claim_relations']), 'relation')} between them) with {_plural(len(n['claim_positions']), 'position')}. "
         "Every block of the archived article is cited by a record or explained in "

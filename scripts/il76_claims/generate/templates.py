@@ -231,7 +231,7 @@ def _yaml_text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def scaffold(root: str, kind: str, rid: str | None = None, name: str | None = None) -> str:
+def scaffold(root: str, kind: str, rid: str | None = None, name: str | None = None, text_held: str | None = None) -> str:
     """Write records/<kind>/<id>.yaml from the kind's template; returns its
     path relative to root. Never overwrites."""
     if kind not in KINDS:
@@ -255,6 +255,8 @@ def scaffold(root: str, kind: str, rid: str | None = None, name: str | None = No
     schemas = SchemaSet(os.path.join(root, "schemas"))
     if name_clean and "name" in schemas.kinds[kind]["properties"]:
         text = re.sub(r"^name: null$", lambda _: f"name: {_yaml_text(name_clean)}", text, count=1, flags=re.M)
+    if text_held is not None:
+        text = re.sub(r"^text_held: null$", f"text_held: {'true' if text_held == 'yes' else 'false'}", text, count=1, flags=re.M)
     rel = f"records/{kind}/{rid}.yaml"
     text = _canonical(rel, text, kind, schemas)
     path = os.path.join(root, "records", kind, f"{rid}.yaml")

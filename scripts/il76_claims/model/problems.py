@@ -112,6 +112,7 @@ CODES: dict[str, Code] = _codes(
         "a new quote, checked without the archived text",
         "Nothing to fix in the record: a check with the archived text verifies it and records it in quote-checks.csv. Until then quote_verified is false.",
     ),
+    Code("Q006", "Own words that copy a source", "a summary that repeats a sentence of the archived text", "Paraphrase in the project's own words, or put the source's words inside quotation marks."),
     Code("X007", "Position taken by someone other than the statement's speaker", "actor_id: ukraine, statement by the Pentagon", "Set actor_id to the speaker, or cite that actor's statement."),
     Code(
         "X008",
@@ -149,6 +150,10 @@ CODES: dict[str, Code] = _codes(
         "Carried-by list that repeats or leaves out what it must say",
         "carried_by: the statement's own source_id",
         "List each further source once, never the source_id; say how a conflicting copy differs in its notes.",
+    ),
+    Code("X020", "Stance and basis disagree", "stance: asserts with basis: hedged", "A hedged position is stance: suggests; a suggestion is basis: hedged or implied."),
+    Code(
+        "X021", "The source's publisher listed as a relay", "relayed_by: [interfax-ukraine] on a source Interfax-Ukraine publishes", "List only the outlets the words passed through before the source."
     ),
     Code("R001", "Not in canonical form", 'name: "TASS" where the canonical form is name: TASS', "Run il76-claims fmt on the file (CONTRIBUTING.md: The canonical form of a record)."),
     Code("R002", "Cannot be formatted without loss", "a comment after a value: title: 'X' # check", "Move a comment to its own line or remove an unknown field, as the message says; run fmt again."),

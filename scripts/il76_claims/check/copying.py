@@ -1,0 +1,61 @@
+"""The project's own words against the archived texts: no summary, note,
+proposition, description or inference may repeat a long run of a source's
+words outside quotation marks. Quotes belong in quote fields, and a
+mention in a note belongs inside quotation marks; anything else is the
+project's paraphrase.
+
+Words are runs of letters and digits, compared in lower case, so that
+punctuation and line breaks do not hide a copied sentence. Names, roles and
+titles may be copied and are not compared. Only texts whose archive was
+verified are compared (see quotes.check_quotes).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model.problems import Problem, problem
+from ..model.record import Record, iter_strings
+
+# A run this long is a copied sentence rather than a shared phrase ("the
+# prisoners of war on board the Il-76" is nine words).
+RUN = 12
+OWN_WORDS = frozenset({"summary", "notes", "proposition", "description", "inference"})
+_WORD = re.compile(r"\w+")
+_QUOTED = re.compile(r"“[^”]*”|«[^»]*»|\"[^\"]*\"")
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _runs(text: str) -> set[tuple[str, ...]]:
+    words = _words(text)
+    return {tuple(words[i : i + RUN]) for i in range(len(words) - RUN + 1)}
+
+
+def check(records: list[Record], archives: list[str]) -> list[Problem]:
+    runs = set().union(*map(_runs, archives)) if archives else set()
+    out: list[Problem] = []
+    if not runs:
+        return out
+    for rec in records:
+        for pointer, field, text in iter_strings(rec.data):
+            if field not in OWN_WORDS or pointer in rec.reported:
+                continue
+            words = _words(_QUOTED.sub(" | ", text))
+            copied = next((words[i : i + RUN] for i in range(len(words) - RUN + 1) if tuple(words[i : i + RUN]) in runs), None)
+            if copied:
+                line, col = rec.mark(pointer)
+                what = f"“{' '.join(copied)}…”"
+                out.append(
+                    problem(
+                        rec.path,
+                        line,
+                        col,
+                        "Q006",
+                        f"{field} repeats {RUN} or more words of an archived source ({what}); say it in the project's own words, or quote the words inside quotation marks",
+                        pointer,
+                    )
+                )
+    return out
