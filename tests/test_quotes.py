@@ -44,6 +44,16 @@ needs_archive = pytest.mark.skipif(not REAL_ARCHIVE.is_file(), reason=f"the arch
 
 
 @needs_archive
+def test_no_summary_or_note_of_the_real_records_copies_the_article():
+    """Every summary (and note, proposition, description, inference) against
+    the archived article: no run of 12 of its words outside quotation marks
+    (rule Q006), and every quote still verified."""
+    result = check(Project(root=str(REPO), sources_dir=str(REAL_ARCHIVE.parent)))
+    assert [p for p in result.problems if p.code in ("Q001", "Q006")] == []
+    assert result.archive_checked and len(result.verified) == 42
+
+
+@needs_archive
 def test_the_real_archive_has_32_blocks_with_subheadings_at_7_and_23():
     text = REAL_ARCHIVE.read_text(encoding="utf-8")
     blocks = split_blocks(text)
