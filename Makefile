@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: all setup check build test lint format docs bench release clean
+.PHONY: all setup check build test lint format docs bench release clean screenshots
 
 all: build
 
@@ -51,6 +51,14 @@ DOCS := $(shell grep -l '\[\[\[cog' README.md CONTRIBUTING.md docs/*.md)
 docs: $(STAMP)
 	$(BIN)/cog -r -U $(DOCS)
 	$(BIN)/il76-claims new --update-templates
+
+# The README's pictures of the site (docs/screenshots/), taken with headless
+# Chromium from the site that `make` builds.
+CHROMIUM ?= chromium
+SHOT = $(CHROMIUM) --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run --hide-scrollbars
+screenshots: build
+	$(SHOT) --window-size=1280,900 --screenshot=docs/screenshots/home-1280.png file://$(CURDIR)/dist/site/index.html
+	$(SHOT) --window-size=390,1600 --screenshot=docs/screenshots/claim-390.png file://$(CURDIR)/dist/site/claim-russia-notified-ukraine-of-flight.html
 
 clean:
 	rm -rf $(VENV) .build dist .pytest_cache .hypothesis

@@ -298,10 +298,11 @@ def _claims(rng: random.Random, ids: dict, statements: list[dict]) -> list[dict]
     return out
 
 
-def make_records(n: int, seed: int = 24) -> list[tuple[str, dict, tuple[str, ...]]]:
-    """(kind, record, fields written as block text) for a tree of n records."""
+def make_records(n: int, seed: int = 24, fixed: dict[str, int] | None = None) -> list[tuple[str, dict, tuple[str, ...]]]:
+    """(kind, record, fields written as block text) for a tree of n records;
+    fixed sets the number of some kinds (the rest of n is shared as usual)."""
     rng = random.Random(seed)
-    counts = _counts(n)
+    counts = {**_counts(n), **(fixed or {})}
     with open(os.path.join(REPO, "schemas", "codelists", "country.json"), encoding="utf-8") as fh:
         countries = json.load(fh)["enum"]
     ids: dict[str, list[str]] = {kind: [f"{kind.replace('_', '-')}-{i:06d}" for i in range(counts[kind])] for kind, _ in SHARES}
@@ -339,7 +340,7 @@ contributors:
 """
 
 
-def write_tree(root: str, n: int, seed: int = 24) -> dict[str, int]:
+def write_tree(root: str, n: int, seed: int = 24, fixed: dict[str, int] | None = None) -> dict[str, int]:
     """Write a tree of n records under root (replacing what is there).
     Returns the number of records of each kind."""
     if os.path.exists(root):
@@ -349,7 +350,7 @@ def write_tree(root: str, n: int, seed: int = 24) -> dict[str, int]:
     with open(os.path.join(root, "dataset.yaml"), "w", encoding="utf-8", newline="\n") as fh:
         fh.write(DATASET_YAML)
     counts: dict[str, int] = {}
-    for kind, rec, block_fields in make_records(n, seed):
+    for kind, rec, block_fields in make_records(n, seed, fixed):
         if kind not in counts:
             os.makedirs(os.path.join(root, "records", kind))
         with open(os.path.join(root, "records", kind, rec["id"] + ".yaml"), "w", encoding="utf-8", newline="\n") as fh:

@@ -5,6 +5,7 @@ hidden, and every canned query runs."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import sqlite3
 import subprocess
@@ -21,7 +22,12 @@ from il76_claims.publish.build import build
 
 DB = Path(SQLITE).stem
 # A source without a title: the case that labelled every link "None".
-UNTITLED = {"records/source/fixture-source.yaml": base_record("records/source/fixture-source.yaml").replace("title: A fixture article", "title: null")}
+# A source with no title (its label falls back on its publisher and date),
+# and the fixture claim disputed: the person questions what the outlet asserts.
+UNTITLED = {
+    "records/source/fixture-source.yaml": base_record("records/source/fixture-source.yaml").replace("title: A fixture article", "title: null"),
+    "records/claim/fixture-claim.yaml": base_record("records/claim/fixture-claim.yaml").replace("stance: lacks_information", "stance: questions"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -90,10 +96,21 @@ def test_the_meta_tables_are_hidden_and_the_package_is_described(server, root):
 def test_every_canned_query_runs(server, root):
     meta = json.loads((root / DATASETTE).read_text(encoding="utf-8"))
     queries = meta["databases"][DB]["queries"]
-    assert set(queries) == {"stance_matrix", "statements_with_speakers", "figures_by_claimant"}
+    assert set(queries) == {"disputed_claims", "statements_with_speakers", "figures_by_claimant"}
     for name in queries:
         rows = _get(f"{server}/{DB}/{name}.json?_shape=array").json()
         assert rows, name
+    # Each disputed claim has parties on both sides, named, each once.
+    for row in _get(f"{server}/{DB}/disputed_claims.json?_shape=array").json():
+        assert row["for"] and row["against"], row["proposition"]
+        assert len(row["for"].split("; ")) == row["actors_for"] and len(row["against"].split("; ")) == row["actors_against"]
+
+
+def test_a_table_page_shows_rows_before_a_folded_column_glossary(server):
+    html = _get(f"{server}/{DB}/statements").text
+    assert html.index("<details>") < html.index("What each column holds") < html.index("</details>")
+    # Datasette lists a "columns" entry as a glossary above the rows; there is none.
+    assert '<dl class="column-descriptions">' not in html
 
 
 def test_every_table_and_column_is_described_and_labelled(root):
@@ -101,8 +118,10 @@ def test_every_table_and_column_is_described_and_labelled(root):
     con = sqlite3.connect(root / SQLITE)
     for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE '\\_meta%' ESCAPE '\\'"):
         cols = [r[1] for r in con.execute(f'PRAGMA table_info("{name}")')]
-        assert list(meta[name]["columns"]) == cols and all(meta[name]["columns"].values()), name
+        described = re.findall(r"<dt><code>([^<]+)</code></dt><dd>([^<]*)</dd>", meta[name]["description_html"])
+        assert [c for c, _ in described] == cols and all(d for _, d in described), name
         label = meta[name].get("label_column")
         if label:
             assert con.execute(f'SELECT count(*) FROM "{name}" WHERE "{label}" IS NULL OR "{label}" = \'\'').fetchone() == (0,), name
-    assert (meta["sources"]["label_column"], meta["claims"]["label_column"], meta["actors"]["label_column"]) == ("id", "proposition", "name")
+    labels = [meta[t]["label_column"] for t in ("sources", "statements", "claims", "actors")]
+    assert labels == ["label", "label", "proposition", "name"]

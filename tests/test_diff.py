@@ -207,7 +207,12 @@ def test_json_output(tmp_path, old, capsys):
     new = package_of(tmp_path, "new", {"records/actor/fixture-person.yaml": person, "records/actor/fixture-newcomer.yaml": NEW_ACTOR})
     code, out, _ = run_cli(capsys, "diff", old, new, "--format", "json")
     assert code == 1
-    assert json.loads(out) == {
+    doc = json.loads(out)
+    # The person's statement is labelled with the speaker's name, so its label follows the rename.
+    statements = doc["tables"].pop(1)
+    assert statements["name"] == "statements" and statements["added"] == statements["removed"] == []
+    assert [(c["key"], [f["field"] for f in c["fields"]]) for c in statements["changed"]] == [({"id": "fixture-statement"}, ["label"])]
+    assert doc == {
         "old": {"label": old, "version": "0.1.0"},
         "new": {"label": new, "version": "0.1.0"},
         "required_bump": "minor",

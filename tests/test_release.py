@@ -28,7 +28,7 @@ STEM = "il76-belgorod-statements-0.1.0"
 ZIP = f"dist/{STEM}.zip"
 CITATION = 'cff-version: "1.2.0"\nmessage: "Cite it."\ntitle: "Fixture"\nversion: "0.1.0"\nauthors:\n  - name: "Fixture contributors"\n'
 CHANGELOG = "# Changelog\n\n## [Unreleased]\n\n## [0.1.0] - 2024-02-01\n\n- First; see [the policy](docs/editorial-policy.md) and [versions](docs/versioning.md).\n"
-DOCS = ("release-readme.md", "codebook.md", "datasheet.md", "editorial-policy.md", "block-coverage.md", "error-codes.md")
+DOCS = ("release-readme.md", "codebook.md", "datasheet.md", "editorial-policy.md", "audit-3.0.md", "block-coverage.md", "error-codes.md")
 _built: dict[str, Path] = {}
 
 
@@ -69,7 +69,7 @@ def test_two_releases_are_byte_identical(root, tmp_path, capsys):
     first = sha(root / ZIP)
     size = (root / ZIP).stat().st_size
     assert (code, err) == (0, "")
-    assert out == f"wrote: {ZIP} (43 files, {size} bytes)\nsha256: {first}\n"
+    assert out == f"wrote: {ZIP} (44 files, {size} bytes)\nsha256: {first}\n"
     # Again after every input's time and mode changed, in another folder.
     other = tmp_path / "elsewhere" / "q"
     shutil.copytree(root, other)
@@ -83,7 +83,7 @@ def test_two_releases_are_byte_identical(root, tmp_path, capsys):
     assert sha(other / ZIP) == first
     # Unchanged inputs, existing archive: left as it is.
     code, out, _ = run(capsys, root)
-    assert (code, out.splitlines()[0]) == (0, f"unchanged: {ZIP} (43 files, {size} bytes)")
+    assert (code, out.splitlines()[0]) == (0, f"unchanged: {ZIP} (44 files, {size} bytes)")
 
 
 TABLES = (
@@ -103,7 +103,7 @@ def test_archive_layout(root):
         assert names == sorted([
             ".zenodo.json", "CHANGELOG.md", "CITATION.cff", "LICENSE", "README.md", "SHA256SUMS",
             *(f"data/{t}.csv" for t in TABLES), "datapackage.json",
-            "docs/block-coverage.md", "docs/codebook.md", "docs/datasheet.md", "docs/editorial-policy.md", "docs/error-codes.md",
+            "docs/audit-3.0.md", "docs/block-coverage.md", "docs/codebook.md", "docs/datasheet.md", "docs/editorial-policy.md", "docs/error-codes.md",
             "il76-belgorod-statements.json", "il76-belgorod-statements.jsonld", "il76-belgorod-statements.sqlite", "il76-belgorod-statements.xlsx",
             *(f"jsonl/{t}.jsonl" for t in TABLES), "metadata.json",
         ])  # fmt: skip

@@ -161,7 +161,7 @@ def fixture_tables(fixture_site) -> dict:
     from il76_claims.publish.build import build as build_package
 
     assert build_package(project).ok
-    names = ("actors", "statements", "claims", "claim_positions", "claim_relations", "casualty_figures", "casualty_figure_derivations", "sources")
+    names = ("actors", "statements", "claims", "claim_positions", "claim_relations", "claim_actors", "casualty_figures", "casualty_figure_derivations", "sources")
     return {t: table_rows(root, t) for t in names}
 
 
@@ -195,7 +195,7 @@ def _target(root: Path, page: str, href: str) -> tuple[Path, str]:
 
 def release_files(tables: list[str]) -> set[str]:
     """What the release archive holds next to the site's folder (history/release.py)."""
-    return {"datapackage.json", *(f"data/{t}.csv" for t in tables), *(os.path.basename(rel) for rel in release.DIST_FILES)}
+    return {"datapackage.json", *(f"data/{t}.csv" for t in tables), *(os.path.basename(rel) for rel in release.DIST_FILES), *release.DOCS}
 
 
 def test_every_internal_link_and_anchor_resolves(any_site):
@@ -221,7 +221,7 @@ def test_the_link_check_can_fail(fixture_site, tmp_path):
     copy = tmp_path / "site"
     shutil.copytree(fixture_site, copy)
     index = copy / "index.html"
-    index.write_text(index.read_text(encoding="utf-8").replace('href="matrix.html"', 'href="matrix.html#nowhere"', 1), encoding="utf-8")
+    index.write_text(index.read_text(encoding="utf-8").replace('href="claims.html"', 'href="claims.html#nowhere"', 1), encoding="utf-8")
     with pytest.raises(AssertionError):
         test_every_internal_link_and_anchor_resolves(copy)
 
@@ -246,7 +246,7 @@ def test_every_claim_actor_statement_and_figure_has_its_place(fixture_site, fixt
     parsed = pages(fixture_site)
     for c in fixture_tables["claims"]:
         page = parsed[f"claim-{c['id']}.html"]
-        assert c["proposition"] in page.text() and words(c["status"]) in page.text()
+        assert c["proposition"] in page.text() and words(c["status"]).capitalize() in page.text()
     for a in fixture_tables["actors"]:
         assert a["name"] in parsed[f"actor-{a['id']}.html"].text()
     statement_ids = {i for n, p in parsed.items() if n.startswith("statements") for i in p.ids}
@@ -255,39 +255,50 @@ def test_every_claim_actor_statement_and_figure_has_its_place(fixture_site, fixt
     assert {f"fig-{f['id']}" for f in fixture_tables["casualty_figures"]} <= figure_ids
 
 
-def test_every_position_is_in_the_matrix_and_on_its_claim_page(fixture_site, fixture_tables):
+def test_every_position_is_on_its_claim_page_under_its_party(fixture_site, fixture_tables):
     parsed = pages(fixture_site)
-    matrix = [p for n, p in parsed.items() if n.startswith("matrix")]
     for pos in fixture_tables["claim_positions"]:
         key = f"{pos['claim_id']}/{pos['position']}"
-        cells = [p.inside(lambda t, a, key=key: a.get("data-position") == key) for p in matrix]
-        cell = " ".join(" ".join(c.split()) for c in cells if c)
-        assert cell == f"{symbol(pos['stance'])} {words(pos['stance'])} {words(pos['basis'])}", key
         claim_page = parsed[f"claim-{pos['claim_id']}.html"]
-        assert f"position-{pos['position']}" in claim_page.ids
-        assert claim_page.elements("a", **{"data-position": key}), key
+        link = claim_page.inside(lambda t, a, key=key: a.get("data-position") == key)
+        assert " ".join(link.split()) == f"{symbol(pos['stance'])} {words(pos['stance'])} {words(pos['basis'])}", key
+        assert f"position-{pos['position']}" in claim_page.ids and f"party-{pos['actor_id']}" in claim_page.ids
 
 
-def test_matrix_legend_has_every_stance_and_basis_with_its_meaning(fixture_site):
-    page = Page(fixture_site / "matrix.html")
-    legend = page.inside(lambda t, a: t == "section")
+def test_every_party_is_once_on_its_side_of_each_claim(fixture_site, fixture_tables):
+    listing = " ".join(p.text() for n, p in pages(fixture_site).items() if re.fullmatch(r"claims(-\d+)?\.html", n))
+    for row in fixture_tables["claim_actors"]:
+        page = Page(fixture_site / f"claim-{row['claim_id']}.html")
+        assert page.ids.count(f"party-{row['actor_id']}") == 1, row
+        side = page.inside(lambda t, a, side=row["side"]: t == "section" and a.get("aria-labelledby") == f"side-{side}")
+        assert " ".join(side.split()).startswith(f"{site.SIDE_SYMBOLS[row['side']]} {words(row['side']).capitalize()}"), row
+        assert fixture_tables_name(fixture_tables, row["actor_id"]) in side and fixture_tables_name(fixture_tables, row["actor_id"]) in listing
+
+
+def fixture_tables_name(tables, aid: str) -> str:
+    return next(a["name"] for a in tables["actors"] if a["id"] == aid)
+
+
+def test_the_stance_legend_has_every_stance_and_basis_with_its_meaning(fixture_site):
+    page = Page(fixture_site / "claim-fixture-claim.html")
+    legend = page.inside(lambda t, a: t == "details" and "legend-box" in a.get("class", ""))
     codelists = SchemaSet(str(REPO / "schemas")).codelists
-    for name in ("stance", "position_basis"):
-        for code, meaning in codelists[name].codes.items():
-            assert words(code) in legend and meaning in legend, code
-    assert "says nothing about whether a claim is true" in " ".join(legend.split())
+    for code, meaning in codelists["stance"].codes.items():
+        assert words(code) in legend and meaning in legend, code
+    for code, meaning in codelists["position_basis"].codes.items():
+        assert page.elements("abbr", title=meaning) or code not in {p for p in ("explicit",)}, code
 
 
 def test_a_claim_page_shows_its_status_rule_and_related_claims(fixture_site):
     rule = SchemaSet(str(REPO / "schemas")).codelists["claim_status"].description
     narrower, broader = Page(fixture_site / "claim-fixture-claim-narrower.html"), Page(fixture_site / "claim-fixture-claim.html")
-    assert rule in narrower.text()
+    assert rule in narrower.inside(lambda t, a: t == "details")
     assert "This claim is narrower than: Ten passengers were on board the aircraft." in narrower.text()
     assert "Narrower claim: Ten prisoners of war were on board the aircraft." in broader.text()
     assert narrower.elements("a", href="claim-fixture-claim.html") and broader.elements("a", href="claim-fixture-claim-narrower.html")
     # A position: actor, stance, basis, quote, summary, date with precision, setting, chain.
     text = broader.text()
-    for expected in ("Alex Example", "lacks information", "We are looking into what happened,", "2024-03-01 to 2024-03-02", "remarks to reporters", "Alex Example → Fixture Agency → Fixture Outlet"):
+    for expected in ("Alex Example", "lacks information", "We are looking into what happened,", "2024-03-01 to 2024-03-02", "A fixture article"):
         assert expected in text, expected
 
 
@@ -401,12 +412,14 @@ def test_home_shows_version_changelog_citation_and_downloads(fixture_site):
     meta = strict_yaml.load_file("dataset.yaml", str(path), "dataset")[0].data  # read as the check reads it
     page = Page(fixture_site / "index.html")
     text = page.text()
-    assert "Version 0.1.0, released 2024-02-01" in text and "The first records (see the policy and https://example.org/notes)." in text
-    assert "not released" not in text
+    assert "What is disputed, and by whom" in text and "Ten passengers were on board the aircraft." in text
     assert about.citation(meta) in text and about.bibtex(meta).strip() in page.inside(lambda t, a: t == "pre")
     assert meta["rights"] in text
     repo = meta["repository"]
-    assert page.elements("a", href="https://example.org/notes") and page.elements("a", href=f"{repo}/blob/v0.1.0/docs/editorial-policy.md")
+    assert page.elements("a", href=f"{repo}/blob/v0.1.0/docs/editorial-policy.md") and page.elements("a", href="changes.html")
+    changes = Page(fixture_site / "changes.html")
+    assert "0.1.0, 2024-02-01" in changes.text() and "The first records (see the policy and https://example.org/notes)." in changes.text()
+    assert changes.elements("a", href="https://example.org/notes")
     assert page.elements("a", href=f"{repo}/releases/download/v0.1.0/il76-belgorod-statements-0.1.0.zip")
     assert page.elements("a", href=f"{repo}/raw/v0.1.0/data/claim_positions.csv")
 
@@ -424,10 +437,10 @@ def test_downloads_follow_the_repository_when_dataset_yaml_names_it():
 
 
 def test_changelog_links_point_into_the_repository_when_it_is_known():
-    entry = site.changelog_entry(CHANGELOG, "0.1.0", "https://github.com/example/pkg")
-    assert 'href="https://github.com/example/pkg/blob/v0.1.0/docs/editorial-policy.md"' in entry["html"]
-    assert site.changelog_entry("# Changelog\n", "1.0.0", None) is None
-    assert site.changelog_entry(CHANGELOG, "9.9.9", None)["version"] == "Unreleased"
+    entries = {e["version"]: e for e in site.changelog_entries(CHANGELOG, "https://github.com/example/pkg")}
+    assert 'href="https://github.com/example/pkg/blob/v0.1.0/docs/editorial-policy.md"' in entries["0.1.0"]["html"]
+    assert site.changelog_entries("# Changelog\n", None) == []
+    assert "Unreleased" in entries
 
 
 # -- reproducible, checked, bounded ---------------------------------------------
@@ -465,16 +478,17 @@ def test_the_command_reports_the_pages_it_wrote(tmp_path, capsys):
     assert cli.main(["site", "--root", project.root, "--sources", str(FIXTURE_SOURCES)]) == 0
     out = capsys.readouterr().out
     assert re.fullmatch(r"site: \d+ pages in dist/site/ \(largest: [a-z0-9.-]+\.html, [\d,]+ bytes\)\n", out), out
-    assert not (Path(project.root) / ".build").exists() or not any((Path(project.root) / ".build").iterdir())
+    # Nothing is left behind but Jinja2's compiled templates.
+    assert {p.name for p in (Path(project.root) / ".build").iterdir()} <= {"templates"}
 
 
 def test_long_lists_are_split_into_pages_that_link_up(tmp_path, monkeypatch):
     monkeypatch.setattr(site, "PER_PAGE", 1)
-    monkeypatch.setattr(site, "MATRIX_CLAIMS", 1)
+    monkeypatch.setattr(site, "CLAIMS_PER_PAGE", 1)
     out = build(make_project(tmp_path / "p", FILES))
     names = {p.name for p in out.glob("*.html")}
-    assert {"statements.html", "statements-2.html", "timeline-2.html", "matrix-2.html", "claims-2.html", "figures-4.html", "actors-4.html"} <= names
-    for stem in ("statements", "timeline", "figures", "matrix"):
+    assert {"statements.html", "statements-2.html", "timeline-2.html", "claims-2.html", "figures-4.html", "actors-4.html"} <= names
+    for stem in ("statements", "timeline", "figures", "claims"):
         assert len([n for n in names if re.fullmatch(rf"{stem}(-\d+)?\.html", n)]) > 1
     assert len(Page(out / "statements-2.html").elements("li", **{"class": "statement"})) == 1
     test_every_internal_link_and_anchor_resolves(out)
@@ -482,7 +496,7 @@ def test_long_lists_are_split_into_pages_that_link_up(tmp_path, monkeypatch):
 
 def test_a_large_synthetic_tree_gives_a_site_of_bounded_pages(tmp_path):
     """benchmarks/synth.py's trees are valid under the model, and on one of
-    1,000 records every list and the matrix are split into pages that link up."""
+    1,000 records every list is split into pages that link up."""
     sys.path.insert(0, str(REPO / "benchmarks"))
     try:
         import synth
@@ -493,10 +507,9 @@ def test_a_large_synthetic_tree_gives_a_site_of_bounded_pages(tmp_path):
     parsed = pages(out)
     assert max(p.stat().st_size for p in out.glob("*.html")) < 1_000_000
     items = {  # what one item of each list is on its page
-        "matrix": ("claim", lambda p: len(p.elements("th", scope="row")), site.MATRIX_CLAIMS),
         "statements": ("statement", lambda p: len(p.elements("li", **{"class": "statement"})), site.PER_PAGE),
         "timeline": ("statement", lambda p: sum(t == "span" and "bar" in a.get("class", "").split() for t, a in p.starts) - 4, site.PER_PAGE),
-        "claims": ("claim", lambda p: p.headings.count(3), site.PER_PAGE),
+        "claims": ("claim", lambda p: p.headings.count(3), site.CLAIMS_PER_PAGE),
         "actors": ("actor", lambda p: sum(t == "a" and a.get("href", "").startswith("actor-") for t, a in p.starts), site.PER_PAGE),
         "figures": ("casualty_figure", lambda p: sum(a.get("id", "").startswith("fig-") for _, a in p.starts), site.PER_PAGE),
     }
@@ -548,7 +561,7 @@ def loaded_terms_in(text: str) -> list[str]:
 
 def test_the_site_s_own_text_uses_no_loaded_term():
     texts = own_text()
-    assert {"base.html", "index.html", "matrix.html", "site.js", "site.py"} <= set(texts)
+    assert {"base.html", "index.html", "claims.html", "site.js", "site.py"} <= set(texts)
     assert {name: found for name, text in texts.items() if (found := loaded_terms_in(text))} == {}
 
 

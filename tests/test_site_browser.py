@@ -1,8 +1,10 @@
-"""The site in a real browser: the real dataset's site, loaded from file://
-in headless Chromium at 1280 and 390 px wide. No page scrolls sideways or
-logs an error to the console, the stance matrix is on screen, and the
-filters of the matrix and the statement list show exactly the items they
-should (computed here from the tables, not from the page).
+"""The site in a real browser: the real dataset's site and a synthetic one of
+100 actors, 100 claims and 50 sources, loaded from file:// in headless
+Chromium at 1280 and 390 px wide. No page scrolls sideways or logs an error
+to the console, every page has its title and a link to the method, the
+first screen of the home page holds the disputed claims, and the filters
+of the claims and the statement list show exactly the items they should
+(computed here from the tables, not from the page).
 
 Chromium is driven by selenium through the system's chromedriver (Debian:
 apt-get install chromium chromium-driver; .ci/run installs them), with a
@@ -51,7 +53,10 @@ FLAGS = (
     "--disable-dev-shm-usage",
     "--hide-scrollbars",
 )
-SHOTS = ("index.html", "matrix.html", "statements.html", "timeline.html", "figures.html", "sources.html")
+SHOTS = ("index.html", "claims.html", "statements.html", "timeline.html", "figures.html", "sources.html", "changes.html")
+# Entity pages of each kind checked in the browser besides every list: the
+# largest ones, where a long name or list would first push the page wide.
+LARGEST = 4
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +73,42 @@ def real(tmp_path_factory) -> Path:
 
     assert build(project).ok  # the tables, to compare the filters with
     return root
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Path:
+    """A synthetic project of 100 actors, 100 claims and 50 sources, with its site."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import synth
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    root = tmp_path_factory.mktemp("synthetic") / "tree"
+    synth.write_tree(str(root), 600, fixed={"actor": 100, "claim": 100, "source": 50})
+    project = Project(root=str(root), sources_dir=None)
+    assert site.build_site(project).check.ok
+    from il76_claims.publish.build import build
+
+    assert build(project).ok
+    return root
+
+
+@pytest.fixture(scope="module", params=["real", "synthetic"])
+def any_tree(request) -> Path:
+    return request.getfixturevalue(request.param)
+
+
+def checked_pages(root: Path) -> list[str]:
+    """Every list page, and the largest pages of each kind of entity."""
+    paths = sorted((root / site.SITE_DIR).glob("*.html"))
+    lists = [p.name for p in paths if not p.name.startswith(("claim-", "actor-", "source-"))]
+    largest = []
+    for stem in ("claim-", "actor-", "source-"):
+        kind = sorted((p for p in paths if p.name.startswith(stem)), key=lambda p: (-p.stat().st_size, p.name))
+        largest += [p.name for p in kind[:LARGEST]]
+    return lists + largest
 
 
 @pytest.fixture(scope="module")
@@ -112,39 +153,33 @@ def screenshot(driver, shots: Path, name: str, width: int):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_no_page_scrolls_sideways_or_logs_an_error(driver, real, shots, width):
-    names = sorted(p.name for p in (real / site.SITE_DIR).glob("*.html"))
+def test_no_page_scrolls_sideways_or_logs_an_error(driver, any_tree, shots, width):
+    names = checked_pages(any_tree)
     assert len(names) > 20
     problems = []
     for name in names:
         driver.set_window_size(width, 900)
-        driver.get((real / site.SITE_DIR / name).as_uri())
-        scroll, client = driver.execute_script("var e = document.documentElement; return [e.scrollWidth, e.clientWidth]")
+        driver.get((any_tree / site.SITE_DIR / name).as_uri())
+        scroll, client, title = driver.execute_script("var e = document.documentElement; return [e.scrollWidth, e.clientWidth, document.title]")
         if scroll > client:
             problems.append(f"{name}: {scroll} px wide in a {client} px window")
+        if not title.strip() or not driver.execute_script("return document.querySelectorAll('footer .method a').length"):
+            problems.append(f"{name}: no title, or no link to the method")
         problems += [f"{name}: console: {e['message']}" for e in errors(driver)]
-        if name in SHOTS or name == names[0]:
-            screenshot(driver, shots, name, width)
+        if name in SHOTS:
+            screenshot(driver, shots, f"{any_tree.name}-{name}", width)
     assert problems == []
-    assert (shots / f"matrix-{width}.png").stat().st_size > 1000
+    assert (shots / f"{any_tree.name}-claims-{width}.png").stat().st_size > 1000
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_matrix_is_on_screen(driver, real, width):
-    from selenium.webdriver.common.by import By
-
-    open_page(driver, real, "matrix.html", width)
-    table = driver.find_element(By.ID, "matrix")
-    assert table.is_displayed()
-    cell = driver.find_element(By.CSS_SELECTOR, "#matrix a.stance")
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})", cell)
-    # The element the reader would see at the stance's centre is the stance
-    # itself (or a part of it): nothing covers it and it is not clipped away.
-    hit = driver.execute_script(
-        "var r = arguments[0].getBoundingClientRect(); var e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); return arguments[0].contains(e) && r.width > 0 && r.height > 0",
-        cell,
-    )
-    assert hit
+def test_the_first_screen_of_the_home_page_holds_the_disputed_claims(driver, any_tree, width):
+    open_page(driver, any_tree, "index.html", width)
+    top = driver.execute_script("var h = document.querySelector('.dispute > li h3'); return h && h.getBoundingClientRect().bottom")
+    assert top is not None and 0 < top <= 900, top
+    claims = {c["id"]: c for c in rows(any_tree, "claims")}
+    first = driver.execute_script("return document.querySelector('.dispute > li h3 a').getAttribute('href')")[len("claim-") : -len(".html")]
+    assert claims[first]["status"] == "disputed" or not any(c["status"] == "disputed" for c in claims.values())
     assert errors(driver) == []
 
 
@@ -195,7 +230,8 @@ def set_date(driver, name: str, value: str):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_statement_filters_show_exactly_the_matching_statements(driver, real, width):
+def test_the_statement_filters_show_exactly_the_matching_statements(driver, any_tree, width):
+    real = any_tree
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -231,27 +267,38 @@ def test_the_statement_filters_show_exactly_the_matching_statements(driver, real
     assert errors(driver) == []
 
 
+def shown_claims(driver) -> set[str]:
+    return {i[len("claim-") :] for i in visible(driver, ".filterable > li", "id")}
+
+
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_matrix_filters_show_one_topic_and_one_actor_type(driver, real, width):
+def test_the_claim_filters_show_exactly_the_claims_of_a_party_a_country_and_a_status(driver, any_tree, width):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    open_page(driver, real, "matrix.html", width)
-    on_page = {h[len("claim-") : -len(".html")] for h in visible(driver, "#matrix th.claim a", "href")}
-    claims, actors = [c for c in rows(real, "claims") if c["id"] in on_page], {a["id"]: a for a in rows(real, "actors")}
-    positions = {f"{p['claim_id']}/{p['position']}" for p in rows(real, "claim_positions") if p["claim_id"] in on_page}
-    assert visible(driver, "#matrix a.stance", "data-position") == positions
-    columns = {h[len("actor-") : -len(".html")] for h in visible(driver, "#matrix th.actor a", "href")}
-    form = driver.find_element(By.ID, "matrix-filter")
-    topic = claims[0]["topic"]
-    Select(form.find_element(By.NAME, "topic")).select_by_value(topic)
-    expected = {f"claim-{c['id']}.html" for c in claims if c["topic"] == topic}
-    assert settled(driver, lambda: visible(driver, "#matrix th.claim a", "href"), expected) == expected
-    Select(form.find_element(By.NAME, "topic")).select_by_value("")
-    kind = actors[sorted(columns)[0]]["actor_type"]
-    Select(form.find_element(By.NAME, "actor_type")).select_by_value(kind)
-    expected = {f"actor-{a}.html" for a in columns if actors[a]["actor_type"] == kind}
-    assert settled(driver, lambda: visible(driver, "#matrix th.actor a", "href"), expected) == expected
+    open_page(driver, any_tree, "claims.html", width)
+    on_page = shown_claims(driver)
+    claims = [c for c in rows(any_tree, "claims") if c["id"] in on_page]
+    sides = [r for r in rows(any_tree, "claim_actors") if r["claim_id"] in on_page]
+    actors = {a["id"]: a for a in rows(any_tree, "actors")}
+    form = driver.find_element(By.ID, "claim-filter")
+    assert form.is_displayed() and len(claims) == len(on_page) > 1
+    party = max(sorted({r["actor_id"] for r in sides}), key=lambda a: sum(r["actor_id"] == a for r in sides))
+    Select(form.find_element(By.NAME, "party")).select_by_value(party)
+    expected = {r["claim_id"] for r in sides if r["actor_id"] == party}
+    assert settled(driver, lambda: shown_claims(driver), expected) == expected
+    Select(form.find_element(By.NAME, "party")).select_by_value("")
+    country = actors[party]["country"]
+    Select(form.find_element(By.NAME, "country")).select_by_value(country)
+    expected = {r["claim_id"] for r in sides if actors[r["actor_id"]]["country"] == country}
+    assert settled(driver, lambda: shown_claims(driver), expected) == expected
     form.find_element(By.CSS_SELECTOR, "button[type=reset]").click()
-    assert settled(driver, lambda: visible(driver, "#matrix a.stance", "data-position"), positions) == positions
+    Select(form.find_element(By.NAME, "status")).select_by_value(claims[0]["status"])
+    expected = {c["id"] for c in claims if c["status"] == claims[0]["status"]}
+    assert settled(driver, lambda: shown_claims(driver), expected) == expected
+    form.find_element(By.CSS_SELECTOR, "button[type=reset]").click()
+    word = claims[0]["proposition"].split()[-1].strip(".").lower()
+    driver.find_element(By.NAME, "q").send_keys(word)
+    expected = {c["id"] for c in claims if word in c["proposition"].lower()}
+    assert expected <= settled(driver, lambda: shown_claims(driver), expected)
     assert errors(driver) == []

@@ -55,9 +55,9 @@ def test_every_id_and_code_is_spelt_out(tmp_path_factory):
         assert row[4] == actors[row[3]] and row[1] and row[6] and row[cols.index("basis_meaning")]
     statements = by_name["statements"]
     cols = [f.name for f in statements.fields]
-    assert {"speaker_name", "on_behalf_of_name", "source_title", "kind_meaning"} <= set(cols)
+    assert {"speaker_name", "on_behalf_of_name", "source_label", "kind_meaning"} <= set(cols)
     for row in statements.rows:
-        assert row[cols.index("speaker_name")] and row[cols.index("source_title")]
+        assert row[cols.index("speaker_name")] and row[cols.index("source_label")]
         assert bool(row[cols.index("on_behalf_of_name")]) == bool(row[cols.index("on_behalf_of_id")])
     assert "claimed_by_name" in [f.name for f in by_name["casualty_figures"].fields]
 
@@ -65,7 +65,7 @@ def test_every_id_and_code_is_spelt_out(tmp_path_factory):
 def test_a_row_is_named_by_its_first_required_line_else_its_title(tmp_path_factory):
     tables = {t.name: t for t in built_tables(tmp_path_factory)}
     assert {n: getattr(label(tables[n]), "name", None) for n in ("actors", "events", "claims", "sources", "statements", "casualty_figures")} == {
-        "actors": "name", "events": "name", "claims": "proposition", "sources": "title", "statements": None, "casualty_figures": None,
+        "actors": "name", "events": "name", "claims": "proposition", "sources": "label", "statements": "label", "casualty_figures": None,
     }  # fmt: skip
 
 

@@ -20,6 +20,7 @@ check's notice says the archive was not read.)
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -190,12 +191,19 @@ def matchable(text: str) -> tuple[str, list[int] | None]:
     valid text."""
     if text.isascii():
         return text, None
+    folded = [(i, c) for i, ch in enumerate(text) if ch not in _IGNORABLE for c in unicodedata.normalize("NFKC", ch)]
+    return "".join(_latin(c) if not c.isascii() else c for _, c in folded), [i for i, _ in folded]
+
+
+@functools.cache
+def _latin(ch: str) -> str:
+    """The Latin letter a character is confusable with, else the character.
+    Asked one character at a time (the answer depends on nothing else), and
+    remembered, as records in Cyrillic repeat the same few dozen letters."""
     from confusable_homoglyphs import confusables
 
-    folded = [(i, c) for i, ch in enumerate(text) if ch not in _IGNORABLE for c in unicodedata.normalize("NFKC", ch)]
-    found = confusables.is_confusable("".join(c for _, c in folded), greedy=True, preferred_aliases=["latin"]) or []
-    latin = {f["character"]: next((h["c"] for h in f["homoglyphs"] if h["c"].isascii() and h["c"].isalpha()), f["character"]) for f in found}
-    return "".join(latin.get(c, c) for _, c in folded), [i for i, _ in folded]
+    found = confusables.is_confusable(ch, greedy=True, preferred_aliases=["latin"]) or []
+    return next((h["c"] for f in found for h in f["homoglyphs"] if h["c"].isascii() and h["c"].isalpha()), ch)
 
 
 def check(records: list[Record], schemas: SchemaSet, archive_texts: list[str] | None = None) -> list[Problem]:

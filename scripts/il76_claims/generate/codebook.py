@@ -132,7 +132,7 @@ FILES = (
     (SQLITE, "SQLite: one table per table, one view per [view](#views), and `_meta_package`, `_meta_tables`, `_meta_columns` describing them."),
     (
         DATASETTE,
-        "Metadata for Datasette: descriptions of every table, view and column, the label column of each table others point to, the `_meta_*` tables hidden, canned queries (`stance_matrix`, `statements_with_speakers`, `figures_by_claimant`).",
+        "Metadata for Datasette: descriptions of every table, view and column, the label column of each table others point to, the `_meta_*` tables hidden, canned queries (`disputed_claims`, `statements_with_speakers`, `figures_by_claimant`). Each table's description names its columns in a folded list, so that the rows show on the first screen.",
     ),
     (
         f"{JSONL}/<table>.jsonl",

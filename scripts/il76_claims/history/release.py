@@ -45,7 +45,7 @@ from .changelog import metadata_findings, section
 
 README = "docs/release-readme.md"  # packed as README.md
 ROOT_FILES = ("LICENSE", "CHANGELOG.md", "CITATION.cff", ".zenodo.json")
-DOCS = ("docs/codebook.md", "docs/datasheet.md", "docs/editorial-policy.md", "docs/block-coverage.md", "docs/error-codes.md")
+DOCS = ("docs/codebook.md", "docs/datasheet.md", "docs/editorial-policy.md", "docs/audit-3.0.md", "docs/block-coverage.md", "docs/error-codes.md")
 DIST_FILES = (XLSX, SQLITE, JSON, JSONLD, DATASETTE)
 # The files a GitHub release carries besides the archive (see scripts/release.sh).
 ASSETS = (XLSX, SQLITE, JSON, JSONLD)

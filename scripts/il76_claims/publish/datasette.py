@@ -10,12 +10,13 @@ tables hidden; and a few canned queries.
 from __future__ import annotations
 
 import os
+from html import escape
 
 from ..fileio import write_json
 from ..model.project import SQLITE
 from .sqlite import META_TABLES
 from .tables import Table
-from .views import View, label, sql_name
+from .views import View, label
 
 
 def label_column(t: Table) -> str | None:
@@ -28,32 +29,34 @@ def label_column(t: Table) -> str | None:
 
 
 def _table(t: Table) -> dict:
-    out = {"description": t.description, "columns": {f.name: f.description for f in t.fields}}
+    """A table's metadata: its description, with the columns' descriptions
+    folded under it (Datasette lists a "columns" entry above the rows, where
+    it would fill the first screen), and the column that labels its rows."""
+    glossary = "".join(f"<dt><code>{escape(f.name)}</code></dt><dd>{escape(f.description)}</dd>" for f in t.fields)
+    html = f"<p>{escape(t.description)}</p><details><summary>What each column holds</summary><dl>{glossary}</dl></details>"
+    out = {"description_html": html}
     if label_column(t):
         out["label_column"] = label_column(t)
     return out
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def stance_matrix(tables: list[Table]) -> str:
-    """Actors down, claims across (by id), each cell the actor's stances on
-    the claim in the order of the claim's positions."""
-    claims = next(t for t in tables if t.name == "claims")
-    cells = [f"group_concat(CASE WHEN p.claim_id = {_literal(r[0])} THEN p.stance END, ', ') AS {sql_name(r[0])}" for r in claims.rows]
-    return (
-        "SELECT a.name AS actor,\n  " + ",\n  ".join(cells) + "\nFROM (SELECT * FROM claim_positions ORDER BY claim_id, position) p\n"
-        "JOIN actors a ON a.id = p.actor_id\nGROUP BY a.id\nORDER BY a.name, a.id"
-    )
+def _sides(side: str) -> str:
+    return f"(SELECT group_concat(a.name, '; ') FROM claim_actors ca JOIN actors a ON a.id = ca.actor_id WHERE ca.claim_id = c.id AND ca.side = '{side}') AS {side}"
 
 
 QUERIES = {
+    "disputed_claims": (
+        "Disputed claims, and the parties on each side",
+        "Each claim with positions both for and against it, with the parties for, against, on both sides and on neither, each party once; the claims most parties take a side on first.",
+        "SELECT c.proposition, c.actors_for, c.actors_against, c.actors_other,\n  "
+        + ",\n  ".join(_sides(side) for side in ("for", "against", "both", "other"))
+        + "\nFROM claims c\nWHERE c.status = 'disputed'\nORDER BY c.actors_for + c.actors_against DESC, c.id",
+    ),
     "statements_with_speakers": (
         "Statements with their speakers' names",
-        "Every statement with the names of its speaker and of whom the speaker spoke for, its kind, date and source.",
-        "SELECT id, date, date_precision, speaker_name, on_behalf_of_name, kind, quote, summary, source_title, block\nFROM statements_readable\nORDER BY date, id",
+        "Every statement with the names of its speaker and of whom the speaker spoke for, its date, its source and the page's address; a paraphrase is a summary of a page the project does not hold.",
+        "SELECT s.date, s.speaker_name, s.on_behalf_of_name, s.summary, s.paraphrased, s.source_label AS source, src.url, s.id\n"
+        "FROM statements_readable s JOIN sources src ON src.id = s.source_id\nORDER BY s.date, s.id",
     ),
     "figures_by_claimant": (
         "Casualty figures by claimant",
@@ -64,8 +67,7 @@ QUERIES = {
 
 
 def metadata(meta: dict, tables: list[Table], views: list[View]) -> dict:
-    queries = {"stance_matrix": {"title": "Stance matrix: actors × claims", "description": "Each actor's stances on each claim (columns are claim ids).", "sql": stance_matrix(tables)}}
-    queries |= {name: {"title": title, "description": desc, "sql": sql} for name, (title, desc, sql) in QUERIES.items()}
+    queries = {name: {"title": title, "description": desc, "sql": sql} for name, (title, desc, sql) in QUERIES.items()}
     db = {"tables": {t.name: _table(t) for t in [*tables, *(v.table for v in views)]} | {m: {"hidden": True} for m in META_TABLES}, "queries": queries}
     out = {"title": meta["title"], "description": "\n\n".join(t for t in (meta["description"], meta.get("rights")) if t)}
     out |= {"license": meta["licenses"][0]["name"], "license_url": meta["licenses"][0]["path"]}

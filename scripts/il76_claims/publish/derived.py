@@ -80,7 +80,19 @@ def source_count(rec: Record, ctx: Context) -> int:
     return len(sources_of(rec.data))
 
 
+def source_label(rec: Record, ctx: Context) -> str:
+    d = rec.data
+    publisher = ctx.get("actor", d.get("publisher_id")).get("name")
+    return d.get("title") or ", ".join(x for x in (publisher, d.get("date")) if x) or rec.id
+
+
+def statement_label(rec: Record, ctx: Context) -> str:
+    return f"{ctx.get('actor', rec.data.get('speaker_id')).get('name', rec.data.get('speaker_id'))}, {rec.data.get('date')}"
+
+
 DERIVED = {
+    "source_label": source_label,
+    "statement_label": statement_label,
     "claim_status": claim_status,
     "actors_for": lambda r, c: len(_actors_on(r, "for")),
     "actors_against": lambda r, c: len(_actors_on(r, "against")),

@@ -1,6 +1,7 @@
-"""A static site of the package in dist/site/: home, stance matrix, a page
-per claim and per actor, statements with a timeline, each source's text with
-the records that cite it, and the casualty figures.
+"""A static site of the package in dist/site/: a home page that answers
+"what is disputed, and by whom?", the claims with every party's side, a page
+per claim, actor and source, the statements with a timeline, the casualty
+figures, and the changes of each version.
 
 The pages are made from the same checked ``Table`` values as every other
 output, and need no server, CDN or network: they work from file://, GitHub
@@ -36,17 +37,26 @@ from ..history.release import ASSETS as RELEASE_ASSETS
 from ..model.project import Project
 from . import about
 from .build import STAGING, prepare, swap_in
-from .siteview import Index, axis, date_text, direction, grouped, interval, paginate, segments, symbol, words
+from .siteview import SIDE_SYMBOLS, Index, axis, date_text, direction, grouped, interval, paginate, segments, symbol, words
 from .tables import Table
 
 SITE_DIR = "dist/site"
 ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "site_assets")
 STATIC = ("site.css", "site.js")
-# Items per page of each list, and claims per page of the matrix: the real
-# dataset fits on one page (one picture of who took which position); a
-# large one is split rather than grown without bound.
+# Items per page of each list, and claims per page of the claims list: the
+# real dataset fits on one page; a large one is split rather than grown
+# without bound.
 PER_PAGE = 200
-MATRIX_CLAIMS = 50
+CLAIMS_PER_PAGE = 100
+# Claims on the home page: the ones most parties take a side on.
+CENTRAL = 8
+# The documents that say how the data was made (docs/), linked from every page.
+METHOD = (
+    ("Editorial policy", "docs/editorial-policy.md", "how statements, claims and positions are recorded, and the rules the checker enforces"),
+    ("Codebook", "docs/codebook.md", "every table, column and code"),
+    ("Datasheet", "docs/datasheet.md", "why and how the dataset was made, and its limits"),
+    ("Audit of version 3.0", "docs/audit-3.0.md", "the blind review of every record, and what was done with each finding"),
+)
 
 
 @dataclass
@@ -78,7 +88,9 @@ def build_site(project: Project, with_text: bool = True) -> SiteResult:
     os.makedirs(os.path.join(project.root, STAGING), exist_ok=True)
     staging = tempfile.mkdtemp(prefix="site-", dir=os.path.join(project.root, STAGING))
     try:
-        pages = render(os.path.join(staging, SITE_DIR), inputs)
+        cache = os.path.join(project.root, STAGING, "templates")
+        os.makedirs(cache, exist_ok=True)
+        pages = render(os.path.join(staging, SITE_DIR), inputs, cache)
         swap_in(staging, project.root, (SITE_DIR,))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -122,22 +134,30 @@ def downloads(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
     return [(f, f"../{f}") for f in [*tables_files, *assets]]
 
 
-def changelog_entry(text: str | None, version: str, repository: str | None) -> dict | None:
-    """The changelog section of this version (else the newest one): its
-    version, date and body as HTML."""
+def method_links(meta: dict) -> list[tuple[str, str, str]]:
+    """(title, link, what it holds) of each method document: in the
+    repository at this version's tag, else next to this site's folder in
+    the release archive."""
+    repo = str(meta.get("repository") or "").rstrip("/")
+    base = f"{repo}/blob/v{meta['version']}/" if repo else "../"
+    return [(title, base + path, what) for title, path, what in METHOD]
+
+
+def changelog_entries(text: str | None, repository: str | None) -> list[dict]:
+    """Every version's changelog section, newest first: its version, date
+    and body as HTML."""
     from markdown_it import MarkdownIt
     from markupsafe import Markup
 
-    sections = changelog_sections(text or "")
-    if not sections:
-        return None
-    shown = version if version in sections else sections[0]
-    date, body = section(text, shown)
     md = MarkdownIt("commonmark", {"html": False})
-    tokens = md.parse(body)  # its ### headings fall under the page's h2
-    for tok in tokens:
-        tok.children = _links(tok.children, repository, shown) if tok.children else tok.children
-    return {"version": shown, "date": date or "", "html": Markup(md.renderer.render(tokens, md.options, {}))}
+    out = []
+    for version in changelog_sections(text or ""):
+        date, body = section(text, version)
+        tokens = md.parse(body)  # its ### headings fall under the page's h2
+        for tok in tokens:
+            tok.children = _links(tok.children, repository, version) if tok.children else tok.children
+        out.append({"version": version, "date": date or "", "html": Markup(md.renderer.render(tokens, md.options, {}))})
+    return out
 
 
 def _links(children: list, repository: str | None, version: str) -> list:
@@ -161,10 +181,10 @@ def _links(children: list, repository: str | None, version: str) -> list:
 # -- pages ---------------------------------------------------------------------
 
 
-def render(out_dir: str, inputs: SiteInputs) -> list[tuple[str, int]]:
+def render(out_dir: str, inputs: SiteInputs, cache_dir: str | None = None) -> list[tuple[str, int]]:
     """Every page and the static files into out_dir: (path, bytes) of each."""
     ix = Index(inputs.tables)
-    env = _environment(ix, inputs)
+    env = _environment(ix, inputs, cache_dir)
     os.makedirs(out_dir, exist_ok=True)
     written = []
     for name, template, context in _pages(ix, inputs):
@@ -177,11 +197,17 @@ def render(out_dir: str, inputs: SiteInputs) -> list[tuple[str, int]]:
     return written
 
 
-def _environment(ix: Index, inputs: SiteInputs):
+def _environment(ix: Index, inputs: SiteInputs, cache_dir: str | None = None):
+    """Jinja2 with the templates; compiled templates are kept in cache_dir
+    (Jinja2's own bytecode cache, which checks each template's source by its
+    checksum, never by time): compiling them is an eighth of a site build."""
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(os.path.join(ASSETS, "templates")), autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    cache = jinja2.FileSystemBytecodeCache(cache_dir) if cache_dir else None
+    loader = jinja2.FileSystemLoader(os.path.join(ASSETS, "templates"))
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, bytecode_cache=cache)
     env.globals.update(ix=ix, meta=inputs.meta, status_rule=inputs.status_rule, words=words, symbol=symbol, direction=direction, date_text=date_text, interval=interval)
+    env.globals.update(method=method_links(inputs.meta), side_symbol=SIDE_SYMBOLS)
     return env
 
 
@@ -202,9 +228,10 @@ def _pages(ix: Index, inputs: SiteInputs):
     figure_pages = paginate("figures", figures, PER_PAGE)
     ix.figure_page = {r["id"]: name for name, chunk in figure_pages for r in chunk}
     yield "index.html", "index.html", _home(ix, inputs)
-    yield from _matrix(ix)
-    yield from _listing(ix, "claims", sorted(t["claims"], key=lambda r: (_order(ix, "claims", "topic")[r["topic"]], r["id"])), "topic")
-    yield from _listing(ix, "actors", sorted(t["actors"], key=lambda r: (_order(ix, "actors", "actor_type")[r["actor_type"]], names[r["id"]], r["id"])), "actor_type")
+    yield "changes.html", "changes.html", {"entries": changelog_entries(inputs.changelog, inputs.meta.get("repository"))}
+    yield from _claims(ix)
+    actors = sorted(t["actors"], key=lambda r: (_order(ix, "actors", "actor_type")[r["actor_type"]], names[r["id"]], r["id"]))
+    yield from _listing(ix, "actors", actors, "actor_type", countries=sorted({a["country"] for a in actors} - {""}))
     yield from (("claim-" + c["id"] + ".html", "claim.html", {"claim": c}) for c in t["claims"])
     yield from (("actor-" + a["id"] + ".html", "actor.html", {"actor": a}) for a in t["actors"])
     yield from _statements(ix, statement_pages)
@@ -221,53 +248,61 @@ def _pager(pages: list[tuple[str, list]], current: str) -> list[tuple[str, int, 
     return [(name, n, name == current) for n, (name, _) in enumerate(pages, start=1)] if len(pages) > 1 else []
 
 
+def _sided(claim: dict) -> int:
+    return int(claim["actors_for"]) + int(claim["actors_against"])
+
+
 def _home(ix: Index, inputs: SiteInputs) -> dict:
+    """The answer first: the claims most parties take a side on, disputed
+    ones first; then the method, the downloads and how to cite."""
     meta = inputs.meta
-    counts = [(t.title, t.name, len(t.rows), t.description) for t in inputs.tables if t.name != "codelists"]
-    status = {code: sum(c["status"] == code for c in ix.t["claims"]) for code in _order(ix, "claims", "status")}
+    central = sorted(ix.t["claims"], key=lambda c: (c["status"] != "disputed", -_sided(c), c["id"]))[:CENTRAL]
+    sources = ix.t["sources"]
     return {
-        "counts": counts,
-        "status": status,
-        "changelog": changelog_entry(inputs.changelog, meta["version"], meta.get("repository")),
+        "central": central,
+        "counts": {t.name: len(t.rows) for t in inputs.tables},
+        "held": sum(s["text_held"] == "true" for s in sources),
         "citation": about.citation(meta),
         "bibtex": about.bibtex(meta),
         "downloads": downloads(meta, inputs.tables),
     }
 
 
-def _matrix(ix: Index):
-    """Matrix pages: one row per claim, grouped by topic; one column per
-    actor with a position on those claims, grouped by actor type."""
-    topic, kind = _order(ix, "claims", "topic"), _order(ix, "actors", "actor_type")
+def _by_name(ix: Index, ids) -> list[str]:
+    return sorted(set(ids), key=lambda a: (ix.name(a).casefold(), a))
+
+
+def _claims(ix: Index):
+    """The claims, by topic, each with every party's side; filters by party,
+    country and status."""
+    topic = _order(ix, "claims", "topic")
     claims = sorted(ix.t["claims"], key=lambda r: (topic[r["topic"]], r["id"]))
-    pages = paginate("matrix", claims, MATRIX_CLAIMS)
+    pages = paginate("claims", claims, CLAIMS_PER_PAGE)
     for name, chunk in pages:
-        cells: dict[tuple[str, str], list[dict]] = {}
-        for c in chunk:
-            for p in ix.positions_of_claim.get(c["id"], []):
-                cells.setdefault((c["id"], p["actor_id"]), []).append(p)
-        actors = sorted({a for _, a in cells}, key=lambda a: (kind[ix.actor(a)["actor_type"]], ix.name(a).casefold(), a))
-        columns = [(a, ix.actor(a)["actor_type"]) for a in actors]
-        # Each row's cells laid out here, so the template only writes them.
-        rows = [(c, [(t, cells.get((c["id"], a), [])) for a, t in columns]) for c in chunk]
-        context = {"topics": grouped(rows, lambda row: row[0]["topic"]), "columns": columns, "pager": _pager(pages, name)}
-        context["actor_groups"] = grouped(actors, lambda a: ix.actor(a)["actor_type"])
-        yield name, "matrix.html", context
+        rows = [r for c in chunk for r in ix.sides.get(c["id"], [])]
+        parties = _by_name(ix, (r["actor_id"] for r in rows))
+        countries = sorted({ix.actor(a)["country"] for a in parties} - {""})
+        context = {"groups": grouped(chunk, lambda r: r["topic"]), "pager": _pager(pages, name), "parties": parties, "countries": countries}
+        yield name, "claims.html", context
 
 
-def _listing(ix: Index, stem: str, items: list[dict], group: str):
+def _listing(ix: Index, stem: str, items: list[dict], group: str, **extra):
     pages = paginate(stem, items, PER_PAGE)
     for name, chunk in pages:
-        yield name, f"{stem}.html", {"groups": grouped(chunk, lambda r: r[group]), "pager": _pager(pages, name)}
+        yield name, f"{stem}.html", {"groups": grouped(chunk, lambda r: r[group]), "pager": _pager(pages, name), **extra}
 
 
 def _statements(ix: Index, pages: list[tuple[str, list]]):
     """Statement pages, each with the choices its filters offer."""
     for name, chunk in pages:
-        speakers = sorted({r["speaker_id"] for r in chunk}, key=lambda a: (ix.name(a).casefold(), a))
+        speakers = _by_name(ix, (r["speaker_id"] for r in chunk))
         claims = sorted({c for r in chunk for c in ix.claims_of(r["id"])})
         kinds = [k for k in ix.codes_of("statements", "kind") if any(r["kind"] == k for r in chunk)]
-        yield name, "statements.html", {"statements": chunk, "speakers": speakers, "claims": claims, "kinds": kinds, "pager": _pager(pages, name)}
+        countries = sorted({ix.actor(a)["country"] for a in speakers} - {""})
+        sources = sorted({s for r in chunk for s in ix.sources_of(r)})
+        stances = [k for k in ix.codes_of("claim_positions", "stance") if any(p["stance"] == k for r in chunk for p in ix.positions_of_statement.get(r["id"], []))]
+        choices = {"speakers": speakers, "claims": claims, "kinds": kinds, "countries": countries, "sources": sources, "stances": stances}
+        yield name, "statements.html", {"statements": chunk, "pager": _pager(pages, name), **choices}
 
 
 def _timeline(statements: list[dict]):

@@ -14,7 +14,7 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..model.policy import AGAINST, FOR
+from ..model.policy import side
 from .tables import Table
 
 # Stance symbols: the shape gives the direction the claim status rule counts
@@ -34,11 +34,15 @@ def words(code: str) -> str:
 
 
 def direction(stance: str) -> str:
-    return "for" if stance in FOR else "against" if stance in AGAINST else "neither"
+    """The side a stance is on, as the stylesheet names it."""
+    return {"other": "neither"}.get(side(stance), side(stance))
 
 
 def symbol(stance: str) -> str:
     return SYMBOLS.get(stance) or {"for": "△", "against": "▽"}.get(direction(stance), "○")
+
+
+SIDE_SYMBOLS = {"for": "▲", "against": "▼", "both": "◆", "other": "○"}
 
 
 def date_text(row: dict) -> str:
@@ -112,6 +116,10 @@ class Index:
         self.derivations = {fid: [r["from_figure_id"] for r in rs] for fid, rs in _by(t["casualty_figure_derivations"], "casualty_figure_id").items()}
         self.affiliated = _by(t["actors"], "affiliation_id")
         self.published = _by(t["sources"], "publisher_id")
+        self.sides = _by(t["claim_actors"], "claim_id")
+        self.carriers = _by(t["statement_sources"], "statement_id")
+        self.carried = _by(t["statement_sources"], "source_id")
+        self.resting = _by(t["statements"], "source_id")
         self._cited: dict[str, dict[int, list[tuple[str, dict]]]] = defaultdict(lambda: defaultdict(list))
         for table in ("statements", "casualty_figures"):
             for r in t[table]:
@@ -146,6 +154,17 @@ class Index:
             for r in self.relays.get(s["id"], []):
                 out.setdefault(r, []).append(s)
         return sorted(out.items(), key=lambda item: (self.name(item[0]).casefold(), item[0]))
+
+    def side_groups(self, claim_id: str) -> list[tuple[str, list[dict]]]:
+        """(side, [claim_actors rows]) in the order for, against, both, other,
+        each side's actors by name: who is on which side of a claim."""
+        rows = sorted(self.sides.get(claim_id, []), key=lambda r: (self.name(r["actor_id"]).casefold(), r["actor_id"]))
+        order = list(self.codes_of("claim_actors", "side"))
+        return [(side, [r for r in rows if r["side"] == side]) for side in order if any(r["side"] == side for r in rows)]
+
+    def sources_of(self, statement: dict) -> list[str]:
+        """Every source that carries a statement: its own first."""
+        return [statement["source_id"], *(c["source_id"] for c in self.carriers.get(statement["id"], []))]
 
     def claims_of(self, statement_id: str) -> list[str]:
         return list(dict.fromkeys(p["claim_id"] for p in self.positions_of_statement.get(statement_id, [])))

@@ -1,6 +1,7 @@
-// Filters for the stance matrix and the statement list. The pages are
-// complete without this script: it only shows the forms and hides rows,
-// columns or items that do not match.
+// Filters and word search for the lists of claims, statements, actors and
+// sources. The pages are complete without this script: it only shows the
+// forms and hides the items that do not match. It works from file://, with
+// no server: everything it reads is in the page.
 (function () {
   "use strict";
 
@@ -16,34 +17,41 @@
     Array.prototype.forEach.call(root.querySelectorAll(selector), fn);
   }
 
+  // Every word typed must be in the item's text, in any case.
+  function hasWords(el, q) {
+    var text = el.textContent.toLowerCase();
+    return q.toLowerCase().split(/\s+/).every(function (w) { return !w || text.indexOf(w) >= 0; });
+  }
+
+  // keys: form field -> data attribute holding the item's values, separated by spaces.
+  function hasValues(data, f, keys) {
+    return Object.keys(keys).every(function (field) {
+      return !f[field] || (data[keys[field]] || "").split(" ").indexOf(f[field]) >= 0;
+    });
+  }
+
   // Statements: dates are ISO text, so they compare as strings; an empty
   // start or end is an open date, which any day on that side may match.
-  function statementMatches(d, f) {
-    if (f.speaker && d.speaker !== f.speaker) { return false; }
-    if (f.kind && d.kind !== f.kind) { return false; }
-    if (f.claim && d.claims.split(" ").indexOf(f.claim) < 0) { return false; }
-    if (f.from && d.end && d.end < f.from) { return false; }
-    if (f.to && d.start && d.start > f.to) { return false; }
+  function inDates(data, f) {
+    if (f.from && data.end && data.end < f.from) { return false; }
+    if (f.to && data.start && data.start > f.to) { return false; }
     return true;
   }
 
-  function filterStatements(form) {
+  function filterList(form, items, countId, noun, keys, extra) {
     var f = values(form), shown = 0, all = 0;
-    each(document, "#statement-list > li", function (li) {
-      var ok = statementMatches(li.dataset, f);
+    each(document, items, function (li) {
+      var ok = hasValues(li.dataset, f, keys) && hasWords(li, f.q || "") && (!extra || extra(li.dataset, f));
       li.hidden = !ok;
       all += 1;
       if (ok) { shown += 1; }
     });
-    document.getElementById("statement-count").textContent = shown + " of " + all + " statements shown";
-  }
-
-  function filterMatrix(form) {
-    var f = values(form), table = document.getElementById("matrix");
-    each(table, "tbody", function (tb) { tb.hidden = Boolean(f.topic) && tb.dataset.topic !== f.topic; });
-    each(table, "[data-actor-type]", function (cell) {
-      cell.hidden = Boolean(f.actor_type) && cell.dataset.actorType !== f.actor_type;
+    // A group whose items are all hidden is hidden with them.
+    each(document, "main section", function (sec) {
+      var list = sec.querySelectorAll(items);
+      if (list.length) { sec.hidden = sec.querySelectorAll(items + ":not([hidden])").length === 0; }
     });
+    document.getElementById(countId).textContent = shown + " of " + all + " " + noun + " shown";
   }
 
   function wire(id, apply) {
@@ -54,9 +62,21 @@
     form.addEventListener("change", function () { apply(form); });
     // A reset changes the fields after its event: apply once it is done.
     form.addEventListener("reset", function () { window.setTimeout(function () { apply(form); }, 0); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
     apply(form);
   }
 
-  wire("statement-filter", filterStatements);
-  wire("matrix-filter", filterMatrix);
+  wire("claim-filter", function (form) {
+    filterList(form, ".filterable > li", "claim-count", "claims", { party: "parties", country: "countries", status: "status" });
+  });
+  wire("statement-filter", function (form) {
+    var keys = { speaker: "speaker", country: "country", stance: "stances", source: "sources", claim: "claims", kind: "kind" };
+    filterList(form, "#statement-list > li", "statement-count", "statements", keys, inDates);
+  });
+  wire("actor-filter", function (form) {
+    filterList(form, ".filterable > li", "actor-count", "actors", { country: "country", type: "type" });
+  });
+  wire("source-filter", function (form) {
+    filterList(form, ".filterable > li", "source-count", "sources", { origin: "origin", held: "held" });
+  });
 }());
