@@ -99,3 +99,25 @@ def test_committed_package_is_a_fresh_build(tmp_path):
         + ", ".join(f"{name} ({'missing' if name not in committed else 'not built' if name not in fresh else 'differs'})" for name in stale)
         + "; run make and commit the result"
     )
+
+
+def test_a_tree_of_1000_statements_from_300_sources_half_not_held_checks_and_builds(tmp_path):
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import synth
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    root = tmp_path / "tree"
+    counts = synth.write_tree(str(root), 2000, fixed={"source": 300})
+    assert counts["source"] == 300 and counts["statement"] >= 1000
+    result = build(Project(root=str(root), sources_dir=None))
+    assert result.ok, text(result.check.problems)[:2000]
+    sources = next(t for t in result.tables if t.name == "sources")
+    held = [r[[f.name for f in sources.fields].index("text_held")] for r in sources.rows]
+    assert held.count("false") == held.count("true") == 150
+    statements = next(t for t in result.tables if t.name == "statements")
+    names = [f.name for f in statements.fields]
+    paraphrased = [r[names.index("paraphrased")] for r in statements.rows]
+    assert "true" in paraphrased and "false" in paraphrased
+    # Built without the archive and with no record of checks, no quote is verified.
+    assert {r[names.index("quote_verified")] for r in statements.rows} == {"false"}

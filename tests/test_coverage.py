@@ -97,3 +97,12 @@ def test_command_fails_on_an_unexplained_block(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr()
     assert out.out.startswith("docs/uncited-blocks.yaml:1:1: fixture-source: blocks 1, 3 cited by no record")
     assert "1 coverage problem(s)" in out.err
+
+
+def test_without_the_archive_make_docs_keeps_the_document_as_it_is(monkeypatch, tmp_path, capsys):
+    from il76_claims.generate import coverage as cov
+
+    monkeypatch.setenv("IL76_SOURCES", str(tmp_path / "not-here"))
+    kept = cov.render_for(str(REPO))
+    assert kept == cov._generated(str(REPO / cov.DOC)) and "| 1 | The United States is trying" in kept
+    assert "docs/block-coverage.md kept as it is: an archived text it shows is not here" in capsys.readouterr().err

@@ -51,6 +51,8 @@ def test_the_status_codelist_names_the_stances_the_build_counts():
     # The codebook says the rule in words; it must name the same stances as the code.
     description = json.loads((REPO / "schemas/codelists/claim_status.json").read_text(encoding="utf-8"))["description"]
     assert f"for: {', '.join(sorted(FOR))}; against: {', '.join(sorted(AGAINST))};" in description
+    claims = json.loads((REPO / "schemas/claim.schema.json").read_text(encoding="utf-8"))["x-derived-columns"]
+    assert f"Stances for: {', '.join(sorted(FOR))}; against: {', '.join(sorted(AGAINST))} (" in claims["actors_for"]["description"]
 
 
 def _verified(project, tmp_path, name: str) -> dict[str, str]:

@@ -355,3 +355,17 @@ def test_a_dialect_in_either_form_is_the_same_and_a_profile_is_a_patch(tmp_path,
     edit_descriptor(new, lambda desc: resource(desc, "actors")["dialect"].update(delimiter=";"))
     d = compare(load_folder(old), load_folder(new))
     assert ("major", "actors", "dialect changed") in {(c.level, c.where, c.what) for c in d.changes}
+
+
+def test_a_source_added_to_a_statement_is_a_link_added(tmp_path, old):
+    statement = base_record("records/statement/fixture-narration.yaml")
+    linked = statement.replace("carried_by: []", "carried_by:\n  - source_id: fixture-source-2\n    link: in_part")
+    source = base_record("records/source/fixture-source.yaml").replace("id: fixture-source", "id: fixture-source-2")
+    source = source.replace("text_held: true", "text_held: false")
+    for field in ("archive_file", "archive_sha256", "block_count"):
+        source = "\n".join(f"{field}: null" if line.startswith(f"{field}:") else line for line in source.splitlines()) + "\n"
+    new = package_of(tmp_path, "new", {"records/statement/fixture-narration.yaml": linked, "records/source/fixture-source-2.yaml": source})
+    d = compare(load_folder(old, "old"), load_folder(new, "new"))
+    links = next(t for t in d.tables if t.name == "statement_sources")
+    assert [(r["statement_id"], r["source_id"], r["link"]) for r in links.added] == [("fixture-narration", "fixture-source-2", "in_part")]
+    assert "statement_sources: 1 added, 0 removed, 0 changed" in render_text(d)

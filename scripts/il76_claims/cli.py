@@ -452,10 +452,11 @@ def coverage_command(args) -> int:
     "site",
     "check, then write the static site to dist/site/",
     """Check the records; if there is no problem, write a static site of the
-package to dist/site/: home, stance matrix, a page per claim and per actor,
-statements with a timeline, each source block by block with the records
-that cite it (its text, with each quote marked, when the archived source is
-there), and the casualty figures. The archived texts are third-party text
+package to dist/site/: a home page with what is disputed and by whom, the
+claims with every party's side, a page per claim, actor and source (a held
+source block by block, with each quote marked when the archived text is
+there), the statements with a timeline, the casualty figures, and the
+changes of each version. The archived texts are third-party text
 that the dataset's licence does not cover: a site that is published (the
 release archive, GitHub Pages) is built with --no-archived-text. It is built from the same tables as the package, needs no
 server or network (open dist/site/index.html), is written to a staging

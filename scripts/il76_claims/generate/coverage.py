@@ -18,6 +18,7 @@ nor explained and fails when there is any.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 
 from ..check import files, quotes, strict_yaml
@@ -159,12 +160,13 @@ def _first_words(block: str) -> str:
 
 
 def render(cov: Coverage) -> str:
+    """One section per source whose text is held; the others, known only by
+    their address, have no blocks to cover."""
     lines: list[str] = []
     for sc in cov.sources:
-        lines += [f"## {sc.source_id}", ""]
         if sc.block_count is None:
-            lines.append("No archived text and no block count: nothing to cover.")
             continue
+        lines += [f"## {sc.source_id}", ""]
         cited = sum(1 for b in range(1, sc.block_count + 1) if b in sc.cited)
         lines.append(f"{sc.block_count} blocks: {cited} cited by records, {sc.block_count - cited} not cited.")
         if sc.blocks is None:
@@ -184,9 +186,30 @@ def render(cov: Coverage) -> str:
     return "\n".join(lines)
 
 
+DOC = "docs/block-coverage.md"
+
+
 def render_for(root: str) -> str:
     """render for the project at root with its default sources folder (what
-    the cog block in docs/block-coverage.md calls)."""
+    the cog block in docs/block-coverage.md calls). Without an archived text
+    that the document shows, the document is kept as it is, so that `make
+    docs` on a clone without the archive never drops what it cannot write."""
     from ..model.project import default_sources_dir
 
-    return render(coverage(root, default_sources_dir(root)))
+    cov = coverage(root, default_sources_dir(root))
+    kept = _generated(os.path.join(root, DOC))
+    if kept is not None and any(sc.block_count is not None and sc.blocks is None for sc in cov.sources):
+        print(f"note: {DOC} kept as it is: an archived text it shows is not here", file=sys.stderr)
+        return kept
+    return render(cov)
+
+
+def _generated(path: str) -> str | None:
+    """The text a cog block wrote in the document at path, if there is one."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError:
+        return None
+    start, end = text.find("]]] -->\n"), text.find("<!-- [[[end]]]")
+    return text[start + len("]]] -->\n") : end] if 0 <= start < end else None
