@@ -87,7 +87,8 @@ def test_absent_sources_folder_skips_the_check_with_a_notice(tmp_path):
     result = check(project)
     assert result.problems == []
     assert result.notices == [
-        f"quotes were not checked against the archived sources: the sources folder {tmp_path / 'nowhere'} does not exist (5 quotes unchecked); pass --sources DIR or set IL76_SOURCES to check them"
+        f"quotes were not checked against the archived sources: the sources folder {tmp_path / 'nowhere'} does not exist (5 quotes unchecked); pass --sources DIR or set IL76_SOURCES to check them",
+        "no quote is verified: quote-checks.csv records no check with the archived texts (5 quotes)",
     ]
 
 
@@ -105,10 +106,25 @@ def test_the_command_prints_the_notice_on_stderr(tmp_path, capsys, monkeypatch):
     assert cli.main(["check"]) == 0
     captured = capsys.readouterr()
     assert "note: quotes were not checked against the archived sources: the sources folder" in captured.err
-    # No record of checks either: each quote is a warning at its line, which stops nothing.
-    *warnings, last = captured.out.splitlines()
+    # No check with the archive was ever recorded: one note, not a warning per quote.
+    assert "note: no quote is verified: quote-checks.csv records no check with the archived texts (5 quotes)" in captured.err
+    assert captured.out.startswith("ok:")
+
+
+def test_a_quote_that_no_recorded_check_has_seen_is_a_warning_at_its_line(tmp_path, capsys, monkeypatch):
+    # A check with the archive recorded every quote but one, which was then changed (a pull request).
+    project = make_project(tmp_path / "p")
+    result = check(project)
+    key = "statement/fixture-narration"
+    ledger = "record,sha256\n" + "".join(f"{k},{d}\n" for k, d in sorted(result.verified.items()) if k != key)
+    (Path(project.root) / "quote-checks.csv").write_text(ledger, encoding="utf-8")
+    monkeypatch.delenv("IL76_SOURCES", raising=False)
+    assert cli.main(["check", "--root", project.root, "--format", "github"]) == 0
+    *out, last = capsys.readouterr().out.splitlines()
     assert last.startswith("ok:")
-    assert len(warnings) == 5 and all(" warning [Q005] quote not verified: " in w for w in warnings)
+    assert out == [
+        "::warning file=records/statement/fixture-narration.yaml,line=11,col=8,title=Q005 Quote not verified (a warning)::quote not verified: the archived text of 'fixture-source' is not here, and quote-checks.csv records no check of this wording; it is published with quote_verified false until a check with the archive verifies it"
+    ]
 
 
 def test_a_source_whose_text_is_not_held_has_no_quote_to_check(tmp_path):

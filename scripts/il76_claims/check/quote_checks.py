@@ -68,7 +68,8 @@ def verified(quoted: list[tuple[Record, Record]], archives: set[str], root: str)
 
 
 def unverified_warnings(quoted: list[tuple[Record, Record]], checked: dict[str, str]) -> list[Problem]:
-    """One warning per quote that no check with the archive has seen."""
+    """One warning per quote that no check with the archive has seen (where
+    such checks are recorded at all: a new or changed quote in a pull request)."""
     out = []
     for rec, src in quoted:
         if key(rec) not in checked:

@@ -63,8 +63,13 @@ def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
     records.sort(key=lambda r: (KINDS.index(r.kind), r.path))
     pairs = _quoted(records)
     verified, here = quote_checks.verified(pairs, set(quoted.archives), project.root)
-    warnings = [] if here else quote_checks.unverified_warnings(pairs, verified)
-    return CheckResult(records, sorted(set(problems)), len(found), schemas, quoted.notices, metadata, verified, here, warnings)
+    warnings, notices = [], list(quoted.notices)
+    if not here and quote_checks.read(project.root):
+        warnings = quote_checks.unverified_warnings(pairs, verified)
+    elif not here and pairs:
+        # No check with the archive was ever recorded: one line, not one per quote.
+        notices.append(f"no quote is verified: {quote_checks.PATH} records no check with the archived texts ({len(pairs)} quotes)")
+    return CheckResult(records, sorted(set(problems)), len(found), schemas, notices, metadata, verified, here, warnings)
 
 
 def _quoted(records: list[Record]) -> list[tuple[Record, Record]]:
