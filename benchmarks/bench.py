@@ -109,7 +109,7 @@ def tree(trees: str, n: int) -> str:
     schemas are copied fresh every time."""
     root = os.path.join(trees, str(n))
     digest = hashlib.sha256(str(n).encode())
-    for path in (os.path.join(HERE, "synth.py"), os.path.join(REPO, "schemas", "codelists", "country.json"), os.path.join(REPO, "scripts", "il76_claims", "fmt.py")):
+    for path in (os.path.join(HERE, "synth.py"), os.path.join(REPO, "schemas", "codelists", "country.json"), os.path.join(REPO, "scripts", "il76_claims", "check", "canonical.py")):
         with open(path, "rb") as fh:
             digest.update(fh.read())
     stamp = pathlib.Path(root, ".synth-stamp")

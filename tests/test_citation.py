@@ -11,9 +11,9 @@ import yaml
 from toolvenv import tool
 
 from conftest import REPO
-from il76_claims.publish import about, cff, zenodo
+from il76_claims.publish import cff, citation, zenodo
 
-META = about.read_metadata(str(REPO))
+META = citation.read_metadata(str(REPO))
 
 
 def test_cffconvert_validates_citation_cff():
@@ -35,9 +35,9 @@ def _bibtex_fields(entry: str) -> dict[str, str]:
 def test_our_bibtex_agrees_with_cffconvert_and_has_a_real_key():
     proc = subprocess.run([str(tool("cffconvert") / "cffconvert"), "-f", "bibtex", "-i", "CITATION.cff"], cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    theirs, ours = _bibtex_fields(proc.stdout), _bibtex_fields(about.bibtex(META))
+    theirs, ours = _bibtex_fields(proc.stdout), _bibtex_fields(citation.bibtex(META))
     assert {k: theirs[k] for k in ("author", "title", "year", "month", "url")} == {k: ours[k] for k in ("author", "title", "year", "month", "url")}
-    assert about.bibtex(META).startswith(f"@misc{{{META['name']}-{META['version']},\n")
+    assert citation.bibtex(META).startswith(f"@misc{{{META['name']}-{META['version']},\n")
 
 
 def test_citation_cff_carries_the_repository_version_and_date():
@@ -58,4 +58,4 @@ def test_the_citation_is_one_text():
     """README.md gives the text that every output gives (its cog block is
     checked by test_docs; the outputs by their own tests)."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert about.citation(META) in readme and about.bibtex(META) in readme
+    assert citation.citation(META) in readme and citation.bibtex(META) in readme

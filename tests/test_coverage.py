@@ -10,7 +10,8 @@ import pytest
 
 from conftest import FIXTURE_SOURCES, REPO, make_project
 from il76_claims import cli
-from il76_claims.generate.coverage import DOC_FILE, UNCITED_FILE, coverage, render
+from il76_claims.check.coverage import UNCITED_FILE, coverage
+from il76_claims.generate.coverage import DOC, render
 from il76_claims.model.project import default_sources_dir
 
 SOURCES = default_sources_dir(str(REPO))
@@ -87,7 +88,7 @@ def test_command_passes_when_every_block_is_covered(tmp_path, monkeypatch, capsy
     monkeypatch.chdir(project.root)
     assert cli.main(["coverage", "--sources", str(FIXTURE_SOURCES)]) == 0
     assert capsys.readouterr().out == "ok: every block is cited by a record or explained\n"
-    assert not os.path.exists(os.path.join(project.root, DOC_FILE))  # the document is make docs' to write
+    assert not os.path.exists(os.path.join(project.root, DOC))  # the document is make docs' to write
 
 
 def test_command_fails_on_an_unexplained_block(tmp_path, monkeypatch, capsys):

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import REPO
 from il76_claims import cli
-from il76_claims.escape import markdown_cell
+from il76_claims.model.escape import markdown_cell
 from il76_claims.model.project import default_sources_dir
 
 COGGED = sorted(p for p in [REPO / "README.md", REPO / "CONTRIBUTING.md", *(REPO / "docs").glob("*.md")] if "[[[cog" in p.read_text(encoding="utf-8"))

@@ -15,16 +15,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from il76_claims import cli, fmt
+from il76_claims import cli
+from il76_claims.check import canonical as canonical_form
 from il76_claims.check import strict_yaml as loader
 from il76_claims.check.files import discover
 from il76_claims.model.schemas import KINDS, SchemaSet
 
-SHAPES = fmt.shapes(SchemaSet(str(REPO / "schemas")))
+SHAPES = canonical_form.shapes(SchemaSet(str(REPO / "schemas")))
 
 
 def canonical(text: str, kind: str = "actor", path: str = "records/x/x.yaml") -> str:
-    out, problems = fmt.canonical_text(path, text, kind, SHAPES)
+    out, problems = canonical_form.canonical_text(path, text, kind, SHAPES)
     assert problems == [], [str(p) for p in problems]
     return out
 
@@ -103,7 +104,7 @@ def test_long_text_is_folded_and_text_with_line_breaks_is_literal():
 
 
 def test_text_that_fits_stays_on_its_line_and_text_that_cannot_be_folded_too():
-    fits = "x" * (fmt.WIDTH - len("notes: "))
+    fits = "x" * (canonical_form.WIDTH - len("notes: "))
     # Double spaces: PyYAML folds only at a single space, and so does not
     # fold this; a trailing space cannot be in a block at all.
     unfoldable = "a  " * 40 + "end "
@@ -202,7 +203,7 @@ def test_every_real_record_keeps_its_values_and_comments_and_formats_once(kind, 
     text = (REPO / rel).read_text(encoding="utf-8")
     once = canonical(text, kind, rel)
     assert exactly(values(once), values(text))
-    assert sorted(c for _, _, c in fmt.find_comments(once)) == sorted(c for _, _, c in fmt.find_comments(text))
+    assert sorted(c for _, _, c in canonical_form.find_comments(once)) == sorted(c for _, _, c in canonical_form.find_comments(text))
     assert canonical(once, kind, rel) == once
 
 
@@ -388,13 +389,13 @@ def test_an_interrupted_run_leaves_every_file_old_or_new_and_no_temporary_file(t
 def test_an_edit_saved_while_fmt_runs_is_not_overwritten(tmp_path, capsys, monkeypatch):
     root = project(tmp_path, {"records/actor/tass.yaml": GOOD.replace("TASS\n", '"TASS"\n')})
     edited = GOOD.replace("TASS\n", '"TASS news agency"\n')
-    real = fmt._OwnChecks.problems
+    real = canonical_form._OwnChecks.problems
 
     def save_meanwhile(self, rec, kind):
         (root / "records/actor/tass.yaml").write_text(edited, encoding="utf-8")
         return real(self, rec, kind)
 
-    monkeypatch.setattr(fmt._OwnChecks, "problems", save_meanwhile)
+    monkeypatch.setattr(canonical_form._OwnChecks, "problems", save_meanwhile)
     code, out, _ = run_fmt(capsys, root)
     assert (code, out) == (1, "records/actor/tass.yaml:1: [R002] cannot be formatted: the file changed while fmt was formatting it, and was left as it is now; run il76-claims fmt again\n")
     assert (root / "records/actor/tass.yaml").read_text(encoding="utf-8") == edited

@@ -20,9 +20,9 @@ import pytest
 from built_package import META, read_csv
 from conftest import FIXTURE_SOURCES, REPO, make_project
 from il76_claims import cli
-from il76_claims.history.release import ASSETS, FIXED_TIME, LINK, ReleaseError, archive, release, relink
 from il76_claims.publish import xlsx as xlsx_export
 from il76_claims.publish.build import build
+from il76_claims.publish.release import ASSETS, FIXED_TIME, LINK, ReleaseError, archive, release, relink
 
 STEM = "il76-belgorod-statements-0.1.0"
 ZIP = f"dist/{STEM}.zip"

@@ -26,11 +26,10 @@ from il76_claims import cli
 from il76_claims.check import strict_yaml
 from il76_claims.check.neutrality import load_terms, matchable
 from il76_claims.check.quotes import split_blocks
-from il76_claims.history import release
 from il76_claims.model.project import Project, default_sources_dir
 from il76_claims.model.schemas import SchemaSet
-from il76_claims.publish import about, site
-from il76_claims.publish.siteview import date_text, symbol, words
+from il76_claims.publish import citation, release, site
+from il76_claims.publish.site_lookups import date_text, symbol, words
 from il76_claims.publish.tables import Layout
 
 ASSETS = Path(site.ASSETS)
@@ -194,7 +193,7 @@ def _target(root: Path, page: str, href: str) -> tuple[Path, str]:
 
 
 def release_files(tables: list[str]) -> set[str]:
-    """What the release archive holds next to the site's folder (history/release.py)."""
+    """What the release archive holds next to the site's folder (publish/release.py)."""
     return {"datapackage.json", *(f"data/{t}.csv" for t in tables), *(os.path.basename(rel) for rel in release.DIST_FILES), *release.DOCS}
 
 
@@ -413,7 +412,7 @@ def test_home_shows_version_changelog_citation_and_downloads(fixture_site):
     page = Page(fixture_site / "index.html")
     text = page.text()
     assert "What is disputed, and by whom" in text and "Ten passengers were on board the aircraft." in text
-    assert about.citation(meta) in text and about.bibtex(meta).strip() in page.inside(lambda t, a: t == "pre")
+    assert citation.citation(meta) in text and citation.bibtex(meta).strip() in page.inside(lambda t, a: t == "pre")
     assert meta["rights"] in text
     repo = meta["repository"]
     assert page.elements("a", href=f"{repo}/blob/v0.1.0/docs/editorial-policy.md") and page.elements("a", href="changes.html")
@@ -546,7 +545,7 @@ def own_text() -> dict[str, str]:
         out[path.name] = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", " ", path.read_text(encoding="utf-8"), flags=re.S)
     for name in site.STATIC:
         out[name] = (ASSETS / name).read_text(encoding="utf-8")
-    for module in ("site.py", "siteview.py"):
+    for module in ("site.py", "site_lookups.py"):
         tree = ast.parse((ASSETS.parent / module).read_text(encoding="utf-8"))
         out[module] = "\n".join(n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str))
     return out

@@ -11,7 +11,7 @@ import pytest
 
 from built_package import META, TRICKY_NAME, TRICKY_NOTES, built, built_tables, built_views, read_csv, sqlite_path
 from conftest import BASE
-from il76_claims.publish import about
+from il76_claims.publish import citation
 from il76_claims.publish import sqlite as sqlite_export
 from il76_claims.publish.tables import Field, Table
 
@@ -111,8 +111,8 @@ def test_tables_and_columns_are_described(con, tmp_path_factory):
     assert cols == expected
     package = dict(con.execute("SELECT key, value FROM _meta_package"))
     assert package["version"] == "0.1.0"
-    meta = about.read_metadata(str(BASE))
-    assert "CC-BY-4.0" in package["licence"] and package["citation"] == about.citation(meta) and package["bibtex"] == about.bibtex(meta)
+    meta = citation.read_metadata(str(BASE))
+    assert "CC-BY-4.0" in package["licence"] and package["citation"] == citation.citation(meta) and package["bibtex"] == citation.bibtex(meta)
     assert (package["rights"], package["repository"], package["released"]) == (meta["rights"], meta["repository"], meta["released"])
 
 

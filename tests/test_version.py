@@ -15,9 +15,9 @@ import pytest
 from conftest import REPO, base_record, make_project
 from il76_claims import cli
 from il76_claims.check import strict_yaml as loader
+from il76_claims.check.metadata import changelog_sections
 from il76_claims.cli import fresh_package
-from il76_claims.history.changelog import changelog_sections
-from il76_claims.history.versioning import check, next_version, satisfies
+from il76_claims.history.versioning import check_version, next_version, satisfies
 from il76_claims.publish.build import build_package
 
 NEW_ACTOR = """id: fixture-newcomer
@@ -90,7 +90,7 @@ class Repo:
         return git(self.path, "rev-parse", "HEAD")
 
     def check(self, base=None, env=None):
-        return check(self.project, lambda: fresh_package(self.project), base, env={} if env is None else env)
+        return check_version(self.project, lambda: fresh_package(self.project), base, env={} if env is None else env)
 
 
 @pytest.fixture
@@ -302,11 +302,11 @@ def test_shallow_clone_skips_with_a_note(repo, tmp_path):
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo.path}", str(clone))
     project = make_project(tmp_path / "unused")
     project.root = str(clone)
-    out = check(project, lambda: fresh_package(project), None, env={"GITHUB_EVENT_NAME": "push"})
+    out = check_version(project, lambda: fresh_package(project), None, env={"GITHUB_EVENT_NAME": "push"})
     assert out.notes == [
         "version check against a base skipped: this is a shallow clone and the previous commit is not in it; fetch the history (actions/checkout with fetch-depth: 0) or pass --base REF"
     ]
-    out = check(project, lambda: fresh_package(project), None, env={"GITHUB_BASE_REF": "release"})
+    out = check_version(project, lambda: fresh_package(project), None, env={"GITHUB_BASE_REF": "release"})
     assert out.notes == ["version check against a base skipped: the pull request's target branch 'release' is not in this clone; fetch it (actions/checkout with fetch-depth: 0) or pass --base REF"]
     assert out.ok
 
@@ -315,7 +315,7 @@ def test_no_repository_or_no_main_branch(tmp_path, repo):
     plain = make_project(tmp_path / "plain")
     (tmp_path / "plain/CITATION.cff").write_text(CITATION.format(version="0.1.0"), encoding="utf-8")
     (tmp_path / "plain/CHANGELOG.md").write_text("## [0.1.0]\n", encoding="utf-8")
-    out = check(plain, None, env={})
+    out = check_version(plain, None, env={})
     assert out.ok and out.notes == [f"version check against a base skipped: {plain.root} is not in a git repository"]
     git(repo.path, "branch", "-q", "-m", "main", "trunk")
     assert repo.check().notes == ["version check against a base skipped: no main or origin/main branch to compare with; pass --base REF"]

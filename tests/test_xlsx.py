@@ -18,7 +18,7 @@ from built_package import META, TRICKY_NAME, TRICKY_NOTES, TRICKY_ROLE, built, b
 openpyxl = pytest.importorskip("openpyxl")
 
 from conftest import BASE  # noqa: E402
-from il76_claims.publish import about, xlsx  # noqa: E402
+from il76_claims.publish import citation, xlsx  # noqa: E402
 from il76_claims.publish.tables import Field, Table  # noqa: E402
 
 
@@ -190,8 +190,8 @@ def test_about_sheet(wb, tmp_path_factory):
     keys = {r[0]: r[1] for r in rows if r[0] and r[1] and len([v for v in r if v]) == 2}
     assert keys["Version"] == "0.1.0"
     assert "CC-BY-4.0" in keys["Licence"]
-    meta = about.read_metadata(str(BASE))
-    assert keys["How to cite"] == about.citation(meta)
+    meta = citation.read_metadata(str(BASE))
+    assert keys["How to cite"] == citation.citation(meta)
     assert (keys["Rights of the quotes"], keys["Repository"]) == (meta["rights"], meta["repository"])
     head = rows.index(xlsx.DICTIONARY_HEADER)
     dictionary = rows[head + 1 :]

@@ -5,8 +5,8 @@ __version__ = "0.1.0"
 
 def load(path: str = "."):
     """The package's tables as typed pandas DataFrames, by table name; see
-    ``il76_claims.frame``. pandas is imported only when this is called, so
+    ``il76_claims.publish.dataframes``. pandas is imported only when this is called, so
     the command line starts fast."""
-    from .frame import load as _load
+    from .publish.dataframes import load as _load
 
     return _load(path)

@@ -258,16 +258,16 @@ Example:
     _fmt_options,
 )
 def fmt_command(args) -> int:
-    from . import fmt
+    from .check import canonical
 
     proj = project(args)
     try:
-        result = fmt.run(proj.root, args.paths, check=args.check)
-    except fmt.UsageError as exc:
+        result = canonical.run(proj.root, args.paths, check=args.check)
+    except canonical.UsageError as exc:
         raise UsageError(str(exc), "fmt") from None
     for p in result.problems:
-        print(fmt.report_line(p))
-    print(fmt.summary(result, args.check), file=sys.stderr)
+        print(canonical.report_line(p))
+    print(canonical.summary(result, args.check), file=sys.stderr)
     return 1 if result.problems else 0
 
 
@@ -349,14 +349,14 @@ Example:
     _version_check_options,
 )
 def version_check_command(args) -> int:
-    from .escape import github_data, github_property
     from .history.diff import DiffError
     from .history.git import GitError
-    from .history.versioning import VersionCheckError, check
+    from .history.versioning import VersionCheckError, check_version
+    from .model.escape import github_data, github_property
 
     try:
         proj = project(args, must_exist=False)
-        outcome = check(proj, lambda: fresh_package(proj), args.base)
+        outcome = check_version(proj, lambda: fresh_package(proj), args.base)
     except (VersionCheckError, DiffError, GitError) as exc:
         print(f"{PROG} version-check: {exc}", file=sys.stderr)
         return 2
@@ -400,7 +400,7 @@ Example:
     _release_options,
 )
 def release_command(args) -> int:
-    from .history.release import ReleaseError, assets, release
+    from .publish.release import ReleaseError, assets, release
 
     if bool(args.tag) != bool(args.assets):
         raise UsageError("give --tag and --assets together", "release")
@@ -433,7 +433,7 @@ Example:
     sources_option,
 )
 def coverage_command(args) -> int:
-    from .generate.coverage import coverage
+    from .check.coverage import coverage
 
     proj = project(args)
     if not proj.sources_dir or not os.path.isdir(proj.sources_dir):

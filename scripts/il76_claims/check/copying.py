@@ -34,7 +34,7 @@ def _runs(text: str) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + RUN]) for i in range(len(words) - RUN + 1)}
 
 
-def check(records: list[Record], archives: list[str]) -> list[Problem]:
+def copied_runs(records: list[Record], archives: list[str]) -> list[Problem]:
     runs = set().union(*map(_runs, archives)) if archives else set()
     out: list[Problem] = []
     if not runs:

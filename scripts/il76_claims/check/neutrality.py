@@ -27,7 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..escape import show
+from ..model.escape import show
 from ..model.problems import Problem, problem
 from ..model.record import Record, iter_strings
 from ..model.schemas import SchemaError, SchemaSet
@@ -206,6 +206,6 @@ def _latin(ch: str) -> str:
     return next((h["c"] for f in found for h in f["homoglyphs"] if h["c"].isascii() and h["c"].isalpha()), ch)
 
 
-def check(records: list[Record], schemas: SchemaSet, archive_texts: list[str] | None = None) -> list[Problem]:
+def loaded_words(records: list[Record], schemas: SchemaSet, archive_texts: list[str] | None = None) -> list[Problem]:
     """The neutrality check as the checker runs it."""
     return check_records(records, load_terms(schemas.dir), archive_texts, skipped_fields(schemas))

@@ -20,7 +20,7 @@ import io
 import json
 import os
 
-from ..fileio import read_regular
+from ..model.fileio import read_regular
 from ..model.problems import Problem, problem
 from ..model.record import Record
 

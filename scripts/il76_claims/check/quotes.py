@@ -34,8 +34,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..escape import show
-from ..fileio import TooLarge, read_regular
+from ..model.escape import show
+from ..model.fileio import TooLarge, read_regular
 from ..model.problems import Problem, problem
 from ..model.record import Record
 

@@ -35,7 +35,7 @@ def _a(kind: str) -> str:
     return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
-def check_references(index: Index, schemas: SchemaSet) -> list[Problem]:
+def check_references(index: RecordIndex, schemas: SchemaSet) -> list[Problem]:
     """X003 and X004 for every reference that names no record of its kind."""
     out: list[Problem] = []
     records = [rec for group in index.groups.values() for rec in group]
@@ -65,7 +65,7 @@ def _references(data: dict, field: str, sub: str | None):
                 yield child_pointer(child_pointer(top, i), sub), sub, item[sub]
 
 
-def _missing(rec: Record, pointer: str, name: str, target: str, ref: str, index: Index) -> Problem:
+def _missing(rec: Record, pointer: str, name: str, target: str, ref: str, index: RecordIndex) -> Problem:
     line, col = rec.mark(pointer)
     hit = index.by_id.get(ref)
     if hit is None:
@@ -77,7 +77,7 @@ def _stem(rec: Record) -> str:
     return rec.path[rec.path.rfind("/") + 1 : -len(".yaml")]
 
 
-class Index:
+class RecordIndex:
     """Records by id and by kind, reporting ids used twice (X001) and ids
     that differ from their file name (X002). A record whose id is malformed
     (the schema check reports it) is found by its file name, so references

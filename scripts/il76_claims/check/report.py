@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from ..escape import escape, github_data, github_property
+from ..model.escape import escape, github_data, github_property
 from ..model.problems import CODES, Problem
 
 FORMATS = ("text", "json", "github")

@@ -2,7 +2,7 @@
 order, blocks within their source, figures that must add up, and the rules
 of the editorial policy (docs/editorial-policy.md) that the data must keep.
 
-Each rule is one function of the records index (``references.Index``:
+Each rule is one function of the records index (``references.RecordIndex``:
 records by kind, and ``find(kind, id)``), and looks only at values of the
 right type and at references that resolve: a wrong type or a dangling
 reference is reported once, by the schema or reference check.

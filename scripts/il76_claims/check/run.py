@@ -51,7 +51,7 @@ def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
         rec = rec if rec is not None else files.unread_record(f)
         problems += own + check_text(rec, schemas.multiline_fields[rec.kind]) + checker.check(rec)
         records.append(rec)
-    index = references.Index(records, problems)
+    index = references.RecordIndex(records, problems)
     problems += references.check_references(index, schemas) + rules.check_rules(index)
     metadata, meta_problems = check_metadata(project, schemas, checker)
     problems += meta_problems + _sources_folder(project)
@@ -59,7 +59,7 @@ def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
     quoted = quotes.check_quotes(records, project.sources_dir, {(p.path, p.pointer) for p in problems})
     problems += quoted.problems
     texts = [a.text for a in quoted.archives.values()]
-    problems += neutrality.check(records, schemas, texts) + copying.check(records, texts)
+    problems += neutrality.loaded_words(records, schemas, texts) + copying.copied_runs(records, texts)
     records.sort(key=lambda r: (KINDS.index(r.kind), r.path))
     pairs = _quoted(records)
     verified, here = quote_checks.verified(pairs, set(quoted.archives), project.root)

@@ -30,8 +30,8 @@ from sys import intern
 
 import yaml
 
-from ..escape import show
-from ..fileio import TooLarge, read_regular
+from ..model.escape import show
+from ..model.fileio import TooLarge, read_regular
 from ..model.problems import Problem, problem
 from ..model.record import Record, child_pointer
 

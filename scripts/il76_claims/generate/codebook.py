@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from ..escape import markdown_cell as _cell
+from ..model.escape import markdown_cell as _cell
 from ..model.project import DATASETTE, JSON, JSONL, JSONLD, SQLITE, XLSX
 from ..model.schemas import KINDS, SchemaSet
 from ..publish import dispute

@@ -14,9 +14,9 @@ import subprocess
 import sys
 
 from ..check.neutrality import load_terms
-from ..escape import markdown_cell
+from ..model.escape import markdown_cell
 from ..model.policy import AGAINST, FOR, NEVER_ALONE, STAND_ALONE
-from ..publish.about import bibtex, citation, licences, read_metadata
+from ..publish.citation import bibtex, citation, licences, read_metadata
 
 
 def help_block(command: str | None = None) -> str:

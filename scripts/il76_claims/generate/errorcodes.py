@@ -8,7 +8,7 @@ code is exercised by no test.
 
 from __future__ import annotations
 
-from ..escape import markdown_cell as _cell
+from ..model.escape import markdown_cell as _cell
 from ..model.problems import CODES, Code
 
 PATH = "docs/error-codes.md"

@@ -19,8 +19,8 @@ import os
 import re
 import textwrap
 
-from .. import fmt
-from ..fileio import write_if_changed
+from ..check import canonical
+from ..model.fileio import write_if_changed
 from ..model.record import ID_RE
 from ..model.schemas import KINDS, SchemaSet
 
@@ -158,7 +158,7 @@ def render_template(kind: str, schemas: SchemaSet) -> str:
 def _canonical(rel: str, text: str, kind: str, schemas: SchemaSet) -> str:
     """The text in the canonical form (il76-claims fmt), which templates
     and new records are written in, so that `fmt --check` passes them."""
-    out, problems = fmt.canonical_text(rel, text, kind, fmt.shapes(schemas))
+    out, problems = canonical.canonical_text(rel, text, kind, canonical.shapes(schemas))
     if out is None:
         raise ScaffoldError(f"{rel} cannot be written in the canonical form: {problems[0].message}")
     return out

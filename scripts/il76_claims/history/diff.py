@@ -34,16 +34,9 @@ from typing import Any
 
 LEVELS = ("none", "patch", "minor", "major")
 
-VERSION_RE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\Z")
-
 
 class DiffError(Exception):
     """A build cannot be read: missing descriptor, broken CSV, bad key."""
-
-
-def parse_version(v) -> tuple[int, int, int] | None:
-    m = VERSION_RE.match(v) if isinstance(v, str) else None
-    return (int(m[1]), int(m[2]), int(m[3])) if m else None
 
 
 def max_level(levels) -> str:

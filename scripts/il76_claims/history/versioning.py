@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..check.metadata import DATASET, Finding, metadata_findings, parse_version, yaml_value
 from . import git as gitrepo
-from .changelog import DATASET, Finding, metadata_findings, yaml_value
-from .diff import Diff, DiffError, compare, load_commit, parse_version
+from .diff import Diff, DiffError, compare, load_commit
 
 
 def next_version(base: tuple[int, int, int], level: str) -> tuple[int, int, int]:
@@ -59,7 +59,7 @@ class VersionCheckError(Exception):
     """The check could not run (bad --base, unreadable build)."""
 
 
-def check(project, fresh, base_ref: str | None = None, env: dict[str, str] | None = None) -> Outcome:
+def check_version(project, fresh, base_ref: str | None = None, env: dict[str, str] | None = None) -> Outcome:
     """The version rules for the project's working tree against a base;
     fresh() builds the working tree's package."""
     result = Outcome()

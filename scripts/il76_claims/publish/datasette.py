@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from html import escape
 
-from ..fileio import write_json
+from ..model.fileio import write_json
 from ..model.project import SQLITE
 from .sqlite import META_TABLES
 from .tables import Table

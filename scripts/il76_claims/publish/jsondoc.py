@@ -14,8 +14,8 @@ the JSON Lines files.
 
 from __future__ import annotations
 
-from ..fileio import write_json
-from .about import citation
+from ..model.fileio import write_json
+from .citation import citation
 from .jsonl import objects
 from .tables import Table
 

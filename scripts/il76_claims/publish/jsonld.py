@@ -25,7 +25,7 @@ to say "on or after". Node ids are the repository address with
 
 from __future__ import annotations
 
-from ..fileio import write_json
+from ..model.fileio import write_json
 from ..model.policy import FOR
 from .jsonl import objects
 from .tables import Table

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-from ..fileio import write_json
+from ..model.fileio import write_json
 from ..model.record import Record
 from .tables import Field, Table
 

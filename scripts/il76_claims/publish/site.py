@@ -30,14 +30,14 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..check import quotes
+from ..check.coverage import Uncited, load_uncited
+from ..check.metadata import CHANGELOG, changelog_sections, section
 from ..check.run import CheckResult
-from ..generate.coverage import Uncited, load_uncited
-from ..history.changelog import CHANGELOG, changelog_sections, section
-from ..history.release import ASSETS as RELEASE_ASSETS
 from ..model.project import Project
-from . import about
+from . import citation
 from .build import STAGING, prepare, swap_in
-from .siteview import SIDE_SYMBOLS, Index, axis, date_text, direction, grouped, interval, paginate, segments, symbol, words
+from .release import ASSETS as RELEASE_ASSETS
+from .site_lookups import SIDE_SYMBOLS, SiteIndex, axis, date_text, direction, grouped, interval, paginate, segments, symbol, words
 from .tables import Table
 
 SITE_DIR = "dist/site"
@@ -123,7 +123,7 @@ def downloads(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
     release's files of this version (the archive, the workbook, the SQLite
     and JSON files) and the tables committed at its tag, vX.Y.Z; without:
     the files next to this site in the release archive, whose site/ folder
-    it is (history/release.py)."""
+    it is (publish/release.py)."""
     version, stem = meta["version"], f"{meta['name']}-{meta['version']}"
     tables_files = ["datapackage.json", *(f"data/{t.name}.csv" for t in tables)]
     assets = [os.path.basename(rel) for rel in RELEASE_ASSETS]
@@ -183,7 +183,7 @@ def _links(children: list, repository: str | None, version: str) -> list:
 
 def render(out_dir: str, inputs: SiteInputs, cache_dir: str | None = None) -> list[tuple[str, int]]:
     """Every page and the static files into out_dir: (path, bytes) of each."""
-    ix = Index(inputs.tables)
+    ix = SiteIndex(inputs.tables)
     env = _environment(ix, inputs, cache_dir)
     os.makedirs(out_dir, exist_ok=True)
     written = []
@@ -197,7 +197,7 @@ def render(out_dir: str, inputs: SiteInputs, cache_dir: str | None = None) -> li
     return written
 
 
-def _environment(ix: Index, inputs: SiteInputs, cache_dir: str | None = None):
+def _environment(ix: SiteIndex, inputs: SiteInputs, cache_dir: str | None = None):
     """Jinja2 with the templates; compiled templates are kept in cache_dir
     (Jinja2's own bytecode cache, which checks each template's source by its
     checksum, never by time): compiling them is an eighth of a site build."""
@@ -211,12 +211,12 @@ def _environment(ix: Index, inputs: SiteInputs, cache_dir: str | None = None):
     return env
 
 
-def _order(ix: Index, table: str, column: str) -> dict[str, int]:
+def _order(ix: SiteIndex, table: str, column: str) -> dict[str, int]:
     """Codes of a coded column in their codelist's order."""
     return {code: i for i, code in enumerate(ix.codes_of(table, column))}
 
 
-def _pages(ix: Index, inputs: SiteInputs):
+def _pages(ix: SiteIndex, inputs: SiteInputs):
     """(file, template, context) of every page. The lists are paginated
     first, so that every link knows the page its target is on."""
     t = ix.t
@@ -252,7 +252,7 @@ def _sided(claim: dict) -> int:
     return int(claim["actors_for"]) + int(claim["actors_against"])
 
 
-def _home(ix: Index, inputs: SiteInputs) -> dict:
+def _home(ix: SiteIndex, inputs: SiteInputs) -> dict:
     """The answer first: the claims most parties take a side on, disputed
     ones first; then the method, the downloads and how to cite."""
     meta = inputs.meta
@@ -262,17 +262,17 @@ def _home(ix: Index, inputs: SiteInputs) -> dict:
         "central": central,
         "counts": {t.name: len(t.rows) for t in inputs.tables},
         "held": sum(s["text_held"] == "true" for s in sources),
-        "citation": about.citation(meta),
-        "bibtex": about.bibtex(meta),
+        "citation": citation.citation(meta),
+        "bibtex": citation.bibtex(meta),
         "downloads": downloads(meta, inputs.tables),
     }
 
 
-def _by_name(ix: Index, ids) -> list[str]:
+def _by_name(ix: SiteIndex, ids) -> list[str]:
     return sorted(set(ids), key=lambda a: (ix.name(a).casefold(), a))
 
 
-def _claims(ix: Index):
+def _claims(ix: SiteIndex):
     """The claims, by topic, each with every party's side; filters by party,
     country and status."""
     topic = _order(ix, "claims", "topic")
@@ -286,13 +286,13 @@ def _claims(ix: Index):
         yield name, "claims.html", context
 
 
-def _listing(ix: Index, stem: str, items: list[dict], group: str, **extra):
+def _listing(ix: SiteIndex, stem: str, items: list[dict], group: str, **extra):
     pages = paginate(stem, items, PER_PAGE)
     for name, chunk in pages:
         yield name, f"{stem}.html", {"groups": grouped(chunk, lambda r: r[group]), "pager": _pager(pages, name), **extra}
 
 
-def _statements(ix: Index, pages: list[tuple[str, list]]):
+def _statements(ix: SiteIndex, pages: list[tuple[str, list]]):
     """Statement pages, each with the choices its filters offer."""
     for name, chunk in pages:
         speakers = _by_name(ix, (r["speaker_id"] for r in chunk))
@@ -313,7 +313,7 @@ def _timeline(statements: list[dict]):
         yield name, "timeline.html", {"rows": [(r, scale.bar(r)) for r in chunk], "ticks": scale.ticks(), "pager": _pager(pages, name)}
 
 
-def _source(ix: Index, inputs: SiteInputs, source: dict) -> tuple[str, str, dict]:
+def _source(ix: SiteIndex, inputs: SiteInputs, source: dict) -> tuple[str, str, dict]:
     """A source's page: its blocks with the records citing each, and the
     text of each block with the quotes marked when the archive was read."""
     sid, blocks = source["id"], inputs.archives.get(source["id"])

@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
-from .about import authors, bibtex, citation, licences
+from .citation import authors, bibtex, citation, licences
 from .tables import Field, Table
 from .views import View, sql_name
 

@@ -29,7 +29,7 @@ import tempfile
 
 import xlsxwriter
 
-from .about import authors, citation, licences
+from .citation import authors, citation, licences
 from .tables import Table
 
 # The document's date: builds carry no build time.

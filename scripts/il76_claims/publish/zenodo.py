@@ -3,7 +3,7 @@ archives (and its DOI), committed at the repository's root."""
 
 from __future__ import annotations
 
-from ..fileio import write_json
+from ..model.fileio import write_json
 
 
 def document(meta: dict) -> dict:

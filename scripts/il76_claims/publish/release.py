@@ -39,9 +39,9 @@ import shutil
 import zipfile
 from dataclasses import dataclass
 
-from ..fileio import atomic_write
+from ..check.metadata import metadata_findings, section
+from ..model.fileio import atomic_write
 from ..model.project import DATASETTE, JSON, JSONL, JSONLD, SQLITE, XLSX
-from .changelog import metadata_findings, section
 
 README = "docs/release-readme.md"  # packed as README.md
 ROOT_FILES = ("LICENSE", "CHANGELOG.md", "CITATION.cff", ".zenodo.json")

@@ -15,7 +15,7 @@ from built_package import TRICKY_NAME, TRICKY_NOTES, TRICKY_ROLE, UNICODE_NAME, 
 pd = pytest.importorskip("pandas")
 
 import il76_claims  # noqa: E402
-from il76_claims import frame  # noqa: E402
+from il76_claims.publish import dataframes  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -118,25 +118,25 @@ def _replace_in(path: Path, old: str, new: str):
 def test_a_code_outside_the_codelist_is_an_error_not_a_missing_value(copy):
     _replace_in(copy / "data" / "actors.csv", "fixture-agency,media_outlet,", "fixture-agency,newspaper,")
     with pytest.raises(ValueError, match=r"actors.csv: row 2, column actor_type: 'newspaper' is not a code of codelist actor_type"):
-        frame.load(str(copy))
+        dataframes.load(str(copy))
 
 
 def test_a_non_integer_is_an_error(copy):
     _replace_in(copy / "data" / "casualty_figures.csv", "fixture-crew,fixture-event,crew,on_board,2,", "fixture-crew,fixture-event,crew,on_board,two,")
     with pytest.raises(ValueError, match=r"casualty_figures.csv: row 2, column count: 'two' is not an integer"):
-        frame.load(str(copy))
+        dataframes.load(str(copy))
 
 
 def test_a_bad_date_is_an_error(copy):
     _replace_in(copy / "data" / "events.csv", "2024-03-01", "01/03/2024")
     with pytest.raises(ValueError, match=r"events.csv: column date: not a YYYY-MM-DD date"):
-        frame.load(str(copy))
+        dataframes.load(str(copy))
 
 
 def test_a_header_that_differs_from_the_descriptor_is_an_error(copy):
     _replace_in(copy / "data" / "claims.csv", "id,proposition,", "id,statement,")
     with pytest.raises(ValueError, match=r"claims.csv: header is \['id', 'statement',"):
-        frame.load(str(copy))
+        dataframes.load(str(copy))
 
 
 def test_booleans_use_the_true_and_false_values(tmp_path):
@@ -145,12 +145,12 @@ def test_booleans_use_the_true_and_false_values(tmp_path):
     field = {"name": "flag", "type": "boolean", "trueValues": ["true"], "falseValues": ["false"]}
     desc = {"resources": [{"name": "t", "path": "data/t.csv", "schema": {"fields": [{"name": "id", "type": "string"}, field], "missingValues": [""]}}]}
     (tmp_path / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
-    flags = frame.load(str(tmp_path))["t"]["flag"]
+    flags = dataframes.load(str(tmp_path))["t"]["flag"]
     assert flags.dtype == "boolean"
     assert flags.tolist() == [True, False, pd.NA]
     (tmp_path / "data" / "t.csv").write_text("id,flag\na,yes\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"t.csv: row 2, column flag: 'yes' is not one of \['false', 'true'\]"):
-        frame.load(str(tmp_path))
+        dataframes.load(str(tmp_path))
 
 
 def test_importing_the_package_does_not_import_pandas():

@@ -27,12 +27,12 @@ from typing import NamedTuple
 
 import yaml
 
-from .check import files, strict_yaml
-from .escape import show
-from .fileio import Changed, atomic_write, sync_folders
-from .model.problems import Problem, problem
-from .model.record import Record, child_pointer
-from .model.schemas import KINDS, SchemaSet
+from ..model.escape import show
+from ..model.fileio import Changed, atomic_write, sync_folders
+from ..model.problems import Problem, problem
+from ..model.record import Record, child_pointer
+from ..model.schemas import KINDS, SchemaSet
+from . import files, strict_yaml
 
 # One width for everything: a value goes on its key's line when the whole
 # line fits in WIDTH columns; longer text is folded by PyYAML at WIDTH.
@@ -572,8 +572,8 @@ class _OwnChecks:
         self._schema = None
 
     def problems(self, rec: Record, kind: str) -> list[Problem]:
-        from .check.schema import SchemaChecker
-        from .check.text import check_text
+        from .schema import SchemaChecker
+        from .text import check_text
 
         if self._schema is None:
             self._schema = SchemaChecker(self.schemas)

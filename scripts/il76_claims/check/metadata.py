@@ -7,12 +7,17 @@ import os
 import re
 from dataclasses import dataclass
 
-from ..check.strict_yaml import load_file
-from .diff import parse_version
+from .strict_yaml import load_file
 
 CHANGELOG = "CHANGELOG.md"
 CITATION = "CITATION.cff"
 DATASET = "dataset.yaml"
+VERSION_RE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\Z")
+
+
+def parse_version(v) -> tuple[int, int, int] | None:
+    m = VERSION_RE.match(v) if isinstance(v, str) else None
+    return (int(m[1]), int(m[2]), int(m[3])) if m else None
 
 
 def changelog_sections(text: str) -> list[str]:

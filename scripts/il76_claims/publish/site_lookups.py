@@ -86,7 +86,7 @@ def _by(items: list[dict], column: str) -> dict[str, list[dict]]:
     return out
 
 
-class Index:
+class SiteIndex:
     """The tables as rows, by id and by what they refer to."""
 
     def __init__(self, tables: list[Table]):
