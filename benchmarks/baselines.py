@@ -31,7 +31,10 @@ TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 def _without_timestamps(base: type) -> type:
     """A loader like base that leaves unquoted dates as text."""
-    resolvers = {ch: [(tag, rx) for tag, rx in pairs if tag != TIMESTAMP] for ch, pairs in base.yaml_implicit_resolvers.items()}
+    resolvers = {
+        ch: [(tag, rx) for tag, rx in pairs if tag != TIMESTAMP]
+        for ch, pairs in base.yaml_implicit_resolvers.items()
+    }
     return type(base.__name__ + "NoDates", (base,), {"yaml_implicit_resolvers": resolvers})
 
 
@@ -39,7 +42,10 @@ def _schemas(root: str) -> dict[str, dict]:
     """$id -> schema, for every schema under schemas/."""
     folder = os.path.join(root, "schemas")
     out = {}
-    for path in sorted(glob.glob(os.path.join(folder, "*.schema.json")) + glob.glob(os.path.join(folder, "codelists", "*.json"))):
+    for path in sorted(
+        glob.glob(os.path.join(folder, "*.schema.json"))
+        + glob.glob(os.path.join(folder, "codelists", "*.json"))
+    ):
         with open(path, encoding="utf-8") as fh:
             doc = json.load(fh)
         out[doc["$id"]] = doc
@@ -61,7 +67,10 @@ def naive(root: str) -> tuple[int, list[str]]:
     from referencing.jsonschema import DRAFT202012
 
     schemas = _schemas(root)
-    registry = Registry().with_resources((uri, Resource.from_contents(doc, default_specification=DRAFT202012)) for uri, doc in schemas.items())
+    registry = Registry().with_resources(
+        (uri, Resource.from_contents(doc, default_specification=DRAFT202012))
+        for uri, doc in schemas.items()
+    )
     loader = _without_timestamps(yaml.SafeLoader)
     cls = jsonschema.Draft202012Validator
     files, errors = 0, []
@@ -70,7 +79,13 @@ def naive(root: str) -> tuple[int, list[str]]:
         with open(path, encoding="utf-8") as fh:
             data = yaml.load(fh, Loader=loader)
         try:
-            jsonschema.validate(data, schemas[f"{kind}.schema.json"], cls=cls, registry=registry, format_checker=cls.FORMAT_CHECKER)
+            jsonschema.validate(
+                data,
+                schemas[f"{kind}.schema.json"],
+                cls=cls,
+                registry=registry,
+                format_checker=cls.FORMAT_CHECKER,
+            )
         except jsonschema.ValidationError as exc:
             errors.append(f"{path}: {exc.message}")
     return files, errors
@@ -83,7 +98,9 @@ def floor(root: str) -> tuple[int, list[str]]:
     base = "file://" + os.path.abspath(os.path.join(root, "schemas")) + "/"
     registry = jsonschema_rs.Registry([(base + uri, doc) for uri, doc in schemas.items()])
     validators = {
-        uri[: -len(".schema.json")]: jsonschema_rs.Draft202012Validator(doc, validate_formats=True, registry=registry, base_uri=base + uri)
+        uri[: -len(".schema.json")]: jsonschema_rs.Draft202012Validator(
+            doc, validate_formats=True, registry=registry, base_uri=base + uri
+        )
         for uri, doc in schemas.items()
         if uri.endswith(".schema.json")
     }

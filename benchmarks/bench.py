@@ -45,10 +45,20 @@ TARGETS = [
     ("linear_100k", "100,000 records: check per 1,000 records / the same at 10,000", "<=", 1.25),
     ("build_over_check_10k", "10,000 records: build / check", "<=", 1.5),
     ("real_fmt_s", "real dataset: fmt --check, start-up included (s)", "<=", 0.5),
-    ("fmt_linear_10k", "fmt --check: time per 1,000 records at 10,000 / at 1,000, start-up included", "<=", 1.25),
+    (
+        "fmt_linear_10k",
+        "fmt --check: time per 1,000 records at 10,000 / at 1,000, start-up included",
+        "<=",
+        1.25,
+    ),
     ("real_site_s", "real dataset: site, start-up included (s)", "<=", 1.0),
     ("real_site_page_kib", "real dataset: largest page of the site (KiB)", "<=", 1024),
-    ("site_linear_10k", "site: time per 1,000 records at 10,000 / at 1,000, start-up included", "<=", 1.25),
+    (
+        "site_linear_10k",
+        "site: time per 1,000 records at 10,000 / at 1,000, start-up included",
+        "<=",
+        1.25,
+    ),
     ("site_page_kib_10k", "10,000 records: largest page of the site (KiB)", "<=", 1024),
     ("package_lines", "package: lines of Python", "<=", 5500),
     ("longest_function", "package: longest function (lines)", "<=", 50),
@@ -60,7 +70,12 @@ TARGETS = [
 # One the installed il76-claims lacks is skipped with a note; "check" and
 # "build" are needed for the ratios. To add one, add what it writes to
 # LEFTOVERS (site writes dist/site/).
-COMMANDS = [("check", ["check"]), ("build", ["build"]), ("fmt --check", ["fmt", "--check"]), ("site", ["site"])]
+COMMANDS = [
+    ("check", ["check"]),
+    ("build", ["build"]),
+    ("fmt --check", ["fmt", "--check"]),
+    ("site", ["site"]),
+]
 
 CLI = os.path.join(os.path.dirname(sys.executable), "il76-claims")
 LEFTOVERS = ("data", "dist", ".build", ".cache", "datapackage.json")
@@ -81,7 +96,12 @@ def run(argv: list[str], cwd: str, records: int | None = None) -> dict:
     resident set of it and of the children it waited for). For a baseline,
     make sure it read every record (an invalid one makes it fail)."""
     with tempfile.NamedTemporaryFile() as out:
-        spawn = subprocess.run([sys.executable, "-S", "-c", SPAWN, out.name, *argv], cwd=cwd, capture_output=True, text=True)
+        spawn = subprocess.run(
+            [sys.executable, "-S", "-c", SPAWN, out.name, *argv],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+        )
         text = out.read().decode("utf-8", "replace")
     if spawn.returncode != 0:
         raise SystemExit(f"benchmark: could not run {' '.join(argv)}:\n{spawn.stderr}")
@@ -109,7 +129,11 @@ def tree(trees: str, n: int) -> str:
     schemas are copied fresh every time."""
     root = os.path.join(trees, str(n))
     digest = hashlib.sha256(str(n).encode())
-    for path in (os.path.join(HERE, "synth.py"), os.path.join(REPO, "schemas", "codelists", "country.json"), os.path.join(REPO, "scripts", "il76_claims", "check", "canonical.py")):
+    for path in (
+        os.path.join(HERE, "synth.py"),
+        os.path.join(REPO, "schemas", "codelists", "country.json"),
+        os.path.join(REPO, "scripts", "il76_claims", "check", "canonical.py"),
+    ):
         with open(path, "rb") as fh:
             digest.update(fh.read())
     stamp = pathlib.Path(root, ".synth-stamp")
@@ -138,7 +162,14 @@ def available(commands: list) -> tuple[list, list[str]]:
 def largest_page(root: str) -> int:
     """Bytes of the largest page `il76-claims site` wrote under root."""
     folder = os.path.join(root, "dist", "site")
-    return max((os.path.getsize(os.path.join(folder, n)) for n in os.listdir(folder) if n.endswith(".html")), default=0)
+    return max(
+        (
+            os.path.getsize(os.path.join(folder, n))
+            for n in os.listdir(folder)
+            if n.endswith(".html")
+        ),
+        default=0,
+    )
 
 
 def bench_size(root: str, n: int, runs: int, commands: list, naive_max: int) -> dict:
@@ -152,7 +183,12 @@ def bench_size(root: str, n: int, runs: int, commands: list, naive_max: int) -> 
                 res["site_page_bytes"] = largest_page(root)
         res["floor"].append(run([*baseline, "floor", root], root, n))
         done = [*res["commands"].items(), ("floor", res["floor"])]
-        print(f"{n:>7,} records, run {i + 1}: " + ", ".join(f"{k} {v[-1]['s']:.2f} s" for k, v in done), file=sys.stderr, flush=True)
+        print(
+            f"{n:>7,} records, run {i + 1}: "
+            + ", ".join(f"{k} {v[-1]['s']:.2f} s" for k, v in done),
+            file=sys.stderr,
+            flush=True,
+        )
     if n <= naive_max:
         res["naive"] = [run([*baseline, "naive", root], root, n)]  # once: it is slow
         print(f"{n:>7,} records: naive {res['naive'][0]['s']:.2f} s", file=sys.stderr, flush=True)
@@ -166,8 +202,18 @@ def real_dataset(runs: int) -> dict:
     samples = [run([CLI, "check", "--root", REPO], REPO) for _ in range(runs)]
     fmt = [run([CLI, "fmt", "--check", "--root", REPO], REPO) for _ in range(runs)]
     site = [run([CLI, "site", "--root", REPO], REPO) for _ in range(runs)]
-    files = sum(name.endswith(".yaml") for _, _, names in os.walk(os.path.join(REPO, "records")) for name in names)
-    return {"records": files, "runs": samples, "fmt_runs": fmt, "site_runs": site, "site_page_bytes": largest_page(REPO)}
+    files = sum(
+        name.endswith(".yaml")
+        for _, _, names in os.walk(os.path.join(REPO, "records"))
+        for name in names
+    )
+    return {
+        "records": files,
+        "runs": samples,
+        "fmt_runs": fmt,
+        "site_runs": site,
+        "site_page_bytes": largest_page(REPO),
+    }
 
 
 def med(samples: list[dict]) -> float:
@@ -182,7 +228,16 @@ def summary(sizes: list[dict]) -> list[dict]:
         n, t = r["records"], {label: med(v) for label, v in r["commands"].items()}
         peak = {label: max(x["peak_mib"] for x in v) for label, v in r["commands"].items()}
         naive = med(r["naive"]) if "naive" in r else None
-        out.append({"records": n, "s": t, "peak_mib": peak, "floor_s": med(r["floor"]), "naive_s": naive, "check_per_1000_s": (t["check"] - prev_s) / (n - prev_n) * 1000})
+        out.append(
+            {
+                "records": n,
+                "s": t,
+                "peak_mib": peak,
+                "floor_s": med(r["floor"]),
+                "naive_s": naive,
+                "check_per_1000_s": (t["check"] - prev_s) / (n - prev_n) * 1000,
+            }
+        )
         prev_n, prev_s = n, t["check"]
     return out
 
@@ -208,7 +263,9 @@ def measured(results: dict) -> dict[str, float]:
         for label, key in (("fmt --check", "fmt_linear_10k"), ("site", "site_linear_10k")):
             if 1000 in by_size and label in x["s"]:
                 got[key] = (x["s"][label] / 10) / by_size[1000]["s"][label]
-    if (r := next((r for r in results["sizes"] if r["records"] == 10000), None)) and "site_page_bytes" in r:
+    if (
+        r := next((r for r in results["sizes"] if r["records"] == 10000), None)
+    ) and "site_page_bytes" in r:
         got["site_page_kib_10k"] = r["site_page_bytes"] / 1024
     if x := by_size.get(100000):
         got["check_s_100k"], got["check_peak_mib_100k"] = x["s"]["check"], x["peak_mib"]["check"]
@@ -219,13 +276,31 @@ def measured(results: dict) -> dict[str, float]:
 
 def sizes_table(summary: list[dict], naive_max: int) -> list[str]:
     labels = list(summary[0]["s"]) if summary else []
-    head = [f"{x}, cold" for x in labels] + [f"peak MiB ({' / '.join(labels)})", "naive", "floor", "check / floor", "naive / check", "build / check", "check per 1,000"]
+    head = [f"{x}, cold" for x in labels] + [
+        f"peak MiB ({' / '.join(labels)})",
+        "naive",
+        "floor",
+        "check / floor",
+        "naive / check",
+        "build / check",
+        "check per 1,000",
+    ]
     rows = ["| records | " + " | ".join(head) + " |", "|---:" * (len(head) + 1) + "|"]
     for x in summary:
         t, naive = x["s"], x["naive_s"]
-        cells = [f"{t[label]:.2f} s" for label in labels] + [" / ".join(f"{v:.0f}" for v in x["peak_mib"].values())]
-        cells += [f"{naive:.2f} s" if naive else f"not run (too slow above {naive_max:,})", f"{x['floor_s']:.2f} s", f"{t['check'] / x['floor_s']:.1f}x"]
-        cells += [f"{naive / t['check']:.1f}x" if naive else "-", f"{t['build'] / t['check']:.2f}x", f"{x['check_per_1000_s']:.3f} s"]
+        cells = [f"{t[label]:.2f} s" for label in labels] + [
+            " / ".join(f"{v:.0f}" for v in x["peak_mib"].values())
+        ]
+        cells += [
+            f"{naive:.2f} s" if naive else f"not run (too slow above {naive_max:,})",
+            f"{x['floor_s']:.2f} s",
+            f"{t['check'] / x['floor_s']:.1f}x",
+        ]
+        cells += [
+            f"{naive / t['check']:.1f}x" if naive else "-",
+            f"{t['build'] / t['check']:.2f}x",
+            f"{x['check_per_1000_s']:.3f} s",
+        ]
         rows.append(f"| {x['records']:,} | " + " | ".join(cells) + " |")
     return rows
 
@@ -236,15 +311,28 @@ def verdicts(got: dict) -> list[dict]:
     for key, what, op, limit in TARGETS:
         value = got.get(key)
         ok = value is not None and (value <= limit if op == "<=" else value >= limit)
-        out.append({"target": key, "what": what, "op": op, "limit": limit, "value": value, "result": "-" if value is None else "PASS" if ok else "FAIL"})
+        out.append(
+            {
+                "target": key,
+                "what": what,
+                "op": op,
+                "limit": limit,
+                "value": value,
+                "result": "-" if value is None else "PASS" if ok else "FAIL",
+            }
+        )
     return out
 
 
 def targets_table(verdicts: list[dict]) -> list[str]:
     rows = ["| target | limit | measured | result |", "|---|---:|---:|---|"]
     for v in verdicts:
-        shown = "not measured" if v["value"] is None else f"{v['value']:,.2f}".rstrip("0").rstrip(".")
-        rows.append(f"| {v['what']} | {'≤' if v['op'] == '<=' else '≥'} {v['limit']:,g} | {shown} | {v['result']} |")
+        shown = (
+            "not measured" if v["value"] is None else f"{v['value']:,.2f}".rstrip("0").rstrip(".")
+        )
+        rows.append(
+            f"| {v['what']} | {'≤' if v['op'] == '<=' else '≥'} {v['limit']:,g} | {shown} | {v['result']} |"
+        )
     return rows
 
 
@@ -257,8 +345,18 @@ def report(results: dict, notes: list[str], naive_max: int) -> str:
     ]
     out += sizes_table(results["summary"], naive_max) + [""] + [f"- {x}" for x in notes]
     site = f", site {med(real['site_runs']):.2f} s (largest page {real['site_page_bytes'] / 1024:.0f} KiB)"
-    out += [f"- Real dataset ({real['records']} records): check {med(real['runs']):.2f} s, fmt --check {med(real['fmt_runs']):.2f} s{site}, start-up included.", ""]
-    out += ["Package code (benchmarks/codemetrics.py):", "", "```", codemetrics.report(code), "```", ""]
+    out += [
+        f"- Real dataset ({real['records']} records): check {med(real['runs']):.2f} s, fmt --check {med(real['fmt_runs']):.2f} s{site}, start-up included.",
+        "",
+    ]
+    out += [
+        "Package code (benchmarks/codemetrics.py):",
+        "",
+        "```",
+        codemetrics.report(code),
+        "```",
+        "",
+    ]
     out += targets_table(results["targets"])
     return "\n".join(out)
 
@@ -267,32 +365,71 @@ def machine() -> dict:
     cpu = platform.processor() or "unknown"
     if os.path.exists("/proc/cpuinfo"):
         with open("/proc/cpuinfo", encoding="utf-8") as fh:
-            cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), cpu)
+            cpu = next(
+                (line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), cpu
+            )
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return {"cpu": cpu, "usable_cores": cores, "python": platform.python_version(), "platform": platform.platform(), "load_average_at_start": list(os.getloadavg())}
+    return {
+        "cpu": cpu,
+        "usable_cores": cores,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_at_start": list(os.getloadavg()),
+    }
 
 
 def commit() -> str:
     git = ["git", "-C", REPO]
-    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip() or "unknown"
-    dirty = subprocess.run([*git, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True).stdout.strip()
+    head = (
+        subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+        or "unknown"
+    )
+    dirty = subprocess.run(
+        [*git, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True
+    ).stdout.strip()
     return head + (" (with uncommitted changes)" if dirty else "")
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description="Time il76-claims cold on synthetic trees, with baselines and targets.")
-    p.add_argument("--sizes", default="1000,10000,100000", help="comma-separated numbers of records (default: 1000,10000,100000)")
-    p.add_argument("--runs", type=int, default=3, help="runs of each command; medians are reported (default: 3)")
-    p.add_argument("--naive-max", type=int, default=10000, help="run the naive baseline up to this many records (default: 10000)")
-    p.add_argument("--trees", default=os.path.join(HERE, ".trees"), help="where the synthetic trees are kept (default: benchmarks/.trees)")
-    p.add_argument("--out", default=os.path.join(HERE, "results.json"), help="raw results (default: benchmarks/results.json)")
+    p = argparse.ArgumentParser(
+        description="Time il76-claims cold on synthetic trees, with baselines and targets."
+    )
+    p.add_argument(
+        "--sizes",
+        default="1000,10000,100000",
+        help="comma-separated numbers of records (default: 1000,10000,100000)",
+    )
+    p.add_argument(
+        "--runs",
+        type=int,
+        default=3,
+        help="runs of each command; medians are reported (default: 3)",
+    )
+    p.add_argument(
+        "--naive-max",
+        type=int,
+        default=10000,
+        help="run the naive baseline up to this many records (default: 10000)",
+    )
+    p.add_argument(
+        "--trees",
+        default=os.path.join(HERE, ".trees"),
+        help="where the synthetic trees are kept (default: benchmarks/.trees)",
+    )
+    p.add_argument(
+        "--out",
+        default=os.path.join(HERE, "results.json"),
+        help="raw results (default: benchmarks/results.json)",
+    )
     args = p.parse_args(argv)
     results = {"machine": machine(), "commit": commit(), "runs": args.runs, "sizes": []}
     commands, notes = available(COMMANDS)
     if {"check", "build"} - {label for label, _ in commands}:
         raise SystemExit("benchmark: this il76-claims lacks check or build")
     for n in sorted(int(s) for s in args.sizes.split(",")):
-        results["sizes"].append(bench_size(tree(args.trees, n), n, args.runs, commands, args.naive_max))
+        results["sizes"].append(
+            bench_size(tree(args.trees, n), n, args.runs, commands, args.naive_max)
+        )
     results["real_dataset"] = real_dataset(args.runs)
     results["code"] = codemetrics.measure()
     results["summary"] = summary(results["sizes"])

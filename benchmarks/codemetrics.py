@@ -67,7 +67,9 @@ def _imports(tree: ast.AST, module: str, is_package: bool, known: set[str]) -> s
                 base = f"{base}.{node.module}" if node.module else base
             else:
                 base = node.module or ""
-            names = [f"{base}.{a.name}" if f"{base}.{a.name}" in known else base for a in node.names]
+            names = [
+                f"{base}.{a.name}" if f"{base}.{a.name}" in known else base for a in node.names
+            ]
         else:
             continue
         for name in names:

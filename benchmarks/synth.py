@@ -23,7 +23,14 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Share of each kind in a tree, roughly as in a mature dataset of this
 # kind: many statements, fewer figures and claims, few sources and events.
-SHARES = (("source", 0.02), ("actor", 0.08), ("event", 0.01), ("statement", 0.50), ("casualty_figure", 0.19), ("claim", 0.20))
+SHARES = (
+    ("source", 0.02),
+    ("actor", 0.08),
+    ("event", 0.01),
+    ("statement", 0.50),
+    ("casualty_figure", 0.19),
+    ("claim", 0.20),
+)
 
 # Neutral, lower-case words: no YAML special values, no words the
 # editorial checks treat as loaded, nothing that needs quoting.
@@ -41,11 +48,28 @@ DATE_PRECISIONS = ("day", "on_or_after", "on_or_before", "range")
 # Statement kinds: speech by the speakers; narration and characterisation in
 # the source's own voice, by its publisher (rule X008).
 SPEECH, SOURCE_VOICE = ("direct_speech", "indirect_speech"), ("narration", "characterisation")
-STANCES = ("asserts", "suggests", "denies", "questions", "does_not_deny", "does_not_admit", "lacks_information", "declines_to_comment", "calls_for_investigation")
+STANCES = (
+    "asserts",
+    "suggests",
+    "denies",
+    "questions",
+    "does_not_deny",
+    "does_not_admit",
+    "lacks_information",
+    "declines_to_comment",
+    "calls_for_investigation",
+)
 BASES = ("explicit", "explicit", "explicit", "hedged", "implied", "presupposed")
 
 
-ORIGINS = ("own_channel", "official_record", "original_reporting", "wire_copy", "reprint", "reference_work")
+ORIGINS = (
+    "own_channel",
+    "official_record",
+    "original_reporting",
+    "wire_copy",
+    "reprint",
+    "reference_work",
+)
 LINKS = ("in_full", "in_part", "relayed", "conflicting")
 
 
@@ -125,7 +149,18 @@ def _actors(rng: random.Random, ids: dict, countries: list[str]) -> list[dict]:
         person = i % 3 == 0
         rec = {
             "id": rid,
-            "actor_type": "person" if person else rng.choice(("state", "government_body", "media_outlet", "organization", "group", "unnamed_source")),
+            "actor_type": "person"
+            if person
+            else rng.choice(
+                (
+                    "state",
+                    "government_body",
+                    "media_outlet",
+                    "organization",
+                    "group",
+                    "unnamed_source",
+                )
+            ),
             "name": _sentence(rng, 20)[:-1],
             "role": _sentence(rng, 40)[:-1] if person else None,
             "affiliation_id": ids["actor"][rng.randrange(i)] if i and rng.random() < 0.6 else None,
@@ -157,7 +192,9 @@ def _sources(rng: random.Random, ids: dict, publishers: list[str]) -> list[dict]
                 "publisher_attribution": rng.choice(("stated", "apparent")),
                 "author_id": None,
                 "language": rng.choice(("en", "ru", "uk", "fr")),
-                "translation": rng.choice(("original", "translation", "likely_translation", "unknown")),
+                "translation": rng.choice(
+                    ("original", "translation", "likely_translation", "unknown")
+                ),
                 "date": date,
                 "date_end": end,
                 "date_precision": precision,
@@ -180,7 +217,9 @@ def _events(rng: random.Random, ids: dict, countries: list[str]) -> list[dict]:
         out.append(
             {
                 "id": rid,
-                "event_type": rng.choice(("aircraft_crash", "prisoner_exchange", "diplomatic_meeting", "investigation")),
+                "event_type": rng.choice(
+                    ("aircraft_crash", "prisoner_exchange", "diplomatic_meeting", "investigation")
+                ),
                 "name": _sentence(rng, 50)[:-1],
                 "date": date,
                 "date_end": date[:8] + "28" if ranged else None,
@@ -195,12 +234,23 @@ def _events(rng: random.Random, ids: dict, countries: list[str]) -> list[dict]:
 
 def _carried_by(rng: random.Random, source: dict, sources: list[dict]) -> list[dict]:
     """Up to three other sources that carry a statement; a conflicting copy says how (X019)."""
-    others = [s for s in rng.sample(sources, min(len(sources), 3)) if s["id"] != source["id"]][: rng.choice((0, 0, 1, 2, 3))]
+    others = [s for s in rng.sample(sources, min(len(sources), 3)) if s["id"] != source["id"]][
+        : rng.choice((0, 0, 1, 2, 3))
+    ]
     links = [rng.choice(LINKS) for _ in others]
-    return [{"source_id": s["id"], "link": link, **({"notes": _sentence(rng, 80)} if link == "conflicting" else {})} for s, link in zip(others, links)]
+    return [
+        {
+            "source_id": s["id"],
+            "link": link,
+            **({"notes": _sentence(rng, 80)} if link == "conflicting" else {}),
+        }
+        for s, link in zip(others, links)
+    ]
 
 
-def _statement(rng: random.Random, rid: str, source: dict, speakers: list[str], ids: dict, sources: list[dict]) -> dict:
+def _statement(
+    rng: random.Random, rid: str, source: dict, speakers: list[str], ids: dict, sources: list[dict]
+) -> dict:
     own = rng.random() < 0.2  # the source's own voice
     kind = rng.choice(SOURCE_VOICE) if own else rng.choice(SPEECH)
     precision = rng.choice(DATE_PRECISIONS)
@@ -218,13 +268,30 @@ def _statement(rng: random.Random, rid: str, source: dict, speakers: list[str], 
         "date": date,
         "date_end": end,
         "date_precision": precision,
-        "setting": "media_report" if own else rng.choice(("press_briefing", "remarks_to_reporters", "official_statement", "social_media_post", "media_report", "unspecified")),
+        "setting": "media_report"
+        if own
+        else rng.choice(
+            (
+                "press_briefing",
+                "remarks_to_reporters",
+                "official_statement",
+                "social_media_post",
+                "media_report",
+                "unspecified",
+            )
+        ),
         "quote": _sentence(rng, 200) if held else None,
         "quote_language": source["language"] if held else None,
         "quote_translation": ("by_source" if translated else "none") if held else None,
         "summary": _sentence(rng, 140),
         "carried_by": _carried_by(rng, source, sources),
-        "relayed_by": [] if own else [a for a in rng.sample(ids["actor"], rng.choice((0, 0, 1, 2))) if a != source["publisher_id"]],
+        "relayed_by": []
+        if own
+        else [
+            a
+            for a in rng.sample(ids["actor"], rng.choice((0, 0, 1, 2)))
+            if a != source["publisher_id"]
+        ],
         "event_id": rng.choice(ids["event"]),
     }
     if rng.random() < 0.3:
@@ -232,7 +299,14 @@ def _statement(rng: random.Random, rid: str, source: dict, speakers: list[str], 
     return rec
 
 
-def _figure(rng: random.Random, rid: str, ids: dict, stated: list[tuple[str, int]], computed: bool, held: dict[str, bool]) -> dict:
+def _figure(
+    rng: random.Random,
+    rid: str,
+    ids: dict,
+    stated: list[tuple[str, int]],
+    computed: bool,
+    held: dict[str, bool],
+) -> dict:
     """A figure a source states or implies, or one this project computes as
     the sum of stated ones (rules X005, X012)."""
     ranged = not computed and rng.random() < 0.15
@@ -247,7 +321,9 @@ def _figure(rng: random.Random, rid: str, ids: dict, stated: list[tuple[str, int
         "event_id": rng.choice(ids["event"]),
         "category": rng.choice(("prisoners_of_war", "crew", "escorts", "total_on_board")),
         "outcome": rng.choice(("on_board", "killed", "injured", "missing")),
-        "count": sum(c for _, c in parts) if computed else (None if ranged else rng.randint(0, 200)),
+        "count": sum(c for _, c in parts)
+        if computed
+        else (None if ranged else rng.randint(0, 200)),
         "count_low": low,
         "count_high": low + rng.randint(1, 30) if ranged else None,
         "basis": "computed" if computed else "inferred" if inferred else "stated",
@@ -268,7 +344,9 @@ def _position(rng: random.Random, statement: dict) -> dict:
     characterised = statement["kind"] == "characterisation" and rng.random() < 0.7
     stance = rng.choice(STANCES)
     # A hedged position suggests, and a suggestion is hedged or implied (rule X020).
-    bases = ("hedged", "implied") if stance == "suggests" else tuple(b for b in BASES if b != "hedged")
+    bases = (
+        ("hedged", "implied") if stance == "suggests" else tuple(b for b in BASES if b != "hedged")
+    )
     pos = {
         "actor_id": statement["described_actor_id"] if characterised else statement["speaker_id"],
         "stance": stance,
@@ -284,45 +362,82 @@ def _claims(rng: random.Random, ids: dict, statements: list[dict]) -> list[dict]
     out = []
     for i, rid in enumerate(ids["claim"]):
         # Related only to earlier claims, so relations never close a circle (rule X014).
-        relations = [{"relation": rng.choice(("narrower_than", "presupposes")), "other_claim_id": ids["claim"][rng.randrange(i)]}] if i and rng.random() < 0.1 else []
+        relations = (
+            [
+                {
+                    "relation": rng.choice(("narrower_than", "presupposes")),
+                    "other_claim_id": ids["claim"][rng.randrange(i)],
+                }
+            ]
+            if i and rng.random() < 0.1
+            else []
+        )
         out.append(
             {
                 "id": rid,
                 "proposition": _sentence(rng, 100),
-                "topic": rng.choice(("cause_of_crash", "passengers_and_cargo", "weapons_used", "diplomatic_process", "international_response", "other")),
+                "topic": rng.choice(
+                    (
+                        "cause_of_crash",
+                        "passengers_and_cargo",
+                        "weapons_used",
+                        "diplomatic_process",
+                        "international_response",
+                        "other",
+                    )
+                ),
                 "relations": relations,
                 "event_id": rng.choice(ids["event"]),
-                "positions": [_position(rng, rng.choice(statements)) for _ in range(rng.randint(1, 3))],
+                "positions": [
+                    _position(rng, rng.choice(statements)) for _ in range(rng.randint(1, 3))
+                ],
             }
         )
     return out
 
 
-def make_records(n: int, seed: int = 24, fixed: dict[str, int] | None = None) -> list[tuple[str, dict, tuple[str, ...]]]:
+def make_records(
+    n: int, seed: int = 24, fixed: dict[str, int] | None = None
+) -> list[tuple[str, dict, tuple[str, ...]]]:
     """(kind, record, fields written as block text) for a tree of n records;
     fixed sets the number of some kinds (the rest of n is shared as usual)."""
     rng = random.Random(seed)
     counts = {**_counts(n), **(fixed or {})}
     with open(os.path.join(REPO, "schemas", "codelists", "country.json"), encoding="utf-8") as fh:
         countries = json.load(fh)["enum"]
-    ids: dict[str, list[str]] = {kind: [f"{kind.replace('_', '-')}-{i:06d}" for i in range(counts[kind])] for kind, _ in SHARES}
+    ids: dict[str, list[str]] = {
+        kind: [f"{kind.replace('_', '-')}-{i:06d}" for i in range(counts[kind])]
+        for kind, _ in SHARES
+    }
     # Publishers speak only in their source's own voice (rule X008), so they
     # are kept apart from the speakers.
     cut = max(1, len(ids["actor"]) // 10)
     publishers, speakers = ids["actor"][:cut], ids["actor"][cut:] or ids["actor"]
     sources = _sources(rng, ids, publishers)
     bases = [s for s in sources if s["origin"] in ORIGINS[:4]]  # never a reprint alone (X018)
-    statements = [_statement(rng, rid, rng.choice(bases), speakers, ids, sources) for rid in ids["statement"]]
+    statements = [
+        _statement(rng, rid, rng.choice(bases), speakers, ids, sources) for rid in ids["statement"]
+    ]
     held = {s["id"]: s["text_held"] for s in sources}
     figures: list[dict] = []
     stated: list[tuple[str, int]] = []
     for i, rid in enumerate(ids["casualty_figure"]):
-        figures.append(_figure(rng, rid, ids, stated, computed=i % 10 == 9 and len(stated) >= 2, held=held))
+        figures.append(
+            _figure(rng, rid, ids, stated, computed=i % 10 == 9 and len(stated) >= 2, held=held)
+        )
         if figures[-1]["basis"] == "stated" and figures[-1]["count"] is not None:
             stated.append((rid, figures[-1]["count"]))
-    out = [("actor", r, ()) for r in _actors(rng, ids, countries)] + [("source", r, ("notes",)) for r in sources]
-    out += [("event", r, ("description",)) for r in _events(rng, ids, countries)] + [("statement", r, ()) for r in statements]
-    return out + [("casualty_figure", r, ()) for r in figures] + [("claim", r, ()) for r in _claims(rng, ids, statements)]
+    out = [("actor", r, ()) for r in _actors(rng, ids, countries)] + [
+        ("source", r, ("notes",)) for r in sources
+    ]
+    out += [("event", r, ("description",)) for r in _events(rng, ids, countries)] + [
+        ("statement", r, ()) for r in statements
+    ]
+    return (
+        out
+        + [("casualty_figure", r, ()) for r in figures]
+        + [("claim", r, ()) for r in _claims(rng, ids, statements)]
+    )
 
 
 DATASET_YAML = """\
@@ -340,7 +455,9 @@ contributors:
 """
 
 
-def write_tree(root: str, n: int, seed: int = 24, fixed: dict[str, int] | None = None) -> dict[str, int]:
+def write_tree(
+    root: str, n: int, seed: int = 24, fixed: dict[str, int] | None = None
+) -> dict[str, int]:
     """Write a tree of n records under root (replacing what is there).
     Returns the number of records of each kind."""
     if os.path.exists(root):
@@ -353,7 +470,12 @@ def write_tree(root: str, n: int, seed: int = 24, fixed: dict[str, int] | None =
     for kind, rec, block_fields in make_records(n, seed, fixed):
         if kind not in counts:
             os.makedirs(os.path.join(root, "records", kind))
-        with open(os.path.join(root, "records", kind, rec["id"] + ".yaml"), "w", encoding="utf-8", newline="\n") as fh:
+        with open(
+            os.path.join(root, "records", kind, rec["id"] + ".yaml"),
+            "w",
+            encoding="utf-8",
+            newline="\n",
+        ) as fh:
             fh.write(_yaml(rec, block_fields))
         counts[kind] = counts.get(kind, 0) + 1
     return counts
@@ -366,7 +488,10 @@ def main(argv=None) -> int:
     p.add_argument("dest", help="folder to write (replaced if it exists)")
     args = p.parse_args(argv)
     counts = write_tree(args.dest, args.records, args.seed)
-    print(f"{args.dest}: {sum(counts.values())} records " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print(
+        f"{args.dest}: {sum(counts.values())} records "
+        + ", ".join(f"{k} {v}" for k, v in counts.items())
+    )
     return 0
 
 

@@ -18,7 +18,13 @@ META = {
     "title": "Test package",
     "description": "A package for tests.",
     "version": "1.2.3",
-    "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+    "licenses": [
+        {
+            "name": "CC-BY-4.0",
+            "title": "Creative Commons Attribution 4.0 International",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+        }
+    ],
     "contributors": [{"title": "Test authors", "role": "author"}],
 }
 
@@ -33,8 +39,13 @@ TRICKY_FILES = {
     "records/actor/fixture-person.yaml": base_record("records/actor/fixture-person.yaml")
     .replace("name: Alex Example", f'name: "{TRICKY_NAME}"')
     .replace("role: Spokesperson", f'role: "{TRICKY_ROLE}"')
-    .replace("notes: A person who exists only in the test fixtures.", "notes: |-\n  " + TRICKY_NOTES.replace("\n", "\n  ")),
-    "records/actor/fixture-tricky.yaml": (f'id: fixture-tricky\nactor_type: group\nname: "{UNICODE_NAME}"\nrole: null\naffiliation_id: null\ncountry: "NO"\nnotes: "{UNICODE_NOTES}"\n'),
+    .replace(
+        "notes: A person who exists only in the test fixtures.",
+        "notes: |-\n  " + TRICKY_NOTES.replace("\n", "\n  "),
+    ),
+    "records/actor/fixture-tricky.yaml": (
+        f'id: fixture-tricky\nactor_type: group\nname: "{UNICODE_NAME}"\nrole: null\naffiliation_id: null\ncountry: "NO"\nnotes: "{UNICODE_NOTES}"\n'
+    ),
 }
 
 _built: dict[str, Path] = {}

@@ -40,7 +40,22 @@ def differing(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
 
 def _build_in_subprocess(root: Path, seed: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    return subprocess.run([sys.executable, "-m", "il76_claims", "build", "--root", str(root), "--sources", str(FIXTURE_SOURCES)], capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "il76_claims",
+            "build",
+            "--root",
+            str(root),
+            "--sources",
+            str(FIXTURE_SOURCES),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
 
 
 def test_two_builds_give_identical_bytes(tmp_path):
@@ -62,13 +77,17 @@ def test_two_builds_give_identical_bytes(tmp_path):
     proc = _build_in_subprocess(Path(elsewhere.root), "3")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     moved = outputs(Path(elsewhere.root))
-    assert not differing(snapshot, moved), f"the project's path changed: {differing(snapshot, moved)}"
+    assert not differing(snapshot, moved), (
+        f"the project's path changed: {differing(snapshot, moved)}"
+    )
 
 
 def test_build_replaces_stale_outputs(tmp_path):
     """A file left in data/ by an older build (a table since removed) does
     not survive the next build; a tampered output is rewritten."""
-    project = make_project(tmp_path / "p", {"data/old_table.csv": "a\n1\n", "datapackage.json": "{}\n"})
+    project = make_project(
+        tmp_path / "p", {"data/old_table.csv": "a\n1\n", "datapackage.json": "{}\n"}
+    )
     result = build(project)
     assert result.ok, text(result.check.problems)
     fresh = outputs(Path(project.root))
@@ -91,14 +110,19 @@ def test_committed_package_is_a_fresh_build(tmp_path):
     # run in the repository resolves it.
     project = Project(root=str(root), sources_dir=default_sources_dir(str(REPO)))
     result = build(project)
-    assert result.ok, "the records do not check; run make to see the problems:\n" + text(result.check.problems)
+    assert result.ok, "the records do not check; run make to see the problems:\n" + text(
+        result.check.problems
+    )
 
     committed = outputs(REPO, COMMITTED)
     fresh = outputs(root, COMMITTED)
     stale = differing(committed, fresh)
     assert not stale, (
         "the committed outputs are not a fresh build of records/ and dataset.yaml: "
-        + ", ".join(f"{name} ({'missing' if name not in committed else 'not built' if name not in fresh else 'differs'})" for name in stale)
+        + ", ".join(
+            f"{name} ({'missing' if name not in committed else 'not built' if name not in fresh else 'differs'})"
+            for name in stale
+        )
         + "; run make and commit the result"
     )
 

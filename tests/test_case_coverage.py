@@ -34,7 +34,9 @@ RULES = {
     "uniqueItems": ("S009", "repeats an item"),
 }
 
-_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): \[(?P<code>[A-Z]\d{3})\] (?P<message>.*)$")
+_LINE = re.compile(
+    r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): \[(?P<code>[A-Z]\d{3})\] (?P<message>.*)$"
+)
 _FIELD = re.compile(r"^(?P<field>[a-z0-9_]+)(?:\[\d+\])?: ")
 
 
@@ -62,8 +64,14 @@ def _origin(kind: str, name: str, node: dict) -> list[tuple[str, dict]]:
     """Where each part of a property's schema is defined: a shared
     definition or codelist is one rule wherever it is used; a constraint
     written on the property itself is that property's own rule."""
-    parts = [(f"{kind}.{name}", {k: v for k, v in node.items() if k not in ("$ref", "anyOf", "items")})]
-    refs = [node["$ref"]] if "$ref" in node else [n["$ref"] for n in node.get("anyOf", []) if "$ref" in n]
+    parts = [
+        (f"{kind}.{name}", {k: v for k, v in node.items() if k not in ("$ref", "anyOf", "items")})
+    ]
+    refs = (
+        [node["$ref"]]
+        if "$ref" in node
+        else [n["$ref"] for n in node.get("anyOf", []) if "$ref" in n]
+    )
     for ref in refs:
         parts.append((ref, _schemas()._deref(ref)))
     return parts
@@ -98,20 +106,33 @@ def _rules() -> dict[tuple[str, str], set[tuple[str, str]]]:
 
 
 def _rule_ids():
-    return [pytest.param(key, users, id=f"{key[0]}:{key[1]}") for key, users in sorted(_rules().items())]
+    return [
+        pytest.param(key, users, id=f"{key[0]}:{key[1]}") for key, users in sorted(_rules().items())
+    ]
 
 
 @pytest.mark.parametrize("key,users", _rule_ids())
 def test_every_schema_rule_has_a_failing_case(key, users):
     where, keyword = key
     code, words = RULES[keyword]
-    hits = [m for kind, c, field, m in _lines("schema") if c == code and (kind, field) in users and words in m]
-    assert hits, f"no case under tests/cases/schema/ fails rule {keyword!r} of {where} ({code}, used by {sorted(users)})"
+    hits = [
+        m
+        for kind, c, field, m in _lines("schema")
+        if c == code and (kind, field) in users and words in m
+    ]
+    assert hits, (
+        f"no case under tests/cases/schema/ fails rule {keyword!r} of {where} ({code}, used by {sorted(users)})"
+    )
 
 
 def test_every_required_field_has_a_failing_case():
     found = {(kind, m.split("'")[1]) for kind, c, _, m in _lines("schema") if c == "S001"}
-    missing = [(kind, name) for kind, obj in _objects() for name in obj.get("required", []) if (kind, name) not in found]
+    missing = [
+        (kind, name)
+        for kind, obj in _objects()
+        for name in obj.get("required", [])
+        if (kind, name) not in found
+    ]
     assert not missing, f"required fields never reported missing by a case: {missing}"
 
 
@@ -125,8 +146,15 @@ def test_every_closed_object_has_an_unknown_field_case():
 def test_every_codelist_has_its_own_case():
     # A codelist of a column the build computes (claim_status) is in no record.
     names = {d.name for d in (CASES / "schema").iterdir()}
-    used = {ref.split("/")[1].removesuffix(".json") for _, obj in _objects() for prop in obj["properties"].values() for ref in re.findall(r'"(codelists/[^"]+)"', json.dumps(prop))}
-    missing = [n for n in _schemas().codelists if n in used and "enum-" + n.replace("_", "-") not in names]
+    used = {
+        ref.split("/")[1].removesuffix(".json")
+        for _, obj in _objects()
+        for prop in obj["properties"].values()
+        for ref in re.findall(r'"(codelists/[^"]+)"', json.dumps(prop))
+    }
+    missing = [
+        n for n in _schemas().codelists if n in used and "enum-" + n.replace("_", "-") not in names
+    ]
     assert not missing, f"codelists without a tests/cases/schema/enum-<codelist> case: {missing}"
 
 
@@ -134,7 +162,11 @@ def test_every_all_of_rule_has_a_failing_case():
     s = _schemas()
     for kind in KINDS:
         for rule in s.kinds[kind].get("allOf", []):
-            hits = [m for k, c, _, m in _lines("schema") if k == kind and c == "S008" and m.startswith(rule["description"] + " (")]
+            hits = [
+                m
+                for k, c, _, m in _lines("schema")
+                if k == kind and c == "S008" and m.startswith(rule["description"] + " (")
+            ]
             assert hits, f"allOf rule of {kind} never broken by a case: {rule['description']!r}"
 
 
@@ -142,7 +174,12 @@ def test_every_all_of_rule_has_a_failing_case():
 def test_every_reference_field_has_a_failing_case(code):
     s = _schemas()
     found = {(kind, field) for kind, c, field, _ in _lines("crossref") if c == code}
-    missing = [(kind, sub or name) for kind in KINDS for name, sub, _ in reference_fields(s, kind) if (kind, sub or name) not in found]
+    missing = [
+        (kind, sub or name)
+        for kind in KINDS
+        for name, sub, _ in reference_fields(s, kind)
+        if (kind, sub or name) not in found
+    ]
     assert not missing, f"reference fields without a {code} case: {missing}"
 
 
@@ -170,5 +207,9 @@ def test_ids_have_failing_cases(code):
 
 @pytest.mark.parametrize("group", ["schema", "crossref"])
 def test_each_group_has_passing_cases(group):
-    passing = [e for e in (CASES / group).glob("valid-*/expected.txt") if e.read_text(encoding="utf-8") == ""]
+    passing = [
+        e
+        for e in (CASES / group).glob("valid-*/expected.txt")
+        if e.read_text(encoding="utf-8") == ""
+    ]
     assert len(passing) >= 5

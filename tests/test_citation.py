@@ -17,14 +17,26 @@ META = citation.read_metadata(str(REPO))
 
 
 def test_cffconvert_validates_citation_cff():
-    proc = subprocess.run([str(tool("cffconvert") / "cffconvert"), "--validate", "-i", "CITATION.cff"], cwd=REPO, capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(tool("cffconvert") / "cffconvert"), "--validate", "-i", "CITATION.cff"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_cffconvert_refuses_a_broken_citation_cff(tmp_path):
     broken = tmp_path / "CITATION.cff"
-    broken.write_text(cff.text(META).replace("cff-version: 1.2.0\n", "cff-version: 1.2.0\nauthors-typo: x\n"), encoding="utf-8")
-    proc = subprocess.run([str(tool("cffconvert") / "cffconvert"), "--validate", "-i", str(broken)], capture_output=True, text=True)
+    broken.write_text(
+        cff.text(META).replace("cff-version: 1.2.0\n", "cff-version: 1.2.0\nauthors-typo: x\n"),
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [str(tool("cffconvert") / "cffconvert"), "--validate", "-i", str(broken)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode != 0 and "authors-typo" in proc.stdout + proc.stderr
 
 
@@ -33,10 +45,17 @@ def _bibtex_fields(entry: str) -> dict[str, str]:
 
 
 def test_our_bibtex_agrees_with_cffconvert_and_has_a_real_key():
-    proc = subprocess.run([str(tool("cffconvert") / "cffconvert"), "-f", "bibtex", "-i", "CITATION.cff"], cwd=REPO, capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(tool("cffconvert") / "cffconvert"), "-f", "bibtex", "-i", "CITATION.cff"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     theirs, ours = _bibtex_fields(proc.stdout), _bibtex_fields(citation.bibtex(META))
-    assert {k: theirs[k] for k in ("author", "title", "year", "month", "url")} == {k: ours[k] for k in ("author", "title", "year", "month", "url")}
+    assert {k: theirs[k] for k in ("author", "title", "year", "month", "url")} == {
+        k: ours[k] for k in ("author", "title", "year", "month", "url")
+    }
     assert citation.bibtex(META).startswith(f"@misc{{{META['name']}-{META['version']},\n")
 
 
@@ -50,8 +69,16 @@ def test_citation_cff_carries_the_repository_version_and_date():
 def test_zenodo_json_is_written_from_the_same_metadata():
     doc = json.loads((REPO / ".zenodo.json").read_text(encoding="utf-8"))
     assert doc == zenodo.document(META)
-    assert (doc["upload_type"], doc["version"], doc["publication_date"], doc["license"]) == ("dataset", META["version"], META["released"], "cc-by-4.0")
-    assert doc["notes"] == META["rights"] and doc["related_identifiers"][0]["identifier"] == META["repository"]
+    assert (doc["upload_type"], doc["version"], doc["publication_date"], doc["license"]) == (
+        "dataset",
+        META["version"],
+        META["released"],
+        "cc-by-4.0",
+    )
+    assert (
+        doc["notes"] == META["rights"]
+        and doc["related_identifiers"][0]["identifier"] == META["repository"]
+    )
 
 
 def test_the_citation_is_one_text():

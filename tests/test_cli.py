@@ -31,17 +31,29 @@ def run(capsys, *argv) -> tuple[int, str, str]:
 
 def run_process(*argv, cwd=None) -> subprocess.CompletedProcess:
     """il76-claims as a separate process, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "il76_claims", *argv], capture_output=True, text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "il76_claims", *argv],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 # A small project with four problems in three files. The statement has two,
 # on lines 4 and 10: sorted by number, not as text ("10" < "4").
 def _bad_files() -> dict[str, str]:
     st = base_record("records/statement/fixture-statement.yaml")
-    st = st.replace("kind: direct_speech", "kind: quoted").replace("speaker_id: fixture-person", "speaker_id: nobody")
+    st = st.replace("kind: direct_speech", "kind: quoted").replace(
+        "speaker_id: fixture-person", "speaker_id: nobody"
+    )
     outlet = base_record("records/actor/fixture-outlet.yaml").replace("country: GB", "country: XX")
     ds = base_record("dataset.yaml").replace("version: 0.1.0", "version: one")
-    return {"records/statement/fixture-statement.yaml": st, "records/actor/fixture-outlet.yaml": outlet, "dataset.yaml": ds}
+    return {
+        "records/statement/fixture-statement.yaml": st,
+        "records/actor/fixture-outlet.yaml": outlet,
+        "dataset.yaml": ds,
+    }
 
 
 BAD_TEXT = """\
@@ -128,19 +140,34 @@ def test_problems_are_printed_sorted_and_exit_1(bad, capsys):
 
 
 def test_json_format_exact(bad, capsys):
-    code, out, err = run(capsys, "check", "--root", bad.root, "--sources", SOURCES, "--format", "json")
+    code, out, err = run(
+        capsys, "check", "--root", bad.root, "--sources", SOURCES, "--format", "json"
+    )
     assert (code, out, err) == (1, BAD_JSON, "")
     assert json.loads(out)["summary"]["problems"] == 4
 
 
 def test_json_format_when_clean(project, capsys):
-    code, out, err = run(capsys, "check", "--root", project.root, "--sources", SOURCES, "--format", "json")
+    code, out, err = run(
+        capsys, "check", "--root", project.root, "--sources", SOURCES, "--format", "json"
+    )
     assert code == 0 and err == ""
-    assert json.loads(out) == {"summary": {"files": 13, "records": 13, "problems": 0, "files_with_problems": 0, "notices": []}, "problems": []}
+    assert json.loads(out) == {
+        "summary": {
+            "files": 13,
+            "records": 13,
+            "problems": 0,
+            "files_with_problems": 0,
+            "notices": [],
+        },
+        "problems": [],
+    }
 
 
 def test_github_format_exact(bad, capsys):
-    code, out, err = run(capsys, "check", "--root", bad.root, "--sources", SOURCES, "--format", "github")
+    code, out, err = run(
+        capsys, "check", "--root", bad.root, "--sources", SOURCES, "--format", "github"
+    )
     assert (code, out, err) == (1, BAD_GITHUB, "4 problem(s) in 3 file(s)\n")
 
 
@@ -170,7 +197,10 @@ def test_root_that_does_not_exist(command, tmp_path, capsys):
     missing = tmp_path / "nowhere"
     code, out, err = run(capsys, command, "--root", str(missing))
     assert (code, out) == (2, "")
-    assert err == f"il76-claims: {missing}: no such folder; give the project folder (the one holding schemas/ and records/) with --root\n"
+    assert (
+        err
+        == f"il76-claims: {missing}: no such folder; give the project folder (the one holding schemas/ and records/) with --root\n"
+    )
     assert not missing.exists()
 
 
@@ -179,7 +209,10 @@ def test_root_that_is_not_a_project(command, tmp_path, capsys):
     (tmp_path / "records").mkdir()
     code, out, err = run(capsys, command, "--root", str(tmp_path))
     assert (code, out) == (2, "")
-    assert err == f"il76-claims: {tmp_path} is not a project folder: no schemas/ there; give the folder holding schemas/ and records/ with --root\n"
+    assert (
+        err
+        == f"il76-claims: {tmp_path} is not a project folder: no schemas/ there; give the folder holding schemas/ and records/ with --root\n"
+    )
     assert sorted(os.listdir(tmp_path)) == ["records"]  # nothing was written
 
 
@@ -200,9 +233,21 @@ def _break_schema(project, rel: str, change):
 
 
 BROKEN_SCHEMAS = {
-    "not-json": ("actor.schema.json", '{"$id": ', "schemas/actor.schema.json: cannot read schema: Expecting value: line 1 column 9 (char 8)"),
-    "not-an-object": ("event.schema.json", "[]", 'schemas/event.schema.json: a schema must be a JSON object with a "$id"'),
-    "no-id": ("actor.schema.json", lambda d: d.pop("$id"), 'schemas/actor.schema.json: a schema must be a JSON object with a "$id"'),
+    "not-json": (
+        "actor.schema.json",
+        '{"$id": ',
+        "schemas/actor.schema.json: cannot read schema: Expecting value: line 1 column 9 (char 8)",
+    ),
+    "not-an-object": (
+        "event.schema.json",
+        "[]",
+        'schemas/event.schema.json: a schema must be a JSON object with a "$id"',
+    ),
+    "no-id": (
+        "actor.schema.json",
+        lambda d: d.pop("$id"),
+        'schemas/actor.schema.json: a schema must be a JSON object with a "$id"',
+    ),
     "bad-keyword-value": (
         "actor.schema.json",
         lambda d: d["properties"]["name"].update(type="strng"),
@@ -228,7 +273,11 @@ def test_broken_schemas_are_one_line_and_exit_2(name, command, project, capsys):
     _break_schema(project, rel, change)
     code, out, err = run(capsys, command, "--root", project.root, "--sources", SOURCES)
     assert (code, out) == (2, "")
-    assert err.startswith("il76-claims: the schemas are broken: ") and err.endswith("\n") and err.count("\n") == 1
+    assert (
+        err.startswith("il76-claims: the schemas are broken: ")
+        and err.endswith("\n")
+        and err.count("\n") == 1
+    )
     # Paths are absolute for files that cannot be read, relative otherwise.
     assert err.rstrip("\n").replace(project.root + "/", "").endswith(message)
     assert not (Path(project.root) / "data").exists()
@@ -263,7 +312,9 @@ def test_traceback_of_an_internal_error_on_request(project, capsys, monkeypatch,
     assert (code, out) == (2, "")
     assert err.startswith("Traceback (most recent call last):\n")
     assert 'in broken\n    raise RuntimeError("something unexpected")\n' in err
-    assert err.endswith("il76-claims: internal error: RuntimeError: something unexpected\nil76-claims: this is a bug in the tooling, not in the records; please report it with the command you ran\n")
+    assert err.endswith(
+        "il76-claims: internal error: RuntimeError: something unexpected\nil76-claims: this is a bug in the tooling, not in the records; please report it with the command you ran\n"
+    )
 
 
 def test_unreadable_record_is_a_problem_not_a_crash(project, capsys, monkeypatch):
@@ -285,7 +336,10 @@ def test_unreadable_record_is_a_problem_not_a_crash(project, capsys, monkeypatch
     assert (code, err) == (1, "1 problem(s) in 1 file(s)\n")
     # Only the file itself: references to the record it holds are not
     # reported as missing, since the record could not be read.
-    assert out == "records/actor/fixture-agency.yaml:1:1: [F007] cannot read the file: Permission denied\n"
+    assert (
+        out
+        == "records/actor/fixture-agency.yaml:1:1: [F007] cannot read the file: Permission denied\n"
+    )
 
 
 @pytest.mark.parametrize("case", ["no-folder", "broken-schema", "binary-record"])
@@ -300,7 +354,9 @@ def test_no_traceback_from_a_real_process(case, tmp_path):
             (Path(p.root) / "schemas" / "common.schema.json").write_text("{", encoding="utf-8")
             expected_code = 2
         else:
-            (Path(p.root) / "records" / "actor" / "fixture-agency.yaml").write_bytes(b"\x00\xff\xfe garbage \x80")
+            (Path(p.root) / "records" / "actor" / "fixture-agency.yaml").write_bytes(
+                b"\x00\xff\xfe garbage \x80"
+            )
             expected_code = 1
         argv = ["build", "--root", p.root, "--sources", SOURCES]
     proc = run_process(*argv)
@@ -317,7 +373,13 @@ def _snapshot(root: str) -> dict[str, bytes]:
     out = {}
     for top in ("data", "dist", "datapackage.json"):
         path = Path(root) / top
-        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
+        files = (
+            [path]
+            if path.is_file()
+            else sorted(p for p in path.rglob("*") if p.is_file())
+            if path.is_dir()
+            else []
+        )
         for f in files:
             out[f.relative_to(root).as_posix()] = f.read_bytes()
     return out
@@ -348,7 +410,9 @@ def test_build_with_problems_creates_no_outputs(bad, capsys):
 
 
 def test_build_json_summary(bad, capsys):
-    code, out, err = run(capsys, "build", "--root", bad.root, "--sources", SOURCES, "--format", "json")
+    code, out, err = run(
+        capsys, "build", "--root", bad.root, "--sources", SOURCES, "--format", "json"
+    )
     assert (code, err) == (1, "")
     doc = json.loads(out)
     assert doc["summary"]["build"] is True

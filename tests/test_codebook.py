@@ -20,7 +20,9 @@ def test_every_table_field_and_code_is_described():
         assert f"## Table `{t.name}`" in text
         section = text.split(f"## Table `{t.name}`", 1)[1].split("\n## ", 1)[0]
         for i, f in enumerate(t.fields, start=1):
-            assert f"| {i} | `{f.name}` | {f.type} | {'yes' if f.required else 'no'} |" in section, (t.name, f.name)
+            assert (
+                f"| {i} | `{f.name}` | {f.type} | {'yes' if f.required else 'no'} |" in section
+            ), (t.name, f.name)
         for col, ref in t.foreign_keys:
             assert f"`{col}` → [`{ref}.id`](#table-{ref})" in section
     for name, cl in schemas.codelists.items():
@@ -30,7 +32,10 @@ def test_every_table_field_and_code_is_described():
 
 
 def test_cross_field_rules_are_listed():
-    assert "- Rules across fields: either count, or both count_low and count_high, is given;" in _render()
+    assert (
+        "- Rules across fields: either count, or both count_low and count_high, is given;"
+        in _render()
+    )
 
 
 def test_every_file_the_build_writes_and_every_view_is_described(tmp_path):
@@ -41,9 +46,19 @@ def test_every_file_the_build_writes_and_every_view_is_described(tmp_path):
     project = make_project(tmp_path / "p")
     result = build(project)
     text = _render()
-    files = {row.split("`")[1] for row in text.split("## Files", 1)[1].split("## Codelists")[0].splitlines() if row.startswith("| `")}
+    files = {
+        row.split("`")[1]
+        for row in text.split("## Files", 1)[1].split("## Codelists")[0].splitlines()
+        if row.startswith("| `")
+    }
     for out in OUTPUTS:
-        out = "data/<table>.csv" if out == "data" else f"{out}/<table>.jsonl" if out.endswith("jsonl") else out
+        out = (
+            "data/<table>.csv"
+            if out == "data"
+            else f"{out}/<table>.jsonl"
+            if out.endswith("jsonl")
+            else out
+        )
         assert out in files or any(out in f for f in files), out
     from il76_claims.publish.views import build_views
 

@@ -57,12 +57,30 @@ def test_reasons_complete_the_coverage(tmp_path):
             REASONS + "  - block: 2\n    reason: Stale.\n",
             "docs/uncited-blocks.yaml:7:5: fixture-source: block 2 is cited by statement fixture-statement, casualty_figure fixture-range; remove it from docs/uncited-blocks.yaml",
         ),
-        (REASONS + "  - block: 5\n    reason: Too far.\n", "docs/uncited-blocks.yaml:7:5: fixture-source: block 5 is beyond the 4 blocks of the source"),
-        (REASONS + "  - block: 1\n    reason: Twice.\n", "docs/uncited-blocks.yaml:7:5: fixture-source: block 1 is listed twice (first at line 2)"),
-        (REASONS.replace("see: fixture-narration", "see: nobody"), "docs/uncited-blocks.yaml:4:5: fixture-source: block 3: see names 'nobody', which is not a record id"),
-        (REASONS + "  - block: 0\n    reason: Zero.\n", "docs/uncited-blocks.yaml:7:5: fixture-source: block is a block number counted from 1"),
-        (REASONS + "  - block: 2\n", "docs/uncited-blocks.yaml:7:5: fixture-source: each entry has block and reason, and optionally see"),
-        (REASONS + "other-source:\n  - block: 1\n    reason: x\n", "docs/uncited-blocks.yaml:7:1: 'other-source' is not the id of a source record"),
+        (
+            REASONS + "  - block: 5\n    reason: Too far.\n",
+            "docs/uncited-blocks.yaml:7:5: fixture-source: block 5 is beyond the 4 blocks of the source",
+        ),
+        (
+            REASONS + "  - block: 1\n    reason: Twice.\n",
+            "docs/uncited-blocks.yaml:7:5: fixture-source: block 1 is listed twice (first at line 2)",
+        ),
+        (
+            REASONS.replace("see: fixture-narration", "see: nobody"),
+            "docs/uncited-blocks.yaml:4:5: fixture-source: block 3: see names 'nobody', which is not a record id",
+        ),
+        (
+            REASONS + "  - block: 0\n    reason: Zero.\n",
+            "docs/uncited-blocks.yaml:7:5: fixture-source: block is a block number counted from 1",
+        ),
+        (
+            REASONS + "  - block: 2\n",
+            "docs/uncited-blocks.yaml:7:5: fixture-source: each entry has block and reason, and optionally see",
+        ),
+        (
+            REASONS + "other-source:\n  - block: 1\n    reason: x\n",
+            "docs/uncited-blocks.yaml:7:1: 'other-source' is not the id of a source record",
+        ),
     ],
 )
 def test_bad_reasons_are_reported_at_their_line(tmp_path, reasons, problem):
@@ -71,8 +89,13 @@ def test_bad_reasons_are_reported_at_their_line(tmp_path, reasons, problem):
 
 
 def test_the_reasons_file_is_read_strictly(tmp_path):
-    project = make_project(tmp_path / "p", {UNCITED_FILE: REASONS + "  - block: 2\n    block: 2\n    reason: x\n"})
-    assert any("[" not in p and ":8:5: duplicate key 'block'" in p for p in coverage(project.root, str(FIXTURE_SOURCES)).problems)
+    project = make_project(
+        tmp_path / "p", {UNCITED_FILE: REASONS + "  - block: 2\n    block: 2\n    reason: x\n"}
+    )
+    assert any(
+        "[" not in p and ":8:5: duplicate key 'block'" in p
+        for p in coverage(project.root, str(FIXTURE_SOURCES)).problems
+    )
 
 
 def test_without_the_archive_the_first_words_are_left_out(tmp_path):
@@ -88,7 +111,9 @@ def test_command_passes_when_every_block_is_covered(tmp_path, monkeypatch, capsy
     monkeypatch.chdir(project.root)
     assert cli.main(["coverage", "--sources", str(FIXTURE_SOURCES)]) == 0
     assert capsys.readouterr().out == "ok: every block is cited by a record or explained\n"
-    assert not os.path.exists(os.path.join(project.root, DOC))  # the document is make docs' to write
+    assert not os.path.exists(
+        os.path.join(project.root, DOC)
+    )  # the document is make docs' to write
 
 
 def test_command_fails_on_an_unexplained_block(tmp_path, monkeypatch, capsys):
@@ -96,7 +121,9 @@ def test_command_fails_on_an_unexplained_block(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(project.root)
     assert cli.main(["coverage", "--sources", str(FIXTURE_SOURCES)]) == 1
     out = capsys.readouterr()
-    assert out.out.startswith("docs/uncited-blocks.yaml:1:1: fixture-source: blocks 1, 3 cited by no record")
+    assert out.out.startswith(
+        "docs/uncited-blocks.yaml:1:1: fixture-source: blocks 1, 3 cited by no record"
+    )
     assert "1 coverage problem(s)" in out.err
 
 
@@ -105,5 +132,10 @@ def test_without_the_archive_make_docs_keeps_the_document_as_it_is(monkeypatch, 
 
     monkeypatch.setenv("IL76_SOURCES", str(tmp_path / "not-here"))
     kept = cov.render_for(str(REPO))
-    assert kept == cov._generated(str(REPO / cov.DOC)) and "| 1 | The United States is trying" in kept
-    assert "docs/block-coverage.md kept as it is: an archived text it shows is not here" in capsys.readouterr().err
+    assert (
+        kept == cov._generated(str(REPO / cov.DOC)) and "| 1 | The United States is trying" in kept
+    )
+    assert (
+        "docs/block-coverage.md kept as it is: an archived text it shows is not here"
+        in capsys.readouterr().err
+    )

@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from built_package import TRICKY_NAME, TRICKY_NOTES, TRICKY_ROLE, UNICODE_NAME, UNICODE_NOTES, built, built_tables, read_csv
+from built_package import (
+    TRICKY_NAME,
+    TRICKY_NOTES,
+    TRICKY_ROLE,
+    UNICODE_NAME,
+    UNICODE_NOTES,
+    built,
+    built_tables,
+    read_csv,
+)
 
 pd = pytest.importorskip("pandas")
 
@@ -101,7 +110,9 @@ def test_missing_values_are_na(frames):
 
 
 def test_accepts_the_descriptor_path(root):
-    assert list(il76_claims.load(str(root / "datapackage.json"))) == list(il76_claims.load(str(root)))
+    assert list(il76_claims.load(str(root / "datapackage.json"))) == list(
+        il76_claims.load(str(root))
+    )
 
 
 def test_no_descriptor_is_a_clear_error(tmp_path):
@@ -116,14 +127,25 @@ def _replace_in(path: Path, old: str, new: str):
 
 
 def test_a_code_outside_the_codelist_is_an_error_not_a_missing_value(copy):
-    _replace_in(copy / "data" / "actors.csv", "fixture-agency,media_outlet,", "fixture-agency,newspaper,")
-    with pytest.raises(ValueError, match=r"actors.csv: row 2, column actor_type: 'newspaper' is not a code of codelist actor_type"):
+    _replace_in(
+        copy / "data" / "actors.csv", "fixture-agency,media_outlet,", "fixture-agency,newspaper,"
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"actors.csv: row 2, column actor_type: 'newspaper' is not a code of codelist actor_type",
+    ):
         dataframes.load(str(copy))
 
 
 def test_a_non_integer_is_an_error(copy):
-    _replace_in(copy / "data" / "casualty_figures.csv", "fixture-crew,fixture-event,crew,on_board,2,", "fixture-crew,fixture-event,crew,on_board,two,")
-    with pytest.raises(ValueError, match=r"casualty_figures.csv: row 2, column count: 'two' is not an integer"):
+    _replace_in(
+        copy / "data" / "casualty_figures.csv",
+        "fixture-crew,fixture-event,crew,on_board,2,",
+        "fixture-crew,fixture-event,crew,on_board,two,",
+    )
+    with pytest.raises(
+        ValueError, match=r"casualty_figures.csv: row 2, column count: 'two' is not an integer"
+    ):
         dataframes.load(str(copy))
 
 
@@ -143,13 +165,26 @@ def test_booleans_use_the_true_and_false_values(tmp_path):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "t.csv").write_text("id,flag\na,true\nb,false\nc,\n", encoding="utf-8")
     field = {"name": "flag", "type": "boolean", "trueValues": ["true"], "falseValues": ["false"]}
-    desc = {"resources": [{"name": "t", "path": "data/t.csv", "schema": {"fields": [{"name": "id", "type": "string"}, field], "missingValues": [""]}}]}
+    desc = {
+        "resources": [
+            {
+                "name": "t",
+                "path": "data/t.csv",
+                "schema": {
+                    "fields": [{"name": "id", "type": "string"}, field],
+                    "missingValues": [""],
+                },
+            }
+        ]
+    }
     (tmp_path / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
     flags = dataframes.load(str(tmp_path))["t"]["flag"]
     assert flags.dtype == "boolean"
     assert flags.tolist() == [True, False, pd.NA]
     (tmp_path / "data" / "t.csv").write_text("id,flag\na,yes\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"t.csv: row 2, column flag: 'yes' is not one of \['false', 'true'\]"):
+    with pytest.raises(
+        ValueError, match=r"t.csv: row 2, column flag: 'yes' is not one of \['false', 'true'\]"
+    ):
         dataframes.load(str(tmp_path))
 
 
@@ -163,5 +198,9 @@ def test_the_plain_read_csv_recipe_keeps_strings(root):
     # The README's recipe for someone who has only the CSV files.
     df = pd.read_csv(root / "data" / "actors.csv", dtype=str, keep_default_na=False, na_values=[""])
     person = df[df["id"] == "fixture-person"].iloc[0]
-    assert (person["name"], person["role"], person["notes"]) == (TRICKY_NAME, TRICKY_ROLE, TRICKY_NOTES)
+    assert (person["name"], person["role"], person["notes"]) == (
+        TRICKY_NAME,
+        TRICKY_ROLE,
+        TRICKY_NOTES,
+    )
     assert df[df["id"] == "fixture-tricky"].iloc[0]["country"] == "NO"

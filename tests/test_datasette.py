@@ -25,8 +25,12 @@ DB = Path(SQLITE).stem
 # A source with no title (its label falls back on its publisher and date),
 # and the fixture claim disputed: the person questions what the outlet asserts.
 UNTITLED = {
-    "records/source/fixture-source.yaml": base_record("records/source/fixture-source.yaml").replace("title: A fixture article", "title: null"),
-    "records/claim/fixture-claim.yaml": base_record("records/claim/fixture-claim.yaml").replace("stance: lacks_information", "stance: questions"),
+    "records/source/fixture-source.yaml": base_record("records/source/fixture-source.yaml").replace(
+        "title: A fixture article", "title: null"
+    ),
+    "records/claim/fixture-claim.yaml": base_record("records/claim/fixture-claim.yaml").replace(
+        "stance: lacks_information", "stance: questions"
+    ),
 }
 
 
@@ -46,7 +50,20 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(root):
     port = _free_port()
-    argv = [sys.executable, "-m", "datasette", "serve", "--immutable", str(root / SQLITE), "-m", str(root / DATASETTE), "-h", "127.0.0.1", "-p", str(port)]
+    argv = [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        "--immutable",
+        str(root / SQLITE),
+        "-m",
+        str(root / DATASETTE),
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(port),
+    ]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -87,7 +104,11 @@ def test_a_row_page_labels_every_link(server):
 
 def test_the_meta_tables_are_hidden_and_the_package_is_described(server, root):
     tables = {t["name"]: t for t in _get(f"{server}/{DB}.json").json()["tables"]}
-    assert {n for n, t in tables.items() if t["hidden"]} == {"_meta_package", "_meta_tables", "_meta_columns"}
+    assert {n for n, t in tables.items() if t["hidden"]} == {
+        "_meta_package",
+        "_meta_tables",
+        "_meta_columns",
+    }
     home = _get(f"{server}/").text
     meta = json.loads((root / DATASETTE).read_text(encoding="utf-8"))
     assert meta["title"] in home and "CC-BY-4.0" in home
@@ -103,7 +124,10 @@ def test_every_canned_query_runs(server, root):
     # Each disputed claim has parties on both sides, named, each once.
     for row in _get(f"{server}/{DB}/disputed_claims.json?_shape=array").json():
         assert row["for"] and row["against"], row["proposition"]
-        assert len(row["for"].split("; ")) == row["actors_for"] and len(row["against"].split("; ")) == row["actors_against"]
+        assert (
+            len(row["for"].split("; ")) == row["actors_for"]
+            and len(row["against"].split("; ")) == row["actors_against"]
+        )
 
 
 def test_a_table_page_shows_rows_before_a_folded_column_glossary(server):
@@ -116,12 +140,18 @@ def test_a_table_page_shows_rows_before_a_folded_column_glossary(server):
 def test_every_table_and_column_is_described_and_labelled(root):
     meta = json.loads((root / DATASETTE).read_text(encoding="utf-8"))["databases"][DB]["tables"]
     con = sqlite3.connect(root / SQLITE)
-    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE '\\_meta%' ESCAPE '\\'"):
+    for (name,) in con.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE '\\_meta%' ESCAPE '\\'"
+    ):
         cols = [r[1] for r in con.execute(f'PRAGMA table_info("{name}")')]
-        described = re.findall(r"<dt><code>([^<]+)</code></dt><dd>([^<]*)</dd>", meta[name]["description_html"])
+        described = re.findall(
+            r"<dt><code>([^<]+)</code></dt><dd>([^<]*)</dd>", meta[name]["description_html"]
+        )
         assert [c for c, _ in described] == cols and all(d for _, d in described), name
         label = meta[name].get("label_column")
         if label:
-            assert con.execute(f'SELECT count(*) FROM "{name}" WHERE "{label}" IS NULL OR "{label}" = \'\'').fetchone() == (0,), name
+            assert con.execute(
+                f'SELECT count(*) FROM "{name}" WHERE "{label}" IS NULL OR "{label}" = \'\''
+            ).fetchone() == (0,), name
     labels = [meta[t]["label_column"] for t in ("sources", "statements", "claims", "actors")]
     assert labels == ["label", "label", "proposition", "name"]

@@ -70,8 +70,18 @@ def test_same_build_has_no_changes(tmp_path, old, capsys):
 
 
 def test_records_added_changed_and_removed(tmp_path, old, capsys):
-    person = base_record("records/actor/fixture-person.yaml").replace("role: Spokesperson", "role: Press secretary")
-    new = package_of(tmp_path, "new", {"records/actor/fixture-newcomer.yaml": NEW_ACTOR, "records/actor/fixture-person.yaml": person, "records/casualty_figure/fixture-range.yaml": None})
+    person = base_record("records/actor/fixture-person.yaml").replace(
+        "role: Spokesperson", "role: Press secretary"
+    )
+    new = package_of(
+        tmp_path,
+        "new",
+        {
+            "records/actor/fixture-newcomer.yaml": NEW_ACTOR,
+            "records/actor/fixture-person.yaml": person,
+            "records/casualty_figure/fixture-range.yaml": None,
+        },
+    )
     code, out, err = run_cli(capsys, "diff", old, new)
     assert (code, err) == (1, "")
     assert out.splitlines() == [
@@ -116,8 +126,12 @@ def test_list_items_removed_are_a_patch_and_keys_sort_as_numbers(tmp_path):
     # Twelve relays: step 10 sorts after step 9, not after step 1.
     ids = [f"fixture-relay-{i}" for i in range(1, 11)]
     files = {f"records/actor/{i}.yaml": NEW_ACTOR.replace("fixture-newcomer", i) for i in ids}
-    statement = base_record("records/statement/fixture-statement.yaml").replace("  - fixture-agency\n", "".join(f"  - {i}\n" for i in ids))
-    many = package_of(tmp_path, "many", {**files, "records/statement/fixture-statement.yaml": statement})
+    statement = base_record("records/statement/fixture-statement.yaml").replace(
+        "  - fixture-agency\n", "".join(f"  - {i}\n" for i in ids)
+    )
+    many = package_of(
+        tmp_path, "many", {**files, "records/statement/fixture-statement.yaml": statement}
+    )
     d = compare(load_folder(old_dir, "old"), load_folder(many, "many"))
     relays = next(t for t in d.tables if t.name == "statement_relays")
     assert [r["step"] for r in relays.added] == [str(i) for i in range(2, 11)]
@@ -145,21 +159,47 @@ def test_schema_changes_and_their_levels(tmp_path, old):
 
     edit_descriptor(new, edit)
     # Keep the CSV header in step with the descriptor (the rows do not matter here).
-    Path(new, "data", "actors.csv").write_text("id,actor_type,name,role,affiliation_id,country,notes,born\n", encoding="utf-8")
+    Path(new, "data", "actors.csv").write_text(
+        "id,actor_type,name,role,affiliation_id,country,notes,born\n", encoding="utf-8"
+    )
     d = compare(load_folder(old, "old"), load_folder(new, "new"))
     got = [(c.level, c.where, c.what, c.old, c.new) for c in d.changes]
     assert got == [
-        ("patch", "package", "title changed", "Il-76 crash in Belgorod region, 24 January 2024: statements, claims and casualty figures", "A new title"),
+        (
+            "patch",
+            "package",
+            "title changed",
+            "Il-76 crash in Belgorod region, 24 January 2024: statements, claims and casualty figures",
+            "A new title",
+        ),
         ("major", "actors.wikidata_qid", "field removed", "string", None),
         ("minor", "actors.born", "field added", None, "date"),
-        ("patch", "actors.name", "description changed", "The name as the source spells it; for an unnamed source, the source's own description (e.g. 'a military source').", "A new description."),
+        (
+            "patch",
+            "actors.name",
+            "description changed",
+            "The name as the source spells it; for an unnamed source, the source's own description (e.g. 'a military source').",
+            "A new description.",
+        ),
         ("major", "actors.role", "constraint tightened: required", None, True),
         ("major", "events.date", "field retyped", "date", "string"),
         ("minor", "casualty_figures.count", "constraint loosened: minimum", 0, -1),
         ("major", "casualty_figures.count", "constraint tightened: maximum", 100000, 500),
         ("major", "claims", "primary key changed", ["id"], ["id", "topic"]),
-        ("major", "claim_positions.stance", "constraint tightened: enum codes removed: suggests", stance_codes(old), stance_codes(new)),
-        ("minor", "claim_positions.stance", "constraint loosened: enum codes added: welcomes", stance_codes(old), stance_codes(new)),
+        (
+            "major",
+            "claim_positions.stance",
+            "constraint tightened: enum codes removed: suggests",
+            stance_codes(old),
+            stance_codes(new),
+        ),
+        (
+            "minor",
+            "claim_positions.stance",
+            "constraint loosened: enum codes added: welcomes",
+            stance_codes(old),
+            stance_codes(new),
+        ),
     ]
     assert d.level == "major"
 
@@ -193,25 +233,54 @@ def test_tables_added_and_removed(tmp_path, old):
 
     def edit(desc):
         desc["resources"] = [r for r in desc["resources"] if r["name"] != "statement_relays"]
-        desc["resources"].append({"name": "notes", "path": "data/notes.csv", "schema": {"fields": [{"name": "id", "type": "string"}, {"name": "text", "type": "string"}], "primaryKey": ["id"]}})
+        desc["resources"].append(
+            {
+                "name": "notes",
+                "path": "data/notes.csv",
+                "schema": {
+                    "fields": [
+                        {"name": "id", "type": "string"},
+                        {"name": "text", "type": "string"},
+                    ],
+                    "primaryKey": ["id"],
+                },
+            }
+        )
 
     edit_descriptor(new, edit)
     Path(new, "data", "notes.csv").write_text("id,text\nn1,First\n", encoding="utf-8")
     d = compare(load_folder(old, "old"), load_folder(new, "new"))
-    assert [(c.level, c.where, c.what) for c in d.changes] == [("minor", "notes", "table added"), ("major", "statement_relays", "table removed")]
-    assert [(t.name, len(t.added), len(t.removed)) for t in d.tables if t] == [("notes", 1, 0), ("statement_relays", 0, 1)]
+    assert [(c.level, c.where, c.what) for c in d.changes] == [
+        ("minor", "notes", "table added"),
+        ("major", "statement_relays", "table removed"),
+    ]
+    assert [(t.name, len(t.added), len(t.removed)) for t in d.tables if t] == [
+        ("notes", 1, 0),
+        ("statement_relays", 0, 1),
+    ]
 
 
 def test_json_output(tmp_path, old, capsys):
-    person = base_record("records/actor/fixture-person.yaml").replace("name: Alex Example", "name: Alex Éxample")
-    new = package_of(tmp_path, "new", {"records/actor/fixture-person.yaml": person, "records/actor/fixture-newcomer.yaml": NEW_ACTOR})
+    person = base_record("records/actor/fixture-person.yaml").replace(
+        "name: Alex Example", "name: Alex Éxample"
+    )
+    new = package_of(
+        tmp_path,
+        "new",
+        {
+            "records/actor/fixture-person.yaml": person,
+            "records/actor/fixture-newcomer.yaml": NEW_ACTOR,
+        },
+    )
     code, out, _ = run_cli(capsys, "diff", old, new, "--format", "json")
     assert code == 1
     doc = json.loads(out)
     # The person's statement is labelled with the speaker's name, so its label follows the rename.
     statements = doc["tables"].pop(1)
     assert statements["name"] == "statements" and statements["added"] == statements["removed"] == []
-    assert [(c["key"], [f["field"] for f in c["fields"]]) for c in statements["changed"]] == [({"id": "fixture-statement"}, ["label"])]
+    assert [(c["key"], [f["field"] for f in c["fields"]]) for c in statements["changed"]] == [
+        ({"id": "fixture-statement"}, ["label"])
+    ]
     assert doc == {
         "old": {"label": old, "version": "0.1.0"},
         "new": {"label": new, "version": "0.1.0"},
@@ -223,9 +292,25 @@ def test_json_output(tmp_path, old, capsys):
                 "primary_key": ["id"],
                 "level": "minor",
                 "note": None,
-                "added": [{"id": "fixture-newcomer", "actor_type": "person", "name": "Sam Newcomer", "role": "", "affiliation_id": "", "country": "FR", "wikidata_qid": "", "notes": ""}],
+                "added": [
+                    {
+                        "id": "fixture-newcomer",
+                        "actor_type": "person",
+                        "name": "Sam Newcomer",
+                        "role": "",
+                        "affiliation_id": "",
+                        "country": "FR",
+                        "wikidata_qid": "",
+                        "notes": "",
+                    }
+                ],
                 "removed": [],
-                "changed": [{"key": {"id": "fixture-person"}, "fields": [{"field": "name", "old": "Alex Example", "new": "Alex Éxample"}]}],
+                "changed": [
+                    {
+                        "key": {"id": "fixture-person"},
+                        "fields": [{"field": "name", "old": "Alex Example", "new": "Alex Éxample"}],
+                    }
+                ],
             }
         ],
     }
@@ -234,17 +319,27 @@ def test_json_output(tmp_path, old, capsys):
 
 def test_working_tree_is_built_afresh(tmp_path, old, capsys):
     project = make_project(tmp_path / "tree", {"records/actor/fixture-newcomer.yaml": NEW_ACTOR})
-    code, out, _ = run_cli(capsys, "diff", old, "--root", project.root, "--sources", project.sources_dir)
+    code, out, _ = run_cli(
+        capsys, "diff", old, "--root", project.root, "--sources", project.sources_dir
+    )
     assert code == 1
     assert out.splitlines()[1] == "new: working tree, version 0.1.0"
     assert "    + id=fixture-newcomer" in out.splitlines()
 
 
 def test_working_tree_with_problems_is_not_compared(tmp_path, old, capsys):
-    project = make_project(tmp_path / "tree", {"records/actor/fixture-newcomer.yaml": NEW_ACTOR.replace("country: FR", "country: XX")})
-    code, out, err = run_cli(capsys, "diff", old, "--root", project.root, "--sources", project.sources_dir)
+    project = make_project(
+        tmp_path / "tree",
+        {"records/actor/fixture-newcomer.yaml": NEW_ACTOR.replace("country: FR", "country: XX")},
+    )
+    code, out, err = run_cli(
+        capsys, "diff", old, "--root", project.root, "--sources", project.sources_dir
+    )
     assert (code, out) == (2, "")
-    assert err == "il76-claims diff: working tree: the records have 1 problem(s), so there is no build to compare; run il76-claims check\n"
+    assert (
+        err
+        == "il76-claims diff: working tree: the records have 1 problem(s), so there is no build to compare; run il76-claims check\n"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -263,7 +358,14 @@ def git(cwd, *args):
         "GIT_COMMITTER_NAME": "T",
         "GIT_COMMITTER_EMAIL": "t@example.org",
     }
-    return subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
+        cwd=cwd,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def test_two_git_refs(tmp_path, capsys):
@@ -299,17 +401,32 @@ def test_two_git_refs(tmp_path, capsys):
 def test_unknown_ref_or_folder(tmp_path, capsys):
     code, out, err = run_cli(capsys, "diff", "no-such-ref", str(tmp_path), "--root", str(tmp_path))
     assert (code, out) == (2, "")
-    assert err == f"il76-claims diff: no-such-ref: neither a package folder nor a commit in the git repository at {tmp_path}\n"
+    assert (
+        err
+        == f"il76-claims diff: no-such-ref: neither a package folder nor a commit in the git repository at {tmp_path}\n"
+    )
     code, out, err = run_cli(capsys, "diff", str(tmp_path), str(tmp_path), "--root", str(tmp_path))
-    assert (code, err) == (2, f"il76-claims diff: {tmp_path}: a folder without datapackage.json is not a package folder\n")
+    assert (code, err) == (
+        2,
+        f"il76-claims diff: {tmp_path}: a folder without datapackage.json is not a package folder\n",
+    )
 
 
 @pytest.mark.parametrize(
     "csv_text, message",
     [
-        ("id,actor_type,name,role,affiliation_id,country,wikidata_qid,notes\nx,person\n", "data/actors.csv: line 2 has 2 cells, the header has 8"),
-        ("id,name\n", "data/actors.csv: the header row does not list the fields that datapackage.json gives for actors"),
-        ("id,actor_type,name,role,affiliation_id,country,wikidata_qid,notes\nx,,,,,,,\nx,,,,,,,\n", "table actors: primary key id=x appears twice"),
+        (
+            "id,actor_type,name,role,affiliation_id,country,wikidata_qid,notes\nx,person\n",
+            "data/actors.csv: line 2 has 2 cells, the header has 8",
+        ),
+        (
+            "id,name\n",
+            "data/actors.csv: the header row does not list the fields that datapackage.json gives for actors",
+        ),
+        (
+            "id,actor_type,name,role,affiliation_id,country,wikidata_qid,notes\nx,,,,,,,\nx,,,,,,,\n",
+            "table actors: primary key id=x appears twice",
+        ),
         (b"id\xff\n", "data/actors.csv: not UTF-8 (byte 2)"),
     ],
 )
@@ -327,7 +444,10 @@ def test_resource_paths_outside_the_package_are_refused(tmp_path, old):
     edit_descriptor(new, lambda d: resource(d, "actors").update(path="../old/data/actors.csv"))
     with pytest.raises(DiffError) as exc:
         load_folder(new, "new")
-    assert str(exc.value) == "new: datapackage.json: resource 'actors' has no usable relative path ('../old/data/actors.csv')"
+    assert (
+        str(exc.value)
+        == "new: datapackage.json: resource 'actors' has no usable relative path ('../old/data/actors.csv')"
+    )
 
 
 def test_json_and_text_agree_on_every_table(tmp_path, old):
@@ -346,12 +466,20 @@ def test_a_dialect_in_either_form_is_the_same_and_a_profile_is_a_patch(tmp_path,
     def nested(desc):
         for res in desc["resources"]:
             d = res.pop("dialect")
-            res["dialect"] = {"csv": {k: d[k] for k in ("delimiter", "lineTerminator", "quoteChar", "doubleQuote")}, "header": d["header"]}
+            res["dialect"] = {
+                "csv": {
+                    k: d[k] for k in ("delimiter", "lineTerminator", "quoteChar", "doubleQuote")
+                },
+                "header": d["header"],
+            }
             del res["profile"]
 
     edit_descriptor(old, nested)
     d = compare(load_folder(old), load_folder(new))
-    assert {(c.level, c.where, c.what) for c in d.changes} == {("patch", r["name"], "profile changed") for r in json.load(open(os.path.join(new, "datapackage.json")))["resources"]}
+    assert {(c.level, c.where, c.what) for c in d.changes} == {
+        ("patch", r["name"], "profile changed")
+        for r in json.load(open(os.path.join(new, "datapackage.json")))["resources"]
+    }
     edit_descriptor(new, lambda desc: resource(desc, "actors")["dialect"].update(delimiter=";"))
     d = compare(load_folder(old), load_folder(new))
     assert ("major", "actors", "dialect changed") in {(c.level, c.where, c.what) for c in d.changes}
@@ -359,13 +487,32 @@ def test_a_dialect_in_either_form_is_the_same_and_a_profile_is_a_patch(tmp_path,
 
 def test_a_source_added_to_a_statement_is_a_link_added(tmp_path, old):
     statement = base_record("records/statement/fixture-narration.yaml")
-    linked = statement.replace("carried_by: []", "carried_by:\n  - source_id: fixture-source-2\n    link: in_part")
-    source = base_record("records/source/fixture-source.yaml").replace("id: fixture-source", "id: fixture-source-2")
+    linked = statement.replace(
+        "carried_by: []", "carried_by:\n  - source_id: fixture-source-2\n    link: in_part"
+    )
+    source = base_record("records/source/fixture-source.yaml").replace(
+        "id: fixture-source", "id: fixture-source-2"
+    )
     source = source.replace("text_held: true", "text_held: false")
     for field in ("archive_file", "archive_sha256", "block_count"):
-        source = "\n".join(f"{field}: null" if line.startswith(f"{field}:") else line for line in source.splitlines()) + "\n"
-    new = package_of(tmp_path, "new", {"records/statement/fixture-narration.yaml": linked, "records/source/fixture-source-2.yaml": source})
+        source = (
+            "\n".join(
+                f"{field}: null" if line.startswith(f"{field}:") else line
+                for line in source.splitlines()
+            )
+            + "\n"
+        )
+    new = package_of(
+        tmp_path,
+        "new",
+        {
+            "records/statement/fixture-narration.yaml": linked,
+            "records/source/fixture-source-2.yaml": source,
+        },
+    )
     d = compare(load_folder(old, "old"), load_folder(new, "new"))
     links = next(t for t in d.tables if t.name == "statement_sources")
-    assert [(r["statement_id"], r["source_id"], r["link"]) for r in links.added] == [("fixture-narration", "fixture-source-2", "in_part")]
+    assert [(r["statement_id"], r["source_id"], r["link"]) for r in links.added] == [
+        ("fixture-narration", "fixture-source-2", "in_part")
+    ]
     assert "statement_sources: 1 added, 0 removed, 0 changed" in render_text(d)

@@ -61,5 +61,9 @@ KNOWN_UNUSED = {}
 
 def test_no_registered_code_is_dead():
     emitted, tested = _emitted_codes(), _tested_codes()
-    assert sorted(set(CODES) - emitted) == sorted(KNOWN_UNUSED), "registered but never reported by the package"
-    assert sorted(set(CODES) - tested - set(KNOWN_UNUSED)) == [], "reported but exercised by no case folder or test"
+    assert sorted(set(CODES) - emitted) == sorted(KNOWN_UNUSED), (
+        "registered but never reported by the package"
+    )
+    assert sorted(set(CODES) - tested - set(KNOWN_UNUSED)) == [], (
+        "reported but exercised by no case folder or test"
+    )

@@ -69,14 +69,40 @@ def run_fmt(capsys, root: Path, *argv: str) -> tuple[int, str, str]:
 
 def test_keys_in_schema_order_and_strings_quoted_only_where_yaml_would_misread_them():
     messy = 'notes: "plain text, with a comma; it\'s fine"\ncountry: "NO"\nrole: \'12:30\'\nname: "@handle"\naffiliation_id: null\nwikidata_qid: \'012\'\nactor_type: "person"\nid: tass\n'
-    assert canonical(messy) == ("id: tass\nactor_type: person\nname: '@handle'\nrole: '12:30'\naffiliation_id: null\ncountry: 'NO'\nwikidata_qid: '012'\nnotes: plain text, with a comma; it's fine\n")
+    assert canonical(messy) == (
+        "id: tass\nactor_type: person\nname: '@handle'\nrole: '12:30'\naffiliation_id: null\ncountry: 'NO'\nwikidata_qid: '012'\nnotes: plain text, with a comma; it's fine\n"
+    )
 
 
-TRICKY = ["NO", "012", "12:30", "@handle", "yes", "~", "null", "- x", ": x", "#x", " x", "a #b", "True", "1e3", "+1", "=", "2001-12-14 21:59:43", "", "'", '"']
+TRICKY = [
+    "NO",
+    "012",
+    "12:30",
+    "@handle",
+    "yes",
+    "~",
+    "null",
+    "- x",
+    ": x",
+    "#x",
+    " x",
+    "a #b",
+    "True",
+    "1e3",
+    "+1",
+    "=",
+    "2001-12-14 21:59:43",
+    "",
+    "'",
+    '"',
+]
 
 
 def test_every_string_yaml_could_misread_is_single_quoted_and_the_rest_plain():
-    body = "".join(f"  - {json.dumps(v)}\n" for v in [*TRICKY, "2024-01-24", "Belgorod region", "it's", "a\\b", "x: y"])
+    body = "".join(
+        f"  - {json.dumps(v)}\n"
+        for v in [*TRICKY, "2024-01-24", "Belgorod region", "it's", "a\\b", "x: y"]
+    )
     got = canonical("name: x\nkeywords:\n" + body, "dataset")
     assert got == (
         "name: x\n"
@@ -89,7 +115,9 @@ def test_every_string_yaml_could_misread_is_single_quoted_and_the_rest_plain():
 
 def test_long_text_is_folded_and_text_with_line_breaks_is_literal():
     long = " ".join(["word"] * 30)
-    got = canonical(f'id: x\nnotes: {json.dumps(long)}\nrole: "first line\\n  second, indented\\n\\nafter a blank line"\n')
+    got = canonical(
+        f'id: x\nnotes: {json.dumps(long)}\nrole: "first line\\n  second, indented\\n\\nafter a blank line"\n'
+    )
     assert got == (
         "id: x\n"
         "role: |-\n"
@@ -110,11 +138,17 @@ def test_text_that_fits_stays_on_its_line_and_text_that_cannot_be_folded_too():
     unfoldable = "a  " * 40 + "end "
     assert canonical(f"id: x\nnotes: {fits}\n") == f"id: x\nnotes: {fits}\n"
     assert canonical(f"id: x\nnotes: '{unfoldable}'\n") == f"id: x\nnotes: '{unfoldable}'\n"
-    assert canonical(f"id: x\nnotes: {fits}x\n") == f"id: x\nnotes: {fits}x\n"  # no space to fold at
+    assert (
+        canonical(f"id: x\nnotes: {fits}x\n") == f"id: x\nnotes: {fits}x\n"
+    )  # no space to fold at
 
 
 def test_block_text_in_a_list_of_mappings_and_empty_lists():
-    messy = "positions: [{stance: asserts, actor_id: a, statement_id: s, notes: " + json.dumps("note " * 20 + "end") + "}]\nid: c\nrelayed_by: []\n"
+    messy = (
+        "positions: [{stance: asserts, actor_id: a, statement_id: s, notes: "
+        + json.dumps("note " * 20 + "end")
+        + "}]\nid: c\nrelayed_by: []\n"
+    )
     with pytest.raises(AssertionError):
         canonical(messy, "claim")  # relayed_by is a statement's field, not a claim's
     got = canonical(messy.replace("relayed_by: []\n", "event_id: null\n"), "claim")
@@ -203,7 +237,9 @@ def test_every_real_record_keeps_its_values_and_comments_and_formats_once(kind, 
     text = (REPO / rel).read_text(encoding="utf-8")
     once = canonical(text, kind, rel)
     assert exactly(values(once), values(text))
-    assert sorted(c for _, _, c in canonical_form.find_comments(once)) == sorted(c for _, _, c in canonical_form.find_comments(text))
+    assert sorted(c for _, _, c in canonical_form.find_comments(once)) == sorted(
+        c for _, _, c in canonical_form.find_comments(text)
+    )
     assert canonical(once, kind, rel) == once
 
 
@@ -216,8 +252,15 @@ def test_the_templates_are_canonical(kind):
 WORDS = ["NO", "no", "Yes", "on", "OFF", "y", "~", "null", "Null", "true", "False", "012", "0o17", "0x1F", "1_000", "-0", "+1", "1e3", ".5", ".nan", "12:30",
          "190:20:30", "2024-01-24", "2024-01-24 10:00:00", "=", "@handle", "`x", "- x", ": x", "? x", "#x", "a #b", "a: b", "!tag", "&a", "*a", "|", ">", "%x",
          "'", '"', "\\", "---", "...", "Белгород", "Київ", "שלום", "مرحبا", "می\u200cخواهم", "👍🏽", "❤️", "🇺🇦", "é", "  ", " ", "\n", "\n\n", "\n  ", "word"]  # fmt: skip
-TEXT = st.lists(st.one_of(st.sampled_from(WORDS), st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)), max_size=40).map("".join)
-SCALAR = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(10**17), max_value=10**17), TEXT)
+TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(WORDS), st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+    ),
+    max_size=40,
+).map("".join)
+SCALAR = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(10**17), max_value=10**17), TEXT
+)
 
 
 @st.composite
@@ -225,10 +268,16 @@ def claims(draw):
     """A claim record with any values at all in its fields (the schema's
     types do not matter to fmt), its keys in any order."""
     fields = list(SHAPES["claim"].fields)
-    rec = {k: draw(SCALAR) for k in draw(st.lists(st.sampled_from(fields), unique=True, min_size=1)) if k != "positions"}
+    rec = {
+        k: draw(SCALAR)
+        for k in draw(st.lists(st.sampled_from(fields), unique=True, min_size=1))
+        if k != "positions"
+    }
     if draw(st.booleans()):
         item_fields = list(SHAPES["claim"].fields["positions"].items.fields)
-        rec["positions"] = draw(st.lists(st.dictionaries(st.sampled_from(item_fields), SCALAR, min_size=1), max_size=3))
+        rec["positions"] = draw(
+            st.lists(st.dictionaries(st.sampled_from(item_fields), SCALAR, min_size=1), max_size=3)
+        )
     return draw(st.permutations(list(rec.items())))
 
 
@@ -243,7 +292,13 @@ def _escaped(text: str) -> str:
     return re.sub("[\x7f-\x84\x86-\x9f\ufffe\uffff]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(claims())
 def test_generated_records_keep_their_values_and_format_once(items):
     text = _messy(items)
@@ -265,12 +320,23 @@ GOOD = "id: tass\nactor_type: media_outlet\nname: TASS\nrole: null\naffiliation_
 @pytest.mark.parametrize(
     "text, message",
     [
-        (GOOD.replace("id: tass", "id: 'tass' # the id"), "1: [R002] cannot be formatted: the comment '# the id' shares its line with a key or value"),
-        (GOOD + "notes: |- # why\n  A note.\n", "7: [R002] cannot be formatted: the comment '# why' shares its line with a key or value"),
-        (GOOD.replace("name: TASS", "name:\n  # as printed\n  TASS"), "4: [R002] cannot be formatted: the comment '# as printed' sits between the key on line 3 and its value on line 5"),
+        (
+            GOOD.replace("id: tass", "id: 'tass' # the id"),
+            "1: [R002] cannot be formatted: the comment '# the id' shares its line with a key or value",
+        ),
+        (
+            GOOD + "notes: |- # why\n  A note.\n",
+            "7: [R002] cannot be formatted: the comment '# why' shares its line with a key or value",
+        ),
+        (
+            GOOD.replace("name: TASS", "name:\n  # as printed\n  TASS"),
+            "4: [R002] cannot be formatted: the comment '# as printed' sits between the key on line 3 and its value on line 5",
+        ),
     ],
 )
-def test_a_file_that_cannot_be_formatted_without_loss_is_reported_and_left_alone(tmp_path, capsys, text, message):
+def test_a_file_that_cannot_be_formatted_without_loss_is_reported_and_left_alone(
+    tmp_path, capsys, text, message
+):
     root = project(tmp_path, {"records/actor/tass.yaml": text})
     for argv in ([], ["--check"]):
         code, out, _ = run_fmt(capsys, root, *argv)
@@ -284,7 +350,10 @@ def test_a_field_the_schema_does_not_have_stops_fmt(tmp_path, capsys):
     root = project(tmp_path, {"records/actor/tass.yaml": text})
     # fmt reports the file's own problem, as check does; --check, which
     # does not run the schema check, says why it cannot judge the form.
-    assert run_fmt(capsys, root)[:2] == (1, "records/actor/tass.yaml:7: [S002] unknown field 'qoute'; did you mean 'notes'?\n")
+    assert run_fmt(capsys, root)[:2] == (
+        1,
+        "records/actor/tass.yaml:7: [S002] unknown field 'qoute'; did you mean 'notes'?\n",
+    )
     code, out, _ = run_fmt(capsys, root, "--check")
     assert (code, out) == (
         1,
@@ -296,11 +365,16 @@ def test_a_field_the_schema_does_not_have_stops_fmt(tmp_path, capsys):
 
 def test_a_file_with_problems_of_its_own_is_reported_and_not_rewritten(tmp_path, capsys):
     bad_yaml = "id: x\ncountry: NO\n"
-    bad_code = 'id: "y"\nactor_type: spy\nname: Yuri\nrole: null\naffiliation_id: null\ncountry: null\n'
+    bad_code = (
+        'id: "y"\nactor_type: spy\nname: Yuri\nrole: null\naffiliation_id: null\ncountry: null\n'
+    )
     root = project(tmp_path, {"records/actor/x.yaml": bad_yaml, "records/actor/y.yaml": bad_code})
     code, out, err = run_fmt(capsys, root)
     assert code == 1
-    assert out.splitlines()[0] == "records/actor/x.yaml:2: [Y003] unquoted NO is read as a boolean by YAML 1.1; write 'NO' in quotes if it is text, or true/false"
+    assert (
+        out.splitlines()[0]
+        == "records/actor/x.yaml:2: [Y003] unquoted NO is read as a boolean by YAML 1.1; write 'NO' in quotes if it is text, or true/false"
+    )
     assert out.splitlines()[1].startswith("records/actor/y.yaml:2: [S004] ")
     assert err.splitlines()[-1] == "0 file(s) formatted, 0 already canonical, 2 left as they were"
     assert (root / "records/actor/x.yaml").read_text(encoding="utf-8") == bad_yaml
@@ -308,8 +382,14 @@ def test_a_file_with_problems_of_its_own_is_reported_and_not_rewritten(tmp_path,
     # --check judges the form only: y.yaml is not canonical ('"y"'), and
     # x.yaml cannot be read exactly until NO is quoted.
     code, out, err = run_fmt(capsys, root, "--check")
-    assert code == 1 and [ln.split(" ")[:2] for ln in out.splitlines()] == [["records/actor/x.yaml:2:", "[Y003]"], ["records/actor/y.yaml:1:", "[R001]"]]
-    assert err == "1 of 2 file(s) not in canonical form (il76-claims fmt rewrites them), 1 file(s) with problems to fix first\n"
+    assert code == 1 and [ln.split(" ")[:2] for ln in out.splitlines()] == [
+        ["records/actor/x.yaml:2:", "[Y003]"],
+        ["records/actor/y.yaml:1:", "[R001]"],
+    ]
+    assert (
+        err
+        == "1 of 2 file(s) not in canonical form (il76-claims fmt rewrites them), 1 file(s) with problems to fix first\n"
+    )
 
 
 DATASET = (REPO / "tests/fixtures/base/dataset.yaml").read_text(encoding="utf-8")
@@ -321,18 +401,38 @@ DATASET = (REPO / "tests/fixtures/base/dataset.yaml").read_text(encoding="utf-8"
 @pytest.mark.parametrize(
     "text, expected",
     [
-        (GOOD.replace("TASS\n", '"TASS"\n'), "3: [R001] not in canonical form: the line is 'name: \"TASS\"', the canonical form has 'name: TASS'"),
-        (GOOD.replace("name: TASS\nrole: null\n", "role: null\nname: TASS\n"), "3: [R001] not in canonical form: 'role' is out of the schema's order, where 'name' comes here"),
+        (
+            GOOD.replace("TASS\n", '"TASS"\n'),
+            "3: [R001] not in canonical form: the line is 'name: \"TASS\"', the canonical form has 'name: TASS'",
+        ),
+        (
+            GOOD.replace("name: TASS\nrole: null\n", "role: null\nname: TASS\n"),
+            "3: [R001] not in canonical form: 'role' is out of the schema's order, where 'name' comes here",
+        ),
         (GOOD[:-1], "6: [R001] not in canonical form: no line break at the end of the file"),
         (GOOD + "\n", "7: [R001] not in canonical form: the canonical form ends before this line"),
-        (GOOD.replace("\nname", "\n\nname"), "3: [R001] not in canonical form: blank line where the canonical form has none"),
-        ("# c\nid: tass\n# d\nactor_type: media_outlet\n", "3: [R001] not in canonical form: the canonical form has a blank line here"),
+        (
+            GOOD.replace("\nname", "\n\nname"),
+            "3: [R001] not in canonical form: blank line where the canonical form has none",
+        ),
+        (
+            "# c\nid: tass\n# d\nactor_type: media_outlet\n",
+            "3: [R001] not in canonical form: the canonical form has a blank line here",
+        ),
     ],
 )
-def test_check_names_the_first_line_that_differs_and_writes_nothing(tmp_path, capsys, text, expected):
-    root = project(tmp_path, {"records/actor/tass.yaml": text, "records/actor/good.yaml": GOOD.replace("tass", "good")})
+def test_check_names_the_first_line_that_differs_and_writes_nothing(
+    tmp_path, capsys, text, expected
+):
+    root = project(
+        tmp_path,
+        {"records/actor/tass.yaml": text, "records/actor/good.yaml": GOOD.replace("tass", "good")},
+    )
     code, out, err = run_fmt(capsys, root, "--check")
-    assert (code, out) == (1, f"records/actor/tass.yaml:{expected}; run il76-claims fmt records/actor/tass.yaml\n")
+    assert (code, out) == (
+        1,
+        f"records/actor/tass.yaml:{expected}; run il76-claims fmt records/actor/tass.yaml\n",
+    )
     assert err == "1 of 2 file(s) not in canonical form (il76-claims fmt rewrites them)\n"
     assert (root / "records/actor/tass.yaml").read_text(encoding="utf-8") == text
 
@@ -342,7 +442,10 @@ def test_check_passes_a_canonical_tree_and_fmt_makes_one(tmp_path, capsys):
     root = project(tmp_path, {"records/actor/tass.yaml": messy, "dataset.yaml": DATASET})
     code, out, err = run_fmt(capsys, root)
     assert (code, out) == (0, "")
-    assert err == "formatted records/actor/tass.yaml\nformatted dataset.yaml\n2 file(s) formatted, 0 already canonical\n"
+    assert (
+        err
+        == "formatted records/actor/tass.yaml\nformatted dataset.yaml\n2 file(s) formatted, 0 already canonical\n"
+    )
     assert (root / "records/actor/tass.yaml").read_text(encoding="utf-8") == GOOD
     assert run_fmt(capsys, root, "--check") == (0, "", "2 file(s) in canonical form\n")
     assert run_fmt(capsys, root) == (0, "", "0 file(s) formatted, 2 already canonical\n")
@@ -350,7 +453,14 @@ def test_check_passes_a_canonical_tree_and_fmt_makes_one(tmp_path, capsys):
 
 def test_paths_name_files_and_folders(tmp_path, capsys, monkeypatch):
     messy = GOOD.replace("TASS\n", '"TASS"\n')
-    root = project(tmp_path, {"records/actor/tass.yaml": messy, "records/actor/ria.yaml": messy.replace("tass", "ria"), "records/event/e.yaml": "id: e\n"})
+    root = project(
+        tmp_path,
+        {
+            "records/actor/tass.yaml": messy,
+            "records/actor/ria.yaml": messy.replace("tass", "ria"),
+            "records/event/e.yaml": "id: e\n",
+        },
+    )
     monkeypatch.chdir(root)
     code, out, _ = run_fmt(capsys, root, "--check", "records/actor/ria.yaml", "records/event")
     assert code == 1 and [ln.split(":")[0] for ln in out.splitlines()] == ["records/actor/ria.yaml"]
@@ -363,8 +473,13 @@ def test_paths_name_files_and_folders(tmp_path, capsys, monkeypatch):
 # --- writes ----------------------------------------------------------------------------------
 
 
-def test_an_interrupted_run_leaves_every_file_old_or_new_and_no_temporary_file(tmp_path, capsys, monkeypatch):
-    old = {f"records/actor/a{i}.yaml": GOOD.replace("tass", f"a{i}").replace("TASS\n", f'"A{i}"\n') for i in range(5)}
+def test_an_interrupted_run_leaves_every_file_old_or_new_and_no_temporary_file(
+    tmp_path, capsys, monkeypatch
+):
+    old = {
+        f"records/actor/a{i}.yaml": GOOD.replace("tass", f"a{i}").replace("TASS\n", f'"A{i}"\n')
+        for i in range(5)
+    }
     root = project(tmp_path, old)
     real_replace, calls = os.replace, []
 
@@ -397,7 +512,10 @@ def test_an_edit_saved_while_fmt_runs_is_not_overwritten(tmp_path, capsys, monke
 
     monkeypatch.setattr(canonical_form._OwnChecks, "problems", save_meanwhile)
     code, out, _ = run_fmt(capsys, root)
-    assert (code, out) == (1, "records/actor/tass.yaml:1: [R002] cannot be formatted: the file changed while fmt was formatting it, and was left as it is now; run il76-claims fmt again\n")
+    assert (code, out) == (
+        1,
+        "records/actor/tass.yaml:1: [R002] cannot be formatted: the file changed while fmt was formatting it, and was left as it is now; run il76-claims fmt again\n",
+    )
     assert (root / "records/actor/tass.yaml").read_text(encoding="utf-8") == edited
     assert os.listdir(root / "records/actor") == ["tass.yaml"]
 

@@ -15,7 +15,13 @@ from il76_claims.check.run import check
 from il76_claims.model.problems import CODES
 
 FAST = settings(max_examples=300, deadline=None, derandomize=True, database=None)
-SLOW = settings(max_examples=40, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SLOW = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 REPORT_LINE = re.compile(r"[^\n]+:[0-9]+:[0-9]+: \[[A-Z][0-9]{3}\] [^\n]+")
 
@@ -148,7 +154,9 @@ def test_random_yaml(tokens):
 @given(
     st.recursive(
         st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20)),
-        lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+        ),
         max_leaves=20,
     )
 )

@@ -20,7 +20,9 @@ PERSON = "records/actor/fixture-person.yaml"
 # A record whose content would give its own, recognizable problem if read.
 BAIT = "id: fixture-bait\nbait: NO\n"
 
-needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32", reason="symbolic links")
+needs_symlinks = pytest.mark.skipif(
+    not hasattr(os, "symlink") or sys.platform == "win32", reason="symbolic links"
+)
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
 
 
@@ -38,7 +40,9 @@ def test_symlinked_record_is_reported_and_never_read(tmp_path):
     def setup(root):
         os.symlink(bait, root / "records/actor/fixture-bait.yaml")
 
-    assert lines_for(tmp_path, setup) == ["records/actor/fixture-bait.yaml:1:1: [F004] symbolic link; replace it with a regular file (links are never followed)"]
+    assert lines_for(tmp_path, setup) == [
+        "records/actor/fixture-bait.yaml:1:1: [F004] symbolic link; replace it with a regular file (links are never followed)"
+    ]
 
 
 @needs_symlinks
@@ -51,7 +55,10 @@ def test_symlink_replacing_a_referenced_record(tmp_path):
         os.symlink(bait, root / PERSON)
 
     lines = lines_for(tmp_path, setup)
-    assert lines[0] == f"{PERSON}:1:1: [F004] symbolic link; replace it with a regular file (links are never followed)"
+    assert (
+        lines[0]
+        == f"{PERSON}:1:1: [F004] symbolic link; replace it with a regular file (links are never followed)"
+    )
     assert all("[X003]" in line for line in lines[1:])  # the records that pointed at it
 
 
@@ -64,7 +71,9 @@ def test_symlinked_kind_folder_is_reported_and_never_followed(tmp_path):
     def setup(root):
         os.symlink(outside, root / "records/claim-old")
 
-    assert lines_for(tmp_path, setup) == ["records/claim-old:1:1: [F004] symbolic link; replace it with a regular folder or file (links are never followed)"]
+    assert lines_for(tmp_path, setup) == [
+        "records/claim-old:1:1: [F004] symbolic link; replace it with a regular folder or file (links are never followed)"
+    ]
 
 
 @needs_symlinks
@@ -74,7 +83,9 @@ def test_symlinked_records_folder_is_reported_and_never_followed(tmp_path):
         os.rename(root / "records", real)
         os.symlink(real, root / "records")
 
-    assert lines_for(tmp_path, setup) == ["records:1:1: [F004] symbolic link; records/ must be a regular folder (links are never followed)"]
+    assert lines_for(tmp_path, setup) == [
+        "records:1:1: [F004] symbolic link; records/ must be a regular folder (links are never followed)"
+    ]
 
 
 @needs_symlinks
@@ -105,7 +116,9 @@ def test_named_pipe_is_reported_without_blocking(tmp_path):
     def setup(root):
         os.mkfifo(root / "records/actor/fixture-pipe.yaml")
 
-    assert lines_for(tmp_path, setup) == ["records/actor/fixture-pipe.yaml:1:1: [F007] not a regular file (a pipe, socket or device); records are plain files"]
+    assert lines_for(tmp_path, setup) == [
+        "records/actor/fixture-pipe.yaml:1:1: [F007] not a regular file (a pipe, socket or device); records are plain files"
+    ]
 
 
 @needs_fifo
@@ -155,7 +168,9 @@ def test_names_that_collide_after_unicode_normalization(tmp_path):
     assert len(f005) == 1
 
 
-@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="needs a file system that takes any bytes in names")
+@pytest.mark.skipif(
+    sys.platform in ("darwin", "win32"), reason="needs a file system that takes any bytes in names"
+)
 def test_file_name_that_is_not_utf8(tmp_path):
     project = make_project(tmp_path / "project")
     folder = os.fsencode(Path(project.root) / "records/actor")
@@ -169,7 +184,9 @@ def test_file_name_that_is_not_utf8(tmp_path):
     )
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="needs a file system that takes line breaks in names")
+@pytest.mark.skipif(
+    sys.platform == "win32", reason="needs a file system that takes line breaks in names"
+)
 def test_file_name_with_a_line_break_keeps_the_report_one_line_per_problem(tmp_path):
     def setup(root):
         (root / "records/actor/evil\nname.yaml").write_text(BAIT, encoding="utf-8")
@@ -196,7 +213,9 @@ def test_file_over_the_size_limit_is_refused_without_reading_it(tmp_path, monkey
 
     monkeypatch.setattr(loader.os, "read", counting_read)
     lines = check_lines(project)
-    assert lines == [f"records/actor/fixture-huge.yaml:1:1: [F006] file of {4 * 1024**3} bytes; the limit is {loader.MAX_FILE_BYTES} bytes, records are small"]
+    assert lines == [
+        f"records/actor/fixture-huge.yaml:1:1: [F006] file of {4 * 1024**3} bytes; the limit is {loader.MAX_FILE_BYTES} bytes, records are small"
+    ]
     assert sum(reads) <= 16 * loader.MAX_FILE_BYTES  # only the other, small records were read
 
 
@@ -226,7 +245,10 @@ def test_unreadable_file_is_reported(tmp_path):
 
 def test_missing_records_folder_stops_the_check(tmp_path):
     project = make_project(tmp_path / "project", {"records": None})
-    with pytest.raises(UnreadableFolder, match=r"cannot read the records folder .*/project/records: No such file or directory"):
+    with pytest.raises(
+        UnreadableFolder,
+        match=r"cannot read the records folder .*/project/records: No such file or directory",
+    ):
         check_lines(project)
 
 

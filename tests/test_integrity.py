@@ -40,7 +40,9 @@ def built(tmp_path):
     assert "datapackage.json" in before and "data/actors.csv" in before
     # Change a record, so a new build would change the outputs.
     actor = root / "records/actor/fixture-person.yaml"
-    actor.write_text(actor.read_text(encoding="utf-8").replace("Alex Example", "Alex Changed"), encoding="utf-8")
+    actor.write_text(
+        actor.read_text(encoding="utf-8").replace("Alex Example", "Alex Changed"), encoding="utf-8"
+    )
     return project, root, before
 
 
@@ -121,7 +123,10 @@ def test_first_build_that_fails_leaves_no_outputs(tmp_path):
 
 
 def test_records_with_problems_build_nothing(tmp_path):
-    project = make_project(tmp_path / "project", {"records/actor/fixture-person.yaml": "id: fixture-person\ncountry: NO\n"})
+    project = make_project(
+        tmp_path / "project",
+        {"records/actor/fixture-person.yaml": "id: fixture-person\ncountry: NO\n"},
+    )
     result = build(project)
     assert not result.ok and result.written == []
     assert snapshot(Path(project.root)) == {}
@@ -133,7 +138,13 @@ _BUILD = "import sys; from il76_claims.cli import main; sys.exit(main(['build', 
 def _build_in_subprocess(project, seed: str, locale: str) -> dict[str, bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHON", "TZ"))}
     env.update(PYTHONHASHSEED=seed, LC_ALL=locale, LANG=locale, TZ="Pacific/Kiritimati")
-    done = subprocess.run([sys.executable, "-c", _BUILD, project.root, project.sources_dir], env=env, capture_output=True, text=True, cwd=REPO)
+    done = subprocess.run(
+        [sys.executable, "-c", _BUILD, project.root, project.sources_dir],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return snapshot(Path(project.root))
 

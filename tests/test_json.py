@@ -59,19 +59,27 @@ def unresolved(doc: dict, tables: dict[str, Table]) -> list[str]:
 def test_the_claims_document_holds_the_csv_values_and_every_id_resolves(root, tables):
     doc = json.loads((root / JSON).read_text(encoding="utf-8"))
     header = lambda n: read_csv(root / "data" / f"{n}.csv")[0]  # noqa: E731
-    claims = [{k: v for k, v in c.items() if k not in ("positions", "relations")} for c in doc["claims"]]
-    assert [_as_row(c, header("claims")) for c in claims] == read_csv(root / "data" / "claims.csv")[1:]
+    claims = [
+        {k: v for k, v in c.items() if k not in ("positions", "relations")} for c in doc["claims"]
+    ]
+    assert [_as_row(c, header("claims")) for c in claims] == read_csv(root / "data" / "claims.csv")[
+        1:
+    ]
     positions, statements = [], read_csv(root / "data" / "statements.csv")
     for c in doc["claims"]:
         for i, p in enumerate(c["positions"], start=1):
-            plain = {"claim_id": c["id"], "position": i} | {k: v for k, v in p.items() if k not in ("actor", "statement")}
+            plain = {"claim_id": c["id"], "position": i} | {
+                k: v for k, v in p.items() if k not in ("actor", "statement")
+            }
             positions.append(_as_row(plain, header("claim_positions")))
             assert _as_row(p["statement"], statements[0]) in statements[1:]
             assert (p["actor"]["id"], p["statement"]["id"]) == (p["actor_id"], p["statement_id"])
     assert positions == read_csv(root / "data" / "claim_positions.csv")[1:]
     # Every other table is there whole: statements with no position, figures, relays, links.
     for name in set(tables) - {"claims", "claim_positions", "claim_relations"}:
-        assert [_as_row(o, header(name)) for o in doc[name]] == read_csv(root / "data" / f"{name}.csv")[1:], name
+        assert [_as_row(o, header(name)) for o in doc[name]] == read_csv(
+            root / "data" / f"{name}.csv"
+        )[1:], name
     assert unresolved(doc, tables) == []
 
 
@@ -84,7 +92,9 @@ def test_a_broken_reference_is_found(root, tables):
 def _ids(node) -> list[str]:
     """Every {"@id": ...} reference below node (not the node's own id)."""
     if isinstance(node, dict):
-        return [v["@id"] for v in node.values() if isinstance(v, dict) and "@id" in v] + [i for v in node.values() for i in _ids(v)]
+        return [v["@id"] for v in node.values() if isinstance(v, dict) and "@id" in v] + [
+            i for v in node.values() for i in _ids(v)
+        ]
     return [i for v in node for i in _ids(v)] if isinstance(node, list) else []
 
 
@@ -92,12 +102,21 @@ def test_json_ld_uses_schema_org_claims_and_quotations_and_every_node_resolves(r
     doc = json.loads((root / JSONLD).read_text(encoding="utf-8"))
     assert doc["@context"] == "https://schema.org/"
     graph = doc["@graph"]
-    assert {n["@type"] for n in graph} == {"Claim", "Quotation", "Person", "Organization", "CreativeWork"}
+    assert {n["@type"] for n in graph} == {
+        "Claim",
+        "Quotation",
+        "Person",
+        "Organization",
+        "CreativeWork",
+    }
     text = json.dumps(doc)
     assert "ClaimReview" not in text and "reviewRating" not in text
     nodes = {n["@id"] for n in graph}
     assert len(nodes) == len(graph) and set(_ids(graph)) <= nodes
     claims = {n["identifier"]: n for n in graph if n["@type"] == "Claim"}
     assert {r[0]: r[1] for r in tables["claims"].rows} == {k: n["text"] for k, n in claims.items()}
-    quotes = {r[0]: r[[f.name for f in tables["statements"].fields].index("quote")] for r in tables["statements"].rows}
+    quotes = {
+        r[0]: r[[f.name for f in tables["statements"].fields].index("quote")]
+        for r in tables["statements"].rows
+    }
     assert all(quotes[n["identifier"]] == n["text"] for n in graph if n["@type"] == "Quotation")

@@ -10,7 +10,13 @@ import yaml
 
 from conftest import check_lines
 from il76_claims.check import strict_yaml as loader
-from il76_claims.check.strict_yaml import MAX_DEPTH, MAX_PROBLEMS_PER_FILE, MAX_SCALAR_CHARS, decode, parse
+from il76_claims.check.strict_yaml import (
+    MAX_DEPTH,
+    MAX_PROBLEMS_PER_FILE,
+    MAX_SCALAR_CHARS,
+    decode,
+    parse,
+)
 
 
 def load(text: str):
@@ -167,7 +173,15 @@ def test_comment_after_a_list_item_is_reported():
     assert problems == [(2, 5, "Y005")]
 
 
-@pytest.mark.parametrize("text", ["name: 'A #1 fan'  # note\n", "name: A#1\n", "# a comment\nname: A\n", "name: |-\n  A #1 fan\n"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name: 'A #1 fan'  # note\n",
+        "name: A#1\n",
+        "# a comment\nname: A\n",
+        "name: |-\n  A #1 fan\n",
+    ],
+)
 def test_hash_that_does_not_cut_a_value_is_fine(text):
     _, problems, _ = load(text)
     assert problems == []
@@ -481,7 +495,9 @@ def test_reported_values_get_no_follow_on_schema_problems(project_with):
 def test_unread_file_still_answers_for_its_id(project_with):
     # fixture-person is referenced from three records; when it cannot be read,
     # only its own problem is reported, not three "no record has id".
-    lines = check_lines(project_with({"records/actor/fixture-person.yaml": "id: fixture-person\nname: 'unclosed\n"}))
+    lines = check_lines(
+        project_with({"records/actor/fixture-person.yaml": "id: fixture-person\nname: 'unclosed\n"})
+    )
     assert len(lines) == 1 and "[Y001]" in lines[0] and "(line 2, column 7)" in lines[0]
 
 
@@ -506,9 +522,13 @@ def test_brackets_within_the_limit_are_parsed():
 def test_long_lists_and_wide_mappings_are_refused_with_the_limit_named():
     n = loader.MAX_ITEMS
     data, problems, rec = load("a: [" + "x, " * (n + 5) + "]\nb: ok\n")
-    assert [c for _, _, c in problems] == ["Y013"] and f"more than {n} items" in parse("x.yaml", "a: [" + "x, " * (n + 1) + "]\n")[2][0].message
+    assert [c for _, _, c in problems] == ["Y013"] and f"more than {n} items" in parse(
+        "x.yaml", "a: [" + "x, " * (n + 1) + "]\n"
+    )[2][0].message
     assert data == {"a": None, "b": "ok"} and "$.a" in rec.reported
-    data, problems, rec = load("a:\n" + "".join(f"  k{i}: v\n" for i in range(loader.MAX_FIELDS + 3)) + "b: ok\n")
+    data, problems, rec = load(
+        "a:\n" + "".join(f"  k{i}: v\n" for i in range(loader.MAX_FIELDS + 3)) + "b: ok\n"
+    )
     assert problems == [(loader.MAX_FIELDS + 2, 3, "Y013")] and data == {"a": None, "b": "ok"}
     _, problems, rec = load("".join(f"k{i}: v\n" for i in range(loader.MAX_FIELDS + 1)))
     assert problems == [(loader.MAX_FIELDS + 1, 1, "Y013")] and rec is None
@@ -517,7 +537,9 @@ def test_long_lists_and_wide_mappings_are_refused_with_the_limit_named():
 def test_a_refused_key_drops_its_field_but_keeps_the_other_checks():
     data, problems, rec = load("!!str name: x\nrole: ' y'\n1: z\n")
     assert problems == [(1, 1, "Y006"), (3, 1, "Y010")]
-    assert data == {"role": " y"} and rec.reported == set()  # role's whitespace is still checked later
+    assert (
+        data == {"role": " y"} and rec.reported == set()
+    )  # role's whitespace is still checked later
 
 
 def test_a_merge_key_quiets_the_checks_on_its_mapping():

@@ -65,7 +65,9 @@ def test_mentions_in_notes_are_accepted_unverified_without_archives():
 
 def test_quotation_marks_do_not_excuse_other_fields():
     rec = _record("id: x\nsummary: The ministry named “militants”.\n")
-    assert [p.message.split(";")[0] for p in check_records([rec], TERMS, ["named “militants”"])] == ["summary: loaded term “militants” (label)"]
+    assert [
+        p.message.split(";")[0] for p in check_records([rec], TERMS, ["named “militants”"])
+    ] == ["summary: loaded term “militants” (label)"]
 
 
 def test_a_later_unquoted_use_is_reported_after_an_accepted_mention():
@@ -84,11 +86,29 @@ def test_the_real_records_use_no_loaded_term():
     "doc, message",
     [
         ({"terms": []}, "needs a non-empty 'terms' list"),
-        ({"terms": [{"term": "x", "match": ["x"], "kind": "label", "why": "w."}]}, "terms[0]: each entry has exactly the keys"),
-        ({"terms": [{"term": "x", "match": ["x"], "kind": "rude", "why": "w.", "neutral": "y"}]}, "kind 'rude' is not one of"),
-        ({"terms": [{"term": "x", "match": [" x"], "kind": "label", "why": "w.", "neutral": "y"}]}, "match is a non-empty list"),
         (
-            {"terms": [{"term": "x", "match": ["x"], "kind": "label", "why": "w.", "neutral": "y"}, {"term": "y", "match": ["X"], "kind": "label", "why": "w.", "neutral": "y"}]},
+            {"terms": [{"term": "x", "match": ["x"], "kind": "label", "why": "w."}]},
+            "terms[0]: each entry has exactly the keys",
+        ),
+        (
+            {"terms": [{"term": "x", "match": ["x"], "kind": "rude", "why": "w.", "neutral": "y"}]},
+            "kind 'rude' is not one of",
+        ),
+        (
+            {
+                "terms": [
+                    {"term": "x", "match": [" x"], "kind": "label", "why": "w.", "neutral": "y"}
+                ]
+            },
+            "match is a non-empty list",
+        ),
+        (
+            {
+                "terms": [
+                    {"term": "x", "match": ["x"], "kind": "label", "why": "w.", "neutral": "y"},
+                    {"term": "y", "match": ["X"], "kind": "label", "why": "w.", "neutral": "y"},
+                ]
+            },
             "terms[1]: form 'X' is already listed under 'x'",
         ),
     ],
@@ -106,11 +126,14 @@ def test_a_missing_terms_file_is_a_schema_error(tmp_path):
 
 def test_checker_reports_at_the_fields_line(tmp_path):
     narration = base_record("records/statement/fixture-narration.yaml").replace(
-        "summary: The outlet states that ten passengers and two crew members were on board.", "summary: >-\n  The outlet states that ten\n  militants were on board."
+        "summary: The outlet states that ten passengers and two crew members were on board.",
+        "summary: >-\n  The outlet states that ten\n  militants were on board.",
     )
     project = make_project(tmp_path / "p", {"records/statement/fixture-narration.yaml": narration})
     problems = check(project).problems
-    assert [(p.path, p.line, p.col, p.code) for p in problems] == [("records/statement/fixture-narration.yaml", 12, 10, "T006")]
+    assert [(p.path, p.line, p.col, p.code) for p in problems] == [
+        ("records/statement/fixture-narration.yaml", 12, 10, "T006")
+    ]
 
 
 def test_codes_dates_urls_and_references_are_not_the_projects_text(tmp_path):
@@ -118,12 +141,16 @@ def test_codes_dates_urls_and_references_are_not_the_projects_text(tmp_path):
     from il76_claims.model.schemas import SchemaSet
 
     skipped = skipped_fields(SchemaSet(str(REPO / "schemas")))
-    assert {"quote", "speaker_id", "relayed_by", "setting", "date", "date_precision"} <= skipped["statement"]
+    assert {"quote", "speaker_id", "relayed_by", "setting", "date", "date_precision"} <= skipped[
+        "statement"
+    ]
     assert {"url", "publisher_id", "date"} <= skipped["source"]
     assert {"actor_id", "statement_id", "stance"} <= skipped["claim"]
     assert not {"id", "summary", "notes"} & skipped["statement"]
     assert not {"id", "name", "role", "notes"} & skipped["actor"]
-    source = base_record("records/source/fixture-source.yaml").replace("https://example.org/fixture-article", "https://example.org/the-kiev-regime")
+    source = base_record("records/source/fixture-source.yaml").replace(
+        "https://example.org/fixture-article", "https://example.org/the-kiev-regime"
+    )
     project = make_project(tmp_path / "p", {"records/source/fixture-source.yaml": source})
     assert check(project).problems == []
 

@@ -68,7 +68,9 @@ def _edit_table(package: Path, table: str, edit, refresh_hash: bool):
             if res["name"] == table:
                 res["bytes"] = len(data)
                 res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
-        desc_path.write_text(json.dumps(desc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        desc_path.write_text(
+            json.dumps(desc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
 
 
 def _first_cell_of(column: str, table_bytes: bytes) -> tuple[int, str]:
@@ -101,7 +103,12 @@ def test_a_changed_byte_is_caught(package_copy):
 
 
 def test_a_broken_foreign_key_is_caught(package_copy):
-    _edit_table(package_copy, "statement_relays", lambda b: _replace_in_column(b, "actor_id", "no-such-actor"), refresh_hash=True)
+    _edit_table(
+        package_copy,
+        "statement_relays",
+        lambda b: _replace_in_column(b, "actor_id", "no-such-actor"),
+        refresh_hash=True,
+    )
     report = _validate(package_copy / "datapackage.json")
     assert not report.valid
     assert _errors(report) == [("statement_relays", "foreign-key")]
@@ -119,7 +126,12 @@ def test_a_duplicate_primary_key_is_caught(package_copy):
 
 
 def test_a_code_outside_its_codelist_is_caught(package_copy):
-    _edit_table(package_copy, "actors", lambda b: _replace_in_column(b, "actor_type", "not_a_type"), refresh_hash=True)
+    _edit_table(
+        package_copy,
+        "actors",
+        lambda b: _replace_in_column(b, "actor_type", "not_a_type"),
+        refresh_hash=True,
+    )
     report = _validate(package_copy / "datapackage.json")
     assert not report.valid
     assert _errors(report) == [("actors", "constraint-error")]
@@ -127,7 +139,20 @@ def test_a_code_outside_its_codelist_is_caught(package_copy):
 
 # Table Dialect keys (Data Package v1 and v2): frictionless-py's nested
 # {"csv": {...}} form is not among them, and other readers ignore it.
-DIALECT_KEYS = {"header", "headerRows", "headerJoin", "commentRows", "commentChar", "delimiter", "lineTerminator", "quoteChar", "doubleQuote", "escapeChar", "nullSequence", "skipInitialSpace"}
+DIALECT_KEYS = {
+    "header",
+    "headerRows",
+    "headerJoin",
+    "commentRows",
+    "commentChar",
+    "delimiter",
+    "lineTerminator",
+    "quoteChar",
+    "doubleQuote",
+    "escapeChar",
+    "nullSequence",
+    "skipInitialSpace",
+}
 
 
 def reader_problems(desc: dict) -> list[str]:
@@ -156,8 +181,15 @@ def test_every_reader_finds_what_it_needs():
 
 
 def test_reader_problems_are_found():
-    bad = {"resources": [{"name": "a", "dialect": {"csv": {"delimiter": ","}, "header": True}}], "contributors": [{"title": "X", "role": "author"}]}
-    assert reader_problems(bad) == ["a: no profile tabular-data-resource", "a: dialect keys ['csv']", "contributor X: no v2 roles"]
+    bad = {
+        "resources": [{"name": "a", "dialect": {"csv": {"delimiter": ","}, "header": True}}],
+        "contributors": [{"title": "X", "role": "author"}],
+    }
+    assert reader_problems(bad) == [
+        "a: no profile tabular-data-resource",
+        "a: dialect keys ['csv']",
+        "contributor X: no v2 roles",
+    ]
 
 
 def test_identity_comes_from_dataset_yaml(tmp_path):
@@ -166,6 +198,12 @@ def test_identity_comes_from_dataset_yaml(tmp_path):
     project = make_project(tmp_path / "p")
     assert build(project).ok
     desc = json.loads((Path(project.root) / "datapackage.json").read_text(encoding="utf-8"))
-    assert (desc["id"], desc["homepage"], desc["created"]) == ("https://github.com/example-owner/example-dataset",) * 2 + ("2024-02-01T00:00:00Z",)
-    assert desc["contributors"] == [{"title": "il76-belgorod-statements contributors", "roles": ["author"]}]
-    assert all(set(s) >= {"title", "publisher", "date", "datePrecision"} for s in desc["sources"]), desc["sources"]
+    assert (desc["id"], desc["homepage"], desc["created"]) == (
+        "https://github.com/example-owner/example-dataset",
+    ) * 2 + ("2024-02-01T00:00:00Z",)
+    assert desc["contributors"] == [
+        {"title": "il76-belgorod-statements contributors", "roles": ["author"]}
+    ]
+    assert all(
+        set(s) >= {"title", "publisher", "date", "datePrecision"} for s in desc["sources"]
+    ), desc["sources"]

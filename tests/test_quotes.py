@@ -23,8 +23,13 @@ def _with_archive(tmp_path: Path, data: bytes, files=None) -> Project:
     sources = tmp_path / "sources"
     sources.mkdir()
     (sources / "other.txt").write_bytes(data)
-    record = base_record(SOURCE).replace("archive_file: fixture-article.txt", "archive_file: other.txt")
-    record = record.replace("a707ad67d9669c1ac9fbbca5acf189a1a00fa4e8ec1730f6a3d1e81c4368458c", hashlib.sha256(data).hexdigest())
+    record = base_record(SOURCE).replace(
+        "archive_file: fixture-article.txt", "archive_file: other.txt"
+    )
+    record = record.replace(
+        "a707ad67d9669c1ac9fbbca5acf189a1a00fa4e8ec1730f6a3d1e81c4368458c",
+        hashlib.sha256(data).hexdigest(),
+    )
     project = make_project(tmp_path / "project", {SOURCE: record, **(files or {})})
     project.sources_dir = str(sources)
     return project
@@ -40,7 +45,9 @@ def test_a_line_of_spaces_or_a_carriage_return_is_blank():
 
 
 REAL_ARCHIVE = Path(default_sources_dir(str(REPO))) / "rt-2024-01-il76-western-reaction.txt"
-needs_archive = pytest.mark.skipif(not REAL_ARCHIVE.is_file(), reason=f"the archived source is not at {REAL_ARCHIVE}")
+needs_archive = pytest.mark.skipif(
+    not REAL_ARCHIVE.is_file(), reason=f"the archived source is not at {REAL_ARCHIVE}"
+)
 
 
 @needs_archive
@@ -64,7 +71,14 @@ def test_the_real_archive_has_32_blocks_with_subheadings_at_7_and_23():
 
 @pytest.mark.parametrize(
     "text, sub, inside",
-    [("“a b” c", "a b", True), ("“a b” c", "b” c", False), ("x “a “inner” b” y", "a “inner” b", True), ('say "a b" now', "a b", True), ("«a b» c", "a b", True), ("it’s a b", "a b", False)],
+    [
+        ("“a b” c", "a b", True),
+        ("“a b” c", "b” c", False),
+        ("x “a “inner” b” y", "a “inner” b", True),
+        ('say "a b" now', "a b", True),
+        ("«a b» c", "a b", True),
+        ("it’s a b", "a b", False),
+    ],
 )
 def test_inside_quotation(text, sub, inside):
     start = text.index(sub)
@@ -78,11 +92,20 @@ def test_closest_names_a_straight_apostrophe_against_a_typographic_one():
 
 
 def test_closest_says_when_nothing_resembles_the_quote():
-    assert closest("zzzz qqqq", "An unrelated block.").startswith("no passage of the block resembles it")
+    assert closest("zzzz qqqq", "An unrelated block.").startswith(
+        "no passage of the block resembles it"
+    )
 
 
 def test_absent_sources_folder_skips_the_check_with_a_notice(tmp_path):
-    project = make_project(tmp_path / "p", {"records/statement/fixture-narration.yaml": base_record("records/statement/fixture-narration.yaml").replace("10 passengers", "11 passengers")})
+    project = make_project(
+        tmp_path / "p",
+        {
+            "records/statement/fixture-narration.yaml": base_record(
+                "records/statement/fixture-narration.yaml"
+            ).replace("10 passengers", "11 passengers")
+        },
+    )
     project.sources_dir = str(tmp_path / "nowhere")
     result = check(project)
     assert result.problems == []
@@ -95,7 +118,13 @@ def test_absent_sources_folder_skips_the_check_with_a_notice(tmp_path):
 def test_no_sources_folder_given(tmp_path):
     project = make_project(tmp_path / "p")
     project.sources_dir = None
-    assert check(project).notices[0].startswith("quotes were not checked against the archived sources: no sources folder was given (5 quotes unchecked)")
+    assert (
+        check(project)
+        .notices[0]
+        .startswith(
+            "quotes were not checked against the archived sources: no sources folder was given (5 quotes unchecked)"
+        )
+    )
 
 
 def test_the_command_prints_the_notice_on_stderr(tmp_path, capsys, monkeypatch):
@@ -105,18 +134,28 @@ def test_the_command_prints_the_notice_on_stderr(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("IL76_SOURCES", raising=False)
     assert cli.main(["check"]) == 0
     captured = capsys.readouterr()
-    assert "note: quotes were not checked against the archived sources: the sources folder" in captured.err
+    assert (
+        "note: quotes were not checked against the archived sources: the sources folder"
+        in captured.err
+    )
     # No check with the archive was ever recorded: one note, not a warning per quote.
-    assert "note: no quote is verified: quote-checks.csv records no check with the archived texts (5 quotes)" in captured.err
+    assert (
+        "note: no quote is verified: quote-checks.csv records no check with the archived texts (5 quotes)"
+        in captured.err
+    )
     assert captured.out.startswith("ok:")
 
 
-def test_a_quote_that_no_recorded_check_has_seen_is_a_warning_at_its_line(tmp_path, capsys, monkeypatch):
+def test_a_quote_that_no_recorded_check_has_seen_is_a_warning_at_its_line(
+    tmp_path, capsys, monkeypatch
+):
     # A check with the archive recorded every quote but one, which was then changed (a pull request).
     project = make_project(tmp_path / "p")
     result = check(project)
     key = "statement/fixture-narration"
-    ledger = "record,sha256\n" + "".join(f"{k},{d}\n" for k, d in sorted(result.verified.items()) if k != key)
+    ledger = "record,sha256\n" + "".join(
+        f"{k},{d}\n" for k, d in sorted(result.verified.items()) if k != key
+    )
     (Path(project.root) / "quote-checks.csv").write_text(ledger, encoding="utf-8")
     monkeypatch.delenv("IL76_SOURCES", raising=False)
     assert cli.main(["check", "--root", project.root, "--format", "github"]) == 0
@@ -128,19 +167,25 @@ def test_a_quote_that_no_recorded_check_has_seen_is_a_warning_at_its_line(tmp_pa
 
 
 def test_a_source_whose_text_is_not_held_has_no_quote_to_check(tmp_path):
-    project = make_project(tmp_path / "p", case_files(REPO / "tests/cases/rules/valid-source-not-held"))
+    project = make_project(
+        tmp_path / "p", case_files(REPO / "tests/cases/rules/valid-source-not-held")
+    )
     result = check(project)
     assert result.problems == [] and result.notices == [] and result.warnings == []
 
 
 def test_archive_that_is_not_utf8(tmp_path):
     project = _with_archive(tmp_path, b"A paragraph.\n\nOne \xff byte.\n")
-    assert check_lines(project) == ["records/source/fixture-source.yaml:14:15: [Q002] archived text 'other.txt' is not valid UTF-8 (line 3); archive texts as UTF-8"]
+    assert check_lines(project) == [
+        "records/source/fixture-source.yaml:14:15: [Q002] archived text 'other.txt' is not valid UTF-8 (line 3); archive texts as UTF-8"
+    ]
 
 
 def test_quotes_are_checked_against_an_archive_of_hard_wrapped_lines(tmp_path):
     article = (REPO / "tests/fixtures/sources/fixture-article.txt").read_text(encoding="utf-8")
-    wrapped = article.replace("10 passengers and 2 crew members", "10 passengers\nand 2 crew members")
+    wrapped = article.replace(
+        "10 passengers and 2 crew members", "10 passengers\nand 2 crew members"
+    )
     project = _with_archive(tmp_path, wrapped.encode("utf-8"))
     lines = check_lines(project)
     # The one-line quote of the narration no longer matches; nothing joins
@@ -155,8 +200,11 @@ def test_a_bad_value_is_reported_once(tmp_path):
     project = make_project(
         tmp_path / "p",
         {
-            "records/statement/fixture-narration.yaml": base_record("records/statement/fixture-narration.yaml").replace(
-                "quote: The outlet states that 10 passengers and 2 crew members were on board.", "quote: ''"
+            "records/statement/fixture-narration.yaml": base_record(
+                "records/statement/fixture-narration.yaml"
+            ).replace(
+                "quote: The outlet states that 10 passengers and 2 crew members were on board.",
+                "quote: ''",
             )
         },
     )
@@ -168,14 +216,19 @@ def test_an_archive_that_is_not_a_regular_file_is_refused_not_waited_on(tmp_path
     archive = Path(project.sources_dir) / "other.txt"
     archive.unlink()
     os.mkfifo(archive)
-    assert check_lines(project) == ["records/source/fixture-source.yaml:14:15: [Q002] archived text 'other.txt' cannot be read: not a regular file"]
+    assert check_lines(project) == [
+        "records/source/fixture-source.yaml:14:15: [Q002] archived text 'other.txt' cannot be read: not a regular file"
+    ]
 
 
 @pytest.mark.parametrize(
     "quote, hint",
     [
         # A changed last character shows as itself, not as a jump to a later full stop.
-        ("This is a terrible loss.", "the source has “,” where the quote has “.” after “…This is a terrible loss” (U+002E FULL STOP in the quote, U+002C COMMA in the source)"),
+        (
+            "This is a terrible loss.",
+            "the source has “,” where the quote has “.” after “…This is a terrible loss” (U+002E FULL STOP in the quote, U+002C COMMA in the source)",
+        ),
         ("trying to establish facts", "the quote leaves out “the ” after “…trying to establish ”"),
         ("We are truly trying", "the quote adds “truly ” after “…We are ”"),
     ],

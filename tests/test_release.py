@@ -22,13 +22,29 @@ from conftest import FIXTURE_SOURCES, REPO, make_project
 from il76_claims import cli
 from il76_claims.publish import xlsx as xlsx_export
 from il76_claims.publish.build import build
-from il76_claims.publish.release import ASSETS, FIXED_TIME, LINK, ReleaseError, archive, release, relink
+from il76_claims.publish.release import (
+    ASSETS,
+    FIXED_TIME,
+    LINK,
+    ReleaseError,
+    archive,
+    release,
+    relink,
+)
 
 STEM = "il76-belgorod-statements-0.1.0"
 ZIP = f"dist/{STEM}.zip"
 CITATION = 'cff-version: "1.2.0"\nmessage: "Cite it."\ntitle: "Fixture"\nversion: "0.1.0"\nauthors:\n  - name: "Fixture contributors"\n'
 CHANGELOG = "# Changelog\n\n## [Unreleased]\n\n## [0.1.0] - 2024-02-01\n\n- First; see [the policy](docs/editorial-policy.md) and [versions](docs/versioning.md).\n"
-DOCS = ("release-readme.md", "codebook.md", "datasheet.md", "editorial-policy.md", "audit-3.0.md", "block-coverage.md", "error-codes.md")
+DOCS = (
+    "release-readme.md",
+    "codebook.md",
+    "datasheet.md",
+    "editorial-policy.md",
+    "audit-3.0.md",
+    "block-coverage.md",
+    "error-codes.md",
+)
 _built: dict[str, Path] = {}
 
 
@@ -114,7 +130,10 @@ def test_archive_layout(root):
             assert i.compress_type == zipfile.ZIP_DEFLATED
         assert zf.comment == b""
         assert zf.read("data/actors.csv") == (root / "data/actors.csv").read_bytes()
-        assert zf.read("il76-belgorod-statements.xlsx") == (root / "dist/il76-belgorod-statements.xlsx").read_bytes()
+        assert (
+            zf.read("il76-belgorod-statements.xlsx")
+            == (root / "dist/il76-belgorod-statements.xlsx").read_bytes()
+        )
         assert zf.read("README.md") == (root / "docs/release-readme.md").read_bytes()
 
 
@@ -132,7 +151,12 @@ def test_sha256sums_cover_every_other_file_and_verify(root, tmp_path):
         digest, name = ln.split("  ", 1)
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
     if shutil.which("sha256sum"):
-        proc = subprocess.run(["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=folder, capture_output=True, text=True)
+        proc = subprocess.run(
+            ["sha256sum", "--check", "--strict", "SHA256SUMS"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+        )
         assert proc.returncode == 0, proc.stdout + proc.stderr
     # And a changed file is caught.
     (folder / "data/actors.csv").write_bytes(b"changed\n")
@@ -161,7 +185,11 @@ def test_every_problem_is_reported_and_nothing_is_written(root, capsys):
 
 
 def test_stale_descriptor_and_missing_changelog_section(root):
-    ds = (root / "dataset.yaml").read_text(encoding="utf-8").replace("version: 0.1.0", "version: 0.2.0")
+    ds = (
+        (root / "dataset.yaml")
+        .read_text(encoding="utf-8")
+        .replace("version: 0.1.0", "version: 0.2.0")
+    )
     (root / "dataset.yaml").write_text(ds, encoding="utf-8")
     with pytest.raises(ReleaseError) as exc:
         release(str(root))
@@ -200,8 +228,14 @@ def test_frictionless_reads_and_validates_every_table_of_the_zip(root):
     assert report.valid and report.stats["tasks"] == len(TABLES)
     package = frictionless.Package(str(root / ZIP))
     assert sorted(r.name for r in package.resources) == sorted(TABLES)
-    assert {r.name: len(r.read_rows()) for r in package.resources} == {t: len(read_csv(root / "data" / f"{t}.csv")) - 1 for t in TABLES}
-    proc = subprocess.run([str(Path(sys.executable).parent / "frictionless"), "validate", str(root / ZIP)], capture_output=True, text=True)
+    assert {r.name: len(r.read_rows()) for r in package.resources} == {
+        t: len(read_csv(root / "data" / f"{t}.csv")) - 1 for t in TABLES
+    }
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "frictionless"), "validate", str(root / ZIP)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0 and proc.stdout.count("VALID") == len(TABLES), proc.stdout
 
 
@@ -214,9 +248,16 @@ def broken_links(zf: zipfile.ZipFile) -> list[str]:
         if n.endswith(".md"):
             for m in LINK.finditer(zf.read(n).decode("utf-8")):
                 target = m[2].partition("#")[0]
-                if target and not re.match(r"[a-z][a-z0-9+.-]*:|/", target) and posixpath.normpath(posixpath.join(posixpath.dirname(n), target)) not in names:
+                if (
+                    target
+                    and not re.match(r"[a-z][a-z0-9+.-]*:|/", target)
+                    and posixpath.normpath(posixpath.join(posixpath.dirname(n), target))
+                    not in names
+                ):
                     out.append(f"{n}: {m[2]}")
-    about = openpyxl.load_workbook(io.BytesIO(zf.read(next(n for n in names if n.endswith(".xlsx")))), read_only=True)["About"]
+    about = openpyxl.load_workbook(
+        io.BytesIO(zf.read(next(n for n in names if n.endswith(".xlsx")))), read_only=True
+    )["About"]
     for row in about.iter_rows(values_only=True, max_col=2):
         for path in re.findall(r"\b[\w./-]+\.(?:md|json|csv|cff)\b", str(row[1] or "")):
             if path not in names and not path.startswith(("data/<", "records/")):
@@ -231,24 +272,46 @@ def test_every_link_in_the_zip_resolves_inside_it(root):
         policy = zf.read("docs/editorial-policy.md").decode("utf-8")
         changelog = zf.read("CHANGELOG.md").decode("utf-8")
     # Links to files outside the archive go to the repository at the tag.
-    assert "](https://github.com/example-owner/example-dataset/blob/v0.1.0/CONTRIBUTING.md" in policy
-    assert "[versions](https://github.com/example-owner/example-dataset/blob/v0.1.0/docs/versioning.md)" in changelog
+    assert (
+        "](https://github.com/example-owner/example-dataset/blob/v0.1.0/CONTRIBUTING.md" in policy
+    )
+    assert (
+        "[versions](https://github.com/example-owner/example-dataset/blob/v0.1.0/docs/versioning.md)"
+        in changelog
+    )
     assert "[the policy](docs/editorial-policy.md)" in changelog
 
 
 def test_a_broken_link_is_found(tmp_path):
-    files = [("README.md", b"[a](docs/missing.md) [b](docs/here.md#x) [c](https://example.org) [d](#top)\n"), ("docs/here.md", b"[up](../README.md)\n[ref]: nowhere.md\n")]
+    files = [
+        (
+            "README.md",
+            b"[a](docs/missing.md) [b](docs/here.md#x) [c](https://example.org) [d](#top)\n",
+        ),
+        ("docs/here.md", b"[up](../README.md)\n[ref]: nowhere.md\n"),
+    ]
     wb = tmp_path / "w.xlsx"
     xlsx_export.write({**META}, [], str(tmp_path), "w.xlsx")
     files.append(("w.xlsx", wb.read_bytes()))
     with zipfile.ZipFile(io.BytesIO(archive(files))) as zf:
-        assert broken_links(zf) == ["About sheet: datapackage.json", "About sheet: docs/codebook.md", "About sheet: docs/datasheet.md", "README.md: docs/missing.md", "docs/here.md: nowhere.md"]
+        assert broken_links(zf) == [
+            "About sheet: datapackage.json",
+            "About sheet: docs/codebook.md",
+            "About sheet: docs/datasheet.md",
+            "README.md: docs/missing.md",
+            "docs/here.md: nowhere.md",
+        ]
 
 
 def test_relink_points_outside_links_to_the_tag():
     text = "[a](../CONTRIBUTING.md#x) [b](codebook.md) [c](https://x.org/y) [d](#here)\n[e]: ../schemas/x.json\n"
-    out = relink("docs/p.md", text, {"docs/p.md", "docs/codebook.md"}, "https://github.com/o/r/blob/v1.0.0")
-    assert out == "[a](https://github.com/o/r/blob/v1.0.0/CONTRIBUTING.md#x) [b](codebook.md) [c](https://x.org/y) [d](#here)\n[e]: https://github.com/o/r/blob/v1.0.0/schemas/x.json\n"
+    out = relink(
+        "docs/p.md", text, {"docs/p.md", "docs/codebook.md"}, "https://github.com/o/r/blob/v1.0.0"
+    )
+    assert (
+        out
+        == "[a](https://github.com/o/r/blob/v1.0.0/CONTRIBUTING.md#x) [b](codebook.md) [c](https://x.org/y) [d](#here)\n[e]: https://github.com/o/r/blob/v1.0.0/schemas/x.json\n"
+    )
 
 
 def test_the_site_is_packed_when_it_is_built(root):
@@ -263,21 +326,34 @@ def test_the_site_is_packed_when_it_is_built(root):
 
 
 def test_the_release_date_must_be_the_changelogs(root):
-    (root / "CHANGELOG.md").write_text(CHANGELOG.replace("2024-02-01", "2024-03-01"), encoding="utf-8")
+    (root / "CHANGELOG.md").write_text(
+        CHANGELOG.replace("2024-02-01", "2024-03-01"), encoding="utf-8"
+    )
     with pytest.raises(ReleaseError) as exc:
         release(str(root))
-    assert exc.value.problems == ["dataset.yaml:10: released is 2024-02-01 but CHANGELOG.md dates 0.1.0 2024-03-01; make them the same"]
+    assert exc.value.problems == [
+        "dataset.yaml:10: released is 2024-02-01 but CHANGELOG.md dates 0.1.0 2024-03-01; make them the same"
+    ]
 
 
 def test_assets_and_notes_for_a_github_release(root, tmp_path, capsys):
     out = tmp_path / "out"
     code, stdout, err = run(capsys, root, "--tag", "v0.1.0", "--assets", str(out))
     assert (code, err) == (0, "")
-    assert sorted(p.name for p in (out / "assets").iterdir()) == sorted([f"{STEM}.zip", *(Path(a).name for a in ASSETS)])
-    assert (out / "notes.md").read_text(encoding="utf-8") == "- First; see [the policy](docs/editorial-policy.md) and [versions](docs/versioning.md).\n"
-    assert stdout.splitlines()[2:] == [f"asset: {out}/assets/{n}" for n in [f"{STEM}.zip", *(Path(a).name for a in ASSETS)]]
+    assert sorted(p.name for p in (out / "assets").iterdir()) == sorted(
+        [f"{STEM}.zip", *(Path(a).name for a in ASSETS)]
+    )
+    assert (out / "notes.md").read_text(
+        encoding="utf-8"
+    ) == "- First; see [the policy](docs/editorial-policy.md) and [versions](docs/versioning.md).\n"
+    assert stdout.splitlines()[2:] == [
+        f"asset: {out}/assets/{n}" for n in [f"{STEM}.zip", *(Path(a).name for a in ASSETS)]
+    ]
     code, _, err = run(capsys, root, "--tag", "v0.2.0", "--assets", str(out))
-    assert (code, err.splitlines()[0]) == (1, "error: the tag v0.2.0 is not v0.1.0, the version in datapackage.json: tag the commit v0.1.0, or set the version in dataset.yaml and run make")
+    assert (code, err.splitlines()[0]) == (
+        1,
+        "error: the tag v0.2.0 is not v0.1.0, the version in datapackage.json: tag the commit v0.1.0, or set the version in dataset.yaml and run make",
+    )
     code, _, err = run(capsys, root, "--tag", "v0.1.0")
     assert (code, err) == (2, "il76-claims release: give --tag and --assets together\n")
 
@@ -287,11 +363,31 @@ def test_the_release_script_builds_packs_and_gathers(root, tmp_path):
     GitHub, run on the fixture project."""
     (root / "scripts").mkdir()
     shutil.copy(REPO / "scripts" / "release.sh", root / "scripts" / "release.sh")
-    env = {**os.environ, "IL76_BIN": str(Path(sys.executable).parent), "IL76_SOURCES": str(FIXTURE_SOURCES)}
-    proc = subprocess.run(["bash", "scripts/release.sh", "v0.1.0"], cwd=root, capture_output=True, text=True, env=env, timeout=300)
+    env = {
+        **os.environ,
+        "IL76_BIN": str(Path(sys.executable).parent),
+        "IL76_SOURCES": str(FIXTURE_SOURCES),
+    }
+    proc = subprocess.run(
+        ["bash", "scripts/release.sh", "v0.1.0"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert (root / "dist/release/notes.md").is_file() and (root / "dist/release/assets" / f"{STEM}.zip").is_file()
+    assert (root / "dist/release/notes.md").is_file() and (
+        root / "dist/release/assets" / f"{STEM}.zip"
+    ).is_file()
     with zipfile.ZipFile(root / "dist/release/assets" / f"{STEM}.zip") as zf:
         assert "site/index.html" in zf.namelist()  # the site is built and packed too
-    proc = subprocess.run(["bash", "scripts/release.sh", "v9.9.9"], cwd=root, capture_output=True, text=True, env=env, timeout=300)
+    proc = subprocess.run(
+        ["bash", "scripts/release.sh", "v9.9.9"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert proc.returncode == 1 and "the tag v9.9.9 is not v0.1.0" in proc.stderr

@@ -12,8 +12,17 @@ from il76_claims import cli
 from il76_claims.check.report import as_json, github, render, text
 from il76_claims.model.problems import Problem, problem
 
-P1 = problem("records/actor/x.yaml", 3, 10, "Y003", "unquoted NO is read as a boolean by YAML 1.1; write 'NO' in quotes if it is text, or true/false", "$.country")
-P2 = problem("records/actor/x.yaml", 12, 1, "S002", "unknown field 'qoute'; did you mean 'quote'?", "$.qoute")
+P1 = problem(
+    "records/actor/x.yaml",
+    3,
+    10,
+    "Y003",
+    "unquoted NO is read as a boolean by YAML 1.1; write 'NO' in quotes if it is text, or true/false",
+    "$.country",
+)
+P2 = problem(
+    "records/actor/x.yaml", 12, 1, "S002", "unknown field 'qoute'; did you mean 'quote'?", "$.qoute"
+)
 
 
 def test_text_is_path_line_col_code_message():
@@ -61,7 +70,14 @@ def test_json_holds_every_field_and_the_summary():
     summary = {"files": 2, "problems": 2}
     doc = json.loads(as_json([P1, P2], summary))
     assert doc["summary"] == summary
-    assert doc["problems"][0] == {"path": "records/actor/x.yaml", "line": 3, "col": 10, "code": "Y003", "message": P1.message, "pointer": "$.country"}
+    assert doc["problems"][0] == {
+        "path": "records/actor/x.yaml",
+        "line": 3,
+        "col": 10,
+        "code": "Y003",
+        "message": P1.message,
+        "pointer": "$.country",
+    }
     assert [p["code"] for p in doc["problems"]] == ["Y003", "S002"]
 
 
@@ -73,12 +89,18 @@ def test_json_keeps_text_readable_and_escapes_what_breaks_lines():
 
 
 def test_github_annotation_format():
-    assert github([P2]) == "::error file=records/actor/x.yaml,line=12,col=1,title=S002 Unknown field::unknown field 'qoute'; did you mean 'quote'?\n"
+    assert (
+        github([P2])
+        == "::error file=records/actor/x.yaml,line=12,col=1,title=S002 Unknown field::unknown field 'qoute'; did you mean 'quote'?\n"
+    )
 
 
 def test_github_escapes_properties_and_data():
     p = Problem("records/a,b:c%.yaml", 2, 3, "Y005", "100% sure: a, b\nc")
-    assert github([p]) == "::error file=records/a%2Cb%3Ac%25.yaml,line=2,col=3,title=Y005 Text cut by a comment::100%25 sure: a, b\\u000ac\n"
+    assert (
+        github([p])
+        == "::error file=records/a%2Cb%3Ac%25.yaml,line=2,col=3,title=Y005 Text cut by a comment::100%25 sure: a, b\\u000ac\n"
+    )
 
 
 def test_render_picks_the_format():
@@ -91,9 +113,22 @@ def test_render_picks_the_format():
 
 
 def _bad_project(tmp_path):
-    person = base_record("records/actor/fixture-person.yaml").replace("country: GB", "country: NO").replace("name: Alex Example", "name: Alex #1")
-    event = base_record("records/event/fixture-event.yaml").replace("date: 2024-03-01", "date: 2024-02-30")
-    return make_project(tmp_path / "project", {"records/actor/fixture-person.yaml": person, "records/event/fixture-event.yaml": event, "records/actor/notes.txt": "x"})
+    person = (
+        base_record("records/actor/fixture-person.yaml")
+        .replace("country: GB", "country: NO")
+        .replace("name: Alex Example", "name: Alex #1")
+    )
+    event = base_record("records/event/fixture-event.yaml").replace(
+        "date: 2024-03-01", "date: 2024-02-30"
+    )
+    return make_project(
+        tmp_path / "project",
+        {
+            "records/actor/fixture-person.yaml": person,
+            "records/event/fixture-event.yaml": event,
+            "records/actor/notes.txt": "x",
+        },
+    )
 
 
 def _run(capsys, project, *args):
@@ -132,7 +167,9 @@ def test_cli_github_gives_one_annotation_per_problem(tmp_path, capsys):
     assert code == 1
     lines = out.splitlines()
     assert len(lines) == 4 and all(line.startswith("::error file=records/") for line in lines)
-    assert lines[1].startswith("::error file=records/actor/fixture-person.yaml,line=6,col=10,title=Y003 Ambiguous unquoted value::")
+    assert lines[1].startswith(
+        "::error file=records/actor/fixture-person.yaml,line=6,col=10,title=Y003 Ambiguous unquoted value::"
+    )
 
 
 def test_cli_clean_project_exits_zero(tmp_path, capsys):

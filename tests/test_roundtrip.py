@@ -33,7 +33,9 @@ def read_csv(root: Path, table: str) -> dict[str, dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def tricky_build(tmp_path_factory):
-    files = {p.relative_to(TRICKY).as_posix(): p.read_bytes() for p in TRICKY.rglob("*") if p.is_file()}
+    files = {
+        p.relative_to(TRICKY).as_posix(): p.read_bytes() for p in TRICKY.rglob("*") if p.is_file()
+    }
     project = make_project(tmp_path_factory.mktemp("tricky") / "project", files)
     result = build(project)
     assert result.ok, [p.message for p in result.check.problems]
@@ -48,20 +50,29 @@ EXPECTED = [
     ("actors", "fixture-person", "notes", '+972 3 555 0100; says "it\'s fine" 👍'),
     ("actors", "fixture-agency", "name", "وكالة الأنباء"),
     ("actors", "fixture-agency", "role", ""),  # null
-    ("statements", "fixture-statement", "summary", "- the spokesperson said the state is looking into what happened."),
+    (
+        "statements",
+        "fixture-statement",
+        "summary",
+        "- the spokesperson said the state is looking into what happened.",
+    ),
     ("events", "fixture-event", "location", '-Region, "north" – 2 km'),
     ("events", "fixture-event", "date", "2024-03-01"),  # written unquoted
 ]
 
 
-@pytest.mark.parametrize("table,rid,column,value", EXPECTED, ids=[f"{t}.{c}:{r}" for t, r, c, _ in EXPECTED])
+@pytest.mark.parametrize(
+    "table,rid,column,value", EXPECTED, ids=[f"{t}.{c}:{r}" for t, r, c, _ in EXPECTED]
+)
 def test_tricky_values_come_out_exactly_in_the_csv(tricky_build, table, rid, column, value):
     assert read_csv(tricky_build, table)[rid][column] == value
 
 
 def test_tricky_values_keep_their_declared_types(tricky_build):
     desc = json.loads((tricky_build / "datapackage.json").read_text(encoding="utf-8"))
-    types = {(r["name"], f["name"]): f["type"] for r in desc["resources"] for f in r["schema"]["fields"]}
+    types = {
+        (r["name"], f["name"]): f["type"] for r in desc["resources"] for f in r["schema"]["fields"]
+    }
     for table, _, column, _ in EXPECTED:
         assert types[(table, column)] == ("date" if column == "date" else "string")
     # Cells that begin with + - @ are plain text cells: the CSV writer does
@@ -152,13 +163,21 @@ def _valid(value: str, multiline: bool) -> bool:
         return False
     if not multiline and "\n" in value:
         return False
-    if textcheck._CONTROL.search(value) or textcheck._INVISIBLE.search(value) or textcheck._PRIVATE.search(value):
+    if (
+        textcheck._CONTROL.search(value)
+        or textcheck._INVISIBLE.search(value)
+        or textcheck._PRIVATE.search(value)
+    ):
         return False
     return "\t" not in value and "\r" not in value
 
 
 def text_values(multiline: bool):
-    joiner = st.sampled_from([" ", "", "\n", "\n\n", "\n  "]) if multiline else st.sampled_from([" ", ""])
+    joiner = (
+        st.sampled_from([" ", "", "\n", "\n\n", "\n  "])
+        if multiline
+        else st.sampled_from([" ", ""])
+    )
 
     @st.composite
     def build_value(draw):
@@ -212,7 +231,13 @@ def actors(draw):
     return out
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(generated=actors())
 def test_any_valid_text_comes_out_unchanged_in_the_csv(tmp_path_factory, generated):
     files = {f"records/actor/{rid}.yaml": text for rid, _, text in generated}

@@ -41,7 +41,11 @@ FILL = {
 
 def fill(text: str, values: dict[str, str]) -> str:
     for key, value in values.items():
-        text = re.sub(rf"(?m)^(\s*(?:- )?){re.escape(key)}: null$", lambda m, key=key, value=value: f"{m.group(1)}{key}: {value}", text)
+        text = re.sub(
+            rf"(?m)^(\s*(?:- )?){re.escape(key)}: null$",
+            lambda m, key=key, value=value: f"{m.group(1)}{key}: {value}",
+            text,
+        )
     return text
 
 
@@ -60,7 +64,11 @@ def line_of(text: str, needle: str) -> int:
 
 def test_committed_templates_are_fresh():
     fresh = templates(SchemaSet(str(REPO / "schemas")))
-    stale = [rel for rel, text in fresh.items() if not (REPO / rel).exists() or (REPO / rel).read_text(encoding="utf-8") != text]
+    stale = [
+        rel
+        for rel, text in fresh.items()
+        if not (REPO / rel).exists() or (REPO / rel).read_text(encoding="utf-8") != text
+    ]
     assert stale == [], f"stale templates {stale}: run il76-claims new --update-templates"
 
 
@@ -78,7 +86,10 @@ def test_templates_hold_every_field_and_load_strictly(kind):
 
 def test_templates_list_codes_with_their_meaning():
     text = render_template("claim", SchemaSet(str(REPO / "schemas")))
-    assert "#       calls_for_investigation: Calls for the facts to be investigated." in text.splitlines()
+    assert (
+        "#       calls_for_investigation: Calls for the facts to be investigated."
+        in text.splitlines()
+    )
     actor = render_template("actor", SchemaSet(str(REPO / "schemas")))
     # A long codelist is referred to, not copied.
     assert "schemas/codelists/country.json" in actor and "#     RU:" not in actor
@@ -116,7 +127,10 @@ def test_a_filled_in_scaffold_passes_the_checker(kind, tmp_path, capsys):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["source", "--id", "a-source"], "a source needs --text-held yes (its text is archived) or --text-held no (only its address is kept)"),
+        (
+            ["source", "--id", "a-source"],
+            "a source needs --text-held yes (its text is archived) or --text-held no (only its address is kept)",
+        ),
         (["actor", "--id", "an-actor", "--text-held", "no"], "--text-held is for a source only"),
     ],
 )
@@ -131,7 +145,9 @@ def test_the_text_held_choice_is_asked_of_a_source_only(argv, message, tmp_path,
 def test_a_new_source_records_the_text_held_choice(held, value, tmp_path, capsys):
     project = make_project(tmp_path / "p")
     assert new(capsys, project.root, "source", "--id", "a-source", "--text-held", held)[0] == 0
-    assert f"\ntext_held: {value}\n" in (tmp_path / "p" / "records/source/a-source.yaml").read_text(encoding="utf-8")
+    assert f"\ntext_held: {value}\n" in (tmp_path / "p" / "records/source/a-source.yaml").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_an_unfilled_scaffold_fails_at_every_field_to_fill(tmp_path, capsys):
@@ -141,19 +157,30 @@ def test_an_unfilled_scaffold_fails_at_every_field_to_fill(tmp_path, capsys):
     text = (tmp_path / "p" / rel).read_text(encoding="utf-8")
     # Each field still to fill is reported at its value, by the schema check
     # (whose wording is its own: only the start is asserted here).
-    got = [re.match(r"(.*?:\d+:\d+): \[(\w+)\] (.*?null)", line).groups() for line in check_lines(project)]
+    got = [
+        re.match(r"(.*?:\d+:\d+): \[(\w+)\] (.*?null)", line).groups()
+        for line in check_lines(project)
+    ]
     # date may be null for an undated event, so a null date is refused by
     # the rule that ties it to date_precision, not as a wrong type.
-    expected = {key: ("S003", f"{key}: null") for key in ("event_type", "name", "date_precision", "description")}
+    expected = {
+        key: ("S003", f"{key}: null")
+        for key in ("event_type", "name", "date_precision", "description")
+    }
     expected["date"] = ("S008", "date is null")
-    assert got == [(f"{rel}:{line_of(text, f'{key}: null')}:{len(key) + 3}", *expected[key]) for key in ("event_type", "name", "date", "date_precision", "description")]
+    assert got == [
+        (f"{rel}:{line_of(text, f'{key}: null')}:{len(key) + 3}", *expected[key])
+        for key in ("event_type", "name", "date", "date_precision", "description")
+    ]
 
 
 def test_name_fills_the_name_field_and_makes_the_id(tmp_path, capsys):
     project = make_project(tmp_path / "p")
     code, out, _ = new(capsys, project.root, "actor", "--name", "  Дмитрий   Песков ")
     assert code == 0 and out.splitlines()[0] == "wrote: records/actor/dmitrii-peskov.yaml"
-    rec, problems = loader.load_file("x", str(tmp_path / "p/records/actor/dmitrii-peskov.yaml"), "actor")
+    rec, problems = loader.load_file(
+        "x", str(tmp_path / "p/records/actor/dmitrii-peskov.yaml"), "actor"
+    )
     assert problems == [] and rec.data["name"] == "Дмитрий Песков"
     # A name that YAML would misread is quoted.
     assert new(capsys, project.root, "actor", "--name", "NO #1: 'x'")[0] == 0
@@ -164,8 +191,15 @@ def test_name_fills_the_name_field_and_makes_the_id(tmp_path, capsys):
 def test_a_taken_id_gets_a_suffix(tmp_path, capsys):
     project = make_project(tmp_path / "p")
     # Ids are unique across kinds: an actor's id is taken for an event too.
-    outs = [new(capsys, project.root, "event", "--name", "Fixture person")[1].splitlines()[0] for _ in range(3)]
-    assert outs == ["wrote: records/event/fixture-person-2.yaml", "wrote: records/event/fixture-person-3.yaml", "wrote: records/event/fixture-person-4.yaml"]
+    outs = [
+        new(capsys, project.root, "event", "--name", "Fixture person")[1].splitlines()[0]
+        for _ in range(3)
+    ]
+    assert outs == [
+        "wrote: records/event/fixture-person-2.yaml",
+        "wrote: records/event/fixture-person-3.yaml",
+        "wrote: records/event/fixture-person-4.yaml",
+    ]
 
 
 def test_an_explicit_taken_id_is_refused_and_nothing_is_overwritten(tmp_path, capsys):
@@ -173,16 +207,28 @@ def test_an_explicit_taken_id_is_refused_and_nothing_is_overwritten(tmp_path, ca
     before = (tmp_path / "p/records/actor/fixture-person.yaml").read_bytes()
     code, out, err = new(capsys, project.root, "actor", "--id", "fixture-person")
     assert (code, out) == (1, "")
-    assert err == "il76-claims new: the id 'fixture-person' is taken (ids are unique across all kinds); choose another, e.g. 'fixture-person-2'\n"
+    assert (
+        err
+        == "il76-claims new: the id 'fixture-person' is taken (ids are unique across all kinds); choose another, e.g. 'fixture-person-2'\n"
+    )
     assert (tmp_path / "p/records/actor/fixture-person.yaml").read_bytes() == before
 
 
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["actor", "--id", "Bad_Id"], "--id 'Bad_Id' is not a valid id: use lower-case ASCII letters and digits in words joined by single hyphens, at most 80 characters"),
-        (["actor", "--name", "!!! ???"], "cannot make an id from '!!! ???' (no letters or digits that have an ASCII form); pass --id"),
-        (["person", "--name", "x"], "unknown kind 'person'; use one of: source, actor, event, statement, casualty_figure, claim"),
+        (
+            ["actor", "--id", "Bad_Id"],
+            "--id 'Bad_Id' is not a valid id: use lower-case ASCII letters and digits in words joined by single hyphens, at most 80 characters",
+        ),
+        (
+            ["actor", "--name", "!!! ???"],
+            "cannot make an id from '!!! ???' (no letters or digits that have an ASCII form); pass --id",
+        ),
+        (
+            ["person", "--name", "x"],
+            "unknown kind 'person'; use one of: source, actor, event, statement, casualty_figure, claim",
+        ),
         (["actor"], "give --id ID or --name NAME (the id is made from the name)"),
     ],
 )
@@ -194,7 +240,11 @@ def test_bad_requests_are_refused(tmp_path, capsys, argv, message):
 
 def test_id_and_name_together_are_refused(tmp_path, capsys):
     project = make_project(tmp_path / "p")
-    assert new(capsys, project.root, "actor", "--id", "a", "--name", "B") == (2, "", "il76-claims new: give --id or --name, not both\n")
+    assert new(capsys, project.root, "actor", "--id", "a", "--name", "B") == (
+        2,
+        "",
+        "il76-claims new: give --id or --name, not both\n",
+    )
 
 
 def test_a_file_that_appears_is_not_overwritten(tmp_path, monkeypatch):
@@ -206,7 +256,9 @@ def test_a_file_that_appears_is_not_overwritten(tmp_path, monkeypatch):
     monkeypatch.setattr(scaffold, "taken_ids", lambda root: set())
     with pytest.raises(scaffold.ScaffoldError) as exc:
         scaffold.scaffold(project.root, "actor", rid="fixture-person")
-    assert str(exc.value) == "records/actor/fixture-person.yaml already exists; it was left as it was"
+    assert (
+        str(exc.value) == "records/actor/fixture-person.yaml already exists; it was left as it was"
+    )
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,13 @@ BASE_RECORDS = _base_records()
 CODES = sorted({code for cl in SCHEMAS.codelists.values() for code in cl.codes})[:60]
 FIELDS = sorted(
     {name for doc in [*SCHEMAS.kinds.values(), SCHEMAS.dataset] for name in doc["properties"]}
-    | {name for doc in SCHEMAS.kinds.values() for p in doc["properties"].values() if isinstance(p.get("items"), dict) for name in p["items"].get("properties", {})}
+    | {
+        name
+        for doc in SCHEMAS.kinds.values()
+        for p in doc["properties"].values()
+        if isinstance(p.get("items"), dict)
+        for name in p["items"].get("properties", {})
+    }
 )
 
 # Every value each field name has anywhere in the base records.
@@ -120,7 +126,14 @@ scalars = st.one_of(
     st.sampled_from(CODES),
     st.text(max_size=5),
 )
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.sampled_from([*FIELDS, "extra"]), inner, max_size=4)), max_leaves=8)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.sampled_from([*FIELDS, "extra"]), inner, max_size=4),
+    ),
+    max_leaves=8,
+)
 
 
 @st.composite
@@ -153,7 +166,27 @@ def mutated(draw):
     return kind, record
 
 
-POOL = [None, True, False, -1, 0, 1, 4, 5, 10000, 10001, 100000, 100001, 1.0, 1.5, *TRICKY_TEXT, [], [None], ["a", "a"], {}]
+POOL = [
+    None,
+    True,
+    False,
+    -1,
+    0,
+    1,
+    4,
+    5,
+    10000,
+    10001,
+    100000,
+    100001,
+    1.0,
+    1.5,
+    *TRICKY_TEXT,
+    [],
+    [None],
+    ["a", "a"],
+    {},
+]
 
 
 def _single_changes():
@@ -186,15 +219,26 @@ def test_filter_agrees_on_every_single_field_change():
     cases = 0
     for kind, record in _single_changes():
         cases += 1
-        assert FAST[kind].is_valid(record) == JSONSCHEMA[kind].is_valid(record), (kind, json.dumps(record, default=str)[:500])
+        assert FAST[kind].is_valid(record) == JSONSCHEMA[kind].is_valid(record), (
+            kind,
+            json.dumps(record, default=str)[:500],
+        )
     assert cases > 5000
 
 
-@settings(max_examples=500, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=500,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(mutated())
 def test_filter_agrees_with_jsonschema(case):
     kind, record = case
-    assert FAST[kind].is_valid(record) == JSONSCHEMA[kind].is_valid(record), json.dumps(record, default=str)[:500]
+    assert FAST[kind].is_valid(record) == JSONSCHEMA[kind].is_valid(record), json.dumps(
+        record, default=str
+    )[:500]
 
 
 def test_every_base_record_passes_the_filter():
@@ -204,7 +248,9 @@ def test_every_base_record_passes_the_filter():
 
 
 def test_a_record_the_filter_refuses_gets_jsonschema_problems(project_with):
-    record = base_record("records/actor/fixture-person.yaml").replace("actor_type: person", "actor_type: persn")
+    record = base_record("records/actor/fixture-person.yaml").replace(
+        "actor_type: person", "actor_type: persn"
+    )
     assert check_lines(project_with({"records/actor/fixture-person.yaml": record})) == [
         "records/actor/fixture-person.yaml:2:13: [S004] actor_type: 'persn' is not in the codelist; use one of: person, state, government_body, organization, media_outlet, intergovernmental_organization, unnamed_source, group"
     ]

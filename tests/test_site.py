@@ -33,7 +33,21 @@ from il76_claims.publish.site_lookups import date_text, symbol, words
 from il76_claims.publish.tables import Layout
 
 ASSETS = Path(site.ASSETS)
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 # The base fixture, plus what the site shows that the base does not have:
 # a claim related to another, reasons for uncited blocks (block 3 is left
@@ -64,7 +78,11 @@ CHANGELOG = """# Changelog
 ### Added
 - The first records (see the [policy](docs/editorial-policy.md) and <https://example.org/notes>).
 """
-FILES = {"records/claim/fixture-claim-narrower.yaml": RELATED_CLAIM, "docs/uncited-blocks.yaml": REASONS, "CHANGELOG.md": CHANGELOG}
+FILES = {
+    "records/claim/fixture-claim-narrower.yaml": RELATED_CLAIM,
+    "docs/uncited-blocks.yaml": REASONS,
+    "CHANGELOG.md": CHANGELOG,
+}
 
 
 class Page(HTMLParser):
@@ -73,7 +91,15 @@ class Page(HTMLParser):
 
     def __init__(self, path: Path):
         super().__init__(convert_charrefs=True)
-        self.path, self.errors, self.ids, self.links, self.headings, self.starts, self.texts = path, [], [], [], [], [], []
+        self.path, self.errors, self.ids, self.links, self.headings, self.starts, self.texts = (
+            path,
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
         self.open: list[tuple[str, dict]] = []
         self.feed(path.read_text(encoding="utf-8"))
         self.close()
@@ -108,7 +134,9 @@ class Page(HTMLParser):
         return "".join(t for t, where in self.texts if any(test(tag, a) for tag, a in where))
 
     def elements(self, tag: str, **attrs) -> list[dict]:
-        return [a for t, a in self.starts if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+        return [
+            a for t, a in self.starts if t == tag and all(a.get(k) == v for k, v in attrs.items())
+        ]
 
 
 def build(project: Project, with_text: bool = True) -> Path:
@@ -160,7 +188,17 @@ def fixture_tables(fixture_site) -> dict:
     from il76_claims.publish.build import build as build_package
 
     assert build_package(project).ok
-    names = ("actors", "statements", "claims", "claim_positions", "claim_relations", "claim_actors", "casualty_figures", "casualty_figure_derivations", "sources")
+    names = (
+        "actors",
+        "statements",
+        "claims",
+        "claim_positions",
+        "claim_relations",
+        "claim_actors",
+        "casualty_figures",
+        "casualty_figure_derivations",
+        "sources",
+    )
     return {t: table_rows(root, t) for t in names}
 
 
@@ -173,17 +211,34 @@ def test_every_page_is_well_formed_and_accessible(any_site):
         assert page.elements("html", lang="en"), name
         assert page.inside(lambda t, a: t == "title").strip(), name
         assert page.headings.count(1) == 1, (name, page.headings)
-        assert all(b <= a + 1 for a, b in zip(page.headings, page.headings[1:])), (name, "a heading level is skipped", page.headings)
+        assert all(b <= a + 1 for a, b in zip(page.headings, page.headings[1:])), (
+            name,
+            "a heading level is skipped",
+            page.headings,
+        )
         assert page.elements("a", href="#main") and "main" in page.ids, name
-        assert len(page.ids) == len(set(page.ids)), (name, sorted(i for i in page.ids if page.ids.count(i) > 1))
-        assert all(a.get("scope") in ("col", "row", "colgroup", "rowgroup") for a in page.elements("th")), name
-        assert len(page.elements("caption")) == len(page.elements("table")), (name, "a table without a caption")
-        assert all(a.get("lang") for a in page.elements("blockquote")), (name, "a quote without its language")
+        assert len(page.ids) == len(set(page.ids)), (
+            name,
+            sorted(i for i in page.ids if page.ids.count(i) > 1),
+        )
+        assert all(
+            a.get("scope") in ("col", "row", "colgroup", "rowgroup") for a in page.elements("th")
+        ), name
+        assert len(page.elements("caption")) == len(page.elements("table")), (
+            name,
+            "a table without a caption",
+        )
+        assert all(a.get("lang") for a in page.elements("blockquote")), (
+            name,
+            "a quote without its language",
+        )
 
 
 def test_a_page_with_a_broken_structure_is_caught(tmp_path):
     bad = tmp_path / "bad.html"
-    bad.write_text("<html lang='en'><body><main><p>text</div></main></body></html>", encoding="utf-8")
+    bad.write_text(
+        "<html lang='en'><body><main><p>text</div></main></body></html>", encoding="utf-8"
+    )
     assert Page(bad).errors
 
 
@@ -194,7 +249,12 @@ def _target(root: Path, page: str, href: str) -> tuple[Path, str]:
 
 def release_files(tables: list[str]) -> set[str]:
     """What the release archive holds next to the site's folder (publish/release.py)."""
-    return {"datapackage.json", *(f"data/{t}.csv" for t in tables), *(os.path.basename(rel) for rel in release.DIST_FILES), *release.DOCS}
+    return {
+        "datapackage.json",
+        *(f"data/{t}.csv" for t in tables),
+        *(os.path.basename(rel) for rel in release.DIST_FILES),
+        *release.DOCS,
+    }
 
 
 def test_every_internal_link_and_anchor_resolves(any_site):
@@ -220,7 +280,12 @@ def test_the_link_check_can_fail(fixture_site, tmp_path):
     copy = tmp_path / "site"
     shutil.copytree(fixture_site, copy)
     index = copy / "index.html"
-    index.write_text(index.read_text(encoding="utf-8").replace('href="claims.html"', 'href="claims.html#nowhere"', 1), encoding="utf-8")
+    index.write_text(
+        index.read_text(encoding="utf-8").replace(
+            'href="claims.html"', 'href="claims.html#nowhere"', 1
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(AssertionError):
         test_every_internal_link_and_anchor_resolves(copy)
 
@@ -260,18 +325,35 @@ def test_every_position_is_on_its_claim_page_under_its_party(fixture_site, fixtu
         key = f"{pos['claim_id']}/{pos['position']}"
         claim_page = parsed[f"claim-{pos['claim_id']}.html"]
         link = claim_page.inside(lambda t, a, key=key: a.get("data-position") == key)
-        assert " ".join(link.split()) == f"{symbol(pos['stance'])} {words(pos['stance'])} {words(pos['basis'])}", key
-        assert f"position-{pos['position']}" in claim_page.ids and f"party-{pos['actor_id']}" in claim_page.ids
+        assert (
+            " ".join(link.split())
+            == f"{symbol(pos['stance'])} {words(pos['stance'])} {words(pos['basis'])}"
+        ), key
+        assert (
+            f"position-{pos['position']}" in claim_page.ids
+            and f"party-{pos['actor_id']}" in claim_page.ids
+        )
 
 
 def test_every_party_is_once_on_its_side_of_each_claim(fixture_site, fixture_tables):
-    listing = " ".join(p.text() for n, p in pages(fixture_site).items() if re.fullmatch(r"claims(-\d+)?\.html", n))
+    listing = " ".join(
+        p.text() for n, p in pages(fixture_site).items() if re.fullmatch(r"claims(-\d+)?\.html", n)
+    )
     for row in fixture_tables["claim_actors"]:
         page = Page(fixture_site / f"claim-{row['claim_id']}.html")
         assert page.ids.count(f"party-{row['actor_id']}") == 1, row
-        side = page.inside(lambda t, a, side=row["side"]: t == "section" and a.get("aria-labelledby") == f"side-{side}")
-        assert " ".join(side.split()).startswith(f"{site.SIDE_SYMBOLS[row['side']]} {words(row['side']).capitalize()}"), row
-        assert fixture_tables_name(fixture_tables, row["actor_id"]) in side and fixture_tables_name(fixture_tables, row["actor_id"]) in listing
+        side = page.inside(
+            lambda t, a, side=row["side"]: (
+                t == "section" and a.get("aria-labelledby") == f"side-{side}"
+            )
+        )
+        assert " ".join(side.split()).startswith(
+            f"{site.SIDE_SYMBOLS[row['side']]} {words(row['side']).capitalize()}"
+        ), row
+        assert (
+            fixture_tables_name(fixture_tables, row["actor_id"]) in side
+            and fixture_tables_name(fixture_tables, row["actor_id"]) in listing
+        )
 
 
 def fixture_tables_name(tables, aid: str) -> str:
@@ -290,33 +372,68 @@ def test_the_stance_legend_has_every_stance_and_basis_with_its_meaning(fixture_s
 
 def test_a_claim_page_shows_its_status_rule_and_related_claims(fixture_site):
     rule = SchemaSet(str(REPO / "schemas")).codelists["claim_status"].description
-    narrower, broader = Page(fixture_site / "claim-fixture-claim-narrower.html"), Page(fixture_site / "claim-fixture-claim.html")
+    narrower, broader = (
+        Page(fixture_site / "claim-fixture-claim-narrower.html"),
+        Page(fixture_site / "claim-fixture-claim.html"),
+    )
     assert rule in narrower.inside(lambda t, a: t == "details")
-    assert "This claim is narrower than: Ten passengers were on board the aircraft." in narrower.text()
+    assert (
+        "This claim is narrower than: Ten passengers were on board the aircraft." in narrower.text()
+    )
     assert "Narrower claim: Ten prisoners of war were on board the aircraft." in broader.text()
-    assert narrower.elements("a", href="claim-fixture-claim.html") and broader.elements("a", href="claim-fixture-claim-narrower.html")
+    assert narrower.elements("a", href="claim-fixture-claim.html") and broader.elements(
+        "a", href="claim-fixture-claim-narrower.html"
+    )
     # A position: actor, stance, basis, quote, summary, date with precision, setting, chain.
     text = broader.text()
-    for expected in ("Alex Example", "lacks information", "We are looking into what happened,", "2024-03-01 to 2024-03-02", "A fixture article"):
+    for expected in (
+        "Alex Example",
+        "lacks information",
+        "We are looking into what happened,",
+        "2024-03-01 to 2024-03-02",
+        "A fixture article",
+    ):
         assert expected in text, expected
 
 
 def test_an_actor_page_lists_statements_positions_figures_and_relays(fixture_site):
     text = Page(fixture_site / "actor-fixture-person.html").text()
-    for expected in ("The spokesperson said the state is looking into what happened.", "lacks information", "escorts, injured: 1–3", "Its statements were relayed by: Fixture Agency"):
+    for expected in (
+        "The spokesperson said the state is looking into what happened.",
+        "lacks information",
+        "escorts, injured: 1–3",
+        "Its statements were relayed by: Fixture Agency",
+    ):
         assert expected in text, expected
-    assert "It relayed statements of others: Alex Example" in Page(fixture_site / "actor-fixture-agency.html").text()
+    assert (
+        "It relayed statements of others: Alex Example"
+        in Page(fixture_site / "actor-fixture-agency.html").text()
+    )
 
 
 def test_the_source_page_marks_each_quote_where_it_stands(fixture_site, fixture_tables):
     page = Page(fixture_site / "source-fixture-source.html")
     blocks = split_blocks((FIXTURE_SOURCES / "fixture-article.txt").read_text(encoding="utf-8"))
     for n, block in enumerate(blocks, start=1):
-        in_block = [(t, where) for t, where in page.texts if any(a.get("id") == f"block-{n}" for _, a in where)]
-        source_text = [(t, where) for t, where in in_block if any("source-text" in a.get("class", "") for _, a in where)]
-        plain = "".join(t for t, where in source_text if not any("ref" == a.get("class") for _, a in where))
+        in_block = [
+            (t, where)
+            for t, where in page.texts
+            if any(a.get("id") == f"block-{n}" for _, a in where)
+        ]
+        source_text = [
+            (t, where)
+            for t, where in in_block
+            if any("source-text" in a.get("class", "") for _, a in where)
+        ]
+        plain = "".join(
+            t for t, where in source_text if not any("ref" == a.get("class") for _, a in where)
+        )
         assert plain == block, n
-        masked = "".join(t if any(tag == "mark" for tag, _ in where) else "\0" * len(t) for t, where in source_text if not any(a.get("class") == "ref" for _, a in where))
+        masked = "".join(
+            t if any(tag == "mark" for tag, _ in where) else "\0" * len(t)
+            for t, where in source_text
+            if not any(a.get("class") == "ref" for _, a in where)
+        )
         for table in ("statements", "casualty_figures"):
             for r in fixture_tables[table]:
                 if r["block"] == str(n) and r["quote"]:
@@ -328,8 +445,13 @@ def test_the_source_page_marks_each_quote_where_it_stands(fixture_site, fixture_
 
 def test_a_site_to_publish_leaves_the_archived_text_out(tmp_path):
     # The archive is there, but it is third-party text (il76-claims site --no-archived-text).
-    page = Page(build(make_project(tmp_path / "p", FILES), with_text=False) / "source-fixture-source.html")
-    assert "is not included in this site: it is third-party text, which the dataset's licence does not cover" in page.text()
+    page = Page(
+        build(make_project(tmp_path / "p", FILES), with_text=False) / "source-fixture-source.html"
+    )
+    assert (
+        "is not included in this site: it is third-party text, which the dataset's licence does not cover"
+        in page.text()
+    )
     assert not page.elements("blockquote")
     assert "statement fixture-statement" in page.text()
 
@@ -340,8 +462,16 @@ def test_without_the_archive_the_source_page_lists_blocks_and_says_the_text_is_m
     page = Page(build(project) / "source-fixture-source.html")
     assert "is not included in this site: its archived copy was not available" in page.text()
     assert not page.elements("blockquote")
-    assert [i for i in page.ids if i.startswith("block-")] == ["block-1", "block-2", "block-3", "block-4"]
-    assert "statement fixture-statement" in page.text() and "casualty figure fixture-range" in page.text()
+    assert [i for i in page.ids if i.startswith("block-")] == [
+        "block-1",
+        "block-2",
+        "block-3",
+        "block-4",
+    ]
+    assert (
+        "statement fixture-statement" in page.text()
+        and "casualty figure fixture-range" in page.text()
+    )
 
 
 def _bars(page: Page) -> dict[str, dict]:
@@ -358,13 +488,19 @@ def _bars(page: Page) -> dict[str, dict]:
 
 
 def test_the_timeline_draws_open_dates_open_and_days_as_days(tmp_path):
-    open_after = base_record("records/statement/fixture-narration.yaml").replace("date_precision: day", "date_precision: on_or_after")
-    project = make_project(tmp_path / "p", {**FILES, "records/statement/fixture-narration.yaml": open_after})
+    open_after = base_record("records/statement/fixture-narration.yaml").replace(
+        "date_precision: day", "date_precision: on_or_after"
+    )
+    project = make_project(
+        tmp_path / "p", {**FILES, "records/statement/fixture-narration.yaml": open_after}
+    )
     bars = _bars(Page(build(project) / "timeline.html"))
     ranged, after = bars["fixture-statement"], bars["fixture-narration"]
     assert "open-end" in after["class"] and abs(after["left"] + after["width"] - 100) < 0.01
     assert "open-end" not in ranged["class"] and "open-start" not in ranged["class"]
-    assert after["left"] == pytest.approx(ranged["left"] + ranged["width"] / 2)  # 2024-03-02 is the range's second day
+    assert after["left"] == pytest.approx(
+        ranged["left"] + ranged["width"] / 2
+    )  # 2024-03-02 is the range's second day
     assert after["width"] > ranged["width"] / 2  # an open date runs past the last known day
 
 
@@ -381,7 +517,10 @@ def test_a_day_is_a_bar_one_day_wide(fixture_site):
         ({"date": "2024-01-24", "date_precision": "day"}, "2024-01-24"),
         ({"date": "2024-01-24", "date_precision": "on_or_after"}, "on or after 2024-01-24"),
         ({"date": "2024-01-24", "date_precision": "on_or_before"}, "on or before 2024-01-24"),
-        ({"date": "2024-01-24", "date_end": "2024-01-26", "date_precision": "range"}, "2024-01-24 to 2024-01-26"),
+        (
+            {"date": "2024-01-24", "date_end": "2024-01-26", "date_precision": "range"},
+            "2024-01-24 to 2024-01-26",
+        ),
     ],
 )
 def test_dates_are_written_as_in_the_csv_with_their_precision(row, text):
@@ -392,7 +531,13 @@ def test_statements_carry_what_the_filters_need(fixture_site, fixture_tables):
     page = Page(fixture_site / "statements.html")
     items = {a["id"][3:]: a for a in page.elements("li") if a.get("id", "").startswith("st-")}
     assert set(items) == {s["id"] for s in fixture_tables["statements"]}
-    assert items["fixture-statement"] == {**items["fixture-statement"], "data-speaker": "fixture-person", "data-kind": "direct_speech", "data-start": "2024-03-01", "data-end": "2024-03-02"}
+    assert items["fixture-statement"] == {
+        **items["fixture-statement"],
+        "data-speaker": "fixture-person",
+        "data-kind": "direct_speech",
+        "data-start": "2024-03-01",
+        "data-end": "2024-03-02",
+    }
     assert items["fixture-narration"]["data-claims"] == "fixture-claim fixture-claim-narrower"
     form = page.elements("form", id="statement-filter")
     assert form and "hidden" in form[0]  # shown by the script; the plain page lists everything
@@ -400,35 +545,67 @@ def test_statements_carry_what_the_filters_need(fixture_site, fixture_tables):
 
 def test_figures_are_grouped_by_claimant_with_computed_ones_apart(fixture_site):
     page = Page(fixture_site / "figures.html")
-    headings = [" ".join(page.inside(lambda t, a, i=i: a.get("id") == i).split()) for i in page.ids if i.startswith("by-")]
-    assert headings == ["Claimed by Alex Example", "Claimed by Fixture Outlet", "Claimed by no actor: computed by this project"]
+    headings = [
+        " ".join(page.inside(lambda t, a, i=i: a.get("id") == i).split())
+        for i in page.ids
+        if i.startswith("by-")
+    ]
+    assert headings == [
+        "Claimed by Alex Example",
+        "Claimed by Fixture Outlet",
+        "Claimed by no actor: computed by this project",
+    ]
     computed = page.inside(lambda t, a: a.get("id") == "fig-fixture-total")
-    assert "computed" in computed and "fixture-passengers: 10" in computed and "fixture-crew: 2" in computed
+    assert (
+        "computed" in computed
+        and "fixture-passengers: 10" in computed
+        and "fixture-crew: 2" in computed
+    )
 
 
 def test_home_shows_version_changelog_citation_and_downloads(fixture_site):
     path = REPO / "tests" / "fixtures" / "base" / "dataset.yaml"
-    meta = strict_yaml.load_file("dataset.yaml", str(path), "dataset")[0].data  # read as the check reads it
+    meta = strict_yaml.load_file("dataset.yaml", str(path), "dataset")[
+        0
+    ].data  # read as the check reads it
     page = Page(fixture_site / "index.html")
     text = page.text()
-    assert "What is disputed, and by whom" in text and "Ten passengers were on board the aircraft." in text
-    assert citation.citation(meta) in text and citation.bibtex(meta).strip() in page.inside(lambda t, a: t == "pre")
+    assert (
+        "What is disputed, and by whom" in text
+        and "Ten passengers were on board the aircraft." in text
+    )
+    assert citation.citation(meta) in text and citation.bibtex(meta).strip() in page.inside(
+        lambda t, a: t == "pre"
+    )
     assert meta["rights"] in text
     repo = meta["repository"]
-    assert page.elements("a", href=f"{repo}/blob/v0.1.0/docs/editorial-policy.md") and page.elements("a", href="changes.html")
+    assert page.elements(
+        "a", href=f"{repo}/blob/v0.1.0/docs/editorial-policy.md"
+    ) and page.elements("a", href="changes.html")
     changes = Page(fixture_site / "changes.html")
-    assert "0.1.0, 2024-02-01" in changes.text() and "The first records (see the policy and https://example.org/notes)." in changes.text()
+    assert (
+        "0.1.0, 2024-02-01" in changes.text()
+        and "The first records (see the policy and https://example.org/notes)." in changes.text()
+    )
     assert changes.elements("a", href="https://example.org/notes")
-    assert page.elements("a", href=f"{repo}/releases/download/v0.1.0/il76-belgorod-statements-0.1.0.zip")
+    assert page.elements(
+        "a", href=f"{repo}/releases/download/v0.1.0/il76-belgorod-statements-0.1.0.zip"
+    )
     assert page.elements("a", href=f"{repo}/raw/v0.1.0/data/claim_positions.csv")
 
 
 def test_downloads_follow_the_repository_when_dataset_yaml_names_it():
     meta = {"name": "pkg", "version": "1.2.3", "repository": "https://github.com/example/pkg/"}
     links = dict(site.downloads(meta, []))
-    assert links["pkg-1.2.3.zip"] == "https://github.com/example/pkg/releases/download/v1.2.3/pkg-1.2.3.zip"
+    assert (
+        links["pkg-1.2.3.zip"]
+        == "https://github.com/example/pkg/releases/download/v1.2.3/pkg-1.2.3.zip"
+    )
     assert links["datapackage.json"] == "https://github.com/example/pkg/raw/v1.2.3/datapackage.json"
-    assert links["il76-belgorod-statements.sqlite"] == "https://github.com/example/pkg/releases/download/v1.2.3/il76-belgorod-statements.sqlite"
+    assert (
+        links["il76-belgorod-statements.sqlite"]
+        == "https://github.com/example/pkg/releases/download/v1.2.3/il76-belgorod-statements.sqlite"
+    )
     # Without one: the files next to the site in the release archive.
     alone = dict(site.downloads({**meta, "repository": None}, []))
     assert alone["datapackage.json"] == "../datapackage.json" and "pkg-1.2.3.zip" not in alone
@@ -436,8 +613,13 @@ def test_downloads_follow_the_repository_when_dataset_yaml_names_it():
 
 
 def test_changelog_links_point_into_the_repository_when_it_is_known():
-    entries = {e["version"]: e for e in site.changelog_entries(CHANGELOG, "https://github.com/example/pkg")}
-    assert 'href="https://github.com/example/pkg/blob/v0.1.0/docs/editorial-policy.md"' in entries["0.1.0"]["html"]
+    entries = {
+        e["version"]: e for e in site.changelog_entries(CHANGELOG, "https://github.com/example/pkg")
+    }
+    assert (
+        'href="https://github.com/example/pkg/blob/v0.1.0/docs/editorial-policy.md"'
+        in entries["0.1.0"]["html"]
+    )
     assert site.changelog_entries("# Changelog\n", None) == []
     assert "Unreleased" in entries
 
@@ -447,10 +629,27 @@ def test_changelog_links_point_into_the_repository_when_it_is_known():
 
 def _site_in_subprocess(root: Path, seed: str) -> dict[str, bytes]:
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    proc = subprocess.run([sys.executable, "-m", "il76_claims", "site", "--root", str(root), "--sources", str(FIXTURE_SOURCES)], capture_output=True, text=True, env=env, timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "il76_claims",
+            "site",
+            "--root",
+            str(root),
+            "--sources",
+            str(FIXTURE_SOURCES),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = root / site.SITE_DIR
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+    }
 
 
 def test_two_builds_give_identical_bytes(tmp_path):
@@ -464,7 +663,9 @@ def test_nothing_is_written_while_the_check_reports_a_problem(tmp_path, capsys):
     project = make_project(tmp_path / "p", FILES)
     out = build(project)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    bad = base_record("records/claim/fixture-claim.yaml").replace("stance: asserts", "stance: shouts")
+    bad = base_record("records/claim/fixture-claim.yaml").replace(
+        "stance: asserts", "stance: shouts"
+    )
     (Path(project.root) / "records/claim/fixture-claim.yaml").write_text(bad, encoding="utf-8")
     code = cli.main(["site", "--root", project.root, "--sources", str(FIXTURE_SOURCES)])
     captured = capsys.readouterr()
@@ -476,7 +677,9 @@ def test_the_command_reports_the_pages_it_wrote(tmp_path, capsys):
     project = make_project(tmp_path / "p", FILES)
     assert cli.main(["site", "--root", project.root, "--sources", str(FIXTURE_SOURCES)]) == 0
     out = capsys.readouterr().out
-    assert re.fullmatch(r"site: \d+ pages in dist/site/ \(largest: [a-z0-9.-]+\.html, [\d,]+ bytes\)\n", out), out
+    assert re.fullmatch(
+        r"site: \d+ pages in dist/site/ \(largest: [a-z0-9.-]+\.html, [\d,]+ bytes\)\n", out
+    ), out
     # Nothing is left behind but Jinja2's compiled templates.
     assert {p.name for p in (Path(project.root) / ".build").iterdir()} <= {"templates"}
 
@@ -486,7 +689,14 @@ def test_long_lists_are_split_into_pages_that_link_up(tmp_path, monkeypatch):
     monkeypatch.setattr(site, "CLAIMS_PER_PAGE", 1)
     out = build(make_project(tmp_path / "p", FILES))
     names = {p.name for p in out.glob("*.html")}
-    assert {"statements.html", "statements-2.html", "timeline-2.html", "claims-2.html", "figures-4.html", "actors-4.html"} <= names
+    assert {
+        "statements.html",
+        "statements-2.html",
+        "timeline-2.html",
+        "claims-2.html",
+        "figures-4.html",
+        "actors-4.html",
+    } <= names
     for stem in ("statements", "timeline", "figures", "claims"):
         assert len([n for n in names if re.fullmatch(rf"{stem}(-\d+)?\.html", n)]) > 1
     assert len(Page(out / "statements-2.html").elements("li", **{"class": "statement"})) == 1
@@ -506,15 +716,39 @@ def test_a_large_synthetic_tree_gives_a_site_of_bounded_pages(tmp_path):
     parsed = pages(out)
     assert max(p.stat().st_size for p in out.glob("*.html")) < 1_000_000
     items = {  # what one item of each list is on its page
-        "statements": ("statement", lambda p: len(p.elements("li", **{"class": "statement"})), site.PER_PAGE),
-        "timeline": ("statement", lambda p: sum(t == "span" and "bar" in a.get("class", "").split() for t, a in p.starts) - 4, site.PER_PAGE),
+        "statements": (
+            "statement",
+            lambda p: len(p.elements("li", **{"class": "statement"})),
+            site.PER_PAGE,
+        ),
+        "timeline": (
+            "statement",
+            lambda p: (
+                sum(t == "span" and "bar" in a.get("class", "").split() for t, a in p.starts) - 4
+            ),
+            site.PER_PAGE,
+        ),
         "claims": ("claim", lambda p: p.headings.count(3), site.CLAIMS_PER_PAGE),
-        "actors": ("actor", lambda p: sum(t == "a" and a.get("href", "").startswith("actor-") for t, a in p.starts), site.PER_PAGE),
-        "figures": ("casualty_figure", lambda p: sum(a.get("id", "").startswith("fig-") for _, a in p.starts), site.PER_PAGE),
+        "actors": (
+            "actor",
+            lambda p: sum(t == "a" and a.get("href", "").startswith("actor-") for t, a in p.starts),
+            site.PER_PAGE,
+        ),
+        "figures": (
+            "casualty_figure",
+            lambda p: sum(a.get("id", "").startswith("fig-") for _, a in p.starts),
+            site.PER_PAGE,
+        ),
     }
     for stem, (kind, count, per_page) in items.items():
-        per = [count(p) for n, p in sorted(parsed.items()) if re.fullmatch(rf"{stem}(-\d+)?\.html", n)]
-        assert len(per) == -(-counts[kind] // per_page) and max(per) <= per_page and sum(per) == counts[kind], (stem, per)
+        per = [
+            count(p) for n, p in sorted(parsed.items()) if re.fullmatch(rf"{stem}(-\d+)?\.html", n)
+        ]
+        assert (
+            len(per) == -(-counts[kind] // per_page)
+            and max(per) <= per_page
+            and sum(per) == counts[kind]
+        ), (stem, per)
     test_every_internal_link_and_anchor_resolves(out)
 
 
@@ -542,12 +776,18 @@ def own_text() -> dict[str, str]:
     expressions, the script and stylesheet, and every string in its code."""
     out = {}
     for path in sorted((ASSETS / "templates").glob("*.html")):
-        out[path.name] = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", " ", path.read_text(encoding="utf-8"), flags=re.S)
+        out[path.name] = re.sub(
+            r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", " ", path.read_text(encoding="utf-8"), flags=re.S
+        )
     for name in site.STATIC:
         out[name] = (ASSETS / name).read_text(encoding="utf-8")
     for module in ("site.py", "site_lookups.py"):
         tree = ast.parse((ASSETS.parent / module).read_text(encoding="utf-8"))
-        out[module] = "\n".join(n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+        out[module] = "\n".join(
+            n.value
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        )
     return out
 
 
@@ -566,7 +806,10 @@ def test_the_site_s_own_text_uses_no_loaded_term():
 
 def test_the_neutrality_test_can_fail():
     assert loaded_terms_in("<p>The regime said</p>") == ["regime"]
-    assert loaded_terms_in("a so-called statement, rеgime") == ["so-called", "regime"]  # its е is Cyrillic
+    assert loaded_terms_in("a so-called statement, rеgime") == [
+        "so-called",
+        "regime",
+    ]  # its е is Cyrillic
 
 
 def _palette(css: str) -> dict[str, str]:
@@ -587,10 +830,22 @@ def contrast(a: str, b: str) -> float:
 def test_colours_meet_wcag_aa():
     css = (ASSETS / "site.css").read_text(encoding="utf-8")
     palette = _palette(css)
-    fg, bg, line = ({k: v for k, v in palette.items() if k.startswith(p)} for p in ("--fg", "--bg", "--line"))
+    fg, bg, line = (
+        {k: v for k, v in palette.items() if k.startswith(p)} for p in ("--fg", "--bg", "--line")
+    )
     assert len(fg) >= 3 and len(bg) >= 4 and len(line) >= 2
-    low = [(f, b, round(contrast(fg[f], bg[b]), 2)) for f in fg for b in bg if contrast(fg[f], bg[b]) < 4.5]
-    low += [(ln, b, round(contrast(line[ln], bg[b]), 2)) for ln in line for b in bg if contrast(line[ln], bg[b]) < 3.0]
+    low = [
+        (f, b, round(contrast(fg[f], bg[b]), 2))
+        for f in fg
+        for b in bg
+        if contrast(fg[f], bg[b]) < 4.5
+    ]
+    low += [
+        (ln, b, round(contrast(line[ln], bg[b]), 2))
+        for ln in line
+        for b in bg
+        if contrast(line[ln], bg[b]) < 3.0
+    ]
     assert low == []
     # Every colour is one of the palette's: none is written outside :root.
     rest = re.sub(r":root\s*\{.*?\}", "", css, count=1, flags=re.S)

@@ -26,7 +26,9 @@ from conftest import REPO
 from il76_claims.model.project import Project, default_sources_dir
 from il76_claims.publish import site
 
-BROWSER = os.environ.get("IL76_CHROMIUM") or next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+BROWSER = os.environ.get("IL76_CHROMIUM") or next(
+    filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
+)
 DRIVER = os.environ.get("IL76_CHROMEDRIVER") or shutil.which("chromedriver")
 pytestmark = [
     pytest.mark.browser,
@@ -53,7 +55,15 @@ FLAGS = (
     "--disable-dev-shm-usage",
     "--hide-scrollbars",
 )
-SHOTS = ("index.html", "claims.html", "statements.html", "timeline.html", "figures.html", "sources.html", "changes.html")
+SHOTS = (
+    "index.html",
+    "claims.html",
+    "statements.html",
+    "timeline.html",
+    "figures.html",
+    "sources.html",
+    "changes.html",
+)
 # Entity pages of each kind checked in the browser besides every list: the
 # largest ones, where a long name or list would first push the page wide.
 LARGEST = 4
@@ -106,7 +116,9 @@ def checked_pages(root: Path) -> list[str]:
     lists = [p.name for p in paths if not p.name.startswith(("claim-", "actor-", "source-"))]
     largest = []
     for stem in ("claim-", "actor-", "source-"):
-        kind = sorted((p for p in paths if p.name.startswith(stem)), key=lambda p: (-p.stat().st_size, p.name))
+        kind = sorted(
+            (p for p in paths if p.name.startswith(stem)), key=lambda p: (-p.stat().st_size, p.name)
+        )
         largest += [p.name for p in kind[:LARGEST]]
     return lists + largest
 
@@ -160,10 +172,14 @@ def test_no_page_scrolls_sideways_or_logs_an_error(driver, any_tree, shots, widt
     for name in names:
         driver.set_window_size(width, 900)
         driver.get((any_tree / site.SITE_DIR / name).as_uri())
-        scroll, client, title = driver.execute_script("var e = document.documentElement; return [e.scrollWidth, e.clientWidth, document.title]")
+        scroll, client, title = driver.execute_script(
+            "var e = document.documentElement; return [e.scrollWidth, e.clientWidth, document.title]"
+        )
         if scroll > client:
             problems.append(f"{name}: {scroll} px wide in a {client} px window")
-        if not title.strip() or not driver.execute_script("return document.querySelectorAll('footer .method a').length"):
+        if not title.strip() or not driver.execute_script(
+            "return document.querySelectorAll('footer .method a').length"
+        ):
             problems.append(f"{name}: no title, or no link to the method")
         problems += [f"{name}: console: {e['message']}" for e in errors(driver)]
         if name in SHOTS:
@@ -175,11 +191,17 @@ def test_no_page_scrolls_sideways_or_logs_an_error(driver, any_tree, shots, widt
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_first_screen_of_the_home_page_holds_the_disputed_claims(driver, any_tree, width):
     open_page(driver, any_tree, "index.html", width)
-    top = driver.execute_script("var h = document.querySelector('.dispute > li h3'); return h && h.getBoundingClientRect().bottom")
+    top = driver.execute_script(
+        "var h = document.querySelector('.dispute > li h3'); return h && h.getBoundingClientRect().bottom"
+    )
     assert top is not None and 0 < top <= 900, top
     claims = {c["id"]: c for c in rows(any_tree, "claims")}
-    first = driver.execute_script("return document.querySelector('.dispute > li h3 a').getAttribute('href')")[len("claim-") : -len(".html")]
-    assert claims[first]["status"] == "disputed" or not any(c["status"] == "disputed" for c in claims.values())
+    first = driver.execute_script(
+        "return document.querySelector('.dispute > li h3 a').getAttribute('href')"
+    )[len("claim-") : -len(".html")]
+    assert claims[first]["status"] == "disputed" or not any(
+        c["status"] == "disputed" for c in claims.values()
+    )
     assert errors(driver) == []
 
 
@@ -218,14 +240,19 @@ def possible(s: dict, first: str, last: str) -> bool:
     """Whether a statement may have been made between first and last, from
     its date and precision: the filter's rule, written again from the codebook."""
     p, d, end = s["date_precision"], s["date"], s["date_end"] or s["date"]
-    starts, ends = ("" if p == "on_or_before" else d), ("" if p == "on_or_after" else end if p == "range" else d)
+    starts, ends = (
+        ("" if p == "on_or_before" else d),
+        ("" if p == "on_or_after" else end if p == "range" else d),
+    )
     return (not ends or not first or ends >= first) and (not starts or not last or starts <= last)
 
 
 def set_date(driver, name: str, value: str):
     # A date field's typed form depends on the locale; set its value as a script would.
     driver.execute_script(
-        "var el = document.querySelector('#statement-filter [name=' + arguments[0] + ']'); el.value = arguments[1]; el.dispatchEvent(new Event('input', {bubbles: true}));", name, value
+        "var el = document.querySelector('#statement-filter [name=' + arguments[0] + ']'); el.value = arguments[1]; el.dispatchEvent(new Event('input', {bubbles: true}));",
+        name,
+        value,
     )
 
 
@@ -241,7 +268,10 @@ def test_the_statement_filters_show_exactly_the_matching_statements(driver, any_
     positions = [p for p in rows(real, "claim_positions") if p["statement_id"] in on_page]
     form = driver.find_element(By.ID, "statement-filter")
     assert form.is_displayed() and len(statements) == len(on_page) > 1
-    speaker = max(sorted({s["speaker_id"] for s in statements}), key=lambda a: sum(s["speaker_id"] == a for s in statements))
+    speaker = max(
+        sorted({s["speaker_id"] for s in statements}),
+        key=lambda a: sum(s["speaker_id"] == a for s in statements),
+    )
     Select(form.find_element(By.NAME, "speaker")).select_by_value(speaker)
     expected = {s["id"] for s in statements if s["speaker_id"] == speaker}
     assert settled(driver, lambda: shown(driver), expected) == expected
@@ -263,7 +293,9 @@ def test_the_statement_filters_show_exactly_the_matching_statements(driver, any_
         set_date(driver, "to", last)
         expected = {s["id"] for s in statements if possible(s, first, last)}
         assert settled(driver, lambda: shown(driver), expected) == expected, (first, last)
-    assert driver.find_element(By.ID, "statement-count").text.endswith(f"of {len(statements)} statements shown")
+    assert driver.find_element(By.ID, "statement-count").text.endswith(
+        f"of {len(statements)} statements shown"
+    )
     assert errors(driver) == []
 
 
@@ -272,7 +304,9 @@ def shown_claims(driver) -> set[str]:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_claim_filters_show_exactly_the_claims_of_a_party_a_country_and_a_status(driver, any_tree, width):
+def test_the_claim_filters_show_exactly_the_claims_of_a_party_a_country_and_a_status(
+    driver, any_tree, width
+):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -283,7 +317,9 @@ def test_the_claim_filters_show_exactly_the_claims_of_a_party_a_country_and_a_st
     actors = {a["id"]: a for a in rows(any_tree, "actors")}
     form = driver.find_element(By.ID, "claim-filter")
     assert form.is_displayed() and len(claims) == len(on_page) > 1
-    party = max(sorted({r["actor_id"] for r in sides}), key=lambda a: sum(r["actor_id"] == a for r in sides))
+    party = max(
+        sorted({r["actor_id"] for r in sides}), key=lambda a: sum(r["actor_id"] == a for r in sides)
+    )
     Select(form.find_element(By.NAME, "party")).select_by_value(party)
     expected = {r["claim_id"] for r in sides if r["actor_id"] == party}
     assert settled(driver, lambda: shown_claims(driver), expected) == expected

@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from built_package import META, TRICKY_NAME, TRICKY_NOTES, built, built_tables, built_views, read_csv, sqlite_path
+from built_package import (
+    META,
+    TRICKY_NAME,
+    TRICKY_NOTES,
+    built,
+    built_tables,
+    built_views,
+    read_csv,
+    sqlite_path,
+)
 from conftest import BASE
 from il76_claims.publish import citation
 from il76_claims.publish import sqlite as sqlite_export
@@ -36,7 +45,13 @@ def test_every_row_equals_the_csv_row(con, root, tmp_path_factory):
     for t in built_tables(tmp_path_factory):
         cols = ", ".join(f'"{f.name}"' for f in t.fields)
         booleans = {i for i, f in enumerate(t.fields) if f.type == "boolean"}
-        rows = [[("true" if v else "false") if i in booleans and v is not None else _text(v) for i, v in enumerate(r)] for r in con.execute(f'SELECT {cols} FROM "{t.name}" ORDER BY rowid')]
+        rows = [
+            [
+                ("true" if v else "false") if i in booleans and v is not None else _text(v)
+                for i, v in enumerate(r)
+            ]
+            for r in con.execute(f'SELECT {cols} FROM "{t.name}" ORDER BY rowid')
+        ]
         expected = read_csv(root / "data" / f"{t.name}.csv")
         assert [f.name for f in t.fields] == expected[0]
         assert rows == expected[1:], t.name
@@ -47,15 +62,26 @@ def test_column_types_nulls_and_tricky_strings(con, tmp_path_factory):
         info = {r[1]: (r[2], r[3]) for r in con.execute(f'PRAGMA table_info("{t.name}")')}
         for f in t.fields:
             declared, notnull = info[f.name]
-            assert declared == ("INTEGER" if f.type in ("integer", "boolean") else "TEXT"), (t.name, f.name)
+            assert declared == ("INTEGER" if f.type in ("integer", "boolean") else "TEXT"), (
+                t.name,
+                f.name,
+            )
             assert bool(notnull) == f.required, (t.name, f.name)
-            stored = {r[0] for r in con.execute(f'SELECT DISTINCT typeof("{f.name}") FROM "{t.name}"')}
+            stored = {
+                r[0] for r in con.execute(f'SELECT DISTINCT typeof("{f.name}") FROM "{t.name}"')
+            }
             assert stored <= {declared.lower(), "null"}, (t.name, f.name, stored)
-    assert con.execute("SELECT count(*) FROM casualty_figures WHERE count IS NULL").fetchone()[0] == 1
+    assert (
+        con.execute("SELECT count(*) FROM casualty_figures WHERE count IS NULL").fetchone()[0] == 1
+    )
     assert con.execute("SELECT count(*) FROM casualty_figures WHERE count = ''").fetchone()[0] == 0
-    person = con.execute("SELECT name, role, notes, typeof(name) FROM actors WHERE id = 'fixture-person'").fetchone()
+    person = con.execute(
+        "SELECT name, role, notes, typeof(name) FROM actors WHERE id = 'fixture-person'"
+    ).fetchone()
     assert person == (TRICKY_NAME, "NA", TRICKY_NOTES, "text")
-    assert con.execute("SELECT name, country FROM actors WHERE id = 'fixture-tricky'").fetchone() == ("null", "NO")
+    assert con.execute(
+        "SELECT name, country FROM actors WHERE id = 'fixture-tricky'"
+    ).fetchone() == ("null", "NO")
 
 
 def test_keys_hold_and_the_file_is_sound(con):
@@ -68,7 +94,9 @@ def test_primary_and_foreign_keys_are_declared(con, tmp_path_factory):
         info = con.execute(f'PRAGMA table_info("{t.name}")').fetchall()
         pk = [r[1] for r in sorted((r for r in info if r[5]), key=lambda r: r[5])]
         assert pk == t.primary_key, t.name
-        fks = sorted((r[3], r[2], r[4]) for r in con.execute(f'PRAGMA foreign_key_list("{t.name}")'))
+        fks = sorted(
+            (r[3], r[2], r[4]) for r in con.execute(f'PRAGMA foreign_key_list("{t.name}")')
+        )
         assert fks == sorted((col, ref, "id") for col, ref in t.foreign_keys), t.name
 
 
@@ -80,7 +108,10 @@ def test_every_foreign_key_column_leads_an_index(con, tmp_path_factory):
             leading.add(cols[0][2])
         for col, _ in t.foreign_keys:
             assert col in leading, (t.name, col)
-    plan = " ".join(r[3] for r in con.execute("EXPLAIN QUERY PLAN SELECT * FROM statements WHERE speaker_id = 'x'"))
+    plan = " ".join(
+        r[3]
+        for r in con.execute("EXPLAIN QUERY PLAN SELECT * FROM statements WHERE speaker_id = 'x'")
+    )
     assert "statements__speaker_id" in plan
 
 
@@ -96,24 +127,41 @@ def test_a_join_across_the_keys(con):
         GROUP BY s.id ORDER BY s.id
         """
     ).fetchall()
-    assert rows == [("fixture-narration", "Fixture Outlet", "2024-03-02", "A fixture article", None), ("fixture-statement", TRICKY_NAME, "2024-03-01", "A fixture article", "Fixture Agency")]
+    assert rows == [
+        ("fixture-narration", "Fixture Outlet", "2024-03-02", "A fixture article", None),
+        ("fixture-statement", TRICKY_NAME, "2024-03-01", "A fixture article", "Fixture Agency"),
+    ]
 
 
 def test_tables_and_columns_are_described(con, tmp_path_factory):
     tables = [*built_tables(tmp_path_factory), *(v.table for v in built_views(tmp_path_factory))]
-    described = con.execute('SELECT name, title, description, "rows" FROM _meta_tables ORDER BY position').fetchall()
+    described = con.execute(
+        'SELECT name, title, description, "rows" FROM _meta_tables ORDER BY position'
+    ).fetchall()
     assert described == [(t.name, t.title, t.description, len(t.rows)) for t in tables]
-    cols = con.execute("SELECT table_name, name, type, description, codelist, references_table FROM _meta_columns ORDER BY rowid").fetchall()
+    cols = con.execute(
+        "SELECT table_name, name, type, description, codelist, references_table FROM _meta_columns ORDER BY rowid"
+    ).fetchall()
     expected = []
     for t in tables:
         refs = dict(t.foreign_keys)
-        expected += [(t.name, f.name, f.type, f.description, f.codelist, refs.get(f.name)) for f in t.fields]
+        expected += [
+            (t.name, f.name, f.type, f.description, f.codelist, refs.get(f.name)) for f in t.fields
+        ]
     assert cols == expected
     package = dict(con.execute("SELECT key, value FROM _meta_package"))
     assert package["version"] == "0.1.0"
     meta = citation.read_metadata(str(BASE))
-    assert "CC-BY-4.0" in package["licence"] and package["citation"] == citation.citation(meta) and package["bibtex"] == citation.bibtex(meta)
-    assert (package["rights"], package["repository"], package["released"]) == (meta["rights"], meta["repository"], meta["released"])
+    assert (
+        "CC-BY-4.0" in package["licence"]
+        and package["citation"] == citation.citation(meta)
+        and package["bibtex"] == citation.bibtex(meta)
+    )
+    assert (package["rights"], package["repository"], package["released"]) == (
+        meta["rights"],
+        meta["repository"],
+        meta["released"],
+    )
 
 
 def _write(path: Path, tables) -> str:
@@ -135,15 +183,25 @@ def test_writing_over_an_old_file_starts_afresh(tmp_path, tmp_path_factory):
 
 
 def _things(rows, flag_type="boolean"):
-    fields = [Field("id", "string", "Id", "", True, unique=True), Field("flag", flag_type, "Flag", "", False), Field("parent_id", "string", "Parent", "", False, ref_table="things")]
+    fields = [
+        Field("id", "string", "Id", "", True, unique=True),
+        Field("flag", flag_type, "Flag", "", False),
+        Field("parent_id", "string", "Parent", "", False, ref_table="things"),
+    ]
     return Table("things", "Things", "Things.", fields, ["id"], rows=rows)
 
 
 def test_booleans_are_one_and_zero(tmp_path):
     path = tmp_path / "t.sqlite"
-    sqlite_export.write_db(str(path), META, [_things([["a", "true", ""], ["b", "false", "a"], ["c", "", "a"]])])
+    sqlite_export.write_db(
+        str(path), META, [_things([["a", "true", ""], ["b", "false", "a"], ["c", "", "a"]])]
+    )
     con = sqlite3.connect(path)
-    assert con.execute("SELECT id, flag, typeof(flag) FROM things ORDER BY id").fetchall() == [("a", 1, "integer"), ("b", 0, "integer"), ("c", None, "null")]
+    assert con.execute("SELECT id, flag, typeof(flag) FROM things ORDER BY id").fetchall() == [
+        ("a", 1, "integer"),
+        ("b", 0, "integer"),
+        ("c", None, "null"),
+    ]
     assert con.execute("SELECT id FROM things WHERE flag").fetchall() == [("a",)]
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
         con.execute("INSERT INTO things VALUES ('d', 2, NULL)")
@@ -151,5 +209,7 @@ def test_booleans_are_one_and_zero(tmp_path):
 
 
 def test_a_broken_foreign_key_is_refused(tmp_path):
-    with pytest.raises(ValueError, match=r"1 row\(s\) break a foreign key, first in things row 1 → things"):
+    with pytest.raises(
+        ValueError, match=r"1 row\(s\) break a foreign key, first in things row 1 → things"
+    ):
         sqlite_export.write_db(str(tmp_path / "t.sqlite"), META, [_things([["a", "", "missing"]])])

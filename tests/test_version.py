@@ -47,8 +47,19 @@ def _own_git_environment(monkeypatch):
 
 def git(cwd, *args) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_AUTHOR_NAME="T", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="T", GIT_COMMITTER_EMAIL="t@example.org")
-    proc = subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args], cwd=cwd, env=env, capture_output=True, text=True)
+    env.update(
+        GIT_AUTHOR_NAME="T",
+        GIT_AUTHOR_EMAIL="t@example.org",
+        GIT_COMMITTER_NAME="T",
+        GIT_COMMITTER_EMAIL="t@example.org",
+    )
+    proc = subprocess.run(
+        ["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip()
 
@@ -73,12 +84,18 @@ class Repo:
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_text(text, encoding="utf-8")
 
-    def set_version(self, version: str, citation: str | None = None, changelog: tuple[str, ...] | None = None):
+    def set_version(
+        self, version: str, citation: str | None = None, changelog: tuple[str, ...] | None = None
+    ):
         ds = (self.path / "dataset.yaml").read_text(encoding="utf-8")
         self.write("dataset.yaml", re.sub(r"(?m)^version: .*$", f"version: {version}", ds))
         self.write("CITATION.cff", CITATION.format(version=citation or version))
         sections = changelog if changelog is not None else (version,)
-        self.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n" + "".join(f"\n## [{v}] - 2024-02-01\n\n- Changes.\n" for v in sections))
+        self.write(
+            "CHANGELOG.md",
+            "# Changelog\n\n## [Unreleased]\n"
+            + "".join(f"\n## [{v}] - 2024-02-01\n\n- Changes.\n" for v in sections),
+        )
 
     def rebuild(self):
         shutil.rmtree(self.path / "data", ignore_errors=True)
@@ -90,7 +107,9 @@ class Repo:
         return git(self.path, "rev-parse", "HEAD")
 
     def check(self, base=None, env=None):
-        return check_version(self.project, lambda: fresh_package(self.project), base, env={} if env is None else env)
+        return check_version(
+            self.project, lambda: fresh_package(self.project), base, env={} if env is None else env
+        )
 
 
 @pytest.fixture
@@ -127,7 +146,12 @@ def test_which_versions_satisfy_a_bump(base, new, level, ok):
 
 
 def test_next_version():
-    assert [next_version((1, 4, 2), lv) for lv in ("none", "patch", "minor", "major")] == [(1, 4, 2), (1, 4, 3), (1, 5, 0), (2, 0, 0)]
+    assert [next_version((1, 4, 2), lv) for lv in ("none", "patch", "minor", "major")] == [
+        (1, 4, 2),
+        (1, 4, 3),
+        (1, 5, 0),
+        (2, 0, 0),
+    ]
 
 
 def test_changelog_sections():
@@ -141,7 +165,10 @@ def test_changelog_sections():
 def test_no_change_passes(repo):
     out = repo.check()
     assert out.ok and out.notes == []
-    assert out.info[1:] == ["new: working tree, version 0.1.0", "no changes to the data or its description since the base"]
+    assert out.info[1:] == [
+        "new: working tree, version 0.1.0",
+        "no changes to the data or its description since the base",
+    ]
 
 
 def test_records_added_without_a_bump_fail(repo, monkeypatch, capsys):
@@ -149,7 +176,9 @@ def test_records_added_without_a_bump_fail(repo, monkeypatch, capsys):
     base = git(repo.path, "rev-parse", "HEAD")
     for k in [k for k in os.environ if k.startswith("GITHUB_")]:
         monkeypatch.delenv(k)
-    code = cli.main(["version-check", "--root", str(repo.path), "--sources", repo.project.sources_dir])
+    code = cli.main(
+        ["version-check", "--root", str(repo.path), "--sources", repo.project.sources_dir]
+    )
     out, err = capsys.readouterr()
     assert (code, err) == (1, "")
     assert out.splitlines() == [
@@ -165,10 +194,24 @@ def test_records_added_without_a_bump_fail(repo, monkeypatch, capsys):
 
 def test_github_annotations(repo, capsys):
     repo.write("records/actor/fixture-newcomer.yaml", NEW_ACTOR)
-    code = cli.main(["version-check", "--root", str(repo.path), "--base", "HEAD", "--format", "github", "--sources", repo.project.sources_dir])
+    code = cli.main(
+        [
+            "version-check",
+            "--root",
+            str(repo.path),
+            "--base",
+            "HEAD",
+            "--format",
+            "github",
+            "--sources",
+            repo.project.sources_dir,
+        ]
+    )
     lines = capsys.readouterr().out.splitlines()
     assert code == 1
-    assert lines[-1].startswith("::error file=dataset.yaml,line=9,title=Version check::version is 0.1.0 but the changes since 0.1.0 need a MINOR bump")
+    assert lines[-1].startswith(
+        "::error file=dataset.yaml,line=9,title=Version check::version is 0.1.0 but the changes since 0.1.0 need a MINOR bump"
+    )
 
 
 def test_records_added_with_a_minor_bump_pass(repo):
@@ -176,21 +219,34 @@ def test_records_added_with_a_minor_bump_pass(repo):
     repo.set_version("0.2.0", changelog=("0.2.0", "0.1.0"))
     out = repo.check()
     assert messages(out) == []
-    assert out.info[1:] == ["new: working tree, version 0.2.0", "changes since the base need a MINOR version bump:", "  actors: 1 record(s) added"]
+    assert out.info[1:] == [
+        "new: working tree, version 0.2.0",
+        "changes since the base need a MINOR version bump:",
+        "  actors: 1 record(s) added",
+    ]
 
 
 def test_a_patch_bump_is_not_enough_for_added_records(repo):
     repo.write("records/actor/fixture-newcomer.yaml", NEW_ACTOR)
     repo.set_version("0.1.1")
-    assert [m.split(": set version")[0] for m in messages(repo.check())] == ["dataset.yaml:9: version is 0.1.1 but the changes since 0.1.0 need a MINOR bump, to 0.2.0 or higher"]
+    assert [m.split(": set version")[0] for m in messages(repo.check())] == [
+        "dataset.yaml:9: version is 0.1.1 but the changes since 0.1.0 need a MINOR bump, to 0.2.0 or higher"
+    ]
 
 
 def test_a_correction_needs_a_patch_bump(repo):
-    person = base_record("records/actor/fixture-person.yaml").replace("role: Spokesperson", "role: Press secretary")
+    person = base_record("records/actor/fixture-person.yaml").replace(
+        "role: Spokesperson", "role: Press secretary"
+    )
     repo.write("records/actor/fixture-person.yaml", person)
     out = repo.check()
-    assert [m.split(": set version")[0] for m in messages(out)] == ["dataset.yaml:9: version is 0.1.0 but the changes since 0.1.0 need a PATCH bump, to 0.1.1 or higher"]
-    assert out.info[2:] == ["changes since the base need a PATCH version bump:", "  actors: 1 record(s) changed"]
+    assert [m.split(": set version")[0] for m in messages(out)] == [
+        "dataset.yaml:9: version is 0.1.0 but the changes since 0.1.0 need a PATCH bump, to 0.1.1 or higher"
+    ]
+    assert out.info[2:] == [
+        "changes since the base need a PATCH version bump:",
+        "  actors: 1 record(s) changed",
+    ]
     repo.set_version("0.1.1")
     assert repo.check().ok
 
@@ -199,8 +255,13 @@ def test_removing_a_record_needs_a_major_bump(repo):
     repo.write("records/casualty_figure/fixture-range.yaml", None)
     repo.set_version("0.2.0")
     out = repo.check()
-    assert [m.split(": set version")[0] for m in messages(out)] == ["dataset.yaml:9: version is 0.2.0 but the changes since 0.1.0 need a MAJOR bump, to 1.0.0 or higher"]
-    assert out.info[2:] == ["changes since the base need a MAJOR version bump:", "  casualty_figures: 1 record(s) removed that other tables can reference"]
+    assert [m.split(": set version")[0] for m in messages(out)] == [
+        "dataset.yaml:9: version is 0.2.0 but the changes since 0.1.0 need a MAJOR bump, to 1.0.0 or higher"
+    ]
+    assert out.info[2:] == [
+        "changes since the base need a MAJOR version bump:",
+        "  casualty_figures: 1 record(s) removed that other tables can reference",
+    ]
     repo.set_version("1.0.0")
     assert repo.check().ok
 
@@ -212,7 +273,10 @@ def test_a_tooling_change_to_the_outputs_counts(repo):
     schema["properties"]["name"]["description"] = "Another description."
     repo.write("schemas/actor.schema.json", json.dumps(schema, indent=2))
     out = repo.check()
-    assert out.info[2:] == ["changes since the base need a PATCH version bump:", "  actors.name: description changed"]
+    assert out.info[2:] == [
+        "changes since the base need a PATCH version bump:",
+        "  actors.name: description changed",
+    ]
 
 
 def test_every_disagreement_is_reported_at_once(repo):
@@ -230,13 +294,18 @@ def test_the_release_date_and_the_changelog_date_must_agree(repo):
     ds = (repo.path / "dataset.yaml").read_text(encoding="utf-8")
     repo.write("dataset.yaml", re.sub(r"(?m)^released: .*$", "released: 2024-02-02", ds))
     line = ds.splitlines().index(next(x for x in ds.splitlines() if x.startswith("released:"))) + 1
-    assert messages(repo.check()) == [f"dataset.yaml:{line}: released is 2024-02-02 but CHANGELOG.md dates 0.2.0 2024-02-01; make them the same"]
+    assert messages(repo.check()) == [
+        f"dataset.yaml:{line}: released is 2024-02-02 but CHANGELOG.md dates 0.2.0 2024-02-01; make them the same"
+    ]
 
 
 def test_missing_citation_and_changelog(repo):
     repo.write("CITATION.cff", None)
     repo.write("CHANGELOG.md", None)
-    assert messages(repo.check()) == ["CITATION.cff:1: CITATION.cff is missing", "CHANGELOG.md:1: CHANGELOG.md is missing; add it with a '## [0.1.0] - YYYY-MM-DD' section"]
+    assert messages(repo.check()) == [
+        "CITATION.cff:1: CITATION.cff is missing",
+        "CHANGELOG.md:1: CHANGELOG.md is missing; add it with a '## [0.1.0] - YYYY-MM-DD' section",
+    ]
 
 
 def test_versions_only_go_up(repo):
@@ -244,12 +313,18 @@ def test_versions_only_go_up(repo):
     repo.rebuild()
     repo.commit("1.0.0")
     repo.set_version("0.9.0")
-    assert messages(repo.check(base="HEAD")) == ["dataset.yaml:9: version 0.9.0 is lower than the base's 1.0.0; versions only go up"]
+    assert messages(repo.check(base="HEAD")) == [
+        "dataset.yaml:9: version 0.9.0 is lower than the base's 1.0.0; versions only go up"
+    ]
 
 
 def test_records_with_problems_fail(repo):
-    repo.write("records/actor/fixture-newcomer.yaml", NEW_ACTOR.replace("country: FR", "country: XX"))
-    assert messages(repo.check()) == ["dataset.yaml:1: working tree: the records have 1 problem(s), so there is no build to compare; run il76-claims check"]
+    repo.write(
+        "records/actor/fixture-newcomer.yaml", NEW_ACTOR.replace("country: FR", "country: XX")
+    )
+    assert messages(repo.check()) == [
+        "dataset.yaml:1: working tree: the records have 1 problem(s), so there is no build to compare; run il76-claims check"
+    ]
 
 
 # --- choosing the base -------------------------------------------------------------
@@ -267,8 +342,14 @@ def test_pull_request_compares_with_the_merge_base(repo):
     repo.commit("docs")
     git(repo.path, "checkout", "-q", "feature")
     out = repo.check(env={"GITHUB_BASE_REF": "main"})
-    assert out.info[0] == f"base: {base[:12]} (merge base of HEAD and main, the pull request's target), version 0.1.0"
-    assert out.info[2:] == ["changes since the base need a MINOR version bump:", "  actors: 1 record(s) added"]
+    assert (
+        out.info[0]
+        == f"base: {base[:12]} (merge base of HEAD and main, the pull request's target), version 0.1.0"
+    )
+    assert out.info[2:] == [
+        "changes since the base need a MINOR version bump:",
+        "  actors: 1 record(s) added",
+    ]
     assert len(out.findings) == 1
 
 
@@ -292,7 +373,9 @@ def test_push_compares_with_the_commit_before_it(repo, tmp_path):
 def test_first_commit_skips_with_a_note(repo):
     out = repo.check(env={"GITHUB_EVENT_NAME": "push"})
     assert out.ok and out.info == []
-    assert out.notes == ["version check against a base skipped: HEAD is the first commit: there is no earlier version to compare with"]
+    assert out.notes == [
+        "version check against a base skipped: HEAD is the first commit: there is no earlier version to compare with"
+    ]
 
 
 def test_shallow_clone_skips_with_a_note(repo, tmp_path):
@@ -302,12 +385,18 @@ def test_shallow_clone_skips_with_a_note(repo, tmp_path):
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo.path}", str(clone))
     project = make_project(tmp_path / "unused")
     project.root = str(clone)
-    out = check_version(project, lambda: fresh_package(project), None, env={"GITHUB_EVENT_NAME": "push"})
+    out = check_version(
+        project, lambda: fresh_package(project), None, env={"GITHUB_EVENT_NAME": "push"}
+    )
     assert out.notes == [
         "version check against a base skipped: this is a shallow clone and the previous commit is not in it; fetch the history (actions/checkout with fetch-depth: 0) or pass --base REF"
     ]
-    out = check_version(project, lambda: fresh_package(project), None, env={"GITHUB_BASE_REF": "release"})
-    assert out.notes == ["version check against a base skipped: the pull request's target branch 'release' is not in this clone; fetch it (actions/checkout with fetch-depth: 0) or pass --base REF"]
+    out = check_version(
+        project, lambda: fresh_package(project), None, env={"GITHUB_BASE_REF": "release"}
+    )
+    assert out.notes == [
+        "version check against a base skipped: the pull request's target branch 'release' is not in this clone; fetch it (actions/checkout with fetch-depth: 0) or pass --base REF"
+    ]
     assert out.ok
 
 
@@ -316,9 +405,13 @@ def test_no_repository_or_no_main_branch(tmp_path, repo):
     (tmp_path / "plain/CITATION.cff").write_text(CITATION.format(version="0.1.0"), encoding="utf-8")
     (tmp_path / "plain/CHANGELOG.md").write_text("## [0.1.0]\n", encoding="utf-8")
     out = check_version(plain, None, env={})
-    assert out.ok and out.notes == [f"version check against a base skipped: {plain.root} is not in a git repository"]
+    assert out.ok and out.notes == [
+        f"version check against a base skipped: {plain.root} is not in a git repository"
+    ]
     git(repo.path, "branch", "-q", "-m", "main", "trunk")
-    assert repo.check().notes == ["version check against a base skipped: no main or origin/main branch to compare with; pass --base REF"]
+    assert repo.check().notes == [
+        "version check against a base skipped: no main or origin/main branch to compare with; pass --base REF"
+    ]
 
 
 def test_a_base_without_a_package_skips(repo):
@@ -327,12 +420,17 @@ def test_a_base_without_a_package_skips(repo):
     repo.rebuild()
     out = repo.check(base="HEAD")
     head = git(repo.path, "rev-parse", "HEAD")
-    assert out.notes == [f"version check against a base skipped: {head[:12]} (HEAD) has no datapackage.json, so no earlier version was published there"]
+    assert out.notes == [
+        f"version check against a base skipped: {head[:12]} (HEAD) has no datapackage.json, so no earlier version was published there"
+    ]
 
 
 def test_an_unknown_base_is_an_error(repo, capsys):
     code = cli.main(["version-check", "--root", str(repo.path), "--base", "no-such-branch"])
-    assert (code, capsys.readouterr().err) == (2, "il76-claims version-check: --base no-such-branch: not a commit in this repository (in a shallow clone, fetch more history first)\n")
+    assert (code, capsys.readouterr().err) == (
+        2,
+        "il76-claims version-check: --base no-such-branch: not a commit in this repository (in a shallow clone, fetch more history first)\n",
+    )
 
 
 # --- CITATION.cff and CHANGELOG.md in this repository ---------------------------------
@@ -353,14 +451,18 @@ def _load(rel: str) -> dict:
 
 def test_citation_matches_dataset_yaml():
     cff, ds = _load("CITATION.cff"), _load("dataset.yaml")
-    assert cff["version"] == ds["version"], "CITATION.cff and dataset.yaml must give the same version"
+    assert cff["version"] == ds["version"], (
+        "CITATION.cff and dataset.yaml must give the same version"
+    )
     assert cff["cff-version"] == "1.2.0"
     assert set(cff) <= CFF_KEYS and {"cff-version", "message", "title", "authors"} <= set(cff)
     assert cff["type"] == "dataset"
     assert cff["title"] == ds["title"]
     assert cff["abstract"] == ds["description"] + " " + ds["rights"]
     assert [a["name"] for a in cff["authors"]] == [c["title"] for c in ds["contributors"]]
-    assert cff["license"] == "CC-BY-4.0" and [lic["name"] for lic in ds["licenses"]] == ["CC-BY-4.0"]
+    assert cff["license"] == "CC-BY-4.0" and [lic["name"] for lic in ds["licenses"]] == [
+        "CC-BY-4.0"
+    ]
     assert cff["keywords"] == ds["keywords"]
 
 

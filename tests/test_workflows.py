@@ -12,7 +12,11 @@ import pytest
 from conftest import REPO
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
-CHECK = [str(Path(sys.executable).parent / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows"]
+CHECK = [
+    str(Path(sys.executable).parent / "check-jsonschema"),
+    "--builtin-schema",
+    "vendor.github-workflows",
+]
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -29,6 +33,11 @@ def test_the_release_workflow_is_there_and_runs_the_release_script():
 
 def test_a_broken_workflow_is_caught(tmp_path):
     bad = tmp_path / "bad.yml"
-    bad.write_text((REPO / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8").replace("runs-on:", "run-on:"), encoding="utf-8")
+    bad.write_text(
+        (REPO / ".github" / "workflows" / "release.yml")
+        .read_text(encoding="utf-8")
+        .replace("runs-on:", "run-on:"),
+        encoding="utf-8",
+    )
     proc = subprocess.run([*CHECK, str(bad)], capture_output=True, text=True)
     assert proc.returncode == 1 and "runs-on" in proc.stdout + proc.stderr

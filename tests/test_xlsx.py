@@ -13,7 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from built_package import META, TRICKY_NAME, TRICKY_NOTES, TRICKY_ROLE, built, built_tables, built_views, read_csv, xlsx_path
+from built_package import (
+    META,
+    TRICKY_NAME,
+    TRICKY_NOTES,
+    TRICKY_ROLE,
+    built,
+    built_tables,
+    built_views,
+    read_csv,
+    xlsx_path,
+)
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -79,7 +89,10 @@ def test_sheets_are_about_then_one_per_table_then_the_views(wb, tmp_path_factory
 
 def test_every_view_sheet_holds_the_view_rows(wb, tmp_path_factory):
     for v in built_views(tmp_path_factory):
-        assert _cells_as_text(wb[v.table.name]) == [[f.name for f in v.table.fields], *v.table.rows], v.table.name
+        assert _cells_as_text(wb[v.table.name]) == [
+            [f.name for f in v.table.fields],
+            *v.table.rows,
+        ], v.table.name
 
 
 def test_every_cell_equals_the_csv_cell(wb, root, tmp_path_factory):
@@ -102,7 +115,11 @@ def test_cells_are_typed_by_field(wb, tmp_path_factory):
                     assert c.data_type == "n" and type(c.value) is int, (t.name, f.name, c.value)
                     seen_int += 1
                 else:
-                    assert c.data_type == "s" and isinstance(c.value, str), (t.name, f.name, c.value)
+                    assert c.data_type == "s" and isinstance(c.value, str), (
+                        t.name,
+                        f.name,
+                        c.value,
+                    )
     assert seen_int > 0
 
 
@@ -114,7 +131,10 @@ def test_tricky_strings_stay_text(wb):
     assert row["name"] == TRICKY_NAME  # not the number 7
     assert row["role"] == TRICKY_ROLE
     assert row["notes"] == TRICKY_NOTES
-    assert next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "fixture-tricky")[5] == "NO"
+    assert (
+        next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "fixture-tricky")[5]
+        == "NO"
+    )
 
 
 def test_dates_are_iso_text(wb):
@@ -171,10 +191,14 @@ def test_capped_and_multi_line_text_columns_wrap():
     ]
     # A number as wide as the cap: an integer column never wraps.
     rows = [["a", "x" * (xlsx.MAX_WIDTH + 1), "two\nlines", "1" * 70, "y"], ["b", "", "", "", ""]]
-    ws = openpyxl.load_workbook(io.BytesIO(xlsx.workbook_bytes(META, [_table("things", fields, rows)])))["things"]
+    ws = openpyxl.load_workbook(
+        io.BytesIO(xlsx.workbook_bytes(META, [_table("things", fields, rows)]))
+    )["things"]
     assert [bool(c.alignment.wrap_text) for c in ws[2]] == [False, True, True, False, False]
     # Every cell is aligned to the top, so a row that wrapped text makes tall reads from its top.
-    assert {c.alignment.vertical for row in ws.iter_rows(min_row=2) for c in row if c.value is not None} == {"top"}
+    assert {
+        c.alignment.vertical for row in ws.iter_rows(min_row=2) for c in row if c.value is not None
+    } == {"top"}
 
 
 def test_the_about_values_wrap(wb):
@@ -192,7 +216,10 @@ def test_about_sheet(wb, tmp_path_factory):
     assert "CC-BY-4.0" in keys["Licence"]
     meta = citation.read_metadata(str(BASE))
     assert keys["How to cite"] == citation.citation(meta)
-    assert (keys["Rights of the quotes"], keys["Repository"]) == (meta["rights"], meta["repository"])
+    assert (keys["Rights of the quotes"], keys["Repository"]) == (
+        meta["rights"],
+        meta["repository"],
+    )
     head = rows.index(xlsx.DICTIONARY_HEADER)
     dictionary = rows[head + 1 :]
     tables = [*built_tables(tmp_path_factory), *(v.table for v in built_views(tmp_path_factory))]
@@ -213,29 +240,68 @@ def test_value_starting_with_equals_is_stored_as_text():
 
 
 def test_values_spreadsheets_would_convert_stay_text():
-    values = ["=1+1", "007", "1e3", "-1", "TRUE", "false", "2024-01-24", "12:30", "http://x", "mailto:a@b.c", "#N/A", "@x", "+1", "50%"]
+    values = [
+        "=1+1",
+        "007",
+        "1e3",
+        "-1",
+        "TRUE",
+        "false",
+        "2024-01-24",
+        "12:30",
+        "http://x",
+        "mailto:a@b.c",
+        "#N/A",
+        "@x",
+        "+1",
+        "50%",
+    ]
     cells, sheet = _one_column(values)
     assert cells == [(v, "s") for v in values]
     assert b"<f>" not in sheet and b"hyperlink" not in sheet
 
 
 def test_line_breaks_and_spaces_at_either_end_are_kept():
-    values = ["\nafter a line break", "before a line break\n", "\n\ntwo lines\nin between\n\n", " spaces ", "\ttab"]
+    values = [
+        "\nafter a line break",
+        "before a line break\n",
+        "\n\ntwo lines\nin between\n\n",
+        " spaces ",
+        "\ttab",
+    ]
     assert _one_column(values)[0] == [(v, "s") for v in values]
 
 
 def test_text_shaped_like_the_files_own_markup_stays_text():
     # XlsxWriter would copy "<r>...</r>" into the XML unescaped, and "_x0041_"
     # is how the file format writes "A": both must come back as written.
-    values = ["<r>x</r>", "<r><t>a & b</t></r>", "<r></r>", "<r>\n</r>", "<b>bold</b>", "_x0041_", "a_x005F_b"]
+    values = [
+        "<r>x</r>",
+        "<r><t>a & b</t></r>",
+        "<r></r>",
+        "<r>\n</r>",
+        "<b>bold</b>",
+        "_x0041_",
+        "a_x005F_b",
+    ]
     assert _one_column(values)[0] == [(v, "s") for v in values]
 
 
 def test_booleans_are_the_csv_text(tmp_path):
-    fields = [Field("id", "string", "Id", "", True), Field("flag", "boolean", "Flag", "", False), Field("n", "integer", "N", "", False)]
+    fields = [
+        Field("id", "string", "Id", "", True),
+        Field("flag", "boolean", "Flag", "", False),
+        Field("n", "integer", "N", "", False),
+    ]
     rows = [["a", "true", "0"], ["b", "false", ""], ["c", "", "12"]]
-    ws = openpyxl.load_workbook(io.BytesIO(xlsx.workbook_bytes(META, [_table("things", fields, rows)])))["things"]
-    assert [[c.value for c in r] for r in ws.iter_rows(min_row=2)] == [["a", "true", 0], ["b", "false", None], ["c", None, 12]]
+    ws = openpyxl.load_workbook(
+        io.BytesIO(xlsx.workbook_bytes(META, [_table("things", fields, rows)]))
+    )["things"]
+    assert [[c.value for c in r] for r in ws.iter_rows(min_row=2)] == [
+        ["a", "true", 0],
+        ["b", "false", None],
+        ["c", None, 12],
+    ]
 
 
 def test_a_sheet_name_longer_than_excel_allows_is_refused():
@@ -253,14 +319,25 @@ def test_two_writes_give_the_same_bytes_with_fixed_dates(tmp_path_factory):
         # XlsxWriter dates every entry 1980-01-31 (see xlsx.py).
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 31, 0, 0, 0)}
         core = z.read("docProps/core.xml").decode()
-    assert '<dcterms:created xsi:type="dcterms:W3CDTF">1980-01-01T00:00:00Z</dcterms:created>' in core, core
-    assert '<dcterms:modified xsi:type="dcterms:W3CDTF">1980-01-01T00:00:00Z</dcterms:modified>' in core, core
+    assert (
+        '<dcterms:created xsi:type="dcterms:W3CDTF">1980-01-01T00:00:00Z</dcterms:created>' in core
+    ), core
+    assert (
+        '<dcterms:modified xsi:type="dcterms:W3CDTF">1980-01-01T00:00:00Z</dcterms:modified>'
+        in core
+    ), core
 
 
 def test_document_properties(tmp_path_factory):
-    book = openpyxl.load_workbook(io.BytesIO(xlsx.workbook_bytes(META, built_tables(tmp_path_factory))))
+    book = openpyxl.load_workbook(
+        io.BytesIO(xlsx.workbook_bytes(META, built_tables(tmp_path_factory)))
+    )
     props = book.properties
-    assert (props.title, props.creator, props.lastModifiedBy) == ("Test package", "Test authors", "Test authors")
+    assert (props.title, props.creator, props.lastModifiedBy) == (
+        "Test package",
+        "Test authors",
+        "Test authors",
+    )
     assert props.created.isoformat() == props.modified.isoformat() == "1980-01-01T00:00:00"
     assert [(p.name, p.value) for p in book.custom_doc_props.props] == [("version", "1.2.3")]
 
@@ -292,19 +369,35 @@ def _soffice(profile: Path, *args: str) -> subprocess.CompletedProcess:
     """soffice with a profile of its own, so that it neither waits for
     nor hands its work to a LibreOffice already running as this user."""
     return subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo", "--nolockcheck", *args], capture_output=True, text=True, timeout=SOFFICE_TIMEOUT
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nolockcheck",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=SOFFICE_TIMEOUT,
     )
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed (neither soffice nor libreoffice is on PATH)")
+@pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice is not installed (neither soffice nor libreoffice is on PATH)",
+)
 def test_libreoffice_reads_every_sheet_back_as_the_csv(root, tmp_path, tmp_path_factory):
     """LibreOffice converts each sheet back to the CSV, cell for cell."""
     profile = tmp_path / "profile"
     version = _soffice(profile, "--version").stdout
     found = re.search(r"(\d+)\.(\d+)", version)
     if found and (int(found[1]), int(found[2])) < (7, 2):
-        pytest.skip(f"converting every sheet to CSV needs LibreOffice 7.2 or newer: {version.strip()}")
+        pytest.skip(
+            f"converting every sheet to CSV needs LibreOffice 7.2 or newer: {version.strip()}"
+        )
     # Filter options: comma, double quote, UTF-8 (76), from line 1, cell
     # contents as stored rather than as shown, and -1: every sheet to a file
     # of its own, named <workbook>-<sheet>.csv.
@@ -325,9 +418,19 @@ def test_values_spreadsheets_read_as_errors_are_stored_as_text():
 
 
 def test_widths_follow_the_longest_line_of_a_column():
-    fields = [Field("id", "string", "Id", "", True), Field("notes", "string", "Notes", "", False), Field("n", "integer", "N", "", False)]
-    rows = [["a", "short\n" + "x" * 20 + "\nshort", "1"], ["b", "y" * 15, "123456789"], ["c", "", ""]]
-    ws = openpyxl.load_workbook(io.BytesIO(xlsx.workbook_bytes(META, [_table("things", fields, rows)])))["things"]
+    fields = [
+        Field("id", "string", "Id", "", True),
+        Field("notes", "string", "Notes", "", False),
+        Field("n", "integer", "N", "", False),
+    ]
+    rows = [
+        ["a", "short\n" + "x" * 20 + "\nshort", "1"],
+        ["b", "y" * 15, "123456789"],
+        ["c", "", ""],
+    ]
+    ws = openpyxl.load_workbook(
+        io.BytesIO(xlsx.workbook_bytes(META, [_table("things", fields, rows)]))
+    )["things"]
     assert _widths(ws) == {"A": xlsx.MIN_WIDTH, "B": 22, "C": 11}
 
 
@@ -336,7 +439,10 @@ def test_text_longer_than_a_cell_holds_is_refused_not_cut():
     rows = [["a", "x" * 32768]]
     with pytest.raises(ValueError) as err:
         xlsx.workbook_bytes(META, [_table("things", fields, rows)])
-    assert str(err.value) == "sheet things, column text: a value of 32768 characters is longer than the 32767 a spreadsheet cell can hold"
+    assert (
+        str(err.value)
+        == "sheet things, column text: a value of 32768 characters is longer than the 32767 a spreadsheet cell can hold"
+    )
 
 
 def test_the_limit_counts_a_character_beyond_u_ffff_twice():

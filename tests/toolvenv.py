@@ -26,7 +26,19 @@ def tool(name: str) -> Path:
     if stamp.exists():
         return venv / "bin"
     shutil.rmtree(venv, ignore_errors=True)
-    steps = [[sys.executable, "-m", "venv", str(venv)], [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(lock)]]
+    steps = [
+        [sys.executable, "-m", "venv", str(venv)],
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+            str(lock),
+        ],
+    ]
     for argv in steps:
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=600)
         if proc.returncode != 0:

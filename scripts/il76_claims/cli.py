@@ -48,12 +48,22 @@ def make_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION, formatter_class=_formatter)
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    parser.add_argument("--traceback", action="store_true", help="on an internal error, print the traceback (also: IL76_TRACEBACK=1)")
+    parser.add_argument(
+        "--traceback",
+        action="store_true",
+        help="on an internal error, print the traceback (also: IL76_TRACEBACK=1)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for name, summary, description, options, run in _COMMANDS:
         text, _, example = description.partition("\nExample")
-        epilog = ("examples" if example.count("\n  il76-claims") > 1 else "example") + example if example else None
-        p = sub.add_parser(name, help=summary, description=text, epilog=epilog, formatter_class=_formatter)
+        epilog = (
+            ("examples" if example.count("\n  il76-claims") > 1 else "example") + example
+            if example
+            else None
+        )
+        p = sub.add_parser(
+            name, help=summary, description=text, epilog=epilog, formatter_class=_formatter
+        )
         for add in options:
             add(p)
         p.set_defaults(_run=run)
@@ -64,15 +74,29 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def root_option(p):
-    p.add_argument("--root", default=".", metavar="DIR", help="project folder holding records/ and schemas/ (default: .)")
+    p.add_argument(
+        "--root",
+        default=".",
+        metavar="DIR",
+        help="project folder holding records/ and schemas/ (default: .)",
+    )
 
 
 def sources_option(p):
-    p.add_argument("--sources", metavar="DIR", help="folder of archived source texts for quote checks (default: $IL76_SOURCES, else ../shared/sources next to the project)")
+    p.add_argument(
+        "--sources",
+        metavar="DIR",
+        help="folder of archived source texts for quote checks (default: $IL76_SOURCES, else ../shared/sources next to the project)",
+    )
 
 
 def format_option(p):
-    p.add_argument("--format", choices=("text", "json", "github"), default="text", help="problem report format: text, json or github annotations (default: text)")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="problem report format: text, json or github annotations (default: text)",
+    )
 
 
 def project(args, *, must_exist: bool = True):
@@ -83,17 +107,29 @@ def project(args, *, must_exist: bool = True):
     root = os.path.abspath(args.root)
     if must_exist:
         if not os.path.isdir(root):
-            raise UsageError(f"{args.root}: no such folder; give the project folder (the one holding schemas/ and records/) with --root")
+            raise UsageError(
+                f"{args.root}: no such folder; give the project folder (the one holding schemas/ and records/) with --root"
+            )
         try:
             os.listdir(root)
         except OSError as exc:
             raise UsageError(f"cannot read the folder {root}: {exc.strerror}") from None
-        missing = [name + "/" for name in ("schemas", "records") if not os.path.isdir(os.path.join(root, name))]
+        missing = [
+            name + "/"
+            for name in ("schemas", "records")
+            if not os.path.isdir(os.path.join(root, name))
+        ]
         if missing:
-            raise UsageError(f"{args.root} is not a project folder: no {' or '.join(missing)} there; give the folder holding schemas/ and records/ with --root")
+            raise UsageError(
+                f"{args.root} is not a project folder: no {' or '.join(missing)} there; give the folder holding schemas/ and records/ with --root"
+            )
     sources = getattr(args, "sources", None)
     explicit = bool(sources or os.environ.get("IL76_SOURCES"))
-    return Project(root=root, sources_dir=os.path.abspath(sources) if sources else default_sources_dir(root), sources_explicit=explicit)
+    return Project(
+        root=root,
+        sources_dir=os.path.abspath(sources) if sources else default_sources_dir(root),
+        sources_explicit=explicit,
+    )
 
 
 def fresh_package(proj, label: str = "working tree"):
@@ -107,7 +143,9 @@ def fresh_package(proj, label: str = "working tree"):
     with tempfile.TemporaryDirectory(prefix="il76-diff-") as tmp:
         result = build_package(proj, tmp)
         if not result.ok:
-            raise DiffError(f"{label}: the records have {len(result.problems)} problem(s), so there is no build to compare; run il76-claims check")
+            raise DiffError(
+                f"{label}: the records have {len(result.problems)} problem(s), so there is no build to compare; run il76-claims check"
+            )
         return load_folder(tmp, label)
 
 
@@ -116,7 +154,13 @@ def report(fmt: str, result, ok_line: str, build: bool = False) -> int:
     from .check.report import render
 
     files_with_problems = len({p.path for p in result.problems})
-    summary = {"files": result.files, "records": len(result.records), "problems": len(result.problems), "files_with_problems": files_with_problems, "notices": list(result.notices)}
+    summary = {
+        "files": result.files,
+        "records": len(result.records),
+        "problems": len(result.problems),
+        "files_with_problems": files_with_problems,
+        "notices": list(result.notices),
+    }
     if build:
         summary["build"] = True
     warnings = result.warnings
@@ -127,7 +171,10 @@ def report(fmt: str, result, ok_line: str, build: bool = False) -> int:
         for note in result.notices:
             print(f"note: {note}", file=sys.stderr)
         if result.problems:
-            print(f"{len(result.problems)} problem(s) in {files_with_problems} file(s){'; nothing was built' if build else ''}", file=sys.stderr)
+            print(
+                f"{len(result.problems)} problem(s) in {files_with_problems} file(s){'; nothing was built' if build else ''}",
+                file=sys.stderr,
+            )
         else:
             print(ok_line)
     return 1 if result.problems else 0
@@ -152,7 +199,9 @@ def check_command(args) -> int:
     from .check.run import check
 
     result = check(project(args))
-    return report(args.format, result, f"ok: {result.files} files, {len(result.records)} records, no problems")
+    return report(
+        args.format, result, f"ok: {result.files} files, {len(result.records)} records, no problems"
+    )
 
 
 @command(
@@ -174,18 +223,38 @@ def build_command(args) -> int:
 
     result = build(project(args))
     rows = sum(len(t.rows) for t in result.tables)
-    return report(args.format, result.check, f"built: {len(result.written)} files, {len(result.tables)} tables, {rows} rows", build=True)
+    return report(
+        args.format,
+        result.check,
+        f"built: {len(result.written)} files, {len(result.tables)} tables, {rows} rows",
+        build=True,
+    )
 
 
 def _new_options(p):
-    p.add_argument("kind", metavar="KIND", nargs="?", help="source, actor, event, statement, casualty_figure or claim")
+    p.add_argument(
+        "kind",
+        metavar="KIND",
+        nargs="?",
+        help="source, actor, event, statement, casualty_figure or claim",
+    )
     # Not an argparse mutually exclusive group: its usage line wraps
     # differently across Python versions, and the README copies --help.
     p.add_argument("--id", metavar="ID", help="the new record's id")
-    p.add_argument("--name", metavar="NAME", help="a name to make the id from (and to fill in the name field)")
-    p.add_argument("--text-held", choices=("yes", "no"), help="for a source (required): yes if the project archives its text, no if it keeps only the address (docs/editorial-policy.md, section 9)")
+    p.add_argument(
+        "--name", metavar="NAME", help="a name to make the id from (and to fill in the name field)"
+    )
+    p.add_argument(
+        "--text-held",
+        choices=("yes", "no"),
+        help="for a source (required): yes if the project archives its text, no if it keeps only the address (docs/editorial-policy.md, section 9)",
+    )
     root_option(p)
-    p.add_argument("--update-templates", action="store_true", help="regenerate schemas/templates/*.yaml from the schemas and exit")
+    p.add_argument(
+        "--update-templates",
+        action="store_true",
+        help="regenerate schemas/templates/*.yaml from the schemas and exit",
+    )
 
 
 @command(
@@ -220,20 +289,33 @@ def new_command(args) -> int:
         raise UsageError("give the KIND of record to start (or --update-templates)", "new")
     if (args.kind == "source") != (args.text_held is not None):
         why = "a source needs --text-held yes (its text is archived) or --text-held no (only its address is kept)"
-        raise UsageError(why if args.kind == "source" else "--text-held is for a source only", "new")
+        raise UsageError(
+            why if args.kind == "source" else "--text-held is for a source only", "new"
+        )
     try:
         rel = scaffold(root, args.kind, rid=args.id, name=args.name, text_held=args.text_held)
     except ScaffoldError as exc:
         print(f"{PROG} new: {exc}", file=sys.stderr)
         return 1
     print(f"wrote: {rel}")
-    print("next: replace each null that must have a value (the comments say which), then run il76-claims check")
+    print(
+        "next: replace each null that must have a value (the comments say which), then run il76-claims check"
+    )
     return 0
 
 
 def _fmt_options(p):
-    p.add_argument("paths", metavar="PATH", nargs="*", help="record files or folders (default: every record and dataset.yaml)")
-    p.add_argument("--check", action="store_true", help="write nothing; list the files not in canonical form and exit 1 if any")
+    p.add_argument(
+        "paths",
+        metavar="PATH",
+        nargs="*",
+        help="record files or folders (default: every record and dataset.yaml)",
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; list the files not in canonical form and exit 1 if any",
+    )
     root_option(p)
 
 
@@ -273,10 +355,17 @@ def fmt_command(args) -> int:
 
 def _diff_options(p):
     p.add_argument("old", metavar="OLD", help="package folder or git ref of the older build")
-    p.add_argument("new", metavar="NEW", nargs="?", help="package folder or git ref of the newer build (default: a fresh build of the working tree)")
+    p.add_argument(
+        "new",
+        metavar="NEW",
+        nargs="?",
+        help="package folder or git ref of the newer build (default: a fresh build of the working tree)",
+    )
     root_option(p)
     sources_option(p)
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
 
 
 def _open_build(spec: str, root: str):
@@ -289,7 +378,9 @@ def _open_build(spec: str, root: str):
         return load_folder(spec, spec)
     commit = resolve(root, spec) if is_repo(root) else None
     if commit is None:
-        raise DiffError(f"{spec}: neither a package folder nor a commit in the git repository at {root}")
+        raise DiffError(
+            f"{spec}: neither a package folder nor a commit in the git repository at {root}"
+        )
     return load_commit(root, commit, f"{spec} ({short(commit)})")
 
 
@@ -325,10 +416,17 @@ def diff_command(args) -> int:
 
 
 def _version_check_options(p):
-    p.add_argument("--base", metavar="REF", help="commit, branch or tag to compare with (default: see above)")
+    p.add_argument(
+        "--base", metavar="REF", help="commit, branch or tag to compare with (default: see above)"
+    )
     root_option(p)
     sources_option(p)
-    p.add_argument("--format", choices=("text", "github"), default="text", help="text, or github to add workflow annotations (default: text)")
+    p.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="text, or github to add workflow annotations (default: text)",
+    )
 
 
 @command(
@@ -367,7 +465,9 @@ def version_check_command(args) -> int:
     for f in outcome.findings:
         print(f"{f.path}:{f.line}: error: {f.message}")
         if args.format == "github":
-            print(f"::error file={github_property(f.path)},line={f.line},title=Version check::{github_data(f.message)}")
+            print(
+                f"::error file={github_property(f.path)},line={f.line},title=Version check::{github_data(f.message)}"
+            )
     if outcome.ok:
         print("ok: the version, CITATION.cff and CHANGELOG.md agree with the changes")
     return 0 if outcome.ok else 1
@@ -375,9 +475,19 @@ def version_check_command(args) -> int:
 
 def _release_options(p):
     root_option(p)
-    p.add_argument("--force", action="store_true", help="replace an existing archive of the same version that differs")
-    p.add_argument("--tag", metavar="TAG", help="with --assets: the release's tag, which must be v<version>")
-    p.add_argument("--assets", metavar="DIR", help="also copy the files a GitHub release carries into DIR/assets/ and its notes (the CHANGELOG section) into DIR/notes.md")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing archive of the same version that differs",
+    )
+    p.add_argument(
+        "--tag", metavar="TAG", help="with --assets: the release's tag, which must be v<version>"
+    )
+    p.add_argument(
+        "--assets",
+        metavar="DIR",
+        help="also copy the files a GitHub release carries into DIR/assets/ and its notes (the CHANGELOG section) into DIR/notes.md",
+    )
 
 
 @command(
@@ -437,7 +547,10 @@ def coverage_command(args) -> int:
 
     proj = project(args)
     if not proj.sources_dir or not os.path.isdir(proj.sources_dir):
-        print(f"note: the sources folder {proj.sources_dir} does not exist; blocks are counted from the sources' block_count", file=sys.stderr)
+        print(
+            f"note: the sources folder {proj.sources_dir} does not exist; blocks are counted from the sources' block_count",
+            file=sys.stderr,
+        )
     cov = coverage(proj.root, proj.sources_dir)
     for line in cov.problems:
         print(line)
@@ -467,14 +580,23 @@ Example:
     root_option,
     sources_option,
     format_option,
-    lambda p: p.add_argument("--no-archived-text", action="store_true", help="leave the sources' archived texts out, as a published site must"),
+    lambda p: p.add_argument(
+        "--no-archived-text",
+        action="store_true",
+        help="leave the sources' archived texts out, as a published site must",
+    ),
 )
 def site_command(args) -> int:
     from .publish.site import SITE_DIR, build_site
 
     result = build_site(project(args), with_text=not args.no_archived_text)
     largest = max(result.pages, key=lambda p: (p[1], p[0]), default=("", 0))
-    return report(args.format, result.check, f"site: {len(result.pages)} pages in {SITE_DIR}/ (largest: {largest[0]}, {largest[1]:,} bytes)", build=True)
+    return report(
+        args.format,
+        result.check,
+        f"site: {len(result.pages)} pages in {SITE_DIR}/ (largest: {largest[0]}, {largest[1]:,} bytes)",
+        build=True,
+    )
 
 
 # -- running ------------------------------------------------------------------
@@ -527,5 +649,8 @@ def _internal_error(exc: Exception, show_traceback: bool) -> int:
         traceback.print_exception(exc, file=sys.stderr)
     print(f"{PROG}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
     hint = "" if show_traceback else " (run it again with --traceback to see where)"
-    print(f"{PROG}: this is a bug in the tooling, not in the records; please report it with the command you ran{hint}", file=sys.stderr)
+    print(
+        f"{PROG}: this is a bug in the tooling, not in the records; please report it with the command you ran{hint}",
+        file=sys.stderr,
+    )
     return 2

@@ -61,7 +61,10 @@ class Shape(NamedTuple):
 
 def shapes(schemas: SchemaSet) -> dict[str, Shape]:
     """kind ("dataset" for dataset.yaml) -> the shape of its records."""
-    return {kind: _shape(schemas, doc, 0) for kind, doc in {**schemas.kinds, "dataset": schemas.dataset}.items()}
+    return {
+        kind: _shape(schemas, doc, 0)
+        for kind, doc in {**schemas.kinds, "dataset": schemas.dataset}.items()
+    }
 
 
 def _shape(schemas: SchemaSet, node, depth: int) -> Shape | None:
@@ -69,11 +72,17 @@ def _shape(schemas: SchemaSet, node, depth: int) -> Shape | None:
         return None
     s = schemas.resolve(node)
     props, items = s.get("properties"), s.get("items")
-    fields = {name: _shape(schemas, prop, depth + 1) for name, prop in props.items()} if isinstance(props, dict) else None
+    fields = (
+        {name: _shape(schemas, prop, depth + 1) for name, prop in props.items()}
+        if isinstance(props, dict)
+        else None
+    )
     return Shape(fields, _shape(schemas, items, depth + 1))
 
 
-def _ordered_keys(path: str, rec: Record, value: dict, shape: Shape | None, pointer: str) -> list[str]:
+def _ordered_keys(
+    path: str, rec: Record, value: dict, shape: Shape | None, pointer: str
+) -> list[str]:
     known = shape.fields if shape is not None and shape.fields is not None else {}
     for key in value:
         if key not in known:
@@ -127,7 +136,9 @@ class _CommentScanner(yaml.reader.Reader, yaml.scanner.Scanner):
         for i, piece in enumerate(skipped.split("\n")):
             at = piece.find("#")
             if at >= 0:
-                self.comments.append((start.line + i, (start.column if i == 0 else 0) + at, piece[at:]))
+                self.comments.append(
+                    (start.line + i, (start.column if i == 0 else 0) + at, piece[at:])
+                )
 
 
 def find_comments(text: str) -> list[tuple[int, int, str]]:
@@ -147,7 +158,15 @@ def _comments_of(path: str, text: str) -> list[tuple[int, int, str]]:
         # libyaml read the file; if PyYAML's own scanner differs on it, the
         # comments cannot be placed with certainty.
         line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else 1
-        raise _Refused(problem(path, line, 1, "R002", f"cannot be formatted: PyYAML's scanner, which finds the comments, cannot read this line ({show(str(exc.problem or exc), 60)})")) from None
+        raise _Refused(
+            problem(
+                path,
+                line,
+                1,
+                "R002",
+                f"cannot be formatted: PyYAML's scanner, which finds the comments, cannot read this line ({show(str(exc.problem or exc), 60)})",
+            )
+        ) from None
 
 
 class _Anchor(NamedTuple):
@@ -365,7 +384,9 @@ def _comment_lines(ctx: _Render, pointer: str, indent: int) -> list[str]:
     return ["" if c is None else pad + c for c in ctx.comments.get(pointer, ())]
 
 
-def _mapping(ctx: _Render, value: dict, shape: Shape | None, pointer: str, indent: int) -> list[str]:
+def _mapping(
+    ctx: _Render, value: dict, shape: Shape | None, pointer: str, indent: int
+) -> list[str]:
     out: list[str] = []
     for key in _ordered_keys(ctx.path, ctx.rec, value, shape, pointer):
         p = child_pointer(pointer, key)
@@ -379,7 +400,9 @@ def _mapping(ctx: _Render, value: dict, shape: Shape | None, pointer: str, inden
     return out
 
 
-def _entry(ctx: _Render, key: str, value, shape: Shape | None, pointer: str, indent: int) -> list[str]:
+def _entry(
+    ctx: _Render, key: str, value, shape: Shape | None, pointer: str, indent: int
+) -> list[str]:
     head = " " * indent + key + ":"
     if isinstance(value, (dict, list)) and not value:
         return [f"{head} {'{}' if isinstance(value, dict) else '[]'}"]
@@ -391,7 +414,9 @@ def _entry(ctx: _Render, key: str, value, shape: Shape | None, pointer: str, ind
     return [f"{head} {lines[0]}", *lines[1:]]
 
 
-def _sequence(ctx: _Render, items: list, shape: Shape | None, pointer: str, indent: int) -> list[str]:
+def _sequence(
+    ctx: _Render, items: list, shape: Shape | None, pointer: str, indent: int
+) -> list[str]:
     """Block style, '- ' at ``indent``; an item that is a mapping or list
     starts on the dash's line."""
     out: list[str] = []
@@ -400,10 +425,16 @@ def _sequence(ctx: _Render, items: list, shape: Shape | None, pointer: str, inde
         p = child_pointer(pointer, i)
         out += _comment_lines(ctx, p, indent)
         if isinstance(item, (dict, list)) and item:
-            inner = _mapping(ctx, item, shape, p, indent + 2) if isinstance(item, dict) else _sequence(ctx, item, shape.items if shape else None, p, indent + 2)
+            inner = (
+                _mapping(ctx, item, shape, p, indent + 2)
+                if isinstance(item, dict)
+                else _sequence(ctx, item, shape.items if shape else None, p, indent + 2)
+            )
             # The comments above the item's first entry cannot sit between
             # the dash and the entry: they go above the dash.
-            first = next(n for n, ln in enumerate(inner) if ln.strip() and not ln.lstrip().startswith("#"))
+            first = next(
+                n for n, ln in enumerate(inner) if ln.strip() and not ln.lstrip().startswith("#")
+            )
             out += [pad + ln.lstrip() if ln else ln for ln in inner[:first]]
             out.append(f"{pad}- {inner[first][indent + 2 :]}")
             out += inner[first + 1 :]
@@ -483,7 +514,16 @@ def _proved(ctx: _Render, shape: Shape) -> str:
         if bad is None or not fixable:
             where = sorted(bad or {"$"})[0]
             line, _ = ctx.rec.mark(where)
-            raise _Refused(problem(ctx.path, line, 1, "R002", f"cannot be formatted: the formatted text would not read back as the same values (at {where}); the file was left as it was", where))
+            raise _Refused(
+                problem(
+                    ctx.path,
+                    line,
+                    1,
+                    "R002",
+                    f"cannot be formatted: the formatted text would not read back as the same values (at {where}); the file was left as it was",
+                    where,
+                )
+            )
         for p in fixable:
             ctx.refused.setdefault(p, set()).add(ctx.forms[p])
 
@@ -493,10 +533,20 @@ def _same_comments(ctx: _Render, text: str) -> None:
     had = Counter(c for block in ctx.comments.values() for c in block if c is not None)
     if kept != had:
         lost = sorted((had - kept).elements()) or sorted((kept - had).elements())
-        raise _Refused(problem(ctx.path, 1, 1, "R002", f"cannot be formatted: the comment '{show(lost[0], 40)}' would not be kept as it is; the file was left as it was"))
+        raise _Refused(
+            problem(
+                ctx.path,
+                1,
+                1,
+                "R002",
+                f"cannot be formatted: the comment '{show(lost[0], 40)}' would not be kept as it is; the file was left as it was",
+            )
+        )
 
 
-def canonical_text(path: str, text: str, kind: str, shape_of: dict[str, Shape]) -> tuple[str | None, list[Problem]]:
+def canonical_text(
+    path: str, text: str, kind: str, shape_of: dict[str, Shape]
+) -> tuple[str | None, list[Problem]]:
     """The canonical form of a record's text, or None and the problems that
     stop it: the loader's (the text cannot be read exactly) or R002."""
     _, rec, problems = strict_yaml.parse(path, text)
@@ -506,7 +556,9 @@ def canonical_text(path: str, text: str, kind: str, shape_of: dict[str, Shape]) 
     return new, [refused] if refused else []
 
 
-def _canonical(path: str, text: str, rec: Record, shape: Shape) -> tuple[str | None, Problem | None]:
+def _canonical(
+    path: str, text: str, rec: Record, shape: Shape
+) -> tuple[str | None, Problem | None]:
     try:
         return _proved(_Render(path, text, rec, attach_comments(path, text, rec)), shape), None
     except _Refused as exc:
@@ -551,12 +603,19 @@ def _named(root: str, given: str, everything: list[Target]) -> list[Target]:
         return everything
     if os.path.isdir(full) and parts[0] == "records" and len(parts) <= 2:
         return [t for t in everything if t.abspath.startswith(full + os.sep)]
-    is_record = len(parts) == 3 and parts[0] == "records" and parts[1] in KINDS and parts[2].endswith(".yaml")
+    is_record = (
+        len(parts) == 3
+        and parts[0] == "records"
+        and parts[1] in KINDS
+        and parts[2].endswith(".yaml")
+    )
     if rel == DATASET or is_record:
         if not os.path.lexists(full):
             raise UsageError(f"{given}: no such file")
         return [Target("dataset" if rel == DATASET else parts[1], rel, full)]
-    raise UsageError(f"{given}: not a record; give records/<kind>/<id>.yaml files, folders under records/, or {DATASET}")
+    raise UsageError(
+        f"{given}: not a record; give records/<kind>/<id>.yaml files, folders under records/, or {DATASET}"
+    )
 
 
 # --- one file -----------------------------------------------------------------------
@@ -578,7 +637,9 @@ class _OwnChecks:
         if self._schema is None:
             self._schema = SchemaChecker(self.schemas)
         rec.kind = kind
-        return sorted(check_text(rec, self.schemas.multiline_fields[kind]) + self._schema.check(rec))
+        return sorted(
+            check_text(rec, self.schemas.multiline_fields[kind]) + self._schema.check(rec)
+        )
 
 
 def _first_difference(path: str, old: str, new: str) -> Problem:
@@ -587,13 +648,23 @@ def _first_difference(path: str, old: str, new: str) -> Problem:
     i = next((n for n, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
     if i < len(a) and i < len(b):
         same = a[i].rstrip("\n") == b[i].rstrip("\n")
-        line, what = i + 1, "no line break at the end of the file" if same else _line_difference(a[i].rstrip("\n"), b[i].rstrip("\n"))
+        line, what = (
+            i + 1,
+            "no line break at the end of the file"
+            if same
+            else _line_difference(a[i].rstrip("\n"), b[i].rstrip("\n")),
+        )
     elif i == len(a):
         more = show(b[i].rstrip("\n"), 50)
-        line, what = max(i, 1), f"the file ends before its canonical form does, which goes on with '{more}'"
+        line, what = (
+            max(i, 1),
+            f"the file ends before its canonical form does, which goes on with '{more}'",
+        )
     else:
         line, what = i + 1, "the canonical form ends before this line"
-    return problem(path, line, 1, "R001", f"not in canonical form: {what}; run il76-claims fmt {path}")
+    return problem(
+        path, line, 1, "R001", f"not in canonical form: {what}; run il76-claims fmt {path}"
+    )
 
 
 def _lines(text: str) -> list[str]:
@@ -616,7 +687,9 @@ def _line_difference(old: str, new: str) -> str:
     return f"the line is '{show(old, 50)}', the canonical form has '{show(new, 50)}'"
 
 
-def format_file(t: Target, shape_of: dict[str, Shape], checks: _OwnChecks | None) -> tuple[bool, list[Problem]]:
+def format_file(
+    t: Target, shape_of: dict[str, Shape], checks: _OwnChecks | None
+) -> tuple[bool, list[Problem]]:
     """Format one file: (whether it is not in canonical form, the problems
     to report). With checks None (--check) nothing is written and a file
     not in canonical form is an R001 problem; otherwise it is rewritten,
@@ -641,7 +714,15 @@ def format_file(t: Target, shape_of: dict[str, Shape], checks: _OwnChecks | None
     try:
         atomic_write(t.abspath, new, old=raw)
     except Changed:
-        return False, [problem(t.path, 1, 1, "R002", "cannot be formatted: the file changed while fmt was formatting it, and was left as it is now; run il76-claims fmt again")]
+        return False, [
+            problem(
+                t.path,
+                1,
+                1,
+                "R002",
+                "cannot be formatted: the file changed while fmt was formatting it, and was left as it is now; run il76-claims fmt again",
+            )
+        ]
     return True, []
 
 
@@ -678,11 +759,20 @@ def summary(result: Result, check: bool) -> str:
     if check:
         # A file with problems of its own cannot be judged until they are fixed.
         other = left - len(result.changed)
-        parts = [f"{len(result.changed)} of {result.files} file(s) not in canonical form (il76-claims fmt rewrites them)"] if result.changed else []
+        parts = (
+            [
+                f"{len(result.changed)} of {result.files} file(s) not in canonical form (il76-claims fmt rewrites them)"
+            ]
+            if result.changed
+            else []
+        )
         parts += [f"{other} file(s) with problems to fix first"] if other else []
         return ", ".join(parts) or f"{result.files} file(s) in canonical form"
     done = f"{len(result.changed)} file(s) formatted, {result.files - len(result.changed) - left} already canonical"
-    return "\n".join([f"formatted {path}" for path in result.changed] + [done + (f", {left} left as they were" if left else "")])
+    return "\n".join(
+        [f"formatted {path}" for path in result.changed]
+        + [done + (f", {left} left as they were" if left else "")]
+    )
 
 
 def report_line(p: Problem) -> str:

@@ -44,7 +44,14 @@ def copied_runs(records: list[Record], archives: list[str]) -> list[Problem]:
             if field not in OWN_WORDS or pointer in rec.reported:
                 continue
             words = _words(_QUOTED.sub(" | ", text))
-            copied = next((words[i : i + RUN] for i in range(len(words) - RUN + 1) if tuple(words[i : i + RUN]) in runs), None)
+            copied = next(
+                (
+                    words[i : i + RUN]
+                    for i in range(len(words) - RUN + 1)
+                    if tuple(words[i : i + RUN]) in runs
+                ),
+                None,
+            )
             if copied:
                 line, col = rec.mark(pointer)
                 what = f"“{' '.join(copied)}…”"

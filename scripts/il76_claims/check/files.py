@@ -29,7 +29,11 @@ class RecordFile(NamedTuple):
 
 
 # Names Windows refuses for a file, whatever the extension.
-_WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(1, 10)] + [f"lpt{i}" for i in range(1, 10)])
+_WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"]
+    + [f"com{i}" for i in range(1, 10)]
+    + [f"lpt{i}" for i in range(1, 10)]
+)
 
 
 def display_name(name: str) -> str:
@@ -78,22 +82,56 @@ def discover(root: str, kinds: tuple[str, ...]) -> tuple[list[RecordFile], list[
     never followed."""
     records_dir = os.path.join(root, "records")
     if os.path.islink(records_dir):
-        return [], [problem("records", 1, 1, "F004", "symbolic link; records/ must be a regular folder (links are never followed)")]
+        return [], [
+            problem(
+                "records",
+                1,
+                1,
+                "F004",
+                "symbolic link; records/ must be a regular folder (links are never followed)",
+            )
+        ]
     try:
         top = sorted(os.scandir(records_dir), key=lambda e: e.name)
     except OSError as exc:
-        raise UnreadableFolder(f"cannot read the records folder {records_dir}: {exc.strerror}") from None
+        raise UnreadableFolder(
+            f"cannot read the records folder {records_dir}: {exc.strerror}"
+        ) from None
     files: list[RecordFile] = []
     problems: list[Problem] = []
     for entry in top:
         if entry.is_symlink():
-            problems.append(problem(_rel(entry.name), 1, 1, "F004", "symbolic link; replace it with a regular folder or file (links are never followed)"))
+            problems.append(
+                problem(
+                    _rel(entry.name),
+                    1,
+                    1,
+                    "F004",
+                    "symbolic link; replace it with a regular folder or file (links are never followed)",
+                )
+            )
         elif not entry.is_dir(follow_symlinks=False):
-            problems.append(problem(_rel(entry.name), 1, 1, "F001", f"file outside a kind folder; move it to records/<kind>/ (kinds: {', '.join(kinds)})"))
+            problems.append(
+                problem(
+                    _rel(entry.name),
+                    1,
+                    1,
+                    "F001",
+                    f"file outside a kind folder; move it to records/<kind>/ (kinds: {', '.join(kinds)})",
+                )
+            )
         elif entry.name not in kinds:
             guess = difflib.get_close_matches(entry.name.lower(), kinds, n=1)
             hint = f"did you mean '{guess[0]}'? " if guess else ""
-            problems.append(problem(_rel(entry.name), 1, 1, "F002", f"unknown kind folder '{display_name(entry.name)}'; {hint}use one of: {', '.join(kinds)}"))
+            problems.append(
+                problem(
+                    _rel(entry.name),
+                    1,
+                    1,
+                    "F002",
+                    f"unknown kind folder '{display_name(entry.name)}'; {hint}use one of: {', '.join(kinds)}",
+                )
+            )
         else:
             _kind_folder(entry, files, problems)
     return files, problems
@@ -115,7 +153,15 @@ def _kind_folder(folder: os.DirEntry, files: list[RecordFile], problems: list[Pr
         group = groups[_collision_key(f.name)]
         keep = next((g for g in group if ID_RE.match(g.name[: -len(".yaml")])), group[0])
         if f is not keep:
-            problems.append(problem(_rel(folder.name, f.name), 1, 1, "F005", f"differs only by letter case from {_rel(folder.name, keep.name)}; the two collide on macOS and Windows"))
+            problems.append(
+                problem(
+                    _rel(folder.name, f.name),
+                    1,
+                    1,
+                    "F005",
+                    f"differs only by letter case from {_rel(folder.name, keep.name)}; the two collide on macOS and Windows",
+                )
+            )
         else:
             files.append(RecordFile(folder.name, _rel(folder.name, f.name), f.path))
 
@@ -125,23 +171,67 @@ def _is_candidate(kind: str, f: os.DirEntry, problems: list[Problem]) -> bool:
     here (a .yaml file whose name is not an id is still read)."""
     path = _rel(kind, f.name)
     if f.is_symlink():
-        problems.append(problem(path, 1, 1, "F004", "symbolic link; replace it with a regular file (links are never followed)"))
+        problems.append(
+            problem(
+                path,
+                1,
+                1,
+                "F004",
+                "symbolic link; replace it with a regular file (links are never followed)",
+            )
+        )
         return False
     if f.is_dir(follow_symlinks=False):
-        problems.append(problem(path, 1, 1, "F001", f"folder inside records/{kind}/; records sit directly in their kind folder"))
+        problems.append(
+            problem(
+                path,
+                1,
+                1,
+                "F001",
+                f"folder inside records/{kind}/; records sit directly in their kind folder",
+            )
+        )
         return False
     if not f.is_file(follow_symlinks=False):
-        problems.append(problem(path, 1, 1, "F007", "not a regular file (a pipe, socket or device); records are plain files"))
+        problems.append(
+            problem(
+                path,
+                1,
+                1,
+                "F007",
+                "not a regular file (a pipe, socket or device); records are plain files",
+            )
+        )
         return False
     stem, dot, ext = f.name.rpartition(".")
     if not dot or ext != "yaml":
-        hint = f"rename it to {display_name(stem)}.yaml" if ext.lower() in ("yml", "yaml") else "records are .yaml files"
+        hint = (
+            f"rename it to {display_name(stem)}.yaml"
+            if ext.lower() in ("yml", "yaml")
+            else "records are .yaml files"
+        )
         problems.append(problem(path, 1, 1, "F003", f"not a .yaml file; {hint}"))
         return False
     if not ID_RE.match(stem):
-        problems.append(problem(path, 1, 1, "F008", f"file name is not a valid id{_first_odd_char(stem)}; use lower-case ASCII letters, digits and single hyphens"))
+        problems.append(
+            problem(
+                path,
+                1,
+                1,
+                "F008",
+                f"file name is not a valid id{_first_odd_char(stem)}; use lower-case ASCII letters, digits and single hyphens",
+            )
+        )
     elif stem in _WINDOWS_RESERVED:
-        problems.append(problem(path, 1, 1, "F010", f"'{stem}' is a reserved device name on Windows, where the file cannot be created; choose another id"))
+        problems.append(
+            problem(
+                path,
+                1,
+                1,
+                "F010",
+                f"'{stem}' is a reserved device name on Windows, where the file cannot be created; choose another id",
+            )
+        )
     return True
 
 

@@ -44,7 +44,11 @@ def yaml_value(root: str, rel: str, key: str) -> tuple[str | None, int, str | No
     if rec is None or problems:
         first = problems[0] if problems else None
         where = f" (line {first.line}: {first.message})" if first else ""
-        return None, first.line if first else 1, f"{rel} cannot be read{where}; run il76-claims check"
+        return (
+            None,
+            first.line if first else 1,
+            f"{rel} cannot be read{where}; run il76-claims check",
+        )
     value = rec.data.get(key)
     line = rec.mark(f"$.{key}")[0]
     if not isinstance(value, str):
@@ -59,32 +63,62 @@ def metadata_findings(root: str) -> tuple[str | None, list[Finding]]:
     if err:
         return None, [Finding(DATASET, vline, err)]
     if parse_version(version) is None:
-        return None, [Finding(DATASET, vline, f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. 1.2.0)")]
+        return None, [
+            Finding(DATASET, vline, f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. 1.2.0)")
+        ]
     out = []
     cversion, cline, err = yaml_value(root, CITATION, "version")
     if err:
         out.append(Finding(CITATION, cline, err))
     elif cversion != version:
-        out.append(Finding(CITATION, cline, f"version is {cversion} but dataset.yaml says {version}; run make, which writes CITATION.cff from dataset.yaml"))
+        out.append(
+            Finding(
+                CITATION,
+                cline,
+                f"version is {cversion} but dataset.yaml says {version}; run make, which writes CITATION.cff from dataset.yaml",
+            )
+        )
     try:
         with open(os.path.join(root, CHANGELOG), encoding="utf-8") as fh:
             text = fh.read()
     except FileNotFoundError:
-        out.append(Finding(CHANGELOG, 1, f"{CHANGELOG} is missing; add it with a '## [{version}] - YYYY-MM-DD' section"))
+        out.append(
+            Finding(
+                CHANGELOG,
+                1,
+                f"{CHANGELOG} is missing; add it with a '## [{version}] - YYYY-MM-DD' section",
+            )
+        )
     except (OSError, UnicodeDecodeError) as exc:
         out.append(Finding(CHANGELOG, 1, f"{CHANGELOG} cannot be read: {exc}"))
     else:
         found = section(text, version)
         released, rline, _ = yaml_value(root, DATASET, "released")
         if found is None:
-            out.append(Finding(CHANGELOG, 1, f"no '## [{version}]' section for the version in dataset.yaml; add one (e.g. '## [{version}] - YYYY-MM-DD') saying what changed"))
+            out.append(
+                Finding(
+                    CHANGELOG,
+                    1,
+                    f"no '## [{version}]' section for the version in dataset.yaml; add one (e.g. '## [{version}] - YYYY-MM-DD') saying what changed",
+                )
+            )
         elif released is not None and found[0] is not None and found[0] != released:
-            out.append(Finding(DATASET, rline, f"released is {released} but CHANGELOG.md dates {version} {found[0]}; make them the same"))
+            out.append(
+                Finding(
+                    DATASET,
+                    rline,
+                    f"released is {released} but CHANGELOG.md dates {version} {found[0]}; make them the same",
+                )
+            )
     return version, out
 
 
 def section(text: str, version: str) -> tuple[str | None, str] | None:
     """(date, text) of the '## [version] - date' section, the text without
     its heading; None when there is no such section."""
-    m = re.search(rf"^## \[{re.escape(version)}\](?:[ \t]+-[ \t]+(\S+))?[^\n]*\n(.*?)(?=^## \[|\Z)", text, re.M | re.S)
+    m = re.search(
+        rf"^## \[{re.escape(version)}\](?:[ \t]+-[ \t]+(\S+))?[^\n]*\n(.*?)(?=^## \[|\Z)",
+        text,
+        re.M | re.S,
+    )
     return (m[1], m[2].strip("\n") + "\n") if m else None

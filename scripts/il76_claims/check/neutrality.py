@@ -77,18 +77,30 @@ def load_terms(schemas_dir: str) -> Terms:
     for i, e in enumerate(entries):
         where = f"{path}: terms[{i}]"
         if not isinstance(e, dict) or set(e) != _ENTRY_KEYS:
-            raise SchemaError(f"{where}: each entry has exactly the keys {', '.join(sorted(_ENTRY_KEYS))}")
+            raise SchemaError(
+                f"{where}: each entry has exactly the keys {', '.join(sorted(_ENTRY_KEYS))}"
+            )
         if not all(isinstance(e[k], str) and e[k].strip() for k in _ENTRY_KEYS - {"match"}):
             raise SchemaError(f"{where}: term, kind, why and neutral are non-empty text")
         if e["kind"] not in KINDS_OF_TERM:
-            raise SchemaError(f"{where}: kind {e['kind']!r} is not one of {', '.join(KINDS_OF_TERM)}")
+            raise SchemaError(
+                f"{where}: kind {e['kind']!r} is not one of {', '.join(KINDS_OF_TERM)}"
+            )
         forms = e["match"]
-        if not isinstance(forms, list) or not forms or not all(isinstance(f, str) and f.strip() == f and f for f in forms):
-            raise SchemaError(f"{where}: match is a non-empty list of word forms without surrounding spaces")
+        if (
+            not isinstance(forms, list)
+            or not forms
+            or not all(isinstance(f, str) and f.strip() == f and f for f in forms)
+        ):
+            raise SchemaError(
+                f"{where}: match is a non-empty list of word forms without surrounding spaces"
+            )
         term = Term(e["term"], tuple(forms), e["kind"], e["why"], e["neutral"])
         for f in forms:
             if f.lower() in by_form:
-                raise SchemaError(f"{where}: form {f!r} is already listed under {by_form[f.lower()].term!r}")
+                raise SchemaError(
+                    f"{where}: form {f!r} is already listed under {by_form[f.lower()].term!r}"
+                )
             by_form[f.lower()] = term
         terms.append(term)
     # Longest forms first, so "neo-Nazi" is found as itself and not as "Nazi".
@@ -110,7 +122,11 @@ def skipped_fields(schemas: SchemaSet) -> dict[str, frozenset[str]]:
                 props.update(items.get("properties", {}))
         for name, prop in props.items():
             resolved = schemas.resolve(prop)
-            if schemas.codelist_of(prop) or "x-ref-kind" in prop or resolved.get("format") in ("date", "uri"):
+            if (
+                schemas.codelist_of(prop)
+                or "x-ref-kind" in prop
+                or resolved.get("format") in ("date", "uri")
+            ):
                 names.add(name)
         out[kind] = frozenset(names)
     return out
@@ -128,10 +144,17 @@ def _mentions(text: str) -> list[tuple[int, int, str]]:
 def _term(terms: Terms, found: str) -> Term:
     """The term a matched form belongs to (a form whose lower-casing changes
     its length is looked up the slow way)."""
-    return terms.by_form.get(found.lower()) or next(t for f, t in terms.by_form.items() if re.fullmatch(re.escape(f), found, re.IGNORECASE))
+    return terms.by_form.get(found.lower()) or next(
+        t for f, t in terms.by_form.items() if re.fullmatch(re.escape(f), found, re.IGNORECASE)
+    )
 
 
-def check_records(records: list[Record], terms: Terms, archive_texts: list[str] | None = None, skipped: dict[str, frozenset[str]] | None = None) -> list[Problem]:
+def check_records(
+    records: list[Record],
+    terms: Terms,
+    archive_texts: list[str] | None = None,
+    skipped: dict[str, frozenset[str]] | None = None,
+) -> list[Problem]:
     """T006 for every loaded term in the project's own text. ``archive_texts``
     are the archived sources a mention in notes must come from (None or
     empty: mentions are accepted unverified); ``skipped`` maps a kind to the
@@ -142,7 +165,10 @@ def check_records(records: list[Record], terms: Terms, archive_texts: list[str] 
         for pointer, field, text in iter_strings(rec.data):
             if field not in skip:
                 line, col = rec.mark(pointer)
-                out += [problem(rec.path, line, col, "T006", f"{field}: {message}", pointer) for message in _uses(terms, text, field, archive_texts)]
+                out += [
+                    problem(rec.path, line, col, "T006", f"{field}: {message}", pointer)
+                    for message in _uses(terms, text, field, archive_texts)
+                ]
     return out
 
 
@@ -157,23 +183,33 @@ def _uses(terms: Terms, text: str, field: str, archive_texts: list[str] | None) 
         start, end = (origin[m.start()], origin[m.end() - 1] + 1) if origin else m.span()
         term, found = _term(terms, m.group()), text[start:end]
         span = next((s for s in spans if s[0] <= start and end <= s[1]), None)
-        if term.term in seen or (span is not None and (not archive_texts or any(span[2] in t for t in archive_texts))):
+        if term.term in seen or (
+            span is not None and (not archive_texts or any(span[2] in t for t in archive_texts))
+        ):
             continue
         seen.add(term.term)
-        disguised = "" if found == m.group() else f", written with look-alike or invisible characters as “{show(found)}”"
+        disguised = (
+            ""
+            if found == m.group()
+            else f", written with look-alike or invisible characters as “{show(found)}”"
+        )
         if span is not None:
             out.append(
                 f"loaded term “{show(m.group())}”{disguised} is in quotation marks, but “{show(span[2], 50)}” is not text of an archived source; quote the source exactly, or use neutral wording: {term.neutral}"
             )
         else:
-            out.append(f"loaded term “{show(m.group())}” ({term.kind}){disguised}; neutral wording: {term.neutral}; the word itself belongs only in a quote field")
+            out.append(
+                f"loaded term “{show(m.group())}” ({term.kind}){disguised}; neutral wording: {term.neutral}; the word itself belongs only in a quote field"
+            )
     return out
 
 
 # Characters that change no letter of a word but can split it so that a
 # pattern misses it: zero-width, joiners, soft hyphen, direction marks.
 _IGNORABLE = (
-    frozenset("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
+    frozenset(
+        "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+    )
     | frozenset(map(chr, range(0x202A, 0x202F)))
     | frozenset(map(chr, range(0x2066, 0x2070)))
 )
@@ -191,7 +227,12 @@ def matchable(text: str) -> tuple[str, list[int] | None]:
     valid text."""
     if text.isascii():
         return text, None
-    folded = [(i, c) for i, ch in enumerate(text) if ch not in _IGNORABLE for c in unicodedata.normalize("NFKC", ch)]
+    folded = [
+        (i, c)
+        for i, ch in enumerate(text)
+        if ch not in _IGNORABLE
+        for c in unicodedata.normalize("NFKC", ch)
+    ]
     return "".join(_latin(c) if not c.isascii() else c for _, c in folded), [i for i, _ in folded]
 
 
@@ -203,9 +244,14 @@ def _latin(ch: str) -> str:
     from confusable_homoglyphs import confusables
 
     found = confusables.is_confusable(ch, greedy=True, preferred_aliases=["latin"]) or []
-    return next((h["c"] for f in found for h in f["homoglyphs"] if h["c"].isascii() and h["c"].isalpha()), ch)
+    return next(
+        (h["c"] for f in found for h in f["homoglyphs"] if h["c"].isascii() and h["c"].isalpha()),
+        ch,
+    )
 
 
-def loaded_words(records: list[Record], schemas: SchemaSet, archive_texts: list[str] | None = None) -> list[Problem]:
+def loaded_words(
+    records: list[Record], schemas: SchemaSet, archive_texts: list[str] | None = None
+) -> list[Problem]:
     """The neutrality check as the checker runs it."""
     return check_records(records, load_terms(schemas.dir), archive_texts, skipped_fields(schemas))

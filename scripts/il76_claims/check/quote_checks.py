@@ -34,7 +34,12 @@ def key(rec: Record) -> str:
 
 
 def digest(rec: Record, source: Record) -> str:
-    what = [source.data.get("archive_sha256"), rec.data.get("block"), rec.data.get("kind"), rec.data.get("quote")]
+    what = [
+        source.data.get("archive_sha256"),
+        rec.data.get("block"),
+        rec.data.get("kind"),
+        rec.data.get("quote"),
+    ]
     return hashlib.sha256(json.dumps(what, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -56,7 +61,9 @@ def render(checked: dict[str, str]) -> str:
     return out.getvalue()
 
 
-def verified(quoted: list[tuple[Record, Record]], archives: set[str], root: str) -> tuple[dict[str, str], bool]:
+def verified(
+    quoted: list[tuple[Record, Record]], archives: set[str], root: str
+) -> tuple[dict[str, str], bool]:
     """(record key -> digest of each verified quote, whether this run checked
     them): with the archives, every quote of an archived source was checked
     here (any mismatch is a problem that stops the build); without them,
@@ -67,7 +74,9 @@ def verified(quoted: list[tuple[Record, Record]], archives: set[str], root: str)
     return {key(r): d for r, s in quoted if recorded.get(key(r)) == (d := digest(r, s))}, False
 
 
-def unverified_warnings(quoted: list[tuple[Record, Record]], checked: dict[str, str]) -> list[Problem]:
+def unverified_warnings(
+    quoted: list[tuple[Record, Record]], checked: dict[str, str]
+) -> list[Problem]:
     """One warning per quote that no check with the archive has seen (where
     such checks are recorded at all: a new or changed quote in a pull request)."""
     out = []

@@ -86,7 +86,11 @@ def _add(out: list[Problem], rec: Record, pointer: str, code: str, message: str)
 
 
 def _plain_file_name(name: str) -> bool:
-    return name not in (".", "..") and not any(ch in name for ch in "/\\\0") and os.path.basename(name) == name
+    return (
+        name not in (".", "..")
+        and not any(ch in name for ch in "/\\\0")
+        and os.path.basename(name) == name
+    )
 
 
 def _clean(rec: Record, flagged: frozenset, *pointers: str) -> bool:
@@ -94,7 +98,9 @@ def _clean(rec: Record, flagged: frozenset, *pointers: str) -> bool:
     return not any(p in rec.reported or (rec.path, p) in flagged for p in pointers)
 
 
-def read_archive(rec: Record, sources_dir: str, out: list[Problem], flagged: frozenset = frozenset()) -> Archive | None:
+def read_archive(
+    rec: Record, sources_dir: str, out: list[Problem], flagged: frozenset = frozenset()
+) -> Archive | None:
     """The verified archive of one source record, or None (with a problem
     when the record names an archive that cannot be used). Fields that
     already have a problem (``flagged``: (path, pointer) pairs) are not
@@ -103,39 +109,88 @@ def read_archive(rec: Record, sources_dir: str, out: list[Problem], flagged: fro
     if not isinstance(name, str) or not _clean(rec, flagged, "$.archive_file", "$.archive_sha256"):
         return None
     if not _plain_file_name(name):
-        _add(out, rec, "$.archive_file", "Q002", f"archive_file {show(name)!r} must be the name of a file in the sources folder, not a path")
+        _add(
+            out,
+            rec,
+            "$.archive_file",
+            "Q002",
+            f"archive_file {show(name)!r} must be the name of a file in the sources folder, not a path",
+        )
         return None
     try:
         raw = read_regular(os.path.join(sources_dir, name), MAX_ARCHIVE_BYTES)
     except TooLarge:
-        _add(out, rec, "$.archive_file", "Q002", f"archived text {name!r} is larger than {MAX_ARCHIVE_BYTES} bytes; archive the article's text only")
+        _add(
+            out,
+            rec,
+            "$.archive_file",
+            "Q002",
+            f"archived text {name!r} is larger than {MAX_ARCHIVE_BYTES} bytes; archive the article's text only",
+        )
         return None
     except FileNotFoundError:
-        _add(out, rec, "$.archive_file", "Q002", f"archived text {name!r} is not in the sources folder; restore it there, or fix archive_file")
+        _add(
+            out,
+            rec,
+            "$.archive_file",
+            "Q002",
+            f"archived text {name!r} is not in the sources folder; restore it there, or fix archive_file",
+        )
         return None
     except OSError as exc:
-        _add(out, rec, "$.archive_file", "Q002", f"archived text {name!r} cannot be read: {exc.strerror}")
+        _add(
+            out,
+            rec,
+            "$.archive_file",
+            "Q002",
+            f"archived text {name!r} cannot be read: {exc.strerror}",
+        )
         return None
     digest = hashlib.sha256(raw).hexdigest()
     expected = rec.data.get("archive_sha256")
     if isinstance(expected, str) and digest != expected:
         why = "restore the archived file, or correct archive_sha256 after reviewing the new text (quotes citing this source were not checked)"
-        _add(out, rec, "$.archive_sha256", "Q002", f"archived text {name!r} has SHA-256 {digest}, not the {expected} recorded here; {why}")
+        _add(
+            out,
+            rec,
+            "$.archive_sha256",
+            "Q002",
+            f"archived text {name!r} has SHA-256 {digest}, not the {expected} recorded here; {why}",
+        )
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        _add(out, rec, "$.archive_file", "Q002", f"archived text {name!r} is not valid UTF-8 (line {line}); archive texts as UTF-8")
+        _add(
+            out,
+            rec,
+            "$.archive_file",
+            "Q002",
+            f"archived text {name!r} is not valid UTF-8 (line {line}); archive texts as UTF-8",
+        )
         return None
     blocks = split_blocks(text)
     count = rec.data.get("block_count")
-    if isinstance(count, int) and not isinstance(count, bool) and count != len(blocks) and _clean(rec, flagged, "$.block_count"):
-        _add(out, rec, "$.block_count", "Q003", f"block_count is {count}, but the archived text {name!r} has {len(blocks)} blocks (runs of lines between blank lines); set block_count: {len(blocks)}")
+    if (
+        isinstance(count, int)
+        and not isinstance(count, bool)
+        and count != len(blocks)
+        and _clean(rec, flagged, "$.block_count")
+    ):
+        _add(
+            out,
+            rec,
+            "$.block_count",
+            "Q003",
+            f"block_count is {count}, but the archived text {name!r} has {len(blocks)} blocks (runs of lines between blank lines); set block_count: {len(blocks)}",
+        )
     return Archive(rec.id, name, text, blocks)
 
 
-def check_quotes(records: list[Record], sources_dir: str | None, flagged=frozenset()) -> QuoteResult:
+def check_quotes(
+    records: list[Record], sources_dir: str | None, flagged=frozenset()
+) -> QuoteResult:
     """Check every quote against its source's archive. ``flagged`` holds the
     (path, pointer) pairs that earlier checks reported, so a bad value is
     reported once, by the check that understands it."""
@@ -143,10 +198,22 @@ def check_quotes(records: list[Record], sources_dir: str | None, flagged=frozens
     result = QuoteResult()
     sources = {r.id: r for r in records if r.kind == "source" and isinstance(r.id, str)}
     # A contributor's translation is not the source's wording: nothing to compare.
-    quoted = [r for r in records if r.kind in QUOTED_KINDS and isinstance(r.data.get("quote"), str) and r.data.get("quote_translation") != "by_contributor"]
+    quoted = [
+        r
+        for r in records
+        if r.kind in QUOTED_KINDS
+        and isinstance(r.data.get("quote"), str)
+        and r.data.get("quote_translation") != "by_contributor"
+    ]
     if not sources_dir or not os.path.isdir(sources_dir):
-        where = f"the sources folder {sources_dir} does not exist" if sources_dir else "no sources folder was given"
-        result.notices.append(f"quotes were not checked against the archived sources: {where} ({len(quoted)} quotes unchecked); pass --sources DIR or set IL76_SOURCES to check them")
+        where = (
+            f"the sources folder {sources_dir} does not exist"
+            if sources_dir
+            else "no sources folder was given"
+        )
+        result.notices.append(
+            f"quotes were not checked against the archived sources: {where} ({len(quoted)} quotes unchecked); pass --sources DIR or set IL76_SOURCES to check them"
+        )
         return result
     for sid, rec in sorted(sources.items()):
         archive = read_archive(rec, sources_dir, result.problems, flagged)
@@ -182,20 +249,48 @@ def _check_one(rec: Record, src: Record, archive: Archive, out: list[Problem]):
             return  # already reported against block_count (X005)
         elsewhere = found_in()
         hint = f"; the quote is in block {elsewhere[0]}" if elsewhere else ""
-        _add(out, rec, "$.block", "Q003", f"block {block} is beyond the {len(archive.blocks)} blocks of the archived text {name!r}{hint}")
+        _add(
+            out,
+            rec,
+            "$.block",
+            "Q003",
+            f"block {block} is beyond the {len(archive.blocks)} blocks of the archived text {name!r}{hint}",
+        )
         return
     text = archive.blocks[block - 1]
     if quote not in text:
         elsewhere = found_in()
         if elsewhere:
             where = ", ".join(map(str, elsewhere))
-            _add(out, rec, "$.quote", "Q001", f"quote is not in block {block} of {name!r} but is in block {where}; set block: {elsewhere[0]}")
+            _add(
+                out,
+                rec,
+                "$.quote",
+                "Q001",
+                f"quote is not in block {block} of {name!r} but is in block {where}; set block: {elsewhere[0]}",
+            )
         else:
-            _add(out, rec, "$.quote", "Q001", f"quote is not in block {block} of {name!r}: {closest(quote, text)}")
+            _add(
+                out,
+                rec,
+                "$.quote",
+                "Q001",
+                f"quote is not in block {block} of {name!r}: {closest(quote, text)}",
+            )
         return
-    if rec.kind == "statement" and rec.data.get("kind") == "direct_speech" and not any(inside_quotation(text, s, s + len(quote)) for s in _starts(text, quote)):
+    if (
+        rec.kind == "statement"
+        and rec.data.get("kind") == "direct_speech"
+        and not any(inside_quotation(text, s, s + len(quote)) for s in _starts(text, quote))
+    ):
         why = "quote only the words printed between the marks, or set kind: indirect_speech"
-        _add(out, rec, "$.quote", "Q004", f"kind is direct_speech, but the quote is not inside quotation marks in block {block} of {name!r}; {why}")
+        _add(
+            out,
+            rec,
+            "$.quote",
+            "Q004",
+            f"kind is direct_speech, but the quote is not inside quotation marks in block {block} of {name!r}; {why}",
+        )
 
 
 def _starts(text: str, sub: str):
@@ -235,7 +330,9 @@ def closest(quote: str, text: str) -> str:
     """Where a quote departs from the passage of the block most like it,
     for a message: the first differing words, with the characters named
     when one character differs (a straight apostrophe for a typographic one)."""
-    m = difflib.SequenceMatcher(None, text, quote, autojunk=False).find_longest_match(0, len(text), 0, len(quote))
+    m = difflib.SequenceMatcher(None, text, quote, autojunk=False).find_longest_match(
+        0, len(text), 0, len(quote)
+    )
     if m.size < 4:
         return "no passage of the block resembles it; check the block number and copy the text from the source"
     # Align the quote on its longest common stretch, and compare it with
@@ -263,7 +360,9 @@ def _first_difference(passage: str, quote: str) -> tuple[int, int, str] | None:
     """(where in the quote, how many characters, message) of the first
     difference between a passage and the quote, if any."""
     src_tokens, quote_tokens = _TOKEN.findall(passage), _TOKEN.findall(quote)
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, src_tokens, quote_tokens, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
+        None, src_tokens, quote_tokens, autojunk=False
+    ).get_opcodes():
         # The passage may start before the quote and end after it.
         if tag == "equal" or (tag == "delete" and j1 in (0, len(quote_tokens))):
             continue
@@ -276,6 +375,10 @@ def _first_difference(passage: str, quote: str) -> tuple[int, int, str] | None:
             what = f"the quote adds “{show(quo, 40)}”"
         else:
             what = f"the source has “{show(src, 40)}” where the quote has “{show(quo, 40)}”"
-        detail = f" ({_char(quo)} in the quote, {_char(src)} in the source)" if len(src) == len(quo) == 1 else ""
+        detail = (
+            f" ({_char(quo)} in the quote, {_char(src)} in the source)"
+            if len(src) == len(quo) == 1
+            else ""
+        )
         return len(before), len(src) + len(quo), f"{what}{after}{detail}"
     return None

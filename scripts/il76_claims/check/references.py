@@ -55,7 +55,13 @@ def _references(data: dict, field: str, sub: str | None):
     value = data.get(field)
     top = child_pointer("$", field)
     if sub is None:
-        items = [(top, value)] if isinstance(value, str) else list(enumerate(value)) if isinstance(value, list) else []
+        items = (
+            [(top, value)]
+            if isinstance(value, str)
+            else list(enumerate(value))
+            if isinstance(value, list)
+            else []
+        )
         for key, v in items:
             if isinstance(v, str):
                 yield (top if key == top else child_pointer(top, key)), field, v
@@ -65,12 +71,28 @@ def _references(data: dict, field: str, sub: str | None):
                 yield child_pointer(child_pointer(top, i), sub), sub, item[sub]
 
 
-def _missing(rec: Record, pointer: str, name: str, target: str, ref: str, index: RecordIndex) -> Problem:
+def _missing(
+    rec: Record, pointer: str, name: str, target: str, ref: str, index: RecordIndex
+) -> Problem:
     line, col = rec.mark(pointer)
     hit = index.by_id.get(ref)
     if hit is None:
-        return problem(rec.path, line, col, "X003", f"{name}: no record has id '{ref}'; create records/{target}/{ref}.yaml or fix the id", pointer)
-    return problem(rec.path, line, col, "X004", f"{name}: '{ref}' is {_a(hit.kind)} ({hit.path}), but this field needs {_a(target)}", pointer)
+        return problem(
+            rec.path,
+            line,
+            col,
+            "X003",
+            f"{name}: no record has id '{ref}'; create records/{target}/{ref}.yaml or fix the id",
+            pointer,
+        )
+    return problem(
+        rec.path,
+        line,
+        col,
+        "X004",
+        f"{name}: '{ref}' is {_a(hit.kind)} ({hit.path}), but this field needs {_a(target)}",
+        pointer,
+    )
 
 
 def _stem(rec: Record) -> str:
@@ -103,7 +125,16 @@ class RecordIndex:
         rid, stem = rec.data.get("id"), _stem(rec)
         if _is_id(rid) and rid != stem:
             line, col = rec.mark("$.id")
-            out.append(problem(rec.path, line, col, "X002", f"id '{rid}' differs from the file name '{stem}.yaml'; rename the file or change the id", "$.id"))
+            out.append(
+                problem(
+                    rec.path,
+                    line,
+                    col,
+                    "X002",
+                    f"id '{rid}' differs from the file name '{stem}.yaml'; rename the file or change the id",
+                    "$.id",
+                )
+            )
         if not _is_id(rid):
             if not _is_id(stem):
                 return
@@ -111,7 +142,16 @@ class RecordIndex:
         first = self.by_id.get(rid)
         if first is not None:
             line, col = rec.mark("$.id")
-            out.append(problem(rec.path, line, col, "X001", f"id '{rid}' is already used by {first.path}; ids are unique across all kinds", "$.id"))
+            out.append(
+                problem(
+                    rec.path,
+                    line,
+                    col,
+                    "X001",
+                    f"id '{rid}' is already used by {first.path}; ids are unique across all kinds",
+                    "$.id",
+                )
+            )
         else:
             self.by_id[rid] = rec
         if (rec.kind, rid) not in self.by_kind_id:

@@ -17,14 +17,21 @@ FORMATS = ("text", "json", "github")
 
 
 def text(problems: list[Problem], level: str = "") -> str:
-    return "".join(f"{escape(p.path)}:{p.line}:{p.col}: {level}[{p.code}] {escape(p.message)}\n" for p in problems)
+    return "".join(
+        f"{escape(p.path)}:{p.line}:{p.col}: {level}[{p.code}] {escape(p.message)}\n"
+        for p in problems
+    )
 
 
 def as_json(problems: list[Problem], summary: dict) -> str:
     # ensure_ascii=False keeps Cyrillic and Arabic readable; json still
     # escapes control characters, and U+2028/U+2029 are escaped below so the
     # output is also valid JavaScript.
-    out = json.dumps({"summary": summary, "problems": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=2)
+    out = json.dumps(
+        {"summary": summary, "problems": [p.as_dict() for p in problems]},
+        ensure_ascii=False,
+        indent=2,
+    )
     return out.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
 
 
@@ -34,7 +41,10 @@ def _gh_title(code: str) -> str:
 
 
 def github(problems: list[Problem], level: str = "error") -> str:
-    return "".join(f"::{level} file={github_property(escape(p.path))},line={p.line},col={p.col},title={github_property(_gh_title(p.code))}::{github_data(escape(p.message))}\n" for p in problems)
+    return "".join(
+        f"::{level} file={github_property(escape(p.path))},line={p.line},col={p.col},title={github_property(_gh_title(p.code))}::{github_data(escape(p.message))}\n"
+        for p in problems
+    )
 
 
 def render(fmt: str, problems: list[Problem], summary: dict, warnings: list[Problem] = ()) -> str:

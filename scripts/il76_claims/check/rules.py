@@ -59,7 +59,13 @@ def date_end_after_date(index, out):
     for rec in _all(index):
         end, date = rec.data.get("date_end"), rec.data.get("date")
         if _date(date) and _date(end) and end <= date:
-            _add(out, rec, "$.date_end", "X005", f"date_end {end} must be later than date {date} for a range")
+            _add(
+                out,
+                rec,
+                "$.date_end",
+                "X005",
+                f"date_end {end} must be later than date {date} for a range",
+            )
 
 
 def block_within_source(index, out):
@@ -67,27 +73,55 @@ def block_within_source(index, out):
         block, src = rec.data.get("block"), index.find("source", rec.data.get("source_id"))
         count = src.data.get("block_count") if src is not None and "block" in rec.data else None
         if _int(block) and _int(count) and 1 <= count < block:
-            _add(out, rec, "$.block", "X005", f"block {block} is beyond the {count} blocks of source '{src.id}'")
+            _add(
+                out,
+                rec,
+                "$.block",
+                "X005",
+                f"block {block} is beyond the {count} blocks of source '{src.id}'",
+            )
 
 
 def computed_figure_is_the_sum(index, out):
     for rec in index.groups.get("casualty_figure", ()):
         d = rec.data
         derived = d.get("derived_from")
-        if d.get("basis") != "computed" or d.get("method") != "sum" or not _int(d.get("count")) or not isinstance(derived, list):
+        if (
+            d.get("basis") != "computed"
+            or d.get("method") != "sum"
+            or not _int(d.get("count"))
+            or not isinstance(derived, list)
+        ):
             continue
         parts = [index.find("casualty_figure", p) for p in derived if isinstance(p, str)]
         counts = [p.data.get("count") for p in parts if p is not None]
-        if parts and len(counts) == len(parts) and all(map(_int, counts)) and sum(counts) != d["count"]:
+        if (
+            parts
+            and len(counts) == len(parts)
+            and all(map(_int, counts))
+            and sum(counts) != d["count"]
+        ):
             total = f"{' + '.join(map(str, counts))} = {sum(counts)}"
-            _add(out, rec, "$.count", "X005", f"count {d['count']} is not the sum of derived_from ({total}), as method: sum says it is")
+            _add(
+                out,
+                rec,
+                "$.count",
+                "X005",
+                f"count {d['count']} is not the sum of derived_from ({total}), as method: sum says it is",
+            )
 
 
 def range_low_below_high(index, out):
     for rec in index.groups.get("casualty_figure", ()):
         low, high = rec.data.get("count_low"), rec.data.get("count_high")
         if _int(low) and _int(high) and low > high:
-            _add(out, rec, "$.count_low", "X005", f"count_low {low} is greater than count_high {high}")
+            _add(
+                out,
+                rec,
+                "$.count_low",
+                "X005",
+                f"count_low {low} is greater than count_high {high}",
+            )
 
 
 def _positions(index):
@@ -96,7 +130,9 @@ def _positions(index):
     for claim in index.groups.get("claim", ()):
         positions = claim.data.get("positions")
         for i, pos in enumerate(positions if isinstance(positions, list) else []):
-            statement = index.find("statement", pos.get("statement_id")) if isinstance(pos, dict) else None
+            statement = (
+                index.find("statement", pos.get("statement_id")) if isinstance(pos, dict) else None
+            )
             if statement is not None:
                 yield claim, f"$.positions[{i}]", pos, statement
 
@@ -117,7 +153,9 @@ def position_taken_by_its_actor(index, out):
                     "X011",
                     f"basis is characterised_by_source, but statement '{statement.id}' is {s.get('kind')}, not a characterisation; choose the basis its words give, or cite the source's characterisation",
                 )
-            elif actor != s.get("described_actor_id") and index.find("actor", s.get("described_actor_id")):
+            elif actor != s.get("described_actor_id") and index.find(
+                "actor", s.get("described_actor_id")
+            ):
                 _add(
                     out,
                     claim,
@@ -126,7 +164,11 @@ def position_taken_by_its_actor(index, out):
                     f"actor_id is '{actor}', but statement '{statement.id}' characterises '{s['described_actor_id']}'; a position characterised by the source is the described party's",
                 )
         elif index.find("actor", s.get("speaker_id")) and actor != s.get("speaker_id"):
-            why = "; if the source describes this actor's stance, cite that characterisation with basis: characterised_by_source" if actor == s.get("described_actor_id") else ""
+            why = (
+                "; if the source describes this actor's stance, cite that characterisation with basis: characterised_by_source"
+                if actor == s.get("described_actor_id")
+                else ""
+            )
             _add(
                 out,
                 claim,
@@ -145,28 +187,72 @@ def source_voice_is_the_publishers(index, out):
     the publisher or author speaks in no other way."""
     for rec in index.groups.get("statement", ()):
         src = index.find("source", rec.data.get("source_id"))
-        voices = {v for v in (src.data.get("publisher_id"), src.data.get("author_id")) if index.find("actor", v)} if src else set()
+        voices = (
+            {
+                v
+                for v in (src.data.get("publisher_id"), src.data.get("author_id"))
+                if index.find("actor", v)
+            }
+            if src
+            else set()
+        )
         kind, speaker = rec.data.get("kind"), rec.data.get("speaker_id")
         if not voices or not isinstance(kind, str) or index.find("actor", speaker) is None:
             continue
         names = " or ".join(f"'{v}'" for v in sorted(voices))
         if kind in SOURCE_VOICE and speaker not in voices:
-            _add(out, rec, "$.speaker_id", "X008", f"a {kind} is in the source's own voice, so its speaker is the source's publisher or author ({names}), not '{speaker}'")
+            _add(
+                out,
+                rec,
+                "$.speaker_id",
+                "X008",
+                f"a {kind} is in the source's own voice, so its speaker is the source's publisher or author ({names}), not '{speaker}'",
+            )
         elif kind not in SOURCE_VOICE and speaker in voices:
-            _add(out, rec, "$.kind", "X008", f"kind is {kind}, but '{speaker}' is the source's own publisher or author, whose sentences are narration or characterisation")
+            _add(
+                out,
+                rec,
+                "$.kind",
+                "X008",
+                f"kind is {kind}, but '{speaker}' is the source's own publisher or author, whose sentences are narration or characterisation",
+            )
         elif kind in SOURCE_VOICE and rec.data.get("setting") not in ("media_report", None):
-            _add(out, rec, "$.setting", "X008", f"setting is {rec.data.get('setting')}, but a {kind} is made in the source itself: media_report")
+            _add(
+                out,
+                rec,
+                "$.setting",
+                "X008",
+                f"setting is {rec.data.get('setting')}, but a {kind} is made in the source itself: media_report",
+            )
         elif kind in SOURCE_VOICE and rec.data.get("relayed_by"):
-            _add(out, rec, "$.relayed_by", "X008", f"a {kind} is the source's own, relayed by no one: relayed_by is []")
+            _add(
+                out,
+                rec,
+                "$.relayed_by",
+                "X008",
+                f"a {kind} is the source's own, relayed by no one: relayed_by is []",
+            )
 
 
 def characterisation_names_its_party(index, out):
     for rec in index.groups.get("statement", ()):
         kind, described = rec.data.get("kind"), rec.data.get("described_actor_id")
         if kind == "characterisation" and described is None:
-            _add(out, rec, "$.described_actor_id", "X010", "a characterisation describes a party's stance, conduct or silence: name that actor in described_actor_id")
+            _add(
+                out,
+                rec,
+                "$.described_actor_id",
+                "X010",
+                "a characterisation describes a party's stance, conduct or silence: name that actor in described_actor_id",
+            )
         elif isinstance(kind, str) and kind != "characterisation" and described is not None:
-            _add(out, rec, "$.described_actor_id", "X010", f"kind is {kind}; only a characterisation describes a party: set described_actor_id: null, or kind: characterisation")
+            _add(
+                out,
+                rec,
+                "$.described_actor_id",
+                "X010",
+                f"kind is {kind}; only a characterisation describes a party: set described_actor_id: null, or kind: characterisation",
+            )
 
 
 # Fields a figure has, or has not, by its basis: a computed figure is this
@@ -181,10 +267,26 @@ def figure_fields_follow_basis(index, out):
         if basis == "computed":
             for name in (n for n in _COMPUTED_NONE if d.get(n) is not None):
                 who = "it has no claimant" if name == "claimed_by_id" else "no source text gives it"
-                _add(out, rec, f"$.{name}", "X012", f"{name} is set, but a computed figure is this project's: {who}; set {name}: null")
+                _add(
+                    out,
+                    rec,
+                    f"$.{name}",
+                    "X012",
+                    f"{name} is set, but a computed figure is this project's: {who}; set {name}: null",
+                )
         elif basis in ("stated", "inferred"):
-            for name in (n for n in _CLAIMED if n in d and d[n] is None and (n != "quote" or _held(index, d) is not False)):
-                _add(out, rec, f"$.{name}", "X012", f"{name} is null, but a figure the source {basis} is a claim that a source gives: set {name}")
+            for name in (
+                n
+                for n in _CLAIMED
+                if n in d and d[n] is None and (n != "quote" or _held(index, d) is not False)
+            ):
+                _add(
+                    out,
+                    rec,
+                    f"$.{name}",
+                    "X012",
+                    f"{name} is null, but a figure the source {basis} is a claim that a source gives: set {name}",
+                )
 
 
 def _cycles(edges: dict[str, list[tuple[str, Record, str]]]):
@@ -221,20 +323,47 @@ def _edges(group, field: str, target: str | None) -> dict:
 
 
 def derivations_have_no_cycle(index, out):
-    for rec, pointer, cycle in _cycles(_edges(index.groups.get("casualty_figure", ()), "derived_from", None)):
-        _add(out, rec, pointer, "X013", f"figures computed from each other in a circle: {' -> '.join(cycle)}; a figure is computed only from figures that do not depend on it")
+    for rec, pointer, cycle in _cycles(
+        _edges(index.groups.get("casualty_figure", ()), "derived_from", None)
+    ):
+        _add(
+            out,
+            rec,
+            pointer,
+            "X013",
+            f"figures computed from each other in a circle: {' -> '.join(cycle)}; a figure is computed only from figures that do not depend on it",
+        )
 
 
 def relations_have_no_cycle(index, out):
-    for rec, pointer, cycle in _cycles(_edges(index.groups.get("claim", ()), "relations", "other_claim_id")):
-        _add(out, rec, pointer, "X014", f"claims related in a circle: {' -> '.join(cycle)}; a claim cannot be narrower than, or presuppose, itself through others")
+    for rec, pointer, cycle in _cycles(
+        _edges(index.groups.get("claim", ()), "relations", "other_claim_id")
+    ):
+        _add(
+            out,
+            rec,
+            pointer,
+            "X014",
+            f"claims related in a circle: {' -> '.join(cycle)}; a claim cannot be narrower than, or presuppose, itself through others",
+        )
 
 
 def block_given_for_an_archived_source(index, out):
     for rec in [*index.groups.get("statement", ()), *index.groups.get("casualty_figure", ())]:
         src = index.find("source", rec.data.get("source_id"))
-        if src is not None and src.data.get("archive_file") and "block" in rec.data and rec.data["block"] is None:
-            _add(out, rec, "$.block", "X015", f"block is null, but source '{src.id}' has an archived text: cite the block the quote is in")
+        if (
+            src is not None
+            and src.data.get("archive_file")
+            and "block" in rec.data
+            and rec.data["block"] is None
+        ):
+            _add(
+                out,
+                rec,
+                "$.block",
+                "X015",
+                f"block is null, but source '{src.id}' has an archived text: cite the block the quote is in",
+            )
 
 
 def not_before_the_event(index, out):
@@ -244,7 +373,13 @@ def not_before_the_event(index, out):
             continue
         date, happened = rec.data.get("date"), event.data.get("date")
         if _date(date) and _date(happened) and date < happened:
-            _add(out, rec, "$.date", "X009", f"date {date} is before {happened}, the date of event '{event.id}' that the statement is about; nobody can speak of it before it happened")
+            _add(
+                out,
+                rec,
+                "$.date",
+                "X009",
+                f"date {date} is before {happened}, the date of event '{event.id}' that the statement is about; nobody can speak of it before it happened",
+            )
 
 
 def _held(index, data: dict) -> bool | None:
@@ -265,12 +400,30 @@ def source_fields_follow_text_held(index, out):
         held, d = rec.data.get("text_held"), rec.data
         if held is True:
             for name in (n for n in _ARCHIVE_FIELDS if n in d and d[n] is None):
-                _add(out, rec, f"$.{name}", "X016", f"{name} is null, but text_held is true: give the archived text's {name}, or set text_held: false if the project holds only the address")
+                _add(
+                    out,
+                    rec,
+                    f"$.{name}",
+                    "X016",
+                    f"{name} is null, but text_held is true: give the archived text's {name}, or set text_held: false if the project holds only the address",
+                )
         elif held is False:
             if "url" in d and d["url"] is None:
-                _add(out, rec, "$.url", "X016", "url is null, but text_held is false: a source the project does not hold is known by its address; give the url of the page that was read")
+                _add(
+                    out,
+                    rec,
+                    "$.url",
+                    "X016",
+                    "url is null, but text_held is false: a source the project does not hold is known by its address; give the url of the page that was read",
+                )
             for name in (n for n in _ARCHIVE_FIELDS if d.get(n) is not None):
-                _add(out, rec, f"$.{name}", "X016", f"{name} is set, but text_held is false: the project holds no copy of this source; set {name}: null, or text_held: true if the text is archived")
+                _add(
+                    out,
+                    rec,
+                    f"$.{name}",
+                    "X016",
+                    f"{name} is set, but text_held is false: the project holds no copy of this source; set {name}: null, or text_held: true if the text is archived",
+                )
 
 
 _QUOTE_FIELDS = ("quote", "block", "quote_language", "quote_translation")
@@ -283,7 +436,11 @@ def no_quote_from_a_source_not_held(index, out):
         held, d = _held(index, rec.data), rec.data
         if held is False:
             for name in (n for n in _QUOTE_FIELDS if d.get(n) is not None):
-                why = "write the summary in the project's own words" if rec.kind == "statement" else "say in notes what the source gives"
+                why = (
+                    "write the summary in the project's own words"
+                    if rec.kind == "statement"
+                    else "say in notes what the source gives"
+                )
                 _add(
                     out,
                     rec,
@@ -310,7 +467,13 @@ def statement_rests_on_a_source_that_stands_alone(index, out):
         origin = src.data.get("origin") if src is not None else None
         if origin in NEVER_ALONE:
             why = "cite the page it copies or summarises as source_id, and list this one under carried_by"
-            _add(out, rec, "$.source_id", "X018", f"source '{src.id}' is a {origin}, which never carries a statement on its own; {why} (origins that may: {allowed})")
+            _add(
+                out,
+                rec,
+                "$.source_id",
+                "X018",
+                f"source '{src.id}' is a {origin}, which never carries a statement on its own; {why} (origins that may: {allowed})",
+            )
 
 
 MAX_CARRIED_BY = 100  # the schema's maxItems
@@ -326,10 +489,26 @@ def carried_by_lists_each_other_source_once(index, out):
             if not isinstance(sid, str):
                 continue
             if sid in seen:
-                what = "the statement's own source_id" if sid == rec.data.get("source_id") else "listed earlier"
-                _add(out, rec, f"$.carried_by[{i}].source_id", "X019", f"source '{sid}' is {what}; list each further source once, and never the source_id")
+                what = (
+                    "the statement's own source_id"
+                    if sid == rec.data.get("source_id")
+                    else "listed earlier"
+                )
+                _add(
+                    out,
+                    rec,
+                    f"$.carried_by[{i}].source_id",
+                    "X019",
+                    f"source '{sid}' is {what}; list each further source once, and never the source_id",
+                )
             elif item.get("link") == "conflicting" and item.get("notes") is None:
-                _add(out, rec, f"$.carried_by[{i}].link", "X019", f"link is conflicting, but notes is missing: say how the copy in source '{sid}' differs from the statement")
+                _add(
+                    out,
+                    rec,
+                    f"$.carried_by[{i}].link",
+                    "X019",
+                    f"link is conflicting, but notes is missing: say how the copy in source '{sid}' differs from the statement",
+                )
             seen.add(sid)
 
 
@@ -364,11 +543,34 @@ def relay_is_not_the_publisher(index, out):
         for i, actor in enumerate(relays if isinstance(relays, list) else []):
             if publisher is not None and actor == publisher:
                 _add(
-                    out, rec, f"$.relayed_by[{i}]", "X021", f"'{actor}' publishes source '{src.id}', so it is not a relay: relayed_by lists only the outlets the words passed through before the source"
+                    out,
+                    rec,
+                    f"$.relayed_by[{i}]",
+                    "X021",
+                    f"'{actor}' publishes source '{src.id}', so it is not a relay: relayed_by lists only the outlets the words passed through before the source",
                 )
 
 
-RULES = (date_end_after_date, block_within_source, computed_figure_is_the_sum, range_low_below_high, position_taken_by_its_actor, source_voice_is_the_publishers)
-RULES += (characterisation_names_its_party, figure_fields_follow_basis, derivations_have_no_cycle, relations_have_no_cycle, block_given_for_an_archived_source, not_before_the_event)
+RULES = (
+    date_end_after_date,
+    block_within_source,
+    computed_figure_is_the_sum,
+    range_low_below_high,
+    position_taken_by_its_actor,
+    source_voice_is_the_publishers,
+)
+RULES += (
+    characterisation_names_its_party,
+    figure_fields_follow_basis,
+    derivations_have_no_cycle,
+    relations_have_no_cycle,
+    block_given_for_an_archived_source,
+    not_before_the_event,
+)
 RULES += (stance_fits_its_basis, relay_is_not_the_publisher)
-RULES += (source_fields_follow_text_held, no_quote_from_a_source_not_held, statement_rests_on_a_source_that_stands_alone, carried_by_lists_each_other_source_once)
+RULES += (
+    source_fields_follow_text_held,
+    no_quote_from_a_source_not_held,
+    statement_rests_on_a_source_that_stands_alone,
+    carried_by_lists_each_other_source_once,
+)

@@ -56,10 +56,14 @@ def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
     metadata, meta_problems = check_metadata(project, schemas, checker)
     problems += meta_problems + _sources_folder(project)
     # The record texts against the archived sources and the loaded-terms list.
-    quoted = quotes.check_quotes(records, project.sources_dir, {(p.path, p.pointer) for p in problems})
+    quoted = quotes.check_quotes(
+        records, project.sources_dir, {(p.path, p.pointer) for p in problems}
+    )
     problems += quoted.problems
     texts = [a.text for a in quoted.archives.values()]
-    problems += neutrality.loaded_words(records, schemas, texts) + copying.copied_runs(records, texts)
+    problems += neutrality.loaded_words(records, schemas, texts) + copying.copied_runs(
+        records, texts
+    )
     records.sort(key=lambda r: (KINDS.index(r.kind), r.path))
     pairs = _quoted(records)
     verified, here = quote_checks.verified(pairs, set(quoted.archives), project.root)
@@ -68,8 +72,20 @@ def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
         warnings = quote_checks.unverified_warnings(pairs, verified)
     elif not here and pairs:
         # No check with the archive was ever recorded: one line, not one per quote.
-        notices.append(f"no quote is verified: {quote_checks.PATH} records no check with the archived texts ({len(pairs)} quotes)")
-    return CheckResult(records, sorted(set(problems)), len(found), schemas, notices, metadata, verified, here, warnings)
+        notices.append(
+            f"no quote is verified: {quote_checks.PATH} records no check with the archived texts ({len(pairs)} quotes)"
+        )
+    return CheckResult(
+        records,
+        sorted(set(problems)),
+        len(found),
+        schemas,
+        notices,
+        metadata,
+        verified,
+        here,
+        warnings,
+    )
 
 
 def _quoted(records: list[Record]) -> list[tuple[Record, Record]]:
@@ -79,7 +95,12 @@ def _quoted(records: list[Record]) -> list[tuple[Record, Record]]:
     out = []
     for rec in records:
         src = sources.get(rec.data.get("source_id")) if rec.kind in quotes.QUOTED_KINDS else None
-        if src and src.data.get("text_held") is True and rec.data.get("quote") and rec.data.get("quote_translation") != "by_contributor":
+        if (
+            src
+            and src.data.get("text_held") is True
+            and rec.data.get("quote")
+            and rec.data.get("quote_translation") != "by_contributor"
+        ):
             out.append((rec, src))
     return out
 
@@ -91,7 +112,9 @@ def _sources_folder(project: Project) -> list[Problem]:
     return []
 
 
-def check_metadata(project: Project, schemas: SchemaSet, checker: SchemaChecker) -> tuple[dict | None, list[Problem]]:
+def check_metadata(
+    project: Project, schemas: SchemaSet, checker: SchemaChecker
+) -> tuple[dict | None, list[Problem]]:
     """dataset.yaml, checked like a record, so that `check` reports every
     problem that would stop `build`."""
     path = "dataset.yaml"

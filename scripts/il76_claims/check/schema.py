@@ -55,8 +55,15 @@ def _fast_validators(schemas: SchemaSet) -> dict:
     # libraries read RFC 3339 and RFC 3986 differently at the edges (year
     # 0000 is a date to jsonschema-rs, not to Python).
     checker = Draft202012Validator.FORMAT_CHECKER
-    formats = {name: functools.partial(_conforms, checker.conforms, name) for name in checker.checkers}
-    return {kind: jsonschema_rs.Draft202012Validator(doc, registry=registry, validate_formats=True, formats=formats) for kind, doc in docs.items()}
+    formats = {
+        name: functools.partial(_conforms, checker.conforms, name) for name in checker.checkers
+    }
+    return {
+        kind: jsonschema_rs.Draft202012Validator(
+            doc, registry=registry, validate_formats=True, formats=formats
+        )
+        for kind, doc in docs.items()
+    }
 
 
 def _meta_valid(doc: dict) -> bool:
@@ -73,7 +80,10 @@ def _conforms(conforms, name: str, value) -> bool:
 class SchemaChecker:
     def __init__(self, schemas: SchemaSet):
         self.schemas = schemas
-        registry = Registry().with_resources((uri, Resource.from_contents(doc, default_specification=DRAFT202012)) for uri, doc in schemas.documents.items())
+        registry = Registry().with_resources(
+            (uri, Resource.from_contents(doc, default_specification=DRAFT202012))
+            for uri, doc in schemas.documents.items()
+        )
         for uri, doc in schemas.documents.items():
             # jsonschema-rs answers whether a schema is valid; jsonschema,
             # ten times slower, only words what is wrong.
@@ -85,8 +95,15 @@ class SchemaChecker:
                 # A maintainer's error in schemas/, not a record's: say which
                 # schema and where, without a traceback.
                 where = "/".join(str(p) for p in exc.absolute_path) or "top level"
-                raise SchemaError(f"schemas/{uri}: not a valid JSON Schema at {where}: {exc.message}") from None
-        self.validators = {kind: StrictValidator(doc, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER) for kind, doc in {**schemas.kinds, "dataset": schemas.dataset}.items()}
+                raise SchemaError(
+                    f"schemas/{uri}: not a valid JSON Schema at {where}: {exc.message}"
+                ) from None
+        self.validators = {
+            kind: StrictValidator(
+                doc, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+            )
+            for kind, doc in {**schemas.kinds, "dataset": schemas.dataset}.items()
+        }
         self.fast = _fast_validators(schemas)
 
     def check(self, record: Record) -> list[Problem]:
@@ -100,14 +117,20 @@ class SchemaChecker:
         errors = [e for err in validator.iter_errors(record.data) for e in _unnest(err)]
         # A value of the wrong type also fails its codelist, pattern or an
         # allOf rule; the type is the one thing to fix, so say only that.
-        wrong_type = {_json_path(e.absolute_path) for e in errors if _is_type_error(e) and self._rule(record.kind, e) is None}
+        wrong_type = {
+            _json_path(e.absolute_path)
+            for e in errors
+            if _is_type_error(e) and self._rule(record.kind, e) is None
+        }
         # A date or URL that breaks its pattern is also not a valid date or
         # URL; the pattern's hint says how to write it.
         bad_pattern = {_json_path(e.absolute_path) for e in errors if e.validator == "pattern"}
         out = []
         for err in errors:
             at = _json_path(err.absolute_path)
-            if at in wrong_type and not (_is_type_error(err) and self._rule(record.kind, err) is None):
+            if at in wrong_type and not (
+                _is_type_error(err) and self._rule(record.kind, err) is None
+            ):
                 continue
             if at in bad_pattern and err.validator == "format":
                 continue
@@ -120,7 +143,9 @@ class SchemaChecker:
 
     def _to_problems(self, record: Record, err: ValidationError) -> list[Problem]:
         pointer = _json_path(err.absolute_path)
-        if pointer in record.reported or any(pointer.startswith(r + ".") or pointer.startswith(r + "[") for r in record.reported):
+        if pointer in record.reported or any(
+            pointer.startswith(r + ".") or pointer.startswith(r + "[") for r in record.reported
+        ):
             return []  # the loader already said what is wrong with this value
         rule = self._rule(record.kind, err)
         field = pointer.rsplit(".", 1)[-1] if pointer != "$" else "record"
@@ -132,7 +157,10 @@ class SchemaChecker:
         elif err.validator == "required":
             missing = re.match(r"'([^']+)' is a required property", err.message)
             name = missing.group(1) if missing else "?"
-            code, msg = "S001", f"missing required field '{name}'; add it (write null where the value is unknown and null is allowed)"
+            code, msg = (
+                "S001",
+                f"missing required field '{name}'; add it (write null where the value is unknown and null is allowed)",
+            )
             pointer = child_pointer(pointer, name)
         else:
             code, msg = _message(err, field)
@@ -163,20 +191,41 @@ class SchemaChecker:
 def _unknown_fields(record: Record, err: ValidationError, pointer: str) -> list[Problem]:
     """S002 at the key of each field the schema does not define: the name
     is what is wrong, not the value."""
-    allowed, derived = list(err.schema.get("properties", {})), err.schema.get("x-derived-columns", {})
+    allowed, derived = (
+        list(err.schema.get("properties", {})),
+        err.schema.get("x-derived-columns", {}),
+    )
     out = []
     for name in sorted(set(err.instance) - set(allowed)):
         guess = difflib.get_close_matches(name, allowed, n=1)
-        hint = f"; did you mean '{guess[0]}'?" if guess else f"; allowed fields: {', '.join(allowed)}"
-        message = f"{_show(name)} is computed by the build (docs/codebook.md), not written in a record: remove it" if name in derived else f"unknown field {_show(name)}{hint}"
+        hint = (
+            f"; did you mean '{guess[0]}'?" if guess else f"; allowed fields: {', '.join(allowed)}"
+        )
+        message = (
+            f"{_show(name)} is computed by the build (docs/codebook.md), not written in a record: remove it"
+            if name in derived
+            else f"unknown field {_show(name)}{hint}"
+        )
         at = child_pointer(pointer, name)
         line, col = record.key_marks.get(at) or record.mark(at)
         out.append(problem(record.path, line, col, "S002", message, at))
     return out
 
 
-_FORMATS = {"date": "a real calendar date (YYYY-MM-DD)", "uri": "a valid URL (spaces and non-ASCII characters must be percent-encoded)"}
-_LIMITS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems")
+_FORMATS = {
+    "date": "a real calendar date (YYYY-MM-DD)",
+    "uri": "a valid URL (spaces and non-ASCII characters must be percent-encoded)",
+}
+_LIMITS = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+)
 
 
 def _message(err: ValidationError, field: str) -> tuple[str, str]:
@@ -185,20 +234,36 @@ def _message(err: ValidationError, field: str) -> tuple[str, str]:
     if kw == "type":
         return "S003", f"{field}: {value} is not of type {_types(err.validator_value)}"
     if kw == "anyOf" and any(e.validator == "type" for e in err.context):  # a type no branch allows
-        types = [t for e in err.context if e.validator == "type" for t in (e.validator_value if isinstance(e.validator_value, list) else [e.validator_value])]
+        types = [
+            t
+            for e in err.context
+            if e.validator == "type"
+            for t in (
+                e.validator_value if isinstance(e.validator_value, list) else [e.validator_value]
+            )
+        ]
         return "S003", f"{field}: {value} is not of type {_types(list(dict.fromkeys(types)))}"
     if kw == "enum":
         codes = err.validator_value
         name = str(err.schema.get("$id", "")).rsplit("/", 1)[-1].removesuffix(".json") or field
-        advice = f"use one of: {', '.join(codes)}" if len(codes) <= 20 else f"use a code of the '{name}' codelist (listed in docs/codebook.md)"
+        advice = (
+            f"use one of: {', '.join(codes)}"
+            if len(codes) <= 20
+            else f"use a code of the '{name}' codelist (listed in docs/codebook.md)"
+        )
         return "S004", f"{field}: {value} is not in the codelist; {advice}"
     if kw == "const":
         return "S004", f"{field}: {value} must be {_show(err.validator_value)}"
     if kw == "pattern":
         hint = err.schema.get("x-pattern-hint")
-        return "S005", f"{field}: {value} " + (f"is not {hint}" if hint else f"does not match the pattern {err.validator_value}")
+        return "S005", f"{field}: {value} " + (
+            f"is not {hint}" if hint else f"does not match the pattern {err.validator_value}"
+        )
     if kw == "format":
-        return "S006", f"{field}: {value} is not {_FORMATS.get(err.validator_value, err.validator_value)}"
+        return (
+            "S006",
+            f"{field}: {value} is not {_FORMATS.get(err.validator_value, err.validator_value)}",
+        )
     if kw in _LIMITS:
         return "S007", f"{field}: {_limit(kw, err)}"
     if kw == "uniqueItems":
@@ -209,7 +274,9 @@ def _message(err: ValidationError, field: str) -> tuple[str, str]:
 def _is_type_error(err: ValidationError) -> bool:
     """A value of a type its field never allows (a nullable field's anyOf
     included)."""
-    return err.validator == "type" or (err.validator == "anyOf" and any(e.validator == "type" for e in err.context))
+    return err.validator == "type" or (
+        err.validator == "anyOf" and any(e.validator == "type" for e in err.context)
+    )
 
 
 def _unnest(err: ValidationError) -> list[ValidationError]:
@@ -251,7 +318,14 @@ def _show(value) -> str:
 
 
 def _types(t) -> str:
-    names = {"string": "text", "integer": "integer", "null": "null", "array": "list", "object": "mapping", "boolean": "boolean"}
+    names = {
+        "string": "text",
+        "integer": "integer",
+        "null": "null",
+        "array": "list",
+        "object": "mapping",
+        "boolean": "boolean",
+    }
     if isinstance(t, list):
         return " or ".join(names.get(x, x) for x in t)
     return names.get(t, t)
@@ -286,5 +360,7 @@ def _describe(err: ValidationError, field: str) -> str:
     if err.validator == "maxItems":
         return f"{field} has {len(err.instance)} item(s), expected at most {err.validator_value}"
     if err.validator == "not":
-        return f"{field} is {_show(err.instance)}"  # the rule's description says what it must not be
+        return (
+            f"{field} is {_show(err.instance)}"  # the rule's description says what it must not be
+        )
     return f"{field}: {err.message}"

@@ -75,7 +75,9 @@ _FLOAT_LIKE = re.compile(
     re.VERBOSE,
 )
 # A YAML 1.1 timestamp with a time part; a bare ISO date is kept as text.
-_TIMESTAMP_LIKE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?\Z")
+_TIMESTAMP_LIKE = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?\Z"
+)
 _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
@@ -106,12 +108,42 @@ class _Abandon(Exception):
 # the order they are tried: (pattern, what it is read as, code, message).
 _EQUALS = re.compile(r"=\Z")
 _AMBIGUOUS = (
-    (_BOOL_LIKE, "a boolean", "Y003", "unquoted {t} is read as a boolean by YAML 1.1; write '{t}' in quotes if it is text, or true/false"),
-    (_NULL_LIKE, "null", "Y003", "unquoted {t} is read as null; write null, or '{t}' in quotes if it is text"),
-    (_EQUALS, "a special value", "Y003", "unquoted = is a special value in YAML 1.1; write '=' in quotes"),
-    (_TIMESTAMP_LIKE, "a date", "Y003", "unquoted {t} is read as a timestamp by YAML 1.1; write '{t}' in quotes"),
-    (_FLOAT_LIKE, "a number", "Y014", "unquoted {t} is read as a floating-point number; write a whole number, or '{t}' in quotes if it is text"),
-    (_NUMBER_LIKE, "a number", "Y004", "unquoted {t} is a number that YAML versions read differently; write a plain decimal integer, or '{t}' in quotes if it is text"),
+    (
+        _BOOL_LIKE,
+        "a boolean",
+        "Y003",
+        "unquoted {t} is read as a boolean by YAML 1.1; write '{t}' in quotes if it is text, or true/false",
+    ),
+    (
+        _NULL_LIKE,
+        "null",
+        "Y003",
+        "unquoted {t} is read as null; write null, or '{t}' in quotes if it is text",
+    ),
+    (
+        _EQUALS,
+        "a special value",
+        "Y003",
+        "unquoted = is a special value in YAML 1.1; write '=' in quotes",
+    ),
+    (
+        _TIMESTAMP_LIKE,
+        "a date",
+        "Y003",
+        "unquoted {t} is read as a timestamp by YAML 1.1; write '{t}' in quotes",
+    ),
+    (
+        _FLOAT_LIKE,
+        "a number",
+        "Y014",
+        "unquoted {t} is read as a floating-point number; write a whole number, or '{t}' in quotes if it is text",
+    ),
+    (
+        _NUMBER_LIKE,
+        "a number",
+        "Y004",
+        "unquoted {t} is a number that YAML versions read differently; write a plain decimal integer, or '{t}' in quotes if it is text",
+    ),
 )
 _PLAIN_VALUES = {"null": None, "true": True, "false": False}
 _FOLDED = "text over several lines is folded (a line break becomes a space, a blank line a line break); write it on one line, or use '>-' to join lines or '|-' to keep line breaks"
@@ -156,9 +188,19 @@ class _Builder:
 
     def add(self, mark, code, message, pointer=""):
         if len(self.problems) >= MAX_PROBLEMS_PER_FILE:
-            self.problems.append(problem(self.path, mark.line + 1, mark.column + 1, "Y016", f"more than {MAX_PROBLEMS_PER_FILE} problems in this file; the rest of it was not read. Fix these first"))
+            self.problems.append(
+                problem(
+                    self.path,
+                    mark.line + 1,
+                    mark.column + 1,
+                    "Y016",
+                    f"more than {MAX_PROBLEMS_PER_FILE} problems in this file; the rest of it was not read. Fix these first",
+                )
+            )
             raise _Abandon
-        self.problems.append(problem(self.path, mark.line + 1, mark.column + 1, code, message, pointer))
+        self.problems.append(
+            problem(self.path, mark.line + 1, mark.column + 1, code, message, pointer)
+        )
         if pointer:
             self.reported.add(pointer)
 
@@ -172,19 +214,37 @@ class _Builder:
         if isinstance(ev, yaml.StreamEndEvent):
             self.fatal(_FIRST, "Y011", "the file is empty; write the record as key: value lines")
         if getattr(ev, "version", None) or getattr(ev, "tags", None):
-            self.fatal(ev.start_mark, "Y008", "YAML directives (%YAML, %TAG) are not allowed; delete the line")
+            self.fatal(
+                ev.start_mark,
+                "Y008",
+                "YAML directives (%YAML, %TAG) are not allowed; delete the line",
+            )
         node = self.next()
         if not isinstance(node, yaml.MappingStartEvent):
-            if isinstance(node, yaml.ScalarEvent) and node.value == "" and not node.style and node.tag is None and node.anchor is None:
-                self.fatal(_FIRST, "Y011", "the file has no content; write the record as key: value lines")
-            self.fatal(node.start_mark, "Y009", "a record must be a mapping of field: value lines, not a list or a single value")
+            if (
+                isinstance(node, yaml.ScalarEvent)
+                and node.value == ""
+                and not node.style
+                and node.tag is None
+                and node.anchor is None
+            ):
+                self.fatal(
+                    _FIRST, "Y011", "the file has no content; write the record as key: value lines"
+                )
+            self.fatal(
+                node.start_mark,
+                "Y009",
+                "a record must be a mapping of field: value lines, not a list or a single value",
+            )
         data = self.value(node, "$", 1)
         if data is None:  # the whole record was refused (too many fields)
             raise _Abandon
         self.next()  # DocumentEndEvent
         nxt = self.next()
         if isinstance(nxt, yaml.DocumentStartEvent):
-            self.fatal(nxt.start_mark, "Y008", "a second YAML document ('---'); keep one record per file")
+            self.fatal(
+                nxt.start_mark, "Y008", "a second YAML document ('---'); keep one record per file"
+            )
         return data
 
     def skip(self, ev):
@@ -206,14 +266,29 @@ class _Builder:
     def _props_ok(self, ev, pointer) -> bool:
         """Report an alias, anchor or tag on a node; False if there was one."""
         if isinstance(ev, yaml.AliasEvent):
-            self.add(ev.start_mark, "Y007", f"alias '*{show(ev.anchor)}': write the value out in full; records do not share values", pointer)
+            self.add(
+                ev.start_mark,
+                "Y007",
+                f"alias '*{show(ev.anchor)}': write the value out in full; records do not share values",
+                pointer,
+            )
             return False
         if ev.anchor is not None:
-            self.add(ev.start_mark, "Y007", f"anchor '&{show(ev.anchor)}': remove it; records do not share values", pointer)
+            self.add(
+                ev.start_mark,
+                "Y007",
+                f"anchor '&{show(ev.anchor)}': remove it; records do not share values",
+                pointer,
+            )
             return False
         tag = getattr(ev, "tag", None)
         if tag is not None:
-            self.add(ev.start_mark, "Y006", f"tag '{show(tag)}' is not allowed; remove it and write plain text, numbers or booleans", pointer)
+            self.add(
+                ev.start_mark,
+                "Y006",
+                f"tag '{show(tag)}' is not allowed; remove it and write plain text, numbers or booleans",
+                pointer,
+            )
             return False
         return True
 
@@ -223,7 +298,12 @@ class _Builder:
             self.skip(ev)
             return None
         if depth > MAX_DEPTH:
-            self.add(ev.start_mark, "Y012", f"nesting deeper than {MAX_DEPTH} levels; records need no more", pointer)
+            self.add(
+                ev.start_mark,
+                "Y012",
+                f"nesting deeper than {MAX_DEPTH} levels; records need no more",
+                pointer,
+            )
             self.skip(ev)
             return None
         if isinstance(ev, yaml.ScalarEvent):
@@ -235,11 +315,18 @@ class _Builder:
                 if isinstance(item, yaml.SequenceEndEvent):
                     return items
                 if len(items) == MAX_ITEMS:
-                    self.add(item.start_mark, "Y013", f"a list of more than {MAX_ITEMS} items; the limit is {MAX_ITEMS}", pointer)
+                    self.add(
+                        item.start_mark,
+                        "Y013",
+                        f"a list of more than {MAX_ITEMS} items; the limit is {MAX_ITEMS}",
+                        pointer,
+                    )
                     self.skip(item)
                     self.skip_rest()
                     return None
-                items.append(self.value(item, intern(child_pointer(pointer, len(items))), depth + 1))
+                items.append(
+                    self.value(item, intern(child_pointer(pointer, len(items))), depth + 1)
+                )
         out: dict = {}
         first_seen: dict[str, int] = {}
         while True:
@@ -247,7 +334,12 @@ class _Builder:
             if isinstance(kev, yaml.MappingEndEvent):
                 return out
             if len(first_seen) == MAX_FIELDS:
-                self.add(kev.start_mark, "Y013", f"a mapping of more than {MAX_FIELDS} fields; the limit is {MAX_FIELDS}", pointer)
+                self.add(
+                    kev.start_mark,
+                    "Y013",
+                    f"a mapping of more than {MAX_FIELDS} fields; the limit is {MAX_FIELDS}",
+                    pointer,
+                )
                 self.skip(kev)
                 self.skip(self.next())
                 self.skip_rest()
@@ -259,7 +351,12 @@ class _Builder:
                 continue
             child = intern(child_pointer(pointer, key))
             if key in first_seen:
-                self.add(kev.start_mark, "Y002", f"duplicate key '{show(key)}' (first at line {first_seen[key]}); keep one, YAML would silently drop the first", child)
+                self.add(
+                    kev.start_mark,
+                    "Y002",
+                    f"duplicate key '{show(key)}' (first at line {first_seen[key]}); keep one, YAML would silently drop the first",
+                    child,
+                )
                 self.skip(vev)
                 continue
             first_seen[key] = kev.start_mark.line + 1
@@ -288,34 +385,52 @@ class _Builder:
                 return None
             reading = _plain_kind(text)
             if reading:
-                self.add(m, "Y010", f"unquoted key {show(text)} is read as {reading}, not text; a key must be a field name")
+                self.add(
+                    m,
+                    "Y010",
+                    f"unquoted key {show(text)} is read as {reading}, not text; a key must be a field name",
+                )
                 return None
         if text == "":
             self.add(m, "Y010", "empty key; write a field name")
             return None
         if len(text) > MAX_KEY_CHARS:
-            self.add(m, "Y010", f"key of {len(text)} characters; field names are at most {MAX_KEY_CHARS}")
+            self.add(
+                m, "Y010", f"key of {len(text)} characters; field names are at most {MAX_KEY_CHARS}"
+            )
             return None
         return text
 
     def scalar(self, ev, pointer):
         text, m = ev.value, ev.start_mark
         if len(text) > MAX_SCALAR_CHARS:
-            self.add(m, "Y013", f"value of {len(text)} characters; the limit is {MAX_SCALAR_CHARS}", pointer)
+            self.add(
+                m,
+                "Y013",
+                f"value of {len(text)} characters; the limit is {MAX_SCALAR_CHARS}",
+                pointer,
+            )
             return None
         if ev.style:  # quoted or block: always text (the C parser gives '' for plain)
             if ev.style in ("'", '"') and ev.end_mark.line != m.line:
                 self.add(m, "Y015", "quoted " + _FOLDED, pointer)
             return text
         if text == "":
-            self.add(m, "Y011", "empty value; write a value, or null where the field allows it", pointer)
+            self.add(
+                m, "Y011", "empty value; write a value, or null where the field allows it", pointer
+            )
             return None
         if text in _PLAIN_VALUES:
             return _PLAIN_VALUES[text]
         if _INT_RE.match(text):
             digits = len(text.lstrip("-"))
             if digits > MAX_INT_DIGITS:
-                self.add(m, "Y013", f"a number of {digits} digits; the limit is {MAX_INT_DIGITS}", pointer)
+                self.add(
+                    m,
+                    "Y013",
+                    f"a number of {digits} digits; the limit is {MAX_INT_DIGITS}",
+                    pointer,
+                )
                 return None
             return int(text)
         found = _ambiguous(text)
@@ -377,15 +492,33 @@ def _control_message(ch: str) -> str:
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
     """Bytes -> text, refusing anything that is not plain UTF-8 with LF."""
     if raw.startswith(b"\xef\xbb\xbf"):
-        return None, [problem(path, 1, 1, "E001", "the file starts with a byte-order mark; save it as UTF-8 without BOM")]
+        return None, [
+            problem(
+                path,
+                1,
+                1,
+                "E001",
+                "the file starts with a byte-order mark; save it as UTF-8 without BOM",
+            )
+        ]
     if _looks_utf16(raw):
         return None, [problem(path, 1, 1, "E002", "the file looks like UTF-16; save it as UTF-8")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
-        return None, [problem(path, line, col, "E002", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8")]
+        col = (
+            len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
+        )
+        return None, [
+            problem(
+                path,
+                line,
+                col,
+                "E002",
+                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
+            )
+        ]
     problems: list[Problem] = []
     seen_lines: set[tuple[str, int]] = set()
 
@@ -399,13 +532,21 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
     if cr >= 0:
         # One report is enough: an editor converts all line ends at once.
         lines = text.count("\r")
-        once("E003", cr, f"carriage return (CR or CRLF line ends, {lines} in the file); save the file with LF line ends only")
+        once(
+            "E003",
+            cr,
+            f"carriage return (CR or CRLF line ends, {lines} in the file); save the file with LF line ends only",
+        )
     for m in _CONTROL.finditer(text):
         once("E004", m.start(), _control_message(m.group()))
     for m in re.finditer("\t", text):
         once("E005", m.start(), "tab character; indent and separate with spaces")
     for m in re.finditer("[\u2028\u2029]", text):
-        once("E006", m.start(), f"U+{ord(m.group()):04X} line/paragraph separator; use a normal line break or a space")
+        once(
+            "E006",
+            m.start(),
+            f"U+{ord(m.group()):04X} line/paragraph separator; use a normal line break or a space",
+        )
     if problems:
         return None, sorted(problems)
     return text, problems
@@ -433,7 +574,13 @@ def _too_many_brackets(path: str, text: str) -> Problem | None:
             depth += 1
             if depth > MAX_OPEN_BRACKETS:
                 line, col = _line_col(text, m.start())
-                return problem(path, line, col, "Y012", f"more than {MAX_OPEN_BRACKETS} brackets '[' or '{{' open at once; records need a few levels at most")
+                return problem(
+                    path,
+                    line,
+                    col,
+                    "Y012",
+                    f"more than {MAX_OPEN_BRACKETS} brackets '[' or '{{' open at once; records need a few levels at most",
+                )
         elif depth:
             depth -= 1
     return None
@@ -451,12 +598,23 @@ def parse(path: str, text: str) -> tuple[dict | None, Record | None, list[Proble
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        builder.problems.append(problem(path, line, col, "Y001", _syntax_message(exc, builder.lines)))
+        builder.problems.append(
+            problem(path, line, col, "Y001", _syntax_message(exc, builder.lines))
+        )
         return None, None, builder.problems
     except yaml.YAMLError as exc:
-        builder.problems.append(problem(path, 1, 1, "Y001", f"YAML syntax error: {show(str(exc), 200)}"))
+        builder.problems.append(
+            problem(path, 1, 1, "Y001", f"YAML syntax error: {show(str(exc), 200)}")
+        )
         return None, None, builder.problems
-    rec = Record(kind="", path=path, data=data, marks=builder.marks, key_marks=builder.key_marks, reported=builder.reported)
+    rec = Record(
+        kind="",
+        path=path,
+        data=data,
+        marks=builder.marks,
+        key_marks=builder.key_marks,
+        reported=builder.reported,
+    )
     return data, rec, builder.problems
 
 
@@ -466,13 +624,41 @@ def read_bytes(path: str, abspath: str) -> tuple[bytes | None, list[Problem]]:
     try:
         return read_regular(abspath, MAX_FILE_BYTES), []
     except TooLarge as exc:
-        size = f"of {exc.size} bytes" if exc.size is not None else f"larger than {MAX_FILE_BYTES} bytes"
-        return None, [problem(path, 1, 1, "F006", f"file {size}; the limit is {MAX_FILE_BYTES} bytes, records are small")]
+        size = (
+            f"of {exc.size} bytes"
+            if exc.size is not None
+            else f"larger than {MAX_FILE_BYTES} bytes"
+        )
+        return None, [
+            problem(
+                path,
+                1,
+                1,
+                "F006",
+                f"file {size}; the limit is {MAX_FILE_BYTES} bytes, records are small",
+            )
+        ]
     except OSError as exc:
         if exc.errno == errno.ELOOP or os.path.islink(abspath):
-            return None, [problem(path, 1, 1, "F004", "symbolic link; replace it with a regular file (links are never followed)")]
+            return None, [
+                problem(
+                    path,
+                    1,
+                    1,
+                    "F004",
+                    "symbolic link; replace it with a regular file (links are never followed)",
+                )
+            ]
         if exc.errno == errno.EINVAL:
-            return None, [problem(path, 1, 1, "F007", "not a regular file (a folder, pipe, socket or device); records are plain files")]
+            return None, [
+                problem(
+                    path,
+                    1,
+                    1,
+                    "F007",
+                    "not a regular file (a folder, pipe, socket or device); records are plain files",
+                )
+            ]
         return None, [problem(path, 1, 1, "F007", f"cannot read the file: {exc.strerror}")]
 
 

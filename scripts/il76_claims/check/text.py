@@ -25,10 +25,18 @@ _INVISIBLE = re.compile(
 )
 _SEPARATORS = re.compile("[\u2028\u2029]")
 # Code points with no agreed meaning: private use and noncharacters.
-_PRIVATE = re.compile("[\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff\U000f0000-\U0010ffff" + "".join(f"\\U{p:04x}fffe\\U{p:04x}ffff" for p in range(1, 16)) + "]")
+_PRIVATE = re.compile(
+    "[\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff\U000f0000-\U0010ffff"
+    + "".join(f"\\U{p:04x}fffe\\U{p:04x}ffff" for p in range(1, 16))
+    + "]"
+)
 
 # Where the message names a character otherwise than Unicode does, lower-cased.
-_NAMES = {"\u061c": "Arabic letter mark", "\u200b": "zero-width space", "\ufeff": "zero-width no-break space (BOM)"}
+_NAMES = {
+    "\u061c": "Arabic letter mark",
+    "\u200b": "zero-width space",
+    "\ufeff": "zero-width no-break space (BOM)",
+}
 
 
 def _name(ch: str) -> str:
@@ -42,7 +50,10 @@ def check_text(record: Record, multiline: frozenset[str]) -> list[Problem]:
     for pointer, field, text in iter_strings(record.data):
         if pointer not in record.reported:
             line, col = record.mark(pointer)
-            out += [problem(record.path, line, col, code, f"{field}: {message}", pointer) for code, message in _findings(text, field in multiline)]
+            out += [
+                problem(record.path, line, col, code, f"{field}: {message}", pointer)
+                for code, message in _findings(text, field in multiline)
+            ]
     return out
 
 
@@ -56,18 +67,52 @@ def _findings(text: str, multiline: bool) -> list[tuple[str, str]]:
     if "\t" in text:
         out.append(("E005", "tab character in the value; use a space"))
     if m := _SEPARATORS.search(text):
-        out.append(("E006", f"U+{ord(m.group()):04X} line/paragraph separator in the value; use a line break or a space"))
+        out.append(
+            (
+                "E006",
+                f"U+{ord(m.group()):04X} line/paragraph separator in the value; use a line break or a space",
+            )
+        )
     if m := _INVISIBLE.search(text):
-        out.append(("T002", f"invisible or direction-changing character U+{ord(m.group()):04X} ({_name(m.group())}) at position {m.start() + 1}; delete it"))
+        out.append(
+            (
+                "T002",
+                f"invisible or direction-changing character U+{ord(m.group()):04X} ({_name(m.group())}) at position {m.start() + 1}; delete it",
+            )
+        )
     if m := _PRIVATE.search(text):
-        what = "noncharacter" if unicodedata.category(m.group()) != "Co" else "private-use character"
-        out.append(("T007", f"{what} U+{ord(m.group()):04X} at position {m.start() + 1}, which shows differently or not at all from one computer to another; replace or delete it"))
+        what = (
+            "noncharacter" if unicodedata.category(m.group()) != "Co" else "private-use character"
+        )
+        out.append(
+            (
+                "T007",
+                f"{what} U+{ord(m.group()):04X} at position {m.start() + 1}, which shows differently or not at all from one computer to another; replace or delete it",
+            )
+        )
     if not unicodedata.is_normalized("NFC", text):
-        out.append(("T001", "text is not in Unicode NFC (a letter and its accent are stored as separate characters); normalize it to NFC"))
+        out.append(
+            (
+                "T001",
+                "text is not in Unicode NFC (a letter and its accent are stored as separate characters); normalize it to NFC",
+            )
+        )
     if not multiline and "\n" in text:
         out.append(("T004", "line break in a single-line field; put the value on one line"))
     elif text != text.strip():
-        out.append(("T003", "leading or trailing whitespace or blank lines; remove them (use '|-' for block text)" if multiline else "leading or trailing whitespace; remove it"))
+        out.append(
+            (
+                "T003",
+                "leading or trailing whitespace or blank lines; remove them (use '|-' for block text)"
+                if multiline
+                else "leading or trailing whitespace; remove it",
+            )
+        )
     if text.startswith("="):
-        out.append(("T005", "value starts with '=', which spreadsheets run as a formula; rephrase it so it does not start with '='"))
+        out.append(
+            (
+                "T005",
+                "value starts with '=', which spreadsheets run as a formula; rephrase it so it does not start with '='",
+            )
+        )
     return out

@@ -88,7 +88,11 @@ def _origin(layout: Layout, t: Table) -> str:
 def _rules(schemas: SchemaSet, layout: Layout, t: Table) -> list[str]:
     for kind in KINDS:
         if layout.kind_table[kind] == t.name:
-            return [r["description"] for r in schemas.kinds[kind].get("allOf", []) if r.get("description")]
+            return [
+                r["description"]
+                for r in schemas.kinds[kind].get("allOf", [])
+                if r.get("description")
+            ]
     return []
 
 
@@ -98,14 +102,31 @@ def _table_section(schemas: SchemaSet, layout: Layout, props: dict, t: Table) ->
     lines.append("- Primary key: " + ", ".join(_code(c) for c in t.primary_key) + ".")
     fks = t.foreign_keys
     if fks:
-        lines.append("- Foreign keys: " + "; ".join(f"`{c}` → [`{ref}.id`](#table-{ref})" for c, ref in fks) + ".")
+        lines.append(
+            "- Foreign keys: "
+            + "; ".join(f"`{c}` → [`{ref}.id`](#table-{ref})" for c, ref in fks)
+            + "."
+        )
     rules = _rules(schemas, layout, t)
     if rules:
         lines.append("- Rules across fields: " + "; ".join(rules) + ".")
-    lines += ["", _row("#", "field", "type", "required", "constraints", "title: description"), "|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        _row("#", "field", "type", "required", "constraints", "title: description"),
+        "|---|---|---|---|---|---|",
+    ]
     for i, f in enumerate(t.fields, start=1):
         cons = _constraints(f, props.get((t.name, f.name), {}))
-        lines.append(_row(str(i), _code(f.name), f.type, "yes" if f.required else "no", _cell("; ".join(cons)) if cons else "", _cell(f"{f.title}: {f.description}" if f.description else f.title)))
+        lines.append(
+            _row(
+                str(i),
+                _code(f.name),
+                f.type,
+                "yes" if f.required else "no",
+                _cell("; ".join(cons)) if cons else "",
+                _cell(f"{f.title}: {f.description}" if f.description else f.title),
+            )
+        )
     lines.append("")
     return lines
 
@@ -128,8 +149,14 @@ FILES = (
         "The Frictionless Data Package descriptor: the package's metadata (with `id`, `homepage`, `created`, `rights`) and, for each table, its CSV file's path, size, SHA-256, dialect and Table Schema.",
     ),
     ("data/<table>.csv", "One CSV file per [table](#tables)."),
-    (XLSX, "The workbook: an About sheet (version, licence, rights, how to cite, a dictionary of every column), one sheet per table, then one sheet per [view](#views)."),
-    (SQLITE, "SQLite: one table per table, one view per [view](#views), and `_meta_package`, `_meta_tables`, `_meta_columns` describing them."),
+    (
+        XLSX,
+        "The workbook: an About sheet (version, licence, rights, how to cite, a dictionary of every column), one sheet per table, then one sheet per [view](#views).",
+    ),
+    (
+        SQLITE,
+        "SQLite: one table per table, one view per [view](#views), and `_meta_package`, `_meta_tables`, `_meta_columns` describing them.",
+    ),
     (
         DATASETTE,
         "Metadata for Datasette: descriptions of every table, view and column, the label column of each table others point to, the `_meta_*` tables hidden, canned queries (`disputed_claims`, `statements_with_speakers`, `figures_by_claimant`). Each table's description names its columns in a folded list, so that the rows show on the first screen.",
@@ -150,7 +177,10 @@ FILES = (
         "quote-checks.csv",
         "The record of the quotes that were checked against their archived texts: one row per verified quote (`record`, `sha256` of the archive's hash, block, kind and quote). Written only by a check that had the archived texts; a build without them keeps it as it is, and a quote is `quote_verified` only while its record still hashes as recorded.",
     ),
-    ("CITATION.cff, .zenodo.json", "Citation metadata for GitHub and Zenodo, written from `dataset.yaml`."),
+    (
+        "CITATION.cff, .zenodo.json",
+        "Citation metadata for GitHub and Zenodo, written from `dataset.yaml`.",
+    ),
 )
 
 
@@ -183,14 +213,31 @@ def render(schemas: SchemaSet) -> str:
         for f in t.fields:
             if f.codelist:
                 used.setdefault(f.codelist, []).append(f"{t.name}.{f.name}")
-    lines = ["## Tables", "", _row("table", "title", "primary key", "one row per"), "|---|---|---|---|"]
+    lines = [
+        "## Tables",
+        "",
+        _row("table", "title", "primary key", "one row per"),
+        "|---|---|---|---|",
+    ]
     for t in tables:
-        lines.append(_row(f"[`{t.name}`](#table-{t.name})", _cell(t.title), ", ".join(_code(c) for c in t.primary_key), _cell(_origin(layout, t))))
+        lines.append(
+            _row(
+                f"[`{t.name}`](#table-{t.name})",
+                _cell(t.title),
+                ", ".join(_code(c) for c in t.primary_key),
+                _cell(_origin(layout, t)),
+            )
+        )
     lines.append("")
     for t in tables:
         lines += _table_section(schemas, layout, props, t)
     lines += _views_section(tables) + _files_section()
-    lines += ["## Codelists", "", "Every code with its meaning; the same list is the table [`codelists`](#table-codelists) (`data/codelists.csv`).", ""]
+    lines += [
+        "## Codelists",
+        "",
+        "Every code with its meaning; the same list is the table [`codelists`](#table-codelists) (`data/codelists.csv`).",
+        "",
+    ]
     for name in sorted(schemas.codelists):
         lines += _codelist_section(schemas, name, used.get(name, []))
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -14,7 +14,9 @@ FIRST_WORDS = 8
 
 def _first_words(block: str) -> str:
     words = block.split()
-    return markdown_cell(" ".join(words[:FIRST_WORDS]) + (" …" if len(words) > FIRST_WORDS else ""), literal=True)
+    return markdown_cell(
+        " ".join(words[:FIRST_WORDS]) + (" …" if len(words) > FIRST_WORDS else ""), literal=True
+    )
 
 
 def render(cov: Coverage) -> str:
@@ -26,17 +28,28 @@ def render(cov: Coverage) -> str:
             continue
         lines += [f"## {sc.source_id}", ""]
         cited = sum(1 for b in range(1, sc.block_count + 1) if b in sc.cited)
-        lines.append(f"{sc.block_count} blocks: {cited} cited by records, {sc.block_count - cited} not cited.")
+        lines.append(
+            f"{sc.block_count} blocks: {cited} cited by records, {sc.block_count - cited} not cited."
+        )
         if sc.blocks is None:
-            lines += ["", "The archived text was not available, so the blocks' first words are not shown."]
+            lines += [
+                "",
+                "The archived text was not available, so the blocks' first words are not shown.",
+            ]
         lines += ["", "| block | begins | cited by |", "|---:|---|---|"]
         for b in range(1, sc.block_count + 1):
-            begins = _first_words(sc.blocks[b - 1]) if sc.blocks is not None and b <= len(sc.blocks) else ""
+            begins = (
+                _first_words(sc.blocks[b - 1])
+                if sc.blocks is not None and b <= len(sc.blocks)
+                else ""
+            )
             if b in sc.cited:
                 what = "<br>".join(f"{kind} `{rid}`" for kind, rid in sc.cited[b])
             elif b in sc.uncited:
                 u = sc.uncited[b]
-                what = "not cited: " + markdown_cell(u.reason) + (f" (see `{u.see}`)" if u.see else "")
+                what = (
+                    "not cited: " + markdown_cell(u.reason) + (f" (see `{u.see}`)" if u.see else "")
+                )
             else:
                 what = "**not cited, no reason given**"
             lines.append(f"| {b} | {begins} | {what} |")
@@ -56,7 +69,9 @@ def render_for(root: str) -> str:
 
     cov = coverage(root, default_sources_dir(root))
     kept = _generated(os.path.join(root, DOC))
-    if kept is not None and any(sc.block_count is not None and sc.blocks is None for sc in cov.sources):
+    if kept is not None and any(
+        sc.block_count is not None and sc.blocks is None for sc in cov.sources
+    ):
         print(f"note: {DOC} kept as it is: an archived text it shows is not here", file=sys.stderr)
         return kept
     return render(cov)

@@ -23,7 +23,9 @@ def help_block(command: str | None = None) -> str:
     """What ``il76-claims [command] --help`` prints, as a fenced block. The
     command runs in a new process, as a user would run it."""
     argv = [sys.executable, "-m", "il76_claims"] + ([command] if command else []) + ["--help"]
-    out = subprocess.run(argv, capture_output=True, text=True, check=True, env={**os.environ, "COLUMNS": "100"}).stdout
+    out = subprocess.run(
+        argv, capture_output=True, text=True, check=True, env={**os.environ, "COLUMNS": "100"}
+    ).stdout
     return "```text\n" + out + "```\n"
 
 
@@ -48,7 +50,20 @@ def counts(root: str = ".") -> str:
     """The README's sentence on what the package holds, from the built tables."""
     with open(os.path.join(root, "datapackage.json"), encoding="utf-8") as fh:
         version = json.load(fh)["version"]
-    n = {t: _rows(root, t) for t in ("sources", "actors", "events", "statements", "statement_relays", "casualty_figures", "claims", "claim_positions", "claim_relations")}
+    n = {
+        t: _rows(root, t)
+        for t in (
+            "sources",
+            "actors",
+            "events",
+            "statements",
+            "statement_relays",
+            "casualty_figures",
+            "claims",
+            "claim_positions",
+            "claim_relations",
+        )
+    }
     held = sum(r["text_held"] == "true" for r in n["sources"])
     paraphrased = sum(r["paraphrased"] == "true" for r in n["statements"])
     return (
@@ -65,16 +80,23 @@ def counts(root: str = ".") -> str:
 
 def terms_table(root: str = ".") -> str:
     """The loaded-terms list as a Markdown table, for the editorial policy."""
-    rows = ["| term | kind | also matches | why it is loaded | neutral wording |", "|---|---|---|---|---|"]
+    rows = [
+        "| term | kind | also matches | why it is loaded | neutral wording |",
+        "|---|---|---|---|---|",
+    ]
     for t in load_terms(os.path.join(root, "schemas")).terms:
         others = ", ".join(f for f in t.match if f.lower() != t.term.lower())
-        rows.append(f"| {markdown_cell(t.term)} | {t.kind} | {markdown_cell(others)} | {markdown_cell(t.why)} | {markdown_cell(t.neutral)} |")
+        rows.append(
+            f"| {markdown_cell(t.term)} | {t.kind} | {markdown_cell(others)} | {markdown_cell(t.why)} | {markdown_cell(t.neutral)} |"
+        )
     return "\n".join(rows) + "\n"
 
 
 def codes_table(codelist: str, root: str = ".") -> str:
     """A codelist's codes and definitions as a Markdown table, in the codelist's order."""
-    with open(os.path.join(root, "schemas", "codelists", f"{codelist}.json"), encoding="utf-8") as fh:
+    with open(
+        os.path.join(root, "schemas", "codelists", f"{codelist}.json"), encoding="utf-8"
+    ) as fh:
         codes = json.load(fh)["x-codes"]
     rows = [f"| `{code}` | {markdown_cell(text)} |" for code, text in codes.items()]
     return "\n".join(["| code | meaning |", "|---|---|", *rows]) + "\n"
@@ -86,16 +108,29 @@ def status_rule(root: str = ".") -> str:
     def names(stances):
         return ", ".join(f"`{s}`" for s in sorted(stances))
 
-    return f"Stances for the proposition: {names(FOR)}. Against it: {names(AGAINST)}. Every other stance counts for neither.\n\n" + codes_table("claim_status", root)
+    return (
+        f"Stances for the proposition: {names(FOR)}. Against it: {names(AGAINST)}. Every other stance counts for neither.\n\n"
+        + codes_table("claim_status", root)
+    )
 
 
 def origin_rule(root: str = ".") -> str:
     """Which source origins may carry a statement on their own, from the
     code the checker applies (model/policy.py) and the codelist's words."""
-    with open(os.path.join(root, "schemas", "codelists", "source_origin.json"), encoding="utf-8") as fh:
+    with open(
+        os.path.join(root, "schemas", "codelists", "source_origin.json"), encoding="utf-8"
+    ) as fh:
         codes = json.load(fh)["x-codes"]
-    rows = [f"| `{code}` | {markdown_cell(codes[code])} | {'yes' if code in STAND_ALONE else 'no: only beside another source'} |" for code in (*STAND_ALONE, *NEVER_ALONE)]
-    return "\n".join(["| origin | meaning | may be a statement's only source |", "|---|---|---|", *rows]) + "\n"
+    rows = [
+        f"| `{code}` | {markdown_cell(codes[code])} | {'yes' if code in STAND_ALONE else 'no: only beside another source'} |"
+        for code in (*STAND_ALONE, *NEVER_ALONE)
+    ]
+    return (
+        "\n".join(
+            ["| origin | meaning | may be a statement's only source |", "|---|---|---|", *rows]
+        )
+        + "\n"
+    )
 
 
 def dispute_rule(root: str = ".") -> str:
@@ -127,11 +162,27 @@ def licence_block(root: str = ".") -> str:
 
 # (file, format, for whom) of each download; {name} and {version} filled in.
 DOWNLOADS = (
-    ("{name}.xlsx", "Excel workbook", "spreadsheet users (Excel, LibreOffice): an About sheet, one sheet per table, readable sheets with names and code meanings"),
-    ("{name}.sqlite", "SQLite database", "SQL users and [Datasette](https://datasette.io/): the tables, readable views, descriptions"),
-    ("{name}.json", "JSON", "programs: the claims with every position, its actor and its statement, plus actors, sources and events"),
+    (
+        "{name}.xlsx",
+        "Excel workbook",
+        "spreadsheet users (Excel, LibreOffice): an About sheet, one sheet per table, readable sheets with names and code meanings",
+    ),
+    (
+        "{name}.sqlite",
+        "SQLite database",
+        "SQL users and [Datasette](https://datasette.io/): the tables, readable views, descriptions",
+    ),
+    (
+        "{name}.json",
+        "JSON",
+        "programs: the claims with every position, its actor and its statement, plus actors, sources and events",
+    ),
     ("{name}.jsonld", "JSON-LD (schema.org)", "tools that read schema.org `Claim` and `Quotation`"),
-    ("{name}-{version}.zip", "ZIP archive", "everyone: all of the above, the CSV tables with `datapackage.json`, JSON Lines, Datasette metadata, the docs, the licence and checksums"),
+    (
+        "{name}-{version}.zip",
+        "ZIP archive",
+        "everyone: all of the above, the CSV tables with `datapackage.json`, JSON Lines, Datasette metadata, the docs, the licence and checksums",
+    ),
 )
 
 
@@ -143,6 +194,13 @@ def downloads(root: str = ".") -> str:
     rows = ["| file | format | for |", "|---|---|---|"]
     for file, fmt, who in DOWNLOADS:
         name = file.format(name=meta["name"], version="X.Y.Z")
-        link = f"{meta['repository']}/releases/latest" if name.endswith(".zip") else f"{meta['repository']}/releases/latest/download/{name}"
+        link = (
+            f"{meta['repository']}/releases/latest"
+            if name.endswith(".zip")
+            else f"{meta['repository']}/releases/latest/download/{name}"
+        )
         rows.append(f"| [{name}]({link}) | {fmt} | {who} |")
-    return "\n".join(rows) + f"\n\nEvery release, with what changed in it: [releases]({meta['repository']}/releases).\n"
+    return (
+        "\n".join(rows)
+        + f"\n\nEvery release, with what changed in it: [releases]({meta['repository']}/releases).\n"
+    )

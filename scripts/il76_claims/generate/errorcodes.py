@@ -15,12 +15,36 @@ PATH = "docs/error-codes.md"
 
 # The stage each code letter belongs to, in the order a check runs them.
 GROUPS = (
-    ("F", "Files and layout", "Which files are records: where they sit, their names and whether they can be read."),
-    ("E", "Encoding", "The bytes of a file, before it is read as YAML: UTF-8 without BOM, LF line ends, no control characters or tabs."),
-    ("Y", "YAML", "The strict YAML subset records are written in: one mapping of plain fields, nothing that two YAML readers would read differently."),
-    ("T", "Text", "Every text value: characters a reader cannot see or that a spreadsheet would run, Unicode normalization, whitespace and line breaks."),
-    ("S", "Schema", "Each record against its kind's JSON Schema in schemas/: required fields, types, codelists, patterns, formats and limits."),
-    ("X", "Across records", "Ids, references between records, and figures that must agree with each other."),
+    (
+        "F",
+        "Files and layout",
+        "Which files are records: where they sit, their names and whether they can be read.",
+    ),
+    (
+        "E",
+        "Encoding",
+        "The bytes of a file, before it is read as YAML: UTF-8 without BOM, LF line ends, no control characters or tabs.",
+    ),
+    (
+        "Y",
+        "YAML",
+        "The strict YAML subset records are written in: one mapping of plain fields, nothing that two YAML readers would read differently.",
+    ),
+    (
+        "T",
+        "Text",
+        "Every text value: characters a reader cannot see or that a spreadsheet would run, Unicode normalization, whitespace and line breaks.",
+    ),
+    (
+        "S",
+        "Schema",
+        "Each record against its kind's JSON Schema in schemas/: required fields, types, codelists, patterns, formats and limits.",
+    ),
+    (
+        "X",
+        "Across records",
+        "Ids, references between records, and figures that must agree with each other.",
+    ),
     ("Q", "Quotes", "Quotes checked against the archived source texts."),
     (
         "R",
@@ -39,7 +63,15 @@ def _example(text: str) -> str:
 
 def _groups() -> list[tuple[str, str, str, list[Code]]]:
     known = {letter for letter, _, _ in GROUPS}
-    out = [(letter, title, about, sorted((c for c in CODES.values() if c.code[0] == letter), key=lambda c: c.code)) for letter, title, about in GROUPS]
+    out = [
+        (
+            letter,
+            title,
+            about,
+            sorted((c for c in CODES.values() if c.code[0] == letter), key=lambda c: c.code),
+        )
+        for letter, title, about in GROUPS
+    ]
     others = sorted((c for c in CODES.values() if c.code[0] not in known), key=lambda c: c.code)
     if others:
         out.append(("", "Other", "Codes of other stages.", others))
@@ -50,7 +82,9 @@ def render() -> str:
     lines = []
     groups = _groups()
     for letter, title, _, codes in groups:
-        lines.append(f"- {f'**{letter}** ' if letter else ''}[{title}](#{_anchor(title)}): {', '.join(c.code for c in codes)}")
+        lines.append(
+            f"- {f'**{letter}** ' if letter else ''}[{title}](#{_anchor(title)}): {', '.join(c.code for c in codes)}"
+        )
     lines.append("")
     for _, title, about, codes in groups:
         lines.append(f"## {title}")
@@ -60,7 +94,9 @@ def render() -> str:
         lines.append("| Code | Problem | Example | How to fix it |")
         lines.append("|---|---|---|---|")
         for c in codes:
-            lines.append(f'| <a id="{c.code.lower()}"></a>{c.code} | {_cell(c.title)} | {_example(c.example)} | {_cell(c.fix)} |')
+            lines.append(
+                f'| <a id="{c.code.lower()}"></a>{c.code} | {_cell(c.title)} | {_example(c.example)} | {_cell(c.fix)} |'
+            )
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -41,7 +41,14 @@ class ScaffoldError(Exception):
 def _wrap(text: str, indent: str = "", hang: str = "") -> list[str]:
     """Comment lines of at most WIDTH characters; ``hang`` indents the
     continuation lines of a list entry under its first word."""
-    lines = textwrap.wrap(text, width=WIDTH - 2, initial_indent=indent, subsequent_indent=indent + hang, break_long_words=False, break_on_hyphens=False)
+    lines = textwrap.wrap(
+        text,
+        width=WIDTH - 2,
+        initial_indent=indent,
+        subsequent_indent=indent + hang,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
     return [f"# {line}".rstrip() for line in lines] or ["#"]
 
 
@@ -71,7 +78,9 @@ class _Describer:
                 out.append(f"One of these codes (codelist {codelist}):")
                 codes = [f"{code}: {desc}" for code, desc in cl.codes.items()]
             else:
-                out.append(f"A code of the {codelist} codelist ({cl.title}; {len(cl.codes)} codes, listed in schemas/codelists/{codelist}.json and docs/codebook.md).")
+                out.append(
+                    f"A code of the {codelist} codelist ({cl.title}; {len(cl.codes)} codes, listed in schemas/codelists/{codelist}.json and docs/codebook.md)."
+                )
         elif ref:
             out.append(f"The id of {_a(ref)} record (records/{ref}/<id>.yaml).")
         elif s.get("format") == "date":
@@ -80,11 +89,17 @@ class _Describer:
             out.append("true or false.")
         elif "integer" in _types(s):
             lo, hi = s.get("minimum"), s.get("maximum")
-            out.append(f"A whole number from {lo} to {hi}." if lo is not None and hi is not None else "A whole number.")
+            out.append(
+                f"A whole number from {lo} to {hi}."
+                if lo is not None and hi is not None
+                else "A whole number."
+            )
         elif s.get("x-pattern-hint"):
             out.append(f"Text: {s['x-pattern-hint']}.")
         elif s.get("x-multiline"):
-            out.append("Text; it may run over several lines (write '|-' after the colon and indent the lines below).")
+            out.append(
+                "Text; it may run over several lines (write '|-' after the colon and indent the lines below)."
+            )
         else:
             out.append("One line of text.")
         return out, codes
@@ -95,7 +110,9 @@ class _Describer:
 
     def field_lines(self, name: str, prop: dict, required: bool, indent: str = "") -> list[str]:
         what, codes = self.what(prop)
-        lines = _wrap(f"{_head(name, prop, required, self.nullable(prop))} {' '.join(what)}", indent, "  ")
+        lines = _wrap(
+            f"{_head(name, prop, required, self.nullable(prop))} {' '.join(what)}", indent, "  "
+        )
         for c in codes:
             lines += _wrap(c, indent + "    ", "    ")
         return lines
@@ -139,17 +156,30 @@ def render_template(kind: str, schemas: SchemaSet) -> str:
         head = _head(name, prop, name in required, False)
         items = prop["items"]
         if "properties" in items:
-            lines += _wrap(f"{head} A list ({', '.join(limits)} items); each item has these fields:", "", "  ")
+            lines += _wrap(
+                f"{head} A list ({', '.join(limits)} items); each item has these fields:", "", "  "
+            )
             ireq = set(items.get("required", []))
             for iname, iprop in items["properties"].items():
                 lines += d.field_lines(iname, iprop, iname in ireq, "  ")
-            item = [f"  {'- ' if i == 0 else '  '}{iname}: null" for i, iname in enumerate(items["properties"])]
+            item = [
+                f"  {'- ' if i == 0 else '  '}{iname}: null"
+                for i, iname in enumerate(items["properties"])
+            ]
             # A list that may be empty starts empty, with an item to copy shown.
-            lines += [f"{name}:", *item] if prop.get("minItems") else [f"#   {name}:", *(f"# {x}" for x in item), f"{name}: []"]
+            lines += (
+                [f"{name}:", *item]
+                if prop.get("minItems")
+                else [f"#   {name}:", *(f"# {x}" for x in item), f"{name}: []"]
+            )
         else:
             item = {**items, "x-ref-kind": prop.get("x-ref-kind")}
             what, _ = d.what(item)
-            lines += _wrap(f"{head} A list ({', '.join(limits)} items), in order; [] when empty. Each item: {' '.join(what)} Write one item per line:", "", "  ")
+            lines += _wrap(
+                f"{head} A list ({', '.join(limits)} items), in order; [] when empty. Each item: {' '.join(what)} Write one item per line:",
+                "",
+                "  ",
+            )
             lines += [f"#   {name}:", "#     - first-id", "#     - second-id"]
             lines.append(f"{name}: []")
     return _canonical(f"{TEMPLATES}/{kind}.yaml", "\n".join(lines) + "\n", kind, schemas)
@@ -183,7 +213,9 @@ def slugify(name: str) -> str:
     scripts transliterated (python-slugify), room left for a -NN suffix."""
     from slugify import slugify as library_slugify
 
-    return library_slugify(name, max_length=MAX_ID - 4, word_boundary=True, replacements=[("'", ""), ("’", "")])
+    return library_slugify(
+        name, max_length=MAX_ID - 4, word_boundary=True, replacements=[("'", ""), ("’", "")]
+    )
 
 
 def taken_ids(root: str) -> set[str]:
@@ -206,7 +238,9 @@ def taken_ids(root: str) -> set[str]:
 def free_id(root: str, name: str) -> str:
     base = slugify(name)
     if not base:
-        raise ScaffoldError(f"cannot make an id from {name!r} (no letters or digits that have an ASCII form); pass --id")
+        raise ScaffoldError(
+            f"cannot make an id from {name!r} (no letters or digits that have an ASCII form); pass --id"
+        )
     taken = taken_ids(root)
     if base not in taken:
         return base
@@ -218,9 +252,13 @@ def free_id(root: str, name: str) -> str:
 
 def check_id(root: str, rid: str) -> None:
     if not ID_RE.match(rid) or len(rid) > MAX_ID:
-        raise ScaffoldError(f"--id {rid!r} is not a valid id: use lower-case ASCII letters and digits in words joined by single hyphens, at most {MAX_ID} characters")
+        raise ScaffoldError(
+            f"--id {rid!r} is not a valid id: use lower-case ASCII letters and digits in words joined by single hyphens, at most {MAX_ID} characters"
+        )
     if rid in taken_ids(root):
-        raise ScaffoldError(f"the id {rid!r} is taken (ids are unique across all kinds); choose another, e.g. {free_id(root, rid)!r}")
+        raise ScaffoldError(
+            f"the id {rid!r} is taken (ids are unique across all kinds); choose another, e.g. {free_id(root, rid)!r}"
+        )
 
 
 # --- new records --------------------------------------------------------------
@@ -231,7 +269,13 @@ def _yaml_text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def scaffold(root: str, kind: str, rid: str | None = None, name: str | None = None, text_held: str | None = None) -> str:
+def scaffold(
+    root: str,
+    kind: str,
+    rid: str | None = None,
+    name: str | None = None,
+    text_held: str | None = None,
+) -> str:
     """Write records/<kind>/<id>.yaml from the kind's template; returns its
     path relative to root. Never overwrites."""
     if kind not in KINDS:
@@ -247,16 +291,28 @@ def scaffold(root: str, kind: str, rid: str | None = None, name: str | None = No
         with open(tpath, encoding="utf-8") as fh:
             text = fh.read()
     except FileNotFoundError:
-        raise ScaffoldError(f"{TEMPLATES}/{kind}.yaml is missing; run il76-claims new --update-templates") from None
+        raise ScaffoldError(
+            f"{TEMPLATES}/{kind}.yaml is missing; run il76-claims new --update-templates"
+        ) from None
     text, n = re.subn(r"^id: null$", f"id: {rid}", text, count=1, flags=re.M)
     if n != 1:
-        raise ScaffoldError(f"{TEMPLATES}/{kind}.yaml has no 'id: null' line; run il76-claims new --update-templates")
+        raise ScaffoldError(
+            f"{TEMPLATES}/{kind}.yaml has no 'id: null' line; run il76-claims new --update-templates"
+        )
     name_clean = " ".join(name.split()) if name else ""
     schemas = SchemaSet(os.path.join(root, "schemas"))
     if name_clean and "name" in schemas.kinds[kind]["properties"]:
-        text = re.sub(r"^name: null$", lambda _: f"name: {_yaml_text(name_clean)}", text, count=1, flags=re.M)
+        text = re.sub(
+            r"^name: null$", lambda _: f"name: {_yaml_text(name_clean)}", text, count=1, flags=re.M
+        )
     if text_held is not None:
-        text = re.sub(r"^text_held: null$", f"text_held: {'true' if text_held == 'yes' else 'false'}", text, count=1, flags=re.M)
+        text = re.sub(
+            r"^text_held: null$",
+            f"text_held: {'true' if text_held == 'yes' else 'false'}",
+            text,
+            count=1,
+            flags=re.M,
+        )
     rel = f"records/{kind}/{rid}.yaml"
     text = _canonical(rel, text, kind, schemas)
     path = os.path.join(root, "records", kind, f"{rid}.yaml")

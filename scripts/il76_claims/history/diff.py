@@ -108,16 +108,24 @@ def load(read: Callable[[str], bytes | None], label: str) -> Package:
     for res in desc["resources"]:
         name, path = (res.get("name"), res.get("path")) if isinstance(res, dict) else (None, None)
         if not isinstance(name, str) or not _safe_path(path):
-            raise DiffError(f"{label}: datapackage.json: resource {name!r} has no usable relative path ({path!r})")
+            raise DiffError(
+                f"{label}: datapackage.json: resource {name!r} has no usable relative path ({path!r})"
+            )
         if name in tables:
             raise DiffError(f"{label}: datapackage.json: two resources are named {name!r}")
         data = read(path)
         if data is None:
             raise DiffError(f"{label}: {path} is listed in datapackage.json but missing")
         table = _read_csv(f"{label}: {path}", data)
-        fields = [f.get("name") for f in (res.get("schema") or {}).get("fields", []) if isinstance(f, dict)]
+        fields = [
+            f.get("name")
+            for f in (res.get("schema") or {}).get("fields", [])
+            if isinstance(f, dict)
+        ]
         if table.header != fields:
-            raise DiffError(f"{label}: {path}: the header row does not list the fields that datapackage.json gives for {name}")
+            raise DiffError(
+                f"{label}: {path}: the header row does not list the fields that datapackage.json gives for {name}"
+            )
         tables[name] = table
     return Package(label, desc, tables)
 
@@ -158,7 +166,13 @@ class Change:
     detail: bool = field(default=True, compare=False)
 
     def as_dict(self) -> dict:
-        return {"level": self.level, "where": self.where, "what": self.what, "old": self.old, "new": self.new}
+        return {
+            "level": self.level,
+            "where": self.where,
+            "what": self.what,
+            "old": self.old,
+            "new": self.new,
+        }
 
 
 @dataclass
@@ -215,11 +229,23 @@ class Diff:
             if t.level != top:
                 continue
             if top == "major":
-                out.append(f"{t.name}: {len(t.removed)} record(s) removed that other tables can reference")
+                out.append(
+                    f"{t.name}: {len(t.removed)} record(s) removed that other tables can reference"
+                )
             elif top == "minor":
                 out.append(f"{t.name}: {len(t.added)} record(s) added")
             else:
-                out.append(f"{t.name}: " + ", ".join(p for p in (f"{len(t.changed)} record(s) changed" if t.changed else "", f"{len(t.removed)} list item(s) removed" if t.removed else "") if p))
+                out.append(
+                    f"{t.name}: "
+                    + ", ".join(
+                        p
+                        for p in (
+                            f"{len(t.changed)} record(s) changed" if t.changed else "",
+                            f"{len(t.removed)} list item(s) removed" if t.removed else "",
+                        )
+                        if p
+                    )
+                )
         return out
 
 
@@ -245,18 +271,52 @@ def _constraint_changes(where: str, old: dict, new: dict) -> list[Change]:
             continue
         if key in ("required", "unique"):
             tight = bool(b) and not a
-            out.append(Change("major" if tight else "minor", where, f"constraint {'tightened' if tight else 'loosened'}: {key}", a, b))
+            out.append(
+                Change(
+                    "major" if tight else "minor",
+                    where,
+                    f"constraint {'tightened' if tight else 'loosened'}: {key}",
+                    a,
+                    b,
+                )
+            )
         elif key == "enum":
             if a is None or b is None:
                 tight = a is None
-                out.append(Change("major" if tight else "minor", where, f"constraint {'added' if tight else 'removed'}: enum", a, b))
+                out.append(
+                    Change(
+                        "major" if tight else "minor",
+                        where,
+                        f"constraint {'added' if tight else 'removed'}: enum",
+                        a,
+                        b,
+                    )
+                )
                 continue
             gone = [c for c in a if c not in b]
             added = [c for c in b if c not in a]
             if gone:
-                out.append(Change("major", where, "constraint tightened: enum codes removed: " + ", ".join(map(str, gone)), a, b, False))
+                out.append(
+                    Change(
+                        "major",
+                        where,
+                        "constraint tightened: enum codes removed: " + ", ".join(map(str, gone)),
+                        a,
+                        b,
+                        False,
+                    )
+                )
             if added:
-                out.append(Change("minor", where, "constraint loosened: enum codes added: " + ", ".join(map(str, added)), a, b, False))
+                out.append(
+                    Change(
+                        "minor",
+                        where,
+                        "constraint loosened: enum codes added: " + ", ".join(map(str, added)),
+                        a,
+                        b,
+                        False,
+                    )
+                )
             if not gone and not added:
                 out.append(Change("patch", where, "enum codes re-ordered", a, b, False))
         elif key in _LOWER_BOUNDS or key in _UPPER_BOUNDS:
@@ -267,12 +327,28 @@ def _constraint_changes(where: str, old: dict, new: dict) -> list[Change]:
                     tight = (b > a) if key in _LOWER_BOUNDS else (b < a)
                 except TypeError:
                     tight = True
-            out.append(Change("major" if tight else "minor", where, f"constraint {'tightened' if tight else 'loosened'}: {key}", a, b))
+            out.append(
+                Change(
+                    "major" if tight else "minor",
+                    where,
+                    f"constraint {'tightened' if tight else 'loosened'}: {key}",
+                    a,
+                    b,
+                )
+            )
         else:
             # pattern and anything else: no telling whether a change loosens
             # it, so only a removal counts as loosening.
             tight = b is not None
-            out.append(Change("major" if tight else "minor", where, f"constraint {'changed' if a is not None and b is not None else 'added' if tight else 'removed'}: {key}", a, b))
+            out.append(
+                Change(
+                    "major" if tight else "minor",
+                    where,
+                    f"constraint {'changed' if a is not None and b is not None else 'added' if tight else 'removed'}: {key}",
+                    a,
+                    b,
+                )
+            )
     return out
 
 
@@ -301,7 +377,9 @@ def _fk_set(schema: dict) -> list:
     out = []
     for fk in schema.get("foreignKeys", []) or []:
         ref = fk.get("reference", {})
-        out.append(json.dumps([fk.get("fields"), ref.get("resource"), ref.get("fields")], sort_keys=True))
+        out.append(
+            json.dumps([fk.get("fields"), ref.get("resource"), ref.get("fields")], sort_keys=True)
+        )
     return out
 
 
@@ -309,8 +387,16 @@ def _schema_changes(name: str, old: dict, new: dict) -> list[Change]:
     os_, ns = old.get("schema", {}) or {}, new.get("schema", {}) or {}
     of = {f.get("name"): f for f in os_.get("fields", [])}
     nf = {f.get("name"): f for f in ns.get("fields", [])}
-    out = [Change("major", f"{name}.{f}", "field removed", of[f].get("type"), None) for f in of if f not in nf]
-    out += [Change("minor", f"{name}.{f}", "field added", None, nf[f].get("type")) for f in nf if f not in of]
+    out = [
+        Change("major", f"{name}.{f}", "field removed", of[f].get("type"), None)
+        for f in of
+        if f not in nf
+    ]
+    out += [
+        Change("minor", f"{name}.{f}", "field added", None, nf[f].get("type"))
+        for f in nf
+        if f not in of
+    ]
     common_old = [f for f in of if f in nf]
     common_new = [f for f in nf if f in of]
     if common_old != common_new:
@@ -318,12 +404,32 @@ def _schema_changes(name: str, old: dict, new: dict) -> list[Change]:
     for fname in common_new:
         out.extend(_field_changes(name, of[fname], nf[fname]))
     if os_.get("primaryKey") != ns.get("primaryKey"):
-        out.append(Change("major", name, "primary key changed", os_.get("primaryKey"), ns.get("primaryKey")))
+        out.append(
+            Change(
+                "major", name, "primary key changed", os_.get("primaryKey"), ns.get("primaryKey")
+            )
+        )
     ofk, nfk = _fk_set(os_), _fk_set(ns)
-    out += [Change("major", name, "foreign key added", None, json.loads(fk)) for fk in nfk if fk not in ofk]
-    out += [Change("minor", name, "foreign key removed", json.loads(fk), None) for fk in ofk if fk not in nfk]
+    out += [
+        Change("major", name, "foreign key added", None, json.loads(fk))
+        for fk in nfk
+        if fk not in ofk
+    ]
+    out += [
+        Change("minor", name, "foreign key removed", json.loads(fk), None)
+        for fk in ofk
+        if fk not in nfk
+    ]
     if os_.get("missingValues") != ns.get("missingValues"):
-        out.append(Change("major", name, "missingValues changed", os_.get("missingValues"), ns.get("missingValues")))
+        out.append(
+            Change(
+                "major",
+                name,
+                "missingValues changed",
+                os_.get("missingValues"),
+                ns.get("missingValues"),
+            )
+        )
     old, new = _flat_dialect(old), _flat_dialect(new)
     for key in list(old) + [k for k in new if k not in old]:
         if key in ("name", "schema") or key in _DERIVED or old.get(key) == new.get(key):
@@ -348,13 +454,24 @@ def _package_changes(old: dict, new: dict) -> list[Change]:
     for key in list(old) + [k for k in new if k not in old]:
         if key in ("resources", "version") or old.get(key) == new.get(key):
             continue
-        out.append(Change("major" if key in _PACKAGE_MAJOR else "patch", "package", f"{key} changed", old.get(key), new.get(key)))
+        out.append(
+            Change(
+                "major" if key in _PACKAGE_MAJOR else "patch",
+                "package",
+                f"{key} changed",
+                old.get(key),
+                new.get(key),
+            )
+        )
     return out
 
 
 def _sort_key(row_key: tuple[str, ...], int_cols: tuple[bool, ...]):
     # Integer key columns sort as numbers (position 2 before 10).
-    return tuple((0, int(v), "") if is_int and re.fullmatch(r"-?[0-9]+", v) else (1, 0, v) for v, is_int in zip(row_key, int_cols))
+    return tuple(
+        (0, int(v), "") if is_int and re.fullmatch(r"-?[0-9]+", v) else (1, 0, v)
+        for v, is_int in zip(row_key, int_cols)
+    )
 
 
 def _key_of(resource: dict) -> tuple[list[str], tuple[bool, ...]]:
@@ -365,18 +482,29 @@ def _key_of(resource: dict) -> tuple[list[str], tuple[bool, ...]]:
     return key, tuple(types.get(k) == "integer" for k in key)
 
 
-def _index(t: TableData, name: str, key: list[str], label: str) -> dict[tuple[str, ...], dict[str, str]]:
+def _index(
+    t: TableData, name: str, key: list[str], label: str
+) -> dict[tuple[str, ...], dict[str, str]]:
     pos = [t.header.index(k) for k in key]
     out: dict[tuple[str, ...], dict[str, str]] = {}
     for row in t.rows:
         k = tuple(row[p] for p in pos)
         if k in out:
-            raise DiffError(f"{label}: table {name}: primary key {_key_text(dict(zip(key, k)))} appears twice")
+            raise DiffError(
+                f"{label}: table {name}: primary key {_key_text(dict(zip(key, k)))} appears twice"
+            )
         out[k] = dict(zip(t.header, row))
     return out
 
 
-def _rows_diff(name: str, old: TableData | None, new: TableData | None, key: list[str], int_cols: tuple[bool, ...], labels: tuple[str, str]) -> TableDiff:
+def _rows_diff(
+    name: str,
+    old: TableData | None,
+    new: TableData | None,
+    key: list[str],
+    int_cols: tuple[bool, ...],
+    labels: tuple[str, str],
+) -> TableDiff:
     """Rows matched by primary key. A table only one build has counts as all
     rows added (or removed)."""
     td = TableDiff(name, key)
@@ -385,7 +513,9 @@ def _rows_diff(name: str, old: TableData | None, new: TableData | None, key: lis
         return td
     a = _index(old, name, key, labels[0]) if old is not None else {}
     b = _index(new, name, key, labels[1]) if new is not None else {}
-    common = [h for h in new.header if h in old.header] if old is not None and new is not None else []
+    common = (
+        [h for h in new.header if h in old.header] if old is not None and new is not None else []
+    )
     sk = lambda k: _sort_key(k, int_cols)  # noqa: E731
     td.added = [b[k] for k in sorted(b.keys() - a.keys(), key=sk)]
     td.removed = [a[k] for k in sorted(a.keys() - b.keys(), key=sk)]
@@ -397,7 +527,12 @@ def _rows_diff(name: str, old: TableData | None, new: TableData | None, key: lis
 
 
 def _referenced(resources: dict[str, dict]) -> set:
-    return {fk.get("reference", {}).get("resource") for r in resources.values() for fk in (r.get("schema", {}) or {}).get("foreignKeys", []) or [] if isinstance(fk, dict)}
+    return {
+        fk.get("reference", {}).get("resource")
+        for r in resources.values()
+        for fk in (r.get("schema", {}) or {}).get("foreignKeys", []) or []
+        if isinstance(fk, dict)
+    }
 
 
 def compare(old: Package, new: Package) -> Diff:
@@ -487,7 +622,13 @@ def as_dict(d: Diff) -> dict:
                 "note": t.note or None,
                 "added": t.added,
                 "removed": t.removed,
-                "changed": [{"key": rc.key, "fields": [{"field": f, "old": a, "new": b} for f, a, b in rc.fields]} for rc in t.changed],
+                "changed": [
+                    {
+                        "key": rc.key,
+                        "fields": [{"field": f, "old": a, "new": b} for f, a, b in rc.fields],
+                    }
+                    for rc in t.changed
+                ],
             }
             for t in d.tables
             if t

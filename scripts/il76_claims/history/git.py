@@ -96,7 +96,9 @@ def _previous_commit(root: str, head: str, why: str) -> Base:
     if ps:
         return Base(ps[0], f"HEAD^, the previous commit ({why})")
     if is_shallow(root):
-        return _skip("this is a shallow clone and the previous commit is not in it; fetch the history (actions/checkout with fetch-depth: 0) or pass --base REF")
+        return _skip(
+            "this is a shallow clone and the previous commit is not in it; fetch the history (actions/checkout with fetch-depth: 0) or pass --base REF"
+        )
     return _skip("HEAD is the first commit: there is no earlier version to compare with")
 
 
@@ -124,8 +126,12 @@ def default_base(root: str, env: dict[str, str] | None = None) -> Base:
                 mb = merge_base(root, head, c)
                 if mb:
                     return Base(mb, f"merge base of HEAD and {cand}, the pull request's target")
-                return _skip(f"HEAD and {cand} have no common commit in this clone (shallow clone?); fetch the history (actions/checkout with fetch-depth: 0) or pass --base REF")
-        return _skip(f"the pull request's target branch {target!r} is not in this clone; fetch it (actions/checkout with fetch-depth: 0) or pass --base REF")
+                return _skip(
+                    f"HEAD and {cand} have no common commit in this clone (shallow clone?); fetch the history (actions/checkout with fetch-depth: 0) or pass --base REF"
+                )
+        return _skip(
+            f"the pull request's target branch {target!r} is not in this clone; fetch it (actions/checkout with fetch-depth: 0) or pass --base REF"
+        )
     if env.get("GITHUB_EVENT_NAME") == "push":
         before = _push_before(env.get("GITHUB_EVENT_PATH"))
         if before and before != NULL_SHA:

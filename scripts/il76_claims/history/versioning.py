@@ -59,7 +59,9 @@ class VersionCheckError(Exception):
     """The check could not run (bad --base, unreadable build)."""
 
 
-def check_version(project, fresh, base_ref: str | None = None, env: dict[str, str] | None = None) -> Outcome:
+def check_version(
+    project, fresh, base_ref: str | None = None, env: dict[str, str] | None = None
+) -> Outcome:
     """The version rules for the project's working tree against a base;
     fresh() builds the working tree's package."""
     result = Outcome()
@@ -75,7 +77,13 @@ def check_version(project, fresh, base_ref: str | None = None, env: dict[str, st
         return result
     result.info.append(f"base: {old.label}, version {old.version}")
     result.info.append(f"new: working tree, version {version}")
-    _judge(result, compare(old, new), version, yaml_value(project.root, DATASET, "version")[1], gitrepo.short(base.commit))
+    _judge(
+        result,
+        compare(old, new),
+        version,
+        yaml_value(project.root, DATASET, "version")[1],
+        gitrepo.short(base.commit),
+    )
     return result
 
 
@@ -83,7 +91,9 @@ def _base(root: str, base_ref: str | None, env, result: Outcome):
     if base_ref:
         commit = gitrepo.resolve(root, base_ref) if gitrepo.is_repo(root) else None
         if commit is None:
-            raise VersionCheckError(f"--base {base_ref}: not a commit in this repository (in a shallow clone, fetch more history first)")
+            raise VersionCheckError(
+                f"--base {base_ref}: not a commit in this repository (in a shallow clone, fetch more history first)"
+            )
         return gitrepo.Base(commit, base_ref)
     base = gitrepo.default_base(root, env)
     if base.skip:
@@ -98,7 +108,9 @@ def _old(root: str, base, result: Outcome):
         return load_commit(root, base.commit, label)
     except DiffError as exc:
         if gitrepo.read_blob(root, base.commit, "datapackage.json") is None:
-            result.notes.append(f"version check against a base skipped: {label} has no datapackage.json, so no earlier version was published there")
+            result.notes.append(
+                f"version check against a base skipped: {label} has no datapackage.json, so no earlier version was published there"
+            )
             return None
         raise VersionCheckError(str(exc)) from None
 
@@ -108,9 +120,17 @@ def _judge(result: Outcome, d: Diff, version: str, vline: int, base_commit: str)
     result.diff = d
     base_v, new_v = parse_version(d.old.version), parse_version(version)
     if base_v is None:
-        result.notes.append(f"the base's datapackage.json has no MAJOR.MINOR.PATCH version ({d.old.version!r}); nothing to compare the version with")
+        result.notes.append(
+            f"the base's datapackage.json has no MAJOR.MINOR.PATCH version ({d.old.version!r}); nothing to compare the version with"
+        )
     elif new_v < base_v:
-        result.findings.append(Finding(DATASET, vline, f"version {version} is lower than the base's {d.old.version}; versions only go up"))
+        result.findings.append(
+            Finding(
+                DATASET,
+                vline,
+                f"version {version} is lower than the base's {d.old.version}; versions only go up",
+            )
+        )
     elif d.empty:
         result.info.append("no changes to the data or its description since the base")
     else:

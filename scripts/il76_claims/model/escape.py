@@ -16,7 +16,14 @@ def escape(text: str) -> str:
     """Every character that is not printable, except the space, as \\uXXXX."""
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() or ch == " " else f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}" for ch in text)
+    return "".join(
+        ch
+        if ch.isprintable() or ch == " "
+        else f"\\u{ord(ch):04x}"
+        if ord(ch) <= 0xFFFF
+        else f"\\U{ord(ch):08x}"
+        for ch in text
+    )
 
 
 def show(text: str, limit: int = 60) -> str:

@@ -37,4 +37,6 @@ class Project:
 
 
 def default_sources_dir(root: str) -> str:
-    return os.environ.get("IL76_SOURCES") or os.path.join(os.path.dirname(os.path.abspath(root)), "shared", "sources")
+    return os.environ.get("IL76_SOURCES") or os.path.join(
+        os.path.dirname(os.path.abspath(root)), "shared", "sources"
+    )

@@ -59,7 +59,13 @@ def iter_strings(value, pointer="$", field=None):
     if isinstance(value, str):
         yield pointer, field, value
         return
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
     named = isinstance(value, dict)
     for key, item in items:
         # Texts are yielded here rather than by a call each: most values are texts.

@@ -78,7 +78,9 @@ class SchemaSet:
             code_name = name[: -len(".json")]
             codes = doc.get("x-codes", {})
             if list(codes) != doc.get("enum"):
-                raise SchemaError(f"{cl_dir}/{name}: 'enum' and the keys of 'x-codes' must list the same codes in the same order")
+                raise SchemaError(
+                    f"{cl_dir}/{name}: 'enum' and the keys of 'x-codes' must list the same codes in the same order"
+                )
             self.codelists[code_name] = Codelist(code_name, doc["title"], doc["description"], codes)
             self.documents[doc["$id"]] = doc
         # Every reader of the schemas follows $ref; one that points nowhere
@@ -87,7 +89,9 @@ class SchemaSet:
             for ref in _refs(doc):
                 target = ref.partition("#")[0]
                 if target and target not in self.documents:
-                    raise SchemaError(f'schemas/{uri}: "$ref": "{ref}" points to no schema under schemas/')
+                    raise SchemaError(
+                        f'schemas/{uri}: "$ref": "{ref}" points to no schema under schemas/'
+                    )
 
     def resolve(self, node: dict) -> dict:
         """Follow $ref (and an anyOf of one ref plus null) to the schema a

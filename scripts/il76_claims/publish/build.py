@@ -25,7 +25,19 @@ from .views import build_views
 # Outputs the build owns, in the order they are swapped in; the descriptor
 # goes last so it never describes tables that are not there yet. Files under
 # dist/ are swapped one by one, so other files there are left alone.
-OUTPUTS = ("data", quote_checks.PATH, XLSX, SQLITE, DATASETTE, JSON, JSONLD, JSONL, "CITATION.cff", ".zenodo.json", "datapackage.json")
+OUTPUTS = (
+    "data",
+    quote_checks.PATH,
+    XLSX,
+    SQLITE,
+    DATASETTE,
+    JSON,
+    JSONLD,
+    JSONL,
+    "CITATION.cff",
+    ".zenodo.json",
+    "datapackage.json",
+)
 STAGING = ".build"
 
 
@@ -43,7 +55,9 @@ class BuildResult:
 def prepare(project: Project) -> tuple[CheckResult, list[Table]]:
     """The check, and the tables when it found no problem."""
     result = check(project)
-    return result, (build_tables(result.records, result.schemas, result.verified) if result.ok else [])
+    return result, (
+        build_tables(result.records, result.schemas, result.verified) if result.ok else []
+    )
 
 
 def write_outputs(out_dir: str, meta: dict, tables: list[Table], records) -> list[str]:
@@ -53,7 +67,11 @@ def write_outputs(out_dir: str, meta: dict, tables: list[Table], records) -> lis
     written.append(xlsx.write(meta, tables, out_dir, XLSX, [v.table for v in views]))
     written.append(sqlite.write(meta, tables, out_dir, SQLITE, views))
     written.append(datasette.write(meta, tables, views, out_dir, DATASETTE))
-    written += [jsondoc.write(meta, tables, out_dir, JSON), jsonl.write(tables, out_dir, JSONL), jsonld.write(meta, tables, out_dir, JSONLD)]
+    written += [
+        jsondoc.write(meta, tables, out_dir, JSON),
+        jsonl.write(tables, out_dir, JSONL),
+        jsonld.write(meta, tables, out_dir, JSONLD),
+    ]
     written += committed_metadata(meta, tables, records, out_dir)
     return written
 
@@ -61,7 +79,11 @@ def write_outputs(out_dir: str, meta: dict, tables: list[Table], records) -> lis
 def committed_metadata(meta: dict, tables: list[Table], records, out_dir: str) -> list[str]:
     """The committed files besides data/: the citation files and the
     descriptor (last: it describes the tables as written)."""
-    return [cff.write(meta, out_dir), zenodo.write(meta, out_dir), package.write(package.descriptor(meta, tables, records, out_dir), out_dir)]
+    return [
+        cff.write(meta, out_dir),
+        zenodo.write(meta, out_dir),
+        package.write(package.descriptor(meta, tables, records, out_dir), out_dir),
+    ]
 
 
 def build_package(project: Project, out_dir: str) -> CheckResult:

@@ -12,7 +12,13 @@ HEADER = "# Written by il76-claims build from dataset.yaml: edit dataset.yaml, t
 
 
 def document(meta: dict) -> dict:
-    doc = {"cff-version": "1.2.0", "message": "If you use this dataset, please cite it as below, with its version.", "type": "dataset", "title": meta["title"], "version": meta["version"]}
+    doc = {
+        "cff-version": "1.2.0",
+        "message": "If you use this dataset, please cite it as below, with its version.",
+        "type": "dataset",
+        "title": meta["title"],
+        "version": meta["version"],
+    }
     if meta.get("released"):
         doc["date-released"] = meta["released"]
     doc["authors"] = [{"name": c["title"]} for c in meta["contributors"]]
@@ -32,14 +38,23 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str(dumper, value: str):
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=">" if len(value) > 80 else None)
+    return dumper.represent_scalar(
+        "tag:yaml.org,2002:str", value, style=">" if len(value) > 80 else None
+    )
 
 
 _Dumper.add_representer(str, _str)
 
 
 def text(meta: dict) -> str:
-    return HEADER + yaml.dump(document(meta), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88, default_flow_style=False)
+    return HEADER + yaml.dump(
+        document(meta),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=88,
+        default_flow_style=False,
+    )
 
 
 def write(meta: dict, out_dir: str) -> str:

@@ -34,12 +34,21 @@ def bibtex_key(meta: dict) -> str:
 def bibtex(meta: dict) -> str:
     """A BibTeX entry; the authors in double braces, as one name that
     BibTeX does not split into first and last names."""
-    fields = [("author", "{" + authors(meta) + "}"), ("title", "{" + meta["title"] + "}"), ("version", meta["version"])]
+    fields = [
+        ("author", "{" + authors(meta) + "}"),
+        ("title", "{" + meta["title"] + "}"),
+        ("version", meta["version"]),
+    ]
     if meta.get("released"):
         fields += [("year", year(meta)), ("month", str(int(meta["released"][5:7])))]
     if meta.get("repository"):
         fields.append(("url", meta["repository"]))
-    fields.append(("note", f"Dataset, version {meta['version']}; licence {', '.join(lic['name'] for lic in meta['licenses'])}"))
+    fields.append(
+        (
+            "note",
+            f"Dataset, version {meta['version']}; licence {', '.join(lic['name'] for lic in meta['licenses'])}",
+        )
+    )
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
     return f"@misc{{{bibtex_key(meta)},\n{body}\n}}\n"
 
@@ -51,5 +60,7 @@ def read_metadata(root: str) -> dict:
 
     rec, problems = load_file("dataset.yaml", os.path.join(root, "dataset.yaml"), "")
     if rec is None or problems:
-        raise ValueError(f"dataset.yaml cannot be read: {problems[0] if problems else 'no data'}; run il76-claims check")
+        raise ValueError(
+            f"dataset.yaml cannot be read: {problems[0] if problems else 'no data'}; run il76-claims check"
+        )
     return rec.data

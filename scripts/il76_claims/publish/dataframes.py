@@ -74,11 +74,17 @@ def _column(values: list, field: dict, csv_path: str):
             elif v in true or v in false:
                 out.append(v in true)
             else:
-                raise ValueError(f"{_where(csv_path, values, i, name)} is not one of {sorted(true | false)}")
+                raise ValueError(
+                    f"{_where(csv_path, values, i, name)} is not one of {sorted(true | false)}"
+                )
         return pd.array(out, dtype="boolean")
     if ftype == "date":
         try:
-            return pd.to_datetime(pd.Series(values, dtype=object), format=DATE_FORMAT).astype(DATE_DTYPE).array
+            return (
+                pd.to_datetime(pd.Series(values, dtype=object), format=DATE_FORMAT)
+                .astype(DATE_DTYPE)
+                .array
+            )
         except (ValueError, OverflowError) as exc:
             raise ValueError(f"{csv_path}: column {name}: not a YYYY-MM-DD date: {exc}") from None
     codes = field.get("constraints", {}).get("enum")
@@ -86,7 +92,9 @@ def _column(values: list, field: dict, csv_path: str):
         allowed = set(codes)
         for i, v in enumerate(values):
             if not missing[i] and v not in allowed:
-                raise ValueError(f"{_where(csv_path, values, i, name)} is not a code of codelist {field['codelist']}")
+                raise ValueError(
+                    f"{_where(csv_path, values, i, name)} is not a code of codelist {field['codelist']}"
+                )
         return pd.Categorical(values, categories=list(codes))
     return pd.array(values, dtype="string")
 
@@ -106,7 +114,9 @@ def load(path: str = ".") -> dict[str, pd.DataFrame]:
         raw = read_text_csv(csv_path, schema.get("missingValues", [""]))
         names = [f["name"] for f in schema["fields"]]
         if list(raw.columns) != names:
-            raise ValueError(f"{csv_path}: header is {list(raw.columns)}, datapackage.json says {names}")
+            raise ValueError(
+                f"{csv_path}: header is {list(raw.columns)}, datapackage.json says {names}"
+            )
         columns = {}
         for f in schema["fields"]:
             values = [None if pd.isna(v) else v for v in raw[f["name"]].tolist()]

@@ -32,7 +32,9 @@ def _table(t: Table) -> dict:
     """A table's metadata: its description, with the columns' descriptions
     folded under it (Datasette lists a "columns" entry above the rows, where
     it would fill the first screen), and the column that labels its rows."""
-    glossary = "".join(f"<dt><code>{escape(f.name)}</code></dt><dd>{escape(f.description)}</dd>" for f in t.fields)
+    glossary = "".join(
+        f"<dt><code>{escape(f.name)}</code></dt><dd>{escape(f.description)}</dd>" for f in t.fields
+    )
     html = f"<p>{escape(t.description)}</p><details><summary>What each column holds</summary><dl>{glossary}</dl></details>"
     out = {"description_html": html}
     if label_column(t):
@@ -67,13 +69,26 @@ QUERIES = {
 
 
 def metadata(meta: dict, tables: list[Table], views: list[View]) -> dict:
-    queries = {name: {"title": title, "description": desc, "sql": sql} for name, (title, desc, sql) in QUERIES.items()}
-    db = {"tables": {t.name: _table(t) for t in [*tables, *(v.table for v in views)]} | {m: {"hidden": True} for m in META_TABLES}, "queries": queries}
-    out = {"title": meta["title"], "description": "\n\n".join(t for t in (meta["description"], meta.get("rights")) if t)}
+    queries = {
+        name: {"title": title, "description": desc, "sql": sql}
+        for name, (title, desc, sql) in QUERIES.items()
+    }
+    db = {
+        "tables": {t.name: _table(t) for t in [*tables, *(v.table for v in views)]}
+        | {m: {"hidden": True} for m in META_TABLES},
+        "queries": queries,
+    }
+    out = {
+        "title": meta["title"],
+        "description": "\n\n".join(t for t in (meta["description"], meta.get("rights")) if t),
+    }
     out |= {"license": meta["licenses"][0]["name"], "license_url": meta["licenses"][0]["path"]}
     if meta.get("repository"):
         out |= {"source": f"{meta['name']} {meta['version']}", "source_url": meta["repository"]}
-        out |= {"about": "Codebook", "about_url": f"{meta['repository']}/blob/v{meta['version']}/docs/codebook.md"}
+        out |= {
+            "about": "Codebook",
+            "about_url": f"{meta['repository']}/blob/v{meta['version']}/docs/codebook.md",
+        }
     return out | {"databases": {os.path.splitext(os.path.basename(SQLITE))[0]: db}}
 
 

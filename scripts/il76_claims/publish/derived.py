@@ -48,7 +48,11 @@ def _actors_on(rec: Record, wanted: str) -> set[str]:
 
 def _other_actors(rec: Record) -> set[str]:
     """Actors whose every position on the claim is on neither side."""
-    return {p["actor_id"] for p in rec.data["positions"]} - _actors_on(rec, "for") - _actors_on(rec, "against")
+    return (
+        {p["actor_id"] for p in rec.data["positions"]}
+        - _actors_on(rec, "for")
+        - _actors_on(rec, "against")
+    )
 
 
 def _countries(actors: set[str], ctx: Context) -> int:
@@ -58,12 +62,17 @@ def _countries(actors: set[str], ctx: Context) -> int:
 def sources_of(statement: dict) -> list[str]:
     """Every source that carries a statement: its basis first, then the others."""
     basis = [statement["source_id"]] if statement.get("source_id") else []
-    return basis + [c["source_id"] for c in statement.get("carried_by") or [] if c["source_id"] not in basis]
+    return basis + [
+        c["source_id"] for c in statement.get("carried_by") or [] if c["source_id"] not in basis
+    ]
 
 
 def claim_source_count(rec: Record, ctx: Context) -> int:
     """Distinct sources that the positions' statements rest on (their source_id)."""
-    return len({ctx.get("statement", p["statement_id"]).get("source_id") for p in rec.data["positions"]} - {None})
+    return len(
+        {ctx.get("statement", p["statement_id"]).get("source_id") for p in rec.data["positions"]}
+        - {None}
+    )
 
 
 def quote_verified(rec: Record, ctx: Context) -> bool:

@@ -28,7 +28,9 @@ def _children(tables: list[Table], parent: str) -> list[Table]:
 
 def _embedded(child: Table) -> dict[str, str]:
     """column -> table of the rows an item of the child list carries."""
-    return {f.name: f.ref_table for f in child.fields if f.ref_table and f.ref_table != child.parent[1]}
+    return {
+        f.name: f.ref_table for f in child.fields if f.ref_table and f.ref_table != child.parent[1]
+    }
 
 
 def _items(child: Table, index: dict[str, dict]) -> dict[str, list[dict]]:
@@ -54,7 +56,12 @@ def document(meta: dict, tables: list[Table]) -> dict:
         items = _items(child, index)
         for c in claims:
             c[child.list_name] = items.get(c["id"], [])
-    doc = {"name": meta["name"], "title": meta["title"], "version": meta["version"], "licenses": meta["licenses"]}
+    doc = {
+        "name": meta["name"],
+        "title": meta["title"],
+        "version": meta["version"],
+        "licenses": meta["licenses"],
+    }
     doc |= {k: meta[k] for k in ("rights", "repository") if meta.get(k)}
     doc |= {"citation": citation(meta), MAIN: claims}
     return doc | {t.name: objects(t) for t in tables if t.name != MAIN and t not in children}

@@ -23,6 +23,8 @@ def write(tables: list[Table], out_dir: str, rel: str) -> str:
     folder = os.path.join(out_dir, rel)
     os.makedirs(folder, exist_ok=True)
     for t in tables:
-        with open(os.path.join(folder, f"{t.name}.jsonl"), "w", encoding="utf-8", newline="\n") as fh:
+        with open(
+            os.path.join(folder, f"{t.name}.jsonl"), "w", encoding="utf-8", newline="\n"
+        ) as fh:
             fh.writelines(dumps(o) + "\n" for o in objects(t))
     return rel

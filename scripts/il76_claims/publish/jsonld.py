@@ -47,26 +47,66 @@ def _actor(base: str, a: dict, meaning: dict) -> dict:
     kind = "Person" if a["actor_type"] == "person" else "Organization"
     same = f"https://www.wikidata.org/wiki/{a['wikidata_qid']}" if a.get("wikidata_qid") else None
     description = a["role"] or meaning[("actor_type", a["actor_type"])]
-    return _node(**{"@id": f"{base}#actors/{a['id']}", "@type": kind}, identifier=a["id"], name=a["name"], description=description, sameAs=same)
+    return _node(
+        **{"@id": f"{base}#actors/{a['id']}", "@type": kind},
+        identifier=a["id"],
+        name=a["name"],
+        description=description,
+        sameAs=same,
+    )
 
 
 def _source(base: str, s: dict) -> dict:
     node = {"@id": f"{base}#sources/{s['id']}", "@type": "CreativeWork", "identifier": s["id"]}
-    return _node(**node, name=s["title"], url=s["url"], inLanguage=s["language"], publisher=_ref(base, "actors", s["publisher_id"]), author=_ref(base, "actors", s["author_id"]), datePublished=_day(s))
+    return _node(
+        **node,
+        name=s["title"],
+        url=s["url"],
+        inLanguage=s["language"],
+        publisher=_ref(base, "actors", s["publisher_id"]),
+        author=_ref(base, "actors", s["author_id"]),
+        datePublished=_day(s),
+    )
 
 
 def _quotation(base: str, st: dict) -> dict:
-    node = {"@id": f"{base}#statements/{st['id']}", "@type": "Quotation", "identifier": st["id"], "text": st["quote"], "inLanguage": st["quote_language"]}
+    node = {
+        "@id": f"{base}#statements/{st['id']}",
+        "@type": "Quotation",
+        "identifier": st["id"],
+        "text": st["quote"],
+        "inLanguage": st["quote_language"],
+    }
     if st["paraphrased"]:  # the project's summary, never the speaker's words
-        node = {"@id": node["@id"], "@type": "CreativeWork", "identifier": st["id"], "genre": "paraphrase"}
-    return _node(**node, author=_ref(base, "actors", st["speaker_id"]), isPartOf=_ref(base, "sources", st["source_id"]), description=st["summary"], dateCreated=_day(st))
+        node = {
+            "@id": node["@id"],
+            "@type": "CreativeWork",
+            "identifier": st["id"],
+            "genre": "paraphrase",
+        }
+    return _node(
+        **node,
+        author=_ref(base, "actors", st["speaker_id"]),
+        isPartOf=_ref(base, "sources", st["source_id"]),
+        description=st["summary"],
+        dateCreated=_day(st),
+    )
 
 
 def _claim(base: str, c: dict, positions: list[dict]) -> dict:
     authors = sorted({p["actor_id"] for p in positions if p["stance"] in FOR})
     appearances = sorted({p["statement_id"] for p in positions})
-    node = {"@id": f"{base}#claims/{c['id']}", "@type": "Claim", "identifier": c["id"], "text": c["proposition"]}
-    return _node(**node, appearance=[_ref(base, "statements", s) for s in appearances], author=[_ref(base, "actors", a) for a in authors])
+    node = {
+        "@id": f"{base}#claims/{c['id']}",
+        "@type": "Claim",
+        "identifier": c["id"],
+        "text": c["proposition"],
+    }
+    return _node(
+        **node,
+        appearance=[_ref(base, "statements", s) for s in appearances],
+        author=[_ref(base, "actors", a) for a in authors],
+    )
 
 
 def document(meta: dict, tables: list[Table]) -> dict:

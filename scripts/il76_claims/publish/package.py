@@ -53,8 +53,15 @@ def _file_facts(path: str) -> tuple[int, str]:
 def _resource(t: Table, out_dir: str) -> dict:
     rel = f"data/{t.name}.csv"
     size, digest = _file_facts(os.path.join(out_dir, rel))
-    schema: dict = {"fields": [_field(f) for f in t.fields], "missingValues": [""], "primaryKey": list(t.primary_key)}
-    fks = [{"fields": col, "reference": {"resource": table, "fields": "id"}} for col, table in t.foreign_keys]
+    schema: dict = {
+        "fields": [_field(f) for f in t.fields],
+        "missingValues": [""],
+        "primaryKey": list(t.primary_key),
+    }
+    fks = [
+        {"fields": col, "reference": {"resource": table, "fields": "id"}}
+        for col, table in t.foreign_keys
+    ]
     if fks:
         schema["foreignKeys"] = fks
     return {
@@ -74,7 +81,13 @@ def _resource(t: Table, out_dir: str) -> dict:
         "hash": f"sha256:{digest}",
         # Flat Table Dialect keys, which every reader takes (frictionless-py's
         # own nested {"csv": ...} form is unknown to the others).
-        "dialect": {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True, "header": True},
+        "dialect": {
+            "delimiter": ",",
+            "lineTerminator": "\n",
+            "quoteChar": '"',
+            "doubleQuote": True,
+            "header": True,
+        },
         "schema": schema,
     }
 
@@ -111,13 +124,24 @@ def identity(meta: dict) -> dict:
 
 
 def descriptor(meta: dict, tables: list[Table], records: list[Record], out_dir: str) -> dict:
-    desc = {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json", "name": meta["name"], **identity(meta)}
-    desc |= {"title": meta["title"], "description": meta["description"], "version": meta["version"], "keywords": list(meta.get("keywords", []))}
+    desc = {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": meta["name"],
+        **identity(meta),
+    }
+    desc |= {
+        "title": meta["title"],
+        "description": meta["description"],
+        "version": meta["version"],
+        "keywords": list(meta.get("keywords", [])),
+    }
     desc["licenses"] = list(meta["licenses"])
     if meta.get("rights"):
         desc["rights"] = meta["rights"]
     # Data Package v2 contributors: roles, a list (dataset.yaml keeps one role).
-    desc["contributors"] = [{"title": c["title"], "roles": [c["role"]]} for c in meta["contributors"]]
+    desc["contributors"] = [
+        {"title": c["title"], "roles": [c["role"]]} for c in meta["contributors"]
+    ]
     desc["sources"] = _sources(records)
     desc["resources"] = [_resource(t, out_dir) for t in tables]
     return desc

@@ -45,7 +45,14 @@ from ..model.project import DATASETTE, JSON, JSONL, JSONLD, SQLITE, XLSX
 
 README = "docs/release-readme.md"  # packed as README.md
 ROOT_FILES = ("LICENSE", "CHANGELOG.md", "CITATION.cff", ".zenodo.json")
-DOCS = ("docs/codebook.md", "docs/datasheet.md", "docs/editorial-policy.md", "docs/audit-3.0.md", "docs/block-coverage.md", "docs/error-codes.md")
+DOCS = (
+    "docs/codebook.md",
+    "docs/datasheet.md",
+    "docs/editorial-policy.md",
+    "docs/audit-3.0.md",
+    "docs/block-coverage.md",
+    "docs/error-codes.md",
+)
 DIST_FILES = (XLSX, SQLITE, JSON, JSONLD, DATASETTE)
 # The files a GitHub release carries besides the archive (see scripts/release.sh).
 ASSETS = (XLSX, SQLITE, JSON, JSONLD)
@@ -86,10 +93,18 @@ def _descriptor(root: str) -> dict:
     try:
         desc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ReleaseError([f"datapackage.json cannot be read ({exc}): run make (il76-claims build)"]) from None
-    missing = [k for k in ("name", "version", "resources") if not isinstance(desc, dict) or k not in desc]
+        raise ReleaseError(
+            [f"datapackage.json cannot be read ({exc}): run make (il76-claims build)"]
+        ) from None
+    missing = [
+        k for k in ("name", "version", "resources") if not isinstance(desc, dict) or k not in desc
+    ]
     if missing:
-        raise ReleaseError([f"datapackage.json cannot be read (no {', '.join(missing)}): run make (il76-claims build)"])
+        raise ReleaseError(
+            [
+                f"datapackage.json cannot be read (no {', '.join(missing)}): run make (il76-claims build)"
+            ]
+        )
     return desc
 
 
@@ -97,12 +112,23 @@ def _tables(root: str, desc: dict, problems: list[str]) -> list[tuple[str, bytes
     files = []
     for res in desc["resources"]:
         path = res.get("path")
-        data = _read(root, path) if isinstance(path, str) and ".." not in path.split("/") and not os.path.isabs(path) else None
+        data = (
+            _read(root, path)
+            if isinstance(path, str) and ".." not in path.split("/") and not os.path.isabs(path)
+            else None
+        )
         if data is None:
-            problems.append(f"{path}: listed in datapackage.json but missing: run make (il76-claims build)")
+            problems.append(
+                f"{path}: listed in datapackage.json but missing: run make (il76-claims build)"
+            )
             continue
-        if res.get("bytes") != len(data) or res.get("hash") != "sha256:" + hashlib.sha256(data).hexdigest():
-            problems.append(f"{path}: differs from what datapackage.json describes (size or SHA-256): run make (il76-claims build)")
+        if (
+            res.get("bytes") != len(data)
+            or res.get("hash") != "sha256:" + hashlib.sha256(data).hexdigest()
+        ):
+            problems.append(
+                f"{path}: differs from what datapackage.json describes (size or SHA-256): run make (il76-claims build)"
+            )
         files.append((path, data))
     return files
 
@@ -111,7 +137,9 @@ def _site(root: str) -> list[tuple[str, bytes]]:
     out = []
     for dirpath, _, names in os.walk(os.path.join(root, SITE)):
         for n in names:
-            rel = os.path.relpath(os.path.join(dirpath, n), os.path.join(root, "dist")).replace(os.sep, "/")
+            rel = os.path.relpath(os.path.join(dirpath, n), os.path.join(root, "dist")).replace(
+                os.sep, "/"
+            )
             out.append((rel, _read(root, f"dist/{rel}")))
     return out
 
@@ -166,19 +194,31 @@ def collect(root: str) -> tuple[str, list[tuple[str, bytes]]]:
     yaml_version, findings = metadata_findings(root)
     problems += [f"{f.path}:{f.line}: {f.message}" for f in findings]
     if yaml_version is not None and yaml_version != version:
-        problems.append(f"datapackage.json has version {version} but dataset.yaml has {yaml_version}: run make (il76-claims build)")
-    files = [("datapackage.json", _read(root, "datapackage.json")), *_tables(root, desc, problems), *_outputs(root, desc, problems), *_documents(root, problems)]
+        problems.append(
+            f"datapackage.json has version {version} but dataset.yaml has {yaml_version}: run make (il76-claims build)"
+        )
+    files = [
+        ("datapackage.json", _read(root, "datapackage.json")),
+        *_tables(root, desc, problems),
+        *_outputs(root, desc, problems),
+        *_documents(root, problems),
+    ]
     if problems:
         raise ReleaseError(problems)
     names = {n for n, _ in files}
     base = f"{desc['homepage']}/blob/v{version}" if desc.get("homepage") else None
-    files = [(n, relink(n, d.decode("utf-8"), names, base).encode("utf-8") if n.endswith(".md") else d) for n, d in files]
+    files = [
+        (n, relink(n, d.decode("utf-8"), names, base).encode("utf-8") if n.endswith(".md") else d)
+        for n, d in files
+    ]
     return f"{name}-{version}", files
 
 
 def sha256sums(files: list[tuple[str, bytes]]) -> bytes:
     # Two spaces: sha256sum's text-mode format, which `sha256sum -c` reads.
-    return "".join(f"{hashlib.sha256(data).hexdigest()}  {path}\n" for path, data in sorted(files)).encode("ascii")
+    return "".join(
+        f"{hashlib.sha256(data).hexdigest()}  {path}\n" for path, data in sorted(files)
+    ).encode("ascii")
 
 
 def archive(files: list[tuple[str, bytes]]) -> bytes:
@@ -204,7 +244,9 @@ def release(root: str, force: bool = False) -> Release:
         return Release(rel, digest, len(files) + 1, len(data), True)
     if old is not None and not force:
         raise ReleaseError(
-            [f"{rel} already exists with different content. A released version never changes: bump the version (docs/versioning.md), or pass --force to replace an archive that was never published"]
+            [
+                f"{rel} already exists with different content. A released version never changes: bump the version (docs/versioning.md), or pass --force to replace an archive that was never published"
+            ]
         )
     atomic_write(os.path.join(root, *rel.split("/")), data)
     return Release(rel, digest, len(files) + 1, len(data), False)
@@ -216,10 +258,16 @@ def assets(root: str, tag: str, out: str) -> list[str]:
     v<version>. Returns the assets' paths."""
     desc = _descriptor(root)
     if tag != f"v{desc['version']}":
-        raise ReleaseError([f"the tag {tag} is not v{desc['version']}, the version in datapackage.json: tag the commit v{desc['version']}, or set the version in dataset.yaml and run make"])
+        raise ReleaseError(
+            [
+                f"the tag {tag} is not v{desc['version']}, the version in datapackage.json: tag the commit v{desc['version']}, or set the version in dataset.yaml and run make"
+            ]
+        )
     found = section((_read(root, "CHANGELOG.md") or b"").decode("utf-8"), desc["version"])
     if found is None:
-        raise ReleaseError([f"CHANGELOG.md has no '## [{desc['version']}]' section for the release notes"])
+        raise ReleaseError(
+            [f"CHANGELOG.md has no '## [{desc['version']}]' section for the release notes"]
+        )
     shutil.rmtree(os.path.join(out, "assets"), ignore_errors=True)
     os.makedirs(os.path.join(out, "assets"))
     files = [f"dist/{desc['name']}-{desc['version']}.zip", *ASSETS]

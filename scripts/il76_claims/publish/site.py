@@ -37,7 +37,19 @@ from ..model.project import Project
 from . import citation
 from .build import STAGING, prepare, swap_in
 from .release import ASSETS as RELEASE_ASSETS
-from .site_lookups import SIDE_SYMBOLS, SiteIndex, axis, date_text, direction, grouped, interval, paginate, segments, symbol, words
+from .site_lookups import (
+    SIDE_SYMBOLS,
+    SiteIndex,
+    axis,
+    date_text,
+    direction,
+    grouped,
+    interval,
+    paginate,
+    segments,
+    symbol,
+    words,
+)
 from .tables import Table
 
 SITE_DIR = "dist/site"
@@ -52,10 +64,18 @@ CLAIMS_PER_PAGE = 100
 CENTRAL = 8
 # The documents that say how the data was made (docs/), linked from every page.
 METHOD = (
-    ("Editorial policy", "docs/editorial-policy.md", "how statements, claims and positions are recorded, and the rules the checker enforces"),
+    (
+        "Editorial policy",
+        "docs/editorial-policy.md",
+        "how statements, claims and positions are recorded, and the rules the checker enforces",
+    ),
     ("Codebook", "docs/codebook.md", "every table, column and code"),
     ("Datasheet", "docs/datasheet.md", "why and how the dataset was made, and its limits"),
-    ("Audit of version 3.0", "docs/audit-3.0.md", "the blind review of every record, and what was done with each finding"),
+    (
+        "Audit of version 3.0",
+        "docs/audit-3.0.md",
+        "the blind review of every record, and what was done with each finding",
+    ),
 )
 
 
@@ -64,7 +84,9 @@ class SiteInputs:
     meta: dict  # dataset.yaml
     tables: list[Table]
     status_rule: str  # the claim_status codelist's own description of the rule
-    archives: dict[str, list[str]] = field(default_factory=dict)  # source id -> blocks of its verified text
+    archives: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # source id -> blocks of its verified text
     uncited: dict[str, dict[int, Uncited]] = field(default_factory=dict)
     changelog: str | None = None  # CHANGELOG.md
     with_text: bool = True  # False: left out on purpose (il76-claims site --no-archived-text)
@@ -97,7 +119,9 @@ def build_site(project: Project, with_text: bool = True) -> SiteResult:
     return SiteResult(result, pages)
 
 
-def gather(project: Project, result: CheckResult, tables: list[Table], with_text: bool = False) -> SiteInputs:
+def gather(
+    project: Project, result: CheckResult, tables: list[Table], with_text: bool = False
+) -> SiteInputs:
     """What the pages need besides the tables: the archived texts when asked
     for (verified as the quote check verifies them), the reasons blocks are
     not cited, the status rule and the changelog."""
@@ -108,7 +132,9 @@ def gather(project: Project, result: CheckResult, tables: list[Table], with_text
             archive = quotes.read_archive(rec, project.sources_dir, [])
             if archive is not None:
                 archives[rec.id] = archive.blocks
-    uncited, _ = load_uncited(project.root, {r.id for r in sources})  # its problems are `coverage`'s to report
+    uncited, _ = load_uncited(
+        project.root, {r.id for r in sources}
+    )  # its problems are `coverage`'s to report
     try:
         with open(os.path.join(project.root, CHANGELOG), encoding="utf-8") as fh:
             changelog = fh.read()
@@ -129,8 +155,13 @@ def downloads(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
     assets = [os.path.basename(rel) for rel in RELEASE_ASSETS]
     repo = str(meta.get("repository") or "").rstrip("/")
     if repo:
-        released = (f"{repo}/releases/download/v{version}/{name}" for name in [f"{stem}.zip", *assets])
-        return [*zip([f"{stem}.zip", *assets], released), *((f, f"{repo}/raw/v{version}/{f}") for f in tables_files)]
+        released = (
+            f"{repo}/releases/download/v{version}/{name}" for name in [f"{stem}.zip", *assets]
+        )
+        return [
+            *zip([f"{stem}.zip", *assets], released),
+            *((f, f"{repo}/raw/v{version}/{f}") for f in tables_files),
+        ]
     return [(f, f"../{f}") for f in [*tables_files, *assets]]
 
 
@@ -155,8 +186,16 @@ def changelog_entries(text: str | None, repository: str | None) -> list[dict]:
         date, body = section(text, version)
         tokens = md.parse(body)  # its ### headings fall under the page's h2
         for tok in tokens:
-            tok.children = _links(tok.children, repository, version) if tok.children else tok.children
-        out.append({"version": version, "date": date or "", "html": Markup(md.renderer.render(tokens, md.options, {}))})
+            tok.children = (
+                _links(tok.children, repository, version) if tok.children else tok.children
+            )
+        out.append(
+            {
+                "version": version,
+                "date": date or "",
+                "html": Markup(md.renderer.render(tokens, md.options, {})),
+            }
+        )
     return out
 
 
@@ -205,8 +244,24 @@ def _environment(ix: SiteIndex, inputs: SiteInputs, cache_dir: str | None = None
 
     cache = jinja2.FileSystemBytecodeCache(cache_dir) if cache_dir else None
     loader = jinja2.FileSystemLoader(os.path.join(ASSETS, "templates"))
-    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, bytecode_cache=cache)
-    env.globals.update(ix=ix, meta=inputs.meta, status_rule=inputs.status_rule, words=words, symbol=symbol, direction=direction, date_text=date_text, interval=interval)
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        bytecode_cache=cache,
+    )
+    env.globals.update(
+        ix=ix,
+        meta=inputs.meta,
+        status_rule=inputs.status_rule,
+        words=words,
+        symbol=symbol,
+        direction=direction,
+        date_text=date_text,
+        interval=interval,
+    )
     env.globals.update(method=method_links(inputs.meta), side_symbol=SIDE_SYMBOLS)
     return env
 
@@ -224,28 +279,58 @@ def _pages(ix: SiteIndex, inputs: SiteInputs):
     statement_pages = paginate("statements", statements, PER_PAGE)
     ix.statement_page = {r["id"]: name for name, chunk in statement_pages for r in chunk}
     names = {a["id"]: a["name"].casefold() for a in t["actors"]}
-    figures = sorted(t["casualty_figures"], key=lambda r: (not r["claimed_by_id"], names.get(r["claimed_by_id"], ""), r["id"]))
+    figures = sorted(
+        t["casualty_figures"],
+        key=lambda r: (not r["claimed_by_id"], names.get(r["claimed_by_id"], ""), r["id"]),
+    )
     figure_pages = paginate("figures", figures, PER_PAGE)
     ix.figure_page = {r["id"]: name for name, chunk in figure_pages for r in chunk}
     yield "index.html", "index.html", _home(ix, inputs)
-    yield "changes.html", "changes.html", {"entries": changelog_entries(inputs.changelog, inputs.meta.get("repository"))}
+    yield (
+        "changes.html",
+        "changes.html",
+        {"entries": changelog_entries(inputs.changelog, inputs.meta.get("repository"))},
+    )
     yield from _claims(ix)
-    actors = sorted(t["actors"], key=lambda r: (_order(ix, "actors", "actor_type")[r["actor_type"]], names[r["id"]], r["id"]))
-    yield from _listing(ix, "actors", actors, "actor_type", countries=sorted({a["country"] for a in actors} - {""}))
+    actors = sorted(
+        t["actors"],
+        key=lambda r: (
+            _order(ix, "actors", "actor_type")[r["actor_type"]],
+            names[r["id"]],
+            r["id"],
+        ),
+    )
+    yield from _listing(
+        ix, "actors", actors, "actor_type", countries=sorted({a["country"] for a in actors} - {""})
+    )
     yield from (("claim-" + c["id"] + ".html", "claim.html", {"claim": c}) for c in t["claims"])
     yield from (("actor-" + a["id"] + ".html", "actor.html", {"actor": a}) for a in t["actors"])
     yield from _statements(ix, statement_pages)
     yield from _timeline(statements)
     source_pages = paginate("sources", t["sources"], PER_PAGE)
-    yield from ((name, "sources.html", {"sources": chunk, "pager": _pager(source_pages, name)}) for name, chunk in source_pages)
+    yield from (
+        (name, "sources.html", {"sources": chunk, "pager": _pager(source_pages, name)})
+        for name, chunk in source_pages
+    )
     yield from (_source(ix, inputs, s) for s in t["sources"])
     for name, chunk in figure_pages:
-        yield name, "figures.html", {"groups": grouped(chunk, lambda r: r["claimed_by_id"]), "pager": _pager(figure_pages, name)}
+        yield (
+            name,
+            "figures.html",
+            {
+                "groups": grouped(chunk, lambda r: r["claimed_by_id"]),
+                "pager": _pager(figure_pages, name),
+            },
+        )
 
 
 def _pager(pages: list[tuple[str, list]], current: str) -> list[tuple[str, int, bool]]:
     """(file, number, is the current page) of each page; empty for one page."""
-    return [(name, n, name == current) for n, (name, _) in enumerate(pages, start=1)] if len(pages) > 1 else []
+    return (
+        [(name, n, name == current) for n, (name, _) in enumerate(pages, start=1)]
+        if len(pages) > 1
+        else []
+    )
 
 
 def _sided(claim: dict) -> int:
@@ -256,7 +341,9 @@ def _home(ix: SiteIndex, inputs: SiteInputs) -> dict:
     """The answer first: the claims most parties take a side on, disputed
     ones first; then the method, the downloads and how to cite."""
     meta = inputs.meta
-    central = sorted(ix.t["claims"], key=lambda c: (c["status"] != "disputed", -_sided(c), c["id"]))[:CENTRAL]
+    central = sorted(
+        ix.t["claims"], key=lambda c: (c["status"] != "disputed", -_sided(c), c["id"])
+    )[:CENTRAL]
     sources = ix.t["sources"]
     return {
         "central": central,
@@ -282,14 +369,23 @@ def _claims(ix: SiteIndex):
         rows = [r for c in chunk for r in ix.sides.get(c["id"], [])]
         parties = _by_name(ix, (r["actor_id"] for r in rows))
         countries = sorted({ix.actor(a)["country"] for a in parties} - {""})
-        context = {"groups": grouped(chunk, lambda r: r["topic"]), "pager": _pager(pages, name), "parties": parties, "countries": countries}
+        context = {
+            "groups": grouped(chunk, lambda r: r["topic"]),
+            "pager": _pager(pages, name),
+            "parties": parties,
+            "countries": countries,
+        }
         yield name, "claims.html", context
 
 
 def _listing(ix: SiteIndex, stem: str, items: list[dict], group: str, **extra):
     pages = paginate(stem, items, PER_PAGE)
     for name, chunk in pages:
-        yield name, f"{stem}.html", {"groups": grouped(chunk, lambda r: r[group]), "pager": _pager(pages, name), **extra}
+        yield (
+            name,
+            f"{stem}.html",
+            {"groups": grouped(chunk, lambda r: r[group]), "pager": _pager(pages, name), **extra},
+        )
 
 
 def _statements(ix: SiteIndex, pages: list[tuple[str, list]]):
@@ -300,9 +396,26 @@ def _statements(ix: SiteIndex, pages: list[tuple[str, list]]):
         kinds = [k for k in ix.codes_of("statements", "kind") if any(r["kind"] == k for r in chunk)]
         countries = sorted({ix.actor(a)["country"] for a in speakers} - {""})
         sources = sorted({s for r in chunk for s in ix.sources_of(r)})
-        stances = [k for k in ix.codes_of("claim_positions", "stance") if any(p["stance"] == k for r in chunk for p in ix.positions_of_statement.get(r["id"], []))]
-        choices = {"speakers": speakers, "claims": claims, "kinds": kinds, "countries": countries, "sources": sources, "stances": stances}
-        yield name, "statements.html", {"statements": chunk, "pager": _pager(pages, name), **choices}
+        stances = [
+            k
+            for k in ix.codes_of("claim_positions", "stance")
+            if any(
+                p["stance"] == k for r in chunk for p in ix.positions_of_statement.get(r["id"], [])
+            )
+        ]
+        choices = {
+            "speakers": speakers,
+            "claims": claims,
+            "kinds": kinds,
+            "countries": countries,
+            "sources": sources,
+            "stances": stances,
+        }
+        yield (
+            name,
+            "statements.html",
+            {"statements": chunk, "pager": _pager(pages, name), **choices},
+        )
 
 
 def _timeline(statements: list[dict]):
@@ -310,7 +423,15 @@ def _timeline(statements: list[dict]):
     scale = axis(statements)
     pages = paginate("timeline", statements, PER_PAGE)
     for name, chunk in pages:
-        yield name, "timeline.html", {"rows": [(r, scale.bar(r)) for r in chunk], "ticks": scale.ticks(), "pager": _pager(pages, name)}
+        yield (
+            name,
+            "timeline.html",
+            {
+                "rows": [(r, scale.bar(r)) for r in chunk],
+                "ticks": scale.ticks(),
+                "pager": _pager(pages, name),
+            },
+        )
 
 
 def _source(ix: SiteIndex, inputs: SiteInputs, source: dict) -> tuple[str, str, dict]:
@@ -318,11 +439,39 @@ def _source(ix: SiteIndex, inputs: SiteInputs, source: dict) -> tuple[str, str, 
     text of each block with the quotes marked when the archive was read."""
     sid, blocks = source["id"], inputs.archives.get(source["id"])
     cited, uncited = ix.cited(sid), inputs.uncited.get(sid, {})
-    count = len(blocks) if blocks is not None else int(source["block_count"]) if source["block_count"] else max([*cited, *uncited], default=0)
+    count = (
+        len(blocks)
+        if blocks is not None
+        else int(source["block_count"])
+        if source["block_count"]
+        else max([*cited, *uncited], default=0)
+    )
     shown = []
     for n in range(1, count + 1):
         records = [(f"{table}/{r['id']}", table, r) for table, r in cited.get(n, [])]
-        pieces, found = segments(blocks[n - 1], [(key, r.get("quote") or "") for key, _, r in records]) if blocks is not None else ([], set())
+        pieces, found = (
+            segments(blocks[n - 1], [(key, r.get("quote") or "") for key, _, r in records])
+            if blocks is not None
+            else ([], set())
+        )
         refs = {key: i for i, (key, _, _) in enumerate(records, start=1)}
-        shown.append({"n": n, "pieces": pieces, "records": records, "refs": refs, "found": found, "uncited": uncited.get(n)})
-    return f"source-{sid}.html", "source.html", {"source": source, "blocks": shown, "has_text": blocks is not None, "with_text": inputs.with_text}
+        shown.append(
+            {
+                "n": n,
+                "pieces": pieces,
+                "records": records,
+                "refs": refs,
+                "found": found,
+                "uncited": uncited.get(n),
+            }
+        )
+    return (
+        f"source-{sid}.html",
+        "source.html",
+        {
+            "source": source,
+            "blocks": shown,
+            "has_text": blocks is not None,
+            "with_text": inputs.with_text,
+        },
+    )

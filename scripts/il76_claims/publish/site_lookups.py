@@ -50,7 +50,12 @@ def date_text(row: dict) -> str:
     d, p = row["date"], row["date_precision"]
     if not d:
         return f"no date ({words(p)})"
-    said = {"day": d, "on_or_after": f"on or after {d}", "on_or_before": f"on or before {d}", "range": f"{d} to {row.get('date_end')}"}
+    said = {
+        "day": d,
+        "on_or_after": f"on or after {d}",
+        "on_or_before": f"on or before {d}",
+        "range": f"{d} to {row.get('date_end')}",
+    }
     return said.get(p, f"{d} ({words(p)})")
 
 
@@ -58,13 +63,20 @@ def interval(row: dict) -> tuple[str, str]:
     """(first, last) possible day as ISO text; '' where the date is open
     (both, for a row without a date)."""
     d, p = row["date"], row["date_precision"]
-    return {"on_or_after": (d, ""), "on_or_before": ("", d), "range": (d, row.get("date_end") or d)}.get(p, (d, d))
+    return {
+        "on_or_after": (d, ""),
+        "on_or_before": ("", d),
+        "range": (d, row.get("date_end") or d),
+    }.get(p, (d, d))
 
 
 def paginate(stem: str, items: list, per: int) -> list[tuple[str, list]]:
     """(file name, items) of each page: stem.html, stem-2.html, ..."""
     chunks = [items[i : i + per] for i in range(0, len(items), per)] or [[]]
-    return [(f"{stem}.html" if n == 0 else f"{stem}-{n + 1}.html", chunk) for n, chunk in enumerate(chunks)]
+    return [
+        (f"{stem}.html" if n == 0 else f"{stem}-{n + 1}.html", chunk)
+        for n, chunk in enumerate(chunks)
+    ]
 
 
 def grouped(items: list, key) -> list[tuple[str, list]]:
@@ -92,7 +104,9 @@ class SiteIndex:
     def __init__(self, tables: list[Table]):
         self.t = {t.name: rows(t) for t in tables}
         self.fields = {t.name: {f.name: f for f in t.fields} for t in tables}
-        self.by_id = {t.name: {r["id"]: r for r in self.t[t.name]} for t in tables if t.primary_key == ["id"]}
+        self.by_id = {
+            t.name: {r["id"]: r for r in self.t[t.name]} for t in tables if t.primary_key == ["id"]
+        }
         self.codes: dict[str, dict[str, str]] = defaultdict(dict)
         for r in self.t["codelists"]:
             self.codes[r["codelist"]][r["code"]] = r["description"]
@@ -105,7 +119,10 @@ class SiteIndex:
         self.positions_of_claim = _by(t["claim_positions"], "claim_id")
         self.positions_of_actor = _by(t["claim_positions"], "actor_id")
         self.positions_of_statement = _by(t["claim_positions"], "statement_id")
-        self.relays = {sid: [r["actor_id"] for r in rs] for sid, rs in _by(t["statement_relays"], "statement_id").items()}
+        self.relays = {
+            sid: [r["actor_id"] for r in rs]
+            for sid, rs in _by(t["statement_relays"], "statement_id").items()
+        }
         self.relayed_by_actor = _by(t["statement_relays"], "actor_id")
         self.relations_out = _by(t["claim_relations"], "claim_id")
         self.relations_in = _by(t["claim_relations"], "other_claim_id")
@@ -113,14 +130,19 @@ class SiteIndex:
         self.described = _by(t["statements"], "described_actor_id")
         self.on_behalf = _by(t["statements"], "on_behalf_of_id")
         self.claimed = _by(t["casualty_figures"], "claimed_by_id")
-        self.derivations = {fid: [r["from_figure_id"] for r in rs] for fid, rs in _by(t["casualty_figure_derivations"], "casualty_figure_id").items()}
+        self.derivations = {
+            fid: [r["from_figure_id"] for r in rs]
+            for fid, rs in _by(t["casualty_figure_derivations"], "casualty_figure_id").items()
+        }
         self.affiliated = _by(t["actors"], "affiliation_id")
         self.published = _by(t["sources"], "publisher_id")
         self.sides = _by(t["claim_actors"], "claim_id")
         self.carriers = _by(t["statement_sources"], "statement_id")
         self.carried = _by(t["statement_sources"], "source_id")
         self.resting = _by(t["statements"], "source_id")
-        self._cited: dict[str, dict[int, list[tuple[str, dict]]]] = defaultdict(lambda: defaultdict(list))
+        self._cited: dict[str, dict[int, list[tuple[str, dict]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         for table in ("statements", "casualty_figures"):
             for r in t[table]:
                 if r.get("source_id") and r.get("block"):
@@ -144,8 +166,14 @@ class SiteIndex:
     def relay_chain(self, statement: dict) -> list[str]:
         """Actor ids from the speaker outward to the source's publisher (when known)."""
         publisher = self.by_id["sources"][statement["source_id"]]["publisher_id"]
-        chain = [statement["speaker_id"], *self.relays.get(statement["id"], []), *([publisher] if publisher else [])]
-        return [a for i, a in enumerate(chain) if i == 0 or a != chain[i - 1]]  # the publisher narrating: once
+        chain = [
+            statement["speaker_id"],
+            *self.relays.get(statement["id"], []),
+            *([publisher] if publisher else []),
+        ]
+        return [
+            a for i, a in enumerate(chain) if i == 0 or a != chain[i - 1]
+        ]  # the publisher narrating: once
 
     def relayers(self, aid: str) -> list[tuple[str, list[dict]]]:
         """(relaying actor, [its statements]) for the statements aid made."""
@@ -158,16 +186,28 @@ class SiteIndex:
     def side_groups(self, claim_id: str) -> list[tuple[str, list[dict]]]:
         """(side, [claim_actors rows]) in the order for, against, both, other,
         each side's actors by name: who is on which side of a claim."""
-        rows = sorted(self.sides.get(claim_id, []), key=lambda r: (self.name(r["actor_id"]).casefold(), r["actor_id"]))
+        rows = sorted(
+            self.sides.get(claim_id, []),
+            key=lambda r: (self.name(r["actor_id"]).casefold(), r["actor_id"]),
+        )
         order = list(self.codes_of("claim_actors", "side"))
-        return [(side, [r for r in rows if r["side"] == side]) for side in order if any(r["side"] == side for r in rows)]
+        return [
+            (side, [r for r in rows if r["side"] == side])
+            for side in order
+            if any(r["side"] == side for r in rows)
+        ]
 
     def sources_of(self, statement: dict) -> list[str]:
         """Every source that carries a statement: its own first."""
-        return [statement["source_id"], *(c["source_id"] for c in self.carriers.get(statement["id"], []))]
+        return [
+            statement["source_id"],
+            *(c["source_id"] for c in self.carriers.get(statement["id"], [])),
+        ]
 
     def claims_of(self, statement_id: str) -> list[str]:
-        return list(dict.fromkeys(p["claim_id"] for p in self.positions_of_statement.get(statement_id, [])))
+        return list(
+            dict.fromkeys(p["claim_id"] for p in self.positions_of_statement.get(statement_id, []))
+        )
 
     def cited(self, source_id: str) -> dict[int, list[tuple[str, dict]]]:
         """block -> [(table, row)] of the statements and figures citing it."""
@@ -215,7 +255,9 @@ class Axis:
 
 
 def axis(dated: list[dict]) -> Axis:
-    known = sorted(dt.date.fromisoformat(d) for r in dated for d in (r["date"], r.get("date_end")) if d)
+    known = sorted(
+        dt.date.fromisoformat(d) for r in dated for d in (r["date"], r.get("date_end")) if d
+    )
     if not known:
         return Axis(dt.date(2024, 1, 1), 1)
     margin = dt.timedelta(days=max(1, (known[-1] - known[0]).days // 10))
@@ -223,11 +265,16 @@ def axis(dated: list[dict]) -> Axis:
     return Axis(start, (known[-1] + margin - start).days + 1)
 
 
-def segments(text: str, quotes: list[tuple[str, str]]) -> tuple[list[tuple[str, bool, list[str]]], set[str]]:
+def segments(
+    text: str, quotes: list[tuple[str, str]]
+) -> tuple[list[tuple[str, bool, list[str]]], set[str]]:
     """A block cut where quotes begin and end: (text, inside a quote, keys
     of the quotes ending there) pieces, and the keys of the quotes found.
     Each quote is placed at its first occurrence, as the quote check finds it."""
     spans = [(i, i + len(q), key) for key, q in quotes if q and (i := text.find(q)) >= 0]
     cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
-    pieces = [(text[a:b], any(s <= a and b <= e for s, e, _ in spans), [k for _, e, k in spans if e == b]) for a, b in itertools.pairwise(cuts)]
+    pieces = [
+        (text[a:b], any(s <= a and b <= e for s, e, _ in spans), [k for _, e, k in spans if e == b])
+        for a, b in itertools.pairwise(cuts)
+    ]
     return pieces, {k for _, _, k in spans}

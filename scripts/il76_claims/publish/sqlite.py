@@ -63,7 +63,9 @@ def index_sql(t: Table) -> list[str]:
     for col, _ in t.foreign_keys:
         if col == t.primary_key[0]:
             continue
-        out.append(f"CREATE INDEX {sql_name(f'{t.name}__{col}')} ON {sql_name(t.name)} ({sql_name(col)})")
+        out.append(
+            f"CREATE INDEX {sql_name(f'{t.name}__{col}')} ON {sql_name(t.name)} ({sql_name(col)})"
+        )
     return out
 
 
@@ -121,14 +123,33 @@ def _meta_rows(meta: dict, tables: list[Table]):
         ("citation", citation(meta)),
         ("bibtex", bibtex(meta)),
         ("contributors", authors(meta)),
-        ("types", "INTEGER columns hold integers, and booleans as 1 (true) and 0 (false); all other columns are TEXT, dates as ISO YYYY-MM-DD; NULL means no value."),
+        (
+            "types",
+            "INTEGER columns hold integers, and booleans as 1 (true) and 0 (false); all other columns are TEXT, dates as ISO YYYY-MM-DD; NULL means no value.",
+        ),
     ]
-    tabs = [(t.name, i, t.title, t.description, ",".join(t.primary_key), len(t.rows)) for i, t in enumerate(tables, start=1)]
+    tabs = [
+        (t.name, i, t.title, t.description, ",".join(t.primary_key), len(t.rows))
+        for i, t in enumerate(tables, start=1)
+    ]
     cols = []
     for t in tables:
         refs = dict(t.foreign_keys)
         for i, f in enumerate(t.fields, start=1):
-            cols.append((t.name, f.name, i, f.type, sql_type(f), int(f.required), f.title, f.description, f.codelist, refs.get(f.name)))
+            cols.append(
+                (
+                    t.name,
+                    f.name,
+                    i,
+                    f.type,
+                    sql_type(f),
+                    int(f.required),
+                    f.title,
+                    f.description,
+                    f.codelist,
+                    refs.get(f.name),
+                )
+            )
     return package, tabs, cols
 
 
@@ -151,7 +172,10 @@ def write_db(path: str, meta: dict, tables: list[Table], views: list[View] = ())
         for t in tables:
             types = [f.type for f in t.fields]
             marks = ", ".join("?" * len(t.fields))
-            con.executemany(f"INSERT INTO {sql_name(t.name)} VALUES ({marks})", ([_value(v, ty) for v, ty in zip(row, types)] for row in t.rows))
+            con.executemany(
+                f"INSERT INTO {sql_name(t.name)} VALUES ({marks})",
+                ([_value(v, ty) for v, ty in zip(row, types)] for row in t.rows),
+            )
         for t in tables:
             for sql in index_sql(t):
                 con.execute(sql)
@@ -160,7 +184,9 @@ def write_db(path: str, meta: dict, tables: list[Table], views: list[View] = ())
         broken = con.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
             table, rowid, parent, _ = broken[0]
-            raise ValueError(f"SQLite: {len(broken)} row(s) break a foreign key, first in {table} row {rowid} → {parent}")
+            raise ValueError(
+                f"SQLite: {len(broken)} row(s) break a foreign key, first in {table} row {rowid} → {parent}"
+            )
         con.execute("COMMIT")
     finally:
         con.close()

@@ -59,7 +59,11 @@ class Table:
         out = []
         if self.parent:
             out.append(self.parent)
-        out.extend((f.name, f.ref_table) for f in self.fields if f.ref_table and (f.name, f.ref_table) != self.parent)
+        out.extend(
+            (f.name, f.ref_table)
+            for f in self.fields
+            if f.ref_table and (f.name, f.ref_table) != self.parent
+        )
         return out
 
 
@@ -97,16 +101,33 @@ class Layout:
             self._add_kind(kind)
         self.tables[dispute.NAME] = self._computed(dispute)
         about = "Every code used by a coded column, with its meaning. The column's codelist is named in datapackage.json and docs/codebook.md."
-        fields = [Field("codelist", "string", "Codelist", "Name of the codelist.", True), Field("code", "string", "Code", "The code as it appears in the data.", True)]
+        fields = [
+            Field("codelist", "string", "Codelist", "Name of the codelist.", True),
+            Field("code", "string", "Code", "The code as it appears in the data.", True),
+        ]
         fields.append(Field("description", "string", "Description", "What the code means.", True))
-        self.tables["codelists"] = Table("codelists", "Codelists", about, fields, ["codelist", "code"])
+        self.tables["codelists"] = Table(
+            "codelists", "Codelists", about, fields, ["codelist", "code"]
+        )
 
     def _computed(self, module) -> Table:
         """A table the build computes whole (FIELDS, TITLE, DESCRIPTION, KEY)."""
         fields = []
         for name, ftype, title, description, codelist, ref in module.FIELDS:
             enum = tuple(self.schemas.codelists[codelist].codes) if codelist else None
-            fields.append(Field(name, ftype, title, description, True, codelist, enum, ref, minimum=1 if ftype == "integer" else None))
+            fields.append(
+                Field(
+                    name,
+                    ftype,
+                    title,
+                    description,
+                    True,
+                    codelist,
+                    enum,
+                    ref,
+                    minimum=1 if ftype == "integer" else None,
+                )
+            )
         return Table(module.NAME, module.TITLE, module.DESCRIPTION, fields, list(module.KEY))
 
     def _field(self, name: str, prop: dict, required: bool) -> Field:
@@ -121,9 +142,31 @@ class Layout:
         codelist = self.schemas.codelist_of(prop)
         enum = tuple(self.schemas.codelists[codelist].codes) if codelist else None
         ref = prop.get("x-ref-kind")
-        title, description, ref_table = prop.get("title", name), prop.get("description", ""), self.kind_table[ref] if ref else None
-        line = ftype == "string" and not codelist and not ref and not {"pattern", "format", "x-multiline"} & s.keys()
-        return Field(name, ftype, title, description, required and not nullable, codelist, enum, ref_table, s.get("minimum"), s.get("maximum"), unique=name == "id", line=line)
+        title, description, ref_table = (
+            prop.get("title", name),
+            prop.get("description", ""),
+            self.kind_table[ref] if ref else None,
+        )
+        line = (
+            ftype == "string"
+            and not codelist
+            and not ref
+            and not {"pattern", "format", "x-multiline"} & s.keys()
+        )
+        return Field(
+            name,
+            ftype,
+            title,
+            description,
+            required and not nullable,
+            codelist,
+            enum,
+            ref_table,
+            s.get("minimum"),
+            s.get("maximum"),
+            unique=name == "id",
+            line=line,
+        )
 
     def _add_kind(self, kind: str):
         doc = self.schemas.kinds[kind]
@@ -139,8 +182,22 @@ class Layout:
             child = prop["x-table"]
             order_col = prop["x-order-column"]
             cfields = [
-                Field(parent_col, "string", doc["title"], f"The {doc['title'].lower()} this row belongs to.", True, ref_table=tname),
-                Field(order_col, "integer", "Order", "Position in the list, counted from 1.", True, minimum=1),
+                Field(
+                    parent_col,
+                    "string",
+                    doc["title"],
+                    f"The {doc['title'].lower()} this row belongs to.",
+                    True,
+                    ref_table=tname,
+                ),
+                Field(
+                    order_col,
+                    "integer",
+                    "Order",
+                    "Position in the list, counted from 1.",
+                    True,
+                    minimum=1,
+                ),
             ]
             items = prop["items"]
             if "properties" in items:
@@ -148,10 +205,23 @@ class Layout:
                 cfields += [self._field(n, p, n in ireq) for n, p in items["properties"].items()]
                 self.children[kind].append((name, child, ""))
             else:
-                item_prop = {**items, "title": prop["x-column-title"], "description": prop["x-column-description"], "x-ref-kind": prop.get("x-ref-kind")}
+                item_prop = {
+                    **items,
+                    "title": prop["x-column-title"],
+                    "description": prop["x-column-description"],
+                    "x-ref-kind": prop.get("x-ref-kind"),
+                }
                 cfields.append(self._field(prop["x-column"], item_prop, True))
                 self.children[kind].append((name, child, None))
-            self.tables[child] = Table(child, prop["title"], prop["description"], cfields, [parent_col, order_col], parent=(parent_col, tname), list_name=name)
+            self.tables[child] = Table(
+                child,
+                prop["title"],
+                prop["description"],
+                cfields,
+                [parent_col, order_col],
+                parent=(parent_col, tname),
+                list_name=name,
+            )
         for name, prop in doc.get("x-derived-columns", {}).items():
             fields.append(replace(self._field(name, prop, True), derived=prop["x-derived"]))
         self.tables[tname] = Table(tname, doc["title"] + "s", doc["description"], fields, ["id"])
@@ -167,7 +237,9 @@ class Layout:
         return out
 
 
-def build_tables(records: list[Record], schemas: SchemaSet, verified: dict[str, str] | None = None) -> list[Table]:
+def build_tables(
+    records: list[Record], schemas: SchemaSet, verified: dict[str, str] | None = None
+) -> list[Table]:
     """The package's tables; verified holds the quotes that were checked
     (quote_checks), which no record can say of itself."""
     layout = Layout(schemas)
@@ -176,14 +248,21 @@ def build_tables(records: list[Record], schemas: SchemaSet, verified: dict[str, 
     ctx = Context.of(records, verified or {})
     for rec in sorted(records, key=lambda r: (KINDS.index(r.kind), r.data["id"])):
         main = by_name[layout.kind_table[rec.kind]]
-        main.rows.append([cell(DERIVED[f.derived](rec, ctx) if f.derived else rec.data.get(f.name)) for f in main.fields])
+        main.rows.append(
+            [
+                cell(DERIVED[f.derived](rec, ctx) if f.derived else rec.data.get(f.name))
+                for f in main.fields
+            ]
+        )
         for prop, child, item_kind in layout.children[rec.kind]:
             t = by_name[child]
             for i, item in enumerate(rec.data.get(prop) or [], start=1):
                 if item_kind is None:
                     t.rows.append([rec.data["id"], str(i), cell(item)])
                 else:
-                    t.rows.append([rec.data["id"], str(i)] + [cell(item.get(f.name)) for f in t.fields[2:]])
+                    t.rows.append(
+                        [rec.data["id"], str(i)] + [cell(item.get(f.name)) for f in t.fields[2:]]
+                    )
     by_name[dispute.NAME].rows = dispute.rows([r for r in records if r.kind == "claim"], ctx)
     cl = by_name["codelists"]
     for name in sorted(schemas.codelists):

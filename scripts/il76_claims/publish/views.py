@@ -38,7 +38,9 @@ def sql_name(name: str) -> str:
 
 def label(t: Table) -> Field | None:
     """The field that names a row, or None when only the id does."""
-    return next((f for f in t.fields if f.required and f.line), None) or next((f for f in t.fields if f.name == "title" and f.line), None)
+    return next((f for f in t.fields if f.required and f.line), None) or next(
+        (f for f in t.fields if f.name == "title" and f.line), None
+    )
 
 
 def _added(t: Table, by_name: dict[str, Table]) -> list[tuple[int, Field, str]]:
@@ -52,11 +54,31 @@ def _added(t: Table, by_name: dict[str, Table]) -> list[tuple[int, Field, str]]:
             stem = f.name.removesuffix("_id")
             expr = f'(SELECT COALESCE(r.{sql_name(lab.name)}, r."id") FROM {sql_name(ref.name)} r WHERE r."id" = t.{sql_name(f.name)})'
             desc = f"The {lab.title.lower()} of the row {f.name} points to ({ref.name}.{lab.name}), written here to save a look-up."
-            out.append((i, Field(f"{stem}_{lab.name}", "string", f"{f.title}: {lab.title.lower()}", desc, f.required), expr))
+            out.append(
+                (
+                    i,
+                    Field(
+                        f"{stem}_{lab.name}",
+                        "string",
+                        f"{f.title}: {lab.title.lower()}",
+                        desc,
+                        f.required,
+                    ),
+                    expr,
+                )
+            )
         elif f.codelist:
             expr = f'(SELECT c."description" FROM "codelists" c WHERE c."codelist" = \'{f.codelist}\' AND c."code" = t.{sql_name(f.name)})'
-            desc = f"What the code in {f.name} means (its description in the codelist {f.codelist})."
-            out.append((i, Field(f"{f.name}_meaning", "string", f"{f.title}: meaning", desc, f.required), expr))
+            desc = (
+                f"What the code in {f.name} means (its description in the codelist {f.codelist})."
+            )
+            out.append(
+                (
+                    i,
+                    Field(f"{f.name}_meaning", "string", f"{f.title}: meaning", desc, f.required),
+                    expr,
+                )
+            )
     return out
 
 
@@ -94,10 +116,28 @@ def view_of(t: Table, by_name: dict[str, Table], lookups) -> View | None:
         fields += [nf for nf, _ in after.get(i, [])]
         columns += [f"{expr} AS {sql_name(nf.name)}" for nf, expr in after.get(i, [])]
     name = t.name + SUFFIX
-    sql = f"CREATE VIEW {sql_name(name)} AS SELECT\n  " + ",\n  ".join(columns) + f"\nFROM {sql_name(t.name)} t ORDER BY t.rowid"
-    rows = [[v for i, cell in enumerate(row) for v in [cell, *(_value(t, row, i, lookups) for _ in after.get(i, []))]] for row in t.rows]
+    sql = (
+        f"CREATE VIEW {sql_name(name)} AS SELECT\n  "
+        + ",\n  ".join(columns)
+        + f"\nFROM {sql_name(t.name)} t ORDER BY t.rowid"
+    )
+    rows = [
+        [
+            v
+            for i, cell in enumerate(row)
+            for v in [cell, *(_value(t, row, i, lookups) for _ in after.get(i, []))]
+        ]
+        for row in t.rows
+    ]
     desc = f"The table {t.name} with the name of every row its references point to, and the meaning of every code, next to them."
-    table = Table(name, f"{t.title}, readable", desc, [replace(f, unique=False) for f in fields], list(t.primary_key), rows)
+    table = Table(
+        name,
+        f"{t.title}, readable",
+        desc,
+        [replace(f, unique=False) for f in fields],
+        list(t.primary_key),
+        rows,
+    )
     return View(t.name, table, sql)
 
 

@@ -93,9 +93,14 @@ def _about_rows(meta: dict, tables: list[Table], views: list[Table] = ()) -> lis
         ("Tables", ", ".join(t.name for t in tables)),
         (
             "Readable sheets",
-            "Each sheet named <table>_readable repeats a table with the name of the row each id points to, and the meaning of each code, next to it: " + ", ".join(v.name for v in views) + ".",
+            "Each sheet named <table>_readable repeats a table with the name of the row each id points to, and the meaning of each code, next to it: "
+            + ", ".join(v.name for v in views)
+            + ".",
         ),
-        ("Codebook", "docs/codebook.md describes every table, field and code; docs/datasheet.md describes how the data was collected and its limits."),
+        (
+            "Codebook",
+            "docs/codebook.md describes every table, field and code; docs/datasheet.md describes how the data was collected and its limits.",
+        ),
     ]
 
 
@@ -104,7 +109,19 @@ DICTIONARY_HEADER = ("table", "field", "type", "required", "description", "codel
 
 def dictionary_rows(tables: list[Table]) -> list[tuple[str, ...]]:
     """One row per column of every table, for the About sheet."""
-    return [(t.name, f.name, f.type, "yes" if f.required else "no", f.description, f.codelist or "", f"{f.ref_table}.id" if f.ref_table else "") for t in tables for f in t.fields]
+    return [
+        (
+            t.name,
+            f.name,
+            f.type,
+            "yes" if f.required else "no",
+            f.description,
+            f.codelist or "",
+            f"{f.ref_table}.id" if f.ref_table else "",
+        )
+        for t in tables
+        for f in t.fields
+    ]
 
 
 def _text_length(value: str) -> int:
@@ -118,7 +135,9 @@ def _check_lengths(sheet: str, names, columns: list[tuple[str, ...]]):
         # No value of half the limit or less can reach it in UTF-16 units.
         longest = max((_text_length(v) for v in col if len(v) > CELL_TEXT_MAX // 2), default=0)
         if longest > CELL_TEXT_MAX:
-            raise ValueError(f"sheet {sheet}, column {name}: a value of {longest} characters is longer than the {CELL_TEXT_MAX} a spreadsheet cell can hold")
+            raise ValueError(
+                f"sheet {sheet}, column {name}: a value of {longest} characters is longer than the {CELL_TEXT_MAX} a spreadsheet cell can hold"
+            )
 
 
 def _formats(wb) -> dict:
@@ -228,7 +247,9 @@ def _workbook(meta: dict, tables: list[Table], views: list[Table]) -> io.BytesIO
     """The whole workbook, in memory."""
     for t in [*tables, *views]:
         if len(t.name) > SHEET_NAME_MAX:
-            raise ValueError(f"table name {t.name!r} is longer than the {SHEET_NAME_MAX} characters a sheet name may have")
+            raise ValueError(
+                f"table name {t.name!r} is longer than the {SHEET_NAME_MAX} characters a sheet name may have"
+            )
     buf = io.BytesIO()
     # XlsxWriter's temporary files (each sheet's rows, then each part of the
     # file) go to a folder of this write's own, removed whatever happens:

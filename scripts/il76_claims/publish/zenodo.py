@@ -13,11 +13,17 @@ def document(meta: dict) -> dict:
     doc["creators"] = [{"name": c["title"]} for c in meta["contributors"]]
     doc["description"] = meta["description"]
     # Zenodo's licence ids are the SPDX ids in lower case.
-    doc |= {"access_right": "open", "license": meta["licenses"][0]["name"].lower(), "keywords": list(meta.get("keywords", []))}
+    doc |= {
+        "access_right": "open",
+        "license": meta["licenses"][0]["name"].lower(),
+        "keywords": list(meta.get("keywords", [])),
+    }
     if meta.get("rights"):
         doc["notes"] = meta["rights"]
     if meta.get("repository"):
-        doc["related_identifiers"] = [{"identifier": meta["repository"], "relation": "isSupplementTo", "scheme": "url"}]
+        doc["related_identifiers"] = [
+            {"identifier": meta["repository"], "relation": "isSupplementTo", "scheme": "url"}
+        ]
     return doc
 
 
