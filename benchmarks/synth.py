@@ -19,6 +19,9 @@ import random
 import shutil
 import sys
 
+from il76_claims.check import canonical
+from il76_claims.model.schemas import SchemaSet
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Share of each kind in a tree, roughly as in a mature dataset of this
@@ -467,16 +470,17 @@ def write_tree(
     with open(os.path.join(root, "dataset.yaml"), "w", encoding="utf-8", newline="\n") as fh:
         fh.write(DATASET_YAML)
     counts: dict[str, int] = {}
+    # Written in canonical form, as `check` requires (R001): the records'
+    # YAML is put through the formatter's renderer rather than imitated here.
+    shape_of = canonical.shapes(SchemaSet(os.path.join(root, "schemas")))
     for kind, rec, block_fields in make_records(n, seed, fixed):
         if kind not in counts:
             os.makedirs(os.path.join(root, "records", kind))
-        with open(
-            os.path.join(root, "records", kind, rec["id"] + ".yaml"),
-            "w",
-            encoding="utf-8",
-            newline="\n",
-        ) as fh:
-            fh.write(_yaml(rec, block_fields))
+        rel = f"records/{kind}/{rec['id']}.yaml"
+        text, problems = canonical.canonical_text(rel, _yaml(rec, block_fields), kind, shape_of)
+        assert text is not None, problems
+        with open(os.path.join(root, rel), "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
         counts[kind] = counts.get(kind, 0) + 1
     return counts
 

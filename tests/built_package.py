@@ -37,14 +37,14 @@ UNICODE_NOTES = "Белгород — “quotes”, ’apostrophe’, Ünïcöd�
 
 TRICKY_FILES = {
     "records/actor/fixture-person.yaml": base_record("records/actor/fixture-person.yaml")
-    .replace("name: Alex Example", f'name: "{TRICKY_NAME}"')
-    .replace("role: Spokesperson", f'role: "{TRICKY_ROLE}"')
+    .replace("name: Alex Example", f"name: '{TRICKY_NAME}'")
+    .replace("role: Spokesperson", f"role: {TRICKY_ROLE}")
     .replace(
         "notes: A person who exists only in the test fixtures.",
         "notes: |-\n  " + TRICKY_NOTES.replace("\n", "\n  "),
     ),
     "records/actor/fixture-tricky.yaml": (
-        f'id: fixture-tricky\nactor_type: group\nname: "{UNICODE_NAME}"\nrole: null\naffiliation_id: null\ncountry: "NO"\nnotes: "{UNICODE_NOTES}"\n'
+        f"id: fixture-tricky\nactor_type: group\nname: '{UNICODE_NAME}'\nrole: null\naffiliation_id: null\ncountry: 'NO'\nnotes: {UNICODE_NOTES}\n"
     ),
 }
 

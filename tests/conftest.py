@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from il76_claims.check import canonical
 from il76_claims.check.report import text
 from il76_claims.check.run import check
 from il76_claims.model.project import Project
+from il76_claims.model.schemas import SchemaSet
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -42,6 +44,20 @@ def make_project(dest: Path, files: dict[str, bytes | str | None] | None = None)
             content = content.encode("utf-8")
         path.write_bytes(content)
     return Project(root=str(dest), sources_dir=str(FIXTURE_SOURCES))
+
+
+def in_canonical_form(files: dict[str, str]) -> dict[str, str]:
+    """Record texts as ``fmt`` writes them, for tests about something other
+    than the layout, which write their records by hand: ``check`` reports
+    a record that is not in canonical form (R001)."""
+    shape_of = canonical.shapes(SchemaSet(str(REPO / "schemas")))
+    out = {}
+    for rel, written in files.items():
+        parts = rel.split("/")
+        kind = "dataset" if rel == "dataset.yaml" else parts[1] if len(parts) == 3 else None
+        new = canonical.canonical_text(rel, written, kind, shape_of)[0] if kind else None
+        out[rel] = new if new is not None else written
+    return out
 
 
 def case_files(case: Path) -> dict[str, bytes | None]:

@@ -41,10 +41,10 @@ def run_process(*argv, cwd=None) -> subprocess.CompletedProcess:
 
 
 # A small project with four problems in three files. The statement has two,
-# on lines 4 and 10: sorted by number, not as text ("10" < "4").
+# on lines 4 and 11: sorted by number, not as text ("11" < "4").
 def _bad_files() -> dict[str, str]:
     st = base_record("records/statement/fixture-statement.yaml")
-    st = st.replace("kind: direct_speech", "kind: quoted").replace(
+    st = st.replace("setting: remarks_to_reporters", "setting: quoted").replace(
         "speaker_id: fixture-person", "speaker_id: nobody"
     )
     outlet = base_record("records/actor/fixture-outlet.yaml").replace("country: GB", "country: XX")
@@ -57,17 +57,17 @@ def _bad_files() -> dict[str, str]:
 
 
 BAD_TEXT = """\
-dataset.yaml:9:10: [S005] version: 'one' is not a semantic version such as 1.2.0
+dataset.yaml:13:10: [S005] version: 'one' is not a semantic version such as 1.2.0
 records/actor/fixture-outlet.yaml:6:10: [S004] country: 'XX' is not in the codelist; use a code of the 'country' codelist (listed in docs/codebook.md)
 records/statement/fixture-statement.yaml:4:13: [X003] speaker_id: no record has id 'nobody'; create records/actor/nobody.yaml or fix the id
-records/statement/fixture-statement.yaml:10:7: [S004] kind: 'quoted' is not in the codelist; use one of: direct_speech, indirect_speech, narration, characterisation
+records/statement/fixture-statement.yaml:11:10: [S004] setting: 'quoted' is not in the codelist; use one of: press_briefing, remarks_to_reporters, official_statement, social_media_post, interview_with_publisher, interview_with_other_outlet, media_report, unspecified
 """
 
 BAD_GITHUB = """\
-::error file=dataset.yaml,line=9,col=10,title=S005 Value does not match the required pattern::version: 'one' is not a semantic version such as 1.2.0
+::error file=dataset.yaml,line=13,col=10,title=S005 Value does not match the required pattern::version: 'one' is not a semantic version such as 1.2.0
 ::error file=records/actor/fixture-outlet.yaml,line=6,col=10,title=S004 Value not in the codelist::country: 'XX' is not in the codelist; use a code of the 'country' codelist (listed in docs/codebook.md)
 ::error file=records/statement/fixture-statement.yaml,line=4,col=13,title=X003 Reference to a missing record::speaker_id: no record has id 'nobody'; create records/actor/nobody.yaml or fix the id
-::error file=records/statement/fixture-statement.yaml,line=10,col=7,title=S004 Value not in the codelist::kind: 'quoted' is not in the codelist; use one of: direct_speech, indirect_speech, narration, characterisation
+::error file=records/statement/fixture-statement.yaml,line=11,col=10,title=S004 Value not in the codelist::setting: 'quoted' is not in the codelist; use one of: press_briefing, remarks_to_reporters, official_statement, social_media_post, interview_with_publisher, interview_with_other_outlet, media_report, unspecified
 """
 
 BAD_JSON = """\
@@ -82,7 +82,7 @@ BAD_JSON = """\
   "problems": [
     {
       "path": "dataset.yaml",
-      "line": 9,
+      "line": 13,
       "col": 10,
       "code": "S005",
       "message": "version: 'one' is not a semantic version such as 1.2.0",
@@ -106,11 +106,11 @@ BAD_JSON = """\
     },
     {
       "path": "records/statement/fixture-statement.yaml",
-      "line": 10,
-      "col": 7,
+      "line": 11,
+      "col": 10,
       "code": "S004",
-      "message": "kind: 'quoted' is not in the codelist; use one of: direct_speech, indirect_speech, narration, characterisation",
-      "pointer": "$.kind"
+      "message": "setting: 'quoted' is not in the codelist; use one of: press_briefing, remarks_to_reporters, official_statement, social_media_post, interview_with_publisher, interview_with_other_outlet, media_report, unspecified",
+      "pointer": "$.setting"
     }
   ]
 }

@@ -162,7 +162,7 @@ def test_a_quote_that_no_recorded_check_has_seen_is_a_warning_at_its_line(
     *out, last = capsys.readouterr().out.splitlines()
     assert last.startswith("ok:")
     assert out == [
-        "::warning file=records/statement/fixture-narration.yaml,line=11,col=8,title=Q005 Quote not verified (a warning)::quote not verified: the archived text of 'fixture-source' is not here, and quote-checks.csv records no check of this wording; it is published with quote_verified false until a check with the archive verifies it"
+        "::warning file=records/statement/fixture-narration.yaml,line=12,col=8,title=Q005 Quote not verified (a warning)::quote not verified: the archived text of 'fixture-source' is not here, and quote-checks.csv records no check of this wording; it is published with quote_verified false until a check with the archive verifies it"
     ]
 
 
@@ -177,7 +177,7 @@ def test_a_source_whose_text_is_not_held_has_no_quote_to_check(tmp_path):
 def test_archive_that_is_not_utf8(tmp_path):
     project = _with_archive(tmp_path, b"A paragraph.\n\nOne \xff byte.\n")
     assert check_lines(project) == [
-        "records/source/fixture-source.yaml:14:15: [Q002] archived text 'other.txt' is not valid UTF-8 (line 3); archive texts as UTF-8"
+        "records/source/fixture-source.yaml:15:15: [Q002] archived text 'other.txt' is not valid UTF-8 (line 3); archive texts as UTF-8"
     ]
 
 
@@ -191,7 +191,7 @@ def test_quotes_are_checked_against_an_archive_of_hard_wrapped_lines(tmp_path):
     # The one-line quote of the narration no longer matches; nothing joins
     # the lines for it.
     assert lines == [
-        "records/statement/fixture-narration.yaml:11:8: [Q001] quote is not in block 4 of 'other.txt': the source has “\\u000a” where the quote has “ ” after “…tlet states that 10 passengers” (U+0020 SPACE in the quote, U+000A LINE FEED in the source)"
+        "records/statement/fixture-narration.yaml:12:8: [Q001] quote is not in block 4 of 'other.txt': the source has “\\u000a” where the quote has “ ” after “…tlet states that 10 passengers” (U+0020 SPACE in the quote, U+000A LINE FEED in the source)"
     ]
 
 
@@ -217,7 +217,7 @@ def test_an_archive_that_is_not_a_regular_file_is_refused_not_waited_on(tmp_path
     archive.unlink()
     os.mkfifo(archive)
     assert check_lines(project) == [
-        "records/source/fixture-source.yaml:14:15: [Q002] archived text 'other.txt' cannot be read: not a regular file"
+        "records/source/fixture-source.yaml:15:15: [Q002] archived text 'other.txt' cannot be read: not a regular file"
     ]
 
 

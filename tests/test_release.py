@@ -332,7 +332,7 @@ def test_the_release_date_must_be_the_changelogs(root):
     with pytest.raises(ReleaseError) as exc:
         release(str(root))
     assert exc.value.problems == [
-        "dataset.yaml:10: released is 2024-02-01 but CHANGELOG.md dates 0.1.0 2024-03-01; make them the same"
+        "dataset.yaml:14: released is 2024-02-01 but CHANGELOG.md dates 0.1.0 2024-03-01; make them the same"
     ]
 
 

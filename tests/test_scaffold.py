@@ -9,6 +9,7 @@ import pytest
 
 from conftest import REPO, check_lines, make_project
 from il76_claims import cli
+from il76_claims.check import canonical
 from il76_claims.check import strict_yaml as loader
 from il76_claims.generate.templates import free_id, render_template, slugify, templates
 from il76_claims.model.schemas import KINDS, SchemaSet
@@ -121,6 +122,8 @@ def test_a_filled_in_scaffold_passes_the_checker(kind, tmp_path, capsys):
     rec, problems = loader.load_file(f"records/{kind}/{rid}.yaml", str(path), kind)
     assert problems == [] and rec.data["id"] == rid
     path.write_text(fill(text, FILL[kind]), encoding="utf-8")
+    # As CONTRIBUTING says: fill it in, run fmt, and check finds nothing.
+    assert canonical.run(project.root).problems == []
     assert check_lines(project) == []
 
 

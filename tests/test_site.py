@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_SOURCES, REPO, base_record, make_project
+from conftest import FIXTURE_SOURCES, REPO, base_record, in_canonical_form, make_project
 from il76_claims import cli
 from il76_claims.check import strict_yaml
 from il76_claims.check.neutrality import load_terms, matchable
@@ -78,11 +78,13 @@ CHANGELOG = """# Changelog
 ### Added
 - The first records (see the [policy](docs/editorial-policy.md) and <https://example.org/notes>).
 """
-FILES = {
-    "records/claim/fixture-claim-narrower.yaml": RELATED_CLAIM,
-    "docs/uncited-blocks.yaml": REASONS,
-    "CHANGELOG.md": CHANGELOG,
-}
+FILES = in_canonical_form(
+    {
+        "records/claim/fixture-claim-narrower.yaml": RELATED_CLAIM,
+        "docs/uncited-blocks.yaml": REASONS,
+        "CHANGELOG.md": CHANGELOG,
+    }
+)
 
 
 class Page(HTMLParser):

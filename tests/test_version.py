@@ -186,7 +186,7 @@ def test_records_added_without_a_bump_fail(repo, monkeypatch, capsys):
         "new: working tree, version 0.1.0",
         "changes since the base need a MINOR version bump:",
         "  actors: 1 record(s) added",
-        "dataset.yaml:9: error: version is 0.1.0 but the changes since 0.1.0 need a MINOR bump, to 0.2.0 or higher: "
+        "dataset.yaml:13: error: version is 0.1.0 but the changes since 0.1.0 need a MINOR bump, to 0.2.0 or higher: "
         "set version: 0.2.0 and released: YYYY-MM-DD in dataset.yaml, add a '## [0.2.0] - YYYY-MM-DD' section with the same date to CHANGELOG.md "
         f"saying what changed, then run make, which writes CITATION.cff and datapackage.json (il76-claims diff {base[:12]} lists every change; docs/versioning.md explains the rules)",
     ]
@@ -210,7 +210,7 @@ def test_github_annotations(repo, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert code == 1
     assert lines[-1].startswith(
-        "::error file=dataset.yaml,line=9,title=Version check::version is 0.1.0 but the changes since 0.1.0 need a MINOR bump"
+        "::error file=dataset.yaml,line=13,title=Version check::version is 0.1.0 but the changes since 0.1.0 need a MINOR bump"
     )
 
 
@@ -230,7 +230,7 @@ def test_a_patch_bump_is_not_enough_for_added_records(repo):
     repo.write("records/actor/fixture-newcomer.yaml", NEW_ACTOR)
     repo.set_version("0.1.1")
     assert [m.split(": set version")[0] for m in messages(repo.check())] == [
-        "dataset.yaml:9: version is 0.1.1 but the changes since 0.1.0 need a MINOR bump, to 0.2.0 or higher"
+        "dataset.yaml:13: version is 0.1.1 but the changes since 0.1.0 need a MINOR bump, to 0.2.0 or higher"
     ]
 
 
@@ -241,7 +241,7 @@ def test_a_correction_needs_a_patch_bump(repo):
     repo.write("records/actor/fixture-person.yaml", person)
     out = repo.check()
     assert [m.split(": set version")[0] for m in messages(out)] == [
-        "dataset.yaml:9: version is 0.1.0 but the changes since 0.1.0 need a PATCH bump, to 0.1.1 or higher"
+        "dataset.yaml:13: version is 0.1.0 but the changes since 0.1.0 need a PATCH bump, to 0.1.1 or higher"
     ]
     assert out.info[2:] == [
         "changes since the base need a PATCH version bump:",
@@ -256,7 +256,7 @@ def test_removing_a_record_needs_a_major_bump(repo):
     repo.set_version("0.2.0")
     out = repo.check()
     assert [m.split(": set version")[0] for m in messages(out)] == [
-        "dataset.yaml:9: version is 0.2.0 but the changes since 0.1.0 need a MAJOR bump, to 1.0.0 or higher"
+        "dataset.yaml:13: version is 0.2.0 but the changes since 0.1.0 need a MAJOR bump, to 1.0.0 or higher"
     ]
     assert out.info[2:] == [
         "changes since the base need a MAJOR version bump:",
@@ -314,7 +314,7 @@ def test_versions_only_go_up(repo):
     repo.commit("1.0.0")
     repo.set_version("0.9.0")
     assert messages(repo.check(base="HEAD")) == [
-        "dataset.yaml:9: version 0.9.0 is lower than the base's 1.0.0; versions only go up"
+        "dataset.yaml:13: version 0.9.0 is lower than the base's 1.0.0; versions only go up"
     ]
 
 

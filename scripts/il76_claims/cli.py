@@ -187,8 +187,10 @@ def report(fmt: str, result, ok_line: str, build: bool = False) -> int:
     "check",
     "check every record and report all problems",
     """Check every record under records/ against the schemas, each other and the
-archived sources. Prints one line per problem, sorted, as
-path:line:col: [code] message, and exits 1 if there are any, 0 if none.
+archived sources, and its canonical form (R001, which il76-claims fmt
+fixes): everything a pull request is refused for. Prints one line per
+problem, sorted, as path:line:col: [code] message, and exits 1 if there
+are any, 0 if none.
 Example:
   il76-claims check --format github""",
     root_option,

@@ -556,6 +556,16 @@ def canonical_text(
     return new, [refused] if refused else []
 
 
+def form_problems(path: str, text: str, rec: Record, shape: Shape) -> list[Problem]:
+    """R001 (or R002) when a record's text, read without a problem, is not in
+    canonical form: what `check` reports, so that one command says whether
+    a record is acceptable."""
+    new, refused = _canonical(path, text, rec, shape)
+    if new == text:
+        return []
+    return [refused or _first_difference(path, text, new)]
+
+
 def _canonical(
     path: str, text: str, rec: Record, shape: Shape
 ) -> tuple[str | None, Problem | None]:

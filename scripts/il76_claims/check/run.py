@@ -15,7 +15,17 @@ from ..model.problems import Problem, problem
 from ..model.project import Project
 from ..model.record import Record
 from ..model.schemas import KINDS, SchemaSet
-from . import copying, files, neutrality, quote_checks, quotes, references, rules, strict_yaml
+from . import (
+    canonical,
+    copying,
+    files,
+    neutrality,
+    quote_checks,
+    quotes,
+    references,
+    rules,
+    strict_yaml,
+)
 from .schema import SchemaChecker
 from .text import check_text
 
@@ -45,12 +55,12 @@ def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
     schemas = schemas or SchemaSet(project.schemas_dir)
     checker = SchemaChecker(schemas)
     found, problems = files.discover(project.root, KINDS)
+    shape_of = canonical.shapes(schemas)
     records = []
     for f in found:
-        rec, own = strict_yaml.load_file(f.path, f.abspath, f.kind)
-        rec = rec if rec is not None else files.unread_record(f)
-        problems += own + check_text(rec, schemas.multiline_fields[rec.kind]) + checker.check(rec)
-        records.append(rec)
+        rec, own = own_problems(f.path, f.abspath, f.kind, schemas, checker, shape_of)
+        records.append(rec if rec is not None else files.unread_record(f))
+        problems += own
     index = references.RecordIndex(records, problems)
     problems += references.check_references(index, schemas) + rules.check_rules(index)
     metadata, meta_problems = check_metadata(project, schemas, checker)
@@ -88,6 +98,32 @@ def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
     )
 
 
+def own_problems(
+    path: str,
+    abspath: str,
+    kind: str,
+    schemas: SchemaSet,
+    checker: SchemaChecker,
+    shape_of: dict[str, canonical.Shape],
+) -> tuple[Record | None, list[Problem]]:
+    """A record file on its own: read strictly, its text and its schema,
+    and, once those find nothing, its canonical form (R001), as `fmt`
+    judges a file only when it has no problem of its own. The text is
+    compared while it is at hand, so no record keeps it in memory."""
+    raw, problems = strict_yaml.read_bytes(path, abspath)
+    text = None
+    if raw is not None:
+        text, problems = strict_yaml.decode(path, raw)
+    if text is None:
+        return None, problems
+    _, rec, problems = strict_yaml.parse(path, text)
+    if rec is None:
+        return None, problems
+    rec.kind = kind
+    problems += check_text(rec, schemas.multiline_fields[kind]) + checker.check(rec)
+    return rec, problems or canonical.form_problems(path, text, rec, shape_of[kind])
+
+
 def _quoted(records: list[Record]) -> list[tuple[Record, Record]]:
     """(record, its source) for each quote in the source's own words from a
     source whose text the project holds: the quotes a check can verify."""
@@ -118,9 +154,8 @@ def check_metadata(
     """dataset.yaml, checked like a record, so that `check` reports every
     problem that would stop `build`."""
     path = "dataset.yaml"
-    rec, problems = strict_yaml.load_file(path, os.path.join(project.root, path), "dataset")
-    if rec is None:
-        return None, problems
-    problems += check_text(rec, schemas.multiline_fields["dataset"])
-    problems += checker.check(rec)
-    return (None if problems else rec.data), problems
+    abspath = os.path.join(project.root, path)
+    rec, problems = own_problems(
+        path, abspath, "dataset", schemas, checker, canonical.shapes(schemas)
+    )
+    return (None if problems or rec is None else rec.data), problems

@@ -49,7 +49,7 @@ GROUPS = (
     (
         "R",
         "Record form",
-        "The one canonical text of each record that `il76-claims fmt` writes and `il76-claims fmt --check` requires (CONTRIBUTING.md, The canonical form of a record); these are printed as `path:line: [code] message`.",
+        "The one canonical text of each record that `il76-claims fmt` writes, and that `il76-claims check` (like its shortcut `fmt --check`) requires of a record with no other problem of its own (CONTRIBUTING.md, The canonical form of a record).",
     ),
 )
 
