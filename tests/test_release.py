@@ -22,20 +22,13 @@ from conftest import FIXTURE_SOURCES, REPO, make_project
 from il76_claims import cli
 from il76_claims.publish import xlsx as xlsx_export
 from il76_claims.publish.build import build
-from il76_claims.publish.release import (
-    ASSETS,
-    FIXED_TIME,
-    LINK,
-    ReleaseError,
-    archive,
-    release,
-    relink,
-)
+from il76_claims.publish.release import ASSETS, LINK, ReleaseError, archive, release, relink
 
 STEM = "il76-belgorod-statements-0.1.0"
 ZIP = f"dist/{STEM}.zip"
 CITATION = 'cff-version: "1.2.0"\nmessage: "Cite it."\ntitle: "Fixture"\nversion: "0.1.0"\nauthors:\n  - name: "Fixture contributors"\n'
 CHANGELOG = "# Changelog\n\n## [Unreleased]\n\n## [0.1.0] - 2024-02-01\n\n- First; see [the policy](docs/editorial-policy.md) and [versions](docs/versioning.md).\n"
+RELEASED = (2024, 2, 1, 0, 0, 0)  # the fixture's dataset.yaml and CHANGELOG.md
 DOCS = (
     "release-readme.md",
     "codebook.md",
@@ -124,7 +117,7 @@ def test_archive_layout(root):
             *(f"jsonl/{t}.jsonl" for t in TABLES), "metadata.json",
         ])  # fmt: skip
         for i in infos:
-            assert i.date_time == FIXED_TIME
+            assert i.date_time == RELEASED  # dataset.yaml's released, not the build's clock
             assert (i.create_system, i.external_attr >> 16) == (3, 0o100644)
             assert i.extra == b"" and not i.is_dir()
             assert i.compress_type == zipfile.ZIP_DEFLATED
@@ -293,7 +286,7 @@ def test_a_broken_link_is_found(tmp_path):
     wb = tmp_path / "w.xlsx"
     xlsx_export.write({**META}, [], str(tmp_path), "w.xlsx")
     files.append(("w.xlsx", wb.read_bytes()))
-    with zipfile.ZipFile(io.BytesIO(archive(files))) as zf:
+    with zipfile.ZipFile(io.BytesIO(archive(files, RELEASED))) as zf:
         assert broken_links(zf) == [
             "About sheet: datapackage.json",
             "About sheet: docs/codebook.md",
@@ -334,6 +327,49 @@ def test_the_release_date_must_be_the_changelogs(root):
     assert exc.value.problems == [
         "dataset.yaml:10: released is 2024-02-01 but CHANGELOG.md dates 0.1.0 2024-03-01; make them the same"
     ]
+
+
+def test_every_file_is_dated_the_release_day(root):
+    """A new release date (in dataset.yaml and the changelog) dates every
+    entry with it; the archive's bytes change with it and nothing else."""
+    for rel, old, new in [
+        ("dataset.yaml", "released: 2024-02-01", "released: 2025-03-04"),
+        ("CHANGELOG.md", "2024-02-01", "2025-03-04"),
+    ]:
+        (root / rel).write_text((root / rel).read_text("utf-8").replace(old, new), "utf-8")
+    release(str(root))
+    with zipfile.ZipFile(root / ZIP) as zf:
+        assert {i.date_time for i in zf.infolist()} == {(2025, 3, 4, 0, 0, 0)}
+
+
+WHAT = ": set it to the day of the release, as CHANGELOG.md dates the version; the archive dates every file with it"
+NOT_A_DAY = "not a day YYYY-MM-DD from 1980 on (a zip file dates nothing earlier)"
+
+
+@pytest.mark.parametrize(
+    "line, given",
+    [
+        ("released: 1979-12-31", f"'1979-12-31', {NOT_A_DAY}"),
+        ("released: 2024-2-1", f"'2024-2-1', {NOT_A_DAY}"),
+        ("released: '20240201'", f"'20240201', {NOT_A_DAY}"),
+        ("released: 20240201", "missing or not text"),
+        (None, "missing or not text"),
+    ],
+)
+def test_a_release_day_a_zip_cannot_hold_is_reported(root, line, given):
+    ds = (root / "dataset.yaml").read_text(encoding="utf-8")
+    lines = ds.splitlines()
+    at = next(i for i, x in enumerate(lines) if x.startswith("released:"))
+    lines[at : at + 1] = [line] if line else []
+    (root / "dataset.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ReleaseError) as exc:
+        release(str(root))
+    # The changelog's date may disagree too; that is reported on its own.
+    # A missing key is reported where the mapping starts (the fixture's line 5).
+    assert [p for p in exc.value.problems if p.endswith(WHAT)] == [
+        f"dataset.yaml:{at + 1 if line else 5}: released is {given}{WHAT}"
+    ]
+    assert not (root / ZIP).exists()
 
 
 def test_assets_and_notes_for_a_github_release(root, tmp_path, capsys):

@@ -497,8 +497,8 @@ def _release_options(p):
 the workbook, SQLite file, JSON files and Datasette metadata from dist/
 (and dist/site/ when there is one), a README for people who download, the
 licence, changelog, citation files, the docs a reader needs, and
-SHA256SUMS. The archive is reproducible (fixed order, timestamps and
-permissions): the same files give the same bytes. Run make (il76-claims
+SHA256SUMS. The archive is reproducible (fixed order and permissions, every
+file dated dataset.yaml's released): the same files give the same bytes. Run make (il76-claims
 build) first; the release checks that the tables match datapackage.json,
 that the version is the same everywhere and that CHANGELOG.md has a section
 for it dated as dataset.yaml's released, and reports every problem at once.

@@ -14,11 +14,12 @@ The archive stands alone: a relative link in its Markdown that points to
 no file in it (CONTRIBUTING.md, schemas/...) is rewritten to that file in
 the repository at the version's tag, v<version>.
 
-Reproducible: entries in sorted order, one fixed timestamp, mode 0644, no
-directory entries (whose times would leak the build machine's clock), no
-extra fields, no comment. Deflate output also depends on the zlib library,
-so the same bytes need the same zlib (the archive's SHA-256 is printed so
-two machines can compare).
+Reproducible: entries in sorted order, every one dated the release day
+(dataset.yaml's released, which CHANGELOG.md's section must give too), mode
+0644, no directory entries (whose times would leak the build machine's
+clock), no extra fields, no comment. Deflate output also depends on the
+zlib library, so the same bytes need the same zlib (the archive's SHA-256
+is printed so two machines can compare).
 
 Before packing, everything is checked and every problem is reported at
 once: the tables must be the ones datapackage.json describes (size and
@@ -29,6 +30,7 @@ dataset.yaml's released, and every file must be there.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import json
@@ -39,7 +41,7 @@ import shutil
 import zipfile
 from dataclasses import dataclass
 
-from ..check.metadata import metadata_findings, section
+from ..check.metadata import DATASET, metadata_findings, section, yaml_value
 from ..model.fileio import atomic_write
 from ..model.project import DATASETTE, JSON, JSONL, JSONLD, SQLITE, XLSX
 
@@ -57,7 +59,7 @@ DIST_FILES = (XLSX, SQLITE, JSON, JSONLD, DATASETTE)
 # The files a GitHub release carries besides the archive (see scripts/release.sh).
 ASSETS = (XLSX, SQLITE, JSON, JSONLD)
 SITE = "dist/site"
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
+ZIP_YEARS = range(1980, 2108)  # the years a zip entry's date can hold
 FILE_MODE = 0o100644  # regular file, rw-r--r--
 # Markdown links: inline ](target) and reference definitions [x]: target.
 LINK = re.compile(r"(\]\(|^\[[^\]\n]+\]:[ \t]*)([^)\s]+)", re.M)
@@ -168,6 +170,27 @@ def _documents(root: str, problems: list[str]) -> list[tuple[str, bytes]]:
     return files
 
 
+def release_day(root: str, problems: list[str]) -> tuple[int, int, int, int, int, int]:
+    """dataset.yaml's released as a zip entry's date and time (midnight):
+    the date of the version, the same on every machine that packs it."""
+    released, line, _ = yaml_value(root, DATASET, "released")
+    try:
+        day = datetime.date.fromisoformat(released or "")
+    except ValueError:
+        day = None
+    if day is None or day.year not in ZIP_YEARS or released != day.isoformat():
+        what = (
+            "missing or not text"
+            if released is None
+            else f"{released!r}, not a day YYYY-MM-DD from 1980 on (a zip file dates nothing earlier)"
+        )
+        problems.append(
+            f"{DATASET}:{line}: released is {what}: set it to the day of the release, as CHANGELOG.md dates the version; the archive dates every file with it"
+        )
+        return (ZIP_YEARS[0], 1, 1, 0, 0, 0)
+    return (day.year, day.month, day.day, 0, 0, 0)
+
+
 def relink(path: str, text: str, names: set[str], base: str | None) -> str:
     """text with each relative link that points to no file of the archive
     pointed to the repository at the release's tag (base), instead."""
@@ -185,14 +208,15 @@ def relink(path: str, text: str, names: set[str], base: str | None) -> str:
     return LINK.sub(fix, text)
 
 
-def collect(root: str) -> tuple[str, list[tuple[str, bytes]]]:
-    """(archive stem, [(path in the archive, bytes)]) after checking
-    everything; raises ReleaseError listing every problem."""
+def collect(root: str) -> tuple[str, tuple[int, ...], list[tuple[str, bytes]]]:
+    """(archive stem, the entries' date, [(path in the archive, bytes)])
+    after checking everything; raises ReleaseError listing every problem."""
     desc = _descriptor(root)
     name, version = desc["name"], desc["version"]
     problems: list[str] = []
     yaml_version, findings = metadata_findings(root)
     problems += [f"{f.path}:{f.line}: {f.message}" for f in findings]
+    day = release_day(root, problems) if yaml_version is not None else None
     if yaml_version is not None and yaml_version != version:
         problems.append(
             f"datapackage.json has version {version} but dataset.yaml has {yaml_version}: run make (il76-claims build)"
@@ -211,7 +235,7 @@ def collect(root: str) -> tuple[str, list[tuple[str, bytes]]]:
         (n, relink(n, d.decode("utf-8"), names, base).encode("utf-8") if n.endswith(".md") else d)
         for n, d in files
     ]
-    return f"{name}-{version}", files
+    return f"{name}-{version}", day, files
 
 
 def sha256sums(files: list[tuple[str, bytes]]) -> bytes:
@@ -221,12 +245,12 @@ def sha256sums(files: list[tuple[str, bytes]]) -> bytes:
     ).encode("ascii")
 
 
-def archive(files: list[tuple[str, bytes]]) -> bytes:
+def archive(files: list[tuple[str, bytes]], day: tuple[int, ...]) -> bytes:
     entries = sorted([*files, ("SHA256SUMS", sha256sums(files))])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         for path, data in entries:
-            info = zipfile.ZipInfo(path, date_time=FIXED_TIME)
+            info = zipfile.ZipInfo(path, date_time=day)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so the mode below is read as one
             info.external_attr = FILE_MODE << 16
@@ -235,8 +259,8 @@ def archive(files: list[tuple[str, bytes]]) -> bytes:
 
 
 def release(root: str, force: bool = False) -> Release:
-    stem, files = collect(root)
-    data = archive(files)
+    stem, day, files = collect(root)
+    data = archive(files, day)
     rel = f"dist/{stem}.zip"
     digest = hashlib.sha256(data).hexdigest()
     old = _read(root, rel)
