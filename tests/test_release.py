@@ -22,7 +22,15 @@ from conftest import FIXTURE_SOURCES, REPO, make_project
 from il76_claims import cli
 from il76_claims.publish import xlsx as xlsx_export
 from il76_claims.publish.build import build
-from il76_claims.publish.release import ASSETS, LINK, ReleaseError, archive, release, relink
+from il76_claims.publish.release import (
+    ASSETS,
+    LINK,
+    ReleaseError,
+    archive,
+    release,
+    relink,
+    without_comments,
+)
 
 STEM = "il76-belgorod-statements-0.1.0"
 ZIP = f"dist/{STEM}.zip"
@@ -127,7 +135,39 @@ def test_archive_layout(root):
             zf.read("il76-belgorod-statements.xlsx")
             == (root / "dist/il76-belgorod-statements.xlsx").read_bytes()
         )
-        assert zf.read("README.md") == (root / "docs/release-readme.md").read_bytes()
+        readme = (root / "docs/release-readme.md").read_text(encoding="utf-8")
+        assert zf.read("README.md").decode("utf-8") == without_comments(readme)
+
+
+def test_the_packed_markdown_carries_no_maintainer_markup(root):
+    """README.md (docs/release-readme.md) and the docs are packed without
+    the maintainer's comment and cog's markers, with the text cog wrote."""
+    release(str(root))
+    with zipfile.ZipFile(root / ZIP) as zf:
+        packed = {n: zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith(".md")}
+    source = (root / "docs/release-readme.md").read_text(encoding="utf-8")
+    assert source.startswith("<!--") and "[[[cog" in source
+    for name, text in packed.items():
+        assert not re.search(r"<!--|-->|\[\[\[cog|\]\]\]|\[\[\[end", text), name
+    readme = packed["README.md"]
+    assert readme.startswith("# Il-76 crash in Belgorod region")
+    generated = re.search(r"\]\]\] -->\n(Version .*\n)<!-- \[\[\[end", source)[1]
+    assert generated in readme and "\n\n" + generated + "\n## " in readme
+    assert "Open `site/index.html` in a web browser" in readme
+    assert "it works from the files themselves (`file://`)" in readme
+    assert "unzip it into a\nnew, empty folder of its own" in readme
+
+
+def test_only_comment_blocks_are_left_out():
+    text = (
+        "<!-- a note\nover lines -->\n# Title\n\nText <!-- inline --> stays.\n\n"
+        "- item\n\n  <!-- [[[cog\n  cog.out('x')\n  ]]] -->\n  x\n  <!-- [[[end]]] -->\n\n"
+        "```html\n<!-- in code -->\n```\n\n<!-- a --> <!-- b -->\n<!-- c --> and text\n"
+    )
+    assert without_comments(text) == (
+        "# Title\n\nText <!-- inline --> stays.\n\n- item\n\n  x\n\n"
+        "```html\n<!-- in code -->\n```\n\n<!-- c --> and text\n"
+    )
 
 
 def test_sha256sums_cover_every_other_file_and_verify(root, tmp_path):

@@ -10,6 +10,10 @@ who download), LICENSE, CHANGELOG.md, CITATION.cff, .zenodo.json; the docs
 a reader needs under docs/; and SHA256SUMS (``sha256sum -c`` format,
 covering every other file).
 
+Its Markdown carries no maintainer markup: an HTML comment that stands as
+a block of its own (a note to maintainers, cog's markers around generated
+text) is left out, the generated text kept.
+
 The archive stands alone: a relative link in its Markdown that points to
 no file in it (CONTRIBUTING.md, schemas/...) is rewritten to that file in
 the repository at the version's tag, v<version>.
@@ -61,6 +65,8 @@ ASSETS = (XLSX, SQLITE, JSON, JSONLD)
 SITE = "dist/site"
 ZIP_YEARS = range(1980, 2108)  # the years a zip entry's date can hold
 FILE_MODE = 0o100644  # regular file, rw-r--r--
+# One or more HTML comments and nothing else: a block that is only markup.
+COMMENTS = re.compile(r"(\s*<!--.*?-->)+\s*", re.S)
 # Markdown links: inline ](target) and reference definitions [x]: target.
 LINK = re.compile(r"(\]\(|^\[[^\]\n]+\]:[ \t]*)([^)\s]+)", re.M)
 
@@ -191,6 +197,20 @@ def release_day(root: str, problems: list[str]) -> tuple[int, int, int, int, int
     return (day.year, day.month, day.day, 0, 0, 0)
 
 
+def without_comments(text: str) -> str:
+    """text without the lines of its HTML comment blocks (a maintainer's
+    note, cog's markers); every other line as it is. A comment in a code
+    block, or next to text on its line, is content and stays."""
+    from markdown_it import MarkdownIt  # imported here: only a release needs it
+
+    lines = text.split("\n")
+    drop = set()
+    for token in MarkdownIt("commonmark").parse(text):
+        if token.type == "html_block" and COMMENTS.fullmatch(token.content):
+            drop.update(range(*token.map))
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop)
+
+
 def relink(path: str, text: str, names: set[str], base: str | None) -> str:
     """text with each relative link that points to no file of the archive
     pointed to the repository at the release's tag (base), instead."""
@@ -206,6 +226,10 @@ def relink(path: str, text: str, names: set[str], base: str | None) -> str:
         return m[1] + f"{base}/{resolved}" + (f"#{anchor}" if anchor else "")
 
     return LINK.sub(fix, text)
+
+
+def _markdown(path: str, data: bytes, names: set[str], base: str | None) -> bytes:
+    return relink(path, without_comments(data.decode("utf-8")), names, base).encode("utf-8")
 
 
 def collect(root: str) -> tuple[str, tuple[int, ...], list[tuple[str, bytes]]]:
@@ -231,10 +255,7 @@ def collect(root: str) -> tuple[str, tuple[int, ...], list[tuple[str, bytes]]]:
         raise ReleaseError(problems)
     names = {n for n, _ in files}
     base = f"{desc['homepage']}/blob/v{version}" if desc.get("homepage") else None
-    files = [
-        (n, relink(n, d.decode("utf-8"), names, base).encode("utf-8") if n.endswith(".md") else d)
-        for n, d in files
-    ]
+    files = [(n, _markdown(n, d, names, base) if n.endswith(".md") else d) for n, d in files]
     return f"{name}-{version}", day, files
 
 
