@@ -31,6 +31,7 @@ from il76_claims.publish.release import (
     relink,
     without_comments,
 )
+from il76_claims.publish.site import build_site
 
 STEM = "il76-belgorod-statements-0.1.0"
 ZIP = f"dist/{STEM}.zip"
@@ -61,6 +62,7 @@ def release_project(path: Path, tmp_path_factory) -> Path:
             shutil.copy(REPO / "docs" / name, root / "docs" / name)
         (root / "LICENSE").write_bytes(b"CC BY 4.0 and MIT\n")
         (root / "CHANGELOG.md").write_text(CHANGELOG, encoding="utf-8")
+        assert build_site(project, with_text=False).check.ok
         _built["root"] = root
     shutil.copytree(_built["root"], path)
     return path
@@ -86,7 +88,7 @@ def test_two_releases_are_byte_identical(root, tmp_path, capsys):
     first = sha(root / ZIP)
     size = (root / ZIP).stat().st_size
     assert (code, err) == (0, "")
-    assert out == f"wrote: {ZIP} (44 files, {size} bytes)\nsha256: {first}\n"
+    assert out == f"wrote: {ZIP} (60 files, {size} bytes)\nsha256: {first}\n"
     # Again after every input's time and mode changed, in another folder.
     other = tmp_path / "elsewhere" / "q"
     shutil.copytree(root, other)
@@ -100,7 +102,12 @@ def test_two_releases_are_byte_identical(root, tmp_path, capsys):
     assert sha(other / ZIP) == first
     # Unchanged inputs, existing archive: left as it is.
     code, out, _ = run(capsys, root)
-    assert (code, out.splitlines()[0]) == (0, f"unchanged: {ZIP} (44 files, {size} bytes)")
+    assert (code, out.splitlines()[0]) == (0, f"unchanged: {ZIP} (60 files, {size} bytes)")
+
+
+def site_files(root: Path) -> list[str]:
+    site = root / "dist" / "site"
+    return sorted(p.relative_to(site.parent).as_posix() for p in site.rglob("*") if p.is_file())
 
 
 TABLES = (
@@ -122,7 +129,7 @@ def test_archive_layout(root):
             *(f"data/{t}.csv" for t in TABLES), "datapackage.json",
             "docs/audit-3.0.md", "docs/block-coverage.md", "docs/codebook.md", "docs/datasheet.md", "docs/editorial-policy.md", "docs/error-codes.md",
             "il76-belgorod-statements.json", "il76-belgorod-statements.jsonld", "il76-belgorod-statements.sqlite", "il76-belgorod-statements.xlsx",
-            *(f"jsonl/{t}.jsonl" for t in TABLES), "metadata.json",
+            *(f"jsonl/{t}.jsonl" for t in TABLES), "metadata.json", *site_files(root),
         ])  # fmt: skip
         for i in infos:
             assert i.date_time == RELEASED  # dataset.yaml's released, not the build's clock
@@ -347,15 +354,34 @@ def test_relink_points_outside_links_to_the_tag():
     )
 
 
-def test_the_site_is_packed_when_it_is_built(root):
-    for rel in ("dist/site/index.html", "dist/site/b/page.html", "dist/site/a.css"):
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(rel, encoding="utf-8")
+def test_the_site_is_packed_whole(root):
+    site, built = root / "dist" / "site", site_files(root)
     release(str(root))
     with zipfile.ZipFile(root / ZIP) as zf:
-        site = [n for n in zf.namelist() if n.startswith("site/")]
-        assert site == ["site/a.css", "site/b/page.html", "site/index.html"]
-        assert zf.read("site/b/page.html") == b"dist/site/b/page.html"
+        assert [n for n in zf.namelist() if n.startswith("site/")] == built
+        assert "site/index.html" in built and "site/site.css" in built
+        assert zf.read("site/index.html") == (site / "index.html").read_bytes()
+
+
+def test_a_release_needs_the_site_without_archived_texts(root, tmp_path):
+    """The README sends readers to site/index.html; a site built with the
+    archived texts (il76-claims site without --no-archived-text) holds
+    third-party text that the archive's licence does not cover."""
+    shutil.rmtree(root / "dist" / "site")
+    with pytest.raises(ReleaseError) as exc:
+        release(str(root))
+    assert exc.value.problems == [
+        "dist/site/index.html is missing: run il76-claims site --no-archived-text (make release does)"
+    ]
+    project = make_project(tmp_path / "q")
+    shutil.copytree(root, project.root, dirs_exist_ok=True)
+    assert build_site(project, with_text=True).check.ok
+    with pytest.raises(ReleaseError) as exc:
+        release(project.root)
+    assert exc.value.problems == [
+        "dist/site/source-fixture-source.html: shows a source's archived text, third-party text the data's licence does not cover: run il76-claims site --no-archived-text (make release does)"
+    ]
+    assert not (Path(project.root) / ZIP).exists()
 
 
 def test_the_release_date_must_be_the_changelogs(root):

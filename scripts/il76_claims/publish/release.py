@@ -4,8 +4,8 @@
 ``frictionless validate x.zip`` and ``Package("x.zip")`` find the
 descriptor): datapackage.json and the CSV tables it lists; the workbook,
 the SQLite file, the JSON files, the JSON Lines under jsonl/ and Datasette's
-metadata.json that the build writes to dist/; the site under site/ when
-dist/site/ is there; README.md (docs/release-readme.md, written for people
+metadata.json that the build writes to dist/; the site under site/ (built
+without the archived texts, which are third-party text); README.md (docs/release-readme.md, written for people
 who download), LICENSE, CHANGELOG.md, CITATION.cff, .zenodo.json; the docs
 a reader needs under docs/; and SHA256SUMS (``sha256sum -c`` format,
 covering every other file).
@@ -63,6 +63,9 @@ DIST_FILES = (XLSX, SQLITE, JSON, JSONLD, DATASETTE)
 # The files a GitHub release carries besides the archive (see scripts/release.sh).
 ASSETS = (XLSX, SQLITE, JSON, JSONLD)
 SITE = "dist/site"
+SITE_INDEX = "site/index.html"  # the page the README sends readers to
+# The element a source page shows an archived text in (site_assets/templates/source.html).
+ARCHIVED_TEXT = re.compile(rb"<blockquote[^>]*class=\"[^\"]*\bsource-text\b")
 ZIP_YEARS = range(1980, 2108)  # the years a zip entry's date can hold
 FILE_MODE = 0o100644  # regular file, rw-r--r--
 # One or more HTML comments and nothing else: a block that is only markup.
@@ -141,14 +144,25 @@ def _tables(root: str, desc: dict, problems: list[str]) -> list[tuple[str, bytes
     return files
 
 
-def _site(root: str) -> list[tuple[str, bytes]]:
+def _site(root: str, problems: list[str]) -> list[tuple[str, bytes]]:
+    """dist/site/'s files as site/...; the README sends readers to its
+    index, so it must be there, and built without the archived texts."""
     out = []
     for dirpath, _, names in os.walk(os.path.join(root, SITE)):
         for n in names:
             rel = os.path.relpath(os.path.join(dirpath, n), os.path.join(root, "dist")).replace(
                 os.sep, "/"
             )
-            out.append((rel, _read(root, f"dist/{rel}")))
+            data = _read(root, f"dist/{rel}")
+            if rel.endswith(".html") and ARCHIVED_TEXT.search(data):
+                problems.append(
+                    f"dist/{rel}: shows a source's archived text, third-party text the data's licence does not cover: run il76-claims site --no-archived-text (make release does)"
+                )
+            out.append((rel, data))
+    if not any(rel == SITE_INDEX for rel, _ in out):
+        problems.append(
+            f"dist/{SITE_INDEX} is missing: run il76-claims site --no-archived-text (make release does)"
+        )
     return out
 
 
@@ -162,7 +176,7 @@ def _outputs(root: str, desc: dict, problems: list[str]) -> list[tuple[str, byte
             problems.append(f"{rel} is missing: run make (il76-claims build writes it)")
         else:
             files.append((rel.removeprefix("dist/"), data))
-    return files + _site(root)
+    return files + _site(root, problems)
 
 
 def _documents(root: str, problems: list[str]) -> list[tuple[str, bytes]]:
