@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import posixpath
 import re
@@ -24,11 +25,17 @@ from il76_claims.publish import xlsx as xlsx_export
 from il76_claims.publish.build import build
 from il76_claims.publish.release import (
     ASSETS,
+    CODE,
+    DATA,
     LINK,
+    PARTS,
     ReleaseError,
     archive,
+    contents_table,
+    in_part,
     release,
     relink,
+    unlisted,
     without_comments,
 )
 from il76_claims.publish.site import build_site
@@ -60,7 +67,7 @@ def release_project(path: Path, tmp_path_factory) -> Path:
         (root / "docs").mkdir()
         for name in DOCS:
             shutil.copy(REPO / "docs" / name, root / "docs" / name)
-        (root / "LICENSE").write_bytes(b"CC BY 4.0 and MIT\n")
+        shutil.copy(REPO / "LICENSE", root / "LICENSE")
         (root / "CHANGELOG.md").write_text(CHANGELOG, encoding="utf-8")
         assert build_site(project, with_text=False).check.ok
         _built["root"] = root
@@ -175,6 +182,150 @@ def test_only_comment_blocks_are_left_out():
         "# Title\n\nText <!-- inline --> stays.\n\n- item\n\n  x\n\n"
         "```html\n<!-- in code -->\n```\n\n<!-- c --> and text\n"
     )
+
+
+def test_every_file_is_in_one_part_and_every_part_has_a_file(root):
+    """PARTS, which the README's table, the LICENSE and docs/versioning.md
+    are made from, is what the archive holds."""
+    release(str(root))
+    with zipfile.ZipFile(root / ZIP) as zf:
+        names = zf.namelist()
+        readme = zf.read("README.md").decode("utf-8")
+    paths = [p for part in PARTS for p in part.paths]
+    assert {n: sum(in_part(p, n) for p in paths) for n in names} == dict.fromkeys(names, 1)
+    assert all(any(in_part(p, n) for n in names) for p in paths)
+    assert unlisted(names) == []
+    assert "## What is in this archive\n\n" + contents_table() + "\n" in readme
+    versioning = (REPO / "docs" / "versioning.md").read_text(encoding="utf-8")
+    assert contents_table(in_archive=False) in versioning
+
+
+def test_a_file_in_no_part_and_a_part_with_no_file_are_reported():
+    problems = unlisted(["datapackage.json", "data/a.csv", "site/a.html", "notes.txt"])
+    assert problems[0] == (
+        "notes.txt: no part of PARTS (publish/release.py) names it, so neither would the archive's README and LICENSE: add it there"
+    )
+    assert problems[1] == (
+        "site/site.css: named by PARTS (publish/release.py), and so by the archive's README and LICENSE, but no file of the archive is it: remove it there, or run make"
+    )
+    # Then every other path of PARTS: all but the three the names above are.
+    assert len(problems) == 1 + sum(len(part.paths) for part in PARTS) - 3
+    assert in_part("data/*.csv", "data/a.csv") and not in_part("data/*.csv", "data/x/a.csv")
+    assert not in_part("site/*.html", "site.html") and in_part(".zenodo.json", ".zenodo.json")
+
+
+# A path a text names: a folder (x/) or a file with an extension, not an address.
+PATH = re.compile(
+    r"(?<![\w/.:<-])(?:[\w.*<>-]+/)+(?:[\w.*<>-]+\.\w+)?(?![\w/])"
+    r"|(?<![\w/.:<-])\.?[\w*<>-]+\.(?:md|csv|json|jsonl|jsonld|xlsx|sqlite|cff|html|css|js)\b"
+)
+
+
+def named_paths(text: str) -> list[str]:
+    return sorted(set(PATH.findall(re.sub(r"\w+://\S+", "", text))))
+
+
+def in_archive(path: str, names: list[str]) -> bool:
+    """path (a file, a pattern with * or <placeholder>, or a folder x/)
+    is a file, or a folder, of the archive."""
+    pattern = re.sub(r"<[^>/]+>", "*", path)
+    if pattern.endswith("/"):
+        return any(n.startswith(pattern) for n in names)
+    return any(in_part(pattern, n) for n in names)
+
+
+def test_named_paths_finds_files_and_folders_not_addresses():
+    text = "See data/*.csv, `jsonl/<table>.jsonl`, site/, CITATION.cff and .zenodo.json; e.g. 3.0.0 at https://x.org/a/b.md."
+    assert named_paths(text) == [
+        ".zenodo.json", "CITATION.cff", "data/*.csv", "jsonl/<table>.jsonl", "site/",
+    ]  # fmt: skip
+    assert in_archive("jsonl/<table>.jsonl", ["jsonl/a.jsonl"]) and in_archive("site/", ["site/a"])
+    assert not in_archive("records/", ["site/a"]) and not in_archive("x.md", ["y.md"])
+
+
+def test_the_licence_names_what_the_archive_holds_and_no_more(root):
+    """The archive's LICENSE names only files and folders in it, every file
+    but itself under one licence: the data's (datapackage.json's) or MIT,
+    whose text is the repository's LICENSE's, word for word."""
+    release(str(root))
+    with zipfile.ZipFile(root / ZIP) as zf:
+        names = zf.namelist()
+        licence = zf.read("LICENSE").decode("utf-8")
+        desc = json.loads(zf.read("datapackage.json"))
+    named = named_paths(licence)
+    assert "data/*.csv" in named and "site/*.html" in named
+    assert [p for p in named if not in_archive(p, names)] == []
+    assert "records/" not in licence and "scripts/" not in licence
+    # Each licence's files: the paragraph after its numbered heading.
+    paragraphs = licence.split("\n\n")
+    under = {
+        licence_of: " ".join(paragraphs[at + 1].split()).split(", ")
+        for at, licence_of in ((2, DATA), (5, CODE))
+    }
+    assert paragraphs[2].startswith("1. ") and paragraphs[5].startswith("2. ")
+    for n in names:
+        expected = [pt.licence for pt in PARTS if any(in_part(p, n) for p in pt.paths)]
+        assert [k for k, ps in under.items() if any(in_part(p, n) for p in ps)] == (
+            [] if n == "LICENSE" else expected
+        ), n
+    data = "\n\n".join(paragraphs[:5])
+    repo = (root / "LICENSE").read_text(encoding="utf-8")
+    assert licence.endswith(repo[repo.index("MIT License") :])
+    lic = desc["licenses"][0]
+    assert f"{lic['title']} ({lic['name']}), {lic['path']}" in " ".join(data.split())
+    assert " ".join(desc["rights"].split()) in " ".join(data.split())
+
+
+@pytest.mark.parametrize(
+    "edit, problem",
+    [
+        (
+            ("Attribution 4.0 International", "Attribution-ShareAlike 4.0 International"),
+            "LICENSE: does not name the data's licence as datapackage.json does, Creative Commons Attribution 4.0 International (https://creativecommons.org/licenses/by/4.0/): make the two the same (dataset.yaml's licenses, then make)",
+        ),
+        (
+            ("MIT License", "MIT"),
+            "LICENSE: no 'MIT License' text, which the archive's LICENSE gives for its code and documentation: put the MIT licence back",
+        ),
+    ],
+)
+def test_the_repositorys_licence_must_agree(root, edit, problem):
+    text = (root / "LICENSE").read_text(encoding="utf-8")
+    assert edit[0] in text
+    (root / "LICENSE").write_text(text.replace(edit[0], edit[1]), encoding="utf-8")
+    with pytest.raises(ReleaseError) as exc:
+        release(str(root))
+    assert exc.value.problems == [problem]
+
+
+def test_the_readme_names_only_files_of_the_archive(root):
+    release(str(root))
+    with zipfile.ZipFile(root / ZIP) as zf:
+        names = zf.namelist()
+        readme = zf.read("README.md").decode("utf-8")
+    named = named_paths(readme)
+    assert {"site/index.html", "datapackage.json", "data/statements.csv"} <= set(named)
+    assert [p for p in named if not in_archive(p, names)] == []
+
+
+def test_every_built_file_the_docs_name_is_in_the_archive():
+    """The README, the codebook and the datasheet say what the build writes
+    to dist/, and that releases carry it: each such file is in a part."""
+    paths = [p for part in PARTS for p in part.paths]
+    checked = 0
+    for doc in ("README.md", "docs/codebook.md", "docs/datasheet.md", "docs/versioning.md"):
+        text = (REPO / doc).read_text(encoding="utf-8")
+        for rel in re.findall(r"`dist/([^`]+)`", text):
+            if rel.endswith(".zip") or rel.startswith("release/"):
+                continue  # the archive itself, and what scripts/release.sh gathers
+            pattern = re.sub(r"<[^>/]+>", "*", rel)
+            assert (
+                pattern in paths
+                or any(in_part(p, pattern) for p in paths)
+                or (rel.endswith("/") and any(p.startswith(rel) for p in paths))
+            ), (doc, rel)
+            checked += 1
+    assert checked >= 10
 
 
 def test_sha256sums_cover_every_other_file_and_verify(root, tmp_path):

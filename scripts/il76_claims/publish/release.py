@@ -1,14 +1,19 @@
 """The release archive: one zip per version, the same bytes every time.
 
-``dist/<name>-<version>.zip`` holds, at the archive's root (so that
-``frictionless validate x.zip`` and ``Package("x.zip")`` find the
-descriptor): datapackage.json and the CSV tables it lists; the workbook,
-the SQLite file, the JSON files, the JSON Lines under jsonl/ and Datasette's
-metadata.json that the build writes to dist/; the site under site/ (built
-without the archived texts, which are third-party text); README.md (docs/release-readme.md, written for people
-who download), LICENSE, CHANGELOG.md, CITATION.cff, .zenodo.json; the docs
-a reader needs under docs/; and SHA256SUMS (``sha256sum -c`` format,
-covering every other file).
+``dist/<name>-<version>.zip`` holds what PARTS lists, at the archive's
+root (so that ``frictionless validate x.zip`` and ``Package("x.zip")``
+find the descriptor): the package, the build's other files from dist/, the
+site from dist/site/ (built without the archived texts, which are
+third-party text), README.md (docs/release-readme.md, written for people
+who download), the docs a reader needs, a LICENSE written for the archive
+and SHA256SUMS (``sha256sum -c`` format, covering every other file).
+PARTS is the one list: the README's table, the LICENSE, docs/versioning.md
+and the README's download row are made from it, and a release stops when
+a file it would pack is in no part, or a part has no file.
+
+The LICENSE says which files are under the data's licence (datapackage.json's)
+and which under the MIT licence, whose text it copies from the repository's
+LICENSE; that file must name the same data licence.
 
 Its Markdown carries no maintainer markup: an HTML comment that stands as
 a block of its own (a note to maintainers, cog's markers around generated
@@ -29,7 +34,8 @@ Before packing, everything is checked and every problem is reported at
 once: the tables must be the ones datapackage.json describes (size and
 SHA-256), the version must be the same in dataset.yaml, datapackage.json
 and CITATION.cff, CHANGELOG.md must have a section for it dated as
-dataset.yaml's released, and every file must be there.
+dataset.yaml's released (a day a zip entry can hold), every file must be
+there, and the site must show no archived text.
 """
 
 from __future__ import annotations
@@ -42,23 +48,120 @@ import os
 import posixpath
 import re
 import shutil
+import textwrap
 import zipfile
 from dataclasses import dataclass
 
 from ..check.metadata import DATASET, metadata_findings, section, yaml_value
 from ..model.fileio import atomic_write
 from ..model.project import DATASETTE, JSON, JSONL, JSONLD, SQLITE, XLSX
+from .citation import licences
 
-README = "docs/release-readme.md"  # packed as README.md
-ROOT_FILES = ("LICENSE", "CHANGELOG.md", "CITATION.cff", ".zenodo.json")
-DOCS = (
-    "docs/codebook.md",
-    "docs/datasheet.md",
-    "docs/editorial-policy.md",
-    "docs/audit-3.0.md",
-    "docs/block-coverage.md",
-    "docs/error-codes.md",
+SUMS = "SHA256SUMS"  # written last: the checksums of every other file
+DATA, CODE = "data", "code"  # under the data's licence (datapackage.json's), or MIT
+
+
+@dataclass(frozen=True)
+class Part:
+    """Files of the archive and what they hold. The archive's README table,
+    its LICENSE, the list in docs/versioning.md and the README's download
+    row are made from PARTS, and a release holds the files it packs to
+    them: each file is in one part, each part has a file."""
+
+    paths: tuple[str, ...]  # paths in the archive; * stands for any name within a folder
+    what: str  # what they hold, for a reader
+    short: str  # the same in a few words
+    licence: str | None  # DATA, CODE, or None for the licence text itself
+
+
+def _at_root(rel: str) -> str:
+    return rel.removeprefix("dist/")
+
+
+PARTS = (
+    Part(
+        ("site/*.html",),
+        "the dataset as web pages, a page per claim, actor and source: open `site/index.html` in a browser",
+        "the site",
+        DATA,
+    ),
+    Part(("site/site.css", "site/site.js"), "the site's stylesheet and script", "the site", CODE),
+    Part(
+        (_at_root(XLSX),),
+        "the workbook: an About sheet (version, licence, how to cite, every field), a sheet per table, then a `_readable` sheet per table with the names and code meanings next to the ids and codes",
+        "the workbook",
+        DATA,
+    ),
+    Part(
+        (_at_root(SQLITE),),
+        "the same tables in SQLite, with keys, indexes, `_readable` views and descriptions in `_meta_package`, `_meta_tables` and `_meta_columns`",
+        "the SQLite database",
+        DATA,
+    ),
+    Part(
+        (_at_root(DATASETTE),),
+        "titles, descriptions, labels and canned queries for Datasette",
+        "Datasette metadata",
+        DATA,
+    ),
+    Part(
+        ("datapackage.json", "data/*.csv"),
+        "the tables as CSV (UTF-8, comma, LF), described by a [Frictionless Data Package](https://datapackage.org/)",
+        "the CSV tables with `datapackage.json`",
+        DATA,
+    ),
+    Part(
+        (f"{_at_root(JSONL)}/*.jsonl",),
+        "each table as JSON Lines, one row per line",
+        "JSON Lines",
+        DATA,
+    ),
+    Part(
+        (_at_root(JSON),),
+        "one JSON document: the claims, each position with its actor and statement, and the actors, sources and events",
+        "the JSON document",
+        DATA,
+    ),
+    Part(
+        (_at_root(JSONLD),),
+        "the claims in the schema.org vocabulary (`Claim`, `Quotation`, `Person`, `Organization`)",
+        "JSON-LD",
+        DATA,
+    ),
+    Part(("README.md",), "what the archive holds and how to open each file", "a README", CODE),
+    Part(("docs/codebook.md",), "every table, field, code and file", "the docs", CODE),
+    Part(
+        ("docs/datasheet.md", "docs/editorial-policy.md"),
+        "how the data was made, its limits, how it is coded",
+        "the docs",
+        CODE,
+    ),
+    Part(
+        ("docs/audit-3.0.md",),
+        "the blind review of every record of version 3.0, and what was done with each finding",
+        "the docs",
+        CODE,
+    ),
+    Part(
+        ("docs/block-coverage.md", "docs/error-codes.md"),
+        "which part of each source every record cites; the checker's messages",
+        "the docs",
+        CODE,
+    ),
+    Part(
+        ("CHANGELOG.md", "CITATION.cff", ".zenodo.json"),
+        "what changed in each version; how to cite it",
+        "the changelog and citation files",
+        CODE,
+    ),
+    Part(("LICENSE",), "which file is under which licence, and the licences", "the licence", None),
+    Part((SUMS,), "a checksum of every other file: `sha256sum -c SHA256SUMS`", "checksums", CODE),
 )
+README = "docs/release-readme.md"  # packed as README.md
+LICENSE = "LICENSE"  # the repository's: the archive's LICENSE copies its MIT licence
+MIT = "MIT License"  # the first line of the MIT licence's text
+ROOT_FILES = ("CHANGELOG.md", "CITATION.cff", ".zenodo.json")
+DOCS = tuple(p for part in PARTS for p in part.paths if p.startswith("docs/"))
 DIST_FILES = (XLSX, SQLITE, JSON, JSONLD, DATASETTE)
 # The files a GitHub release carries besides the archive (see scripts/release.sh).
 ASSETS = (XLSX, SQLITE, JSON, JSONLD)
@@ -179,7 +282,7 @@ def _outputs(root: str, desc: dict, problems: list[str]) -> list[tuple[str, byte
     return files + _site(root, problems)
 
 
-def _documents(root: str, problems: list[str]) -> list[tuple[str, bytes]]:
+def _documents(root: str, desc: dict, problems: list[str]) -> list[tuple[str, bytes]]:
     files = []
     for rel, name in [(README, "README.md"), *((r, r) for r in (*ROOT_FILES, *DOCS))]:
         data = _read(root, rel)
@@ -187,7 +290,114 @@ def _documents(root: str, problems: list[str]) -> list[tuple[str, bytes]]:
             problems.append(f"{rel} is missing")
         else:
             files.append((name, data))
-    return files
+    return files[:1] + _licence(root, desc, problems) + files[1:]
+
+
+def _licence(root: str, desc: dict, problems: list[str]) -> list[tuple[str, bytes]]:
+    """The archive's LICENSE, made from datapackage.json's licences and the
+    repository's LICENSE, which must name the same data licence and hold the
+    MIT licence's text: the two cannot disagree."""
+    raw = _read(root, LICENSE)
+    if raw is None:
+        problems.append(f"{LICENSE} is missing")
+        return []
+    text = raw.decode("utf-8", errors="replace")
+    words = " ".join(text.split())  # the licence's name may be wrapped over lines
+    for lic in desc.get("licenses") or [{}]:
+        if not isinstance(lic, dict) or not {"name", "title", "path"} <= lic.keys():
+            problems.append(
+                "datapackage.json gives no licence (name, title, path) for the data: set licenses in dataset.yaml and run make (il76-claims build)"
+            )
+        elif lic["title"] not in words or lic["path"] not in words:
+            problems.append(
+                f"{LICENSE}: does not name the data's licence as datapackage.json does, {lic['title']} ({lic['path']}): make the two the same (dataset.yaml's licenses, then make)"
+            )
+    if MIT not in text:
+        problems.append(
+            f"{LICENSE}: no '{MIT}' text, which the archive's LICENSE gives for its code and documentation: put the MIT licence back"
+        )
+        return []
+    return [("LICENSE", licence_text(desc, text[text.index(MIT) :]).encode("utf-8"))]
+
+
+def _wrap(text: str, first: str = "   ") -> str:
+    return textwrap.fill(
+        text,
+        width=79,
+        initial_indent=first,
+        subsequent_indent="   ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
+def licence_text(desc: dict, mit: str) -> str:
+    """Which files of the archive are under the data's licence and which
+    under the MIT licence (PARTS), the rights in the quotes
+    (datapackage.json's), then the MIT licence's text."""
+
+    def listed(licence: str) -> str:
+        return _wrap(", ".join(p for part in PARTS if part.licence == licence for p in part.paths))
+
+    rights = " ".join(["Cite it as CITATION.cff describes.", desc.get("rights") or ""])
+    return (
+        "\n\n".join(
+            [
+                f"{desc['name']} {desc['version']}",
+                "This archive holds two kinds of work under two licences.",
+                _wrap(f"The data is licensed under {licences(desc)}:", "1. "),
+                listed(DATA),
+                _wrap(rights.strip()),
+                _wrap(
+                    "The code and the documentation are licensed under the MIT licence below:",
+                    "2. ",
+                ),
+                listed(CODE),
+                mit.strip("\n"),
+            ]
+        )
+        + "\n"
+    )
+
+
+def in_part(pattern: str, name: str) -> bool:
+    """Whether name (a path in the archive) is pattern, in which * stands
+    for any name within a folder."""
+    return re.fullmatch(re.escape(pattern).replace(r"\*", "[^/]*"), name) is not None
+
+
+def unlisted(names: list[str]) -> list[str]:
+    """What keeps the archive's README and LICENSE from describing it
+    whole: a file that no part names, a part's path that no file is."""
+    out = [
+        f"{n}: no part of PARTS (publish/release.py) names it, so neither would the archive's README and LICENSE: add it there"
+        for n in sorted(names)
+        if not any(in_part(p, n) for part in PARTS for p in part.paths)
+    ]
+    for p in (p for part in PARTS for p in part.paths):
+        if not any(in_part(p, n) for n in names):
+            out.append(
+                f"{p}: named by PARTS (publish/release.py), and so by the archive's README and LICENSE, but no file of the archive is it: remove it there, or run make"
+            )
+    return out
+
+
+def contents_table(in_archive: bool = True) -> str:
+    """PARTS as a Markdown table: the archive's README's, each file a link
+    to it; or, for the repository's docs, paths only."""
+    rows = ["| file | what it is |", "|---|---|"]
+    for part in PARTS:
+        paths = ", ".join(
+            f"[{p}]({p})" if in_archive and "*" not in p else f"`{p}`" for p in part.paths
+        )
+        rows.append(f"| {paths} | {part.what} |")
+    return "\n".join(rows) + "\n"
+
+
+def contents_summary() -> str:
+    """PARTS in a few words: the README's download row for the archive."""
+    shorts = list(dict.fromkeys(part.short for part in PARTS))
+    return ", ".join(shorts[:-1]) + " and " + shorts[-1]
 
 
 def release_day(root: str, problems: list[str]) -> tuple[int, int, int, int, int, int]:
@@ -263,11 +473,13 @@ def collect(root: str) -> tuple[str, tuple[int, ...], list[tuple[str, bytes]]]:
         ("datapackage.json", _read(root, "datapackage.json")),
         *_tables(root, desc, problems),
         *_outputs(root, desc, problems),
-        *_documents(root, problems),
+        *_documents(root, desc, problems),
     ]
+    names = {n for n, _ in files} | {SUMS}
+    if not problems:
+        problems += unlisted(sorted(names))
     if problems:
         raise ReleaseError(problems)
-    names = {n for n, _ in files}
     base = f"{desc['homepage']}/blob/v{version}" if desc.get("homepage") else None
     files = [(n, _markdown(n, d, names, base) if n.endswith(".md") else d) for n, d in files]
     return f"{name}-{version}", day, files
@@ -281,7 +493,7 @@ def sha256sums(files: list[tuple[str, bytes]]) -> bytes:
 
 
 def archive(files: list[tuple[str, bytes]], day: tuple[int, ...]) -> bytes:
-    entries = sorted([*files, ("SHA256SUMS", sha256sums(files))])
+    entries = sorted([*files, (SUMS, sha256sums(files))])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         for path, data in entries:
