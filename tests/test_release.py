@@ -298,6 +298,24 @@ def test_the_repositorys_licence_must_agree(root, edit, problem):
     assert exc.value.problems == [problem]
 
 
+def test_a_licence_the_archive_cannot_state_is_reported(root):
+    desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    del desc["licenses"]
+    (root / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
+    (root / "LICENSE").write_bytes(b"\xff MIT License\n")
+    with pytest.raises(ReleaseError) as exc:
+        release(str(root))
+    assert exc.value.problems == [
+        "LICENSE cannot be read as UTF-8 ('utf-8' codec can't decode byte 0xff in position 0: invalid start byte): save it as UTF-8"
+    ]
+    shutil.copy(REPO / "LICENSE", root / "LICENSE")
+    with pytest.raises(ReleaseError) as exc:
+        release(str(root))
+    assert exc.value.problems == [
+        "datapackage.json gives no licence (name, title, path) for the data: set licenses in dataset.yaml and run make (il76-claims build)"
+    ]
+
+
 def test_the_readme_names_only_files_of_the_archive(root):
     release(str(root))
     with zipfile.ZipFile(root / ZIP) as zf:

@@ -301,8 +301,13 @@ def _licence(root: str, desc: dict, problems: list[str]) -> list[tuple[str, byte
     if raw is None:
         problems.append(f"{LICENSE} is missing")
         return []
-    text = raw.decode("utf-8", errors="replace")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(f"{LICENSE} cannot be read as UTF-8 ({exc}): save it as UTF-8")
+        return []
     words = " ".join(text.split())  # the licence's name may be wrapped over lines
+    before = len(problems)
     for lic in desc.get("licenses") or [{}]:
         if not isinstance(lic, dict) or not {"name", "title", "path"} <= lic.keys():
             problems.append(
@@ -316,6 +321,7 @@ def _licence(root: str, desc: dict, problems: list[str]) -> list[tuple[str, byte
         problems.append(
             f"{LICENSE}: no '{MIT}' text, which the archive's LICENSE gives for its code and documentation: put the MIT licence back"
         )
+    if len(problems) > before:
         return []
     return [("LICENSE", licence_text(desc, text[text.index(MIT) :]).encode("utf-8"))]
 
