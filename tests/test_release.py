@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import posixpath
 import re
@@ -24,18 +25,26 @@ from il76_claims.publish import xlsx as xlsx_export
 from il76_claims.publish.build import build
 from il76_claims.publish.release import (
     ASSETS,
-    FIXED_TIME,
+    CODE,
+    DATA,
     LINK,
+    PARTS,
     ReleaseError,
     archive,
+    contents_table,
+    in_part,
     release,
     relink,
+    unlisted,
+    without_comments,
 )
+from il76_claims.publish.site import build_site
 
 STEM = "il76-belgorod-statements-0.1.0"
 ZIP = f"dist/{STEM}.zip"
 CITATION = 'cff-version: "1.2.0"\nmessage: "Cite it."\ntitle: "Fixture"\nversion: "0.1.0"\nauthors:\n  - name: "Fixture contributors"\n'
 CHANGELOG = "# Changelog\n\n## [Unreleased]\n\n## [0.1.0] - 2024-02-01\n\n- First; see [the policy](docs/editorial-policy.md) and [versions](docs/versioning.md).\n"
+RELEASED = (2024, 2, 1, 0, 0, 0)  # the fixture's dataset.yaml and CHANGELOG.md
 DOCS = (
     "release-readme.md",
     "codebook.md",
@@ -58,8 +67,9 @@ def release_project(path: Path, tmp_path_factory) -> Path:
         (root / "docs").mkdir()
         for name in DOCS:
             shutil.copy(REPO / "docs" / name, root / "docs" / name)
-        (root / "LICENSE").write_bytes(b"CC BY 4.0 and MIT\n")
+        shutil.copy(REPO / "LICENSE", root / "LICENSE")
         (root / "CHANGELOG.md").write_text(CHANGELOG, encoding="utf-8")
+        assert build_site(project, with_text=False).check.ok
         _built["root"] = root
     shutil.copytree(_built["root"], path)
     return path
@@ -85,7 +95,7 @@ def test_two_releases_are_byte_identical(root, tmp_path, capsys):
     first = sha(root / ZIP)
     size = (root / ZIP).stat().st_size
     assert (code, err) == (0, "")
-    assert out == f"wrote: {ZIP} (44 files, {size} bytes)\nsha256: {first}\n"
+    assert out == f"wrote: {ZIP} (60 files, {size} bytes)\nsha256: {first}\n"
     # Again after every input's time and mode changed, in another folder.
     other = tmp_path / "elsewhere" / "q"
     shutil.copytree(root, other)
@@ -99,7 +109,12 @@ def test_two_releases_are_byte_identical(root, tmp_path, capsys):
     assert sha(other / ZIP) == first
     # Unchanged inputs, existing archive: left as it is.
     code, out, _ = run(capsys, root)
-    assert (code, out.splitlines()[0]) == (0, f"unchanged: {ZIP} (44 files, {size} bytes)")
+    assert (code, out.splitlines()[0]) == (0, f"unchanged: {ZIP} (60 files, {size} bytes)")
+
+
+def site_files(root: Path) -> list[str]:
+    site = root / "dist" / "site"
+    return sorted(p.relative_to(site.parent).as_posix() for p in site.rglob("*") if p.is_file())
 
 
 TABLES = (
@@ -121,10 +136,10 @@ def test_archive_layout(root):
             *(f"data/{t}.csv" for t in TABLES), "datapackage.json",
             "docs/audit-3.0.md", "docs/block-coverage.md", "docs/codebook.md", "docs/datasheet.md", "docs/editorial-policy.md", "docs/error-codes.md",
             "il76-belgorod-statements.json", "il76-belgorod-statements.jsonld", "il76-belgorod-statements.sqlite", "il76-belgorod-statements.xlsx",
-            *(f"jsonl/{t}.jsonl" for t in TABLES), "metadata.json",
+            *(f"jsonl/{t}.jsonl" for t in TABLES), "metadata.json", *site_files(root),
         ])  # fmt: skip
         for i in infos:
-            assert i.date_time == FIXED_TIME
+            assert i.date_time == RELEASED  # dataset.yaml's released, not the build's clock
             assert (i.create_system, i.external_attr >> 16) == (3, 0o100644)
             assert i.extra == b"" and not i.is_dir()
             assert i.compress_type == zipfile.ZIP_DEFLATED
@@ -134,7 +149,201 @@ def test_archive_layout(root):
             zf.read("il76-belgorod-statements.xlsx")
             == (root / "dist/il76-belgorod-statements.xlsx").read_bytes()
         )
-        assert zf.read("README.md") == (root / "docs/release-readme.md").read_bytes()
+        readme = (root / "docs/release-readme.md").read_text(encoding="utf-8")
+        assert zf.read("README.md").decode("utf-8") == without_comments(readme)
+
+
+def test_the_packed_markdown_carries_no_maintainer_markup(root):
+    """README.md (docs/release-readme.md) and the docs are packed without
+    the maintainer's comment and cog's markers, with the text cog wrote."""
+    release(str(root))
+    with zipfile.ZipFile(root / ZIP) as zf:
+        packed = {n: zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith(".md")}
+    source = (root / "docs/release-readme.md").read_text(encoding="utf-8")
+    assert source.startswith("<!--") and "[[[cog" in source
+    for name, text in packed.items():
+        assert not re.search(r"<!--|-->|\[\[\[cog|\]\]\]|\[\[\[end", text), name
+    readme = packed["README.md"]
+    assert readme.startswith("# Il-76 crash in Belgorod region")
+    generated = re.search(r"\]\]\] -->\n(Version .*\n)<!-- \[\[\[end", source)[1]
+    assert generated in readme and "\n\n" + generated + "\n## " in readme
+    assert "Open `site/index.html` in a web browser" in readme
+    assert "it works from the files themselves (`file://`)" in readme
+    assert "unzip it into a\nnew, empty folder of its own" in readme
+
+
+def test_only_comment_blocks_are_left_out():
+    text = (
+        "<!-- a note\nover lines -->\n# Title\n\nText <!-- inline --> stays.\n\n"
+        "- item\n\n  <!-- [[[cog\n  cog.out('x')\n  ]]] -->\n  x\n  <!-- [[[end]]] -->\n\n"
+        "```html\n<!-- in code -->\n```\n\n<!-- a --> <!-- b -->\n<!-- c --> and text\n"
+    )
+    assert without_comments(text) == (
+        "# Title\n\nText <!-- inline --> stays.\n\n- item\n\n  x\n\n"
+        "```html\n<!-- in code -->\n```\n\n<!-- c --> and text\n"
+    )
+
+
+def test_every_file_is_in_one_part_and_every_part_has_a_file(root):
+    """PARTS, which the README's table, the LICENSE and docs/versioning.md
+    are made from, is what the archive holds."""
+    release(str(root))
+    with zipfile.ZipFile(root / ZIP) as zf:
+        names = zf.namelist()
+        readme = zf.read("README.md").decode("utf-8")
+    paths = [p for part in PARTS for p in part.paths]
+    assert {n: sum(in_part(p, n) for p in paths) for n in names} == dict.fromkeys(names, 1)
+    assert all(any(in_part(p, n) for n in names) for p in paths)
+    assert unlisted(names) == []
+    assert "## What is in this archive\n\n" + contents_table() + "\n" in readme
+    versioning = (REPO / "docs" / "versioning.md").read_text(encoding="utf-8")
+    assert contents_table(in_archive=False) in versioning
+
+
+def test_a_file_in_no_part_and_a_part_with_no_file_are_reported():
+    problems = unlisted(["datapackage.json", "data/a.csv", "site/a.html", "notes.txt"])
+    assert problems[0] == (
+        "notes.txt: no part of PARTS (publish/release.py) names it, so neither would the archive's README and LICENSE: add it there"
+    )
+    assert problems[1] == (
+        "site/site.css: named by PARTS (publish/release.py), and so by the archive's README and LICENSE, but no file of the archive is it: remove it there, or run make"
+    )
+    # Then every other path of PARTS: all but the three the names above are.
+    assert len(problems) == 1 + sum(len(part.paths) for part in PARTS) - 3
+    assert in_part("data/*.csv", "data/a.csv") and not in_part("data/*.csv", "data/x/a.csv")
+    assert not in_part("site/*.html", "site.html") and in_part(".zenodo.json", ".zenodo.json")
+
+
+# A path a text names: a folder (x/) or a file with an extension, not an address.
+PATH = re.compile(
+    r"(?<![\w/.:<-])(?:[\w.*<>-]+/)+(?:[\w.*<>-]+\.\w+)?(?![\w/])"
+    r"|(?<![\w/.:<-])\.?[\w*<>-]+\.(?:md|csv|json|jsonl|jsonld|xlsx|sqlite|cff|html|css|js)\b"
+)
+
+
+def named_paths(text: str) -> list[str]:
+    return sorted(set(PATH.findall(re.sub(r"\w+://\S+", "", text))))
+
+
+def in_archive(path: str, names: list[str]) -> bool:
+    """path (a file, a pattern with * or <placeholder>, or a folder x/)
+    is a file, or a folder, of the archive."""
+    pattern = re.sub(r"<[^>/]+>", "*", path)
+    if pattern.endswith("/"):
+        return any(n.startswith(pattern) for n in names)
+    return any(in_part(pattern, n) for n in names)
+
+
+def test_named_paths_finds_files_and_folders_not_addresses():
+    text = "See data/*.csv, `jsonl/<table>.jsonl`, site/, CITATION.cff and .zenodo.json; e.g. 3.0.0 at https://x.org/a/b.md."
+    assert named_paths(text) == [
+        ".zenodo.json", "CITATION.cff", "data/*.csv", "jsonl/<table>.jsonl", "site/",
+    ]  # fmt: skip
+    assert in_archive("jsonl/<table>.jsonl", ["jsonl/a.jsonl"]) and in_archive("site/", ["site/a"])
+    assert not in_archive("records/", ["site/a"]) and not in_archive("x.md", ["y.md"])
+
+
+def test_the_licence_names_what_the_archive_holds_and_no_more(root):
+    """The archive's LICENSE names only files and folders in it, every file
+    but itself under one licence: the data's (datapackage.json's) or MIT,
+    whose text is the repository's LICENSE's, word for word."""
+    release(str(root))
+    with zipfile.ZipFile(root / ZIP) as zf:
+        names = zf.namelist()
+        licence = zf.read("LICENSE").decode("utf-8")
+        desc = json.loads(zf.read("datapackage.json"))
+    named = named_paths(licence)
+    assert "data/*.csv" in named and "site/*.html" in named
+    assert [p for p in named if not in_archive(p, names)] == []
+    assert "records/" not in licence and "scripts/" not in licence
+    # Each licence's files: the paragraph after its numbered heading.
+    paragraphs = licence.split("\n\n")
+    under = {
+        licence_of: " ".join(paragraphs[at + 1].split()).split(", ")
+        for at, licence_of in ((2, DATA), (5, CODE))
+    }
+    assert paragraphs[2].startswith("1. ") and paragraphs[5].startswith("2. ")
+    for n in names:
+        expected = [pt.licence for pt in PARTS if any(in_part(p, n) for p in pt.paths)]
+        assert [k for k, ps in under.items() if any(in_part(p, n) for p in ps)] == (
+            [] if n == "LICENSE" else expected
+        ), n
+    data = "\n\n".join(paragraphs[:5])
+    repo = (root / "LICENSE").read_text(encoding="utf-8")
+    assert licence.endswith(repo[repo.index("MIT License") :])
+    lic = desc["licenses"][0]
+    assert f"{lic['title']} ({lic['name']}), {lic['path']}" in " ".join(data.split())
+    assert " ".join(desc["rights"].split()) in " ".join(data.split())
+
+
+@pytest.mark.parametrize(
+    "edit, problem",
+    [
+        (
+            ("Attribution 4.0 International", "Attribution-ShareAlike 4.0 International"),
+            "LICENSE: does not name the data's licence as datapackage.json does, Creative Commons Attribution 4.0 International (https://creativecommons.org/licenses/by/4.0/): make the two the same (dataset.yaml's licenses, then make)",
+        ),
+        (
+            ("MIT License", "MIT"),
+            "LICENSE: no 'MIT License' text, which the archive's LICENSE gives for its code and documentation: put the MIT licence back",
+        ),
+    ],
+)
+def test_the_repositorys_licence_must_agree(root, edit, problem):
+    text = (root / "LICENSE").read_text(encoding="utf-8")
+    assert edit[0] in text
+    (root / "LICENSE").write_text(text.replace(edit[0], edit[1]), encoding="utf-8")
+    with pytest.raises(ReleaseError) as exc:
+        release(str(root))
+    assert exc.value.problems == [problem]
+
+
+def test_a_licence_the_archive_cannot_state_is_reported(root):
+    desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    del desc["licenses"]
+    (root / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
+    (root / "LICENSE").write_bytes(b"\xff MIT License\n")
+    with pytest.raises(ReleaseError) as exc:
+        release(str(root))
+    assert exc.value.problems == [
+        "LICENSE cannot be read as UTF-8 ('utf-8' codec can't decode byte 0xff in position 0: invalid start byte): save it as UTF-8"
+    ]
+    shutil.copy(REPO / "LICENSE", root / "LICENSE")
+    with pytest.raises(ReleaseError) as exc:
+        release(str(root))
+    assert exc.value.problems == [
+        "datapackage.json gives no licence (name, title, path) for the data: set licenses in dataset.yaml and run make (il76-claims build)"
+    ]
+
+
+def test_the_readme_names_only_files_of_the_archive(root):
+    release(str(root))
+    with zipfile.ZipFile(root / ZIP) as zf:
+        names = zf.namelist()
+        readme = zf.read("README.md").decode("utf-8")
+    named = named_paths(readme)
+    assert {"site/index.html", "datapackage.json", "data/statements.csv"} <= set(named)
+    assert [p for p in named if not in_archive(p, names)] == []
+
+
+def test_every_built_file_the_docs_name_is_in_the_archive():
+    """The README, the codebook and the datasheet say what the build writes
+    to dist/, and that releases carry it: each such file is in a part."""
+    paths = [p for part in PARTS for p in part.paths]
+    checked = 0
+    for doc in ("README.md", "docs/codebook.md", "docs/datasheet.md", "docs/versioning.md"):
+        text = (REPO / doc).read_text(encoding="utf-8")
+        for rel in re.findall(r"`dist/([^`]+)`", text):
+            if rel.endswith(".zip") or rel.startswith("release/"):
+                continue  # the archive itself, and what scripts/release.sh gathers
+            pattern = re.sub(r"<[^>/]+>", "*", rel)
+            assert (
+                pattern in paths
+                or any(in_part(p, pattern) for p in paths)
+                or (rel.endswith("/") and any(p.startswith(rel) for p in paths))
+            ), (doc, rel)
+            checked += 1
+    assert checked >= 10
 
 
 def test_sha256sums_cover_every_other_file_and_verify(root, tmp_path):
@@ -293,7 +502,7 @@ def test_a_broken_link_is_found(tmp_path):
     wb = tmp_path / "w.xlsx"
     xlsx_export.write({**META}, [], str(tmp_path), "w.xlsx")
     files.append(("w.xlsx", wb.read_bytes()))
-    with zipfile.ZipFile(io.BytesIO(archive(files))) as zf:
+    with zipfile.ZipFile(io.BytesIO(archive(files, RELEASED))) as zf:
         assert broken_links(zf) == [
             "About sheet: datapackage.json",
             "About sheet: docs/codebook.md",
@@ -314,15 +523,34 @@ def test_relink_points_outside_links_to_the_tag():
     )
 
 
-def test_the_site_is_packed_when_it_is_built(root):
-    for rel in ("dist/site/index.html", "dist/site/b/page.html", "dist/site/a.css"):
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(rel, encoding="utf-8")
+def test_the_site_is_packed_whole(root):
+    site, built = root / "dist" / "site", site_files(root)
     release(str(root))
     with zipfile.ZipFile(root / ZIP) as zf:
-        site = [n for n in zf.namelist() if n.startswith("site/")]
-        assert site == ["site/a.css", "site/b/page.html", "site/index.html"]
-        assert zf.read("site/b/page.html") == b"dist/site/b/page.html"
+        assert [n for n in zf.namelist() if n.startswith("site/")] == built
+        assert "site/index.html" in built and "site/site.css" in built
+        assert zf.read("site/index.html") == (site / "index.html").read_bytes()
+
+
+def test_a_release_needs_the_site_without_archived_texts(root, tmp_path):
+    """The README sends readers to site/index.html; a site built with the
+    archived texts (il76-claims site without --no-archived-text) holds
+    third-party text that the archive's licence does not cover."""
+    shutil.rmtree(root / "dist" / "site")
+    with pytest.raises(ReleaseError) as exc:
+        release(str(root))
+    assert exc.value.problems == [
+        "dist/site/index.html is missing: run il76-claims site --no-archived-text (make release does)"
+    ]
+    project = make_project(tmp_path / "q")
+    shutil.copytree(root, project.root, dirs_exist_ok=True)
+    assert build_site(project, with_text=True).check.ok
+    with pytest.raises(ReleaseError) as exc:
+        release(project.root)
+    assert exc.value.problems == [
+        "dist/site/source-fixture-source.html: shows a source's archived text, third-party text the data's licence does not cover: run il76-claims site --no-archived-text (make release does)"
+    ]
+    assert not (Path(project.root) / ZIP).exists()
 
 
 def test_the_release_date_must_be_the_changelogs(root):
@@ -334,6 +562,49 @@ def test_the_release_date_must_be_the_changelogs(root):
     assert exc.value.problems == [
         "dataset.yaml:14: released is 2024-02-01 but CHANGELOG.md dates 0.1.0 2024-03-01; make them the same"
     ]
+
+
+def test_every_file_is_dated_the_release_day(root):
+    """A new release date (in dataset.yaml and the changelog) dates every
+    entry with it; the archive's bytes change with it and nothing else."""
+    for rel, old, new in [
+        ("dataset.yaml", "released: 2024-02-01", "released: 2025-03-04"),
+        ("CHANGELOG.md", "2024-02-01", "2025-03-04"),
+    ]:
+        (root / rel).write_text((root / rel).read_text("utf-8").replace(old, new), "utf-8")
+    release(str(root))
+    with zipfile.ZipFile(root / ZIP) as zf:
+        assert {i.date_time for i in zf.infolist()} == {(2025, 3, 4, 0, 0, 0)}
+
+
+WHAT = ": set it to the day of the release, as CHANGELOG.md dates the version; the archive dates every file with it"
+NOT_A_DAY = "not a day YYYY-MM-DD from 1980 on (a zip file dates nothing earlier)"
+
+
+@pytest.mark.parametrize(
+    "line, given",
+    [
+        ("released: 1979-12-31", f"'1979-12-31', {NOT_A_DAY}"),
+        ("released: 2024-2-1", f"'2024-2-1', {NOT_A_DAY}"),
+        ("released: '20240201'", f"'20240201', {NOT_A_DAY}"),
+        ("released: 20240201", "missing or not text"),
+        (None, "missing or not text"),
+    ],
+)
+def test_a_release_day_a_zip_cannot_hold_is_reported(root, line, given):
+    ds = (root / "dataset.yaml").read_text(encoding="utf-8")
+    lines = ds.splitlines()
+    at = next(i for i, x in enumerate(lines) if x.startswith("released:"))
+    lines[at : at + 1] = [line] if line else []
+    (root / "dataset.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ReleaseError) as exc:
+        release(str(root))
+    # The changelog's date may disagree too; that is reported on its own.
+    # A missing key is reported where the mapping starts (the fixture's line 5).
+    assert [p for p in exc.value.problems if p.endswith(WHAT)] == [
+        f"dataset.yaml:{at + 1 if line else 5}: released is {given}{WHAT}"
+    ]
+    assert not (root / ZIP).exists()
 
 
 def test_assets_and_notes_for_a_github_release(root, tmp_path, capsys):

@@ -496,11 +496,11 @@ def _release_options(p):
     "release",
     "pack the built package, its copies and docs into dist/<name>-<version>.zip",
     """Write dist/<name>-<version>.zip, with at its root datapackage.json, data/,
-the workbook, SQLite file, JSON files and Datasette metadata from dist/
-(and dist/site/ when there is one), a README for people who download, the
-licence, changelog, citation files, the docs a reader needs, and
-SHA256SUMS. The archive is reproducible (fixed order, timestamps and
-permissions): the same files give the same bytes. Run make (il76-claims
+the workbook, SQLite file, JSON files and Datasette metadata from dist/,
+the site from dist/site/ (built with --no-archived-text), a README for
+people who download, the licence, changelog, citation files, the docs a
+reader needs, and SHA256SUMS. The archive is reproducible (fixed order and permissions, every
+file dated dataset.yaml's released): the same files give the same bytes. Run make (il76-claims
 build) first; the release checks that the tables match datapackage.json,
 that the version is the same everywhere and that CHANGELOG.md has a section
 for it dated as dataset.yaml's released, and reports every problem at once.
@@ -508,7 +508,7 @@ An existing archive with different content is never replaced unless --force
 is given. With --tag and --assets, it also gathers what a GitHub release
 carries (scripts/release.sh, which the release workflow runs).
 Example:
-  il76-claims build && il76-claims release""",
+  il76-claims build && il76-claims site --no-archived-text && il76-claims release""",
     _release_options,
 )
 def release_command(args) -> int:

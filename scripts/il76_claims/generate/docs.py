@@ -17,6 +17,7 @@ from ..check.neutrality import load_terms
 from ..model.escape import markdown_cell
 from ..model.policy import AGAINST, FOR, NEVER_ALONE, STAND_ALONE
 from ..publish.citation import bibtex, citation, licences, read_metadata
+from ..publish.release import contents_summary
 
 
 def help_block(command: str | None = None) -> str:
@@ -181,7 +182,7 @@ DOWNLOADS = (
     (
         "{name}-{version}.zip",
         "ZIP archive",
-        "everyone: all of the above, the CSV tables with `datapackage.json`, JSON Lines, Datasette metadata, the docs, the licence and checksums",
+        "everyone: {contents}",  # what the archive holds (publish/release.py)
     ),
 )
 
@@ -199,7 +200,7 @@ def downloads(root: str = ".") -> str:
             if name.endswith(".zip")
             else f"{meta['repository']}/releases/latest/download/{name}"
         )
-        rows.append(f"| [{name}]({link}) | {fmt} | {who} |")
+        rows.append(f"| [{name}]({link}) | {fmt} | {who.format(contents=contents_summary())} |")
     return (
         "\n".join(rows)
         + f"\n\nEvery release, with what changed in it: [releases]({meta['repository']}/releases).\n"

@@ -1,34 +1,46 @@
 """The release archive: one zip per version, the same bytes every time.
 
-``dist/<name>-<version>.zip`` holds, at the archive's root (so that
-``frictionless validate x.zip`` and ``Package("x.zip")`` find the
-descriptor): datapackage.json and the CSV tables it lists; the workbook,
-the SQLite file, the JSON files, the JSON Lines under jsonl/ and Datasette's
-metadata.json that the build writes to dist/; the site under site/ when
-dist/site/ is there; README.md (docs/release-readme.md, written for people
-who download), LICENSE, CHANGELOG.md, CITATION.cff, .zenodo.json; the docs
-a reader needs under docs/; and SHA256SUMS (``sha256sum -c`` format,
-covering every other file).
+``dist/<name>-<version>.zip`` holds what PARTS lists, at the archive's
+root (so that ``frictionless validate x.zip`` and ``Package("x.zip")``
+find the descriptor): the package, the build's other files from dist/, the
+site from dist/site/ (built without the archived texts, which are
+third-party text), README.md (docs/release-readme.md, written for people
+who download), the docs a reader needs, a LICENSE written for the archive
+and SHA256SUMS (``sha256sum -c`` format, covering every other file).
+PARTS is the one list: the README's table, the LICENSE, docs/versioning.md
+and the README's download row are made from it, and a release stops when
+a file it would pack is in no part, or a part has no file.
+
+The LICENSE says which files are under the data's licence (datapackage.json's)
+and which under the MIT licence, whose text it copies from the repository's
+LICENSE; that file must name the same data licence.
+
+Its Markdown carries no maintainer markup: an HTML comment that stands as
+a block of its own (a note to maintainers, cog's markers around generated
+text) is left out, the generated text kept.
 
 The archive stands alone: a relative link in its Markdown that points to
 no file in it (CONTRIBUTING.md, schemas/...) is rewritten to that file in
 the repository at the version's tag, v<version>.
 
-Reproducible: entries in sorted order, one fixed timestamp, mode 0644, no
-directory entries (whose times would leak the build machine's clock), no
-extra fields, no comment. Deflate output also depends on the zlib library,
-so the same bytes need the same zlib (the archive's SHA-256 is printed so
-two machines can compare).
+Reproducible: entries in sorted order, every one dated the release day
+(dataset.yaml's released, which CHANGELOG.md's section must give too), mode
+0644, no directory entries (whose times would leak the build machine's
+clock), no extra fields, no comment. Deflate output also depends on the
+zlib library, so the same bytes need the same zlib (the archive's SHA-256
+is printed so two machines can compare).
 
 Before packing, everything is checked and every problem is reported at
 once: the tables must be the ones datapackage.json describes (size and
 SHA-256), the version must be the same in dataset.yaml, datapackage.json
 and CITATION.cff, CHANGELOG.md must have a section for it dated as
-dataset.yaml's released, and every file must be there.
+dataset.yaml's released (a day a zip entry can hold), every file must be
+there, and the site must show no archived text.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import json
@@ -36,29 +48,131 @@ import os
 import posixpath
 import re
 import shutil
+import textwrap
 import zipfile
 from dataclasses import dataclass
 
-from ..check.metadata import metadata_findings, section
+from ..check.metadata import DATASET, metadata_findings, section, yaml_value
 from ..model.fileio import atomic_write
 from ..model.project import DATASETTE, JSON, JSONL, JSONLD, SQLITE, XLSX
+from .citation import licences
 
-README = "docs/release-readme.md"  # packed as README.md
-ROOT_FILES = ("LICENSE", "CHANGELOG.md", "CITATION.cff", ".zenodo.json")
-DOCS = (
-    "docs/codebook.md",
-    "docs/datasheet.md",
-    "docs/editorial-policy.md",
-    "docs/audit-3.0.md",
-    "docs/block-coverage.md",
-    "docs/error-codes.md",
+SUMS = "SHA256SUMS"  # written last: the checksums of every other file
+DATA, CODE = "data", "code"  # under the data's licence (datapackage.json's), or MIT
+
+
+@dataclass(frozen=True)
+class Part:
+    """Files of the archive and what they hold. The archive's README table,
+    its LICENSE, the list in docs/versioning.md and the README's download
+    row are made from PARTS, and a release holds the files it packs to
+    them: each file is in one part, each part has a file."""
+
+    paths: tuple[str, ...]  # paths in the archive; * stands for any name within a folder
+    what: str  # what they hold, for a reader
+    short: str  # the same in a few words
+    licence: str | None  # DATA, CODE, or None for the licence text itself
+
+
+def _at_root(rel: str) -> str:
+    return rel.removeprefix("dist/")
+
+
+PARTS = (
+    Part(
+        ("site/*.html",),
+        "the dataset as web pages, a page per claim, actor and source: open `site/index.html` in a browser",
+        "the site",
+        DATA,
+    ),
+    Part(("site/site.css", "site/site.js"), "the site's stylesheet and script", "the site", CODE),
+    Part(
+        (_at_root(XLSX),),
+        "the workbook: an About sheet (version, licence, how to cite, every field), a sheet per table, then a `_readable` sheet per table with the names and code meanings next to the ids and codes",
+        "the workbook",
+        DATA,
+    ),
+    Part(
+        (_at_root(SQLITE),),
+        "the same tables in SQLite, with keys, indexes, `_readable` views and descriptions in `_meta_package`, `_meta_tables` and `_meta_columns`",
+        "the SQLite database",
+        DATA,
+    ),
+    Part(
+        (_at_root(DATASETTE),),
+        "titles, descriptions, labels and canned queries for Datasette",
+        "Datasette metadata",
+        DATA,
+    ),
+    Part(
+        ("datapackage.json", "data/*.csv"),
+        "the tables as CSV (UTF-8, comma, LF), described by a [Frictionless Data Package](https://datapackage.org/)",
+        "the CSV tables with `datapackage.json`",
+        DATA,
+    ),
+    Part(
+        (f"{_at_root(JSONL)}/*.jsonl",),
+        "each table as JSON Lines, one row per line",
+        "JSON Lines",
+        DATA,
+    ),
+    Part(
+        (_at_root(JSON),),
+        "one JSON document: the claims, each position with its actor and statement, and the actors, sources and events",
+        "the JSON document",
+        DATA,
+    ),
+    Part(
+        (_at_root(JSONLD),),
+        "the claims in the schema.org vocabulary (`Claim`, `Quotation`, `Person`, `Organization`)",
+        "JSON-LD",
+        DATA,
+    ),
+    Part(("README.md",), "what the archive holds and how to open each file", "a README", CODE),
+    Part(("docs/codebook.md",), "every table, field, code and file", "the docs", CODE),
+    Part(
+        ("docs/datasheet.md", "docs/editorial-policy.md"),
+        "how the data was made, its limits, how it is coded",
+        "the docs",
+        CODE,
+    ),
+    Part(
+        ("docs/audit-3.0.md",),
+        "the blind review of every record of version 3.0, and what was done with each finding",
+        "the docs",
+        CODE,
+    ),
+    Part(
+        ("docs/block-coverage.md", "docs/error-codes.md"),
+        "which part of each source every record cites; the checker's messages",
+        "the docs",
+        CODE,
+    ),
+    Part(
+        ("CHANGELOG.md", "CITATION.cff", ".zenodo.json"),
+        "what changed in each version; how to cite it",
+        "the changelog and citation files",
+        CODE,
+    ),
+    Part(("LICENSE",), "which file is under which licence, and the licences", "the licence", None),
+    Part((SUMS,), "a checksum of every other file: `sha256sum -c SHA256SUMS`", "checksums", CODE),
 )
+README = "docs/release-readme.md"  # packed as README.md
+LICENSE = "LICENSE"  # the repository's: the archive's LICENSE copies its MIT licence
+MIT = "MIT License"  # the first line of the MIT licence's text
+ROOT_FILES = ("CHANGELOG.md", "CITATION.cff", ".zenodo.json")
+DOCS = tuple(p for part in PARTS for p in part.paths if p.startswith("docs/"))
 DIST_FILES = (XLSX, SQLITE, JSON, JSONLD, DATASETTE)
 # The files a GitHub release carries besides the archive (see scripts/release.sh).
 ASSETS = (XLSX, SQLITE, JSON, JSONLD)
 SITE = "dist/site"
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
+SITE_INDEX = "site/index.html"  # the page the README sends readers to
+# The element a source page shows an archived text in (site_assets/templates/source.html).
+ARCHIVED_TEXT = re.compile(rb"<blockquote[^>]*class=\"[^\"]*\bsource-text\b")
+ZIP_YEARS = range(1980, 2108)  # the years a zip entry's date can hold
 FILE_MODE = 0o100644  # regular file, rw-r--r--
+# One or more HTML comments and nothing else: a block that is only markup.
+COMMENTS = re.compile(r"(\s*<!--.*?-->)+\s*", re.S)
 # Markdown links: inline ](target) and reference definitions [x]: target.
 LINK = re.compile(r"(\]\(|^\[[^\]\n]+\]:[ \t]*)([^)\s]+)", re.M)
 
@@ -133,14 +247,25 @@ def _tables(root: str, desc: dict, problems: list[str]) -> list[tuple[str, bytes
     return files
 
 
-def _site(root: str) -> list[tuple[str, bytes]]:
+def _site(root: str, problems: list[str]) -> list[tuple[str, bytes]]:
+    """dist/site/'s files as site/...; the README sends readers to its
+    index, so it must be there, and built without the archived texts."""
     out = []
     for dirpath, _, names in os.walk(os.path.join(root, SITE)):
         for n in names:
             rel = os.path.relpath(os.path.join(dirpath, n), os.path.join(root, "dist")).replace(
                 os.sep, "/"
             )
-            out.append((rel, _read(root, f"dist/{rel}")))
+            data = _read(root, f"dist/{rel}")
+            if rel.endswith(".html") and ARCHIVED_TEXT.search(data):
+                problems.append(
+                    f"dist/{rel}: shows a source's archived text, third-party text the data's licence does not cover: run il76-claims site --no-archived-text (make release does)"
+                )
+            out.append((rel, data))
+    if not any(rel == SITE_INDEX for rel, _ in out):
+        problems.append(
+            f"dist/{SITE_INDEX} is missing: run il76-claims site --no-archived-text (make release does)"
+        )
     return out
 
 
@@ -154,10 +279,10 @@ def _outputs(root: str, desc: dict, problems: list[str]) -> list[tuple[str, byte
             problems.append(f"{rel} is missing: run make (il76-claims build writes it)")
         else:
             files.append((rel.removeprefix("dist/"), data))
-    return files + _site(root)
+    return files + _site(root, problems)
 
 
-def _documents(root: str, problems: list[str]) -> list[tuple[str, bytes]]:
+def _documents(root: str, desc: dict, problems: list[str]) -> list[tuple[str, bytes]]:
     files = []
     for rel, name in [(README, "README.md"), *((r, r) for r in (*ROOT_FILES, *DOCS))]:
         data = _read(root, rel)
@@ -165,7 +290,155 @@ def _documents(root: str, problems: list[str]) -> list[tuple[str, bytes]]:
             problems.append(f"{rel} is missing")
         else:
             files.append((name, data))
-    return files
+    return files[:1] + _licence(root, desc, problems) + files[1:]
+
+
+def _licence(root: str, desc: dict, problems: list[str]) -> list[tuple[str, bytes]]:
+    """The archive's LICENSE, made from datapackage.json's licences and the
+    repository's LICENSE, which must name the same data licence and hold the
+    MIT licence's text: the two cannot disagree."""
+    raw = _read(root, LICENSE)
+    if raw is None:
+        problems.append(f"{LICENSE} is missing")
+        return []
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(f"{LICENSE} cannot be read as UTF-8 ({exc}): save it as UTF-8")
+        return []
+    words = " ".join(text.split())  # the licence's name may be wrapped over lines
+    before = len(problems)
+    for lic in desc.get("licenses") or [{}]:
+        if not isinstance(lic, dict) or not {"name", "title", "path"} <= lic.keys():
+            problems.append(
+                "datapackage.json gives no licence (name, title, path) for the data: set licenses in dataset.yaml and run make (il76-claims build)"
+            )
+        elif lic["title"] not in words or lic["path"] not in words:
+            problems.append(
+                f"{LICENSE}: does not name the data's licence as datapackage.json does, {lic['title']} ({lic['path']}): make the two the same (dataset.yaml's licenses, then make)"
+            )
+    if MIT not in text:
+        problems.append(
+            f"{LICENSE}: no '{MIT}' text, which the archive's LICENSE gives for its code and documentation: put the MIT licence back"
+        )
+    if len(problems) > before:
+        return []
+    return [("LICENSE", licence_text(desc, text[text.index(MIT) :]).encode("utf-8"))]
+
+
+def _wrap(text: str, first: str = "   ") -> str:
+    return textwrap.fill(
+        text,
+        width=79,
+        initial_indent=first,
+        subsequent_indent="   ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
+def licence_text(desc: dict, mit: str) -> str:
+    """Which files of the archive are under the data's licence and which
+    under the MIT licence (PARTS), the rights in the quotes
+    (datapackage.json's), then the MIT licence's text."""
+
+    def listed(licence: str) -> str:
+        return _wrap(", ".join(p for part in PARTS if part.licence == licence for p in part.paths))
+
+    rights = " ".join(["Cite it as CITATION.cff describes.", desc.get("rights") or ""])
+    return (
+        "\n\n".join(
+            [
+                f"{desc['name']} {desc['version']}",
+                "This archive holds two kinds of work under two licences.",
+                _wrap(f"The data is licensed under {licences(desc)}:", "1. "),
+                listed(DATA),
+                _wrap(rights.strip()),
+                _wrap(
+                    "The code and the documentation are licensed under the MIT licence below:",
+                    "2. ",
+                ),
+                listed(CODE),
+                mit.strip("\n"),
+            ]
+        )
+        + "\n"
+    )
+
+
+def in_part(pattern: str, name: str) -> bool:
+    """Whether name (a path in the archive) is pattern, in which * stands
+    for any name within a folder."""
+    return re.fullmatch(re.escape(pattern).replace(r"\*", "[^/]*"), name) is not None
+
+
+def unlisted(names: list[str]) -> list[str]:
+    """What keeps the archive's README and LICENSE from describing it
+    whole: a file that no part names, a part's path that no file is."""
+    out = [
+        f"{n}: no part of PARTS (publish/release.py) names it, so neither would the archive's README and LICENSE: add it there"
+        for n in sorted(names)
+        if not any(in_part(p, n) for part in PARTS for p in part.paths)
+    ]
+    for p in (p for part in PARTS for p in part.paths):
+        if not any(in_part(p, n) for n in names):
+            out.append(
+                f"{p}: named by PARTS (publish/release.py), and so by the archive's README and LICENSE, but no file of the archive is it: remove it there, or run make"
+            )
+    return out
+
+
+def contents_table(in_archive: bool = True) -> str:
+    """PARTS as a Markdown table: the archive's README's, each file a link
+    to it; or, for the repository's docs, paths only."""
+    rows = ["| file | what it is |", "|---|---|"]
+    for part in PARTS:
+        paths = ", ".join(
+            f"[{p}]({p})" if in_archive and "*" not in p else f"`{p}`" for p in part.paths
+        )
+        rows.append(f"| {paths} | {part.what} |")
+    return "\n".join(rows) + "\n"
+
+
+def contents_summary() -> str:
+    """PARTS in a few words: the README's download row for the archive."""
+    shorts = list(dict.fromkeys(part.short for part in PARTS))
+    return ", ".join(shorts[:-1]) + " and " + shorts[-1]
+
+
+def release_day(root: str, problems: list[str]) -> tuple[int, int, int, int, int, int]:
+    """dataset.yaml's released as a zip entry's date and time (midnight):
+    the date of the version, the same on every machine that packs it."""
+    released, line, _ = yaml_value(root, DATASET, "released")
+    try:
+        day = datetime.date.fromisoformat(released or "")
+    except ValueError:
+        day = None
+    if day is None or day.year not in ZIP_YEARS or released != day.isoformat():
+        what = (
+            "missing or not text"
+            if released is None
+            else f"{released!r}, not a day YYYY-MM-DD from 1980 on (a zip file dates nothing earlier)"
+        )
+        problems.append(
+            f"{DATASET}:{line}: released is {what}: set it to the day of the release, as CHANGELOG.md dates the version; the archive dates every file with it"
+        )
+        return (ZIP_YEARS[0], 1, 1, 0, 0, 0)
+    return (day.year, day.month, day.day, 0, 0, 0)
+
+
+def without_comments(text: str) -> str:
+    """text without the lines of its HTML comment blocks (a maintainer's
+    note, cog's markers); every other line as it is. A comment in a code
+    block, or next to text on its line, is content and stays."""
+    from markdown_it import MarkdownIt  # imported here: only a release needs it
+
+    lines = text.split("\n")
+    drop = set()
+    for token in MarkdownIt("commonmark").parse(text):
+        if token.type == "html_block" and COMMENTS.fullmatch(token.content):
+            drop.update(range(*token.map))
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop)
 
 
 def relink(path: str, text: str, names: set[str], base: str | None) -> str:
@@ -185,14 +458,19 @@ def relink(path: str, text: str, names: set[str], base: str | None) -> str:
     return LINK.sub(fix, text)
 
 
-def collect(root: str) -> tuple[str, list[tuple[str, bytes]]]:
-    """(archive stem, [(path in the archive, bytes)]) after checking
-    everything; raises ReleaseError listing every problem."""
+def _markdown(path: str, data: bytes, names: set[str], base: str | None) -> bytes:
+    return relink(path, without_comments(data.decode("utf-8")), names, base).encode("utf-8")
+
+
+def collect(root: str) -> tuple[str, tuple[int, ...], list[tuple[str, bytes]]]:
+    """(archive stem, the entries' date, [(path in the archive, bytes)])
+    after checking everything; raises ReleaseError listing every problem."""
     desc = _descriptor(root)
     name, version = desc["name"], desc["version"]
     problems: list[str] = []
     yaml_version, findings = metadata_findings(root)
     problems += [f"{f.path}:{f.line}: {f.message}" for f in findings]
+    day = release_day(root, problems) if yaml_version is not None else None
     if yaml_version is not None and yaml_version != version:
         problems.append(
             f"datapackage.json has version {version} but dataset.yaml has {yaml_version}: run make (il76-claims build)"
@@ -201,17 +479,16 @@ def collect(root: str) -> tuple[str, list[tuple[str, bytes]]]:
         ("datapackage.json", _read(root, "datapackage.json")),
         *_tables(root, desc, problems),
         *_outputs(root, desc, problems),
-        *_documents(root, problems),
+        *_documents(root, desc, problems),
     ]
+    names = {n for n, _ in files} | {SUMS}
+    if not problems:
+        problems += unlisted(sorted(names))
     if problems:
         raise ReleaseError(problems)
-    names = {n for n, _ in files}
     base = f"{desc['homepage']}/blob/v{version}" if desc.get("homepage") else None
-    files = [
-        (n, relink(n, d.decode("utf-8"), names, base).encode("utf-8") if n.endswith(".md") else d)
-        for n, d in files
-    ]
-    return f"{name}-{version}", files
+    files = [(n, _markdown(n, d, names, base) if n.endswith(".md") else d) for n, d in files]
+    return f"{name}-{version}", day, files
 
 
 def sha256sums(files: list[tuple[str, bytes]]) -> bytes:
@@ -221,12 +498,12 @@ def sha256sums(files: list[tuple[str, bytes]]) -> bytes:
     ).encode("ascii")
 
 
-def archive(files: list[tuple[str, bytes]]) -> bytes:
-    entries = sorted([*files, ("SHA256SUMS", sha256sums(files))])
+def archive(files: list[tuple[str, bytes]], day: tuple[int, ...]) -> bytes:
+    entries = sorted([*files, (SUMS, sha256sums(files))])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         for path, data in entries:
-            info = zipfile.ZipInfo(path, date_time=FIXED_TIME)
+            info = zipfile.ZipInfo(path, date_time=day)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so the mode below is read as one
             info.external_attr = FILE_MODE << 16
@@ -235,8 +512,8 @@ def archive(files: list[tuple[str, bytes]]) -> bytes:
 
 
 def release(root: str, force: bool = False) -> Release:
-    stem, files = collect(root)
-    data = archive(files)
+    stem, day, files = collect(root)
+    data = archive(files, day)
     rel = f"dist/{stem}.zip"
     digest = hashlib.sha256(data).hexdigest()
     old = _read(root, rel)
