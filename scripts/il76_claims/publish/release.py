@@ -63,6 +63,26 @@ FILE_MODE = 0o100644  # regular file, rw-r--r--
 LINK = re.compile(r"(\]\(|^\[[^\]\n]+\]:[ \t]*)([^)\s]+)", re.M)
 
 
+def archive_name(name: str, version: str) -> str:
+    return f"{name}-{version}.zip"
+
+
+def published(meta: dict, tables: list[str]) -> list[tuple[str, str | None]]:
+    """(file, address) of each file a version publishes under an address of
+    its own: the archive and ASSETS on the GitHub release of tag
+    v<version>, then datapackage.json and the tables as committed at that
+    tag. The address is None when dataset.yaml names no repository."""
+    version = meta["version"]
+    released = [archive_name(meta["name"], version), *(posixpath.basename(a) for a in ASSETS)]
+    committed = ["datapackage.json", *(f"data/{t}.csv" for t in tables)]
+    repo = str(meta.get("repository") or "").rstrip("/")
+    if not repo:
+        return [(f, None) for f in released + committed]
+    return [(f, f"{repo}/releases/download/v{version}/{f}") for f in released] + [
+        (f, f"{repo}/raw/v{version}/{f}") for f in committed
+    ]
+
+
 class ReleaseError(Exception):
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))
@@ -211,7 +231,7 @@ def collect(root: str) -> tuple[str, list[tuple[str, bytes]]]:
         (n, relink(n, d.decode("utf-8"), names, base).encode("utf-8") if n.endswith(".md") else d)
         for n, d in files
     ]
-    return f"{name}-{version}", files
+    return archive_name(name, version).removesuffix(".zip"), files
 
 
 def sha256sums(files: list[tuple[str, bytes]]) -> bytes:
@@ -270,7 +290,7 @@ def assets(root: str, tag: str, out: str) -> list[str]:
         )
     shutil.rmtree(os.path.join(out, "assets"), ignore_errors=True)
     os.makedirs(os.path.join(out, "assets"))
-    files = [f"dist/{desc['name']}-{desc['version']}.zip", *ASSETS]
+    files = [f"dist/{archive_name(desc['name'], desc['version'])}", *ASSETS]
     for rel in files:
         shutil.copyfile(os.path.join(root, rel), os.path.join(out, "assets", os.path.basename(rel)))
     atomic_write(os.path.join(out, "notes.md"), found[1])
