@@ -206,7 +206,7 @@ def relink(path: str, text: str, names: set[str], base: str | None) -> str:
 
 
 def collect(root: str) -> tuple[str, list[tuple[str, bytes]]]:
-    """(archive stem, [(path in the archive, bytes)]) after checking
+    """(archive's name, [(path in the archive, bytes)]) after checking
     everything; raises ReleaseError listing every problem."""
     desc = _descriptor(root)
     name, version = desc["name"], desc["version"]
@@ -231,7 +231,7 @@ def collect(root: str) -> tuple[str, list[tuple[str, bytes]]]:
         (n, relink(n, d.decode("utf-8"), names, base).encode("utf-8") if n.endswith(".md") else d)
         for n, d in files
     ]
-    return archive_name(name, version).removesuffix(".zip"), files
+    return archive_name(name, version), files
 
 
 def sha256sums(files: list[tuple[str, bytes]]) -> bytes:
@@ -255,9 +255,9 @@ def archive(files: list[tuple[str, bytes]]) -> bytes:
 
 
 def release(root: str, force: bool = False) -> Release:
-    stem, files = collect(root)
+    zip_name, files = collect(root)
     data = archive(files)
-    rel = f"dist/{stem}.zip"
+    rel = f"dist/{zip_name}"
     digest = hashlib.sha256(data).hexdigest()
     old = _read(root, rel)
     if old == data:
