@@ -44,7 +44,7 @@ def _bibtex_fields(entry: str) -> dict[str, str]:
     return {k: v.strip("{}") for k, v in re.findall(r"^\s*(\w+) = (.*?),?$", entry, re.M)}
 
 
-def test_our_bibtex_agrees_with_cffconvert_and_has_a_real_key():
+def _cffconvert_bibtex() -> str:
     proc = subprocess.run(
         [str(tool("cffconvert") / "cffconvert"), "-f", "bibtex", "-i", "CITATION.cff"],
         cwd=REPO,
@@ -52,11 +52,44 @@ def test_our_bibtex_agrees_with_cffconvert_and_has_a_real_key():
         text=True,
     )
     assert proc.returncode == 0, proc.stderr
-    theirs, ours = _bibtex_fields(proc.stdout), _bibtex_fields(citation.bibtex(META))
-    assert {k: theirs[k] for k in ("author", "title", "year", "month", "url")} == {
-        k: ours[k] for k in ("author", "title", "year", "month", "url")
-    }
-    assert citation.bibtex(META).startswith(f"@misc{{{META['name']}-{META['version']},\n")
+    return proc.stdout
+
+
+def test_cffconvert_bibtex_lacks_a_key_the_version_and_a_whole_group_author():
+    """What the docs warn of, so that they change when a new cffconvert
+    fixes it: no key, no version, and the group author in single braces,
+    which BibTeX splits into a first and a last name."""
+    theirs = _cffconvert_bibtex()
+    assert theirs.startswith("@misc{YourReferenceHere,\n")
+    assert "version" not in _bibtex_fields(theirs)
+    assert f"author = {{{citation.authors(META)}}},\n" in theirs
+
+
+def test_our_bibtex_has_a_real_key_the_version_and_a_whole_group_author():
+    ours = citation.bibtex(META)
+    assert ours.startswith(f"@misc{{{META['name']}-{META['version']},\n")
+    assert ours.startswith("@misc{il76-belgorod-statements-")
+    assert f"  version = {{{META['version']}}},\n" in ours
+    # Double braces: BibTeX reads the inner group as one last name.
+    assert "  author = {{il76-belgorod-statements contributors}},\n" in ours
+
+
+def test_our_bibtex_agrees_with_cffconvert_on_the_fields_both_give():
+    theirs, ours = _bibtex_fields(_cffconvert_bibtex()), _bibtex_fields(citation.bibtex(META))
+    shared = ("author", "title", "year", "month", "url")
+    assert {k: theirs[k] for k in shared} == {k: ours[k] for k in shared}
+
+
+def test_the_docs_point_to_our_bibtex_and_warn_of_the_converted_one():
+    pinned = re.search(
+        r"^cffconvert==(\S+)$", (REPO / "tests/tools/cffconvert.txt").read_text("utf-8"), re.M
+    )[1]
+    for doc in ("README.md", "docs/release-readme.md"):
+        text = " ".join((REPO / doc).read_text(encoding="utf-8").split())
+        assert citation.bibtex(META) in (REPO / doc).read_text(encoding="utf-8"), doc
+        assert f"cffconvert's (version {pinned}) has the key `YourReferenceHere`" in text, doc
+    message = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))["message"]
+    assert "For BibTeX, use the README's entry." in message
 
 
 def test_citation_cff_carries_the_repository_version_and_date():

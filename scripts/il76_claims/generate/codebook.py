@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 from ..model.escape import markdown_cell as _cell
+from ..model.policy import FOR
 from ..model.project import DATASETTE, JSON, JSONL, JSONLD, SQLITE, XLSX
 from ..model.schemas import KINDS, SchemaSet
 from ..publish import dispute
@@ -171,7 +172,9 @@ FILES = (
     ),
     (
         JSONLD,
-        'JSON-LD in the schema.org vocabulary: each claim a `Claim` (`text` the proposition, `appearance` the statements that show positions on it, `author` the actors whose stance is `asserts` or `suggests`); each of those statements a `Quotation` (`text` the quote, `author` the speaker, `isPartOf` the source, `description` the summary), or for a paraphrased statement a `CreativeWork` of `genre` "paraphrase" with no `text`; each actor a `Person` or `Organization`; each source a `CreativeWork`. Dates appear only when exact to the day; stances have no schema.org term and are left to the other files. Never a `ClaimReview` or rating.',
+        "JSON-LD in the schema.org vocabulary: a `Dataset` (name, description, licence, version, how to cite it as `creditText`, its creators, and a `DataDownload` with its media type for each file a version publishes); each claim a `Claim` (`text` the proposition, `appearance` only the statements whose stance on it is "
+        + " or ".join(f"`{s}`" for s in sorted(FOR))
+        + ", `author` the actors who take those stances); each position, whatever its stance, a `Position` (`about` the claim, `agent` the actor, `isBasedOn` the statement, `stance` and `basis` the codes): schema.org has no term for a stance, so `Position`, `stance` and `basis` are the project's own, defined in the document's context as the addresses of their headings in this codebook at the version's tag; each statement with a position a `Quotation` (`text` the quote, `author` the speaker, `isPartOf` the source, `description` the summary), or for a paraphrased statement a `CreativeWork` of `genre` \"paraphrase\" with no `text`; each actor a `Person` or `Organization`; each source a `CreativeWork`. Dates appear only when exact to the day. Never a `ClaimReview` or rating.",
     ),
     (
         "quote-checks.csv",

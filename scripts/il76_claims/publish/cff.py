@@ -14,7 +14,9 @@ HEADER = "# Written by il76-claims build from dataset.yaml: edit dataset.yaml, t
 def document(meta: dict) -> dict:
     doc = {
         "cff-version": "1.2.0",
-        "message": "If you use this dataset, please cite it as below, with its version.",
+        # cffconvert's BibTeX of this file has no version and no citation key
+        # (tests/test_citation.py), so the message points to the project's own.
+        "message": "Please cite it as below, with its version. For BibTeX, use the README's entry.",
         "type": "dataset",
         "title": meta["title"],
         "version": meta["version"],

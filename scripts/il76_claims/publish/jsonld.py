@@ -1,12 +1,23 @@
 """Tables → dist/<name>.jsonld: the claims in the schema.org vocabulary,
 for tools that read it (fact-check tools read ``Claim``).
 
+* a ``Dataset`` describes the package: its name, description, licence,
+  version, how to cite it (``creditText``), its creators and, as
+  ``distribution``, a ``DataDownload`` of each file a version publishes
+  under an address of its own, with its media type;
 * each claim is a ``Claim``: its proposition as ``text``; as ``appearance``
-  every statement that shows a position on it; as ``author`` the actors
-  whose position is for it (asserts or suggests, as in the claim's status).
-  The stances themselves have no schema.org term: the JSON document and the
-  tables give them. There is no ``ClaimReview`` and no rating: the dataset
-  gives no verdict;
+  only the statements that assert or suggest it (schema.org reads an
+  appearance as the claim occurring in a work, so a statement that denies
+  or questions it is never one); as ``author`` the actors whose position is
+  for it. There is no ``ClaimReview`` and no rating: the dataset gives no
+  verdict;
+* every position, whatever its stance, is a ``Position``: ``about`` the
+  claim, ``agent`` the actor who takes it, ``isBasedOn`` the statement that
+  shows it, and ``stance`` and ``basis`` as the codes of the tables.
+  schema.org has no term for a stance, so ``Position``, ``stance`` and
+  ``basis`` are the project's own terms, defined in the document's context
+  as the headings of the codebook (docs/codebook.md at the version's tag)
+  that define them;
 * each statement that shows a position is a ``Quotation``: the quote as
   ``text``, its language, the speaker as ``author``, the source as
   ``isPartOf``, the project's neutral summary as ``description``. A
@@ -19,16 +30,37 @@ for tools that read it (fact-check tools read ``Claim``).
 * each source is a ``CreativeWork``.
 
 Dates are given only when they are exact to the day: schema.org has no way
-to say "on or after". Node ids are the repository address with
-``#<table>/<id>``.
+to say "on or after". The Dataset's id is the repository's address, every
+other node's that address with ``#<table>/<id>``.
 """
 
 from __future__ import annotations
 
+import posixpath
+
 from ..model.fileio import write_json
 from ..model.policy import FOR
+from .citation import citation
 from .jsonl import objects
+from .release import published
 from .tables import Table
+
+SCHEMA_ORG = "https://schema.org/"
+# The project's own terms: the codebook heading (its anchor) that defines each.
+TERMS = {
+    "Position": "table-claim_positions",
+    "stance": "codelist-stance",
+    "basis": "codelist-position_basis",
+}
+# The media type of each published file, by its extension.
+MEDIA_TYPES = {
+    ".zip": "application/zip",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".sqlite": "application/vnd.sqlite3",
+    ".json": "application/json",
+    ".jsonld": "application/ld+json",
+    ".csv": "text/csv",
+}
 
 
 def _ref(base: str, table: str, rid: str | None) -> dict | None:
@@ -94,8 +126,9 @@ def _quotation(base: str, st: dict) -> dict:
 
 
 def _claim(base: str, c: dict, positions: list[dict]) -> dict:
-    authors = sorted({p["actor_id"] for p in positions if p["stance"] in FOR})
-    appearances = sorted({p["statement_id"] for p in positions})
+    shown_for = [p for p in positions if p["stance"] in FOR]
+    statements = sorted({p["statement_id"] for p in shown_for})
+    actors = sorted({p["actor_id"] for p in shown_for})
     node = {
         "@id": f"{base}#claims/{c['id']}",
         "@type": "Claim",
@@ -104,9 +137,62 @@ def _claim(base: str, c: dict, positions: list[dict]) -> dict:
     }
     return _node(
         **node,
-        appearance=[_ref(base, "statements", s) for s in appearances],
-        author=[_ref(base, "actors", a) for a in authors],
+        appearance=[_ref(base, "statements", s) for s in statements],
+        author=[_ref(base, "actors", a) for a in actors],
     )
+
+
+def _position(base: str, p: dict) -> dict:
+    return {
+        "@id": f"{base}#claim_positions/{p['claim_id']}/{p['position']}",
+        "@type": "Position",
+        "about": _ref(base, "claims", p["claim_id"]),
+        "agent": _ref(base, "actors", p["actor_id"]),
+        "stance": p["stance"],
+        "basis": p["basis"],
+        "isBasedOn": _ref(base, "statements", p["statement_id"]),
+    }
+
+
+def _dataset(meta: dict, base: str, tables: list[Table]) -> dict:
+    licences = [lic["path"] for lic in meta["licenses"]]
+    files = published(meta, [t.name for t in tables])
+    return _node(
+        **{"@id": base, "@type": "Dataset"},
+        identifier=meta["name"],
+        name=meta["title"],
+        description=meta["description"],
+        version=meta["version"],
+        datePublished=meta.get("released"),
+        license=licences[0] if len(licences) == 1 else licences,
+        creditText=citation(meta),
+        copyrightNotice=meta.get("rights"),
+        creator=[{"@type": "Organization", "name": c["title"]} for c in meta["contributors"]],
+        keywords=list(meta.get("keywords", [])),
+        url=meta.get("repository"),
+        distribution=[
+            _node(
+                **{"@type": "DataDownload"},
+                name=name,
+                encodingFormat=MEDIA_TYPES[posixpath.splitext(name)[1]],
+                contentUrl=url,
+            )
+            for name, url in files
+        ],
+    )
+
+
+def context(meta: dict) -> list:
+    """schema.org's context, then the project's own terms, each the address
+    of the codebook heading that defines it (in the codebook of this
+    version: a code's meaning is the one its version gives)."""
+    repo = str(meta.get("repository") or "").rstrip("/")
+    codebook = (
+        f"{repo}/blob/v{meta['version']}/docs/codebook.md"
+        if repo
+        else f"urn:{meta['name']}:codebook"
+    )
+    return [SCHEMA_ORG, {term: f"{codebook}#{anchor}" for term, anchor in TERMS.items()}]
 
 
 def document(meta: dict, tables: list[Table]) -> dict:
@@ -117,11 +203,13 @@ def document(meta: dict, tables: list[Table]) -> dict:
     for p in rows["claim_positions"]:
         positions.setdefault(p["claim_id"], []).append(p)
     shown = {p["statement_id"] for p in rows["claim_positions"]}
-    graph = [_claim(base, c, positions.get(c["id"], [])) for c in rows["claims"]]
+    graph = [_dataset(meta, base, tables)]
+    graph += [_claim(base, c, positions.get(c["id"], [])) for c in rows["claims"]]
+    graph += [_position(base, p) for p in rows["claim_positions"]]
     graph += [_quotation(base, s) for s in rows["statements"] if s["id"] in shown]
     graph += [_actor(base, a, meaning) for a in rows["actors"]]
     graph += [_source(base, s) for s in rows["sources"]]
-    return {"@context": "https://schema.org/", "@graph": graph}
+    return {"@context": context(meta), "@graph": graph}
 
 
 def write(meta: dict, tables: list[Table], out_dir: str, rel: str) -> str:

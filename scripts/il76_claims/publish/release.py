@@ -124,7 +124,7 @@ PARTS = (
     ),
     Part(
         (_at_root(JSONLD),),
-        "the claims in the schema.org vocabulary (`Claim`, `Quotation`, `Person`, `Organization`)",
+        "the claims in the schema.org vocabulary (`Dataset`, `Claim`, `Quotation`, `Person`, `Organization`), with every position and its stance as a `Position`",
         "JSON-LD",
         DATA,
     ),
@@ -175,6 +175,26 @@ FILE_MODE = 0o100644  # regular file, rw-r--r--
 COMMENTS = re.compile(r"(\s*<!--.*?-->)+\s*", re.S)
 # Markdown links: inline ](target) and reference definitions [x]: target.
 LINK = re.compile(r"(\]\(|^\[[^\]\n]+\]:[ \t]*)([^)\s]+)", re.M)
+
+
+def archive_name(name: str, version: str) -> str:
+    return f"{name}-{version}.zip"
+
+
+def published(meta: dict, tables: list[str]) -> list[tuple[str, str | None]]:
+    """(file, address) of each file a version publishes under an address of
+    its own: the archive and ASSETS on the GitHub release of tag
+    v<version>, then datapackage.json and the tables as committed at that
+    tag. The address is None when dataset.yaml names no repository."""
+    version = meta["version"]
+    released = [archive_name(meta["name"], version), *(posixpath.basename(a) for a in ASSETS)]
+    committed = ["datapackage.json", *(f"data/{t}.csv" for t in tables)]
+    repo = str(meta.get("repository") or "").rstrip("/")
+    if not repo:
+        return [(f, None) for f in released + committed]
+    return [(f, f"{repo}/releases/download/v{version}/{f}") for f in released] + [
+        (f, f"{repo}/raw/v{version}/{f}") for f in committed
+    ]
 
 
 class ReleaseError(Exception):
@@ -463,7 +483,7 @@ def _markdown(path: str, data: bytes, names: set[str], base: str | None) -> byte
 
 
 def collect(root: str) -> tuple[str, tuple[int, ...], list[tuple[str, bytes]]]:
-    """(archive stem, the entries' date, [(path in the archive, bytes)])
+    """(archive's name, the entries' date, [(path in the archive, bytes)])
     after checking everything; raises ReleaseError listing every problem."""
     desc = _descriptor(root)
     name, version = desc["name"], desc["version"]
@@ -488,7 +508,7 @@ def collect(root: str) -> tuple[str, tuple[int, ...], list[tuple[str, bytes]]]:
         raise ReleaseError(problems)
     base = f"{desc['homepage']}/blob/v{version}" if desc.get("homepage") else None
     files = [(n, _markdown(n, d, names, base) if n.endswith(".md") else d) for n, d in files]
-    return f"{name}-{version}", day, files
+    return archive_name(name, version), day, files
 
 
 def sha256sums(files: list[tuple[str, bytes]]) -> bytes:
@@ -512,9 +532,9 @@ def archive(files: list[tuple[str, bytes]], day: tuple[int, ...]) -> bytes:
 
 
 def release(root: str, force: bool = False) -> Release:
-    stem, day, files = collect(root)
+    zip_name, day, files = collect(root)
     data = archive(files, day)
-    rel = f"dist/{stem}.zip"
+    rel = f"dist/{zip_name}"
     digest = hashlib.sha256(data).hexdigest()
     old = _read(root, rel)
     if old == data:
@@ -547,7 +567,7 @@ def assets(root: str, tag: str, out: str) -> list[str]:
         )
     shutil.rmtree(os.path.join(out, "assets"), ignore_errors=True)
     os.makedirs(os.path.join(out, "assets"))
-    files = [f"dist/{desc['name']}-{desc['version']}.zip", *ASSETS]
+    files = [f"dist/{archive_name(desc['name'], desc['version'])}", *ASSETS]
     for rel in files:
         shutil.copyfile(os.path.join(root, rel), os.path.join(out, "assets", os.path.basename(rel)))
     atomic_write(os.path.join(out, "notes.md"), found[1])

@@ -36,7 +36,7 @@ from ..check.run import CheckResult
 from ..model.project import Project
 from . import citation
 from .build import STAGING, prepare, swap_in
-from .release import ASSETS as RELEASE_ASSETS
+from .release import archive_name, published
 from .site_lookups import (
     SIDE_SYMBOLS,
     SiteIndex,
@@ -150,19 +150,11 @@ def downloads(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
     and JSON files) and the tables committed at its tag, vX.Y.Z; without:
     the files next to this site in the release archive, whose site/ folder
     it is (publish/release.py)."""
-    version, stem = meta["version"], f"{meta['name']}-{meta['version']}"
-    tables_files = ["datapackage.json", *(f"data/{t.name}.csv" for t in tables)]
-    assets = [os.path.basename(rel) for rel in RELEASE_ASSETS]
-    repo = str(meta.get("repository") or "").rstrip("/")
-    if repo:
-        released = (
-            f"{repo}/releases/download/v{version}/{name}" for name in [f"{stem}.zip", *assets]
-        )
-        return [
-            *zip([f"{stem}.zip", *assets], released),
-            *((f, f"{repo}/raw/v{version}/{f}") for f in tables_files),
-        ]
-    return [(f, f"../{f}") for f in [*tables_files, *assets]]
+    files = published(meta, [t.name for t in tables])
+    if meta.get("repository"):
+        return files
+    archive = archive_name(meta["name"], meta["version"])
+    return [(f, f"../{f}") for f, _ in files if f != archive]
 
 
 def method_links(meta: dict) -> list[tuple[str, str, str]]:
