@@ -31,7 +31,7 @@ from ..model.escape import show
 from ..model.fileio import Changed, atomic_write, sync_folders
 from ..model.problems import Problem, problem
 from ..model.record import Record, child_pointer
-from ..model.schemas import KINDS, SchemaSet
+from ..model.schemas import KINDS, Property, SchemaSet
 from . import files, strict_yaml
 
 # One width for everything: a value goes on its key's line when the whole
@@ -62,22 +62,20 @@ class Shape(NamedTuple):
 def shapes(schemas: SchemaSet) -> dict[str, Shape]:
     """kind ("dataset" for dataset.yaml) -> the shape of its records."""
     return {
-        kind: _shape(schemas, doc, 0)
+        kind: _shape(schemas, doc)
         for kind, doc in {**schemas.kinds, "dataset": schemas.dataset}.items()
     }
 
 
-def _shape(schemas: SchemaSet, node, depth: int) -> Shape | None:
-    if not isinstance(node, dict) or depth > strict_yaml.MAX_DEPTH:
-        return None
-    s = schemas.resolve(node)
-    props, items = s.get("properties"), s.get("items")
-    fields = (
-        {name: _shape(schemas, prop, depth + 1) for name, prop in props.items()}
-        if isinstance(props, dict)
-        else None
-    )
-    return Shape(fields, _shape(schemas, items, depth + 1))
+def _shape(schemas: SchemaSet, doc: dict) -> Shape:
+    # The walk gives a list before its items' fields, so each field is
+    # filed in the mapping its holder's Shape already points to.
+    fields_in: dict[Property | None, dict[str, Shape]] = {None: {}}
+    for p in schemas.walk(doc):
+        fields = fields_in.setdefault(p, {}) if "properties" in (p.items or p.schema) else None
+        shape = Shape(None, Shape(fields, None)) if p.items is not None else Shape(fields, None)
+        fields_in[p.parent][p.name] = shape
+    return Shape(fields_in[None], None)
 
 
 def _ordered_keys(

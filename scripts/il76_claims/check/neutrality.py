@@ -112,24 +112,16 @@ def load_terms(schemas_dir: str) -> Terms:
 def skipped_fields(schemas: SchemaSet) -> dict[str, frozenset[str]]:
     """kind -> names of fields (at any depth) that hold no text of the
     project's own: codes, dates, URLs, references, and quotes."""
-    out = {}
-    for kind, doc in schemas.kinds.items():
-        names = set(VERBATIM_FIELDS)
-        props = dict(doc.get("properties", {}))
-        for prop in doc.get("properties", {}).values():
-            items = prop.get("items")
-            if isinstance(items, dict):
-                props.update(items.get("properties", {}))
-        for name, prop in props.items():
-            resolved = schemas.resolve(prop)
-            if (
-                schemas.codelist_of(prop)
-                or "x-ref-kind" in prop
-                or resolved.get("format") in ("date", "uri")
-            ):
-                names.add(name)
-        out[kind] = frozenset(names)
-    return out
+    return {
+        kind: frozenset(VERBATIM_FIELDS).union(
+            p.name
+            for p in schemas.walk(doc)
+            if schemas.codelist_of(p.node)
+            or "x-ref-kind" in p.node
+            or p.schema.get("format") in ("date", "uri")
+        )
+        for kind, doc in schemas.kinds.items()
+    }
 
 
 def _mentions(text: str) -> list[tuple[int, int, str]]:
