@@ -17,8 +17,10 @@ and keep every comment, or the file is refused (R002) and left as it was.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
+import operator
 import os
 import re
 from collections import Counter
@@ -213,7 +215,6 @@ def attach_comments(path: str, text: str, rec: Record) -> dict[str, list[str | N
         return {}
     lines = text.split("\n")
     anchors, gaps = _anchors(rec)
-    starts = [(a.line, a.col) for a in anchors]
     blocks: dict[str, list[str | None]] = {}
     last: dict[str, int] = {}
     for line0, col0, body in found:
@@ -240,7 +241,7 @@ def attach_comments(path: str, text: str, rec: Record) -> dict[str, list[str | N
                         p,
                     )
                 )
-        i = _bisect_after(starts, line)
+        i = bisect.bisect_right(anchors, line, key=operator.attrgetter("line"))
         anchor = anchors[i].pointer if i < len(anchors) else ""
         block = blocks.setdefault(anchor, [])
         if block and any(not ln.strip() for ln in lines[last[anchor] : line0]):
@@ -248,18 +249,6 @@ def attach_comments(path: str, text: str, rec: Record) -> dict[str, list[str | N
         block.append(body)
         last[anchor] = line
     return blocks
-
-
-def _bisect_after(starts: list[tuple[int, int]], line: int) -> int:
-    """Index of the first anchor on a line after ``line``."""
-    lo, hi = 0, len(starts)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if starts[mid][0] <= line:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 # --- scalars ----------------------------------------------------------------------
