@@ -238,4 +238,4 @@ def _is_candidate(kind: str, f: os.DirEntry, problems: list[Problem]) -> bool:
 def unread_record(f: RecordFile) -> Record:
     """The stand-in for a file that could not be read as a record: no data,
     everything in it already reported."""
-    return Record(kind=f.kind, path=f.path, data={}, reported={"$"}, unread=True)
+    return Record(kind=f.kind, path=f.path, data={}, reported={"$"})

@@ -664,16 +664,10 @@ def read_bytes(path: str, abspath: str) -> tuple[bytes | None, list[Problem]]:
 
 def load_file(path: str, abspath: str, kind: str) -> tuple[Record | None, list[Problem]]:
     """One file -> its Record (None if it could not be read as one) and its
-    problems. ``path`` is how reports name the file; only plain data goes in
-    and out, so calls can run in other processes."""
+    problems. ``path`` is how reports name the file."""
     raw, problems = read_bytes(path, abspath)
     if raw is None:
         return None, problems
-    return load_bytes(path, raw, kind)
-
-
-def load_bytes(path: str, raw: bytes, kind: str) -> tuple[Record | None, list[Problem]]:
-    """load_file for bytes already read (with read_bytes)."""
     text, problems = decode(path, raw)
     if text is None:
         return None, problems

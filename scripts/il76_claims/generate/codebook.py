@@ -17,8 +17,6 @@ from ..publish import dispute
 from ..publish.tables import Field, Layout, Table
 from ..publish.views import build_views
 
-PATH = "docs/codebook.md"
-
 
 def _code(text: str) -> str:
     return f"`{text}`"

@@ -26,7 +26,6 @@ class Record:
     # True for a file that could not be read as a record at all (its
     # problems are reported). It stands in with no data, so references to
     # its id still resolve instead of adding "no record has id" problems.
-    unread: bool = False
 
     @property
     def id(self):
