@@ -32,6 +32,7 @@ import yaml
 from ..model.escape import show
 from ..model.fileio import Changed, atomic_write, sync_folders
 from ..model.problems import Problem, problem
+from ..model.project import DATASET
 from ..model.record import Record, child_pointer
 from ..model.schemas import KINDS, Property, SchemaSet
 from . import files, strict_yaml
@@ -39,7 +40,6 @@ from . import files, strict_yaml
 # One width for everything: a value goes on its key's line when the whole
 # line fits in WIDTH columns; longer text is folded by PyYAML at WIDTH.
 WIDTH = 88
-DATASET = "dataset.yaml"
 
 
 class _Refused(Exception):

@@ -35,7 +35,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..model.escape import show
-from ..model.fileio import TooLarge, read_regular
+from ..model.fileio import TooLarge, read_regular, safe_relative_path
 from ..model.problems import Problem, problem
 from ..model.record import Record
 
@@ -85,14 +85,6 @@ def _add(out: list[Problem], rec: Record, pointer: str, code: str, message: str)
     out.append(problem(rec.path, line, col, code, message, pointer))
 
 
-def _plain_file_name(name: str) -> bool:
-    return (
-        name not in (".", "..")
-        and not any(ch in name for ch in "/\\\0")
-        and os.path.basename(name) == name
-    )
-
-
 def _clean(rec: Record, flagged: frozenset, *pointers: str) -> bool:
     """Whether none of these fields already has a problem reported."""
     return not any(p in rec.reported or (rec.path, p) in flagged for p in pointers)
@@ -108,7 +100,7 @@ def read_archive(
     name = rec.data.get("archive_file")
     if not isinstance(name, str) or not _clean(rec, flagged, "$.archive_file", "$.archive_sha256"):
         return None
-    if not _plain_file_name(name):
+    if "/" in name or not safe_relative_path(name):
         _add(
             out,
             rec,

@@ -33,6 +33,7 @@ import yaml
 from ..model.escape import show
 from ..model.fileio import TooLarge, read_regular
 from ..model.problems import Problem, problem
+from ..model.project import DATASET
 from ..model.record import Record, child_pointer
 
 # Limits that no real record comes near; they bound the work a hostile file
@@ -675,3 +676,8 @@ def load_file(path: str, abspath: str, kind: str) -> tuple[Record | None, list[P
     if rec is not None:
         rec.kind = kind
     return rec, problems
+
+
+def load_dataset(root: str) -> tuple[Record | None, list[Problem]]:
+    """dataset.yaml of the project at root, as load_file reads a record."""
+    return load_file(DATASET, os.path.join(root, DATASET), "dataset")
