@@ -199,39 +199,40 @@ def source_voice_is_the_publishers(index, out):
         kind, speaker = rec.data.get("kind"), rec.data.get("speaker_id")
         if not voices or not isinstance(kind, str) or index.find("actor", speaker) is None:
             continue
-        names = " or ".join(f"'{v}'" for v in sorted(voices))
-        if kind in SOURCE_VOICE and speaker not in voices:
-            _add(
-                out,
-                rec,
-                "$.speaker_id",
-                "X008",
-                f"a {kind} is in the source's own voice, so its speaker is the source's publisher or author ({names}), not '{speaker}'",
-            )
-        elif kind not in SOURCE_VOICE and speaker in voices:
-            _add(
-                out,
-                rec,
-                "$.kind",
-                "X008",
-                f"kind is {kind}, but '{speaker}' is the source's own publisher or author, whose sentences are narration or characterisation",
-            )
-        elif kind in SOURCE_VOICE and rec.data.get("setting") not in ("media_report", None):
-            _add(
-                out,
-                rec,
-                "$.setting",
-                "X008",
-                f"setting is {rec.data.get('setting')}, but a {kind} is made in the source itself: media_report",
-            )
-        elif kind in SOURCE_VOICE and rec.data.get("relayed_by"):
-            _add(
-                out,
-                rec,
-                "$.relayed_by",
-                "X008",
-                f"a {kind} is the source's own, relayed by no one: relayed_by is []",
-            )
+        found = _out_of_voice(rec, kind, speaker, voices)
+        if found:
+            _add(out, rec, *found)
+
+
+def _out_of_voice(rec, kind: str, speaker: str, voices: set) -> tuple[str, str, str] | None:
+    """(pointer, code, message) where a statement and its source's own
+    voices (publisher, author) disagree."""
+    names = " or ".join(f"'{v}'" for v in sorted(voices))
+    if kind in SOURCE_VOICE and speaker not in voices:
+        return (
+            "$.speaker_id",
+            "X008",
+            f"a {kind} is in the source's own voice, so its speaker is the source's publisher or author ({names}), not '{speaker}'",
+        )
+    if kind not in SOURCE_VOICE and speaker in voices:
+        return (
+            "$.kind",
+            "X008",
+            f"kind is {kind}, but '{speaker}' is the source's own publisher or author, whose sentences are narration or characterisation",
+        )
+    if kind in SOURCE_VOICE and rec.data.get("setting") not in ("media_report", None):
+        return (
+            "$.setting",
+            "X008",
+            f"setting is {rec.data.get('setting')}, but a {kind} is made in the source itself: media_report",
+        )
+    if kind in SOURCE_VOICE and rec.data.get("relayed_by"):
+        return (
+            "$.relayed_by",
+            "X008",
+            f"a {kind} is the source's own, relayed by no one: relayed_by is []",
+        )
+    return None
 
 
 def characterisation_names_its_party(index, out):

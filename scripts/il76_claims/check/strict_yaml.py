@@ -32,7 +32,7 @@ import yaml
 
 from ..model.escape import show
 from ..model.fileio import TooLarge, read_regular
-from ..model.problems import Problem, problem
+from ..model.problems import Problem, file_problem, problem
 from ..model.project import DATASET
 from ..model.record import Record, child_pointer
 
@@ -310,24 +310,30 @@ class _Builder:
         if isinstance(ev, yaml.ScalarEvent):
             return self.scalar(ev, pointer)
         if isinstance(ev, yaml.SequenceStartEvent):
-            items = []
-            while True:
-                item = self.next()
-                if isinstance(item, yaml.SequenceEndEvent):
-                    return items
-                if len(items) == MAX_ITEMS:
-                    self.add(
-                        item.start_mark,
-                        "Y013",
-                        f"a list of more than {MAX_ITEMS} items; the limit is {MAX_ITEMS}",
-                        pointer,
-                    )
-                    self.skip(item)
-                    self.skip_rest()
-                    return None
-                items.append(
-                    self.value(item, intern(child_pointer(pointer, len(items))), depth + 1)
+            return self.sequence(pointer, depth)
+        return self.mapping(pointer, depth)
+
+    def sequence(self, pointer, depth):
+        """The items of a list whose start event was just read."""
+        items = []
+        while True:
+            item = self.next()
+            if isinstance(item, yaml.SequenceEndEvent):
+                return items
+            if len(items) == MAX_ITEMS:
+                self.add(
+                    item.start_mark,
+                    "Y013",
+                    f"a list of more than {MAX_ITEMS} items; the limit is {MAX_ITEMS}",
+                    pointer,
                 )
+                self.skip(item)
+                self.skip_rest()
+                return None
+            items.append(self.value(item, intern(child_pointer(pointer, len(items))), depth + 1))
+
+    def mapping(self, pointer, depth):
+        """The fields of a mapping whose start event was just read."""
         out: dict = {}
         first_seen: dict[str, int] = {}
         while True:
@@ -493,17 +499,10 @@ def _control_message(ch: str) -> str:
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
     """Bytes -> text, refusing anything that is not plain UTF-8 with LF."""
     if raw.startswith(b"\xef\xbb\xbf"):
-        return None, [
-            problem(
-                path,
-                1,
-                1,
-                "E001",
-                "the file starts with a byte-order mark; save it as UTF-8 without BOM",
-            )
-        ]
+        why = "the file starts with a byte-order mark; save it as UTF-8 without BOM"
+        return None, [file_problem(path, "E001", why)]
     if _looks_utf16(raw):
-        return None, [problem(path, 1, 1, "E002", "the file looks like UTF-16; save it as UTF-8")]
+        return None, [file_problem(path, "E002", "the file looks like UTF-16; save it as UTF-8")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -511,15 +510,15 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
         col = (
             len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
         )
-        return None, [
-            problem(
-                path,
-                line,
-                col,
-                "E002",
-                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
-            )
-        ]
+        why = f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8"
+        return None, [problem(path, line, col, "E002", why)]
+    problems = _hidden_characters(path, text)
+    return (None, problems) if problems else (text, [])
+
+
+def _hidden_characters(path: str, text: str) -> list[Problem]:
+    """E003 to E006 for line ends and characters YAML reads otherwise than
+    an editor shows them; once per code and line."""
     problems: list[Problem] = []
     seen_lines: set[tuple[str, int]] = set()
 
@@ -548,9 +547,7 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
             m.start(),
             f"U+{ord(m.group()):04X} line/paragraph separator; use a normal line break or a space",
         )
-    if problems:
-        return None, sorted(problems)
-    return text, problems
+    return sorted(problems)
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError, lines: list[str]) -> str:
