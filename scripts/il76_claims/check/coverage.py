@@ -21,7 +21,7 @@ import json
 import os
 from dataclasses import dataclass, field
 
-from ..model.record import Record
+from ..model.record import Record, is_integer
 from ..model.schemas import KINDS
 from . import files, quotes, strict_yaml
 from .schema import json_path, side_file_errors
@@ -128,7 +128,7 @@ def coverage(root: str, sources_dir: str | None) -> Coverage:
     result = Coverage([], problems)
     for src in sources:
         count = src.data.get("block_count")
-        count = count if isinstance(count, int) and not isinstance(count, bool) else None
+        count = count if is_integer(count) else None
         archive = None
         if sources_dir and os.path.isdir(sources_dir):
             archive = quotes.read_archive(src, sources_dir, [])

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from ..model.escape import show
 from ..model.fileio import TooLarge, read_regular, safe_relative_path
 from ..model.problems import Problem, problem
-from ..model.record import Record
+from ..model.record import Record, is_integer
 
 QUOTED_KINDS = ("statement", "casualty_figure")
 # Archived texts are articles; this bounds the work a wrong file can cause.
@@ -123,7 +123,7 @@ def read_archive(
         return None
     blocks = split_blocks(text)
     count = rec.data.get("block_count")
-    if isinstance(count, int) and not isinstance(count, bool) and count != len(blocks):
+    if is_integer(count) and count != len(blocks):
         if _clean(rec, flagged, "$.block_count"):
             _add(
                 out,
@@ -208,7 +208,7 @@ def check_quotes(
 def _check_one(rec: Record, src: Record, archive: Archive, out: list[Problem]):
     quote = rec.data["quote"]
     block = rec.data.get("block")
-    if not isinstance(block, int) or isinstance(block, bool) or block < 1:
+    if not is_integer(block) or block < 1:
         return  # the schema check reports it
     name = archive.file_name
     if block > len(archive.blocks):

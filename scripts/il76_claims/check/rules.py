@@ -15,7 +15,7 @@ import re
 
 from ..model.policy import NEVER_ALONE, STAND_ALONE
 from ..model.problems import Problem, problem
-from ..model.record import Record
+from ..model.record import Record, is_integer
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 # Events nobody can speak about before they happen; the others can be
@@ -35,10 +35,6 @@ def _add(out: list[Problem], rec: Record, pointer: str, code: str, message: str)
         return
     line, col = rec.mark(pointer)
     out.append(problem(rec.path, line, col, code, message, pointer))
-
-
-def _int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _date(value) -> bool:
@@ -72,7 +68,7 @@ def block_within_source(index, out):
     for rec in _all(index):
         block, src = rec.data.get("block"), index.find("source", rec.data.get("source_id"))
         count = src.data.get("block_count") if src is not None and "block" in rec.data else None
-        if _int(block) and _int(count) and 1 <= count < block:
+        if is_integer(block) and is_integer(count) and 1 <= count < block:
             _add(
                 out,
                 rec,
@@ -89,7 +85,7 @@ def computed_figure_is_the_sum(index, out):
         if (
             d.get("basis") != "computed"
             or d.get("method") != "sum"
-            or not _int(d.get("count"))
+            or not is_integer(d.get("count"))
             or not isinstance(derived, list)
         ):
             continue
@@ -98,7 +94,7 @@ def computed_figure_is_the_sum(index, out):
         if (
             parts
             and len(counts) == len(parts)
-            and all(map(_int, counts))
+            and all(map(is_integer, counts))
             and sum(counts) != d["count"]
         ):
             total = f"{' + '.join(map(str, counts))} = {sum(counts)}"
@@ -114,7 +110,7 @@ def computed_figure_is_the_sum(index, out):
 def range_low_below_high(index, out):
     for rec in index.groups.get("casualty_figure", ()):
         low, high = rec.data.get("count_low"), rec.data.get("count_high")
-        if _int(low) and _int(high) and low > high:
+        if is_integer(low) and is_integer(high) and low > high:
             _add(
                 out,
                 rec,

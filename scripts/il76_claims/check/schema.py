@@ -35,15 +35,10 @@ def _pattern(validator, patrn, instance, schema):
         yield ValidationError(f"{instance!r} does not match {patrn!r}")
 
 
-_PATTERN_CACHE: dict[str, re.Pattern] = {}
-
-
+@functools.cache
 def _compiled(patrn: str) -> re.Pattern:
-    c = _PATTERN_CACHE.get(patrn)
-    if c is None:
-        py = patrn[:-1] + r"\Z" if patrn.endswith("$") and not patrn.endswith(r"\$") else patrn
-        c = _PATTERN_CACHE[patrn] = re.compile(py)
-    return c
+    py = patrn[:-1] + r"\Z" if patrn.endswith("$") and not patrn.endswith(r"\$") else patrn
+    return re.compile(py)
 
 
 StrictValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})

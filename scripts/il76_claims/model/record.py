@@ -46,6 +46,12 @@ class Record:
             p = p[:cut] if cut > 0 else "$"
 
 
+def is_integer(value) -> bool:
+    """An integer in a record: YAML's true and false are bools, which Python
+    counts as integers."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def child_pointer(parent: str, key) -> str:
     if isinstance(key, int):
         return f"{parent}[{key}]"
