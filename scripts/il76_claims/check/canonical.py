@@ -31,7 +31,7 @@ import yaml
 
 from ..model.escape import show
 from ..model.fileio import Changed, atomic_write, sync_folders
-from ..model.problems import Problem, problem
+from ..model.problems import Problem, file_problem, problem
 from ..model.project import DATASET
 from ..model.record import Record, child_pointer
 from ..model.schemas import KINDS, Property, SchemaSet
@@ -521,10 +521,8 @@ def _same_comments(ctx: _Render, text: str) -> None:
     if kept != had:
         lost = sorted((had - kept).elements()) or sorted((kept - had).elements())
         raise _Refused(
-            problem(
+            file_problem(
                 ctx.path,
-                1,
-                1,
                 "R002",
                 f"cannot be formatted: the comment '{show(lost[0], 40)}' would not be kept as it is; the file was left as it was",
             )
@@ -702,10 +700,8 @@ def format_file(
         atomic_write(t.abspath, new, old=raw)
     except Changed:
         return False, [
-            problem(
+            file_problem(
                 t.path,
-                1,
-                1,
                 "R002",
                 "cannot be formatted: the file changed while fmt was formatting it, and was left as it is now; run il76-claims fmt again",
             )

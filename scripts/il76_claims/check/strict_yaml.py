@@ -602,7 +602,7 @@ def parse(path: str, text: str) -> tuple[dict | None, Record | None, list[Proble
         return None, None, builder.problems
     except yaml.YAMLError as exc:
         builder.problems.append(
-            problem(path, 1, 1, "Y001", f"YAML syntax error: {show(str(exc), 200)}")
+            file_problem(path, "Y001", f"YAML syntax error: {show(str(exc), 200)}")
         )
         return None, None, builder.problems
     rec = Record(
@@ -628,36 +628,28 @@ def read_bytes(path: str, abspath: str) -> tuple[bytes | None, list[Problem]]:
             else f"larger than {MAX_FILE_BYTES} bytes"
         )
         return None, [
-            problem(
-                path,
-                1,
-                1,
-                "F006",
-                f"file {size}; the limit is {MAX_FILE_BYTES} bytes, records are small",
+            file_problem(
+                path, "F006", f"file {size}; the limit is {MAX_FILE_BYTES} bytes, records are small"
             )
         ]
     except OSError as exc:
         if exc.errno == errno.ELOOP or os.path.islink(abspath):
             return None, [
-                problem(
+                file_problem(
                     path,
-                    1,
-                    1,
                     "F004",
                     "symbolic link; replace it with a regular file (links are never followed)",
                 )
             ]
         if exc.errno == errno.EINVAL:
             return None, [
-                problem(
+                file_problem(
                     path,
-                    1,
-                    1,
                     "F007",
                     "not a regular file (a folder, pipe, socket or device); records are plain files",
                 )
             ]
-        return None, [problem(path, 1, 1, "F007", f"cannot read the file: {exc.strerror}")]
+        return None, [file_problem(path, "F007", f"cannot read the file: {exc.strerror}")]
 
 
 def load_file(path: str, abspath: str, kind: str) -> tuple[Record | None, list[Problem]]:
