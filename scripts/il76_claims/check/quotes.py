@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import os
 import re
 import unicodedata
@@ -50,18 +51,8 @@ _CLOSE = frozenset("”»")
 
 def split_blocks(text: str) -> list[str]:
     """The blocks of an archived text: runs of non-blank lines."""
-    blocks: list[str] = []
-    current: list[str] = []
-    for line in text.split("\n"):
-        if _BLANK.match(line):
-            if current:
-                blocks.append("\n".join(current))
-                current = []
-        else:
-            current.append(line)
-    if current:
-        blocks.append("\n".join(current))
-    return blocks
+    runs = itertools.groupby(text.split("\n"), key=lambda line: _BLANK.match(line) is None)
+    return ["\n".join(lines) for in_block, lines in runs if in_block]
 
 
 @dataclass
