@@ -115,6 +115,15 @@ def test_bad_reasons_are_reported_at_their_line(tmp_path, reasons, problem):
     assert not problems[1:] or "cited by no record and not explained" in problems[1]
 
 
+def test_an_unreadable_schema_of_the_reasons_is_reported(tmp_path):
+    project = make_project(
+        tmp_path / "p", {UNCITED_FILE: REASONS, "schemas/uncited-blocks.schema.json": "{"}
+    )
+    assert coverage(project.root, str(FIXTURE_SOURCES)).problems[0] == (
+        "schemas/uncited-blocks.schema.json:1:1: cannot read: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
+    )
+
+
 def test_the_reasons_file_is_read_strictly(tmp_path):
     project = make_project(
         tmp_path / "p", {UNCITED_FILE: REASONS + "  - block: 2\n    block: 2\n    reason: x\n"}

@@ -76,8 +76,12 @@ def load_uncited(
     out_problems = [_at(p.path, p.line, p.col, p.message) for p in problems]
     if rec is None:
         return {}, out_problems
-    with open(os.path.join(root, "schemas", UNCITED_SCHEMA), encoding="utf-8") as fh:
-        errors = side_file_errors(json.load(fh), rec.data)
+    try:
+        with open(os.path.join(root, "schemas", UNCITED_SCHEMA), encoding="utf-8") as fh:
+            schema = json.load(fh)
+    except (OSError, ValueError) as exc:
+        return {}, [*out_problems, _at(f"schemas/{UNCITED_SCHEMA}", 1, 1, f"cannot read: {exc}")]
+    errors = side_file_errors(schema, rec.data)
     for at, message in errors:
         line, col = rec.mark(json_path(at))
         out_problems.append(_at(UNCITED_FILE, line, col, f"{at[0]}: {message}"))
