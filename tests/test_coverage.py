@@ -71,7 +71,31 @@ def test_reasons_complete_the_coverage(tmp_path):
         ),
         (
             REASONS + "  - block: 0\n    reason: Zero.\n",
-            "docs/uncited-blocks.yaml:7:5: fixture-source: block is a block number counted from 1",
+            "docs/uncited-blocks.yaml:7:12: fixture-source: block is a block number counted from 1",
+        ),
+        (
+            REASONS + "  - block: 'two'\n    reason: Text.\n",
+            "docs/uncited-blocks.yaml:7:12: fixture-source: block is a block number counted from 1",
+        ),
+        (
+            REASONS + "  - block: 2\n    reason: ' '\n",
+            "docs/uncited-blocks.yaml:8:13: fixture-source: reason is a non-empty text",
+        ),
+        (
+            REASONS + "  - block: 2\n    reason: x\n    see: 3\n",
+            "docs/uncited-blocks.yaml:9:10: fixture-source: see is the id of one record",
+        ),
+        (
+            REASONS + "  - block: 2\n    reason: x\n    note: extra\n",
+            "docs/uncited-blocks.yaml:7:5: fixture-source: each entry has block and reason, and optionally see",
+        ),
+        (
+            REASONS + "  - just text\n",
+            "docs/uncited-blocks.yaml:7:5: fixture-source: each entry has block and reason, and optionally see",
+        ),
+        (
+            "fixture-source: none\n",
+            "docs/uncited-blocks.yaml:1:17: fixture-source: write a list of entries with block, reason and, optionally, see",
         ),
         (
             REASONS + "  - block: 2\n",
@@ -85,7 +109,19 @@ def test_reasons_complete_the_coverage(tmp_path):
 )
 def test_bad_reasons_are_reported_at_their_line(tmp_path, reasons, problem):
     project = make_project(tmp_path / "p", {UNCITED_FILE: reasons})
-    assert problem in coverage(project.root, str(FIXTURE_SOURCES)).problems
+    problems = coverage(project.root, str(FIXTURE_SOURCES)).problems
+    # An entry is reported once, and the blocks it leaves unexplained after it.
+    assert problems[0] == problem
+    assert not problems[1:] or "cited by no record and not explained" in problems[1]
+
+
+def test_an_unreadable_schema_of_the_reasons_is_reported(tmp_path):
+    project = make_project(
+        tmp_path / "p", {UNCITED_FILE: REASONS, "schemas/uncited-blocks.schema.json": "{"}
+    )
+    assert coverage(project.root, str(FIXTURE_SOURCES)).problems[0] == (
+        "schemas/uncited-blocks.schema.json:1:1: cannot read: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
+    )
 
 
 def test_the_reasons_file_is_read_strictly(tmp_path):

@@ -149,9 +149,26 @@ def test_a_non_integer_is_an_error(copy):
         dataframes.load(str(copy))
 
 
+@pytest.mark.parametrize("count", ["1e3", "2.0", " 2"])
+def test_an_integer_is_read_strictly(copy, count):
+    # read_csv's Int64 would take each of these for a number.
+    _replace_in(
+        copy / "data" / "casualty_figures.csv",
+        "fixture-crew,fixture-event,crew,on_board,2,",
+        f"fixture-crew,fixture-event,crew,on_board,{count},",
+    )
+    with pytest.raises(ValueError) as caught:
+        dataframes.load(str(copy))
+    assert str(caught.value).endswith(
+        f"casualty_figures.csv: row 2, column count: {count!r} is not an integer"
+    )
+
+
 def test_a_bad_date_is_an_error(copy):
     _replace_in(copy / "data" / "events.csv", "2024-03-01", "01/03/2024")
-    with pytest.raises(ValueError, match=r"events.csv: column date: not a YYYY-MM-DD date"):
+    with pytest.raises(
+        ValueError, match=r"events.csv: row 2, column date: '01/03/2024' is not a YYYY-MM-DD date$"
+    ):
         dataframes.load(str(copy))
 
 
@@ -181,11 +198,14 @@ def test_booleans_use_the_true_and_false_values(tmp_path):
     flags = dataframes.load(str(tmp_path))["t"]["flag"]
     assert flags.dtype == "boolean"
     assert flags.tolist() == [True, False, pd.NA]
-    (tmp_path / "data" / "t.csv").write_text("id,flag\na,yes\n", encoding="utf-8")
-    with pytest.raises(
-        ValueError, match=r"t.csv: row 2, column flag: 'yes' is not one of \['false', 'true'\]"
-    ):
-        dataframes.load(str(tmp_path))
+    # read_csv's boolean would take "TRUE" and "1" for true.
+    for value in ("yes", "TRUE", "1"):
+        (tmp_path / "data" / "t.csv").write_text(f"id,flag\na,{value}\n", encoding="utf-8")
+        with pytest.raises(ValueError) as caught:
+            dataframes.load(str(tmp_path))
+        assert str(caught.value).endswith(
+            f"t.csv: row 2, column flag: {value!r} is not one of ['false', 'true']"
+        )
 
 
 def test_importing_the_package_does_not_import_pandas():

@@ -15,6 +15,7 @@ from il76_claims.check import strict_yaml as loader
 from il76_claims.check.files import UnreadableFolder
 from il76_claims.check.report import text
 from il76_claims.check.run import check
+from il76_claims.model.fileio import safe_relative_path
 
 PERSON = "records/actor/fixture-person.yaml"
 # A record whose content would give its own, recognizable problem if read.
@@ -289,3 +290,35 @@ def test_read_error_is_a_problem_not_a_traceback(tmp_path, monkeypatch):
 
     monkeypatch.setattr(loader.os, "open", failing_open)
     assert check_lines(project) == [f"{PERSON}:1:1: [F007] cannot read the file: Permission denied"]
+
+
+@pytest.mark.parametrize(
+    "path, safe",
+    [
+        ("data/actors.csv", True),
+        ("fixture-article.txt", True),
+        ("../sources/x.txt", False),
+        ("data/../../x.csv", False),
+        ("/etc/passwd", False),
+        ("data//x.csv", False),
+        ("./x.csv", False),
+        ("data\\x.csv", False),
+        ("x\0.txt", False),
+        ("https://example.org/x.csv", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_safe_relative_path_stays_inside_its_folder(path, safe):
+    assert safe_relative_path(path) is safe
+
+
+@pytest.mark.parametrize("name", ["sub/x.txt", "..", "x\\y.txt"])
+def test_an_archive_file_that_is_not_a_plain_name_is_refused(tmp_path, name):
+    source = base_record("records/source/fixture-source.yaml")
+    source = source.replace("archive_file: fixture-article.txt", f"archive_file: '{name}'")
+    project = make_project(tmp_path / "p", {"records/source/fixture-source.yaml": source})
+    assert (
+        f"records/source/fixture-source.yaml:14:15: [Q002] archive_file {name!r} must be the name of a file in the sources folder, not a path"
+        in check_lines(project)
+    )

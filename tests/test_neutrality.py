@@ -4,17 +4,21 @@ folders under tests/cases/neutrality."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
 from conftest import REPO, base_record, make_project
-from il76_claims.check.neutrality import KINDS_OF_TERM, check_records, load_terms
+from il76_claims.check.neutrality import TERMS_FILE, TERMS_SCHEMA, check_records, load_terms
 from il76_claims.check.run import check
 from il76_claims.check.strict_yaml import parse
 from il76_claims.model.project import Project, default_sources_dir
 from il76_claims.model.schemas import SchemaError
 
 TERMS = load_terms(str(REPO / "schemas"))
+KINDS_OF_TERM = json.loads((REPO / "schemas" / TERMS_SCHEMA).read_text(encoding="utf-8"))[
+    "properties"
+]["terms"]["items"]["properties"]["kind"]["enum"]
 
 
 def _record(text: str, path="records/statement/x.yaml"):
@@ -82,41 +86,51 @@ def test_the_real_records_use_no_loaded_term():
     assert [p for p in result.problems if p.code == "T006"] == []
 
 
+def _entry(**changes) -> dict:
+    return {"term": "x", "match": ["x"], "kind": "label", "why": "w.", "neutral": "y", **changes}
+
+
 @pytest.mark.parametrize(
     "doc, message",
     [
-        ({"terms": []}, "needs a non-empty 'terms' list"),
+        ({"terms": []}, "2:12: needs a non-empty 'terms' list"),
+        ({"title": "T"}, "1:1: needs a non-empty 'terms' list"),
         (
-            {"terms": [{"term": "x", "match": ["x"], "kind": "label", "why": "w."}]},
-            "terms[0]: each entry has exactly the keys",
+            {"terms": [{k: v for k, v in _entry().items() if k != "neutral"}]},
+            "3:5: terms[0]: each entry has exactly the keys kind, match, neutral, term, why",
         ),
         (
-            {"terms": [{"term": "x", "match": ["x"], "kind": "rude", "why": "w.", "neutral": "y"}]},
-            "kind 'rude' is not one of",
+            {"terms": [_entry(extra=1)]},
+            "3:5: terms[0]: each entry has exactly the keys kind, match, neutral, term, why",
         ),
         (
-            {
-                "terms": [
-                    {"term": "x", "match": [" x"], "kind": "label", "why": "w.", "neutral": "y"}
-                ]
-            },
-            "match is a non-empty list",
+            {"terms": [_entry(kind="rude")]},
+            "8:15: terms[0]: kind 'rude' is not one of label, slur, euphemism, evaluative, spelling",
         ),
         (
-            {
-                "terms": [
-                    {"term": "x", "match": ["x"], "kind": "label", "why": "w.", "neutral": "y"},
-                    {"term": "y", "match": ["X"], "kind": "label", "why": "w.", "neutral": "y"},
-                ]
-            },
-            "terms[1]: form 'X' is already listed under 'x'",
+            {"terms": [_entry(why=" ")]},
+            "9:14: terms[0]: term, kind, why and neutral are non-empty text",
+        ),
+        (
+            {"terms": [_entry(match=[" x"])]},
+            "6:9: terms[0]: match is a non-empty list of word forms without surrounding spaces",
+        ),
+        (
+            {"terms": [_entry(match=[])]},
+            "5:16: terms[0]: match is a non-empty list of word forms without surrounding spaces",
+        ),
+        (
+            {"terms": [_entry(), _entry(term="y", match=["X"])]},
+            "15:9: terms[1]: form 'X' is already listed under 'x'",
         ),
     ],
 )
-def test_a_broken_terms_file_is_a_schema_error(tmp_path, doc, message):
-    (tmp_path / "loaded-terms.json").write_text(json.dumps(doc), encoding="utf-8")
-    with pytest.raises(SchemaError, match=message.replace("(", r"\(").replace("[", r"\[")):
+def test_a_broken_terms_file_is_a_schema_error_at_its_line(tmp_path, doc, message):
+    shutil.copy(REPO / "schemas" / TERMS_SCHEMA, tmp_path)
+    (tmp_path / TERMS_FILE).write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    with pytest.raises(SchemaError) as caught:
         load_terms(str(tmp_path))
+    assert str(caught.value) == f"{tmp_path / TERMS_FILE}:{message}"
 
 
 def test_a_missing_terms_file_is_a_schema_error(tmp_path):

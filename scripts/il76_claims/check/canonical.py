@@ -17,8 +17,10 @@ and keep every comment, or the file is refused (R002) and left as it was.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
+import operator
 import os
 import re
 from collections import Counter
@@ -29,15 +31,15 @@ import yaml
 
 from ..model.escape import show
 from ..model.fileio import Changed, atomic_write, sync_folders
-from ..model.problems import Problem, problem
+from ..model.problems import Problem, file_problem, problem
+from ..model.project import DATASET
 from ..model.record import Record, child_pointer
-from ..model.schemas import KINDS, SchemaSet
+from ..model.schemas import KINDS, Property, SchemaSet
 from . import files, strict_yaml
 
 # One width for everything: a value goes on its key's line when the whole
 # line fits in WIDTH columns; longer text is folded by PyYAML at WIDTH.
 WIDTH = 88
-DATASET = "dataset.yaml"
 
 
 class _Refused(Exception):
@@ -62,22 +64,20 @@ class Shape(NamedTuple):
 def shapes(schemas: SchemaSet) -> dict[str, Shape]:
     """kind ("dataset" for dataset.yaml) -> the shape of its records."""
     return {
-        kind: _shape(schemas, doc, 0)
+        kind: _shape(schemas, doc)
         for kind, doc in {**schemas.kinds, "dataset": schemas.dataset}.items()
     }
 
 
-def _shape(schemas: SchemaSet, node, depth: int) -> Shape | None:
-    if not isinstance(node, dict) or depth > strict_yaml.MAX_DEPTH:
-        return None
-    s = schemas.resolve(node)
-    props, items = s.get("properties"), s.get("items")
-    fields = (
-        {name: _shape(schemas, prop, depth + 1) for name, prop in props.items()}
-        if isinstance(props, dict)
-        else None
-    )
-    return Shape(fields, _shape(schemas, items, depth + 1))
+def _shape(schemas: SchemaSet, doc: dict) -> Shape:
+    # The walk gives a list before its items' fields, so each field is
+    # filed in the mapping its holder's Shape already points to.
+    fields_in: dict[Property | None, dict[str, Shape]] = {None: {}}
+    for p in schemas.walk(doc):
+        fields = fields_in.setdefault(p, {}) if "properties" in (p.items or p.schema) else None
+        shape = Shape(None, Shape(fields, None)) if p.items is not None else Shape(fields, None)
+        fields_in[p.parent][p.name] = shape
+    return Shape(fields_in[None], None)
 
 
 def _ordered_keys(
@@ -215,7 +215,6 @@ def attach_comments(path: str, text: str, rec: Record) -> dict[str, list[str | N
         return {}
     lines = text.split("\n")
     anchors, gaps = _anchors(rec)
-    starts = [(a.line, a.col) for a in anchors]
     blocks: dict[str, list[str | None]] = {}
     last: dict[str, int] = {}
     for line0, col0, body in found:
@@ -242,7 +241,7 @@ def attach_comments(path: str, text: str, rec: Record) -> dict[str, list[str | N
                         p,
                     )
                 )
-        i = _bisect_after(starts, line)
+        i = bisect.bisect_right(anchors, line, key=operator.attrgetter("line"))
         anchor = anchors[i].pointer if i < len(anchors) else ""
         block = blocks.setdefault(anchor, [])
         if block and any(not ln.strip() for ln in lines[last[anchor] : line0]):
@@ -250,18 +249,6 @@ def attach_comments(path: str, text: str, rec: Record) -> dict[str, list[str | N
         block.append(body)
         last[anchor] = line
     return blocks
-
-
-def _bisect_after(starts: list[tuple[int, int]], line: int) -> int:
-    """Index of the first anchor on a line after ``line``."""
-    lo, hi = 0, len(starts)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if starts[mid][0] <= line:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 # --- scalars ----------------------------------------------------------------------
@@ -534,10 +521,8 @@ def _same_comments(ctx: _Render, text: str) -> None:
     if kept != had:
         lost = sorted((had - kept).elements()) or sorted((kept - had).elements())
         raise _Refused(
-            problem(
+            file_problem(
                 ctx.path,
-                1,
-                1,
                 "R002",
                 f"cannot be formatted: the comment '{show(lost[0], 40)}' would not be kept as it is; the file was left as it was",
             )
@@ -725,10 +710,8 @@ def format_file(
         atomic_write(t.abspath, new, old=raw)
     except Changed:
         return False, [
-            problem(
+            file_problem(
                 t.path,
-                1,
-                1,
                 "R002",
                 "cannot be formatted: the file changed while fmt was formatting it, and was left as it is now; run il76-claims fmt again",
             )

@@ -17,14 +17,17 @@ fails when there is any.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 
-from ..model.record import Record, child_pointer
+from ..model.record import Record, is_integer
 from ..model.schemas import KINDS
 from . import files, quotes, strict_yaml
+from .schema import json_path, side_file_errors
 
 UNCITED_FILE = "docs/uncited-blocks.yaml"
+UNCITED_SCHEMA = "uncited-blocks.schema.json"
 CITING_KINDS = ("statement", "casualty_figure")
 
 
@@ -63,74 +66,58 @@ def _at(path: str, line: int, col: int, message: str) -> str:
 def load_uncited(
     root: str, source_ids: set[str]
 ) -> tuple[dict[str, dict[int, Uncited]], list[str]]:
-    """source id -> block -> reason, from docs/uncited-blocks.yaml."""
-    path = UNCITED_FILE
-    abspath = os.path.join(root, path)
+    """source id -> block -> reason, from docs/uncited-blocks.yaml, and the
+    file's problems: its YAML, its schema (schemas/uncited-blocks.schema.json),
+    source ids that name no source, blocks listed twice."""
+    abspath = os.path.join(root, UNCITED_FILE)
     if not os.path.exists(abspath):
         return {}, []
-    rec, problems = strict_yaml.load_file(path, abspath, "uncited")
-    out_problems = [f"{p.path}:{p.line}:{p.col}: {p.message}" for p in problems]
+    rec, problems = strict_yaml.load_file(UNCITED_FILE, abspath, "uncited")
+    out_problems = [_at(p.path, p.line, p.col, p.message) for p in problems]
     if rec is None:
         return {}, out_problems
+    try:
+        with open(os.path.join(root, "schemas", UNCITED_SCHEMA), encoding="utf-8") as fh:
+            schema = json.load(fh)
+    except (OSError, ValueError) as exc:
+        return {}, [*out_problems, _at(f"schemas/{UNCITED_SCHEMA}", 1, 1, f"cannot read: {exc}")]
+    errors = side_file_errors(schema, rec.data)
+    for at, message in errors:
+        line, col = rec.mark(json_path(at))
+        out_problems.append(_at(UNCITED_FILE, line, col, f"{at[0]}: {message}"))
+    broken = {at[:2] for at, _ in errors}
     out: dict[str, dict[int, Uncited]] = {}
     for sid, entries in rec.data.items():
-        sp = child_pointer("$", sid)
-        line, col = rec.key_marks.get(sp) or rec.mark(sp)
-        if sid not in source_ids:
-            out_problems.append(_at(path, line, col, f"'{sid}' is not the id of a source record"))
+        if (sid,) in broken:
             continue
-        if not isinstance(entries, list):
+        if sid not in source_ids:
+            line, col = rec.key_marks[json_path((sid,))]
             out_problems.append(
-                _at(
-                    path,
-                    line,
-                    col,
-                    f"{sid}: write a list of entries with block, reason and, optionally, see",
-                )
+                _at(UNCITED_FILE, line, col, f"'{sid}' is not the id of a source record")
             )
             continue
         blocks = out.setdefault(sid, {})
         for i, entry in enumerate(entries):
-            ep = child_pointer(sp, i)
-            eline, ecol = rec.mark(ep)
-            entry_problem = _entry_problem(entry)
-            if entry_problem:
-                out_problems.append(_at(path, eline, ecol, f"{sid}: {entry_problem}"))
-                continue
-            if entry["block"] in blocks:
-                out_problems.append(
-                    _at(
-                        path,
-                        eline,
-                        ecol,
-                        f"{sid}: block {entry['block']} is listed twice (first at line {blocks[entry['block']].line})",
-                    )
-                )
-                continue
-            blocks[entry["block"]] = Uncited(
-                entry["block"], entry["reason"], entry.get("see"), eline, ecol
-            )
+            if (sid, i) not in broken:
+                out_problems += _add_entry(blocks, sid, entry, rec.mark(json_path((sid, i))))
     return out, out_problems
 
 
-def _entry_problem(entry) -> str | None:
-    if (
-        not isinstance(entry, dict)
-        or not {"block", "reason"} <= set(entry)
-        or not set(entry) <= {"block", "reason", "see"}
-    ):
-        return "each entry has block and reason, and optionally see"
-    if (
-        not isinstance(entry["block"], int)
-        or isinstance(entry["block"], bool)
-        or entry["block"] < 1
-    ):
-        return "block is a block number counted from 1"
-    if not isinstance(entry["reason"], str) or not entry["reason"].strip():
-        return "reason is a non-empty text"
-    if not isinstance(entry.get("see", ""), str):
-        return "see is the id of one record"
-    return None
+def _add_entry(
+    blocks: dict[int, Uncited], sid: str, entry: dict, mark: tuple[int, int]
+) -> list[str]:
+    """Files an entry under its block; a problem if the block is listed already."""
+    if entry["block"] in blocks:
+        first = blocks[entry["block"]].line
+        return [
+            _at(
+                UNCITED_FILE,
+                *mark,
+                f"{sid}: block {entry['block']} is listed twice (first at line {first})",
+            )
+        ]
+    blocks[entry["block"]] = Uncited(entry["block"], entry["reason"], entry.get("see"), *mark)
+    return []
 
 
 def coverage(root: str, sources_dir: str | None) -> Coverage:
@@ -145,7 +132,7 @@ def coverage(root: str, sources_dir: str | None) -> Coverage:
     result = Coverage([], problems)
     for src in sources:
         count = src.data.get("block_count")
-        count = count if isinstance(count, int) and not isinstance(count, bool) else None
+        count = count if is_integer(count) else None
         archive = None
         if sources_dir and os.path.isdir(sources_dir):
             archive = quotes.read_archive(src, sources_dir, [])

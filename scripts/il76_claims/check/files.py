@@ -13,7 +13,7 @@ import os
 import unicodedata
 from typing import NamedTuple
 
-from ..model.problems import Problem, problem
+from ..model.problems import Problem, file_problem
 from ..model.record import ID_RE, Record
 
 
@@ -82,15 +82,8 @@ def discover(root: str, kinds: tuple[str, ...]) -> tuple[list[RecordFile], list[
     never followed."""
     records_dir = os.path.join(root, "records")
     if os.path.islink(records_dir):
-        return [], [
-            problem(
-                "records",
-                1,
-                1,
-                "F004",
-                "symbolic link; records/ must be a regular folder (links are never followed)",
-            )
-        ]
+        why = "symbolic link; records/ must be a regular folder (links are never followed)"
+        return [], [file_problem("records", "F004", why)]
     try:
         top = sorted(os.scandir(records_dir), key=lambda e: e.name)
     except OSError as exc:
@@ -100,41 +93,31 @@ def discover(root: str, kinds: tuple[str, ...]) -> tuple[list[RecordFile], list[
     files: list[RecordFile] = []
     problems: list[Problem] = []
     for entry in top:
-        if entry.is_symlink():
-            problems.append(
-                problem(
-                    _rel(entry.name),
-                    1,
-                    1,
-                    "F004",
-                    "symbolic link; replace it with a regular folder or file (links are never followed)",
-                )
-            )
-        elif not entry.is_dir(follow_symlinks=False):
-            problems.append(
-                problem(
-                    _rel(entry.name),
-                    1,
-                    1,
-                    "F001",
-                    f"file outside a kind folder; move it to records/<kind>/ (kinds: {', '.join(kinds)})",
-                )
-            )
-        elif entry.name not in kinds:
-            guess = difflib.get_close_matches(entry.name.lower(), kinds, n=1)
-            hint = f"did you mean '{guess[0]}'? " if guess else ""
-            problems.append(
-                problem(
-                    _rel(entry.name),
-                    1,
-                    1,
-                    "F002",
-                    f"unknown kind folder '{display_name(entry.name)}'; {hint}use one of: {', '.join(kinds)}",
-                )
-            )
+        found = _not_a_kind_folder(entry, kinds)
+        if found:
+            problems.append(file_problem(_rel(entry.name), *found))
         else:
             _kind_folder(entry, files, problems)
     return files, problems
+
+
+def _not_a_kind_folder(entry: os.DirEntry, kinds: tuple[str, ...]) -> tuple[str, str] | None:
+    """(code, message) for an entry of records/ that is not a kind folder."""
+    if entry.is_symlink():
+        return "F004", (
+            "symbolic link; replace it with a regular folder or file (links are never followed)"
+        )
+    if not entry.is_dir(follow_symlinks=False):
+        return "F001", (
+            f"file outside a kind folder; move it to records/<kind>/ (kinds: {', '.join(kinds)})"
+        )
+    if entry.name not in kinds:
+        guess = difflib.get_close_matches(entry.name.lower(), kinds, n=1)
+        hint = f"did you mean '{guess[0]}'? " if guess else ""
+        return "F002", (
+            f"unknown kind folder '{display_name(entry.name)}'; {hint}use one of: {', '.join(kinds)}"
+        )
+    return None
 
 
 def _kind_folder(folder: os.DirEntry, files: list[RecordFile], problems: list[Problem]):
@@ -153,15 +136,8 @@ def _kind_folder(folder: os.DirEntry, files: list[RecordFile], problems: list[Pr
         group = groups[_collision_key(f.name)]
         keep = next((g for g in group if ID_RE.match(g.name[: -len(".yaml")])), group[0])
         if f is not keep:
-            problems.append(
-                problem(
-                    _rel(folder.name, f.name),
-                    1,
-                    1,
-                    "F005",
-                    f"differs only by letter case from {_rel(folder.name, keep.name)}; the two collide on macOS and Windows",
-                )
-            )
+            why = f"differs only by letter case from {_rel(folder.name, keep.name)}; the two collide on macOS and Windows"
+            problems.append(file_problem(_rel(folder.name, f.name), "F005", why))
         else:
             files.append(RecordFile(folder.name, _rel(folder.name, f.name), f.path))
 
@@ -169,40 +145,21 @@ def _kind_folder(folder: os.DirEntry, files: list[RecordFile], problems: list[Pr
 def _is_candidate(kind: str, f: os.DirEntry, problems: list[Problem]) -> bool:
     """Whether f is read as a record; problems with its name are reported
     here (a .yaml file whose name is not an id is still read)."""
-    path = _rel(kind, f.name)
+    refused = _not_a_record_file(kind, f)
+    found = refused or _odd_name(f.name.removesuffix(".yaml"))
+    if found:
+        problems.append(file_problem(_rel(kind, f.name), *found))
+    return refused is None
+
+
+def _not_a_record_file(kind: str, f: os.DirEntry) -> tuple[str, str] | None:
+    """(code, message) for an entry of a kind folder that is not read."""
     if f.is_symlink():
-        problems.append(
-            problem(
-                path,
-                1,
-                1,
-                "F004",
-                "symbolic link; replace it with a regular file (links are never followed)",
-            )
-        )
-        return False
+        return "F004", "symbolic link; replace it with a regular file (links are never followed)"
     if f.is_dir(follow_symlinks=False):
-        problems.append(
-            problem(
-                path,
-                1,
-                1,
-                "F001",
-                f"folder inside records/{kind}/; records sit directly in their kind folder",
-            )
-        )
-        return False
+        return "F001", f"folder inside records/{kind}/; records sit directly in their kind folder"
     if not f.is_file(follow_symlinks=False):
-        problems.append(
-            problem(
-                path,
-                1,
-                1,
-                "F007",
-                "not a regular file (a pipe, socket or device); records are plain files",
-            )
-        )
-        return False
+        return "F007", "not a regular file (a pipe, socket or device); records are plain files"
     stem, dot, ext = f.name.rpartition(".")
     if not dot or ext != "yaml":
         hint = (
@@ -210,32 +167,24 @@ def _is_candidate(kind: str, f: os.DirEntry, problems: list[Problem]) -> bool:
             if ext.lower() in ("yml", "yaml")
             else "records are .yaml files"
         )
-        problems.append(problem(path, 1, 1, "F003", f"not a .yaml file; {hint}"))
-        return False
+        return "F003", f"not a .yaml file; {hint}"
+    return None
+
+
+def _odd_name(stem: str) -> tuple[str, str] | None:
+    """(code, message) for a record's file name that is no usable id."""
     if not ID_RE.match(stem):
-        problems.append(
-            problem(
-                path,
-                1,
-                1,
-                "F008",
-                f"file name is not a valid id{_first_odd_char(stem)}; use lower-case ASCII letters, digits and single hyphens",
-            )
+        return "F008", (
+            f"file name is not a valid id{_first_odd_char(stem)}; use lower-case ASCII letters, digits and single hyphens"
         )
-    elif stem in _WINDOWS_RESERVED:
-        problems.append(
-            problem(
-                path,
-                1,
-                1,
-                "F010",
-                f"'{stem}' is a reserved device name on Windows, where the file cannot be created; choose another id",
-            )
+    if stem in _WINDOWS_RESERVED:
+        return "F010", (
+            f"'{stem}' is a reserved device name on Windows, where the file cannot be created; choose another id"
         )
-    return True
+    return None
 
 
 def unread_record(f: RecordFile) -> Record:
     """The stand-in for a file that could not be read as a record: no data,
     everything in it already reported."""
-    return Record(kind=f.kind, path=f.path, data={}, reported={"$"}, unread=True)
+    return Record(kind=f.kind, path=f.path, data={}, reported={"$"})

@@ -7,11 +7,12 @@ import os
 import re
 from dataclasses import dataclass
 
-from .strict_yaml import load_file
+from ..model.project import DATASET
+from ..model.record import Record
+from .strict_yaml import load_dataset, load_file
 
 CHANGELOG = "CHANGELOG.md"
 CITATION = "CITATION.cff"
-DATASET = "dataset.yaml"
 VERSION_RE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\Z")
 
 
@@ -37,10 +38,13 @@ class Finding:
 def yaml_value(root: str, rel: str, key: str) -> tuple[str | None, int, str | None]:
     """(value, line, problem) for a top-level key of a YAML file, read with
     the strict loader."""
-    path = os.path.join(root, rel)
-    if not os.path.exists(path):
+    if not os.path.exists(os.path.join(root, rel)):
         return None, 1, f"{rel} is missing"
-    rec, problems = load_file(rel, path, "")
+    loaded = load_dataset(root) if rel == DATASET else load_file(rel, os.path.join(root, rel), "")
+    return _text_field(*loaded, rel, key)
+
+
+def _text_field(rec: Record | None, problems: list, rel: str, key: str):
     if rec is None or problems:
         first = problems[0] if problems else None
         where = f" (line {first.line}: {first.message})" if first else ""
@@ -58,7 +62,7 @@ def yaml_value(root: str, rel: str, key: str) -> tuple[str | None, int, str | No
 
 def metadata_findings(root: str) -> tuple[str | None, list[Finding]]:
     """dataset.yaml's version, and what disagrees with it: CITATION.cff's
-    version, a missing CHANGELOG.md section."""
+    version, a missing CHANGELOG.md section, another release date."""
     version, vline, err = yaml_value(root, DATASET, "version")
     if err:
         return None, [Finding(DATASET, vline, err)]
@@ -66,51 +70,33 @@ def metadata_findings(root: str) -> tuple[str | None, list[Finding]]:
         return None, [
             Finding(DATASET, vline, f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. 1.2.0)")
         ]
-    out = []
     cversion, cline, err = yaml_value(root, CITATION, "version")
-    if err:
-        out.append(Finding(CITATION, cline, err))
-    elif cversion != version:
-        out.append(
-            Finding(
-                CITATION,
-                cline,
-                f"version is {cversion} but dataset.yaml says {version}; run make, which writes CITATION.cff from dataset.yaml",
-            )
-        )
+    if err is None and cversion != version:
+        err = f"version is {cversion} but dataset.yaml says {version}; run make, which writes CITATION.cff from dataset.yaml"
+    out = [Finding(CITATION, cline, err)] if err else []
+    return version, out + _changelog_findings(root, version)
+
+
+def _changelog_findings(root: str, version: str) -> list[Finding]:
+    """A CHANGELOG.md without a section for the version, or whose section
+    dates it otherwise than dataset.yaml's released."""
     try:
         with open(os.path.join(root, CHANGELOG), encoding="utf-8") as fh:
             text = fh.read()
     except FileNotFoundError:
-        out.append(
-            Finding(
-                CHANGELOG,
-                1,
-                f"{CHANGELOG} is missing; add it with a '## [{version}] - YYYY-MM-DD' section",
-            )
-        )
+        why = f"{CHANGELOG} is missing; add it with a '## [{version}] - YYYY-MM-DD' section"
+        return [Finding(CHANGELOG, 1, why)]
     except (OSError, UnicodeDecodeError) as exc:
-        out.append(Finding(CHANGELOG, 1, f"{CHANGELOG} cannot be read: {exc}"))
-    else:
-        found = section(text, version)
-        released, rline, _ = yaml_value(root, DATASET, "released")
-        if found is None:
-            out.append(
-                Finding(
-                    CHANGELOG,
-                    1,
-                    f"no '## [{version}]' section for the version in dataset.yaml; add one (e.g. '## [{version}] - YYYY-MM-DD') saying what changed",
-                )
-            )
-        elif released is not None and found[0] is not None and found[0] != released:
-            out.append(
-                Finding(
-                    DATASET,
-                    rline,
-                    f"released is {released} but CHANGELOG.md dates {version} {found[0]}; make them the same",
-                )
-            )
-    return version, out
+        return [Finding(CHANGELOG, 1, f"{CHANGELOG} cannot be read: {exc}")]
+    found = section(text, version)
+    if found is None:
+        why = f"no '## [{version}]' section for the version in dataset.yaml; add one (e.g. '## [{version}] - YYYY-MM-DD') saying what changed"
+        return [Finding(CHANGELOG, 1, why)]
+    released, rline, _ = yaml_value(root, DATASET, "released")
+    if released is not None and found[0] is not None and found[0] != released:
+        why = f"released is {released} but CHANGELOG.md dates {version} {found[0]}; make them the same"
+        return [Finding(DATASET, rline, why)]
+    return []
 
 
 def section(text: str, version: str) -> tuple[str | None, str] | None:

@@ -31,10 +31,10 @@ from ..model.escape import show
 from ..model.problems import Problem, problem
 from ..model.record import Record, iter_strings
 from ..model.schemas import SchemaError, SchemaSet
+from .schema import json_marks, json_path, side_file_errors
 
 TERMS_FILE = "loaded-terms.json"
-KINDS_OF_TERM = ("label", "slur", "euphemism", "evaluative", "spelling")
-_ENTRY_KEYS = {"term", "match", "kind", "why", "neutral"}
+TERMS_SCHEMA = "loaded-terms.schema.json"
 # Fields that hold the source's words, not the project's.
 VERBATIM_FIELDS = frozenset({"quote"})
 MENTION_FIELDS = frozenset({"notes"})
@@ -63,46 +63,53 @@ class Terms:
 
 
 def load_terms(schemas_dir: str) -> Terms:
+    """The loaded-terms list; SchemaError at file:line for a list that
+    breaks schemas/loaded-terms.schema.json or repeats a form."""
     path = os.path.join(schemas_dir, TERMS_FILE)
     try:
         with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
+            text = fh.read()
+        doc = json.loads(text)
+        with open(os.path.join(schemas_dir, TERMS_SCHEMA), encoding="utf-8") as fh:
+            schema = json.load(fh)
     except (OSError, ValueError) as exc:
         raise SchemaError(f"{path}: cannot read the loaded-terms list: {exc}") from None
-    entries = doc.get("terms") if isinstance(doc, dict) else None
-    if not isinstance(entries, list) or not entries:
-        raise SchemaError(f"{path}: needs a non-empty 'terms' list")
-    terms: list[Term] = []
-    by_form: dict[str, Term] = {}
+    errors = side_file_errors(schema, doc)
+    if not errors:
+        errors = _repeated_forms(doc["terms"])
+    if errors:
+        raise _refusal(path, text, errors)
+    return _terms(doc["terms"])
+
+
+def _repeated_forms(entries: list[dict]) -> list[tuple[tuple, str]]:
+    first: dict[str, str] = {}  # lower-cased form -> the term it is listed under
+    out = []
     for i, e in enumerate(entries):
-        where = f"{path}: terms[{i}]"
-        if not isinstance(e, dict) or set(e) != _ENTRY_KEYS:
-            raise SchemaError(
-                f"{where}: each entry has exactly the keys {', '.join(sorted(_ENTRY_KEYS))}"
-            )
-        if not all(isinstance(e[k], str) and e[k].strip() for k in _ENTRY_KEYS - {"match"}):
-            raise SchemaError(f"{where}: term, kind, why and neutral are non-empty text")
-        if e["kind"] not in KINDS_OF_TERM:
-            raise SchemaError(
-                f"{where}: kind {e['kind']!r} is not one of {', '.join(KINDS_OF_TERM)}"
-            )
-        forms = e["match"]
-        if (
-            not isinstance(forms, list)
-            or not forms
-            or not all(isinstance(f, str) and f.strip() == f and f for f in forms)
-        ):
-            raise SchemaError(
-                f"{where}: match is a non-empty list of word forms without surrounding spaces"
-            )
-        term = Term(e["term"], tuple(forms), e["kind"], e["why"], e["neutral"])
-        for f in forms:
-            if f.lower() in by_form:
-                raise SchemaError(
-                    f"{where}: form {f!r} is already listed under {by_form[f.lower()].term!r}"
+        for j, f in enumerate(e["match"]):
+            if f.lower() in first:
+                out.append(
+                    (
+                        ("terms", i, "match", j),
+                        f"form {f!r} is already listed under {first[f.lower()]!r}",
+                    )
                 )
-            by_form[f.lower()] = term
-        terms.append(term)
+            first.setdefault(f.lower(), e["term"])
+    return out
+
+
+def _refusal(path: str, text: str, errors: list[tuple[tuple, str]]) -> SchemaError:
+    """The first problem of the file, at its line, as a maintainer's error."""
+    marks = json_marks(text)
+    at, message = min(errors, key=lambda e: marks.get(json_path(e[0]), (1, 1)))
+    line, col = marks.get(json_path(at), (1, 1))
+    entry = f"terms[{at[1]}]: " if len(at) > 1 else ""
+    return SchemaError(f"{path}:{line}:{col}: {entry}{message}")
+
+
+def _terms(entries: list[dict]) -> Terms:
+    terms = [Term(e["term"], tuple(e["match"]), e["kind"], e["why"], e["neutral"]) for e in entries]
+    by_form = {f.lower(): t for t in terms for f in t.match}
     # Longest forms first, so "neo-Nazi" is found as itself and not as "Nazi".
     alternatives = "|".join(re.escape(f) for f in sorted(by_form, key=lambda f: (-len(f), f)))
     pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
@@ -112,24 +119,16 @@ def load_terms(schemas_dir: str) -> Terms:
 def skipped_fields(schemas: SchemaSet) -> dict[str, frozenset[str]]:
     """kind -> names of fields (at any depth) that hold no text of the
     project's own: codes, dates, URLs, references, and quotes."""
-    out = {}
-    for kind, doc in schemas.kinds.items():
-        names = set(VERBATIM_FIELDS)
-        props = dict(doc.get("properties", {}))
-        for prop in doc.get("properties", {}).values():
-            items = prop.get("items")
-            if isinstance(items, dict):
-                props.update(items.get("properties", {}))
-        for name, prop in props.items():
-            resolved = schemas.resolve(prop)
-            if (
-                schemas.codelist_of(prop)
-                or "x-ref-kind" in prop
-                or resolved.get("format") in ("date", "uri")
-            ):
-                names.add(name)
-        out[kind] = frozenset(names)
-    return out
+    return {
+        kind: frozenset(VERBATIM_FIELDS).union(
+            p.name
+            for p in schemas.walk(doc)
+            if schemas.codelist_of(p.node)
+            or "x-ref-kind" in p.node
+            or p.schema.get("format") in ("date", "uri")
+        )
+        for kind, doc in schemas.kinds.items()
+    }
 
 
 def _mentions(text: str) -> list[tuple[int, int, str]]:

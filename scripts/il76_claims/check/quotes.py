@@ -29,15 +29,16 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from ..model.escape import show
-from ..model.fileio import TooLarge, read_regular
+from ..model.fileio import TooLarge, read_regular, safe_relative_path
 from ..model.problems import Problem, problem
-from ..model.record import Record
+from ..model.record import Record, is_integer
 
 QUOTED_KINDS = ("statement", "casualty_figure")
 # Archived texts are articles; this bounds the work a wrong file can cause.
@@ -50,18 +51,8 @@ _CLOSE = frozenset("”»")
 
 def split_blocks(text: str) -> list[str]:
     """The blocks of an archived text: runs of non-blank lines."""
-    blocks: list[str] = []
-    current: list[str] = []
-    for line in text.split("\n"):
-        if _BLANK.match(line):
-            if current:
-                blocks.append("\n".join(current))
-                current = []
-        else:
-            current.append(line)
-    if current:
-        blocks.append("\n".join(current))
-    return blocks
+    runs = itertools.groupby(text.split("\n"), key=lambda line: _BLANK.match(line) is None)
+    return ["\n".join(lines) for in_block, lines in runs if in_block]
 
 
 @dataclass
@@ -85,17 +76,13 @@ def _add(out: list[Problem], rec: Record, pointer: str, code: str, message: str)
     out.append(problem(rec.path, line, col, code, message, pointer))
 
 
-def _plain_file_name(name: str) -> bool:
-    return (
-        name not in (".", "..")
-        and not any(ch in name for ch in "/\\\0")
-        and os.path.basename(name) == name
-    )
-
-
 def _clean(rec: Record, flagged: frozenset, *pointers: str) -> bool:
     """Whether none of these fields already has a problem reported."""
     return not any(p in rec.reported or (rec.path, p) in flagged for p in pointers)
+
+
+class _Unusable(Exception):
+    """Why an archived text cannot be used: the Q002 message."""
 
 
 def read_archive(
@@ -108,84 +95,61 @@ def read_archive(
     name = rec.data.get("archive_file")
     if not isinstance(name, str) or not _clean(rec, flagged, "$.archive_file", "$.archive_sha256"):
         return None
-    if not _plain_file_name(name):
-        _add(
-            out,
-            rec,
-            "$.archive_file",
-            "Q002",
-            f"archive_file {show(name)!r} must be the name of a file in the sources folder, not a path",
-        )
-        return None
     try:
-        raw = read_regular(os.path.join(sources_dir, name), MAX_ARCHIVE_BYTES)
-    except TooLarge:
-        _add(
-            out,
-            rec,
-            "$.archive_file",
-            "Q002",
-            f"archived text {name!r} is larger than {MAX_ARCHIVE_BYTES} bytes; archive the article's text only",
-        )
-        return None
-    except FileNotFoundError:
-        _add(
-            out,
-            rec,
-            "$.archive_file",
-            "Q002",
-            f"archived text {name!r} is not in the sources folder; restore it there, or fix archive_file",
-        )
-        return None
-    except OSError as exc:
-        _add(
-            out,
-            rec,
-            "$.archive_file",
-            "Q002",
-            f"archived text {name!r} cannot be read: {exc.strerror}",
-        )
-        return None
-    digest = hashlib.sha256(raw).hexdigest()
-    expected = rec.data.get("archive_sha256")
-    if isinstance(expected, str) and digest != expected:
-        why = "restore the archived file, or correct archive_sha256 after reviewing the new text (quotes citing this source were not checked)"
-        _add(
-            out,
-            rec,
-            "$.archive_sha256",
-            "Q002",
-            f"archived text {name!r} has SHA-256 {digest}, not the {expected} recorded here; {why}",
-        )
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        _add(
-            out,
-            rec,
-            "$.archive_file",
-            "Q002",
-            f"archived text {name!r} is not valid UTF-8 (line {line}); archive texts as UTF-8",
-        )
+        raw = _archive_bytes(sources_dir, name)
+        digest, expected = hashlib.sha256(raw).hexdigest(), rec.data.get("archive_sha256")
+        if isinstance(expected, str) and digest != expected:
+            why = "restore the archived file, or correct archive_sha256 after reviewing the new text (quotes citing this source were not checked)"
+            _add(
+                out,
+                rec,
+                "$.archive_sha256",
+                "Q002",
+                f"archived text {name!r} has SHA-256 {digest}, not the {expected} recorded here; {why}",
+            )
+            return None
+        text = _decoded(raw, name)
+    except _Unusable as exc:
+        _add(out, rec, "$.archive_file", "Q002", str(exc))
         return None
     blocks = split_blocks(text)
     count = rec.data.get("block_count")
-    if (
-        isinstance(count, int)
-        and not isinstance(count, bool)
-        and count != len(blocks)
-        and _clean(rec, flagged, "$.block_count")
-    ):
-        _add(
-            out,
-            rec,
-            "$.block_count",
-            "Q003",
-            f"block_count is {count}, but the archived text {name!r} has {len(blocks)} blocks (runs of lines between blank lines); set block_count: {len(blocks)}",
-        )
+    if is_integer(count) and count != len(blocks):
+        if _clean(rec, flagged, "$.block_count"):
+            _add(
+                out,
+                rec,
+                "$.block_count",
+                "Q003",
+                f"block_count is {count}, but the archived text {name!r} has {len(blocks)} blocks (runs of lines between blank lines); set block_count: {len(blocks)}",
+            )
     return Archive(rec.id, name, text, blocks)
+
+
+def _archive_bytes(sources_dir: str, name: str) -> bytes:
+    if "/" in name or not safe_relative_path(name):
+        raise _Unusable(
+            f"archive_file {show(name)!r} must be the name of a file in the sources folder, not a path"
+        )
+    try:
+        return read_regular(os.path.join(sources_dir, name), MAX_ARCHIVE_BYTES)
+    except TooLarge:
+        why = f"is larger than {MAX_ARCHIVE_BYTES} bytes; archive the article's text only"
+    except FileNotFoundError:
+        why = "is not in the sources folder; restore it there, or fix archive_file"
+    except OSError as exc:
+        why = f"cannot be read: {exc.strerror}"
+    raise _Unusable(f"archived text {name!r} {why}")
+
+
+def _decoded(raw: bytes, name: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise _Unusable(
+            f"archived text {name!r} is not valid UTF-8 (line {line}); archive texts as UTF-8"
+        ) from None
 
 
 def check_quotes(
@@ -235,50 +199,22 @@ def check_quotes(
 def _check_one(rec: Record, src: Record, archive: Archive, out: list[Problem]):
     quote = rec.data["quote"]
     block = rec.data.get("block")
-    if not isinstance(block, int) or isinstance(block, bool) or block < 1:
+    if not is_integer(block) or block < 1:
         return  # the schema check reports it
     name = archive.file_name
-
-    def found_in() -> list[int]:
-        # Only a misplaced quote is looked for in the other blocks.
-        return [i for i, b in enumerate(archive.blocks, start=1) if quote in b]
-
     if block > len(archive.blocks):
         count = src.data.get("block_count")
         if isinstance(count, int) and block > count:
             return  # already reported against block_count (X005)
-        elsewhere = found_in()
+        elsewhere = _blocks_holding(archive, quote)
         hint = f"; the quote is in block {elsewhere[0]}" if elsewhere else ""
-        _add(
-            out,
-            rec,
-            "$.block",
-            "Q003",
-            f"block {block} is beyond the {len(archive.blocks)} blocks of the archived text {name!r}{hint}",
-        )
+        beyond = f"block {block} is beyond the {len(archive.blocks)} blocks of the archived text {name!r}{hint}"
+        _add(out, rec, "$.block", "Q003", beyond)
         return
     text = archive.blocks[block - 1]
     if quote not in text:
-        elsewhere = found_in()
-        if elsewhere:
-            where = ", ".join(map(str, elsewhere))
-            _add(
-                out,
-                rec,
-                "$.quote",
-                "Q001",
-                f"quote is not in block {block} of {name!r} but is in block {where}; set block: {elsewhere[0]}",
-            )
-        else:
-            _add(
-                out,
-                rec,
-                "$.quote",
-                "Q001",
-                f"quote is not in block {block} of {name!r}: {closest(quote, text)}",
-            )
-        return
-    if (
+        _add(out, rec, "$.quote", "Q001", _misquoted(archive, block, quote))
+    elif (
         rec.kind == "statement"
         and rec.data.get("kind") == "direct_speech"
         and not any(inside_quotation(text, s, s + len(quote)) for s in _starts(text, quote))
@@ -291,6 +227,21 @@ def _check_one(rec: Record, src: Record, archive: Archive, out: list[Problem]):
             "Q004",
             f"kind is direct_speech, but the quote is not inside quotation marks in block {block} of {name!r}; {why}",
         )
+
+
+def _blocks_holding(archive: Archive, quote: str) -> list[int]:
+    # Only a misplaced quote is looked for in the other blocks.
+    return [i for i, b in enumerate(archive.blocks, start=1) if quote in b]
+
+
+def _misquoted(archive: Archive, block: int, quote: str) -> str:
+    """Q001's message: the block that does hold the quote, or where the
+    quote departs from the block it cites."""
+    name, elsewhere = archive.file_name, _blocks_holding(archive, quote)
+    if elsewhere:
+        where = ", ".join(map(str, elsewhere))
+        return f"quote is not in block {block} of {name!r} but is in block {where}; set block: {elsewhere[0]}"
+    return f"quote is not in block {block} of {name!r}: {closest(quote, archive.blocks[block - 1])}"
 
 
 def _starts(text: str, sub: str):

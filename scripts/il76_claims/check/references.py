@@ -13,16 +13,11 @@ from ..model.schemas import SchemaSet
 
 def reference_fields(schemas: SchemaSet, kind: str) -> list[tuple[str, str | None, str]]:
     """(property, item property or None, target kind) for every reference."""
-    out = []
-    for name, prop in schemas.kinds[kind]["properties"].items():
-        if "x-ref-kind" in prop:
-            out.append((name, None, prop["x-ref-kind"]))
-        items = prop.get("items")
-        if isinstance(items, dict):
-            for sub, subprop in items.get("properties", {}).items():
-                if "x-ref-kind" in subprop:
-                    out.append((name, sub, subprop["x-ref-kind"]))
-    return out
+    return [
+        (p.parent.name, p.name, target) if p.parent else (p.name, None, target)
+        for p in schemas.walk(schemas.kinds[kind])
+        if (target := p.node.get("x-ref-kind"))
+    ]
 
 
 def _is_id(value) -> bool:

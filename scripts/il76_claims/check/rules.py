@@ -15,7 +15,7 @@ import re
 
 from ..model.policy import NEVER_ALONE, STAND_ALONE
 from ..model.problems import Problem, problem
-from ..model.record import Record
+from ..model.record import Record, is_integer
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 # Events nobody can speak about before they happen; the others can be
@@ -35,10 +35,6 @@ def _add(out: list[Problem], rec: Record, pointer: str, code: str, message: str)
         return
     line, col = rec.mark(pointer)
     out.append(problem(rec.path, line, col, code, message, pointer))
-
-
-def _int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _date(value) -> bool:
@@ -72,7 +68,7 @@ def block_within_source(index, out):
     for rec in _all(index):
         block, src = rec.data.get("block"), index.find("source", rec.data.get("source_id"))
         count = src.data.get("block_count") if src is not None and "block" in rec.data else None
-        if _int(block) and _int(count) and 1 <= count < block:
+        if is_integer(block) and is_integer(count) and 1 <= count < block:
             _add(
                 out,
                 rec,
@@ -89,7 +85,7 @@ def computed_figure_is_the_sum(index, out):
         if (
             d.get("basis") != "computed"
             or d.get("method") != "sum"
-            or not _int(d.get("count"))
+            or not is_integer(d.get("count"))
             or not isinstance(derived, list)
         ):
             continue
@@ -98,7 +94,7 @@ def computed_figure_is_the_sum(index, out):
         if (
             parts
             and len(counts) == len(parts)
-            and all(map(_int, counts))
+            and all(map(is_integer, counts))
             and sum(counts) != d["count"]
         ):
             total = f"{' + '.join(map(str, counts))} = {sum(counts)}"
@@ -114,7 +110,7 @@ def computed_figure_is_the_sum(index, out):
 def range_low_below_high(index, out):
     for rec in index.groups.get("casualty_figure", ()):
         low, high = rec.data.get("count_low"), rec.data.get("count_high")
-        if _int(low) and _int(high) and low > high:
+        if is_integer(low) and is_integer(high) and low > high:
             _add(
                 out,
                 rec,
@@ -199,39 +195,40 @@ def source_voice_is_the_publishers(index, out):
         kind, speaker = rec.data.get("kind"), rec.data.get("speaker_id")
         if not voices or not isinstance(kind, str) or index.find("actor", speaker) is None:
             continue
-        names = " or ".join(f"'{v}'" for v in sorted(voices))
-        if kind in SOURCE_VOICE and speaker not in voices:
-            _add(
-                out,
-                rec,
-                "$.speaker_id",
-                "X008",
-                f"a {kind} is in the source's own voice, so its speaker is the source's publisher or author ({names}), not '{speaker}'",
-            )
-        elif kind not in SOURCE_VOICE and speaker in voices:
-            _add(
-                out,
-                rec,
-                "$.kind",
-                "X008",
-                f"kind is {kind}, but '{speaker}' is the source's own publisher or author, whose sentences are narration or characterisation",
-            )
-        elif kind in SOURCE_VOICE and rec.data.get("setting") not in ("media_report", None):
-            _add(
-                out,
-                rec,
-                "$.setting",
-                "X008",
-                f"setting is {rec.data.get('setting')}, but a {kind} is made in the source itself: media_report",
-            )
-        elif kind in SOURCE_VOICE and rec.data.get("relayed_by"):
-            _add(
-                out,
-                rec,
-                "$.relayed_by",
-                "X008",
-                f"a {kind} is the source's own, relayed by no one: relayed_by is []",
-            )
+        found = _out_of_voice(rec, kind, speaker, voices)
+        if found:
+            _add(out, rec, *found)
+
+
+def _out_of_voice(rec, kind: str, speaker: str, voices: set) -> tuple[str, str, str] | None:
+    """(pointer, code, message) where a statement and its source's own
+    voices (publisher, author) disagree."""
+    names = " or ".join(f"'{v}'" for v in sorted(voices))
+    if kind in SOURCE_VOICE and speaker not in voices:
+        return (
+            "$.speaker_id",
+            "X008",
+            f"a {kind} is in the source's own voice, so its speaker is the source's publisher or author ({names}), not '{speaker}'",
+        )
+    if kind not in SOURCE_VOICE and speaker in voices:
+        return (
+            "$.kind",
+            "X008",
+            f"kind is {kind}, but '{speaker}' is the source's own publisher or author, whose sentences are narration or characterisation",
+        )
+    if kind in SOURCE_VOICE and rec.data.get("setting") not in ("media_report", None):
+        return (
+            "$.setting",
+            "X008",
+            f"setting is {rec.data.get('setting')}, but a {kind} is made in the source itself: media_report",
+        )
+    if kind in SOURCE_VOICE and rec.data.get("relayed_by"):
+        return (
+            "$.relayed_by",
+            "X008",
+            f"a {kind} is the source's own, relayed by no one: relayed_by is []",
+        )
+    return None
 
 
 def characterisation_names_its_party(index, out):

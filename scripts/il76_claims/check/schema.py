@@ -12,6 +12,7 @@ import functools
 import re
 
 import jsonschema_rs
+import yaml
 from jsonschema import Draft202012Validator, validators
 from jsonschema import exceptions as jsonschema_exceptions
 from jsonschema.exceptions import ValidationError
@@ -34,15 +35,10 @@ def _pattern(validator, patrn, instance, schema):
         yield ValidationError(f"{instance!r} does not match {patrn!r}")
 
 
-_PATTERN_CACHE: dict[str, re.Pattern] = {}
-
-
+@functools.cache
 def _compiled(patrn: str) -> re.Pattern:
-    c = _PATTERN_CACHE.get(patrn)
-    if c is None:
-        py = patrn[:-1] + r"\Z" if patrn.endswith("$") and not patrn.endswith(r"\$") else patrn
-        c = _PATTERN_CACHE[patrn] = re.compile(py)
-    return c
+    py = patrn[:-1] + r"\Z" if patrn.endswith("$") and not patrn.endswith(r"\$") else patrn
+    return re.compile(py)
 
 
 StrictValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
@@ -118,16 +114,16 @@ class SchemaChecker:
         # A value of the wrong type also fails its codelist, pattern or an
         # allOf rule; the type is the one thing to fix, so say only that.
         wrong_type = {
-            _json_path(e.absolute_path)
+            json_path(e.absolute_path)
             for e in errors
             if _is_type_error(e) and self._rule(record.kind, e) is None
         }
         # A date or URL that breaks its pattern is also not a valid date or
         # URL; the pattern's hint says how to write it.
-        bad_pattern = {_json_path(e.absolute_path) for e in errors if e.validator == "pattern"}
+        bad_pattern = {json_path(e.absolute_path) for e in errors if e.validator == "pattern"}
         out = []
         for err in errors:
-            at = _json_path(err.absolute_path)
+            at = json_path(err.absolute_path)
             if at in wrong_type and not (
                 _is_type_error(err) and self._rule(record.kind, err) is None
             ):
@@ -142,7 +138,7 @@ class SchemaChecker:
     # -- turning a ValidationError into a message a contributor can act on --
 
     def _to_problems(self, record: Record, err: ValidationError) -> list[Problem]:
-        pointer = _json_path(err.absolute_path)
+        pointer = json_path(err.absolute_path)
         if pointer in record.reported or any(
             pointer.startswith(r + ".") or pointer.startswith(r + "[") for r in record.reported
         ):
@@ -296,7 +292,7 @@ def _unnest(err: ValidationError) -> list[ValidationError]:
     return [err]
 
 
-def _json_path(parts) -> str:
+def json_path(parts) -> str:
     out = "$"
     for p in parts:
         out = child_pointer(out, p)
@@ -364,3 +360,43 @@ def _describe(err: ValidationError, field: str) -> str:
             f"{field} is {_show(err.instance)}"  # the rule's description says what it must not be
         )
     return f"{field}: {err.message}"
+
+
+# --- files beside the records ---------------------------------------------------
+
+
+def side_file_errors(schema: dict, data) -> list[tuple[tuple, str]]:
+    """(path of the value, message) for each way a file beside the records (the
+    loaded-terms list, the uncited blocks) breaks its JSON Schema. The
+    message is the failing subschema's "x-message", which says how to write
+    the value ({value} stands for the value found); else it is worded as
+    for a record."""
+    out = []
+    for err in (e for found in StrictValidator(schema).iter_errors(data) for e in _unnest(found)):
+        at = tuple(err.absolute_path)
+        field = json_path(at).rsplit(".", 1)[-1]
+        wording = err.schema.get("x-message")
+        message = wording.format(value=_show(err.instance)) if wording else _message(err, field)[1]
+        out.append((at, message))
+    return list(dict.fromkeys(out))
+
+
+def json_marks(text: str) -> dict[str, tuple[int, int]]:
+    """JSON path -> (line, column), from 1, of every value of a JSON text.
+    The json module keeps no positions; JSON is YAML, whose parser does."""
+    marks: dict[str, tuple[int, int]] = {}
+
+    def visit(node, at: str):
+        marks[at] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                visit(value, child_pointer(at, key.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, value in enumerate(node.value):
+                visit(value, child_pointer(at, i))
+
+    try:
+        visit(yaml.compose(text, Loader=yaml.SafeLoader), "$")
+    except yaml.YAMLError:
+        pass  # a JSON text that is not YAML: its problems are reported at line 1
+    return marks

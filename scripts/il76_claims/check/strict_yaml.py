@@ -32,7 +32,8 @@ import yaml
 
 from ..model.escape import show
 from ..model.fileio import TooLarge, read_regular
-from ..model.problems import Problem, problem
+from ..model.problems import Problem, file_problem, problem
+from ..model.project import DATASET
 from ..model.record import Record, child_pointer
 
 # Limits that no real record comes near; they bound the work a hostile file
@@ -309,24 +310,30 @@ class _Builder:
         if isinstance(ev, yaml.ScalarEvent):
             return self.scalar(ev, pointer)
         if isinstance(ev, yaml.SequenceStartEvent):
-            items = []
-            while True:
-                item = self.next()
-                if isinstance(item, yaml.SequenceEndEvent):
-                    return items
-                if len(items) == MAX_ITEMS:
-                    self.add(
-                        item.start_mark,
-                        "Y013",
-                        f"a list of more than {MAX_ITEMS} items; the limit is {MAX_ITEMS}",
-                        pointer,
-                    )
-                    self.skip(item)
-                    self.skip_rest()
-                    return None
-                items.append(
-                    self.value(item, intern(child_pointer(pointer, len(items))), depth + 1)
+            return self.sequence(pointer, depth)
+        return self.mapping(pointer, depth)
+
+    def sequence(self, pointer, depth):
+        """The items of a list whose start event was just read."""
+        items = []
+        while True:
+            item = self.next()
+            if isinstance(item, yaml.SequenceEndEvent):
+                return items
+            if len(items) == MAX_ITEMS:
+                self.add(
+                    item.start_mark,
+                    "Y013",
+                    f"a list of more than {MAX_ITEMS} items; the limit is {MAX_ITEMS}",
+                    pointer,
                 )
+                self.skip(item)
+                self.skip_rest()
+                return None
+            items.append(self.value(item, intern(child_pointer(pointer, len(items))), depth + 1))
+
+    def mapping(self, pointer, depth):
+        """The fields of a mapping whose start event was just read."""
         out: dict = {}
         first_seen: dict[str, int] = {}
         while True:
@@ -492,17 +499,10 @@ def _control_message(ch: str) -> str:
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
     """Bytes -> text, refusing anything that is not plain UTF-8 with LF."""
     if raw.startswith(b"\xef\xbb\xbf"):
-        return None, [
-            problem(
-                path,
-                1,
-                1,
-                "E001",
-                "the file starts with a byte-order mark; save it as UTF-8 without BOM",
-            )
-        ]
+        why = "the file starts with a byte-order mark; save it as UTF-8 without BOM"
+        return None, [file_problem(path, "E001", why)]
     if _looks_utf16(raw):
-        return None, [problem(path, 1, 1, "E002", "the file looks like UTF-16; save it as UTF-8")]
+        return None, [file_problem(path, "E002", "the file looks like UTF-16; save it as UTF-8")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -510,15 +510,15 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
         col = (
             len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
         )
-        return None, [
-            problem(
-                path,
-                line,
-                col,
-                "E002",
-                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
-            )
-        ]
+        why = f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8"
+        return None, [problem(path, line, col, "E002", why)]
+    problems = _hidden_characters(path, text)
+    return (None, problems) if problems else (text, [])
+
+
+def _hidden_characters(path: str, text: str) -> list[Problem]:
+    """E003 to E006 for line ends and characters YAML reads otherwise than
+    an editor shows them; once per code and line."""
     problems: list[Problem] = []
     seen_lines: set[tuple[str, int]] = set()
 
@@ -547,9 +547,7 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
             m.start(),
             f"U+{ord(m.group()):04X} line/paragraph separator; use a normal line break or a space",
         )
-    if problems:
-        return None, sorted(problems)
-    return text, problems
+    return sorted(problems)
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError, lines: list[str]) -> str:
@@ -604,7 +602,7 @@ def parse(path: str, text: str) -> tuple[dict | None, Record | None, list[Proble
         return None, None, builder.problems
     except yaml.YAMLError as exc:
         builder.problems.append(
-            problem(path, 1, 1, "Y001", f"YAML syntax error: {show(str(exc), 200)}")
+            file_problem(path, "Y001", f"YAML syntax error: {show(str(exc), 200)}")
         )
         return None, None, builder.problems
     rec = Record(
@@ -630,50 +628,36 @@ def read_bytes(path: str, abspath: str) -> tuple[bytes | None, list[Problem]]:
             else f"larger than {MAX_FILE_BYTES} bytes"
         )
         return None, [
-            problem(
-                path,
-                1,
-                1,
-                "F006",
-                f"file {size}; the limit is {MAX_FILE_BYTES} bytes, records are small",
+            file_problem(
+                path, "F006", f"file {size}; the limit is {MAX_FILE_BYTES} bytes, records are small"
             )
         ]
     except OSError as exc:
         if exc.errno == errno.ELOOP or os.path.islink(abspath):
             return None, [
-                problem(
+                file_problem(
                     path,
-                    1,
-                    1,
                     "F004",
                     "symbolic link; replace it with a regular file (links are never followed)",
                 )
             ]
         if exc.errno == errno.EINVAL:
             return None, [
-                problem(
+                file_problem(
                     path,
-                    1,
-                    1,
                     "F007",
                     "not a regular file (a folder, pipe, socket or device); records are plain files",
                 )
             ]
-        return None, [problem(path, 1, 1, "F007", f"cannot read the file: {exc.strerror}")]
+        return None, [file_problem(path, "F007", f"cannot read the file: {exc.strerror}")]
 
 
 def load_file(path: str, abspath: str, kind: str) -> tuple[Record | None, list[Problem]]:
     """One file -> its Record (None if it could not be read as one) and its
-    problems. ``path`` is how reports name the file; only plain data goes in
-    and out, so calls can run in other processes."""
+    problems. ``path`` is how reports name the file."""
     raw, problems = read_bytes(path, abspath)
     if raw is None:
         return None, problems
-    return load_bytes(path, raw, kind)
-
-
-def load_bytes(path: str, raw: bytes, kind: str) -> tuple[Record | None, list[Problem]]:
-    """load_file for bytes already read (with read_bytes)."""
     text, problems = decode(path, raw)
     if text is None:
         return None, problems
@@ -681,3 +665,8 @@ def load_bytes(path: str, raw: bytes, kind: str) -> tuple[Record | None, list[Pr
     if rec is not None:
         rec.kind = kind
     return rec, problems
+
+
+def load_dataset(root: str) -> tuple[Record | None, list[Problem]]:
+    """dataset.yaml of the project at root, as load_file reads a record."""
+    return load_file(DATASET, os.path.join(root, DATASET), "dataset")

@@ -61,6 +61,11 @@ def _findings(text: str, multiline: bool) -> list[tuple[str, str]]:
     """(code, message) for each way the text is not what a reader sees."""
     if text.isascii() and text.isprintable() and text == text.strip() and text[:1] != "=":
         return []  # nearly every value, and none of the rules below can apply
+    return _odd_characters(text) + _odd_form(text, multiline)
+
+
+def _odd_characters(text: str) -> list[tuple[str, str]]:
+    """Characters a reader does not see, or sees differently."""
     out = []
     if m := _CONTROL.search(text):
         out.append(("E004", f"control character U+{ord(m.group()):04X} in the value; delete it"))
@@ -90,6 +95,13 @@ def _findings(text: str, multiline: bool) -> list[tuple[str, str]]:
                 f"{what} U+{ord(m.group()):04X} at position {m.start() + 1}, which shows differently or not at all from one computer to another; replace or delete it",
             )
         )
+    return out
+
+
+def _odd_form(text: str, multiline: bool) -> list[tuple[str, str]]:
+    """A stored form other than what is shown: decomposed accents, line
+    breaks and whitespace, a formula."""
+    out = []
     if not unicodedata.is_normalized("NFC", text):
         out.append(
             (

@@ -18,8 +18,6 @@ from ..publish import dispute
 from ..publish.tables import Field, Layout, Table
 from ..publish.views import build_views
 
-PATH = "docs/codebook.md"
-
 
 def _code(text: str) -> str:
     return f"`{text}`"
@@ -34,18 +32,13 @@ def _source_props(schemas: SchemaSet, layout: Layout) -> dict[tuple[str, str], d
     for the constraints the Layout does not keep (length, pattern)."""
     out = {}
     for kind in KINDS:
-        doc = schemas.kinds[kind]
-        table = layout.kind_table[kind]
-        for name, prop in doc["properties"].items():
-            if prop.get("type") != "array":
-                out[(table, name)] = schemas.resolve(prop)
-                continue
-            items = prop["items"]
-            if "properties" in items:
-                for iname, iprop in items["properties"].items():
-                    out[(prop["x-table"], iname)] = schemas.resolve(iprop)
-            else:
-                out[(prop["x-table"], prop["x-column"])] = schemas.resolve(items)
+        for p in schemas.walk(schemas.kinds[kind]):
+            if p.parent is not None:
+                out[(p.parent.node["x-table"], p.name)] = p.schema
+            elif p.items is None:
+                out[(layout.kind_table[kind], p.name)] = p.schema
+            elif "properties" not in p.items:
+                out[(p.node["x-table"], p.node["x-column"])] = p.items
     return out
 
 

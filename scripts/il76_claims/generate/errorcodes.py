@@ -11,8 +11,6 @@ from __future__ import annotations
 from ..model.escape import markdown_cell as _cell
 from ..model.problems import CODES, Code
 
-PATH = "docs/error-codes.md"
-
 # The stage each code letter belongs to, in the order a check runs them.
 GROUPS = (
     (

@@ -48,7 +48,6 @@ class Outcome:
     info: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    diff: Diff | None = None
 
     @property
     def ok(self) -> bool:
@@ -117,7 +116,6 @@ def _old(root: str, base, result: Outcome):
 
 def _judge(result: Outcome, d: Diff, version: str, vline: int, base_commit: str):
     """Whether version makes the bump that the differences d need."""
-    result.diff = d
     base_v, new_v = parse_version(d.old.version), parse_version(version)
     if base_v is None:
         result.notes.append(

@@ -25,6 +25,15 @@ _FLAGS = (
 )
 
 
+def safe_relative_path(path) -> bool:
+    """Whether path is text naming a file inside the folder it is read
+    from, on any system: '/'-separated, relative, no '', '.' or '..' part,
+    no backslash, NUL or URL."""
+    if not isinstance(path, str) or any(c in path for c in "\\\0") or "://" in path:
+        return False
+    return all(part not in ("", ".", "..") for part in path.split("/"))
+
+
 class TooLarge(Exception):
     def __init__(self, size: int | None):
         super().__init__(size)

@@ -468,3 +468,9 @@ def problem(path: str, line: int, col: int, code: str, message: str, pointer: st
         # A programming error, not a data error: fail loudly in tests.
         raise KeyError(f"unregistered problem code {code}")
     return Problem(path, line, col, code, message, pointer)
+
+
+def file_problem(path: str, code: str, message: str) -> Problem:
+    """A problem with a file as a whole (its name, its kind, its bytes),
+    reported at its first line."""
+    return problem(path, 1, 1, code, message)

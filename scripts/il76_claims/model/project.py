@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+# The dataset's own metadata (title, version, licence...), under the root.
+DATASET = "dataset.yaml"
 # The spreadsheet and SQLite copies the build writes to dist/ (git-ignored):
 # release files, not part of the committed package.
 XLSX = "dist/il76-belgorod-statements.xlsx"

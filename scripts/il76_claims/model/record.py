@@ -26,7 +26,6 @@ class Record:
     # True for a file that could not be read as a record at all (its
     # problems are reported). It stands in with no data, so references to
     # its id still resolve instead of adding "no record has id" problems.
-    unread: bool = False
 
     @property
     def id(self):
@@ -45,6 +44,12 @@ class Record:
                 return (1, 1)
             cut = max(p.rfind("."), p.rfind("["))
             p = p[:cut] if cut > 0 else "$"
+
+
+def is_integer(value) -> bool:
+    """An integer in a record: YAML's true and false are bools, which Python
+    counts as integers."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def child_pointer(parent: str, key) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -53,6 +54,18 @@ class Codelist:
     title: str
     description: str
     codes: dict[str, str]  # code -> description, in schema order
+
+
+@dataclass(frozen=True, eq=False)
+class Property:
+    """One property of a schema, as SchemaSet.walk meets it."""
+
+    name: str
+    node: dict  # as written in the schema, with the property's own annotations
+    schema: dict  # node with its $ref followed (SchemaSet.resolve)
+    required: bool
+    items: dict | None  # a list's items, $ref followed; None for any other value
+    parent: Property | None  # the list (or mapping) whose items hold this property
 
 
 class SchemaSet:
@@ -122,20 +135,23 @@ class SchemaSet:
                 return ref[len("codelists/") : -len(".json")]
         return None
 
+    def walk(self, doc: dict, parent: Property | None = None) -> Iterator[Property]:
+        """Every property of a schema at any depth, in the schema's order,
+        with $refs followed; the properties of a list's items (or of a
+        mapping) come right after the property that holds them."""
+        required = set(doc.get("required", ()))
+        for name, node in doc.get("properties", {}).items():
+            schema = self.resolve(node)
+            items = schema.get("items")
+            items = self.resolve(items) if isinstance(items, dict) else None
+            prop = Property(name, node, schema, name in required, items, parent)
+            yield prop
+            yield from self.walk(schema if items is None else items, prop)
+
     @cached_property
     def multiline_fields(self) -> dict[str, frozenset[str]]:
         """kind -> names of properties (at any depth) that may hold line breaks."""
-        out = {}
-        for kind, doc in {**self.kinds, "dataset": self.dataset}.items():
-            names = set()
-            self._collect_multiline(doc, names)
-            out[kind] = frozenset(names)
-        return out
-
-    def _collect_multiline(self, doc: dict, names: set):
-        for name, prop in doc.get("properties", {}).items():
-            if self.resolve(prop).get("x-multiline"):
-                names.add(name)
-            items = prop.get("items")
-            if isinstance(items, dict) and "properties" in items:
-                self._collect_multiline(items, names)
+        return {
+            kind: frozenset(p.name for p in self.walk(doc) if p.schema.get("x-multiline"))
+            for kind, doc in {**self.kinds, "dataset": self.dataset}.items()
+        }

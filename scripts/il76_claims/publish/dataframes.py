@@ -48,55 +48,46 @@ def read_text_csv(path: str, missing: list[str]) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=missing, encoding="utf-8")
 
 
-def _where(csv_path: str, values: list, i: int, name: str) -> str:
-    # Row numbers count the header as line 1, as a spreadsheet shows them.
-    return f"{csv_path}: row {i + 2}, column {name}: {values[i]!r}"
+def _refuse(csv_path: str, column: pd.Series, unfit: pd.Series, what: str):
+    """ValueError at the first given cell that does not fit, if any."""
+    unfit = unfit & column.notna()
+    if unfit.any():
+        i = int(unfit.to_numpy().argmax())
+        # Row numbers count the header as line 1, as a spreadsheet shows them.
+        where = f"{csv_path}: row {i + 2}, column {column.name}"
+        raise ValueError(f"{where}: {column.iloc[i]!r} is not {what}")
 
 
-def _column(values: list, field: dict, csv_path: str):
-    name, ftype = field["name"], field.get("type", "string")
-    missing = [v is None for v in values]
+def _typed(csv_path: str, column: pd.Series, field: dict):
+    """A column read as text, converted to its field's type. Each type is
+    checked strictly first: read_csv's own typing would take "1e3" for
+    1000, "TRUE" or "1" for true, and leave a column with a bad date as text."""
+    ftype, codes = field.get("type", "string"), field.get("constraints", {}).get("enum")
     if ftype == "integer":
-        out = []
-        for i, v in enumerate(values):
-            try:
-                out.append(pd.NA if missing[i] else int(v))
-            except ValueError:
-                raise ValueError(f"{_where(csv_path, values, i, name)} is not an integer") from None
-        return pd.array(out, dtype="Int64")
+        _refuse(csv_path, column, ~column.str.fullmatch(r"[+-]?[0-9]+"), "an integer")
+        return column.astype("Int64")
     if ftype == "boolean":
-        true = set(field.get("trueValues", ["true"]))
-        false = set(field.get("falseValues", ["false"]))
-        out = []
-        for i, v in enumerate(values):
-            if missing[i]:
-                out.append(pd.NA)
-            elif v in true or v in false:
-                out.append(v in true)
-            else:
-                raise ValueError(
-                    f"{_where(csv_path, values, i, name)} is not one of {sorted(true | false)}"
-                )
-        return pd.array(out, dtype="boolean")
+        true, false = field.get("trueValues", ["true"]), field.get("falseValues", ["false"])
+        _refuse(csv_path, column, ~column.isin(true + false), f"one of {sorted(true + false)}")
+        return column.map(dict.fromkeys(true, True) | dict.fromkeys(false, False)).astype("boolean")
     if ftype == "date":
-        try:
-            return (
-                pd.to_datetime(pd.Series(values, dtype=object), format=DATE_FORMAT)
-                .astype(DATE_DTYPE)
-                .array
-            )
-        except (ValueError, OverflowError) as exc:
-            raise ValueError(f"{csv_path}: column {name}: not a YYYY-MM-DD date: {exc}") from None
-    codes = field.get("constraints", {}).get("enum")
+        dates = pd.to_datetime(column, format=DATE_FORMAT, errors="coerce")
+        _refuse(csv_path, column, dates.isna(), "a YYYY-MM-DD date")
+        return dates.astype(DATE_DTYPE)
     if field.get("codelist") and codes is not None:
-        allowed = set(codes)
-        for i, v in enumerate(values):
-            if not missing[i] and v not in allowed:
-                raise ValueError(
-                    f"{_where(csv_path, values, i, name)} is not a code of codelist {field['codelist']}"
-                )
-        return pd.Categorical(values, categories=list(codes))
-    return pd.array(values, dtype="string")
+        _refuse(csv_path, column, ~column.isin(codes), f"a code of codelist {field['codelist']}")
+        return column.astype(pd.CategoricalDtype(codes))
+    return column.astype("string")
+
+
+def _table(csv_path: str, schema: dict) -> pd.DataFrame:
+    text = read_text_csv(csv_path, schema.get("missingValues", [""]))
+    names = [f["name"] for f in schema["fields"]]
+    if list(text.columns) != names:
+        raise ValueError(
+            f"{csv_path}: header is {list(text.columns)}, datapackage.json says {names}"
+        )
+    return pd.DataFrame({f["name"]: _typed(csv_path, text[f["name"]], f) for f in schema["fields"]})
 
 
 def load(path: str = ".") -> dict[str, pd.DataFrame]:
@@ -107,19 +98,7 @@ def load(path: str = ".") -> dict[str, pd.DataFrame]:
     root = os.path.dirname(os.path.abspath(desc_path))
     with open(desc_path, encoding="utf-8") as fh:
         desc = json.load(fh)
-    out = {}
-    for res in desc["resources"]:
-        schema = res["schema"]
-        csv_path = os.path.join(root, res["path"])
-        raw = read_text_csv(csv_path, schema.get("missingValues", [""]))
-        names = [f["name"] for f in schema["fields"]]
-        if list(raw.columns) != names:
-            raise ValueError(
-                f"{csv_path}: header is {list(raw.columns)}, datapackage.json says {names}"
-            )
-        columns = {}
-        for f in schema["fields"]:
-            values = [None if pd.isna(v) else v for v in raw[f["name"]].tolist()]
-            columns[f["name"]] = _column(values, f, csv_path)
-        out[res["name"]] = pd.DataFrame(columns, index=pd.RangeIndex(len(raw)))
-    return out
+    return {
+        res["name"]: _table(os.path.join(root, res["path"]), res["schema"])
+        for res in desc["resources"]
+    }

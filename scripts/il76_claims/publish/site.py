@@ -284,17 +284,7 @@ def _pages(ix: SiteIndex, inputs: SiteInputs):
         {"entries": changelog_entries(inputs.changelog, inputs.meta.get("repository"))},
     )
     yield from _claims(ix)
-    actors = sorted(
-        t["actors"],
-        key=lambda r: (
-            _order(ix, "actors", "actor_type")[r["actor_type"]],
-            names[r["id"]],
-            r["id"],
-        ),
-    )
-    yield from _listing(
-        ix, "actors", actors, "actor_type", countries=sorted({a["country"] for a in actors} - {""})
-    )
+    yield from _actors(ix, names)
     yield from (("claim-" + c["id"] + ".html", "claim.html", {"claim": c}) for c in t["claims"])
     yield from (("actor-" + a["id"] + ".html", "actor.html", {"actor": a}) for a in t["actors"])
     yield from _statements(ix, statement_pages)
@@ -305,15 +295,22 @@ def _pages(ix: SiteIndex, inputs: SiteInputs):
         for name, chunk in source_pages
     )
     yield from (_source(ix, inputs, s) for s in t["sources"])
-    for name, chunk in figure_pages:
-        yield (
-            name,
-            "figures.html",
-            {
-                "groups": grouped(chunk, lambda r: r["claimed_by_id"]),
-                "pager": _pager(figure_pages, name),
-            },
-        )
+    yield from _figures(figure_pages)
+
+
+def _actors(ix: SiteIndex, names: dict[str, str]):
+    """The actors, by type, then by name; filters by country."""
+    types = _order(ix, "actors", "actor_type")
+    actors = sorted(ix.t["actors"], key=lambda r: (types[r["actor_type"]], names[r["id"]], r["id"]))
+    countries = sorted({a["country"] for a in actors} - {""})
+    yield from _listing(ix, "actors", actors, "actor_type", countries=countries)
+
+
+def _figures(pages: list[tuple[str, list]]):
+    """The casualty figures, grouped by the party that claims them."""
+    for name, chunk in pages:
+        groups = grouped(chunk, lambda r: r["claimed_by_id"])
+        yield name, "figures.html", {"groups": groups, "pager": _pager(pages, name)}
 
 
 def _pager(pages: list[tuple[str, list]], current: str) -> list[tuple[str, int, bool]]:

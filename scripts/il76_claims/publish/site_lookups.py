@@ -80,14 +80,9 @@ def paginate(stem: str, items: list, per: int) -> list[tuple[str, list]]:
 
 
 def grouped(items: list, key) -> list[tuple[str, list]]:
-    """Consecutive runs of items with the same key, in order."""
-    out: list[tuple[str, list]] = []
-    for item in items:
-        k = key(item)
-        if not out or out[-1][0] != k:
-            out.append((k, []))
-        out[-1][1].append(item)
-    return out
+    """Consecutive runs of items with the same key, in order, as lists: a
+    template may look ahead, which would empty groupby's own iterators."""
+    return [(k, list(run)) for k, run in itertools.groupby(items, key)]
 
 
 def _by(items: list[dict], column: str) -> dict[str, list[dict]]:
@@ -171,9 +166,7 @@ class SiteIndex:
             *self.relays.get(statement["id"], []),
             *([publisher] if publisher else []),
         ]
-        return [
-            a for i, a in enumerate(chain) if i == 0 or a != chain[i - 1]
-        ]  # the publisher narrating: once
+        return [a for a, _ in itertools.groupby(chain)]  # the publisher narrating: once
 
     def relayers(self, aid: str) -> list[tuple[str, list[dict]]]:
         """(relaying actor, [its statements]) for the statements aid made."""

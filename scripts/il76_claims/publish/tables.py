@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ..model.record import Record
-from ..model.schemas import KINDS, SchemaSet
+from ..model.schemas import KINDS, Property, SchemaSet
 from . import dispute
 from .derived import DERIVED, Context
 
@@ -170,61 +170,58 @@ class Layout:
 
     def _add_kind(self, kind: str):
         doc = self.schemas.kinds[kind]
-        tname = doc["x-table"]
-        required = set(doc.get("required", []))
         fields = []
         self.children[kind] = []
-        parent_col = f"{kind}_id"
-        for name, prop in doc["properties"].items():
-            if prop.get("type") != "array":
-                fields.append(self._field(name, prop, name in required))
-                continue
-            child = prop["x-table"]
-            order_col = prop["x-order-column"]
-            cfields = [
-                Field(
-                    parent_col,
-                    "string",
-                    doc["title"],
-                    f"The {doc['title'].lower()} this row belongs to.",
-                    True,
-                    ref_table=tname,
-                ),
-                Field(
-                    order_col,
-                    "integer",
-                    "Order",
-                    "Position in the list, counted from 1.",
-                    True,
-                    minimum=1,
-                ),
-            ]
-            items = prop["items"]
-            if "properties" in items:
-                ireq = set(items.get("required", []))
-                cfields += [self._field(n, p, n in ireq) for n, p in items["properties"].items()]
-                self.children[kind].append((name, child, ""))
+        for p in self.schemas.walk(doc):
+            if p.parent is not None:
+                child = self.tables[p.parent.node["x-table"]]
+                child.fields.append(self._field(p.name, p.node, p.required))
+            elif p.items is None:
+                fields.append(self._field(p.name, p.node, p.required))
             else:
-                item_prop = {
-                    **items,
-                    "title": prop["x-column-title"],
-                    "description": prop["x-column-description"],
-                    "x-ref-kind": prop.get("x-ref-kind"),
-                }
-                cfields.append(self._field(prop["x-column"], item_prop, True))
-                self.children[kind].append((name, child, None))
-            self.tables[child] = Table(
-                child,
-                prop["title"],
-                prop["description"],
-                cfields,
-                [parent_col, order_col],
-                parent=(parent_col, tname),
-                list_name=name,
-            )
+                self._add_child(kind, p)
         for name, prop in doc.get("x-derived-columns", {}).items():
             fields.append(replace(self._field(name, prop, True), derived=prop["x-derived"]))
+        tname = doc["x-table"]
         self.tables[tname] = Table(tname, doc["title"] + "s", doc["description"], fields, ["id"])
+
+    def _add_child(self, kind: str, prop: Property):
+        """The child table of a list property, with its key columns; the
+        columns of a list of mappings follow as the walk meets its fields."""
+        doc, node = self.schemas.kinds[kind], prop.node
+        parent_col, tname = f"{kind}_id", doc["x-table"]
+        about = f"The {doc['title'].lower()} this row belongs to."
+        fields = [
+            Field(parent_col, "string", doc["title"], about, True, ref_table=tname),
+            Field(
+                node["x-order-column"],
+                "integer",
+                "Order",
+                "Position in the list, counted from 1.",
+                True,
+                minimum=1,
+            ),
+        ]
+        if "properties" in prop.items:
+            self.children[kind].append((prop.name, node["x-table"], ""))
+        else:
+            item = {
+                **node["items"],
+                "title": node["x-column-title"],
+                "description": node["x-column-description"],
+                "x-ref-kind": node.get("x-ref-kind"),
+            }
+            fields.append(self._field(node["x-column"], item, True))
+            self.children[kind].append((prop.name, node["x-table"], None))
+        self.tables[node["x-table"]] = Table(
+            node["x-table"],
+            node["title"],
+            node["description"],
+            fields,
+            [parent_col, node["x-order-column"]],
+            parent=(parent_col, tname),
+            list_name=prop.name,
+        )
 
     def ordered(self) -> list[Table]:
         """Tables in a stable order: each kind's table, then its children;
