@@ -14,7 +14,7 @@ from ..model.escape import markdown_cell as _cell
 from ..model.project import DATASETTE, JSON, JSONL, JSONLD, SQLITE, XLSX
 from ..model.schemas import KINDS, SchemaSet
 from ..publish import dispute
-from ..publish.tables import Field, Layout, Table
+from ..publish.tables import FORMER_IDS, Field, Layout, Table
 from ..publish.views import build_views
 
 PATH = "docs/codebook.md"
@@ -36,6 +36,12 @@ def _source_props(schemas: SchemaSet, layout: Layout) -> dict[tuple[str, str], d
         doc = schemas.kinds[kind]
         table = layout.kind_table[kind]
         for name, prop in doc["properties"].items():
+            if prop.get("x-table") == FORMER_IDS:
+                item = schemas.resolve(prop)["items"]["properties"]
+                out[(FORMER_IDS, "former_id")] = schemas.resolve(item["id"])
+                out[(FORMER_IDS, "id")] = schemas.resolve(doc["properties"]["id"])
+                out[(FORMER_IDS, "version")] = schemas.resolve(item["version"])
+                continue
             if prop.get("type") != "array":
                 out[(table, name)] = schemas.resolve(prop)
                 continue
@@ -54,6 +60,8 @@ def _constraints(f: Field, prop: dict) -> list[str]:
         out.append("unique")
     if f.codelist:
         out.append(f"codes: [{f.codelist}](#codelist-{f.codelist})")
+    elif f.enum:
+        out.append("one of " + ", ".join(_code(v) for v in f.enum))
     if f.ref_table:
         out.append(f"→ [`{f.ref_table}.id`](#table-{f.ref_table})")
     if f.minimum is not None:
@@ -82,6 +90,8 @@ def _origin(layout: Layout, t: Table) -> str:
                 return f"one row per item of the list `{prop}` in `records/{kind}/<id>.yaml`, in list order"
     if t.name == dispute.NAME:
         return "one row per actor per claim it takes positions on, computed by the build from `claim_positions`"
+    if t.name == FORMER_IDS:
+        return "one row per item of the list `former_ids` in any `records/<kind>/<id>.yaml`"
     return "written from the codelists under `schemas/codelists/`"
 
 
