@@ -269,86 +269,56 @@ def _constraint_changes(where: str, old: dict, new: dict) -> list[Change]:
         a, b = old.get(key), new.get(key)
         if a == b:
             continue
-        if key in ("required", "unique"):
-            tight = bool(b) and not a
-            out.append(
-                Change(
-                    "major" if tight else "minor",
-                    where,
-                    f"constraint {'tightened' if tight else 'loosened'}: {key}",
-                    a,
-                    b,
-                )
-            )
-        elif key == "enum":
-            if a is None or b is None:
-                tight = a is None
-                out.append(
-                    Change(
-                        "major" if tight else "minor",
-                        where,
-                        f"constraint {'added' if tight else 'removed'}: enum",
-                        a,
-                        b,
-                    )
-                )
-                continue
-            gone = [c for c in a if c not in b]
-            added = [c for c in b if c not in a]
-            if gone:
-                out.append(
-                    Change(
-                        "major",
-                        where,
-                        "constraint tightened: enum codes removed: " + ", ".join(map(str, gone)),
-                        a,
-                        b,
-                        False,
-                    )
-                )
-            if added:
-                out.append(
-                    Change(
-                        "minor",
-                        where,
-                        "constraint loosened: enum codes added: " + ", ".join(map(str, added)),
-                        a,
-                        b,
-                        False,
-                    )
-                )
-            if not gone and not added:
-                out.append(Change("patch", where, "enum codes re-ordered", a, b, False))
-        elif key in _LOWER_BOUNDS or key in _UPPER_BOUNDS:
-            if a is None or b is None:
-                tight = a is None
-            else:
-                try:
-                    tight = (b > a) if key in _LOWER_BOUNDS else (b < a)
-                except TypeError:
-                    tight = True
-            out.append(
-                Change(
-                    "major" if tight else "minor",
-                    where,
-                    f"constraint {'tightened' if tight else 'loosened'}: {key}",
-                    a,
-                    b,
-                )
-            )
+        if key == "enum" and a is not None and b is not None:
+            out.extend(_enum_changes(where, a, b))
         else:
-            # pattern and anything else: no telling whether a change loosens
-            # it, so only a removal counts as loosening.
-            tight = b is not None
+            tight, verb = _tightness(key, a, b)
             out.append(
-                Change(
-                    "major" if tight else "minor",
-                    where,
-                    f"constraint {'changed' if a is not None and b is not None else 'added' if tight else 'removed'}: {key}",
-                    a,
-                    b,
-                )
+                Change("major" if tight else "minor", where, f"constraint {verb}: {key}", a, b)
             )
+    return out
+
+
+def _tightness(key: str, a, b) -> tuple[bool, str]:
+    """Whether changing a constraint from a to b (None: absent) makes it
+    stricter, and the word for the change."""
+    if key in ("required", "unique"):
+        tight = bool(b) and not a
+    elif key == "enum":  # added or removed; a changed list is _enum_changes'
+        tight = a is None
+        return tight, "added" if tight else "removed"
+    elif key in _LOWER_BOUNDS or key in _UPPER_BOUNDS:
+        tight = a is None if a is None or b is None else _stricter_bound(key, a, b)
+    else:
+        # pattern and anything else: no telling whether a change loosens
+        # it, so only a removal counts as loosening.
+        tight = b is not None
+        return (
+            tight,
+            "changed" if a is not None and b is not None else "added" if tight else "removed",
+        )
+    return tight, "tightened" if tight else "loosened"
+
+
+def _stricter_bound(key: str, a, b) -> bool:
+    try:
+        return (b > a) if key in _LOWER_BOUNDS else (b < a)
+    except TypeError:
+        return True
+
+
+def _enum_changes(where: str, a: list, b: list) -> list[Change]:
+    gone = [c for c in a if c not in b]
+    added = [c for c in b if c not in a]
+    out = []
+    if gone:
+        what = "constraint tightened: enum codes removed: " + ", ".join(map(str, gone))
+        out.append(Change("major", where, what, a, b, False))
+    if added:
+        what = "constraint loosened: enum codes added: " + ", ".join(map(str, added))
+        out.append(Change("minor", where, what, a, b, False))
+    if not gone and not added:
+        out.append(Change("patch", where, "enum codes re-ordered", a, b, False))
     return out
 
 
@@ -385,6 +355,15 @@ def _fk_set(schema: dict) -> list:
 
 def _schema_changes(name: str, old: dict, new: dict) -> list[Change]:
     os_, ns = old.get("schema", {}) or {}, new.get("schema", {}) or {}
+    return (
+        _fields_changes(name, os_, ns)
+        + _key_changes(name, os_, ns)
+        + _resource_changes(name, old, new)
+    )
+
+
+def _fields_changes(name: str, os_: dict, ns: dict) -> list[Change]:
+    """Fields removed, added, re-ordered, and each common field's changes."""
     of = {f.get("name"): f for f in os_.get("fields", [])}
     nf = {f.get("name"): f for f in ns.get("fields", [])}
     out = [
@@ -403,12 +382,15 @@ def _schema_changes(name: str, old: dict, new: dict) -> list[Change]:
         out.append(Change("major", name, "fields re-ordered", common_old, common_new))
     for fname in common_new:
         out.extend(_field_changes(name, of[fname], nf[fname]))
+    return out
+
+
+def _key_changes(name: str, os_: dict, ns: dict) -> list[Change]:
+    """The primary key, foreign keys and missing values of a table schema."""
+    out = []
     if os_.get("primaryKey") != ns.get("primaryKey"):
-        out.append(
-            Change(
-                "major", name, "primary key changed", os_.get("primaryKey"), ns.get("primaryKey")
-            )
-        )
+        pk = (os_.get("primaryKey"), ns.get("primaryKey"))
+        out.append(Change("major", name, "primary key changed", *pk))
     ofk, nfk = _fk_set(os_), _fk_set(ns)
     out += [
         Change("major", name, "foreign key added", None, json.loads(fk))
@@ -421,16 +403,15 @@ def _schema_changes(name: str, old: dict, new: dict) -> list[Change]:
         if fk not in nfk
     ]
     if os_.get("missingValues") != ns.get("missingValues"):
-        out.append(
-            Change(
-                "major",
-                name,
-                "missingValues changed",
-                os_.get("missingValues"),
-                ns.get("missingValues"),
-            )
-        )
+        mv = (os_.get("missingValues"), ns.get("missingValues"))
+        out.append(Change("major", name, "missingValues changed", *mv))
+    return out
+
+
+def _resource_changes(name: str, old: dict, new: dict) -> list[Change]:
+    """The resource's own properties: its dialect, path, title..."""
     old, new = _flat_dialect(old), _flat_dialect(new)
+    out = []
     for key in list(old) + [k for k in new if k not in old]:
         if key in ("name", "schema") or key in _DERIVED or old.get(key) == new.get(key):
             continue
