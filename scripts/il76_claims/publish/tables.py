@@ -202,59 +202,65 @@ class Layout:
         required = set(doc.get("required", []))
         fields = []
         self.children[kind] = []
-        parent_col = f"{kind}_id"
         for name, prop in doc["properties"].items():
             if prop.get("x-table") == FORMER_IDS:
                 continue  # one table for every kind: _former_ids
             if prop.get("type") != "array":
                 fields.append(self._field(name, prop, name in required))
                 continue
-            child = prop["x-table"]
-            order_col = prop["x-order-column"]
-            cfields = [
-                Field(
-                    parent_col,
-                    "string",
-                    doc["title"],
-                    f"The {doc['title'].lower()} this row belongs to.",
-                    True,
-                    ref_table=tname,
-                ),
-                Field(
-                    order_col,
-                    "integer",
-                    "Order",
-                    "Position in the list, counted from 1.",
-                    True,
-                    minimum=1,
-                ),
-            ]
-            items = prop["items"]
-            if "properties" in items:
-                ireq = set(items.get("required", []))
-                cfields += [self._field(n, p, n in ireq) for n, p in items["properties"].items()]
-                self.children[kind].append((name, child, ""))
-            else:
-                item_prop = {
-                    **items,
-                    "title": prop["x-column-title"],
-                    "description": prop["x-column-description"],
-                    "x-ref-kind": prop.get("x-ref-kind"),
-                }
-                cfields.append(self._field(prop["x-column"], item_prop, True))
-                self.children[kind].append((name, child, None))
-            self.tables[child] = Table(
-                child,
-                prop["title"],
-                prop["description"],
-                cfields,
-                [parent_col, order_col],
-                parent=(parent_col, tname),
-                list_name=name,
-            )
+            child = self._child(kind, name, prop)
+            self.tables[child.name] = child
+            item_kind = "" if "properties" in prop["items"] else None
+            self.children[kind].append((name, child.name, item_kind))
         for name, prop in doc.get("x-derived-columns", {}).items():
             fields.append(replace(self._field(name, prop, True), derived=prop["x-derived"]))
         self.tables[tname] = Table(tname, doc["title"] + "s", doc["description"], fields, ["id"])
+
+    def _child(self, kind: str, name: str, prop: dict) -> Table:
+        """The table of a list property: one row per item, keyed by the
+        record's id and the item's position."""
+        doc = self.schemas.kinds[kind]
+        parent_col, order_col = f"{kind}_id", prop["x-order-column"]
+        title = doc["title"]
+        cfields = [
+            Field(
+                parent_col,
+                "string",
+                title,
+                f"The {title.lower()} this row belongs to.",
+                True,
+                ref_table=doc["x-table"],
+            ),
+            Field(
+                order_col,
+                "integer",
+                "Order",
+                "Position in the list, counted from 1.",
+                True,
+                minimum=1,
+            ),
+        ]
+        items = prop["items"]
+        if "properties" in items:
+            ireq = set(items.get("required", []))
+            cfields += [self._field(n, p, n in ireq) for n, p in items["properties"].items()]
+        else:
+            item_prop = {
+                **items,
+                "title": prop["x-column-title"],
+                "description": prop["x-column-description"],
+                "x-ref-kind": prop.get("x-ref-kind"),
+            }
+            cfields.append(self._field(prop["x-column"], item_prop, True))
+        return Table(
+            prop["x-table"],
+            prop["title"],
+            prop["description"],
+            cfields,
+            [parent_col, order_col],
+            parent=(parent_col, doc["x-table"]),
+            list_name=name,
+        )
 
     def ordered(self) -> list[Table]:
         """Tables in a stable order: each kind's table, then its children;
