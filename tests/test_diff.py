@@ -632,6 +632,20 @@ def test_a_rename_recorded_with_a_version_that_did_not_release_it(tmp_path, old)
     ]
 
 
+def test_a_former_id_removed_is_major(tmp_path):
+    # Once published, an old id leads to its record; dropping it breaks
+    # that as removing the record would.
+    files = renamed("fixture-person", "fixture-speaker")
+    old = package_of(tmp_path, "old", files)
+    record = files["records/actor/fixture-speaker.yaml"]
+    files["records/actor/fixture-speaker.yaml"] = record[: record.index("former_ids:")]
+    new = package_of(tmp_path, "new", files)
+    d = compare(load_folder(old, "old"), load_folder(new, "new"))
+    assert d.reasons() == [
+        "former_ids: 1 former id(s) removed, so old ids no longer lead to their records"
+    ]
+
+
 def table(header: str, *rows: str) -> TableData:
     return TableData(header.split(","), [r.split(",") for r in rows])
 

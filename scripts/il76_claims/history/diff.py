@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..check.metadata import parse_version
+from ..publish.tables import FORMER_IDS
 from . import renames as renaming
 from .renames import Rename
 
@@ -248,12 +249,18 @@ class Diff:
         return out
 
 
+def _removed_what(t: TableDiff) -> str:
+    if t.name == FORMER_IDS:
+        return "former id(s) removed, so old ids no longer lead to their records"
+    return "record(s) removed that other tables can reference"
+
+
 def _table_reasons(t: TableDiff, top: str) -> list[str]:
     """What in a table's rows needs the level top."""
     recorded = len(t.renamed) - len(t.unrecorded)
     if top == "major":
         parts = [
-            (t.removed, f"{len(t.removed)} record(s) removed that other tables can reference"),
+            (t.removed, f"{len(t.removed)} {_removed_what(t)}"),
             (t.unrecorded, f"{len(t.unrecorded)} id(s) renamed without a former id recorded"),
         ]
     elif top == "minor":
@@ -577,7 +584,8 @@ def compare(old: Package, new: Package) -> Diff:
             before = TableData(before.header, rows)
         td = _rows_diff(name, before, new.tables.get(name), key, ints, labels)
         td.renamed = list(renames.get(name, {}).values())
-        td.referenced = name in referenced
+        # An old id in former_ids is a key users join on, like a record's id.
+        td.referenced = name in referenced or name == FORMER_IDS
         tables.append(td)
     return Diff(old, new, changes, tables)
 
