@@ -12,7 +12,7 @@ applies it (docs/versioning.md):
 * MAJOR: a table or field removed or renamed, a field retyped, fields
   re-ordered, a constraint tightened, a primary or foreign key changed or
   added, a record removed that other tables can reference, or renamed
-  without its former id recorded;
+  without its former id recorded, a former id removed;
 * MINOR: a table, field or record added, a constraint loosened, a record
   renamed with its former id recorded (the old id still leads to it);
 * PATCH: a value corrected, a list item removed, descriptive metadata

@@ -111,8 +111,10 @@ def _by_content(
     columns = [h for h in new_header if h in old_header and h != "id"]
     if len(columns) < 2 or not gone or not came:
         return {}
-    olds = {i: [row[old_header.index(c)] for c in columns] for i, row in gone.items()}
-    news = {i: [row[new_header.index(c)] for c in columns] for i, row in came.items()}
+    old_pos = [old_header.index(c) for c in columns]
+    new_pos = [new_header.index(c) for c in columns]
+    olds = {i: [row[p] for p in old_pos] for i, row in gone.items()}
+    news = {i: [row[p] for p in new_pos] for i, row in came.items()}
     # Each row under every signature that leaves one column out: two rows
     # share one exactly when they differ in at most that column.
     by_signature: dict[int, set[str]] = {}
