@@ -7,6 +7,7 @@ files replaced, added or deleted, so a test can state exactly what is bad.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -79,6 +80,25 @@ def case_files(case: Path) -> dict[str, bytes | None]:
 
 def base_record(rel: str) -> str:
     return (BASE / rel).read_text(encoding="utf-8")
+
+
+def renamed(old: str, new: str, version: str | None = "0.2.0", kind: str = "actor") -> dict:
+    """The base project released as 0.2.0, with record ``old`` renamed
+    ``new`` in its file name, its id and every reference, and its former id
+    recorded with ``version`` (None: not recorded)."""
+    files: dict = {}
+    for path in BASE.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if re.search(rf"\b{re.escape(old)}\b", text):
+            files[path.relative_to(BASE).as_posix()] = re.sub(rf"\b{re.escape(old)}\b", new, text)
+    record = files.pop(f"records/{kind}/{old}.yaml")
+    if version:
+        record += f"former_ids:\n  - id: {old}\n    version: {version}\n"
+    files[f"records/{kind}/{old}.yaml"] = None
+    files[f"records/{kind}/{new}.yaml"] = record
+    files["dataset.yaml"] = base_record("dataset.yaml").replace("version: 0.1.0", "version: 0.2.0")
+    files["CHANGELOG.md"] = "# Changelog\n\n## [0.2.0] - 2024-03-01\n\n## [0.1.0] - 2024-02-01\n"
+    return files
 
 
 def check_lines(project: Project) -> list[str]:

@@ -11,9 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import base_record, make_project
+from conftest import base_record, make_project, renamed
 from il76_claims import cli
-from il76_claims.history.diff import DiffError, compare, load_folder, render_json, render_text
+from il76_claims.history import renames
+from il76_claims.history.diff import (
+    DiffError,
+    TableData,
+    compare,
+    load_folder,
+    render_json,
+    render_text,
+)
 from il76_claims.publish.build import build_package
 
 NEW_ACTOR = """id: fixture-newcomer
@@ -305,6 +313,7 @@ def test_json_output(tmp_path, old, capsys):
                     }
                 ],
                 "removed": [],
+                "renamed": [],
                 "changed": [
                     {
                         "key": {"id": "fixture-person"},
@@ -516,3 +525,146 @@ def test_a_source_added_to_a_statement_is_a_link_added(tmp_path, old):
         ("fixture-narration", "fixture-source-2", "in_part")
     ]
     assert "statement_sources: 1 added, 0 removed, 0 changed" in render_text(d)
+
+
+# --- renamed ids ----------------------------------------------------------------
+
+
+def test_a_recorded_rename_is_minor_and_the_references_follow_it(tmp_path, old):
+    new = package_of(tmp_path, "new", renamed("fixture-person", "fixture-speaker"))
+    d = compare(load_folder(old, "old"), load_folder(new, "new"))
+    # The statement, the figure, the position and the claim's actors that
+    # point at the actor are not reported as changed: they follow the rename.
+    assert render_text(d).splitlines()[2:] == [
+        "required version bump: MINOR",
+        "",
+        "records:",
+        "  MINOR  actors: 0 added, 0 removed, 1 renamed, 0 changed",
+        "    > id=fixture-person → id=fixture-speaker: former id recorded, renamed in 0.2.0",
+        "        references that follow it: statements.speaker_id (1), casualty_figures.claimed_by_id (1), claim_positions.actor_id (1), claim_actors.actor_id (1)",
+        "  MINOR  former_ids: 1 added, 0 removed, 0 changed",
+        "    + former_id=fixture-person, table_name=actors",
+    ]
+    assert d.reasons() == [
+        "actors: 1 id(s) renamed, the former id recorded",
+        "former_ids: 1 record(s) added",
+    ]
+
+
+def test_a_rename_found_by_content_is_major_and_says_how_to_record_it(tmp_path, old):
+    new = package_of(tmp_path, "new", renamed("fixture-person", "fixture-speaker", None))
+    d = compare(load_folder(old, "old"), load_folder(new, "new"))
+    assert render_text(d).splitlines()[2:] == [
+        "required version bump: MAJOR",
+        "",
+        "records:",
+        "  MAJOR  actors: 0 added, 0 removed, 1 renamed, 0 changed",
+        "    > id=fixture-person → id=fixture-speaker: found by content (all fields the same); the former id is not recorded",
+        "        to keep 'fixture-person' findable, list it under former_ids in the record 'fixture-speaker' with the version that releases the rename (CONTRIBUTING.md: Renaming an id)",
+        "        references that follow it: statements.speaker_id (1), casualty_figures.claimed_by_id (1), claim_positions.actor_id (1), claim_actors.actor_id (1)",
+    ]
+    assert d.reasons() == ["actors: 1 id(s) renamed without a former id recorded"]
+
+
+def test_a_renamed_record_with_changes_shows_them_under_its_new_id(tmp_path, old):
+    # A statement renamed, its summary reworded and its relay dropped: the
+    # rename is found with the one field that differs, the list row and
+    # the rows pointing at it follow, and only the real changes remain.
+    files = renamed("fixture-statement", "fixture-remarks", None, "statement")
+    statement = files["records/statement/fixture-remarks.yaml"]
+    statement = statement.replace("relayed_by:\n  - fixture-agency\n", "relayed_by: []\n")
+    files["records/statement/fixture-remarks.yaml"] = statement.replace(
+        "summary: The spokesperson said", "summary: The spokesperson stated"
+    )
+    new = package_of(tmp_path, "new", files)
+    d = compare(load_folder(old, "old"), load_folder(new, "new"))
+    lines = render_text(d).splitlines()
+    assert lines[lines.index("records:") :] == [
+        "records:",
+        "  MAJOR  statements: 0 added, 0 removed, 1 renamed, 1 changed",
+        "    > id=fixture-statement → id=fixture-remarks: found by content (all but summary the same); the former id is not recorded",
+        "        to keep 'fixture-statement' findable, list it under former_ids in the record 'fixture-remarks' with the version that releases the rename (CONTRIBUTING.md: Renaming an id)",
+        "        references that follow it: statement_relays.statement_id (1), casualty_figures.statement_id (1), claim_positions.statement_id (1)",
+        "    ~ id=fixture-remarks",
+        '        summary: "The spokesperson said the state is looking into what happened." → "The spokesperson stated the state is looking into what happened."',
+        "  PATCH  statement_relays: 0 added, 1 removed, 0 changed",
+        "    - statement_id=fixture-remarks, step=1",
+        "  PATCH  claim_actors: 0 added, 0 removed, 1 changed",
+        "    ~ claim_id=fixture-claim, actor_id=fixture-person",
+        '        statements: "fixture-statement" → "fixture-remarks"',
+    ]
+
+
+def test_a_rename_in_json(tmp_path, old):
+    new = package_of(tmp_path, "new", renamed("fixture-person", "fixture-speaker"))
+    doc = json.loads(render_json(compare(load_folder(old, "old"), load_folder(new, "new"))))
+    actors = next(t for t in doc["tables"] if t["name"] == "actors")
+    assert (actors["level"], actors["added"], actors["removed"], actors["changed"]) == (
+        "minor",
+        [],
+        [],
+        [],
+    )
+    assert actors["renamed"] == [
+        {
+            "old": "fixture-person",
+            "new": "fixture-speaker",
+            "recorded": True,
+            "version": "0.2.0",
+            "differs": [],
+            "references": {
+                "statements.speaker_id": 1,
+                "casualty_figures.claimed_by_id": 1,
+                "claim_positions.actor_id": 1,
+                "claim_actors.actor_id": 1,
+            },
+            "problem": None,
+        }
+    ]
+
+
+def test_a_rename_recorded_with_a_version_that_did_not_release_it(tmp_path, old):
+    new = package_of(tmp_path, "new", renamed("fixture-person", "fixture-speaker", "0.1.0"))
+    d = compare(load_folder(old, "old"), load_folder(new, "new"))
+    assert render_text(d).splitlines()[6:8] == [
+        "    > id=fixture-person → id=fixture-speaker: former id recorded, renamed in 0.1.0",
+        "        ! former_ids says it was renamed in 0.1.0, but 0.1.0 still had the old id; give the version that releases the rename",
+    ]
+
+
+def test_a_former_id_removed_is_major(tmp_path):
+    # Once published, an old id leads to its record; dropping it breaks
+    # that as removing the record would.
+    files = renamed("fixture-person", "fixture-speaker")
+    old = package_of(tmp_path, "old", files)
+    record = files["records/actor/fixture-speaker.yaml"]
+    files["records/actor/fixture-speaker.yaml"] = record[: record.index("former_ids:")]
+    new = package_of(tmp_path, "new", files)
+    d = compare(load_folder(old, "old"), load_folder(new, "new"))
+    assert d.reasons() == [
+        "former_ids: 1 former id(s) removed, so old ids no longer lead to their records"
+    ]
+
+
+def table(header: str, *rows: str) -> TableData:
+    return TableData(header.split(","), [r.split(",") for r in rows])
+
+
+def test_renames_are_guessed_only_between_rows_that_match_nothing_else():
+    old = {"t": table("id,a,b,c", "p,1,2,3", "q,1,2,3", "r,5,6,7", "s,8,9,0")}
+    new = {"t": table("id,a,b,c", "p2,1,2,3", "r2,5,6,x", "s2,8,x,x")}
+    # p and q look alike, so neither is taken for p2; r differs from r2 in
+    # one field; s from s2 in two, which is no rename.
+    found = renames.find(old, new, ["t"])
+    assert [(r.old, r.new, r.differs) for r in found["t"].values()] == [("r", "r2", ["c"])]
+
+
+def test_a_recorded_rename_is_taken_before_a_guess():
+    old = {"t": table("id,a,b", "p,1,2")}
+    new = {
+        "t": table("id,a,b", "p2,1,2", "p3,1,2"),
+        "former_ids": table("former_id,id,table_name,version", "p,p3,t,1.0.0"),
+    }
+    assert [(r.old, r.new, r.version) for r in renames.find(old, new, ["t"])["t"].values()] == [
+        ("p", "p3", "1.0.0")
+    ]

@@ -119,7 +119,7 @@ def site_files(root: Path) -> list[str]:
 
 TABLES = (
     "actors", "casualty_figure_derivations", "casualty_figures", "claim_actors", "claim_positions", "claim_relations", "claims", "codelists",
-    "events", "sources", "statement_relays", "statement_sources", "statements",
+    "events", "former_ids", "sources", "statement_relays", "statement_sources", "statements",
 )  # fmt: skip
 
 

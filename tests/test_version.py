@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, base_record, make_project
+from conftest import REPO, base_record, make_project, renamed
 from il76_claims import cli
 from il76_claims.check import strict_yaml as loader
 from il76_claims.check.metadata import changelog_sections
@@ -264,6 +264,31 @@ def test_removing_a_record_needs_a_major_bump(repo):
     ]
     repo.set_version("1.0.0")
     assert repo.check().ok
+
+
+def test_a_rename_needs_a_minor_bump_with_its_former_id_and_a_major_one_without(repo):
+    files = renamed("fixture-person", "fixture-speaker", "0.1.0")
+    for rel in (r for r in files if r.startswith("records/")):
+        repo.write(rel, files[rel])
+    repo.set_version("0.2.0", changelog=("0.2.0", "0.1.0"))
+    out = repo.check()
+    # 0.1.0 is a released version, so the checker accepts it; only the
+    # comparison with the base shows that 0.1.0 still had the old id.
+    assert messages(out) == [
+        "records/actor/fixture-speaker.yaml:10: former id 'fixture-person': former_ids says it was renamed in 0.1.0, but 0.1.0 still had the old id; give the version that releases the rename"
+    ]
+    assert out.info[2:] == [
+        "changes since the base need a MINOR version bump:",
+        "  actors: 1 id(s) renamed, the former id recorded",
+        "  former_ids: 1 record(s) added",
+    ]
+    record = files["records/actor/fixture-speaker.yaml"]
+    repo.write("records/actor/fixture-speaker.yaml", record.replace("0.1.0", "0.2.0"))
+    assert repo.check().ok
+    repo.write("records/actor/fixture-speaker.yaml", record[: record.index("former_ids:")])
+    assert [m.split(": set version")[0] for m in messages(repo.check())] == [
+        "dataset.yaml:9: version is 0.2.0 but the changes since 0.1.0 need a MAJOR bump, to 1.0.0 or higher"
+    ]
 
 
 def test_a_tooling_change_to_the_outputs_counts(repo):

@@ -390,7 +390,8 @@ def _open_build(spec: str, root: str):
     "diff",
     "compare two builds record by record, with the version bump the changes need",
     """Compare two builds of the package table by table, matching records by their
-primary key: records added and removed, changed fields as old -> new, and
+primary key: records added and removed, ids renamed (recorded in former_ids,
+or found by their content), changed fields as old -> new, and
 changes to the tables' schemas and the package's metadata, each with the
 version bump it needs (docs/versioning.md). OLD and NEW are each a package
 folder (holding datapackage.json and data/) or a git commit, branch or tag,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..model.problems import Problem, problem
 from ..model.record import ID_RE, Record, child_pointer
 from ..model.schemas import SchemaSet
+from . import former_ids
 
 
 def reference_fields(schemas: SchemaSet, kind: str) -> list[tuple[str, str | None, str]]:
@@ -31,17 +32,29 @@ def _a(kind: str) -> str:
 
 
 def check_references(index: RecordIndex, schemas: SchemaSet) -> list[Problem]:
-    """X003 and X004 for every reference that names no record of its kind."""
+    """X003, X004 and X025 for every reference that names no record of its kind."""
     out: list[Problem] = []
     records = [rec for group in index.groups.values() for rec in group]
     fields = {kind: reference_fields(schemas, kind) for kind in schemas.kinds}
+    renamed = former_ids.renamed(index)
     for rec in records:
         for field, sub, target in fields.get(rec.kind, ()):
             known = index.ids_of.get(target, set())
             for pointer, name, ref in _references(rec.data, field, sub):
-                if ref not in known and pointer not in rec.reported and _is_id(ref):
+                if ref in known or pointer in rec.reported or not _is_id(ref):
+                    continue
+                if (target, ref) in renamed:
+                    out.append(_renamed(rec, pointer, name, ref, *renamed[target, ref]))
+                else:
                     out.append(_missing(rec, pointer, name, target, ref, index))
     return out
+
+
+def _renamed(rec: Record, pointer: str, name: str, ref: str, now: Record, version) -> Problem:
+    line, col = rec.mark(pointer)
+    released = f" in {version}" if isinstance(version, str) else ""
+    message = f"{name}: '{ref}' was renamed to '{now.id}'{released}; use '{now.id}'"
+    return problem(rec.path, line, col, "X025", message, pointer)
 
 
 def _references(data: dict, field: str, sub: str | None):

@@ -19,6 +19,7 @@ from . import (
     canonical,
     copying,
     files,
+    former_ids,
     neutrality,
     quote_checks,
     quotes,
@@ -65,6 +66,8 @@ def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
     problems += references.check_references(index, schemas) + rules.check_rules(index)
     metadata, meta_problems = check_metadata(project, schemas, checker)
     problems += meta_problems + _sources_folder(project)
+    version = metadata.get("version") if metadata else None
+    problems += former_ids.check_former_ids(index, version, former_ids.released(project.root))
     # The record texts against the archived sources and the loaded-terms list.
     quoted = quotes.check_quotes(
         records, project.sources_dir, {(p.path, p.pointer) for p in problems}

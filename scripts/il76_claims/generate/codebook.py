@@ -15,7 +15,7 @@ from ..model.policy import FOR
 from ..model.project import DATASETTE, JSON, JSONL, JSONLD, SQLITE, XLSX
 from ..model.schemas import KINDS, SchemaSet
 from ..publish import dispute
-from ..publish.tables import Field, Layout, Table
+from ..publish.tables import FORMER_IDS, Field, Layout, Table
 from ..publish.views import build_views
 
 
@@ -33,7 +33,11 @@ def _source_props(schemas: SchemaSet, layout: Layout) -> dict[tuple[str, str], d
     out = {}
     for kind in KINDS:
         for p in schemas.walk(schemas.kinds[kind]):
-            if p.parent is not None:
+            if p.parent is not None and p.parent.node.get("x-table") == FORMER_IDS:
+                out[(FORMER_IDS, "former_id" if p.name == "id" else p.name)] = p.schema
+            elif p.parent is None and p.name == "id":
+                out[(layout.kind_table[kind], "id")] = out[(FORMER_IDS, "id")] = p.schema
+            elif p.parent is not None:
                 out[(p.parent.node["x-table"], p.name)] = p.schema
             elif p.items is None:
                 out[(layout.kind_table[kind], p.name)] = p.schema
@@ -48,6 +52,8 @@ def _constraints(f: Field, prop: dict) -> list[str]:
         out.append("unique")
     if f.codelist:
         out.append(f"codes: [{f.codelist}](#codelist-{f.codelist})")
+    elif f.enum:
+        out.append("one of " + ", ".join(_code(v) for v in f.enum))
     if f.ref_table:
         out.append(f"→ [`{f.ref_table}.id`](#table-{f.ref_table})")
     if f.minimum is not None:
@@ -76,6 +82,8 @@ def _origin(layout: Layout, t: Table) -> str:
                 return f"one row per item of the list `{prop}` in `records/{kind}/<id>.yaml`, in list order"
     if t.name == dispute.NAME:
         return "one row per actor per claim it takes positions on, computed by the build from `claim_positions`"
+    if t.name == FORMER_IDS:
+        return "one row per item of the list `former_ids` in any `records/<kind>/<id>.yaml`"
     return "written from the codelists under `schemas/codelists/`"
 
 

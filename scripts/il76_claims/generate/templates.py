@@ -143,6 +143,8 @@ def render_template(kind: str, schemas: SchemaSet) -> str:
         for r in rules:
             lines += _wrap(f"- {r}.", "  ", "  ")
     for name, prop in doc["properties"].items():
+        if prop.get("x-template") is False:
+            continue  # a field no new record has (former_ids)
         lines.append("")
         if prop.get("type") != "array":
             lines += d.field_lines(name, prop, name in required)

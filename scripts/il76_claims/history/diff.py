@@ -11,14 +11,17 @@ applies it (docs/versioning.md):
 
 * MAJOR: a table or field removed or renamed, a field retyped, fields
   re-ordered, a constraint tightened, a primary or foreign key changed or
-  added, a record removed that other tables can reference;
-* MINOR: a table, field or record added, a constraint loosened;
+  added, a record removed that other tables can reference, or renamed
+  without its former id recorded, a former id removed;
+* MINOR: a table, field or record added, a constraint loosened, a record
+  renamed with its former id recorded (the old id still leads to it);
 * PATCH: a value corrected, a list item removed, descriptive metadata
   (titles, descriptions, keywords, licences, contributors) changed.
 
-Rows are matched by the table's primary key. Only fields present in both
-builds are compared cell by cell; an added or removed field is reported
-once, as a schema change.
+Rows are matched by the table's primary key, after a renamed id (see
+renames.py) is read as its new id in the old build. Only fields present in
+both builds are compared cell by cell; an added or removed field is
+reported once, as a schema change.
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..check.metadata import parse_version
+from ..publish.tables import FORMER_IDS
+from . import renames as renaming
+from .renames import Rename
 
 LEVELS = ("none", "patch", "minor", "major")
 
@@ -188,22 +196,28 @@ class TableDiff:
     added: list[dict[str, str]] = field(default_factory=list)
     removed: list[dict[str, str]] = field(default_factory=list)
     changed: list[RowChange] = field(default_factory=list)
+    renamed: list[Rename] = field(default_factory=list)
     referenced: bool = False  # other tables hold foreign keys to this one
     note: str = ""
 
     @property
+    def unrecorded(self) -> list[Rename]:
+        return [r for r in self.renamed if not r.recorded]
+
+    @property
     def level(self) -> str:
+        # An id renamed without its former id is, for a user, one removed.
         levels = []
-        if self.added:
+        if self.added or len(self.unrecorded) < len(self.renamed):
             levels.append("minor")
-        if self.removed:
+        if self.removed or self.unrecorded:
             levels.append("major" if self.referenced else "patch")
         if self.changed:
             levels.append("patch")
         return max_level(levels)
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.removed or self.changed or self.note)
+        return bool(self.added or self.removed or self.changed or self.renamed or self.note)
 
 
 @dataclass
@@ -221,32 +235,46 @@ class Diff:
     def empty(self) -> bool:
         return not self.changes and not any(self.tables)
 
+    @property
+    def renamed(self) -> list[Rename]:
+        return [r for t in self.tables for r in t.renamed]
+
     def reasons(self) -> list[str]:
         """One line per change that sets the required level, for messages."""
         top = self.level
         out = [f"{c.where}: {c.what}" for c in self.changes if c.level == top]
         for t in self.tables:
-            if t.level != top:
-                continue
-            if top == "major":
-                out.append(
-                    f"{t.name}: {len(t.removed)} record(s) removed that other tables can reference"
-                )
-            elif top == "minor":
-                out.append(f"{t.name}: {len(t.added)} record(s) added")
-            else:
-                out.append(
-                    f"{t.name}: "
-                    + ", ".join(
-                        p
-                        for p in (
-                            f"{len(t.changed)} record(s) changed" if t.changed else "",
-                            f"{len(t.removed)} list item(s) removed" if t.removed else "",
-                        )
-                        if p
-                    )
-                )
+            if t.level == top:
+                out.append(f"{t.name}: " + ", ".join(_table_reasons(t, top)))
         return out
+
+
+def _removed_what(t: TableDiff) -> str:
+    if t.name == FORMER_IDS:
+        return "former id(s) removed, so old ids no longer lead to their records"
+    return "record(s) removed that other tables can reference"
+
+
+def _table_reasons(t: TableDiff, top: str) -> list[str]:
+    """What in a table's rows needs the level top."""
+    recorded = len(t.renamed) - len(t.unrecorded)
+    if top == "major":
+        parts = [
+            (t.removed, f"{len(t.removed)} {_removed_what(t)}"),
+            (t.unrecorded, f"{len(t.unrecorded)} id(s) renamed without a former id recorded"),
+        ]
+    elif top == "minor":
+        parts = [
+            (t.added, f"{len(t.added)} record(s) added"),
+            (recorded, f"{recorded} id(s) renamed, the former id recorded"),
+        ]
+    else:
+        parts = [
+            (t.changed, f"{len(t.changed)} record(s) changed"),
+            (t.removed, f"{len(t.removed)} list item(s) removed"),
+            (t.unrecorded, f"{len(t.unrecorded)} id(s) renamed"),
+        ]
+    return [text for present, text in parts if present]
 
 
 # Field properties that only describe; changing them is a PATCH.
@@ -269,86 +297,56 @@ def _constraint_changes(where: str, old: dict, new: dict) -> list[Change]:
         a, b = old.get(key), new.get(key)
         if a == b:
             continue
-        if key in ("required", "unique"):
-            tight = bool(b) and not a
-            out.append(
-                Change(
-                    "major" if tight else "minor",
-                    where,
-                    f"constraint {'tightened' if tight else 'loosened'}: {key}",
-                    a,
-                    b,
-                )
-            )
-        elif key == "enum":
-            if a is None or b is None:
-                tight = a is None
-                out.append(
-                    Change(
-                        "major" if tight else "minor",
-                        where,
-                        f"constraint {'added' if tight else 'removed'}: enum",
-                        a,
-                        b,
-                    )
-                )
-                continue
-            gone = [c for c in a if c not in b]
-            added = [c for c in b if c not in a]
-            if gone:
-                out.append(
-                    Change(
-                        "major",
-                        where,
-                        "constraint tightened: enum codes removed: " + ", ".join(map(str, gone)),
-                        a,
-                        b,
-                        False,
-                    )
-                )
-            if added:
-                out.append(
-                    Change(
-                        "minor",
-                        where,
-                        "constraint loosened: enum codes added: " + ", ".join(map(str, added)),
-                        a,
-                        b,
-                        False,
-                    )
-                )
-            if not gone and not added:
-                out.append(Change("patch", where, "enum codes re-ordered", a, b, False))
-        elif key in _LOWER_BOUNDS or key in _UPPER_BOUNDS:
-            if a is None or b is None:
-                tight = a is None
-            else:
-                try:
-                    tight = (b > a) if key in _LOWER_BOUNDS else (b < a)
-                except TypeError:
-                    tight = True
-            out.append(
-                Change(
-                    "major" if tight else "minor",
-                    where,
-                    f"constraint {'tightened' if tight else 'loosened'}: {key}",
-                    a,
-                    b,
-                )
-            )
+        if key == "enum" and a is not None and b is not None:
+            out.extend(_enum_changes(where, a, b))
         else:
-            # pattern and anything else: no telling whether a change loosens
-            # it, so only a removal counts as loosening.
-            tight = b is not None
+            tight, verb = _tightness(key, a, b)
             out.append(
-                Change(
-                    "major" if tight else "minor",
-                    where,
-                    f"constraint {'changed' if a is not None and b is not None else 'added' if tight else 'removed'}: {key}",
-                    a,
-                    b,
-                )
+                Change("major" if tight else "minor", where, f"constraint {verb}: {key}", a, b)
             )
+    return out
+
+
+def _tightness(key: str, a, b) -> tuple[bool, str]:
+    """Whether changing a constraint from a to b (None: absent) makes it
+    stricter, and the word for the change."""
+    if key in ("required", "unique"):
+        tight = bool(b) and not a
+    elif key == "enum":  # added or removed; a changed list is _enum_changes'
+        tight = a is None
+        return tight, "added" if tight else "removed"
+    elif key in _LOWER_BOUNDS or key in _UPPER_BOUNDS:
+        tight = a is None if a is None or b is None else _stricter_bound(key, a, b)
+    else:
+        # pattern and anything else: no telling whether a change loosens
+        # it, so only a removal counts as loosening.
+        tight = b is not None
+        return (
+            tight,
+            "changed" if a is not None and b is not None else "added" if tight else "removed",
+        )
+    return tight, "tightened" if tight else "loosened"
+
+
+def _stricter_bound(key: str, a, b) -> bool:
+    try:
+        return (b > a) if key in _LOWER_BOUNDS else (b < a)
+    except TypeError:
+        return True
+
+
+def _enum_changes(where: str, a: list, b: list) -> list[Change]:
+    gone = [c for c in a if c not in b]
+    added = [c for c in b if c not in a]
+    out = []
+    if gone:
+        what = "constraint tightened: enum codes removed: " + ", ".join(map(str, gone))
+        out.append(Change("major", where, what, a, b, False))
+    if added:
+        what = "constraint loosened: enum codes added: " + ", ".join(map(str, added))
+        out.append(Change("minor", where, what, a, b, False))
+    if not gone and not added:
+        out.append(Change("patch", where, "enum codes re-ordered", a, b, False))
     return out
 
 
@@ -385,6 +383,15 @@ def _fk_set(schema: dict) -> list:
 
 def _schema_changes(name: str, old: dict, new: dict) -> list[Change]:
     os_, ns = old.get("schema", {}) or {}, new.get("schema", {}) or {}
+    return (
+        _fields_changes(name, os_, ns)
+        + _key_changes(name, os_, ns)
+        + _resource_changes(name, old, new)
+    )
+
+
+def _fields_changes(name: str, os_: dict, ns: dict) -> list[Change]:
+    """Fields removed, added, re-ordered, and each common field's changes."""
     of = {f.get("name"): f for f in os_.get("fields", [])}
     nf = {f.get("name"): f for f in ns.get("fields", [])}
     out = [
@@ -403,12 +410,15 @@ def _schema_changes(name: str, old: dict, new: dict) -> list[Change]:
         out.append(Change("major", name, "fields re-ordered", common_old, common_new))
     for fname in common_new:
         out.extend(_field_changes(name, of[fname], nf[fname]))
+    return out
+
+
+def _key_changes(name: str, os_: dict, ns: dict) -> list[Change]:
+    """The primary key, foreign keys and missing values of a table schema."""
+    out = []
     if os_.get("primaryKey") != ns.get("primaryKey"):
-        out.append(
-            Change(
-                "major", name, "primary key changed", os_.get("primaryKey"), ns.get("primaryKey")
-            )
-        )
+        pk = (os_.get("primaryKey"), ns.get("primaryKey"))
+        out.append(Change("major", name, "primary key changed", *pk))
     ofk, nfk = _fk_set(os_), _fk_set(ns)
     out += [
         Change("major", name, "foreign key added", None, json.loads(fk))
@@ -421,16 +431,15 @@ def _schema_changes(name: str, old: dict, new: dict) -> list[Change]:
         if fk not in nfk
     ]
     if os_.get("missingValues") != ns.get("missingValues"):
-        out.append(
-            Change(
-                "major",
-                name,
-                "missingValues changed",
-                os_.get("missingValues"),
-                ns.get("missingValues"),
-            )
-        )
+        mv = (os_.get("missingValues"), ns.get("missingValues"))
+        out.append(Change("major", name, "missingValues changed", *mv))
+    return out
+
+
+def _resource_changes(name: str, old: dict, new: dict) -> list[Change]:
+    """The resource's own properties: its dialect, path, title..."""
     old, new = _flat_dialect(old), _flat_dialect(new)
+    out = []
     for key in list(old) + [k for k in new if k not in old]:
         if key in ("name", "schema") or key in _DERIVED or old.get(key) == new.get(key):
             continue
@@ -526,6 +535,20 @@ def _rows_diff(
     return td
 
 
+def _foreign_keys(resource: dict | None) -> list[tuple[str, str]]:
+    """(column, referenced table) of each one-column foreign key to an id."""
+    out = []
+    for fk in ((resource or {}).get("schema", {}) or {}).get("foreignKeys", []) or []:
+        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
+            continue
+        cols, ref = fk.get("fields"), fk["reference"]
+        cols = [cols] if isinstance(cols, str) else cols
+        to = ref.get("fields")
+        if isinstance(cols, list) and len(cols) == 1 and to in ("id", ["id"]):
+            out.append((cols[0], ref.get("resource")))
+    return out
+
+
 def _referenced(resources: dict[str, dict]) -> set:
     return {
         fk.get("reference", {}).get("resource")
@@ -544,6 +567,7 @@ def compare(old: Package, new: Package) -> Diff:
         changes.append(Change("patch", "package", "tables re-ordered", common_old, common_new))
     labels = (old.label, new.label)
     referenced = _referenced(ores) | _referenced(nres)
+    renames = _renames(old, new)
     tables = []
     for name in list(nres) + [n for n in ores if n not in nres]:
         if name not in ores:
@@ -553,10 +577,41 @@ def compare(old: Package, new: Package) -> Diff:
         else:
             changes.extend(_schema_changes(name, ores[name], nres[name]))
         key, ints = _key_of(nres.get(name) or ores[name])
-        td = _rows_diff(name, old.tables.get(name), new.tables.get(name), key, ints, labels)
-        td.referenced = name in referenced
+        before = old.tables.get(name)
+        if before is not None and renames:
+            refs = _foreign_keys(ores.get(name)) + _foreign_keys(nres.get(name))
+            rows = renaming.translate(name, before, refs, renames)
+            before = TableData(before.header, rows)
+        td = _rows_diff(name, before, new.tables.get(name), key, ints, labels)
+        td.renamed = list(renames.get(name, {}).values())
+        # An old id in former_ids is a key users join on, like a record's id.
+        td.referenced = name in referenced or name == FORMER_IDS
         tables.append(td)
     return Diff(old, new, changes, tables)
+
+
+def _renames(old: Package, new: Package) -> renaming.Renames:
+    """The renames in every table keyed by id alone in both builds, each
+    recorded one with what is wrong with its version, if anything."""
+    ores, nres = old.resources(), new.resources()
+    by_id = [n for n in nres if n in ores and _key_of(ores[n])[0] == _key_of(nres[n])[0] == ["id"]]
+    found = renaming.find(old.tables, new.tables, by_id)
+    for rename in (r for table in found.values() for r in table.values() if r.recorded):
+        rename.problem = _misdated(rename.version, old.version, new.version)
+    return found
+
+
+def _misdated(version: str, before: str | None, after: str | None) -> str:
+    """Why a rename new since the version before cannot have been released
+    in version, when after is the version that releases it."""
+    v, b, a = parse_version(version), parse_version(before), parse_version(after)
+    if v is None or b is None:
+        return ""
+    if v <= b:
+        return f"former_ids says it was renamed in {version}, but {before} still had the old id; give the version that releases the rename"
+    if a is not None and a > b and v != a:
+        return f"former_ids says it was renamed in {version}, but the rename is released in {after}; give {after}"
+    return ""
 
 
 # --- output -------------------------------------------------------------------
@@ -595,17 +650,43 @@ def render_text(d: Diff) -> str:
     if changed_tables:
         lines += ["", "records:"]
         for t in changed_tables:
-            if t.note:
-                lines.append(f"  {t.name}: {t.note}")
-                continue
-            counts = f"{len(t.added)} added, {len(t.removed)} removed, {len(t.changed)} changed"
-            lines.append(f"  {t.level.upper():5}  {t.name}: {counts}")
-            lines += [f"    + {_key_text({k: row[k] for k in t.key})}" for row in t.added]
-            lines += [f"    - {_key_text({k: row[k] for k in t.key})}" for row in t.removed]
-            for rc in t.changed:
-                lines.append(f"    ~ {_key_text(rc.key)}")
-                lines += [f"        {fname}: {_show(a)} → {_show(b)}" for fname, a, b in rc.fields]
+            lines += _table_lines(t)
     return "\n".join(lines) + "\n"
+
+
+def _table_lines(t: TableDiff) -> list[str]:
+    if t.note:
+        return [f"  {t.name}: {t.note}"]
+    renamed = f"{len(t.renamed)} renamed, " if t.renamed else ""
+    counts = f"{len(t.added)} added, {len(t.removed)} removed, {renamed}{len(t.changed)} changed"
+    lines = [f"  {t.level.upper():5}  {t.name}: {counts}"]
+    lines += [f"    + {_key_text({k: row[k] for k in t.key})}" for row in t.added]
+    lines += [f"    - {_key_text({k: row[k] for k in t.key})}" for row in t.removed]
+    for r in t.renamed:
+        lines += _rename_lines(r)
+    for rc in t.changed:
+        lines.append(f"    ~ {_key_text(rc.key)}")
+        lines += [f"        {fname}: {_show(a)} → {_show(b)}" for fname, a, b in rc.fields]
+    return lines
+
+
+def _rename_lines(r: Rename) -> list[str]:
+    if r.recorded:
+        how = f"former id recorded, renamed in {r.version}"
+    else:
+        same = f"all but {r.differs[0]} the same" if r.differs else "all fields the same"
+        how = f"found by content ({same}); the former id is not recorded"
+    lines = [f"    > id={r.old} → id={r.new}: {how}"]
+    if r.problem:
+        lines.append(f"        ! {r.problem}")
+    if not r.recorded:
+        lines.append(
+            f"        to keep '{r.old}' findable, list it under former_ids in the record '{r.new}' with the version that releases the rename (CONTRIBUTING.md: Renaming an id)"
+        )
+    if r.references:
+        follow = ", ".join(f"{where} ({n})" for where, n in r.references.items())
+        lines.append(f"        references that follow it: {follow}")
+    return lines
 
 
 def as_dict(d: Diff) -> dict:
@@ -622,6 +703,7 @@ def as_dict(d: Diff) -> dict:
                 "note": t.note or None,
                 "added": t.added,
                 "removed": t.removed,
+                "renamed": [r.as_dict() for r in t.renamed],
                 "changed": [
                     {
                         "key": rc.key,

@@ -9,11 +9,16 @@ change too, and an edit that was not rebuilt yet is not missed.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from ..check.metadata import DATASET, Finding, metadata_findings, parse_version, yaml_value
+from ..check.strict_yaml import load_file
+from ..model.schemas import SchemaSet
+from ..publish.tables import FORMER_IDS
 from . import git as gitrepo
 from .diff import Diff, DiffError, compare, load_commit
+from .renames import Rename
 
 
 def next_version(base: tuple[int, int, int], level: str) -> tuple[int, int, int]:
@@ -83,7 +88,32 @@ def check_version(
         yaml_value(project.root, DATASET, "version")[1],
         gitrepo.short(base.commit),
     )
+    if result.diff is not None:
+        result.findings += _misdated_renames(project, result.diff)
     return result
+
+
+def _misdated_renames(project, d: Diff) -> list[Finding]:
+    """A rename new since the base, recorded with a version that is not the
+    one releasing it, at the version in the record's former_ids."""
+    misdated = [r for r in d.renamed if r.problem]
+    if not misdated:
+        return []
+    kinds = {doc["x-table"]: kind for kind, doc in SchemaSet(project.schemas_dir).kinds.items()}
+    return [_at_record(project.root, kinds.get(r.table, ""), r) for r in misdated]
+
+
+def _at_record(root: str, kind: str, r: Rename) -> Finding:
+    rel = f"records/{kind}/{r.new}.yaml"
+    rec, _ = load_file(rel, os.path.join(root, *rel.split("/")), kind)
+    items = rec.data.get(FORMER_IDS) if rec is not None else None
+    at = [
+        i
+        for i, item in enumerate(items if isinstance(items, list) else [])
+        if isinstance(item, dict) and item.get("id") == r.old
+    ]
+    line = rec.mark(f"$.{FORMER_IDS}[{at[0]}].version")[0] if rec is not None and at else 1
+    return Finding(rel, line, f"former id '{r.old}': {r.problem}")
 
 
 def _base(root: str, base_ref: str | None, env, result: Outcome):

@@ -449,6 +449,30 @@ CODES: dict[str, Code] = _codes(
         "List only the outlets the words passed through before the source.",
     ),
     Code(
+        "X022",
+        "Former id that is a current id",
+        "former_ids: [{id: tass}] while records/actor/tass.yaml exists",
+        "A former id is one no record of that kind has now: remove it, or give the other record another id.",
+    ),
+    Code(
+        "X023",
+        "Former id listed twice",
+        "two actors that both list former id 'david-dudge'",
+        "An old id leads to one record: keep it on the record it was renamed to and remove it elsewhere.",
+    ),
+    Code(
+        "X024",
+        "Former id with a version that did not rename it",
+        "version: 3.1.0 while dataset.yaml says 3.0.0",
+        "Give the release that first had the new id: a version with a section in CHANGELOG.md, no later than dataset.yaml's.",
+    ),
+    Code(
+        "X025",
+        "Reference to a former id",
+        "speaker_id: david-dudge after the actor was renamed david-dadge",
+        "Use the record's id now, which the message gives.",
+    ),
+    Code(
         "R001",
         "Not in canonical form",
         'name: "TASS" where the canonical form is name: TASS',

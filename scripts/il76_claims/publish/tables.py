@@ -4,7 +4,9 @@ Every output (CSV, the workbook, SQLite, datapackage.json, the codebook)
 is written from these ``Table`` values, so a value is the same in all of
 them. The layout is read from the schemas: each kind's scalar properties
 become its table's columns, and each list property with ``x-table`` becomes
-a child table with one row per item, so no cell ever holds a list.
+a child table with one row per item, so no cell ever holds a list. The one
+exception is ``former_ids``, which every kind has: its items from all kinds
+go into one table, so that an old id is looked up in one place.
 
 Cell values are text exactly as written in the YAML: strings unchanged,
 integers in plain decimal, booleans as ``true``/``false``, null as the
@@ -20,6 +22,8 @@ from ..model.record import Record
 from ..model.schemas import KINDS, Property, SchemaSet
 from . import dispute
 from .derived import DERIVED, Context
+
+FORMER_IDS = "former_ids"
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,7 @@ class Layout:
         for kind in KINDS:
             self._add_kind(kind)
         self.tables[dispute.NAME] = self._computed(dispute)
+        self.tables[FORMER_IDS] = self._former_ids()
         about = "Every code used by a coded column, with its meaning. The column's codelist is named in datapackage.json and docs/codebook.md."
         fields = [
             Field("codelist", "string", "Codelist", "Name of the codelist.", True),
@@ -129,6 +134,29 @@ class Layout:
                 )
             )
         return Table(module.NAME, module.TITLE, module.DESCRIPTION, fields, list(module.KEY))
+
+    def _former_ids(self) -> Table:
+        tables = tuple(self.kind_table[k] for k in KINDS)
+        about = (
+            "Every id a record had in an earlier release, with the record's id now: join an old id "
+            "through this table to find the record. A record renamed twice has two rows. table_name "
+            "says which table's id column holds id, so no foreign key can be declared for it."
+        )
+        fields = [
+            Field("former_id", "string", "Former id", "The id the record had before.", True),
+            Field("id", "string", "Id", "The record's id now.", True),
+            Field(
+                "table_name", "string", "Table", "The table the record is in.", True, enum=tables
+            ),
+            Field(
+                "version",
+                "string",
+                "Renamed in",
+                "The release that first had the id now (MAJOR.MINOR.PATCH); earlier releases have former_id.",
+                True,
+            ),
+        ]
+        return Table(FORMER_IDS, "Former ids", about, fields, ["former_id", "table_name"])
 
     def _field(self, name: str, prop: dict, required: bool) -> Field:
         s = self.schemas.resolve(prop)
@@ -173,6 +201,8 @@ class Layout:
         fields = []
         self.children[kind] = []
         for p in self.schemas.walk(doc):
+            if FORMER_IDS in (p.node.get("x-table"), p.parent and p.parent.node.get("x-table")):
+                continue  # one table for every kind: _former_ids
             if p.parent is not None:
                 child = self.tables[p.parent.node["x-table"]]
                 child.fields.append(self._field(p.name, p.node, p.required))
@@ -225,12 +255,12 @@ class Layout:
 
     def ordered(self) -> list[Table]:
         """Tables in a stable order: each kind's table, then its children;
-        the computed claim_actors, then codelists last."""
+        the computed claim_actors, former_ids, then codelists last."""
         out = []
         for kind in KINDS:
             out.append(self.tables[self.kind_table[kind]])
             out.extend(self.tables[c] for _, c, _ in self.children[kind])
-        out += [self.tables[dispute.NAME], self.tables["codelists"]]
+        out += [self.tables[n] for n in (dispute.NAME, FORMER_IDS, "codelists")]
         return out
 
 
@@ -260,6 +290,11 @@ def build_tables(
                     t.rows.append(
                         [rec.data["id"], str(i)] + [cell(item.get(f.name)) for f in t.fields[2:]]
                     )
+        table = layout.kind_table[rec.kind]
+        by_name[FORMER_IDS].rows += [
+            [item["id"], rec.data["id"], table, item["version"]]
+            for item in rec.data.get(FORMER_IDS) or []
+        ]
     by_name[dispute.NAME].rows = dispute.rows([r for r in records if r.kind == "claim"], ctx)
     cl = by_name["codelists"]
     for name in sorted(schemas.codelists):

@@ -1,0 +1,172 @@
+"""Ids renamed between two builds.
+
+A record whose id changed is one row removed and one added. It is taken for
+a rename (a) when the new build's former_ids table maps the removed id to
+the added one: a recorded rename; or (b) when the two rows hold the same
+values, or all but one: a rename found by content, which the record's
+former_ids list should then record. Only a pair that matches no other row
+either way counts, so a guess is never made between look-alikes.
+
+The old build's rows are then read under the new ids (``translate``): the
+record itself, its list rows and the rows of other tables that point at it
+match their new rows, and only what really changed is left to report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..publish.tables import FORMER_IDS
+
+if TYPE_CHECKING:
+    from .diff import TableData
+
+# The former_ids table's columns, as the build writes them.
+_FORMER_COLUMNS = ("former_id", "id", "table_name", "version")
+
+
+@dataclass
+class Rename:
+    table: str
+    old: str
+    new: str
+    version: str | None  # the release former_ids gives; None when found by content
+    differs: list[str] = field(default_factory=list)  # found by content: the field that differs
+    # "table.column" -> how many of the old build's cells held the old id.
+    references: dict[str, int] = field(default_factory=dict)
+    problem: str = ""  # why the recorded version cannot be the one that releases it
+
+    @property
+    def recorded(self) -> bool:
+        return self.version is not None
+
+    def as_dict(self) -> dict:
+        return {
+            "old": self.old,
+            "new": self.new,
+            "recorded": self.recorded,
+            "version": self.version,
+            "differs": self.differs,
+            "references": self.references,
+            "problem": self.problem or None,
+        }
+
+
+Renames = dict[str, dict[str, Rename]]  # table -> old id -> its rename
+
+
+def find(old: dict[str, TableData], new: dict[str, TableData], tables: Iterable[str]) -> Renames:
+    """The renames in each of the tables (those keyed by id alone in both
+    builds): recorded ones first, then those found by content."""
+    former = _former(new.get(FORMER_IDS))
+    out: Renames = {}
+    for name in tables:
+        a, b = _by_id(old.get(name)), _by_id(new.get(name))
+        if a is None or b is None:
+            continue
+        gone = sorted(i for i in a if i not in b)
+        came = {i for i in b if i not in a}
+        found: dict[str, Rename] = {}
+        for old_id in gone:
+            new_id, version = former.get((name, old_id), (None, None))
+            if new_id in came:
+                found[old_id] = Rename(name, old_id, new_id, version)
+        came -= {r.new for r in found.values()}
+        rest = {i: a[i] for i in gone if i not in found}
+        found |= _by_content(
+            name, old[name].header, new[name].header, rest, {i: b[i] for i in came}
+        )
+        if found:
+            out[name] = dict(sorted(found.items()))
+    return out
+
+
+def _former(table: TableData | None) -> dict[tuple[str, str], tuple[str, str]]:
+    """(table, former id) -> (id now, version) from a former_ids table."""
+    if table is None or any(c not in table.header for c in _FORMER_COLUMNS):
+        return {}
+    pos = [table.header.index(c) for c in _FORMER_COLUMNS]
+    rows = ([row[p] for p in pos] for row in table.rows)
+    return {(t, old): (now, version) for old, now, t, version in rows}
+
+
+def _by_id(table: TableData | None) -> dict[str, list[str]] | None:
+    if table is None or "id" not in table.header:
+        return None
+    pos = table.header.index("id")
+    return {row[pos]: row for row in table.rows}
+
+
+def _by_content(
+    name: str,
+    old_header: list[str],
+    new_header: list[str],
+    gone: dict[str, list[str]],
+    came: dict[str, list[str]],
+) -> dict[str, Rename]:
+    """Removed and added rows whose values (the id aside) are the same, or
+    all but one; only pairs that match nothing else either way."""
+    columns = [h for h in new_header if h in old_header and h != "id"]
+    if len(columns) < 2 or not gone or not came:
+        return {}
+    old_pos = [old_header.index(c) for c in columns]
+    new_pos = [new_header.index(c) for c in columns]
+    olds = {i: [row[p] for p in old_pos] for i, row in gone.items()}
+    news = {i: [row[p] for p in new_pos] for i, row in came.items()}
+    # Each row under every signature that leaves one column out: two rows
+    # share one exactly when they differ in at most that column.
+    by_signature: dict[int, set[str]] = {}
+    for new_id, values in news.items():
+        for s in _signatures(values):
+            by_signature.setdefault(s, set()).add(new_id)
+    matches: dict[str, set[str]] = {}
+    back: dict[str, set[str]] = {}
+    for old_id, values in olds.items():
+        for s in _signatures(values):
+            for new_id in by_signature.get(s, ()):
+                # A hash shared by chance is no match.
+                if sum(x != y for x, y in zip(values, news[new_id])) <= 1:
+                    matches.setdefault(old_id, set()).add(new_id)
+                    back.setdefault(new_id, set()).add(old_id)
+    out = {}
+    for old_id, hits in matches.items():
+        new_id = next(iter(hits))
+        if len(hits) == 1 and len(back[new_id]) == 1:
+            differs = [c for c, x, y in zip(columns, olds[old_id], news[new_id]) if x != y]
+            out[old_id] = Rename(name, old_id, new_id, None, differs)
+    return out
+
+
+def _signatures(values: list[str]) -> list[int]:
+    return [hash((j, *values[:j], *values[j + 1 :])) for j in range(len(values))]
+
+
+def translate(
+    name: str, table: TableData, references: list[tuple[str, str]], renames: Renames
+) -> list[list[str]]:
+    """The rows of the old build's table with each renamed id replaced by
+    the new one: its own id column when its records were renamed, and each
+    column that references (column, table) a table whose records were.
+    Counts each reference in its rename."""
+    own = [("id", name)] if name in renames else []
+    columns = [
+        (table.header.index(col), col, renames[ref])
+        for col, ref in own + references
+        if ref in renames and col in table.header
+    ]
+    if not columns:
+        return table.rows
+    rows = []
+    for row in table.rows:
+        row = list(row)
+        for pos, col, by_old in columns:
+            rename = by_old.get(row[pos])
+            if rename is not None:
+                row[pos] = rename.new
+                if (col, rename.table) not in own:
+                    where = f"{name}.{col}"
+                    rename.references[where] = rename.references.get(where, 0) + 1
+        rows.append(row)
+    return rows
