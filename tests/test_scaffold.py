@@ -211,7 +211,7 @@ def test_an_explicit_taken_id_is_refused_and_nothing_is_overwritten(tmp_path, ca
     project = make_project(tmp_path / "p")
     before = (tmp_path / "p/records/actor/fixture-person.yaml").read_bytes()
     code, out, err = new(capsys, project.root, "actor", "--id", "fixture-person")
-    assert (code, out) == (1, "")
+    assert (code, out) == (2, "")
     assert (
         err
         == "il76-claims new: the id 'fixture-person' is taken (ids are unique across all kinds); choose another, e.g. 'fixture-person-2'\n"
@@ -237,10 +237,10 @@ def test_an_explicit_taken_id_is_refused_and_nothing_is_overwritten(tmp_path, ca
         (["actor"], "give --id ID or --name NAME (the id is made from the name)"),
     ],
 )
-def test_bad_requests_are_refused(tmp_path, capsys, argv, message):
+def test_bad_requests_are_refused_with_exit_2(tmp_path, capsys, argv, message):
     project = make_project(tmp_path / "p")
     code, out, err = new(capsys, project.root, *argv)
-    assert (code, out, err) == (1, "", f"il76-claims new: {message}\n")
+    assert (code, out, err) == (2, "", f"il76-claims new: {message}\n")
 
 
 def test_id_and_name_together_are_refused(tmp_path, capsys):
@@ -286,3 +286,15 @@ def test_long_names_leave_room_for_a_suffix(tmp_path):
     project = make_project(tmp_path / "p")
     rid = free_id(project.root, "word " * 40)
     assert len(rid) <= 76 and rid.endswith("word") and not rid.endswith("-")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_template_is_in_the_form_fmt_writes_and_advises_no_other(kind):
+    """What a template shows and what it tells a contributor to write are
+    both what fmt writes: long text on one line (fmt folds it, >-), never
+    a literal block that would put line breaks inside a sentence."""
+    rel = f"schemas/templates/{kind}.yaml"
+    text = (REPO / rel).read_text(encoding="utf-8")
+    shape_of = canonical.shapes(SchemaSet(str(REPO / "schemas")))
+    assert canonical.canonical_text(rel, text, kind, shape_of) == (text, [])
+    assert "'|-'" not in text and "|-\n" not in text

@@ -278,7 +278,7 @@ Example:
     _new_options,
 )
 def new_command(args) -> int:
-    from .generate.templates import ScaffoldError, scaffold, write_templates
+    from .generate.templates import BadRequest, ScaffoldError, scaffold, write_templates
 
     root = os.path.abspath(args.root)
     if args.update_templates:
@@ -296,6 +296,8 @@ def new_command(args) -> int:
         )
     try:
         rel = scaffold(root, args.kind, rid=args.id, name=args.name, text_held=args.text_held)
+    except BadRequest as exc:
+        raise UsageError(str(exc), "new") from None
     except ScaffoldError as exc:
         print(f"{PROG} new: {exc}", file=sys.stderr)
         return 1

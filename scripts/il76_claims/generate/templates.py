@@ -32,7 +32,12 @@ MAX_LISTED_CODES = 25
 
 
 class ScaffoldError(Exception):
-    pass
+    """The project's templates stop a new record from being written."""
+
+
+class BadRequest(ScaffoldError):
+    """The command asks for what cannot be done (a kind that does not
+    exist, a taken or malformed id): a mistake in the invocation, exit 2."""
 
 
 # --- templates ----------------------------------------------------------------
@@ -98,7 +103,8 @@ class _Describer:
             out.append(f"Text: {s['x-pattern-hint']}.")
         elif s.get("x-multiline"):
             out.append(
-                "Text; it may run over several lines (write '|-' after the colon and indent the lines below)."
+                "Text. Write it on one line, however long: il76-claims fmt folds it (>-)."
+                " A line break is part of the value; write one only where the text has one."
             )
         else:
             out.append("One line of text.")
@@ -129,6 +135,22 @@ def render_template(kind: str, schemas: SchemaSet) -> str:
     doc = schemas.kinds[kind]
     d = _Describer(schemas)
     required = set(doc.get("required", []))
+    lines = _introduction(kind, doc)
+    for name, prop in doc["properties"].items():
+        if prop.get("x-template") is False:
+            continue  # a field no new record has (former_ids)
+        lines.append("")
+        if prop.get("type") != "array":
+            lines += d.field_lines(name, prop, name in required)
+            lines.append(f"{name}: null")
+        else:
+            lines += _list_lines(d, name, prop, name in required)
+    return _canonical(f"{TEMPLATES}/{kind}.yaml", "\n".join(lines) + "\n", kind, schemas)
+
+
+def _introduction(kind: str, doc: dict) -> list[str]:
+    """The kind's description, how to fill the template, and the rules
+    that hold across its fields."""
     lines = _wrap(f"{doc['title']}: {doc['description']}")
     lines += _wrap(
         f"Written by `il76-claims new {kind}` from schemas/templates/{kind}.yaml. Replace each null with a value, "
@@ -138,53 +160,39 @@ def render_template(kind: str, schemas: SchemaSet) -> str:
     )
     rules = [r["description"] for r in doc.get("allOf", []) if r.get("description")]
     if rules:
-        lines.append("#")
-        lines.append("# Rules across fields:")
+        lines += ["#", "# Rules across fields:"]
         for r in rules:
             lines += _wrap(f"- {r}.", "  ", "  ")
-    for name, prop in doc["properties"].items():
-        if prop.get("x-template") is False:
-            continue  # a field no new record has (former_ids)
-        lines.append("")
-        if prop.get("type") != "array":
-            lines += d.field_lines(name, prop, name in required)
-            lines.append(f"{name}: null")
-            continue
-        limits = []
-        if prop.get("minItems"):
-            limits.append(f"at least {prop['minItems']}")
-        if prop.get("maxItems"):
-            limits.append(f"at most {prop['maxItems']}")
-        head = _head(name, prop, name in required, False)
-        items = prop["items"]
-        if "properties" in items:
-            lines += _wrap(
-                f"{head} A list ({', '.join(limits)} items); each item has these fields:", "", "  "
-            )
-            ireq = set(items.get("required", []))
-            for iname, iprop in items["properties"].items():
-                lines += d.field_lines(iname, iprop, iname in ireq, "  ")
-            item = [
-                f"  {'- ' if i == 0 else '  '}{iname}: null"
-                for i, iname in enumerate(items["properties"])
-            ]
-            # A list that may be empty starts empty, with an item to copy shown.
-            lines += (
-                [f"{name}:", *item]
-                if prop.get("minItems")
-                else [f"#   {name}:", *(f"# {x}" for x in item), f"{name}: []"]
-            )
-        else:
-            item = {**items, "x-ref-kind": prop.get("x-ref-kind")}
-            what, _ = d.what(item)
-            lines += _wrap(
-                f"{head} A list ({', '.join(limits)} items), in order; [] when empty. Each item: {' '.join(what)} Write one item per line:",
-                "",
-                "  ",
-            )
-            lines += [f"#   {name}:", "#     - first-id", "#     - second-id"]
-            lines.append(f"{name}: []")
-    return _canonical(f"{TEMPLATES}/{kind}.yaml", "\n".join(lines) + "\n", kind, schemas)
+    return lines
+
+
+def _list_lines(d: _Describer, name: str, prop: dict, required: bool) -> list[str]:
+    """A list field: what it holds, then an empty list with an item to copy
+    shown in comments (or the item itself when the list may not be empty)."""
+    limits = [f"at least {prop['minItems']}"] if prop.get("minItems") else []
+    limits += [f"at most {prop['maxItems']}"] if prop.get("maxItems") else []
+    head = _head(name, prop, required, False)
+    items = prop["items"]
+    if "properties" not in items:
+        what, _ = d.what({**items, "x-ref-kind": prop.get("x-ref-kind")})
+        lines = _wrap(
+            f"{head} A list ({', '.join(limits)} items), in order; [] when empty. Each item: {' '.join(what)} Write one item per line:",
+            "",
+            "  ",
+        )
+        return [*lines, f"#   {name}:", "#     - first-id", "#     - second-id", f"{name}: []"]
+    lines = _wrap(
+        f"{head} A list ({', '.join(limits)} items); each item has these fields:", "", "  "
+    )
+    ireq = set(items.get("required", []))
+    for iname, iprop in items["properties"].items():
+        lines += d.field_lines(iname, iprop, iname in ireq, "  ")
+    item = [
+        f"  {'- ' if i == 0 else '  '}{iname}: null" for i, iname in enumerate(items["properties"])
+    ]
+    if prop.get("minItems"):
+        return [*lines, f"{name}:", *item]
+    return [*lines, f"#   {name}:", *(f"# {x}" for x in item), f"{name}: []"]
 
 
 def _canonical(rel: str, text: str, kind: str, schemas: SchemaSet) -> str:
@@ -240,7 +248,7 @@ def taken_ids(root: str) -> set[str]:
 def free_id(root: str, name: str) -> str:
     base = slugify(name)
     if not base:
-        raise ScaffoldError(
+        raise BadRequest(
             f"cannot make an id from {name!r} (no letters or digits that have an ASCII form); pass --id"
         )
     taken = taken_ids(root)
@@ -254,11 +262,11 @@ def free_id(root: str, name: str) -> str:
 
 def check_id(root: str, rid: str) -> None:
     if not ID_RE.match(rid) or len(rid) > MAX_ID:
-        raise ScaffoldError(
+        raise BadRequest(
             f"--id {rid!r} is not a valid id: use lower-case ASCII letters and digits in words joined by single hyphens, at most {MAX_ID} characters"
         )
     if rid in taken_ids(root):
-        raise ScaffoldError(
+        raise BadRequest(
             f"the id {rid!r} is taken (ids are unique across all kinds); choose another, e.g. {free_id(root, rid)!r}"
         )
 
@@ -281,48 +289,51 @@ def scaffold(
     """Write records/<kind>/<id>.yaml from the kind's template; returns its
     path relative to root. Never overwrites."""
     if kind not in KINDS:
-        raise ScaffoldError(f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
+        raise BadRequest(f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
     if rid is None and not name:
-        raise ScaffoldError("give --id ID or --name NAME (the id is made from the name)")
+        raise BadRequest("give --id ID or --name NAME (the id is made from the name)")
     if rid is not None:
         check_id(root, rid)
     else:
-        rid = free_id(root, name)
-    tpath = os.path.join(root, TEMPLATES, f"{kind}.yaml")
-    try:
-        with open(tpath, encoding="utf-8") as fh:
-            text = fh.read()
-    except FileNotFoundError:
-        raise ScaffoldError(
-            f"{TEMPLATES}/{kind}.yaml is missing; run il76-claims new --update-templates"
-        ) from None
-    text, n = re.subn(r"^id: null$", f"id: {rid}", text, count=1, flags=re.M)
-    if n != 1:
-        raise ScaffoldError(
-            f"{TEMPLATES}/{kind}.yaml has no 'id: null' line; run il76-claims new --update-templates"
-        )
-    name_clean = " ".join(name.split()) if name else ""
+        rid = free_id(root, name or "")
     schemas = SchemaSet(os.path.join(root, "schemas"))
-    if name_clean and "name" in schemas.kinds[kind]["properties"]:
-        text = re.sub(
-            r"^name: null$", lambda _: f"name: {_yaml_text(name_clean)}", text, count=1, flags=re.M
-        )
-    if text_held is not None:
-        text = re.sub(
-            r"^text_held: null$",
-            f"text_held: {'true' if text_held == 'yes' else 'false'}",
-            text,
-            count=1,
-            flags=re.M,
-        )
     rel = f"records/{kind}/{rid}.yaml"
+    has_name = "name" in schemas.kinds[kind]["properties"]
+    text = _filled(_template(root, kind), kind, rid, name if has_name else None, text_held)
     text = _canonical(rel, text, kind, schemas)
-    path = os.path.join(root, "records", kind, f"{rid}.yaml")
+    path = os.path.join(root, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     try:
         # 'x': fail rather than overwrite, even if the file appeared just now.
         with open(path, "x", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
     except FileExistsError:
-        raise ScaffoldError(f"{rel} already exists; it was left as it was") from None
+        raise BadRequest(f"{rel} already exists; it was left as it was") from None
     return rel
+
+
+def _template(root: str, kind: str) -> str:
+    try:
+        with open(os.path.join(root, TEMPLATES, f"{kind}.yaml"), encoding="utf-8") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        raise ScaffoldError(
+            f"{TEMPLATES}/{kind}.yaml is missing; run il76-claims new --update-templates"
+        ) from None
+
+
+def _filled(text: str, kind: str, rid: str, name: str | None, text_held: str | None) -> str:
+    """The template with its id, and its name and text_held when given."""
+    text, n = re.subn(r"^id: null$", f"id: {rid}", text, count=1, flags=re.M)
+    if n != 1:
+        raise ScaffoldError(
+            f"{TEMPLATES}/{kind}.yaml has no 'id: null' line; run il76-claims new --update-templates"
+        )
+    name_clean = " ".join(name.split()) if name else ""
+    if name_clean:
+        quoted = _yaml_text(name_clean)
+        text = re.sub(r"^name: null$", lambda _: f"name: {quoted}", text, count=1, flags=re.M)
+    if text_held is not None:
+        held = "true" if text_held == "yes" else "false"
+        text = re.sub(r"^text_held: null$", f"text_held: {held}", text, count=1, flags=re.M)
+    return text
