@@ -319,6 +319,6 @@ def test_an_archive_file_that_is_not_a_plain_name_is_refused(tmp_path, name):
     source = source.replace("archive_file: fixture-article.txt", f"archive_file: '{name}'")
     project = make_project(tmp_path / "p", {"records/source/fixture-source.yaml": source})
     assert (
-        f"records/source/fixture-source.yaml:14:15: [Q002] archive_file {name!r} must be the name of a file in the sources folder, not a path"
+        f"records/source/fixture-source.yaml:15:15: [Q002] archive_file {name!r} must be the name of a file in the sources folder, not a path"
         in check_lines(project)
     )

@@ -22,10 +22,13 @@ def test_walk_gives_each_list_s_item_fields_right_after_the_list():
         (None, "relations", True),
         ("relations", "relation", True),
     ]
-    assert walked[-3:] == [
+    assert walked[-6:] == [
         ("positions", "statement_id", True),
         ("positions", "notes", False),
         (None, "notes", False),
+        (None, "former_ids", False),
+        ("former_ids", "id", True),
+        ("former_ids", "version", True),
     ]
 
 

@@ -287,7 +287,7 @@ def test_a_rename_needs_a_minor_bump_with_its_former_id_and_a_major_one_without(
     assert repo.check().ok
     repo.write("records/actor/fixture-speaker.yaml", record[: record.index("former_ids:")])
     assert [m.split(": set version")[0] for m in messages(repo.check())] == [
-        "dataset.yaml:9: version is 0.2.0 but the changes since 0.1.0 need a MAJOR bump, to 1.0.0 or higher"
+        "dataset.yaml:13: version is 0.2.0 but the changes since 0.1.0 need a MAJOR bump, to 1.0.0 or higher"
     ]
 
 

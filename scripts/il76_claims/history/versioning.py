@@ -81,15 +81,15 @@ def check_version(
         return result
     result.info.append(f"base: {old.label}, version {old.version}")
     result.info.append(f"new: working tree, version {version}")
+    d = compare(old, new)
     _judge(
         result,
-        compare(old, new),
+        d,
         version,
         yaml_value(project.root, DATASET, "version")[1],
         gitrepo.short(base.commit),
     )
-    if result.diff is not None:
-        result.findings += _misdated_renames(project, result.diff)
+    result.findings += _misdated_renames(project, d)
     return result
 
 
