@@ -1,2 +1,2 @@
-"""Builds over time: git, the difference between two builds, the version
-rules and the release archive."""
+"""Builds over time: git, the difference between two builds, renamed ids and
+the version rules."""

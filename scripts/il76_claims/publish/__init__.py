@@ -1,2 +1,3 @@
 """Checked records → tables → every output: CSV and datapackage.json, the
-workbook, SQLite; ``build`` writes them all or none."""
+workbook, SQLite, JSON, the site and the release archive; ``build`` writes
+them all or none."""

@@ -1,0 +1,51 @@
+"""docs/architecture.md: the package's folders in the order data flows
+through them, and each module's job, from the layers below and the
+modules' own docstrings (tests/test_codebase.py holds the code to the
+order: no module imports from a folder after its own)."""
+
+from __future__ import annotations
+
+import ast
+import os
+
+from ..model.escape import markdown_cell
+
+# Each folder's job in one line, in the order data flows: a module may
+# import from its own folder and the folders before it, never after.
+LAYERS = (
+    ("model", "what everything shares: a record, a problem, the schemas, the editorial rules"),
+    ("check", "records in, problems out: every check, and the canonical form fmt writes"),
+    ("publish", "checked records → tables → every output, the site and the release archive"),
+    ("history", "two builds compared: what changed, renamed ids, the version bump it needs"),
+    ("generate", "documents and templates written from the schemas and the code"),
+    ("cli", "the il76-claims command, a thin layer over the functions above"),
+)
+PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def layer_of(rel: str) -> str:
+    """The layer of a module by its path in the package ("check/run.py");
+    the package's top-level modules are the command's."""
+    return rel.split("/")[0] if "/" in rel else "cli"
+
+
+def _summary(path: str) -> str:
+    with open(path, encoding="utf-8") as fh:
+        doc = ast.get_docstring(ast.parse(fh.read())) or ""
+    return " ".join(doc.split("\n\n")[0].split())
+
+
+def render() -> str:
+    flow = " → ".join(f"`{name}/`" if name != "cli" else "`cli.py`" for name, _ in LAYERS)
+    lines = [flow, "", "| folder | job | modules |", "|---|---|---|"]
+    for name, job in LAYERS:
+        folder = os.path.join(PACKAGE, name)
+        if not os.path.isdir(folder):
+            lines.append(f"| `{name}.py` | {job} | |")
+            continue
+        mods = sorted(f for f in os.listdir(folder) if f.endswith(".py") and f != "__init__.py")
+        cell = "<br>".join(
+            f"`{m[:-3]}`: {markdown_cell(_summary(os.path.join(folder, m)))}" for m in mods
+        )
+        lines.append(f"| `{name}/` | {job} | {cell} |")
+    return "\n".join(lines) + "\n"
