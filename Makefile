@@ -5,7 +5,6 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
-PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 .PHONY: all setup check build test lint format docs bench release clean screenshots
 
@@ -14,9 +13,7 @@ all: build
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run make PYTHON=python3.11")'
 	rm -rf $(VENV)
-	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --require-virtualenv -r requirements.lock
-	$(PIP) install --require-virtualenv --no-deps --no-build-isolation -e .
+	scripts/setup-venv.sh $(PYTHON) $(VENV)
 	@touch $(STAMP)
 
 setup: $(STAMP)
