@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXTURE_SOURCES, REPO, make_project
 from il76_claims.check.report import text
 from il76_claims.model.project import Project, default_sources_dir
@@ -127,6 +129,7 @@ def test_committed_package_is_a_fresh_build(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_a_tree_of_1000_statements_from_300_sources_half_not_held_checks_and_builds(tmp_path):
     sys.path.insert(0, str(REPO / "benchmarks"))
     try:

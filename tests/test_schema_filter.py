@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -215,6 +216,7 @@ def _single_changes():
                             yield kind, changed
 
 
+@pytest.mark.slow
 def test_filter_agrees_on_every_single_field_change():
     cases = 0
     for kind, record in _single_changes():

@@ -705,6 +705,7 @@ def test_long_lists_are_split_into_pages_that_link_up(tmp_path, monkeypatch):
     test_every_internal_link_and_anchor_resolves(out)
 
 
+@pytest.mark.slow
 def test_a_large_synthetic_tree_gives_a_site_of_bounded_pages(tmp_path):
     """benchmarks/synth.py's trees are valid under the model, and on one of
     1,000 records every list is split into pages that link up."""
