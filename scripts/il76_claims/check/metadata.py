@@ -31,7 +31,9 @@ def yaml_value(root: str, rel: str, key: str) -> tuple[str | None, int, str | No
     the strict loader."""
     if not os.path.exists(os.path.join(root, rel)):
         return None, 1, f"{rel} is missing"
-    loaded = load_dataset(root) if rel == DATASET else load_file(rel, os.path.join(root, rel), "")
+    loaded = (
+        load_dataset(root)[1:] if rel == DATASET else load_file(rel, os.path.join(root, rel), "")
+    )
     return _text_field(*loaded, rel, key)
 
 
