@@ -4,6 +4,7 @@ for freshness with the other generated docs, in test_docs.py)."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -167,6 +168,49 @@ def test_command_fails_on_an_unexplained_block(tmp_path, monkeypatch, capsys):
         "docs/uncited-blocks.yaml:1:1: [C001] fixture-source: blocks 1, 3 cited by no record"
     )
     assert "1 coverage problem(s)" in out.err
+
+
+UNEXPLAINED = "fixture-source: blocks 1, 3 cited by no record and not explained; cite them from a statement or casualty figure, or add the reason here"
+
+
+def test_command_in_json(tmp_path, monkeypatch, capsys):
+    project = make_project(tmp_path / "p")
+    monkeypatch.chdir(project.root)
+    assert cli.main(["coverage", "--sources", str(tmp_path / "nowhere"), "--format", "json"]) == 1
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert json.loads(out) == {
+        "summary": {
+            "sources": 1,
+            "problems": 1,
+            "files_with_problems": 1,
+            "notices": [
+                f"the sources folder {tmp_path / 'nowhere'} does not exist; blocks are counted from the sources' block_count"
+            ],
+        },
+        "problems": [
+            {
+                "path": "docs/uncited-blocks.yaml",
+                "line": 1,
+                "col": 1,
+                "code": "C001",
+                "message": UNEXPLAINED,
+                "pointer": "",
+            }
+        ],
+    }
+
+
+def test_command_as_github_annotations(tmp_path, monkeypatch, capsys):
+    project = make_project(tmp_path / "p")
+    monkeypatch.chdir(project.root)
+    assert cli.main(["coverage", "--sources", str(FIXTURE_SOURCES), "--format", "github"]) == 1
+    assert capsys.readouterr() == (
+        "::error file=docs/uncited-blocks.yaml,line=1,col=1,title=C001 Block cited by no record and not explained::"
+        + UNEXPLAINED
+        + "\n",
+        "1 coverage problem(s)\n",
+    )
 
 
 def test_without_the_archive_make_docs_keeps_the_document_as_it_is(monkeypatch, tmp_path, capsys):

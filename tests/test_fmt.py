@@ -440,6 +440,45 @@ def test_check_names_the_first_line_that_differs_and_writes_nothing(
     assert (root / "records/actor/tass.yaml").read_text(encoding="utf-8") == text
 
 
+def test_check_in_json_and_github_annotations(tmp_path, capsys):
+    messy = GOOD.replace("TASS\n", '"TASS"\n')
+    root = project(tmp_path, {"records/actor/t%a,s:s.yaml": messy.replace("tass", "t%a,s:s")})
+    message = (
+        "not in canonical form: the line is 'name: \"TASS\"', the canonical form has 'name: TASS'; "
+        "run il76-claims fmt records/actor/t%a,s:s.yaml"
+    )
+    code, out, err = run_fmt(capsys, root, "--check", "--format", "json")
+    assert (code, err) == (1, "")
+    assert json.loads(out) == {
+        "summary": {
+            "files": 1,
+            "changed": ["records/actor/t%a,s:s.yaml"],
+            "problems": 1,
+            "files_with_problems": 1,
+            "notices": [],
+        },
+        "problems": [
+            {
+                "path": "records/actor/t%a,s:s.yaml",
+                "line": 3,
+                "col": 1,
+                "code": "R001",
+                "message": message,
+                "pointer": "",
+            }
+        ],
+    }
+    code, out, err = run_fmt(capsys, root, "--check", "--format", "github")
+    assert code == 1
+    # fmt --check judges the form only; the odd file name is check's to report.
+    assert out == (
+        "::error file=records/actor/t%25a%2Cs%3As.yaml,line=3,col=1,title=R001 Not in canonical form::"
+        + message.replace("%", "%25")
+        + "\n"
+    )
+    assert err == "1 of 1 file(s) not in canonical form (il76-claims fmt rewrites them)\n"
+
+
 def test_check_passes_a_canonical_tree_and_fmt_makes_one(tmp_path, capsys):
     messy = GOOD.replace("TASS\n", '"TASS"\n')
     root = project(tmp_path, {"records/actor/tass.yaml": messy, "dataset.yaml": DATASET})

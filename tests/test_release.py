@@ -397,6 +397,57 @@ def test_every_problem_is_reported_and_nothing_is_written(root, capsys):
     assert not (root / ZIP).exists()
 
 
+def test_json_report(root, capsys):
+    (root / "LICENSE").unlink()
+    code, out, err = run(capsys, root, "--format", "json")
+    assert (code, err) == (1, "")
+    assert json.loads(out) == {
+        "summary": {"problems": 1, "files_with_problems": 1, "notices": []},
+        "problems": [
+            {
+                "path": "LICENSE",
+                "line": 1,
+                "col": 1,
+                "code": "A005",
+                "message": "LICENSE is missing",
+                "pointer": "",
+            }
+        ],
+    }
+    assert not (root / ZIP).exists()
+    shutil.copy(REPO / "LICENSE", root / "LICENSE")
+    code, out, err = run(capsys, root, "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out) == {
+        "summary": {
+            "archive": ZIP,
+            "sha256": sha(root / ZIP),
+            "files": 62,
+            "bytes": (root / ZIP).stat().st_size,
+            "unchanged": False,
+            "assets": [],
+            "problems": 0,
+            "files_with_problems": 0,
+            "notices": [],
+        },
+        "problems": [],
+    }
+
+
+def test_github_annotations(root, capsys):
+    (root / "CHANGELOG.md").write_text(
+        CHANGELOG.replace("2024-02-01", "2024-03-01"), encoding="utf-8"
+    )
+    (root / "LICENSE").unlink()
+    code, out, err = run(capsys, root, "--format", "github")
+    assert (code, err) == (1, "2 problem(s); no archive was written\n")
+    assert out.splitlines() == [
+        "::error file=dataset.yaml,line=14,col=1,title=V005 CHANGELOG.md dates the version otherwise than dataset.yaml::"
+        "released is 2024-02-01 but CHANGELOG.md dates 0.1.0 2024-03-01; make them the same",
+        "::error file=LICENSE,line=1,col=1,title=A005 Document missing::LICENSE is missing",
+    ]
+
+
 def test_stale_descriptor_and_missing_changelog_section(root):
     ds = (
         (root / "dataset.yaml")
