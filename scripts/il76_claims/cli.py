@@ -380,7 +380,7 @@ def _diff_options(p):
         "--format",
         choices=("text", "json"),
         default="text",
-        help="output format (default: text); the differences are no problems, so there is no github form",
+        help="output format (default: text); diff prints differences, not problems, so it has no github form",
     )
 
 
