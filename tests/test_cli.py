@@ -419,6 +419,18 @@ def test_build_json_summary(bad, capsys):
     assert [p["code"] for p in doc["problems"]] == ["S005", "S004", "X003", "S004"]
 
 
+@pytest.mark.parametrize("command", ["build", "site"])
+def test_build_and_site_report_in_every_format(bad, capsys, command):
+    argv = [command, "--root", bad.root, "--sources", SOURCES, "--format"]
+    code, out, err = run(capsys, *argv, "github")
+    assert (code, out, err) == (1, BAD_GITHUB, "4 problem(s) in 3 file(s); nothing was built\n")
+    code, out, err = run(capsys, *argv, "json")
+    assert (code, err) == (1, "")
+    expected = json.loads(BAD_JSON)
+    expected["summary"]["build"] = True
+    assert json.loads(out) == expected
+
+
 def test_module_and_entry_point_agree():
     """`python -m il76_claims` is the installed il76-claims command."""
     proc = run_process("--version", cwd=REPO)

@@ -4,12 +4,14 @@ for freshness with the other generated docs, in test_docs.py)."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
 
 from conftest import FIXTURE_SOURCES, REPO, make_project
 from il76_claims import cli
+from il76_claims.check import report
 from il76_claims.check.coverage import UNCITED_FILE, coverage
 from il76_claims.generate.coverage import DOC, render
 from il76_claims.model.project import default_sources_dir
@@ -25,6 +27,10 @@ REASONS = """fixture-source:
 """
 
 
+def lines(cov) -> list[str]:
+    return report.text(cov.problems).splitlines()
+
+
 def test_every_block_of_the_real_sources_is_cited_or_explained():
     # Needs only the records and block_count, so it runs without the archive too.
     assert coverage(str(REPO), SOURCES).problems == []
@@ -32,8 +38,8 @@ def test_every_block_of_the_real_sources_is_cited_or_explained():
 
 def test_an_unexplained_block_is_reported(tmp_path):
     project = make_project(tmp_path / "p")
-    assert coverage(project.root, str(FIXTURE_SOURCES)).problems == [
-        "docs/uncited-blocks.yaml:1:1: fixture-source: blocks 1, 3 cited by no record and not explained; cite them from a statement or casualty figure, or add the reason here"
+    assert lines(coverage(project.root, str(FIXTURE_SOURCES))) == [
+        "docs/uncited-blocks.yaml:1:1: [C001] fixture-source: blocks 1, 3 cited by no record and not explained; cite them from a statement or casualty figure, or add the reason here"
     ]
 
 
@@ -55,61 +61,61 @@ def test_reasons_complete_the_coverage(tmp_path):
     [
         (
             REASONS + "  - block: 2\n    reason: Stale.\n",
-            "docs/uncited-blocks.yaml:7:5: fixture-source: block 2 is cited by statement fixture-statement, casualty_figure fixture-range; remove it from docs/uncited-blocks.yaml",
+            "docs/uncited-blocks.yaml:7:5: [C002] fixture-source: block 2 is cited by statement fixture-statement, casualty_figure fixture-range; remove it from docs/uncited-blocks.yaml",
         ),
         (
             REASONS + "  - block: 5\n    reason: Too far.\n",
-            "docs/uncited-blocks.yaml:7:5: fixture-source: block 5 is beyond the 4 blocks of the source",
+            "docs/uncited-blocks.yaml:7:5: [C003] fixture-source: block 5 is beyond the 4 blocks of the source",
         ),
         (
             REASONS + "  - block: 1\n    reason: Twice.\n",
-            "docs/uncited-blocks.yaml:7:5: fixture-source: block 1 is listed twice (first at line 2)",
+            "docs/uncited-blocks.yaml:7:5: [C004] fixture-source: block 1 is listed twice (first at line 2)",
         ),
         (
             REASONS.replace("see: fixture-narration", "see: nobody"),
-            "docs/uncited-blocks.yaml:4:5: fixture-source: block 3: see names 'nobody', which is not a record id",
+            "docs/uncited-blocks.yaml:4:5: [C006] fixture-source: block 3: see names 'nobody', which is not a record id",
         ),
         (
             REASONS + "  - block: 0\n    reason: Zero.\n",
-            "docs/uncited-blocks.yaml:7:12: fixture-source: block is a block number counted from 1",
+            "docs/uncited-blocks.yaml:7:12: [C007] fixture-source: block is a block number counted from 1",
         ),
         (
             REASONS + "  - block: 'two'\n    reason: Text.\n",
-            "docs/uncited-blocks.yaml:7:12: fixture-source: block is a block number counted from 1",
+            "docs/uncited-blocks.yaml:7:12: [C007] fixture-source: block is a block number counted from 1",
         ),
         (
             REASONS + "  - block: 2\n    reason: ' '\n",
-            "docs/uncited-blocks.yaml:8:13: fixture-source: reason is a non-empty text",
+            "docs/uncited-blocks.yaml:8:13: [C007] fixture-source: reason is a non-empty text",
         ),
         (
             REASONS + "  - block: 2\n    reason: x\n    see: 3\n",
-            "docs/uncited-blocks.yaml:9:10: fixture-source: see is the id of one record",
+            "docs/uncited-blocks.yaml:9:10: [C007] fixture-source: see is the id of one record",
         ),
         (
             REASONS + "  - block: 2\n    reason: x\n    note: extra\n",
-            "docs/uncited-blocks.yaml:7:5: fixture-source: each entry has block and reason, and optionally see",
+            "docs/uncited-blocks.yaml:7:5: [C007] fixture-source: each entry has block and reason, and optionally see",
         ),
         (
             REASONS + "  - just text\n",
-            "docs/uncited-blocks.yaml:7:5: fixture-source: each entry has block and reason, and optionally see",
+            "docs/uncited-blocks.yaml:7:5: [C007] fixture-source: each entry has block and reason, and optionally see",
         ),
         (
             "fixture-source: none\n",
-            "docs/uncited-blocks.yaml:1:17: fixture-source: write a list of entries with block, reason and, optionally, see",
+            "docs/uncited-blocks.yaml:1:17: [C007] fixture-source: write a list of entries with block, reason and, optionally, see",
         ),
         (
             REASONS + "  - block: 2\n",
-            "docs/uncited-blocks.yaml:7:5: fixture-source: each entry has block and reason, and optionally see",
+            "docs/uncited-blocks.yaml:7:5: [C007] fixture-source: each entry has block and reason, and optionally see",
         ),
         (
             REASONS + "other-source:\n  - block: 1\n    reason: x\n",
-            "docs/uncited-blocks.yaml:7:1: 'other-source' is not the id of a source record",
+            "docs/uncited-blocks.yaml:7:1: [C005] 'other-source' is not the id of a source record",
         ),
     ],
 )
 def test_bad_reasons_are_reported_at_their_line(tmp_path, reasons, problem):
     project = make_project(tmp_path / "p", {UNCITED_FILE: reasons})
-    problems = coverage(project.root, str(FIXTURE_SOURCES)).problems
+    problems = lines(coverage(project.root, str(FIXTURE_SOURCES)))
     # An entry is reported once, and the blocks it leaves unexplained after it.
     assert problems[0] == problem
     assert not problems[1:] or "cited by no record and not explained" in problems[1]
@@ -119,8 +125,8 @@ def test_an_unreadable_schema_of_the_reasons_is_reported(tmp_path):
     project = make_project(
         tmp_path / "p", {UNCITED_FILE: REASONS, "schemas/uncited-blocks.schema.json": "{"}
     )
-    assert coverage(project.root, str(FIXTURE_SOURCES)).problems[0] == (
-        "schemas/uncited-blocks.schema.json:1:1: cannot read: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
+    assert lines(coverage(project.root, str(FIXTURE_SOURCES)))[0] == (
+        "schemas/uncited-blocks.schema.json:1:1: [C008] cannot read: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
     )
 
 
@@ -128,9 +134,10 @@ def test_the_reasons_file_is_read_strictly(tmp_path):
     project = make_project(
         tmp_path / "p", {UNCITED_FILE: REASONS + "  - block: 2\n    block: 2\n    reason: x\n"}
     )
+    # The loader's own problems keep their code.
     assert any(
-        "[" not in p and ":8:5: duplicate key 'block'" in p
-        for p in coverage(project.root, str(FIXTURE_SOURCES)).problems
+        ":8:5: [Y002] duplicate key 'block'" in line
+        for line in lines(coverage(project.root, str(FIXTURE_SOURCES)))
     )
 
 
@@ -158,9 +165,52 @@ def test_command_fails_on_an_unexplained_block(tmp_path, monkeypatch, capsys):
     assert cli.main(["coverage", "--sources", str(FIXTURE_SOURCES)]) == 1
     out = capsys.readouterr()
     assert out.out.startswith(
-        "docs/uncited-blocks.yaml:1:1: fixture-source: blocks 1, 3 cited by no record"
+        "docs/uncited-blocks.yaml:1:1: [C001] fixture-source: blocks 1, 3 cited by no record"
     )
     assert "1 coverage problem(s)" in out.err
+
+
+UNEXPLAINED = "fixture-source: blocks 1, 3 cited by no record and not explained; cite them from a statement or casualty figure, or add the reason here"
+
+
+def test_command_in_json(tmp_path, monkeypatch, capsys):
+    project = make_project(tmp_path / "p")
+    monkeypatch.chdir(project.root)
+    assert cli.main(["coverage", "--sources", str(tmp_path / "nowhere"), "--format", "json"]) == 1
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert json.loads(out) == {
+        "summary": {
+            "sources": 1,
+            "problems": 1,
+            "files_with_problems": 1,
+            "notices": [
+                f"the sources folder {tmp_path / 'nowhere'} does not exist; blocks are counted from the sources' block_count"
+            ],
+        },
+        "problems": [
+            {
+                "path": "docs/uncited-blocks.yaml",
+                "line": 1,
+                "col": 1,
+                "code": "C001",
+                "message": UNEXPLAINED,
+                "pointer": "",
+            }
+        ],
+    }
+
+
+def test_command_as_github_annotations(tmp_path, monkeypatch, capsys):
+    project = make_project(tmp_path / "p")
+    monkeypatch.chdir(project.root)
+    assert cli.main(["coverage", "--sources", str(FIXTURE_SOURCES), "--format", "github"]) == 1
+    assert capsys.readouterr() == (
+        "::error file=docs/uncited-blocks.yaml,line=1,col=1,title=C001 Block cited by no record and not explained::"
+        + UNEXPLAINED
+        + "\n",
+        "1 coverage problem(s)\n",
+    )
 
 
 def test_without_the_archive_make_docs_keeps_the_document_as_it_is(monkeypatch, tmp_path, capsys):

@@ -322,15 +322,15 @@ GOOD = "id: tass\nactor_type: media_outlet\nname: TASS\nrole: null\naffiliation_
     [
         (
             GOOD.replace("id: tass", "id: 'tass' # the id"),
-            "1: [R002] cannot be formatted: the comment '# the id' shares its line with a key or value",
+            "1:12: [R002] cannot be formatted: the comment '# the id' shares its line with a key or value",
         ),
         (
             GOOD + "notes: |- # why\n  A note.\n",
-            "7: [R002] cannot be formatted: the comment '# why' shares its line with a key or value",
+            "7:11: [R002] cannot be formatted: the comment '# why' shares its line with a key or value",
         ),
         (
             GOOD.replace("name: TASS", "name:\n  # as printed\n  TASS"),
-            "4: [R002] cannot be formatted: the comment '# as printed' sits between the key on line 3 and its value on line 5",
+            "4:3: [R002] cannot be formatted: the comment '# as printed' sits between the key on line 3 and its value on line 5",
         ),
     ],
 )
@@ -352,12 +352,12 @@ def test_a_field_the_schema_does_not_have_stops_fmt(tmp_path, capsys):
     # does not run the schema check, says why it cannot judge the form.
     assert run_fmt(capsys, root)[:2] == (
         1,
-        "records/actor/tass.yaml:7: [S002] unknown field 'qoute'; did you mean 'notes'?\n",
+        "records/actor/tass.yaml:7:1: [S002] unknown field 'qoute'; did you mean 'notes'?\n",
     )
     code, out, _ = run_fmt(capsys, root, "--check")
     assert (code, out) == (
         1,
-        "records/actor/tass.yaml:7: [R002] cannot be formatted: field 'qoute' is not in the schema, so it has no place in the schema's order; "
+        "records/actor/tass.yaml:7:1: [R002] cannot be formatted: field 'qoute' is not in the schema, so it has no place in the schema's order; "
         "correct or remove it (il76-claims check explains), then run il76-claims fmt records/actor/tass.yaml\n",
     )
     assert (root / "records/actor/tass.yaml").read_text(encoding="utf-8") == text
@@ -373,9 +373,9 @@ def test_a_file_with_problems_of_its_own_is_reported_and_not_rewritten(tmp_path,
     assert code == 1
     assert (
         out.splitlines()[0]
-        == "records/actor/x.yaml:2: [Y003] unquoted NO is read as a boolean by YAML 1.1; write 'NO' in quotes if it is text, or true/false"
+        == "records/actor/x.yaml:2:10: [Y003] unquoted NO is read as a boolean by YAML 1.1; write 'NO' in quotes if it is text, or true/false"
     )
-    assert out.splitlines()[1].startswith("records/actor/y.yaml:2: [S004] ")
+    assert out.splitlines()[1].startswith("records/actor/y.yaml:2:13: [S004] ")
     assert err.splitlines()[-1] == "0 file(s) formatted, 0 already canonical, 2 left as they were"
     assert (root / "records/actor/x.yaml").read_text(encoding="utf-8") == bad_yaml
     assert (root / "records/actor/y.yaml").read_text(encoding="utf-8") == bad_code
@@ -383,8 +383,8 @@ def test_a_file_with_problems_of_its_own_is_reported_and_not_rewritten(tmp_path,
     # x.yaml cannot be read exactly until NO is quoted.
     code, out, err = run_fmt(capsys, root, "--check")
     assert code == 1 and [ln.split(" ")[:2] for ln in out.splitlines()] == [
-        ["records/actor/x.yaml:2:", "[Y003]"],
-        ["records/actor/y.yaml:1:", "[R001]"],
+        ["records/actor/x.yaml:2:10:", "[Y003]"],
+        ["records/actor/y.yaml:1:1:", "[R001]"],
     ]
     assert (
         err
@@ -403,21 +403,24 @@ DATASET = (REPO / "tests/fixtures/base/dataset.yaml").read_text(encoding="utf-8"
     [
         (
             GOOD.replace("TASS\n", '"TASS"\n'),
-            "3: [R001] not in canonical form: the line is 'name: \"TASS\"', the canonical form has 'name: TASS'",
+            "3:1: [R001] not in canonical form: the line is 'name: \"TASS\"', the canonical form has 'name: TASS'",
         ),
         (
             GOOD.replace("name: TASS\nrole: null\n", "role: null\nname: TASS\n"),
-            "3: [R001] not in canonical form: 'role' is out of the schema's order, where 'name' comes here",
+            "3:1: [R001] not in canonical form: 'role' is out of the schema's order, where 'name' comes here",
         ),
-        (GOOD[:-1], "6: [R001] not in canonical form: no line break at the end of the file"),
-        (GOOD + "\n", "7: [R001] not in canonical form: the canonical form ends before this line"),
+        (GOOD[:-1], "6:1: [R001] not in canonical form: no line break at the end of the file"),
+        (
+            GOOD + "\n",
+            "7:1: [R001] not in canonical form: the canonical form ends before this line",
+        ),
         (
             GOOD.replace("\nname", "\n\nname"),
-            "3: [R001] not in canonical form: blank line where the canonical form has none",
+            "3:1: [R001] not in canonical form: blank line where the canonical form has none",
         ),
         (
             "# c\nid: tass\n# d\nactor_type: media_outlet\n",
-            "3: [R001] not in canonical form: the canonical form has a blank line here",
+            "3:1: [R001] not in canonical form: the canonical form has a blank line here",
         ),
     ],
 )
@@ -435,6 +438,45 @@ def test_check_names_the_first_line_that_differs_and_writes_nothing(
     )
     assert err == "1 of 2 file(s) not in canonical form (il76-claims fmt rewrites them)\n"
     assert (root / "records/actor/tass.yaml").read_text(encoding="utf-8") == text
+
+
+def test_check_in_json_and_github_annotations(tmp_path, capsys):
+    messy = GOOD.replace("TASS\n", '"TASS"\n')
+    root = project(tmp_path, {"records/actor/t%a,s:s.yaml": messy.replace("tass", "t%a,s:s")})
+    message = (
+        "not in canonical form: the line is 'name: \"TASS\"', the canonical form has 'name: TASS'; "
+        "run il76-claims fmt records/actor/t%a,s:s.yaml"
+    )
+    code, out, err = run_fmt(capsys, root, "--check", "--format", "json")
+    assert (code, err) == (1, "")
+    assert json.loads(out) == {
+        "summary": {
+            "files": 1,
+            "changed": ["records/actor/t%a,s:s.yaml"],
+            "problems": 1,
+            "files_with_problems": 1,
+            "notices": [],
+        },
+        "problems": [
+            {
+                "path": "records/actor/t%a,s:s.yaml",
+                "line": 3,
+                "col": 1,
+                "code": "R001",
+                "message": message,
+                "pointer": "",
+            }
+        ],
+    }
+    code, out, err = run_fmt(capsys, root, "--check", "--format", "github")
+    assert code == 1
+    # fmt --check judges the form only; the odd file name is check's to report.
+    assert out == (
+        "::error file=records/actor/t%25a%2Cs%3As.yaml,line=3,col=1,title=R001 Not in canonical form::"
+        + message.replace("%", "%25")
+        + "\n"
+    )
+    assert err == "1 of 1 file(s) not in canonical form (il76-claims fmt rewrites them)\n"
 
 
 def test_check_passes_a_canonical_tree_and_fmt_makes_one(tmp_path, capsys):
@@ -511,7 +553,7 @@ def test_an_edit_saved_while_fmt_runs_is_not_overwritten(tmp_path, capsys, monke
     code, out, _ = run_fmt(capsys, root)
     assert (code, out) == (
         1,
-        "records/actor/tass.yaml:1: [R002] cannot be formatted: the file changed while fmt was formatting it, and was left as it is now; run il76-claims fmt again\n",
+        "records/actor/tass.yaml:1:1: [R002] cannot be formatted: the file changed while fmt was formatting it, and was left as it is now; run il76-claims fmt again\n",
     )
     assert (root / "records/actor/tass.yaml").read_text(encoding="utf-8") == edited
     assert os.listdir(root / "records/actor") == ["tass.yaml"]

@@ -21,6 +21,7 @@ import pytest
 from built_package import META, read_csv
 from conftest import FIXTURE_SOURCES, REPO, make_project
 from il76_claims import cli
+from il76_claims.check import report
 from il76_claims.publish import xlsx as xlsx_export
 from il76_claims.publish.build import build
 from il76_claims.publish.release import (
@@ -77,6 +78,10 @@ def release_project(path: Path, tmp_path_factory) -> Path:
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def texts(problems) -> list[str]:
+    return report.text(problems).splitlines()
 
 
 def run(capsys, root: Path, *argv) -> tuple[int, str, str]:
@@ -201,12 +206,12 @@ def test_every_file_is_in_one_part_and_every_part_has_a_file(root):
 
 
 def test_a_file_in_no_part_and_a_part_with_no_file_are_reported():
-    problems = unlisted(["datapackage.json", "data/a.csv", "site/a.html", "notes.txt"])
+    problems = texts(unlisted(["datapackage.json", "data/a.csv", "site/a.html", "notes.txt"]))
     assert problems[0] == (
-        "notes.txt: no part of PARTS (publish/release.py) names it, so neither would the archive's README and LICENSE: add it there"
+        "notes.txt:1:1: [A009] no part of PARTS (publish/release.py) names it, so neither would the archive's README and LICENSE: add it there"
     )
     assert problems[1] == (
-        "site/site.css: named by PARTS (publish/release.py), and so by the archive's README and LICENSE, but no file of the archive is it: remove it there, or run make"
+        "site/site.css:1:1: [A009] named by PARTS (publish/release.py), and so by the archive's README and LICENSE, but no file of the archive is it: remove it there, or run make"
     )
     # Then every other path of PARTS: all but the three the names above are.
     assert len(problems) == 1 + sum(len(part.paths) for part in PARTS) - 3
@@ -281,11 +286,11 @@ def test_the_licence_names_what_the_archive_holds_and_no_more(root):
     [
         (
             ("Attribution 4.0 International", "Attribution-ShareAlike 4.0 International"),
-            "LICENSE: does not name the data's licence as datapackage.json does, Creative Commons Attribution 4.0 International (https://creativecommons.org/licenses/by/4.0/): make the two the same (dataset.yaml's licenses, then make)",
+            "LICENSE:1:1: [A006] does not name the data's licence as datapackage.json does, Creative Commons Attribution 4.0 International (https://creativecommons.org/licenses/by/4.0/): make the two the same (dataset.yaml's licenses, then make)",
         ),
         (
             ("MIT License", "MIT"),
-            "LICENSE: no 'MIT License' text, which the archive's LICENSE gives for its code and documentation: put the MIT licence back",
+            "LICENSE:1:1: [A006] no 'MIT License' text, which the archive's LICENSE gives for its code and documentation: put the MIT licence back",
         ),
     ],
 )
@@ -295,7 +300,7 @@ def test_the_repositorys_licence_must_agree(root, edit, problem):
     (root / "LICENSE").write_text(text.replace(edit[0], edit[1]), encoding="utf-8")
     with pytest.raises(ReleaseError) as exc:
         release(str(root))
-    assert exc.value.problems == [problem]
+    assert texts(exc.value.problems) == [problem]
 
 
 def test_a_licence_the_archive_cannot_state_is_reported(root):
@@ -305,14 +310,14 @@ def test_a_licence_the_archive_cannot_state_is_reported(root):
     (root / "LICENSE").write_bytes(b"\xff MIT License\n")
     with pytest.raises(ReleaseError) as exc:
         release(str(root))
-    assert exc.value.problems == [
-        "LICENSE cannot be read as UTF-8 ('utf-8' codec can't decode byte 0xff in position 0: invalid start byte): save it as UTF-8"
+    assert texts(exc.value.problems) == [
+        "LICENSE:1:1: [A006] LICENSE cannot be read as UTF-8 ('utf-8' codec can't decode byte 0xff in position 0: invalid start byte): save it as UTF-8"
     ]
     shutil.copy(REPO / "LICENSE", root / "LICENSE")
     with pytest.raises(ReleaseError) as exc:
         release(str(root))
-    assert exc.value.problems == [
-        "datapackage.json gives no licence (name, title, path) for the data: set licenses in dataset.yaml and run make (il76-claims build)"
+    assert texts(exc.value.problems) == [
+        "datapackage.json:1:1: [A006] datapackage.json gives no licence (name, title, path) for the data: set licenses in dataset.yaml and run make (il76-claims build)"
     ]
 
 
@@ -381,16 +386,66 @@ def test_every_problem_is_reported_and_nothing_is_written(root, capsys):
         fh.write("x,aircraft_crash,X,2024-01-01,,day,,,X,\n")
     (root / "CITATION.cff").write_text(CITATION.replace('"0.1.0"', '"0.2.0"'), encoding="utf-8")
     code, out, err = run(capsys, root)
-    assert (code, out) == (1, "")
-    assert err.splitlines() == [
-        "error: CITATION.cff:4: version is 0.2.0 but dataset.yaml says 0.1.0; run make, which writes CITATION.cff from dataset.yaml",
-        "error: data/events.csv: differs from what datapackage.json describes (size or SHA-256): run make (il76-claims build)",
-        "error: dist/il76-belgorod-statements.xlsx is missing: run make (il76-claims build writes it)",
-        "error: dist/il76-belgorod-statements.sqlite is missing: run make (il76-claims build writes it)",
-        "error: LICENSE is missing",
-        "5 problem(s); no archive was written",
+    assert (code, err) == (1, "5 problem(s); no archive was written\n")
+    assert out.splitlines() == [
+        "CITATION.cff:4:1: [V003] version is 0.2.0 but dataset.yaml says 0.1.0; run make, which writes CITATION.cff from dataset.yaml",
+        "data/events.csv:1:1: [A002] differs from what datapackage.json describes (size or SHA-256): run make (il76-claims build)",
+        "dist/il76-belgorod-statements.xlsx:1:1: [A003] dist/il76-belgorod-statements.xlsx is missing: run make (il76-claims build writes it)",
+        "dist/il76-belgorod-statements.sqlite:1:1: [A003] dist/il76-belgorod-statements.sqlite is missing: run make (il76-claims build writes it)",
+        "LICENSE:1:1: [A005] LICENSE is missing",
     ]
     assert not (root / ZIP).exists()
+
+
+def test_json_report(root, capsys):
+    (root / "LICENSE").unlink()
+    code, out, err = run(capsys, root, "--format", "json")
+    assert (code, err) == (1, "")
+    assert json.loads(out) == {
+        "summary": {"problems": 1, "files_with_problems": 1, "notices": []},
+        "problems": [
+            {
+                "path": "LICENSE",
+                "line": 1,
+                "col": 1,
+                "code": "A005",
+                "message": "LICENSE is missing",
+                "pointer": "",
+            }
+        ],
+    }
+    assert not (root / ZIP).exists()
+    shutil.copy(REPO / "LICENSE", root / "LICENSE")
+    code, out, err = run(capsys, root, "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out) == {
+        "summary": {
+            "archive": ZIP,
+            "sha256": sha(root / ZIP),
+            "files": 62,
+            "bytes": (root / ZIP).stat().st_size,
+            "unchanged": False,
+            "assets": [],
+            "problems": 0,
+            "files_with_problems": 0,
+            "notices": [],
+        },
+        "problems": [],
+    }
+
+
+def test_github_annotations(root, capsys):
+    (root / "CHANGELOG.md").write_text(
+        CHANGELOG.replace("2024-02-01", "2024-03-01"), encoding="utf-8"
+    )
+    (root / "LICENSE").unlink()
+    code, out, err = run(capsys, root, "--format", "github")
+    assert (code, err) == (1, "2 problem(s); no archive was written\n")
+    assert out.splitlines() == [
+        "::error file=dataset.yaml,line=14,col=1,title=V005 CHANGELOG.md dates the version otherwise than dataset.yaml::"
+        "released is 2024-02-01 but CHANGELOG.md dates 0.1.0 2024-03-01; make them the same",
+        "::error file=LICENSE,line=1,col=1,title=A005 Document missing::LICENSE is missing",
+    ]
 
 
 def test_stale_descriptor_and_missing_changelog_section(root):
@@ -402,10 +457,10 @@ def test_stale_descriptor_and_missing_changelog_section(root):
     (root / "dataset.yaml").write_text(ds, encoding="utf-8")
     with pytest.raises(ReleaseError) as exc:
         release(str(root))
-    assert exc.value.problems == [
-        "CITATION.cff:7: version is 0.1.0 but dataset.yaml says 0.2.0; run make, which writes CITATION.cff from dataset.yaml",
-        "CHANGELOG.md:1: no '## [0.2.0]' section for the version in dataset.yaml; add one (e.g. '## [0.2.0] - YYYY-MM-DD') saying what changed",
-        "datapackage.json has version 0.1.0 but dataset.yaml has 0.2.0: run make (il76-claims build)",
+    assert texts(exc.value.problems) == [
+        "CITATION.cff:7:1: [V003] version is 0.1.0 but dataset.yaml says 0.2.0; run make, which writes CITATION.cff from dataset.yaml",
+        "CHANGELOG.md:1:1: [V004] no '## [0.2.0]' section for the version in dataset.yaml; add one (e.g. '## [0.2.0] - YYYY-MM-DD') saying what changed",
+        "datapackage.json:1:1: [A007] datapackage.json has version 0.1.0 but dataset.yaml has 0.2.0: run make (il76-claims build)",
     ]
 
 
@@ -413,17 +468,19 @@ def test_no_build_yet(tmp_path):
     project = make_project(tmp_path / "p")
     with pytest.raises(ReleaseError) as exc:
         release(project.root)
-    assert exc.value.problems == ["datapackage.json is missing: run make (il76-claims build) first"]
+    assert texts(exc.value.problems) == [
+        "datapackage.json:1:1: [A001] datapackage.json is missing: run make (il76-claims build) first"
+    ]
 
 
 def test_a_different_archive_of_the_same_version_is_not_replaced(root, capsys):
     release(str(root))
     (root / "docs/release-readme.md").write_bytes(b"# Fixture, edited\n")
     before = (root / ZIP).read_bytes()
-    code, _, err = run(capsys, root)
-    assert code == 1
-    assert err.splitlines()[0] == (
-        f"error: {ZIP} already exists with different content. A released version never changes: bump the version (docs/versioning.md), or pass --force to replace an archive that was never published"
+    code, out, err = run(capsys, root)
+    assert (code, err) == (1, "1 problem(s); no archive was written\n")
+    assert out == (
+        f"{ZIP}:1:1: [A010] {ZIP} already exists with different content. A released version never changes: bump the version (docs/versioning.md), or pass --force to replace an archive that was never published\n"
     )
     assert (root / ZIP).read_bytes() == before
     code, out, _ = run(capsys, root, "--force")
@@ -539,16 +596,16 @@ def test_a_release_needs_the_site_without_archived_texts(root, tmp_path):
     shutil.rmtree(root / "dist" / "site")
     with pytest.raises(ReleaseError) as exc:
         release(str(root))
-    assert exc.value.problems == [
-        "dist/site/index.html is missing: run il76-claims site --no-archived-text (make release does)"
+    assert texts(exc.value.problems) == [
+        "dist/site/index.html:1:1: [A003] dist/site/index.html is missing: run il76-claims site --no-archived-text (make release does)"
     ]
     project = make_project(tmp_path / "q")
     shutil.copytree(root, project.root, dirs_exist_ok=True)
     assert build_site(project, with_text=True).check.ok
     with pytest.raises(ReleaseError) as exc:
         release(project.root)
-    assert exc.value.problems == [
-        "dist/site/source-fixture-source.html: shows a source's archived text, third-party text the data's licence does not cover: run il76-claims site --no-archived-text (make release does)"
+    assert texts(exc.value.problems) == [
+        "dist/site/source-fixture-source.html:1:1: [A004] shows a source's archived text, third-party text the data's licence does not cover: run il76-claims site --no-archived-text (make release does)"
     ]
     assert not (Path(project.root) / ZIP).exists()
 
@@ -559,8 +616,8 @@ def test_the_release_date_must_be_the_changelogs(root):
     )
     with pytest.raises(ReleaseError) as exc:
         release(str(root))
-    assert exc.value.problems == [
-        "dataset.yaml:14: released is 2024-02-01 but CHANGELOG.md dates 0.1.0 2024-03-01; make them the same"
+    assert texts(exc.value.problems) == [
+        "dataset.yaml:14:1: [V005] released is 2024-02-01 but CHANGELOG.md dates 0.1.0 2024-03-01; make them the same"
     ]
 
 
@@ -601,8 +658,8 @@ def test_a_release_day_a_zip_cannot_hold_is_reported(root, line, given):
         release(str(root))
     # The changelog's date may disagree too; that is reported on its own.
     # A missing key is reported where the mapping starts (the fixture's line 5).
-    assert [p for p in exc.value.problems if p.endswith(WHAT)] == [
-        f"dataset.yaml:{at + 1 if line else 5}: released is {given}{WHAT}"
+    assert [p for p in texts(exc.value.problems) if p.endswith(WHAT)] == [
+        f"dataset.yaml:{at + 1 if line else 5}:1: [A008] released is {given}{WHAT}"
     ]
     assert not (root / ZIP).exists()
 
@@ -620,10 +677,10 @@ def test_assets_and_notes_for_a_github_release(root, tmp_path, capsys):
     assert stdout.splitlines()[2:] == [
         f"asset: {out}/assets/{n}" for n in [f"{STEM}.zip", *(Path(a).name for a in ASSETS)]
     ]
-    code, _, err = run(capsys, root, "--tag", "v0.2.0", "--assets", str(out))
-    assert (code, err.splitlines()[0]) == (
+    code, stdout, _ = run(capsys, root, "--tag", "v0.2.0", "--assets", str(out))
+    assert (code, stdout.splitlines()[0]) == (
         1,
-        "error: the tag v0.2.0 is not v0.1.0, the version in datapackage.json: tag the commit v0.1.0, or set the version in dataset.yaml and run make",
+        "datapackage.json:1:1: [A011] the tag v0.2.0 is not v0.1.0, the version in datapackage.json: tag the commit v0.1.0, or set the version in dataset.yaml and run make",
     )
     code, _, err = run(capsys, root, "--tag", "v0.1.0")
     assert (code, err) == (2, "il76-claims release: give --tag and --assets together\n")
@@ -661,4 +718,4 @@ def test_the_release_script_builds_packs_and_gathers(root, tmp_path):
         env=env,
         timeout=300,
     )
-    assert proc.returncode == 1 and "the tag v9.9.9 is not v0.1.0" in proc.stderr
+    assert proc.returncode == 1 and "[A011] the tag v9.9.9 is not v0.1.0" in proc.stdout

@@ -14,6 +14,7 @@ import pytest
 
 from conftest import REPO, base_record, make_project, renamed
 from il76_claims import cli
+from il76_claims.check import report
 from il76_claims.check import strict_yaml as loader
 from il76_claims.check.metadata import changelog_sections
 from il76_claims.cli import fresh_package
@@ -118,7 +119,7 @@ def repo(tmp_path):
 
 
 def messages(outcome) -> list[str]:
-    return [f"{f.path}:{f.line}: {f.message}" for f in outcome.findings]
+    return report.text(outcome.problems).splitlines()
 
 
 # --- the rules -----------------------------------------------------------------
@@ -186,32 +187,80 @@ def test_records_added_without_a_bump_fail(repo, monkeypatch, capsys):
         "new: working tree, version 0.1.0",
         "changes since the base need a MINOR version bump:",
         "  actors: 1 record(s) added",
-        "dataset.yaml:13: error: version is 0.1.0 but the changes since 0.1.0 need a MINOR bump, to 0.2.0 or higher: "
+        "dataset.yaml:13:1: [V007] version is 0.1.0 but the changes since 0.1.0 need a MINOR bump, to 0.2.0 or higher: "
         "set version: 0.2.0 and released: YYYY-MM-DD in dataset.yaml, add a '## [0.2.0] - YYYY-MM-DD' section with the same date to CHANGELOG.md "
         f"saying what changed, then run make, which writes CITATION.cff and datapackage.json (il76-claims diff {base[:12]} lists every change; docs/versioning.md explains the rules)",
     ]
 
 
+def version_check(repo, *options) -> list[str]:
+    return [
+        "version-check",
+        "--root",
+        str(repo.path),
+        "--base",
+        "HEAD",
+        "--sources",
+        repo.project.sources_dir,
+        *options,
+    ]
+
+
 def test_github_annotations(repo, capsys):
     repo.write("records/actor/fixture-newcomer.yaml", NEW_ACTOR)
-    code = cli.main(
-        [
-            "version-check",
-            "--root",
-            str(repo.path),
-            "--base",
-            "HEAD",
-            "--format",
-            "github",
-            "--sources",
-            repo.project.sources_dir,
-        ]
+    base = git(repo.path, "rev-parse", "HEAD")[:12]
+    code = cli.main(version_check(repo, "--format", "github"))
+    out, err = capsys.readouterr()
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        f"base: {base} (HEAD), version 0.1.0",
+        "new: working tree, version 0.1.0",
+        "changes since the base need a MINOR version bump:",
+        "  actors: 1 record(s) added",
+        "::error file=dataset.yaml,line=13,col=1,title=V007 Version bump smaller than the changes need::"
+        "version is 0.1.0 but the changes since 0.1.0 need a MINOR bump, to 0.2.0 or higher: "
+        "set version: 0.2.0 and released: YYYY-MM-DD in dataset.yaml, add a '## [0.2.0] - YYYY-MM-DD' section with the same date to CHANGELOG.md "
+        f"saying what changed, then run make, which writes CITATION.cff and datapackage.json (il76-claims diff {base} lists every change; docs/versioning.md explains the rules)",
+    ]
+
+
+def test_github_annotations_escape_the_message(repo, capsys):
+    # A line break would end the annotation, and '%' starts GitHub's escapes.
+    repo.write("CITATION.cff", CITATION.format(version="0.1.0%,:\\n"))
+    assert cli.main(version_check(repo, "--format", "github")) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "::error file=CITATION.cff,line=4,col=1,title=V003 CITATION.cff gives another version::"
+        "version is 0.1.0%25,:\\u000a but dataset.yaml says 0.1.0; run make, which writes CITATION.cff from dataset.yaml"
     )
-    lines = capsys.readouterr().out.splitlines()
-    assert code == 1
-    assert lines[-1].startswith(
-        "::error file=dataset.yaml,line=13,title=Version check::version is 0.1.0 but the changes since 0.1.0 need a MINOR bump"
-    )
+
+
+def test_json_report(repo, capsys):
+    repo.set_version("0.2.0", citation="0.1.0", changelog=("0.2.0", "0.1.0"))
+    code = cli.main(version_check(repo, "--format", "json"))
+    out, err = capsys.readouterr()
+    assert (code, err) == (1, "")
+    assert json.loads(out) == {
+        "summary": {
+            "info": [
+                f"base: {git(repo.path, 'rev-parse', 'HEAD')[:12]} (HEAD), version 0.1.0",
+                "new: working tree, version 0.2.0",
+                "no changes to the data or its description since the base",
+            ],
+            "problems": 1,
+            "files_with_problems": 1,
+            "notices": [],
+        },
+        "problems": [
+            {
+                "path": "CITATION.cff",
+                "line": 4,
+                "col": 1,
+                "code": "V003",
+                "message": "version is 0.1.0 but dataset.yaml says 0.2.0; run make, which writes CITATION.cff from dataset.yaml",
+                "pointer": "",
+            }
+        ],
+    }
 
 
 def test_records_added_with_a_minor_bump_pass(repo):
@@ -230,7 +279,7 @@ def test_a_patch_bump_is_not_enough_for_added_records(repo):
     repo.write("records/actor/fixture-newcomer.yaml", NEW_ACTOR)
     repo.set_version("0.1.1")
     assert [m.split(": set version")[0] for m in messages(repo.check())] == [
-        "dataset.yaml:13: version is 0.1.1 but the changes since 0.1.0 need a MINOR bump, to 0.2.0 or higher"
+        "dataset.yaml:13:1: [V007] version is 0.1.1 but the changes since 0.1.0 need a MINOR bump, to 0.2.0 or higher"
     ]
 
 
@@ -241,7 +290,7 @@ def test_a_correction_needs_a_patch_bump(repo):
     repo.write("records/actor/fixture-person.yaml", person)
     out = repo.check()
     assert [m.split(": set version")[0] for m in messages(out)] == [
-        "dataset.yaml:13: version is 0.1.0 but the changes since 0.1.0 need a PATCH bump, to 0.1.1 or higher"
+        "dataset.yaml:13:1: [V007] version is 0.1.0 but the changes since 0.1.0 need a PATCH bump, to 0.1.1 or higher"
     ]
     assert out.info[2:] == [
         "changes since the base need a PATCH version bump:",
@@ -256,7 +305,7 @@ def test_removing_a_record_needs_a_major_bump(repo):
     repo.set_version("0.2.0")
     out = repo.check()
     assert [m.split(": set version")[0] for m in messages(out)] == [
-        "dataset.yaml:13: version is 0.2.0 but the changes since 0.1.0 need a MAJOR bump, to 1.0.0 or higher"
+        "dataset.yaml:13:1: [V007] version is 0.2.0 but the changes since 0.1.0 need a MAJOR bump, to 1.0.0 or higher"
     ]
     assert out.info[2:] == [
         "changes since the base need a MAJOR version bump:",
@@ -275,7 +324,7 @@ def test_a_rename_needs_a_minor_bump_with_its_former_id_and_a_major_one_without(
     # 0.1.0 is a released version, so the checker accepts it; only the
     # comparison with the base shows that 0.1.0 still had the old id.
     assert messages(out) == [
-        "records/actor/fixture-speaker.yaml:10: former id 'fixture-person': former_ids says it was renamed in 0.1.0, but 0.1.0 still had the old id; give the version that releases the rename"
+        "records/actor/fixture-speaker.yaml:10:14: [V008] former id 'fixture-person': former_ids says it was renamed in 0.1.0, but 0.1.0 still had the old id; give the version that releases the rename"
     ]
     assert out.info[2:] == [
         "changes since the base need a MINOR version bump:",
@@ -287,7 +336,7 @@ def test_a_rename_needs_a_minor_bump_with_its_former_id_and_a_major_one_without(
     assert repo.check().ok
     repo.write("records/actor/fixture-speaker.yaml", record[: record.index("former_ids:")])
     assert [m.split(": set version")[0] for m in messages(repo.check())] == [
-        "dataset.yaml:13: version is 0.2.0 but the changes since 0.1.0 need a MAJOR bump, to 1.0.0 or higher"
+        "dataset.yaml:13:1: [V007] version is 0.2.0 but the changes since 0.1.0 need a MAJOR bump, to 1.0.0 or higher"
     ]
 
 
@@ -308,8 +357,8 @@ def test_every_disagreement_is_reported_at_once(repo):
     repo.write("records/actor/fixture-newcomer.yaml", NEW_ACTOR)
     repo.set_version("0.2.0", citation="0.1.0", changelog=("0.1.0",))
     assert messages(repo.check()) == [
-        "CITATION.cff:4: version is 0.1.0 but dataset.yaml says 0.2.0; run make, which writes CITATION.cff from dataset.yaml",
-        "CHANGELOG.md:1: no '## [0.2.0]' section for the version in dataset.yaml; add one (e.g. '## [0.2.0] - YYYY-MM-DD') saying what changed",
+        "CITATION.cff:4:1: [V003] version is 0.1.0 but dataset.yaml says 0.2.0; run make, which writes CITATION.cff from dataset.yaml",
+        "CHANGELOG.md:1:1: [V004] no '## [0.2.0]' section for the version in dataset.yaml; add one (e.g. '## [0.2.0] - YYYY-MM-DD') saying what changed",
     ]
 
 
@@ -320,7 +369,7 @@ def test_the_release_date_and_the_changelog_date_must_agree(repo):
     repo.write("dataset.yaml", re.sub(r"(?m)^released: .*$", "released: 2024-02-02", ds))
     line = ds.splitlines().index(next(x for x in ds.splitlines() if x.startswith("released:"))) + 1
     assert messages(repo.check()) == [
-        f"dataset.yaml:{line}: released is 2024-02-02 but CHANGELOG.md dates 0.2.0 2024-02-01; make them the same"
+        f"dataset.yaml:{line}:1: [V005] released is 2024-02-02 but CHANGELOG.md dates 0.2.0 2024-02-01; make them the same"
     ]
 
 
@@ -328,8 +377,15 @@ def test_missing_citation_and_changelog(repo):
     repo.write("CITATION.cff", None)
     repo.write("CHANGELOG.md", None)
     assert messages(repo.check()) == [
-        "CITATION.cff:1: CITATION.cff is missing",
-        "CHANGELOG.md:1: CHANGELOG.md is missing; add it with a '## [0.1.0] - YYYY-MM-DD' section",
+        "CITATION.cff:1:1: [V001] CITATION.cff is missing",
+        "CHANGELOG.md:1:1: [V001] CHANGELOG.md is missing; add it with a '## [0.1.0] - YYYY-MM-DD' section",
+    ]
+
+
+def test_a_version_that_is_not_semantic_stops_the_check(repo):
+    repo.set_version("'1.2'")
+    assert messages(repo.check()) == [
+        "dataset.yaml:13:1: [V002] version '1.2' is not MAJOR.MINOR.PATCH (e.g. 1.2.0)"
     ]
 
 
@@ -339,7 +395,7 @@ def test_versions_only_go_up(repo):
     repo.commit("1.0.0")
     repo.set_version("0.9.0")
     assert messages(repo.check(base="HEAD")) == [
-        "dataset.yaml:13: version 0.9.0 is lower than the base's 1.0.0; versions only go up"
+        "dataset.yaml:13:1: [V006] version 0.9.0 is lower than the base's 1.0.0; versions only go up"
     ]
 
 
@@ -348,7 +404,7 @@ def test_records_with_problems_fail(repo):
         "records/actor/fixture-newcomer.yaml", NEW_ACTOR.replace("country: FR", "country: XX")
     )
     assert messages(repo.check()) == [
-        "dataset.yaml:1: working tree: the records have 1 problem(s), so there is no build to compare; run il76-claims check"
+        "dataset.yaml:1:1: [V009] working tree: the records have 1 problem(s), so there is no build to compare; run il76-claims check"
     ]
 
 
@@ -375,7 +431,7 @@ def test_pull_request_compares_with_the_merge_base(repo):
         "changes since the base need a MINOR version bump:",
         "  actors: 1 record(s) added",
     ]
-    assert len(out.findings) == 1
+    assert len(out.problems) == 1
 
 
 def test_push_compares_with_the_commit_before_it(repo, tmp_path):

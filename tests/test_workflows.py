@@ -103,7 +103,8 @@ def test_ci_local_annotates_a_bad_record_and_runs_the_other_steps(tmp_path):
         "the codelist::country: 'XX' is not in the codelist" in proc.stdout
     )
     # The fixture has no CHANGELOG.md: the version step fails too, and says so at its file.
-    assert "::error file=CHANGELOG.md,line=1,title=Version check::CHANGELOG.md is missing" in (
-        proc.stdout
+    assert (
+        "::error file=CHANGELOG.md,line=1,col=1,title=V001 Version file missing or unreadable::"
+        "CHANGELOG.md is missing" in proc.stdout
     )
     assert proc.stderr.endswith("== failed: check version\n")

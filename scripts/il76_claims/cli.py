@@ -91,9 +91,11 @@ def sources_option(p):
 
 
 def format_option(p):
+    from .check.report import FORMATS
+
     p.add_argument(
         "--format",
-        choices=("text", "json", "github"),
+        choices=FORMATS,
         default="text",
         help="problem report format: text, json or github annotations (default: text)",
     )
@@ -149,35 +151,39 @@ def fresh_package(proj, label: str = "working tree"):
         return load_folder(tmp, label)
 
 
-def report(fmt: str, result, ok_line: str, build: bool = False) -> int:
-    """Print a check result's problems in fmt; the exit code."""
+def report(
+    fmt: str, problems: list, summary: dict, ok_line: str = "", fail_line: str = "", warnings=()
+) -> int:
+    """Print problems in fmt (text, json or github) on stdout; but for JSON,
+    which carries them in its summary, the notices on stderr, then ok_line
+    on stdout or fail_line on stderr. The exit code: 1 if any problem."""
     from .check.report import render
 
-    files_with_problems = len({p.path for p in result.problems})
-    summary = {
-        "files": result.files,
-        "records": len(result.records),
-        "problems": len(result.problems),
-        "files_with_problems": files_with_problems,
-        "notices": list(result.notices),
-    }
-    if build:
-        summary["build"] = True
-    warnings = result.warnings
     if warnings:
         summary["warnings"] = [w.as_dict() for w in warnings]
-    sys.stdout.write(render(fmt, result.problems, summary, warnings))
+    sys.stdout.write(render(fmt, problems, summary, warnings))
     if fmt != "json":
-        for note in result.notices:
+        for note in summary["notices"]:
             print(f"note: {note}", file=sys.stderr)
-        if result.problems:
-            print(
-                f"{len(result.problems)} problem(s) in {files_with_problems} file(s){'; nothing was built' if build else ''}",
-                file=sys.stderr,
-            )
-        else:
+        if problems and fail_line:
+            print(fail_line, file=sys.stderr)
+        elif not problems and ok_line:
             print(ok_line)
-    return 1 if result.problems else 0
+    return 1 if problems else 0
+
+
+def report_check(fmt: str, result, ok_line: str, build: bool = False) -> int:
+    """report for a check result, with the counts of what was checked."""
+    from .check.report import summary
+
+    counts = summary(
+        result.problems, result.notices, files=result.files, records=len(result.records)
+    )
+    if build:
+        counts["build"] = True
+    files_with_problems = counts["files_with_problems"]
+    failed = f"{len(result.problems)} problem(s) in {files_with_problems} file(s){'; nothing was built' if build else ''}"
+    return report(fmt, result.problems, counts, ok_line, failed, result.warnings)
 
 
 # -- commands (in the order of --help) ----------------------------------------
@@ -201,7 +207,7 @@ def check_command(args) -> int:
     from .check.run import check
 
     result = check(project(args))
-    return report(
+    return report_check(
         args.format, result, f"ok: {result.files} files, {len(result.records)} records, no problems"
     )
 
@@ -225,7 +231,7 @@ def build_command(args) -> int:
 
     result = build(project(args))
     rows = sum(len(t.rows) for t in result.tables)
-    return report(
+    return report_check(
         args.format,
         result.check,
         f"built: {len(result.written)} files, {len(result.tables)} tables, {rows} rows",
@@ -321,6 +327,7 @@ def _fmt_options(p):
         help="write nothing; list the files not in canonical form and exit 1 if any",
     )
     root_option(p)
+    format_option(p)
 
 
 @command(
@@ -335,8 +342,8 @@ comments, and each file is replaced in one step. A file with problems of its
 own (see il76-claims check) or that cannot be formatted without loss is
 reported and left as it was. With --check nothing is written and only the
 form is judged (il76-claims check judges the rest): each file not in
-canonical form is listed as path:line: [R001] message at its first line
-that differs. Exits 0 when every file is (now) canonical, 1 when a file was
+canonical form is listed as path:line:col: [R001] message at its first
+line that differs. Exits 0 when every file is (now) canonical, 1 when a file was
 listed or left as it was.
 Example:
   il76-claims fmt records/actor/tass.yaml
@@ -345,16 +352,18 @@ Example:
 )
 def fmt_command(args) -> int:
     from .check import canonical
+    from .check.report import summary
 
     proj = project(args)
     try:
         result = canonical.run(proj.root, args.paths, check=args.check)
     except canonical.UsageError as exc:
         raise UsageError(str(exc), "fmt") from None
-    for p in result.problems:
-        print(canonical.report_line(p))
-    print(canonical.summary(result, args.check), file=sys.stderr)
-    return 1 if result.problems else 0
+    counts = summary(result.problems, files=result.files, changed=result.changed)
+    code = report(args.format, result.problems, counts)
+    if args.format != "json":
+        print(canonical.summary(result, args.check), file=sys.stderr)
+    return code
 
 
 def _diff_options(p):
@@ -368,7 +377,10 @@ def _diff_options(p):
     root_option(p)
     sources_option(p)
     p.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="output format (default: text); diff prints differences, not problems, so it has no github form",
     )
 
 
@@ -426,12 +438,7 @@ def _version_check_options(p):
     )
     root_option(p)
     sources_option(p)
-    p.add_argument(
-        "--format",
-        choices=("text", "github"),
-        default="text",
-        help="text, or github to add workflow annotations (default: text)",
-    )
+    format_option(p)
 
 
 @command(
@@ -452,10 +459,10 @@ Example:
     _version_check_options,
 )
 def version_check_command(args) -> int:
+    from .check.report import summary
     from .history.diff import DiffError
     from .history.git import GitError
     from .history.versioning import VersionCheckError, check_version
-    from .model.escape import github_data, github_property
 
     try:
         proj = project(args, must_exist=False)
@@ -463,19 +470,12 @@ def version_check_command(args) -> int:
     except (VersionCheckError, DiffError, GitError) as exc:
         print(f"{PROG} version-check: {exc}", file=sys.stderr)
         return 2
-    for line in outcome.info:
-        print(line)
-    for note in outcome.notes:
-        print(f"note: {note}", file=sys.stderr)
-    for f in outcome.findings:
-        print(f"{f.path}:{f.line}: error: {f.message}")
-        if args.format == "github":
-            print(
-                f"::error file={github_property(f.path)},line={f.line},title=Version check::{github_data(f.message)}"
-            )
-    if outcome.ok:
-        print("ok: the version, CITATION.cff and CHANGELOG.md agree with the changes")
-    return 0 if outcome.ok else 1
+    if args.format != "json":
+        for line in outcome.info:
+            print(line)
+    counts = summary(outcome.problems, outcome.notes, info=outcome.info)
+    ok = "ok: the version, CITATION.cff and CHANGELOG.md agree with the changes"
+    return report(args.format, outcome.problems, counts, ok)
 
 
 def _release_options(p):
@@ -493,6 +493,7 @@ def _release_options(p):
         metavar="DIR",
         help="also copy the files a GitHub release carries into DIR/assets/ and its notes (the CHANGELOG section) into DIR/notes.md",
     )
+    format_option(p)
 
 
 @command(
@@ -515,6 +516,7 @@ Example:
     _release_options,
 )
 def release_command(args) -> int:
+    from .check.report import summary
     from .publish.release import ReleaseError, assets, release
 
     if bool(args.tag) != bool(args.assets):
@@ -523,15 +525,23 @@ def release_command(args) -> int:
         r = release(os.path.abspath(args.root), force=args.force)
         gathered = assets(os.path.abspath(args.root), args.tag, args.assets) if args.assets else []
     except ReleaseError as exc:
-        for p in exc.problems:
-            print(f"error: {p}", file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s); no archive was written", file=sys.stderr)
-        return 1
-    print(f"{'unchanged' if r.unchanged else 'wrote'}: {r.path} ({r.files} files, {r.size} bytes)")
-    print(f"sha256: {r.sha256}")
-    for path in gathered:
-        print(f"asset: {path}")
-    return 0
+        failed = f"{len(exc.problems)} problem(s); no archive was written"
+        return report(args.format, exc.problems, summary(exc.problems), fail_line=failed)
+    done = [
+        f"{'unchanged' if r.unchanged else 'wrote'}: {r.path} ({r.files} files, {r.size} bytes)",
+        f"sha256: {r.sha256}",
+        *(f"asset: {path}" for path in gathered),
+    ]
+    counts = summary(
+        [],
+        archive=r.path,
+        sha256=r.sha256,
+        files=r.files,
+        bytes=r.size,
+        unchanged=r.unchanged,
+        assets=gathered,
+    )
+    return report(args.format, [], counts, "\n".join(done))
 
 
 @command(
@@ -540,30 +550,28 @@ def release_command(args) -> int:
     """Look, for every block of every archived source, for the records that cite
 it, or the reason none does (kept in docs/uncited-blocks.yaml). Prints each
 problem (a block neither cited nor explained, a reason for a block that is
-cited) as path:line:col: message, and exits 1 if there is any. The full
+cited) as path:line:col: [code] message, and exits 1 if there is any. The full
 list is docs/block-coverage.md, which make docs writes.
 Example:
   il76-claims coverage --sources ../shared/sources""",
     root_option,
     sources_option,
+    format_option,
 )
 def coverage_command(args) -> int:
     from .check.coverage import coverage
+    from .check.report import summary
 
     proj = project(args)
+    notices = []
     if not proj.sources_dir or not os.path.isdir(proj.sources_dir):
-        print(
-            f"note: the sources folder {proj.sources_dir} does not exist; blocks are counted from the sources' block_count",
-            file=sys.stderr,
+        notices.append(
+            f"the sources folder {proj.sources_dir} does not exist; blocks are counted from the sources' block_count"
         )
     cov = coverage(proj.root, proj.sources_dir)
-    for line in cov.problems:
-        print(line)
-    if cov.problems:
-        print(f"{len(cov.problems)} coverage problem(s)", file=sys.stderr)
-        return 1
-    print("ok: every block is cited by a record or explained")
-    return 0
+    counts = summary(cov.problems, notices, sources=len(cov.sources))
+    ok = "ok: every block is cited by a record or explained"
+    return report(args.format, cov.problems, counts, ok, f"{len(cov.problems)} coverage problem(s)")
 
 
 @command(
@@ -596,7 +604,7 @@ def site_command(args) -> int:
 
     result = build_site(project(args), with_text=not args.no_archived_text)
     largest = max(result.pages, key=lambda p: (p[1], p[0]), default=("", 0))
-    return report(
+    return report_check(
         args.format,
         result.check,
         f"site: {len(result.pages)} pages in {SITE_DIR}/ (largest: {largest[0]}, {largest[1]:,} bytes)",

@@ -766,9 +766,3 @@ def summary(result: Result, check: bool) -> str:
         [f"formatted {path}" for path in result.changed]
         + [done + (f", {left} left as they were" if left else "")]
     )
-
-
-def report_line(p: Problem) -> str:
-    """path:line: [code] message (the column, which fmt's problems rarely
-    need, is left out)."""
-    return f"{p.path}:{p.line}: [{p.code}] {p.message}"

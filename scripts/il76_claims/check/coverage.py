@@ -21,6 +21,7 @@ import json
 import os
 from dataclasses import dataclass, field
 
+from ..model.problems import Problem, file_problem, problem
 from ..model.record import Record, is_integer
 from ..model.schemas import KINDS
 from . import files, quotes, strict_yaml
@@ -54,18 +55,12 @@ class SourceCoverage:
 @dataclass
 class Coverage:
     sources: list[SourceCoverage]
-    # "path:line:col: message" lines, like the checker's, without a code:
-    # coverage is a curation report, not a record check.
-    problems: list[str]
-
-
-def _at(path: str, line: int, col: int, message: str) -> str:
-    return f"{path}:{line}:{col}: {message}"
+    problems: list[Problem]
 
 
 def load_uncited(
     root: str, source_ids: set[str]
-) -> tuple[dict[str, dict[int, Uncited]], list[str]]:
+) -> tuple[dict[str, dict[int, Uncited]], list[Problem]]:
     """source id -> block -> reason, from docs/uncited-blocks.yaml, and the
     file's problems: its YAML, its schema (schemas/uncited-blocks.schema.json),
     source ids that name no source, blocks listed twice."""
@@ -73,18 +68,19 @@ def load_uncited(
     if not os.path.exists(abspath):
         return {}, []
     rec, problems = strict_yaml.load_file(UNCITED_FILE, abspath, "uncited")
-    out_problems = [_at(p.path, p.line, p.col, p.message) for p in problems]
+    out_problems = list(problems)
     if rec is None:
         return {}, out_problems
     try:
         with open(os.path.join(root, "schemas", UNCITED_SCHEMA), encoding="utf-8") as fh:
             schema = json.load(fh)
     except (OSError, ValueError) as exc:
-        return {}, [*out_problems, _at(f"schemas/{UNCITED_SCHEMA}", 1, 1, f"cannot read: {exc}")]
+        unread = file_problem(f"schemas/{UNCITED_SCHEMA}", "C008", f"cannot read: {exc}")
+        return {}, [*out_problems, unread]
     errors = side_file_errors(schema, rec.data)
     for at, message in errors:
         line, col = rec.mark(json_path(at))
-        out_problems.append(_at(UNCITED_FILE, line, col, f"{at[0]}: {message}"))
+        out_problems.append(problem(UNCITED_FILE, line, col, "C007", f"{at[0]}: {message}"))
     broken = {at[:2] for at, _ in errors}
     out: dict[str, dict[int, Uncited]] = {}
     for sid, entries in rec.data.items():
@@ -92,9 +88,8 @@ def load_uncited(
             continue
         if sid not in source_ids:
             line, col = rec.key_marks[json_path((sid,))]
-            out_problems.append(
-                _at(UNCITED_FILE, line, col, f"'{sid}' is not the id of a source record")
-            )
+            why = f"'{sid}' is not the id of a source record"
+            out_problems.append(problem(UNCITED_FILE, line, col, "C005", why))
             continue
         blocks = out.setdefault(sid, {})
         for i, entry in enumerate(entries):
@@ -105,17 +100,12 @@ def load_uncited(
 
 def _add_entry(
     blocks: dict[int, Uncited], sid: str, entry: dict, mark: tuple[int, int]
-) -> list[str]:
+) -> list[Problem]:
     """Files an entry under its block; a problem if the block is listed already."""
     if entry["block"] in blocks:
         first = blocks[entry["block"]].line
-        return [
-            _at(
-                UNCITED_FILE,
-                *mark,
-                f"{sid}: block {entry['block']} is listed twice (first at line {first})",
-            )
-        ]
+        why = f"{sid}: block {entry['block']} is listed twice (first at line {first})"
+        return [problem(UNCITED_FILE, *mark, "C004", why)]
     blocks[entry["block"]] = Uncited(entry["block"], entry["reason"], entry.get("see"), *mark)
     return []
 
@@ -152,26 +142,35 @@ def coverage(root: str, sources_dir: str | None) -> Coverage:
     return result
 
 
-def _source_problems(sc: SourceCoverage, by_id: dict[str, Record]) -> list[str]:
+def _source_problems(sc: SourceCoverage, by_id: dict[str, Record]) -> list[Problem]:
     out = []
     for block, u in sorted(sc.uncited.items()):
         found = []
         if sc.block_count is not None and block > sc.block_count:
-            found.append(f"block {block} is beyond the {sc.block_count} blocks of the source")
+            found.append(
+                ("C003", f"block {block} is beyond the {sc.block_count} blocks of the source")
+            )
         if block in sc.cited:
             found.append(
-                f"block {block} is cited by {', '.join(f'{k} {i}' for k, i in sc.cited[block])}; remove it from {UNCITED_FILE}"
+                (
+                    "C002",
+                    f"block {block} is cited by {', '.join(f'{k} {i}' for k, i in sc.cited[block])}; remove it from {UNCITED_FILE}",
+                )
             )
         if u.see is not None and u.see not in by_id:
-            found.append(f"block {block}: see names '{u.see}', which is not a record id")
-        out += [_at(UNCITED_FILE, u.line, u.col, f"{sc.source_id}: {msg}") for msg in found]
+            found.append(("C006", f"block {block}: see names '{u.see}', which is not a record id"))
+        out += [
+            problem(UNCITED_FILE, u.line, u.col, code, f"{sc.source_id}: {msg}")
+            for code, msg in found
+        ]
     if sc.block_count is not None:
         missing = [
             b for b in range(1, sc.block_count + 1) if b not in sc.cited and b not in sc.uncited
         ]
         if missing:
-            out.append(
-                f"{UNCITED_FILE}:1:1: {sc.source_id}: block{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))} "
+            why = (
+                f"{sc.source_id}: block{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))} "
                 f"cited by no record and not explained; cite {'them' if len(missing) > 1 else 'it'} from a statement or casualty figure, or add the reason here"
             )
+            out.append(file_problem(UNCITED_FILE, "C001", why))
     return out

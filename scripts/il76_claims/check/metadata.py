@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 
+from ..model.problems import Problem, file_problem, problem
 from ..model.project import DATASET
 from ..model.record import Record
 from .strict_yaml import load_dataset, load_file
@@ -26,21 +26,14 @@ def changelog_sections(text: str) -> list[str]:
     return re.findall(r"^## \[([^\]\n]+)\](?:[ \t].*)?$", text, re.M)
 
 
-@dataclass(frozen=True)
-class Finding:
-    """A reason the check fails, at a file and line when there is one."""
-
-    path: str
-    line: int
-    message: str
-
-
 def yaml_value(root: str, rel: str, key: str) -> tuple[str | None, int, str | None]:
     """(value, line, problem) for a top-level key of a YAML file, read with
     the strict loader."""
     if not os.path.exists(os.path.join(root, rel)):
         return None, 1, f"{rel} is missing"
-    loaded = load_dataset(root) if rel == DATASET else load_file(rel, os.path.join(root, rel), "")
+    loaded = (
+        load_dataset(root)[1:] if rel == DATASET else load_file(rel, os.path.join(root, rel), "")
+    )
     return _text_field(*loaded, rel, key)
 
 
@@ -60,24 +53,24 @@ def _text_field(rec: Record | None, problems: list, rel: str, key: str):
     return value, line, None
 
 
-def metadata_findings(root: str) -> tuple[str | None, list[Finding]]:
+def metadata_problems(root: str) -> tuple[str | None, list[Problem]]:
     """dataset.yaml's version, and what disagrees with it: CITATION.cff's
     version, a missing CHANGELOG.md section, another release date."""
     version, vline, err = yaml_value(root, DATASET, "version")
     if err:
-        return None, [Finding(DATASET, vline, err)]
+        return None, [problem(DATASET, vline, 1, "V001", err)]
     if parse_version(version) is None:
-        return None, [
-            Finding(DATASET, vline, f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. 1.2.0)")
-        ]
+        why = f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. 1.2.0)"
+        return None, [problem(DATASET, vline, 1, "V002", why)]
     cversion, cline, err = yaml_value(root, CITATION, "version")
+    out = [problem(CITATION, cline, 1, "V001", err)] if err else []
     if err is None and cversion != version:
-        err = f"version is {cversion} but dataset.yaml says {version}; run make, which writes CITATION.cff from dataset.yaml"
-    out = [Finding(CITATION, cline, err)] if err else []
-    return version, out + _changelog_findings(root, version)
+        why = f"version is {cversion} but dataset.yaml says {version}; run make, which writes CITATION.cff from dataset.yaml"
+        out = [problem(CITATION, cline, 1, "V003", why)]
+    return version, out + _changelog_problems(root, version)
 
 
-def _changelog_findings(root: str, version: str) -> list[Finding]:
+def _changelog_problems(root: str, version: str) -> list[Problem]:
     """A CHANGELOG.md without a section for the version, or whose section
     dates it otherwise than dataset.yaml's released."""
     try:
@@ -85,17 +78,17 @@ def _changelog_findings(root: str, version: str) -> list[Finding]:
             text = fh.read()
     except FileNotFoundError:
         why = f"{CHANGELOG} is missing; add it with a '## [{version}] - YYYY-MM-DD' section"
-        return [Finding(CHANGELOG, 1, why)]
+        return [file_problem(CHANGELOG, "V001", why)]
     except (OSError, UnicodeDecodeError) as exc:
-        return [Finding(CHANGELOG, 1, f"{CHANGELOG} cannot be read: {exc}")]
+        return [file_problem(CHANGELOG, "V001", f"{CHANGELOG} cannot be read: {exc}")]
     found = section(text, version)
     if found is None:
         why = f"no '## [{version}]' section for the version in dataset.yaml; add one (e.g. '## [{version}] - YYYY-MM-DD') saying what changed"
-        return [Finding(CHANGELOG, 1, why)]
+        return [file_problem(CHANGELOG, "V004", why)]
     released, rline, _ = yaml_value(root, DATASET, "released")
     if released is not None and found[0] is not None and found[0] != released:
         why = f"released is {released} but CHANGELOG.md dates {version} {found[0]}; make them the same"
-        return [Finding(DATASET, rline, why)]
+        return [problem(DATASET, rline, 1, "V005", why)]
     return []
 
 

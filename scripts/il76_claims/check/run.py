@@ -59,7 +59,8 @@ def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
     shape_of = canonical.shapes(schemas)
     records = []
     for f in found:
-        rec, own = own_problems(f.path, f.abspath, f.kind, schemas, checker, shape_of)
+        loaded = strict_yaml.read_text(f.path, f.abspath, f.kind)
+        rec, own = own_problems(*loaded, schemas, checker, shape_of)
         records.append(rec if rec is not None else files.unread_record(f))
         problems += own
     index = references.RecordIndex(records, problems)
@@ -102,29 +103,22 @@ def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
 
 
 def own_problems(
-    path: str,
-    abspath: str,
-    kind: str,
+    text: str | None,
+    rec: Record | None,
+    problems: list[Problem],
     schemas: SchemaSet,
     checker: SchemaChecker,
     shape_of: dict[str, canonical.Shape],
 ) -> tuple[Record | None, list[Problem]]:
-    """A record file on its own: read strictly, its text and its schema,
-    and, once those find nothing, its canonical form (R001), as `fmt`
-    judges a file only when it has no problem of its own. The text is
-    compared while it is at hand, so no record keeps it in memory."""
-    raw, problems = strict_yaml.read_bytes(path, abspath)
-    text = None
-    if raw is not None:
-        text, problems = strict_yaml.decode(path, raw)
-    if text is None:
-        return None, problems
-    _, rec, problems = strict_yaml.parse(path, text)
+    """A record file on its own, as strict_yaml.read_text read it: its
+    text and its schema, and, once those find nothing, its canonical form
+    (R001), as `fmt` judges a file only when it has no problem of its own.
+    The text is compared while it is at hand, so no record keeps it in
+    memory."""
     if rec is None:
         return None, problems
-    rec.kind = kind
-    problems += check_text(rec, schemas.multiline_fields[kind]) + checker.check(rec)
-    return rec, problems or canonical.form_problems(path, text, rec, shape_of[kind])
+    problems += check_text(rec, schemas.multiline_fields[rec.kind]) + checker.check(rec)
+    return rec, problems or canonical.form_problems(rec.path, text, rec, shape_of[rec.kind])
 
 
 def _quoted(records: list[Record]) -> list[tuple[Record, Record]]:
@@ -156,9 +150,6 @@ def check_metadata(
 ) -> tuple[dict | None, list[Problem]]:
     """dataset.yaml, checked like a record, so that `check` reports every
     problem that would stop `build`."""
-    path = "dataset.yaml"
-    abspath = os.path.join(project.root, path)
-    rec, problems = own_problems(
-        path, abspath, "dataset", schemas, checker, canonical.shapes(schemas)
-    )
+    loaded = strict_yaml.load_dataset(project.root)
+    rec, problems = own_problems(*loaded, schemas, checker, canonical.shapes(schemas))
     return (None if problems or rec is None else rec.data), problems

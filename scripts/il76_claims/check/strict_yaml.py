@@ -652,21 +652,31 @@ def read_bytes(path: str, abspath: str) -> tuple[bytes | None, list[Problem]]:
         return None, [file_problem(path, "F007", f"cannot read the file: {exc.strerror}")]
 
 
-def load_file(path: str, abspath: str, kind: str) -> tuple[Record | None, list[Problem]]:
-    """One file -> its Record (None if it could not be read as one) and its
-    problems. ``path`` is how reports name the file."""
+def read_text(
+    path: str, abspath: str, kind: str
+) -> tuple[str | None, Record | None, list[Problem]]:
+    """One file -> its text and its Record (each None if it could not be
+    read as one), and its problems. ``path`` is how reports name the file."""
     raw, problems = read_bytes(path, abspath)
     if raw is None:
-        return None, problems
+        return None, None, problems
     text, problems = decode(path, raw)
     if text is None:
-        return None, problems
+        return None, None, problems
     _, rec, problems = parse(path, text)
     if rec is not None:
         rec.kind = kind
+    return text, rec, problems
+
+
+def load_file(path: str, abspath: str, kind: str) -> tuple[Record | None, list[Problem]]:
+    """One file -> its Record (None if it could not be read as one) and its
+    problems."""
+    _, rec, problems = read_text(path, abspath, kind)
     return rec, problems
 
 
-def load_dataset(root: str) -> tuple[Record | None, list[Problem]]:
-    """dataset.yaml of the project at root, as load_file reads a record."""
-    return load_file(DATASET, os.path.join(root, DATASET), "dataset")
+def load_dataset(root: str) -> tuple[str | None, Record | None, list[Problem]]:
+    """dataset.yaml of the project at root, as read_text reads a record: the
+    one reader of the file."""
+    return read_text(DATASET, os.path.join(root, DATASET), "dataset")

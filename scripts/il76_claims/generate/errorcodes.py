@@ -49,6 +49,21 @@ GROUPS = (
         "Record form",
         "The one canonical text of each record that `il76-claims fmt` writes, and that `il76-claims check` (like its shortcut `fmt --check`) requires of a record with no other problem of its own (CONTRIBUTING.md, The canonical form of a record).",
     ),
+    (
+        "V",
+        "Version",
+        "`il76-claims version-check` and `il76-claims release`: dataset.yaml's version against CITATION.cff, CHANGELOG.md and the changes since a base commit (docs/versioning.md).",
+    ),
+    (
+        "C",
+        "Block coverage",
+        "`il76-claims coverage`: every block of every archived source cited by a record or explained in docs/uncited-blocks.yaml.",
+    ),
+    (
+        "A",
+        "Release archive",
+        "`il76-claims release`: what the archive packs, checked before it is written.",
+    ),
 )
 
 

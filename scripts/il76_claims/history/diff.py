@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..check.metadata import parse_version
+from ..model.fileio import safe_relative_path
 from ..publish.tables import FORMER_IDS
 from . import renames as renaming
 from .renames import Rename
@@ -75,13 +76,6 @@ class Package:
         return {r["name"]: r for r in self.descriptor.get("resources", [])}
 
 
-def _safe_path(p) -> bool:
-    # Resource paths are read relative to the package; never outside it.
-    if not isinstance(p, str) or not p or "\\" in p or p.startswith("/") or "://" in p:
-        return False
-    return all(part not in ("", ".", "..") for part in p.split("/"))
-
-
 def _read_csv(where: str, raw: bytes) -> TableData:
     try:
         text = raw.decode("utf-8")
@@ -115,7 +109,7 @@ def load(read: Callable[[str], bytes | None], label: str) -> Package:
     tables: dict[str, TableData] = {}
     for res in desc["resources"]:
         name, path = (res.get("name"), res.get("path")) if isinstance(res, dict) else (None, None)
-        if not isinstance(name, str) or not _safe_path(path):
+        if not isinstance(name, str) or not safe_relative_path(path):
             raise DiffError(
                 f"{label}: datapackage.json: resource {name!r} has no usable relative path ({path!r})"
             )

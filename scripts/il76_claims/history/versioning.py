@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from ..check.metadata import DATASET, Finding, metadata_findings, parse_version, yaml_value
+from ..check.metadata import DATASET, metadata_problems, parse_version, yaml_value
 from ..check.strict_yaml import load_file
+from ..model.problems import Problem, file_problem, problem
 from ..model.schemas import SchemaSet
 from ..publish.tables import FORMER_IDS
 from . import git as gitrepo
@@ -52,11 +53,11 @@ def show(v: tuple[int, int, int]) -> str:
 class Outcome:
     info: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.findings
+        return not self.problems
 
 
 class VersionCheckError(Exception):
@@ -69,7 +70,7 @@ def check_version(
     """The version rules for the project's working tree against a base;
     fresh() builds the working tree's package."""
     result = Outcome()
-    version, result.findings = metadata_findings(project.root)
+    version, result.problems = metadata_problems(project.root)
     base = None if version is None else _base(project.root, base_ref, env, result)
     old = None if base is None else _old(project.root, base, result)
     if old is None:
@@ -77,23 +78,18 @@ def check_version(
     try:
         new = fresh()
     except DiffError as exc:
-        result.findings.append(Finding(DATASET, 1, str(exc)))
+        result.problems.append(file_problem(DATASET, "V009", str(exc)))
         return result
     result.info.append(f"base: {old.label}, version {old.version}")
     result.info.append(f"new: working tree, version {version}")
     d = compare(old, new)
-    _judge(
-        result,
-        d,
-        version,
-        yaml_value(project.root, DATASET, "version")[1],
-        gitrepo.short(base.commit),
-    )
-    result.findings += _misdated_renames(project, d)
+    vline = yaml_value(project.root, DATASET, "version")[1]
+    _judge(result, d, version, vline, gitrepo.short(base.commit))
+    result.problems += _misdated_renames(project, d)
     return result
 
 
-def _misdated_renames(project, d: Diff) -> list[Finding]:
+def _misdated_renames(project, d: Diff) -> list[Problem]:
     """A rename new since the base, recorded with a version that is not the
     one releasing it, at the version in the record's former_ids."""
     misdated = [r for r in d.renamed if r.problem]
@@ -103,7 +99,7 @@ def _misdated_renames(project, d: Diff) -> list[Finding]:
     return [_at_record(project.root, kinds.get(r.table, ""), r) for r in misdated]
 
 
-def _at_record(root: str, kind: str, r: Rename) -> Finding:
+def _at_record(root: str, kind: str, r: Rename) -> Problem:
     rel = f"records/{kind}/{r.new}.yaml"
     rec, _ = load_file(rel, os.path.join(root, *rel.split("/")), kind)
     items = rec.data.get(FORMER_IDS) if rec is not None else None
@@ -112,8 +108,8 @@ def _at_record(root: str, kind: str, r: Rename) -> Finding:
         for i, item in enumerate(items if isinstance(items, list) else [])
         if isinstance(item, dict) and item.get("id") == r.old
     ]
-    line = rec.mark(f"$.{FORMER_IDS}[{at[0]}].version")[0] if rec is not None and at else 1
-    return Finding(rel, line, f"former id '{r.old}': {r.problem}")
+    line, col = rec.mark(f"$.{FORMER_IDS}[{at[0]}].version") if rec is not None and at else (1, 1)
+    return problem(rel, line, col, "V008", f"former id '{r.old}': {r.problem}")
 
 
 def _base(root: str, base_ref: str | None, env, result: Outcome):
@@ -152,13 +148,8 @@ def _judge(result: Outcome, d: Diff, version: str, vline: int, base_commit: str)
             f"the base's datapackage.json has no MAJOR.MINOR.PATCH version ({d.old.version!r}); nothing to compare the version with"
         )
     elif new_v < base_v:
-        result.findings.append(
-            Finding(
-                DATASET,
-                vline,
-                f"version {version} is lower than the base's {d.old.version}; versions only go up",
-            )
-        )
+        why = f"version {version} is lower than the base's {d.old.version}; versions only go up"
+        result.problems.append(problem(DATASET, vline, 1, "V006", why))
     elif d.empty:
         result.info.append("no changes to the data or its description since the base")
     else:
@@ -171,4 +162,4 @@ def _judge(result: Outcome, d: Diff, version: str, vline: int, base_commit: str)
                 f"set version: {need} and released: YYYY-MM-DD in dataset.yaml, add a '## [{need}] - YYYY-MM-DD' section with the same date to CHANGELOG.md "
                 f"saying what changed, then run make, which writes CITATION.cff and datapackage.json (il76-claims diff {base_commit} lists every change; docs/versioning.md explains the rules)"
             )
-            result.findings.append(Finding(DATASET, vline, message))
+            result.problems.append(problem(DATASET, vline, 1, "V007", message))

@@ -484,6 +484,177 @@ CODES: dict[str, Code] = _codes(
         "a comment after a value: title: 'X' # check",
         "Move a comment to its own line or remove an unknown field, as the message says; run fmt again.",
     ),
+    # Version files and the bump (V): il76-claims version-check, and release.
+    Code(
+        "V001",
+        "Version file missing or unreadable",
+        "CITATION.cff is missing",
+        "Restore the file (make writes CITATION.cff from dataset.yaml); run il76-claims check for a file that cannot be read.",
+    ),
+    Code(
+        "V002",
+        "Version not MAJOR.MINOR.PATCH",
+        "version: '1.2'",
+        "Write the version as three numbers, e.g. 1.2.0 (docs/versioning.md).",
+    ),
+    Code(
+        "V003",
+        "CITATION.cff gives another version",
+        "version: 0.2.0 in CITATION.cff, 0.1.0 in dataset.yaml",
+        "Run make, which writes CITATION.cff from dataset.yaml.",
+    ),
+    Code(
+        "V004",
+        "No CHANGELOG.md section for the version",
+        "version: 0.2.0 with no '## [0.2.0]' heading",
+        "Add a '## [<version>] - YYYY-MM-DD' section saying what changed.",
+    ),
+    Code(
+        "V005",
+        "CHANGELOG.md dates the version otherwise than dataset.yaml",
+        "released: 2024-03-01, '## [0.2.0] - 2024-03-02'",
+        "Give the same day in dataset.yaml's released and the CHANGELOG.md heading.",
+    ),
+    Code(
+        "V006",
+        "Version lower than the base's",
+        "version: 0.1.0 where the base has 0.2.0",
+        "Versions only go up: set a version above the base's.",
+    ),
+    Code(
+        "V007",
+        "Version bump smaller than the changes need",
+        "a field added with version 0.1.0 -> 0.1.1",
+        "Set the version the message names, date it in dataset.yaml and CHANGELOG.md, then run make.",
+    ),
+    Code(
+        "V008",
+        "Rename recorded with a version that does not release it",
+        "former_ids: [{id: old, version: 0.1.0}] for a rename new since 0.1.0",
+        "Give the version that first releases the new id, as the message says.",
+    ),
+    Code(
+        "V009",
+        "No build of the working tree to compare",
+        "records with problems",
+        "Fix the problems il76-claims check reports, then run the version check again.",
+    ),
+    # Block coverage (C): il76-claims coverage and docs/uncited-blocks.yaml.
+    Code(
+        "C001",
+        "Block cited by no record and not explained",
+        "block 3 of a source that no statement cites",
+        "Cite the block from a statement or casualty figure, or give the reason in docs/uncited-blocks.yaml.",
+    ),
+    Code(
+        "C002",
+        "Reason given for a block that is cited",
+        "block 2 listed in docs/uncited-blocks.yaml and cited by a statement",
+        "Remove the block from docs/uncited-blocks.yaml.",
+    ),
+    Code(
+        "C003",
+        "Reason given for a block the source does not have",
+        "block 40 of a 32-block source",
+        "Give a block within the source's block_count.",
+    ),
+    Code(
+        "C004",
+        "Block listed twice",
+        "two entries for block 5 of one source",
+        "Keep one entry per block.",
+    ),
+    Code(
+        "C005",
+        "Not the id of a source record",
+        "an entry under 'tass-2024-01-24-typo'",
+        "Use the id of a source record.",
+    ),
+    Code(
+        "C006",
+        "'see' names no record",
+        "see: nobody",
+        "Name the record that carries the block's content, or remove see.",
+    ),
+    Code(
+        "C007",
+        "Entry that breaks the file's schema",
+        "block: 0",
+        "Follow schemas/uncited-blocks.schema.json, as the message says.",
+    ),
+    Code(
+        "C008",
+        "Schema of docs/uncited-blocks.yaml unreadable",
+        "schemas/uncited-blocks.schema.json is not JSON",
+        "Restore schemas/uncited-blocks.schema.json.",
+    ),
+    # The release archive (A): il76-claims release.
+    Code(
+        "A001",
+        "Package not built or unreadable",
+        "no datapackage.json",
+        "Run make (il76-claims build).",
+    ),
+    Code(
+        "A002",
+        "Table differs from what datapackage.json describes",
+        "data/events.csv edited after the build",
+        "Run make (il76-claims build).",
+    ),
+    Code(
+        "A003",
+        "Built file missing",
+        "no dist/site/index.html",
+        "Run the command the message names (make, il76-claims site --no-archived-text).",
+    ),
+    Code(
+        "A004",
+        "Site shows archived text",
+        "dist/site built without --no-archived-text",
+        "Run il76-claims site --no-archived-text (make release does).",
+    ),
+    Code(
+        "A005",
+        "Document missing",
+        "no docs/codebook.md",
+        "Restore the file, or run make docs for a generated one.",
+    ),
+    Code(
+        "A006",
+        "Licence files disagree",
+        "LICENSE names another data licence than datapackage.json",
+        "Make LICENSE and dataset.yaml's licenses name the same licence, then run make.",
+    ),
+    Code(
+        "A007",
+        "Package version differs from dataset.yaml's",
+        "datapackage.json 0.1.0, dataset.yaml 0.2.0",
+        "Run make (il76-claims build).",
+    ),
+    Code(
+        "A008",
+        "Release day unusable",
+        "released: 1979-12-31",
+        "Set dataset.yaml's released to the day of the release, as CHANGELOG.md dates the version.",
+    ),
+    Code(
+        "A009",
+        "Archive file and PARTS disagree",
+        "a new file under dist/ that no part names",
+        "Name the file in PARTS (publish/release.py), or remove the part that names no file.",
+    ),
+    Code(
+        "A010",
+        "Archive of the version exists with other content",
+        "dist/x-1.0.0.zip from an earlier build",
+        "Bump the version, or pass --force to replace an archive that was never published.",
+    ),
+    Code(
+        "A011",
+        "Tag is not v<version>",
+        "--tag v0.2.0 for version 0.1.0",
+        "Tag the commit v<version>, or set the version in dataset.yaml and run make.",
+    ),
 )
 
 

@@ -5,8 +5,6 @@ and .zenodo.json all take them from here."""
 
 from __future__ import annotations
 
-import os
-
 
 def authors(meta: dict) -> str:
     return ", ".join(c["title"] for c in meta["contributors"])
@@ -56,9 +54,9 @@ def bibtex(meta: dict) -> str:
 def read_metadata(root: str) -> dict:
     """dataset.yaml, for the generated parts of the docs (the build takes it
     from the check, with its problems)."""
-    from ..check.strict_yaml import load_file
+    from ..check.strict_yaml import load_dataset
 
-    rec, problems = load_file("dataset.yaml", os.path.join(root, "dataset.yaml"), "")
+    _, rec, problems = load_dataset(root)
     if rec is None or problems:
         raise ValueError(
             f"dataset.yaml cannot be read: {problems[0] if problems else 'no data'}; run il76-claims check"

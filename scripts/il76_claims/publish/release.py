@@ -52,11 +52,13 @@ import textwrap
 import zipfile
 from dataclasses import dataclass
 
-from ..check.metadata import DATASET, metadata_findings, section, yaml_value
-from ..model.fileio import atomic_write
+from ..check.metadata import CHANGELOG, DATASET, metadata_problems, section, yaml_value
+from ..model.fileio import atomic_write, safe_relative_path
+from ..model.problems import Problem, file_problem, problem
 from ..model.project import DATASETTE, JSON, JSONL, JSONLD, SQLITE, XLSX
 from .citation import licences
 
+DESCRIPTOR = "datapackage.json"
 SUMS = "SHA256SUMS"  # written last: the checksums of every other file
 DATA, CODE = "data", "code"  # under the data's licence (datapackage.json's), or MIT
 
@@ -198,9 +200,15 @@ def published(meta: dict, tables: list[str]) -> list[tuple[str, str | None]]:
 
 
 class ReleaseError(Exception):
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
+    """Every problem that stops the release, at once."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(p.message for p in problems))
         self.problems = problems
+
+
+def _unbuilt(message: str) -> ReleaseError:
+    return ReleaseError([file_problem(DESCRIPTOR, "A001", message)])
 
 
 @dataclass
@@ -221,53 +229,45 @@ def _read(root: str, rel: str) -> bytes | None:
 
 
 def _descriptor(root: str) -> dict:
-    raw = _read(root, "datapackage.json")
+    raw = _read(root, DESCRIPTOR)
     if raw is None:
-        raise ReleaseError(["datapackage.json is missing: run make (il76-claims build) first"])
+        raise _unbuilt("datapackage.json is missing: run make (il76-claims build) first")
     try:
         desc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ReleaseError(
-            [f"datapackage.json cannot be read ({exc}): run make (il76-claims build)"]
+        raise _unbuilt(
+            f"datapackage.json cannot be read ({exc}): run make (il76-claims build)"
         ) from None
     missing = [
         k for k in ("name", "version", "resources") if not isinstance(desc, dict) or k not in desc
     ]
     if missing:
-        raise ReleaseError(
-            [
-                f"datapackage.json cannot be read (no {', '.join(missing)}): run make (il76-claims build)"
-            ]
+        raise _unbuilt(
+            f"datapackage.json cannot be read (no {', '.join(missing)}): run make (il76-claims build)"
         )
     return desc
 
 
-def _tables(root: str, desc: dict, problems: list[str]) -> list[tuple[str, bytes]]:
+def _tables(root: str, desc: dict, problems: list[Problem]) -> list[tuple[str, bytes]]:
     files = []
     for res in desc["resources"]:
         path = res.get("path")
-        data = (
-            _read(root, path)
-            if isinstance(path, str) and ".." not in path.split("/") and not os.path.isabs(path)
-            else None
-        )
+        data = _read(root, path) if safe_relative_path(path) else None
         if data is None:
-            problems.append(
-                f"{path}: listed in datapackage.json but missing: run make (il76-claims build)"
-            )
+            why = "listed in datapackage.json but missing: run make (il76-claims build)"
+            problems.append(file_problem(str(path), "A002", why))
             continue
         if (
             res.get("bytes") != len(data)
             or res.get("hash") != "sha256:" + hashlib.sha256(data).hexdigest()
         ):
-            problems.append(
-                f"{path}: differs from what datapackage.json describes (size or SHA-256): run make (il76-claims build)"
-            )
+            why = "differs from what datapackage.json describes (size or SHA-256): run make (il76-claims build)"
+            problems.append(file_problem(path, "A002", why))
         files.append((path, data))
     return files
 
 
-def _site(root: str, problems: list[str]) -> list[tuple[str, bytes]]:
+def _site(root: str, problems: list[Problem]) -> list[tuple[str, bytes]]:
     """dist/site/'s files as site/...; the README sends readers to its
     index, so it must be there, and built without the archived texts."""
     out = []
@@ -278,69 +278,66 @@ def _site(root: str, problems: list[str]) -> list[tuple[str, bytes]]:
             )
             data = _read(root, f"dist/{rel}")
             if rel.endswith(".html") and ARCHIVED_TEXT.search(data):
-                problems.append(
-                    f"dist/{rel}: shows a source's archived text, third-party text the data's licence does not cover: run il76-claims site --no-archived-text (make release does)"
-                )
+                why = "shows a source's archived text, third-party text the data's licence does not cover: run il76-claims site --no-archived-text (make release does)"
+                problems.append(file_problem(f"dist/{rel}", "A004", why))
             out.append((rel, data))
     if not any(rel == SITE_INDEX for rel, _ in out):
-        problems.append(
-            f"dist/{SITE_INDEX} is missing: run il76-claims site --no-archived-text (make release does)"
-        )
+        why = f"dist/{SITE_INDEX} is missing: run il76-claims site --no-archived-text (make release does)"
+        problems.append(file_problem(f"dist/{SITE_INDEX}", "A003", why))
     return out
 
 
-def _outputs(root: str, desc: dict, problems: list[str]) -> list[tuple[str, bytes]]:
+def _outputs(root: str, desc: dict, problems: list[Problem]) -> list[tuple[str, bytes]]:
     """The build's files under dist/, at the archive's root."""
     wanted = [*DIST_FILES, *(f"{JSONL}/{res['name']}.jsonl" for res in desc["resources"])]
     files = []
     for rel in wanted:
         data = _read(root, rel)
         if data is None:
-            problems.append(f"{rel} is missing: run make (il76-claims build writes it)")
+            why = f"{rel} is missing: run make (il76-claims build writes it)"
+            problems.append(file_problem(rel, "A003", why))
         else:
             files.append((rel.removeprefix("dist/"), data))
     return files + _site(root, problems)
 
 
-def _documents(root: str, desc: dict, problems: list[str]) -> list[tuple[str, bytes]]:
+def _documents(root: str, desc: dict, problems: list[Problem]) -> list[tuple[str, bytes]]:
     files = []
     for rel, name in [(README, "README.md"), *((r, r) for r in (*ROOT_FILES, *DOCS))]:
         data = _read(root, rel)
         if data is None:
-            problems.append(f"{rel} is missing")
+            problems.append(file_problem(rel, "A005", f"{rel} is missing"))
         else:
             files.append((name, data))
     return files[:1] + _licence(root, desc, problems) + files[1:]
 
 
-def _licence(root: str, desc: dict, problems: list[str]) -> list[tuple[str, bytes]]:
+def _licence(root: str, desc: dict, problems: list[Problem]) -> list[tuple[str, bytes]]:
     """The archive's LICENSE, made from datapackage.json's licences and the
     repository's LICENSE, which must name the same data licence and hold the
     MIT licence's text: the two cannot disagree."""
     raw = _read(root, LICENSE)
     if raw is None:
-        problems.append(f"{LICENSE} is missing")
+        problems.append(file_problem(LICENSE, "A005", f"{LICENSE} is missing"))
         return []
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        problems.append(f"{LICENSE} cannot be read as UTF-8 ({exc}): save it as UTF-8")
+        why = f"{LICENSE} cannot be read as UTF-8 ({exc}): save it as UTF-8"
+        problems.append(file_problem(LICENSE, "A006", why))
         return []
     words = " ".join(text.split())  # the licence's name may be wrapped over lines
     before = len(problems)
     for lic in desc.get("licenses") or [{}]:
         if not isinstance(lic, dict) or not {"name", "title", "path"} <= lic.keys():
-            problems.append(
-                "datapackage.json gives no licence (name, title, path) for the data: set licenses in dataset.yaml and run make (il76-claims build)"
-            )
+            why = "datapackage.json gives no licence (name, title, path) for the data: set licenses in dataset.yaml and run make (il76-claims build)"
+            problems.append(file_problem(DESCRIPTOR, "A006", why))
         elif lic["title"] not in words or lic["path"] not in words:
-            problems.append(
-                f"{LICENSE}: does not name the data's licence as datapackage.json does, {lic['title']} ({lic['path']}): make the two the same (dataset.yaml's licenses, then make)"
-            )
+            why = f"does not name the data's licence as datapackage.json does, {lic['title']} ({lic['path']}): make the two the same (dataset.yaml's licenses, then make)"
+            problems.append(file_problem(LICENSE, "A006", why))
     if MIT not in text:
-        problems.append(
-            f"{LICENSE}: no '{MIT}' text, which the archive's LICENSE gives for its code and documentation: put the MIT licence back"
-        )
+        why = f"no '{MIT}' text, which the archive's LICENSE gives for its code and documentation: put the MIT licence back"
+        problems.append(file_problem(LICENSE, "A006", why))
     if len(problems) > before:
         return []
     return [("LICENSE", licence_text(desc, text[text.index(MIT) :]).encode("utf-8"))]
@@ -392,19 +389,20 @@ def in_part(pattern: str, name: str) -> bool:
     return re.fullmatch(re.escape(pattern).replace(r"\*", "[^/]*"), name) is not None
 
 
-def unlisted(names: list[str]) -> list[str]:
+def unlisted(names: list[str]) -> list[Problem]:
     """What keeps the archive's README and LICENSE from describing it
-    whole: a file that no part names, a part's path that no file is."""
+    whole: a file that no part names, a part's path that no file is (each
+    at its path in the archive)."""
+    unnamed = "no part of PARTS (publish/release.py) names it, so neither would the archive's README and LICENSE: add it there"
     out = [
-        f"{n}: no part of PARTS (publish/release.py) names it, so neither would the archive's README and LICENSE: add it there"
+        file_problem(n, "A009", unnamed)
         for n in sorted(names)
         if not any(in_part(p, n) for part in PARTS for p in part.paths)
     ]
+    fileless = "named by PARTS (publish/release.py), and so by the archive's README and LICENSE, but no file of the archive is it: remove it there, or run make"
     for p in (p for part in PARTS for p in part.paths):
         if not any(in_part(p, n) for n in names):
-            out.append(
-                f"{p}: named by PARTS (publish/release.py), and so by the archive's README and LICENSE, but no file of the archive is it: remove it there, or run make"
-            )
+            out.append(file_problem(p, "A009", fileless))
     return out
 
 
@@ -426,7 +424,7 @@ def contents_summary() -> str:
     return ", ".join(shorts[:-1]) + " and " + shorts[-1]
 
 
-def release_day(root: str, problems: list[str]) -> tuple[int, int, int, int, int, int]:
+def release_day(root: str, problems: list[Problem]) -> tuple[int, int, int, int, int, int]:
     """dataset.yaml's released as a zip entry's date and time (midnight):
     the date of the version, the same on every machine that packs it."""
     released, line, _ = yaml_value(root, DATASET, "released")
@@ -440,9 +438,8 @@ def release_day(root: str, problems: list[str]) -> tuple[int, int, int, int, int
             if released is None
             else f"{released!r}, not a day YYYY-MM-DD from 1980 on (a zip file dates nothing earlier)"
         )
-        problems.append(
-            f"{DATASET}:{line}: released is {what}: set it to the day of the release, as CHANGELOG.md dates the version; the archive dates every file with it"
-        )
+        why = f"released is {what}: set it to the day of the release, as CHANGELOG.md dates the version; the archive dates every file with it"
+        problems.append(problem(DATASET, line, 1, "A008", why))
         return (ZIP_YEARS[0], 1, 1, 0, 0, 0)
     return (day.year, day.month, day.day, 0, 0, 0)
 
@@ -487,16 +484,13 @@ def collect(root: str) -> tuple[str, tuple[int, ...], list[tuple[str, bytes]]]:
     after checking everything; raises ReleaseError listing every problem."""
     desc = _descriptor(root)
     name, version = desc["name"], desc["version"]
-    problems: list[str] = []
-    yaml_version, findings = metadata_findings(root)
-    problems += [f"{f.path}:{f.line}: {f.message}" for f in findings]
+    yaml_version, problems = metadata_problems(root)
     day = release_day(root, problems) if yaml_version is not None else None
     if yaml_version is not None and yaml_version != version:
-        problems.append(
-            f"datapackage.json has version {version} but dataset.yaml has {yaml_version}: run make (il76-claims build)"
-        )
+        why = f"datapackage.json has version {version} but dataset.yaml has {yaml_version}: run make (il76-claims build)"
+        problems.append(file_problem(DESCRIPTOR, "A007", why))
     files = [
-        ("datapackage.json", _read(root, "datapackage.json")),
+        (DESCRIPTOR, _read(root, DESCRIPTOR)),
         *_tables(root, desc, problems),
         *_outputs(root, desc, problems),
         *_documents(root, desc, problems),
@@ -540,11 +534,8 @@ def release(root: str, force: bool = False) -> Release:
     if old == data:
         return Release(rel, digest, len(files) + 1, len(data), True)
     if old is not None and not force:
-        raise ReleaseError(
-            [
-                f"{rel} already exists with different content. A released version never changes: bump the version (docs/versioning.md), or pass --force to replace an archive that was never published"
-            ]
-        )
+        why = f"{rel} already exists with different content. A released version never changes: bump the version (docs/versioning.md), or pass --force to replace an archive that was never published"
+        raise ReleaseError([file_problem(rel, "A010", why)])
     atomic_write(os.path.join(root, *rel.split("/")), data)
     return Release(rel, digest, len(files) + 1, len(data), False)
 
@@ -555,16 +546,12 @@ def assets(root: str, tag: str, out: str) -> list[str]:
     v<version>. Returns the assets' paths."""
     desc = _descriptor(root)
     if tag != f"v{desc['version']}":
-        raise ReleaseError(
-            [
-                f"the tag {tag} is not v{desc['version']}, the version in datapackage.json: tag the commit v{desc['version']}, or set the version in dataset.yaml and run make"
-            ]
-        )
-    found = section((_read(root, "CHANGELOG.md") or b"").decode("utf-8"), desc["version"])
+        why = f"the tag {tag} is not v{desc['version']}, the version in datapackage.json: tag the commit v{desc['version']}, or set the version in dataset.yaml and run make"
+        raise ReleaseError([file_problem(DESCRIPTOR, "A011", why)])
+    found = section((_read(root, CHANGELOG) or b"").decode("utf-8"), desc["version"])
     if found is None:
-        raise ReleaseError(
-            [f"CHANGELOG.md has no '## [{desc['version']}]' section for the release notes"]
-        )
+        why = f"CHANGELOG.md has no '## [{desc['version']}]' section for the release notes"
+        raise ReleaseError([file_problem(CHANGELOG, "V004", why)])
     shutil.rmtree(os.path.join(out, "assets"), ignore_errors=True)
     os.makedirs(os.path.join(out, "assets"))
     files = [f"dist/{archive_name(desc['name'], desc['version'])}", *ASSETS]
