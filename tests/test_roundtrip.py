@@ -1,6 +1,6 @@
 """A value in YAML is the value in every output, character for character.
 
-The tricky-but-valid example (tests/cases/values/valid-tricky) is built and
+The tricky-but-valid example (tests/cases/schema/valid-tricky) is built and
 read back from the CSVs, from datapackage.json's types and through pandas;
 a property test then writes records with arbitrary valid text, in every
 quoting style, and reads each value back from the CSV.
@@ -24,7 +24,7 @@ from il76_claims.check import text as textcheck
 from il76_claims.publish import csv as csv_export
 from il76_claims.publish.build import build, prepare
 
-TRICKY = REPO / "tests" / "cases" / "values" / "valid-tricky" / "files"
+TRICKY = REPO / "tests" / "cases" / "schema" / "valid-tricky" / "files"
 
 
 def read_csv(root: Path, table: str) -> dict[str, dict[str, str]]:
