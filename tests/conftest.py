@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from il76_claims import cli
 from il76_claims.check import canonical
 from il76_claims.check.report import text
 from il76_claims.check.run import check
@@ -76,6 +77,30 @@ def case_files(case: Path) -> dict[str, bytes | None]:
             if line.strip():
                 files[line.strip()] = None
     return files
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """il76-claims in this process, as a user types it: (exit code, stdout,
+    stderr). argparse's own refusals exit through SystemExit."""
+    try:
+        code = cli.main([str(a) for a in argv])
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def file_bytes(root: Path, tops: tuple[str, ...]) -> dict[str, bytes]:
+    """The bytes of every file under root's tops (files or folders), by
+    path relative to root: a snapshot of what a command wrote."""
+    out = {}
+    for top in tops:
+        path = root / top
+        found = [path] if path.is_file() else sorted(path.rglob("*")) if path.is_dir() else []
+        for f in found:
+            if f.is_file():
+                out[f.relative_to(root).as_posix()] = f.read_bytes()
+    return out
 
 
 def base_record(rel: str) -> str:

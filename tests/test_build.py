@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_SOURCES, REPO, make_project
+from conftest import FIXTURE_SOURCES, REPO, file_bytes, make_project
 from il76_claims.check.report import text
 from il76_claims.model.project import Project, default_sources_dir
 from il76_claims.publish.build import build
@@ -24,16 +24,7 @@ COMMITTED = ("data", "datapackage.json", "quote-checks.csv", "CITATION.cff", ".z
 
 
 def outputs(root: Path, tops=OUTPUT_ROOTS) -> dict[str, bytes]:
-    out = {}
-    for top in tops:
-        path = root / top
-        if path.is_file():
-            out[top] = path.read_bytes()
-        elif path.is_dir():
-            for f in sorted(path.rglob("*")):
-                if f.is_file():
-                    out[f.relative_to(root).as_posix()] = f.read_bytes()
-    return out
+    return file_bytes(root, tops)
 
 
 def differing(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:

@@ -12,21 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_SOURCES, REPO, base_record, make_project
-from il76_claims import cli
+from conftest import FIXTURE_SOURCES, REPO, base_record, file_bytes, make_project, run_cli
 from il76_claims.check import run as run_module
 
 SOURCES = str(FIXTURE_SOURCES)
 
 
-def run(capsys, *argv) -> tuple[int, str, str]:
-    """il76-claims in this process: (exit code, stdout, stderr)."""
-    try:
-        code = cli.main(list(argv))
-    except SystemExit as exc:  # argparse, and a --root that is no project
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def run_process(*argv, cwd=None) -> subprocess.CompletedProcess:
@@ -370,19 +362,7 @@ def test_no_traceback_from_a_real_process(case, tmp_path):
 
 def _snapshot(root: str) -> dict[str, bytes]:
     """Every file the build may have written, by path."""
-    out = {}
-    for top in ("data", "dist", "datapackage.json"):
-        path = Path(root) / top
-        files = (
-            [path]
-            if path.is_file()
-            else sorted(p for p in path.rglob("*") if p.is_file())
-            if path.is_dir()
-            else []
-        )
-        for f in files:
-            out[f.relative_to(root).as_posix()] = f.read_bytes()
-    return out
+    return file_bytes(Path(root), ("data", "dist", "datapackage.json"))
 
 
 def test_build_refuses_to_write_when_there_are_problems(project, capsys):

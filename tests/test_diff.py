@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import base_record, make_project, renamed
-from il76_claims import cli
+from conftest import base_record, make_project, renamed, run_cli
 from il76_claims.history import renames
 from il76_claims.history.diff import (
     DiffError,
@@ -57,12 +56,6 @@ def resource(desc: dict, name: str) -> dict:
 
 def field(desc: dict, table: str, name: str) -> dict:
     return next(f for f in resource(desc, table)["schema"]["fields"] if f["name"] == name)
-
-
-def run_cli(capsys, *argv) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

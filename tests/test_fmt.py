@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
+from conftest import REPO, run_cli
 from il76_claims import cli
 from il76_claims.check import canonical as canonical_form
 from il76_claims.check import strict_yaml as loader
@@ -59,9 +59,7 @@ def project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
 
 
 def run_fmt(capsys, root: Path, *argv: str) -> tuple[int, str, str]:
-    code = cli.main(["fmt", "--root", str(root), *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, "fmt", "--root", root, *argv)
 
 
 # --- the canonical form, byte for byte --------------------------------------------------

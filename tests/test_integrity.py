@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, make_project
+from conftest import REPO, file_bytes, make_project
 from il76_claims.publish import build as build_mod
 from il76_claims.publish import csv as csv_export
 from il76_claims.publish.build import OUTPUTS, STAGING, build, write_outputs
@@ -18,16 +18,7 @@ from il76_claims.publish.build import OUTPUTS, STAGING, build, write_outputs
 
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every output file's bytes, by path."""
-    out = {}
-    for name in OUTPUTS:
-        p = root / name
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file():
-                    out[f.relative_to(root).as_posix()] = f.read_bytes()
-        elif p.exists():
-            out[name] = p.read_bytes()
-    return out
+    return file_bytes(root, tuple(OUTPUTS))
 
 
 @pytest.fixture

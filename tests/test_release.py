@@ -19,8 +19,7 @@ import openpyxl
 import pytest
 
 from built_package import META, read_csv
-from conftest import FIXTURE_SOURCES, REPO, make_project
-from il76_claims import cli
+from conftest import FIXTURE_SOURCES, REPO, make_project, run_cli
 from il76_claims.check import report
 from il76_claims.publish import xlsx as xlsx_export
 from il76_claims.publish.build import build
@@ -85,9 +84,7 @@ def texts(problems) -> list[str]:
 
 
 def run(capsys, root: Path, *argv) -> tuple[int, str, str]:
-    code = cli.main(["release", "--root", str(root), *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, "release", "--root", root, *argv)
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ import json
 
 import pytest
 
-from conftest import base_record, make_project
-from il76_claims import cli
+from conftest import base_record, make_project, run_cli
 from il76_claims.check.report import as_json, github, render, text
 from il76_claims.model.problems import Problem, problem
 
@@ -132,9 +131,7 @@ def _bad_project(tmp_path):
 
 
 def _run(capsys, project, *args):
-    code = cli.main(["check", "--root", project.root, "--sources", project.sources_dir, *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, "check", "--root", project.root, "--sources", project.sources_dir, *args)
 
 
 def test_cli_reports_every_problem_at_once_sorted(tmp_path, capsys):

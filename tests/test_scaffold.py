@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from conftest import REPO, check_lines, make_project
-from il76_claims import cli
+from conftest import REPO, check_lines, make_project, run_cli
 from il76_claims.check import canonical
 from il76_claims.check import strict_yaml as loader
 from il76_claims.generate.templates import free_id, render_template, slugify, templates
@@ -51,9 +50,7 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 
 def new(capsys, root, *argv) -> tuple[int, str, str]:
-    code = cli.main(["new", *argv, "--root", str(root)])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, "new", *argv, "--root", root)
 
 
 def line_of(text: str, needle: str) -> int:
