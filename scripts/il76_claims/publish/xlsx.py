@@ -137,7 +137,11 @@ def _paragraph_lines(text: str, width: int) -> int:
 def _row_height(row, wrapped: dict[int, int]) -> int | None:
     """The height in points that shows every line of the row's wrapped
     cells (wrapped: column → width), or None for one line, the default."""
-    lines = max((_lines(row[c], w) for c, w in wrapped.items() if row[c]), default=1)
+    lines = 1
+    for c, width in wrapped.items():
+        value = row[c]
+        if len(value) > width or "\n" in value:  # else one line, without a call
+            lines = max(lines, _lines(value, width))
     return min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT) if lines > 1 else None
 
 
