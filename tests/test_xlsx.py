@@ -228,7 +228,7 @@ def test_the_header_row_is_printed_on_every_page(wb, tmp_path_factory):
 def test_the_about_text_is_a_page_and_the_dictionary_has_its_header_on_each(wb):
     ws = wb["About"]
     title = next(c.row for c in ws["A"] if c.value == "Field dictionary")
-    assert [b.id for b in ws.row_breaks.brk] == [title - 1]  # a break below row title - 1
+    assert [b.id for b in ws.row_breaks.brk] == [title - 1]  # a break above the title
     assert ws.print_title_rows == f"${title + 1}:${title + 1}"
     assert [c.value for c in ws[title + 1]] == list(xlsx.DICTIONARY_HEADER)
     # Each About value spans the columns up to the description, and wraps there.
