@@ -3,8 +3,12 @@ a readable layout, and the same bytes from two builds."""
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import io
+import itertools
+import math
+import random
 import re
 import shutil
 import subprocess
@@ -30,6 +34,8 @@ openpyxl = pytest.importorskip("openpyxl")
 from conftest import BASE  # noqa: E402
 from il76_claims.publish import citation, xlsx  # noqa: E402
 from il76_claims.publish.tables import Field, Table  # noqa: E402
+
+MIN_SCALE = 75  # per cent: 11 pt text prints at 8.25 pt, and nothing under 8 pt is read
 
 
 @pytest.fixture(scope="module")
@@ -167,18 +173,99 @@ def test_column_widths_are_capped(wb):
     assert min(widths.values()) >= xlsx.MIN_WIDTH
 
 
-def test_every_sheet_prints_landscape_one_page_wide(wb):
+def _sheet(fields, rows):
+    """rows written as the table "things", read back."""
+    data = xlsx.workbook_bytes(META, [_table("things", fields, rows)])
+    return openpyxl.load_workbook(io.BytesIO(data))["things"]
+
+
+def _texts(n: int) -> list[Field]:
+    return [Field(f"t{i}", "string", f"T{i}", "", False) for i in range(n)]
+
+
+def test_every_page_is_landscape_with_its_sheet_and_number_in_the_footer(wb):
     for ws in wb:
-        assert ws.page_setup.orientation == "landscape", ws.title
-        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
-        # fitToWidth left out means 1; fitToHeight 0 means as many pages as it takes.
-        assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0), ws.title
+        setup = ws.page_setup
+        assert setup.orientation == "landscape", ws.title
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert MIN_SCALE <= (setup.scale or 100) <= 100, ws.title
+        margins = ws.page_margins
+        assert (margins.left, margins.right, margins.top, margins.bottom) == (0.25, 0.25, 0.5, 0.6)
+        assert (ws.oddFooter.left.text, ws.oddFooter.right.text) == ("&A", "Page &P"), ws.title
+        assert setup.useFirstPageNumber and (setup.firstPageNumber or 1) == 1, ws.title
+        assert ws.print_options.gridLines, ws.title
+
+
+def test_a_narrow_sheet_prints_one_page_wide_at_full_size():
+    ws = _sheet([Field("id", "string", "Id", "", True), *_texts(2)], [["a", "x" * 10, "y"]])
+    assert ws.page_setup.scale in (None, 100)
+    assert (ws.page_setup.pageOrder, ws.print_title_cols) == (None, None)
+
+
+def test_a_sheet_that_fits_a_page_at_a_smaller_scale_prints_one_page_wide():
+    # Printed widths, at 7.43 pixels a character and 5/7 of one padding:
+    # id 6.71 and t0, t1 60.71 and t2 30.71 characters, 1,180 pixels, on a
+    # page 1,008 pixels wide (Letter less its side margins): 85 %.
+    row = ["a", "x" * 61, "x" * 61, "y" * 28]
+    ws = _sheet([Field("id", "string", "Id", "", True), *_texts(3)], [row])
+    assert ws.page_setup.scale == 85
+    assert (ws.page_setup.pageOrder, ws.print_title_cols) == (None, None)
+
+
+def test_a_wide_sheet_prints_across_pages_at_the_least_scale_with_its_id_on_each():
+    # 1,854 pixels: one page wide it would print at 54 %, 6 pt.
+    ws = _sheet([Field("id", "string", "Id", "", True), *_texts(4)], [["a", *["x" * 61] * 4]])
+    assert ws.page_setup.scale == MIN_SCALE == 75
+    assert ws.page_setup.pageOrder == "overThenDown"
+    assert (ws.print_title_cols, ws.print_title_rows) == ("$A:$A", "$1:$1")
 
 
 def test_the_header_row_is_printed_on_every_page(wb, tmp_path_factory):
     for t in built_tables(tmp_path_factory):
         assert wb[t.name].print_title_rows == "$1:$1", t.name
-    assert wb["About"].print_title_rows is None  # no header row at its top
+
+
+def test_the_about_text_is_a_page_and_the_dictionary_has_its_header_on_each(wb):
+    ws = wb["About"]
+    title = next(c.row for c in ws["A"] if c.value == "Field dictionary")
+    assert [b.id for b in ws.row_breaks.brk] == [title - 1]  # a break above the title
+    assert ws.print_title_rows == f"${title + 1}:${title + 1}"
+    assert [c.value for c in ws[title + 1]] == list(xlsx.DICTIONARY_HEADER)
+    # Each About value spans the columns up to the description, and wraps there.
+    merged = sorted(str(r) for r in ws.merged_cells.ranges)
+    assert merged == sorted(f"B{r}:E{r}" for r in range(3, title - 1)), merged
+    assert ws.cell(title + 2, 5).alignment.wrap_text
+    # One page wide: the description column takes what the others leave.
+    assert ws.page_setup.scale >= MIN_SCALE and ws.print_title_cols is None
+
+
+def test_rows_are_as_tall_as_their_wrapped_text():
+    fields = [
+        Field("id", "string", "Id", "", True),
+        *_texts(2),
+        Field("n", "integer", "N", "", False),
+    ]
+    word = "abcdefghi"  # 9 characters: 6 words and their spaces fill a 60-wide line
+    rows = [
+        ["one", "x" * 61, "", "1"],  # the cap: 60 characters a line, so 2 lines
+        ["short", "a few words", "", "1" * 80],  # a number never wraps
+        ["paragraphs", "one\ntwo\n\nfour", "", ""],
+        ["words", " ".join([word] * 13), "", ""],  # 6 + 6 + 1
+        ["tallest", "one\ntwo", "1\n2\n3\n4", ""],
+        ["long word", "https://example.org/" + "x" * 80, "", ""],  # 100: 40 a line
+        ["taller than a row can be", "\n" * 30, "", ""],
+    ]
+    ws = _sheet(fields, rows)
+    heights = {ws.cell(r, 1).value: ws.row_dimensions[r].height for r in range(2, len(rows) + 2)}
+    assert heights == {
+        "one": 30,
+        "short": None,
+        "paragraphs": 60,
+        "words": 45,
+        "tallest": 60,
+        "long word": 45,
+        "taller than a row can be": 408.75,  # 545 pixels, the most a row can be
+    }
 
 
 def test_capped_and_multi_line_text_columns_wrap():
@@ -410,6 +497,201 @@ def test_libreoffice_reads_every_sheet_back_as_the_csv(root, tmp_path, tmp_path_
         path = out / f"{stem}-{t.name}.csv"
         assert path.exists(), f"LibreOffice wrote no {path.name}: {done.stdout}{done.stderr}"
         assert read_csv(path) == read_csv(root / "data" / f"{t.name}.csv"), t.name
+
+
+NEEDS_SOFFICE = pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice is not installed (neither soffice nor libreoffice is on PATH)",
+)
+PRINT_MIN_SIZE = 8  # points: the least size of printed text read without strain
+FOOTER = 0.6 * 72  # points from the foot of the page: the bottom margin, which holds the footer
+# A page's printable size in points: Letter's width and A4's height, the
+# narrower and the shorter of the two papers a printer may hold, less the
+# margins xlsx.py sets.
+PAGE_WIDTH = (11 - 2 * 0.25) * 72
+PAGE_HEIGHT = (8.27 - 0.5 - 0.6) * 72
+
+
+def _long_texts() -> Table:
+    """A table of texts like the dataset's longest: paragraphs of English
+    and Cyrillic words, notes of several lines, and percent-encoded URLs
+    (wide characters, no space to break at)."""
+    rng = random.Random(24)
+    words = (
+        "the ministry said that aircraft was shot down over Belgorod region according to "
+        "officials prisoners exchange Министерство обороны заявило самолёт Іл-76 обмін "
+        "військовополонених, «Известия» сообщили"
+    ).split()
+
+    def para(low: int, high: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(low, high)))
+
+    rows = [
+        [
+            f"text-{i:02}",
+            para(10, 150),
+            "\n".join(para(3, 25) for _ in range(rng.randint(1, 4))),
+            "https://example.org/amp/2024/"
+            + "".join(
+                f"%D{rng.randint(0, 9)}%B{rng.randint(0, 9)}" for _ in range(rng.randint(5, 60))
+            ),
+        ]
+        for i in range(40)
+    ]
+    fields = [Field(name, "string", name, "", False) for name in ("id", "summary", "notes", "url")]
+    return _table("texts", fields, rows)
+
+
+@pytest.fixture(scope="module")
+def printed(root, tmp_path_factory) -> list[tuple[Path, Path]]:
+    """The built workbook and one of long texts, printed to PDF by
+    LibreOffice: (workbook, PDF) pairs."""
+    if SOFFICE is None:
+        pytest.skip("LibreOffice is not installed")
+    pytest.importorskip("pypdf")
+    out = tmp_path_factory.mktemp("printed")
+    long = out / "long-texts.xlsx"
+    long.write_bytes(xlsx.workbook_bytes(META, [_long_texts()]))
+    books = [xlsx_path(root), long]
+    done = _soffice(out / "profile", "--convert-to", "pdf", "--outdir", str(out), *map(str, books))
+    assert done.returncode == 0, done.stdout + done.stderr
+    for book in books:
+        assert (out / f"{book.stem}.pdf").exists(), done.stdout + done.stderr
+    return [(book, out / f"{book.stem}.pdf") for book in books]
+
+
+def _runs(page) -> list[tuple[float, float, float, str]]:
+    """A PDF page's text runs: where each starts (x, y in points from the
+    page's lower left) and its printed size, the font size times the
+    vertical scale of the text matrix times the page's matrix."""
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            runs.append((round(x, 1), y, size * math.hypot(c, d), text))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def _pages(pdf: Path) -> list[tuple[str, list]]:
+    """Each page's sheet, as its footer names it at the left, and its runs."""
+    from pypdf import PdfReader
+
+    out = []
+    for page in PdfReader(pdf).pages:
+        runs = _runs(page)
+        footer = sorted(r for r in runs if r[1] < FOOTER)
+        out.append((footer[0][3].strip() if footer else "", runs))
+    return out
+
+
+def _column_widths(ws) -> list[float]:
+    """Each column's width as stored, in characters."""
+    widths = {}
+    for dim in ws.column_dimensions.values():
+        for col in range(dim.min, dim.max + 1):
+            widths[col] = dim.width
+    return [widths.get(col, 8.43) for col in range(1, ws.max_column + 1)]
+
+
+def _page_bound(ws) -> int:
+    """The most pages a sheet can print on, from its own columns and rows.
+
+    A page ends at the last column (row) that fits, so it leaves less than
+    the widest column (tallest row) unused and holds more than its width
+    (height) less the repeated first column (header row) and the widest
+    column (tallest row) of columns (rows) not printed before: at most
+    ceil(all of them / that) pages across (down), plus one for each manual
+    page break. Widths are LibreOffice's (7.43 pixels a character).
+    """
+    scale = (ws.page_setup.scale or 100) / 100
+    widths = [w * xlsx.DIGIT * 0.75 * scale for w in _column_widths(ws)]
+    heights = [(ws.row_dimensions[r].height or 15) * scale for r in range(1, ws.max_row + 1)]
+    first = widths[0] if ws.print_title_cols else 0
+    title = heights[int(ws.print_title_rows.split(":")[0][1:]) - 1] if ws.print_title_rows else 0
+    across = 1
+    if sum(widths) > PAGE_WIDTH:
+        across = math.ceil(sum(widths) / (PAGE_WIDTH - first - max(widths)))
+    down = math.ceil(sum(heights) / (PAGE_HEIGHT - title - max(heights)))
+    return across * (down + len(ws.row_breaks.brk))
+
+
+@pytest.mark.libreoffice
+@NEEDS_SOFFICE
+def test_printed_text_is_at_least_8_points(printed):
+    for book, pdf in printed:
+        sizes = [
+            (size, i, sheet, text)
+            for i, (sheet, runs) in enumerate(_pages(pdf), 1)
+            for *_, size, text in runs
+        ]
+        size, page, sheet, text = min(sizes)
+        assert size >= PRINT_MIN_SIZE, (
+            f"{book.name}, page {page} ({sheet}): {text!r} prints at {size:.2f} pt"
+        )
+
+
+def _font_family(name: str) -> str:
+    """The font that fontconfig, and so LibreOffice, puts in name's place
+    ("" when fc-match, which comes with LibreOffice, is missing)."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return ""
+    done = subprocess.run([fc_match, "-f", "%{family}", name], capture_output=True, text=True)
+    return done.stdout.split(",")[0]
+
+
+@pytest.mark.libreoffice
+@NEEDS_SOFFICE
+def test_each_sheet_prints_on_no_more_pages_than_its_columns_and_rows_need(printed):
+    # Column widths are counted in digits of the workbook's font, Calibri.
+    family = _font_family("Calibri")
+    if family not in ("", "Calibri", "Carlito"):
+        pytest.skip(
+            f"LibreOffice would print Calibri as {family}, whose wider digits widen every"
+            " column: install Carlito (Debian's fonts-crosextra-carlito)"
+        )
+    for book, pdf in printed:
+        sheets = openpyxl.load_workbook(book)
+        counted = collections.Counter(sheet for sheet, _ in _pages(pdf))
+        assert list(counted) == sheets.sheetnames, book.name  # every page's footer names its sheet
+        over = {
+            ws.title: (counted[ws.title], _page_bound(ws))
+            for ws in sheets
+            if counted[ws.title] > _page_bound(ws)
+        }
+        assert not over, f"{book.name}: sheet: (pages, most expected) {over}"
+
+
+@pytest.mark.libreoffice
+@NEEDS_SOFFICE
+def test_no_printed_line_falls_on_another(printed):
+    # A row too short for its text prints its lines over the next row's.
+    for book, pdf in printed:
+        for i, (sheet, runs) in enumerate(_pages(pdf), 1):
+            runs.sort()
+            for (x, y, size, text), (x2, y2, size2, text2) in itertools.pairwise(runs):
+                assert not (x == x2 and abs(y - y2) < 0.8 * min(size, size2)), (
+                    f"{book.name}, page {i} ({sheet}): {text!r} printed over {text2!r}"
+                )
+
+
+@pytest.mark.libreoffice
+@NEEDS_SOFFICE
+def test_every_wrapped_text_prints_whole(printed):
+    # LibreOffice prints no line of a cell that starts below its row.
+    for book, pdf in printed:
+        shown = "".join(re.sub(r"\s+", "", t) for _, runs in _pages(pdf) for *_, t in runs)
+        for ws in openpyxl.load_workbook(book):
+            for row in ws.iter_rows():
+                for c in row:
+                    if isinstance(c.value, str) and c.alignment.wrap_text:
+                        text = re.sub(r"\s+", "", _shown(c.value))
+                        assert text in shown, f"{book.name}, {ws.title}!{c.coordinate}: {c.value!r}"
 
 
 def test_values_spreadsheets_read_as_errors_are_stored_as_text():
