@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: all setup check build test lint format docs bench release clean screenshots
+.PHONY: all setup check build test test-slow test-all lint format docs bench release clean screenshots
 
 all: build
 
@@ -30,7 +30,15 @@ build: $(STAMP)
 # rather than after the suite.
 test: lint
 	$(BIN)/il76-claims fmt --check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not slow"
+
+# The scale and exhaustive tests marked slow (a 2,000-record tree, a
+# synthetic site, every single-field change through both schema engines);
+# make test-all runs make test and these, as CI does.
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow
+
+test-all: test test-slow
 
 # Lint and format check of the code (ruff, configured in pyproject.toml);
 # `make format` rewrites the code into ruff's format.
