@@ -9,7 +9,9 @@ be reported at ``file:line:col``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
@@ -29,7 +31,7 @@ class Record:
     unread: bool = False
 
     @property
-    def id(self):
+    def id(self) -> Any:
         return self.data.get("id")
 
     def mark(self, pointer: str) -> tuple[int, int]:
@@ -47,19 +49,22 @@ class Record:
             p = p[:cut] if cut > 0 else "$"
 
 
-def child_pointer(parent: str, key) -> str:
+def child_pointer(parent: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{parent}[{key}]"
     return f"{parent}.{key}"
 
 
-def iter_strings(value, pointer="$", field=None):
+def iter_strings(
+    value: object, pointer: str = "$", field: str | None = None
+) -> Iterator[tuple[str, str | None, str]]:
     """(pointer, field name, text) for every string in a record's data; the
     items of a list carry the list's field name."""
     if isinstance(value, str):
         yield pointer, field, value
         return
-    items = (
+    # A key is a field name (str) when named, an index (int) otherwise.
+    items: Iterable[tuple[Any, object]] = (
         value.items()
         if isinstance(value, dict)
         else enumerate(value)

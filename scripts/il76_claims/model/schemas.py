@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -34,7 +35,7 @@ def _read_json(path: str) -> dict:
     return doc
 
 
-def _refs(node):
+def _refs(node: object) -> Iterator[str]:
     """Every "$ref" value in a schema document."""
     if isinstance(node, dict):
         for key, value in node.items():
@@ -127,12 +128,12 @@ class SchemaSet:
         """kind -> names of properties (at any depth) that may hold line breaks."""
         out = {}
         for kind, doc in {**self.kinds, "dataset": self.dataset}.items():
-            names = set()
+            names: set[str] = set()
             self._collect_multiline(doc, names)
             out[kind] = frozenset(names)
         return out
 
-    def _collect_multiline(self, doc: dict, names: set):
+    def _collect_multiline(self, doc: dict, names: set[str]) -> None:
         for name, prop in doc.get("properties", {}).items():
             if self.resolve(prop).get("x-multiline"):
                 names.add(name)
