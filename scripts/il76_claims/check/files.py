@@ -137,7 +137,7 @@ def discover(root: str, kinds: tuple[str, ...]) -> tuple[list[RecordFile], list[
     return files, problems
 
 
-def _kind_folder(folder: os.DirEntry, files: list[RecordFile], problems: list[Problem]):
+def _kind_folder(folder: os.DirEntry, files: list[RecordFile], problems: list[Problem]) -> None:
     """The record files of one kind folder; of names that collide when
     letter case is ignored, the one that is a valid id is read and the
     others are reported."""
