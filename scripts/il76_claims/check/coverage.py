@@ -113,7 +113,7 @@ def load_uncited(
     return out, out_problems
 
 
-def _entry_problem(entry) -> str | None:
+def _entry_problem(entry: object) -> str | None:
     if (
         not isinstance(entry, dict)
         or not {"block", "reason"} <= set(entry)

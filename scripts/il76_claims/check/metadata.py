@@ -15,7 +15,7 @@ DATASET = "dataset.yaml"
 VERSION_RE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\Z")
 
 
-def parse_version(v) -> tuple[int, int, int] | None:
+def parse_version(v: object) -> tuple[int, int, int] | None:
     m = VERSION_RE.match(v) if isinstance(v, str) else None
     return (int(m[1]), int(m[2]), int(m[3])) if m else None
 
@@ -62,7 +62,7 @@ def metadata_findings(root: str) -> tuple[str | None, list[Finding]]:
     version, vline, err = yaml_value(root, DATASET, "version")
     if err:
         return None, [Finding(DATASET, vline, err)]
-    if parse_version(version) is None:
+    if version is None or parse_version(version) is None:
         return None, [
             Finding(DATASET, vline, f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. 1.2.0)")
         ]

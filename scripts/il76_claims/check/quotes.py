@@ -32,6 +32,7 @@ import hashlib
 import os
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..model.escape import show
@@ -80,7 +81,7 @@ class QuoteResult:
     archives: dict[str, Archive] = field(default_factory=dict)
 
 
-def _add(out: list[Problem], rec: Record, pointer: str, code: str, message: str):
+def _add(out: list[Problem], rec: Record, pointer: str, code: str, message: str) -> None:
     line, col = rec.mark(pointer)
     out.append(problem(rec.path, line, col, code, message, pointer))
 
@@ -189,7 +190,7 @@ def read_archive(
 
 
 def check_quotes(
-    records: list[Record], sources_dir: str | None, flagged=frozenset()
+    records: list[Record], sources_dir: str | None, flagged: Iterable[tuple[str, str]] = frozenset()
 ) -> QuoteResult:
     """Check every quote against its source's archive. ``flagged`` holds the
     (path, pointer) pairs that earlier checks reported, so a bad value is
@@ -215,16 +216,16 @@ def check_quotes(
             f"quotes were not checked against the archived sources: {where} ({len(quoted)} quotes unchecked); pass --sources DIR or set IL76_SOURCES to check them"
         )
         return result
-    for sid, rec in sorted(sources.items()):
+    for source_id, rec in sorted(sources.items()):
         archive = read_archive(rec, sources_dir, result.problems, flagged)
         if archive is not None:
-            result.archives[sid] = archive
+            result.archives[source_id] = archive
     for rec in quoted:
         sid = rec.data.get("source_id")
         src = sources.get(sid) if isinstance(sid, str) else None
         if src is None:
             continue  # a missing or mistyped reference is reported by the cross-record check
-        archive = result.archives.get(sid)
+        archive = result.archives.get(src.id)
         if archive is None:
             continue
         if _clean(rec, flagged, "$.quote", "$.block", "$.source_id", "$.kind"):
@@ -232,7 +233,7 @@ def check_quotes(
     return result
 
 
-def _check_one(rec: Record, src: Record, archive: Archive, out: list[Problem]):
+def _check_one(rec: Record, src: Record, archive: Archive, out: list[Problem]) -> None:
     quote = rec.data["quote"]
     block = rec.data.get("block")
     if not isinstance(block, int) or isinstance(block, bool) or block < 1:
@@ -293,7 +294,7 @@ def _check_one(rec: Record, src: Record, archive: Archive, out: list[Problem]):
         )
 
 
-def _starts(text: str, sub: str):
+def _starts(text: str, sub: str) -> Iterator[int]:
     i = text.find(sub)
     while i >= 0:
         yield i
