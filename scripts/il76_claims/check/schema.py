@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator, validators
@@ -23,7 +25,9 @@ from ..model.record import Record, child_pointer
 from ..model.schemas import SchemaError, SchemaSet
 
 
-def _pattern(validator, patrn, instance, schema):
+def _pattern(
+    validator: Any, patrn: str, instance: object, schema: dict
+) -> Iterator[ValidationError]:
     # JSON Schema patterns are ECMA-262 regexes, where '$' matches only at the
     # very end. Python's re lets '$' match before a final newline, so "abc\n"
     # would pass '^[a-z]+$'. Compile '$' at the end of a pattern as '\Z'.
@@ -55,7 +59,7 @@ def _fast_validators(schemas: SchemaSet) -> dict:
     # libraries read RFC 3339 and RFC 3986 differently at the edges (year
     # 0000 is a date to jsonschema-rs, not to Python).
     checker = Draft202012Validator.FORMAT_CHECKER
-    formats = {
+    formats: dict[str, Callable[..., bool]] = {
         name: functools.partial(_conforms, checker.conforms, name) for name in checker.checkers
     }
     return {
@@ -73,7 +77,7 @@ def _meta_valid(doc: dict) -> bool:
         return False  # an unknown $schema: jsonschema says what is wrong
 
 
-def _conforms(conforms, name: str, value) -> bool:
+def _conforms(conforms: Callable[[object, str], bool], name: str, value: object) -> bool:
     return conforms(value, name)
 
 
@@ -296,14 +300,14 @@ def _unnest(err: ValidationError) -> list[ValidationError]:
     return [err]
 
 
-def _json_path(parts) -> str:
+def _json_path(parts: Iterable[str | int]) -> str:
     out = "$"
     for p in parts:
         out = child_pointer(out, p)
     return out
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     if value is None:
         return "null"
     if value is True:
@@ -317,7 +321,7 @@ def _show(value) -> str:
     return str(value)
 
 
-def _types(t) -> str:
+def _types(t: str | list[str]) -> str:
     names = {
         "string": "text",
         "integer": "integer",
