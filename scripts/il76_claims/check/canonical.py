@@ -23,7 +23,7 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
@@ -33,6 +33,9 @@ from ..model.problems import Problem, problem
 from ..model.record import Record, child_pointer
 from ..model.schemas import KINDS, SchemaSet
 from . import files, strict_yaml
+
+if TYPE_CHECKING:
+    from .schema import SchemaChecker
 
 # One width for everything: a value goes on its key's line when the whole
 # line fits in WIDTH columns; longer text is folded by PyYAML at WIDTH.
@@ -55,11 +58,11 @@ class Shape(NamedTuple):
     """What the schema says about a value's layout: the fields of a mapping
     in the schema's order, and the shape of a list's items."""
 
-    fields: dict[str, Shape] | None
+    fields: dict[str, Shape | None] | None
     items: Shape | None
 
 
-def shapes(schemas: SchemaSet) -> dict[str, Shape]:
+def shapes(schemas: SchemaSet) -> dict[str, Shape | None]:
     """kind ("dataset" for dataset.yaml) -> the shape of its records."""
     return {
         kind: _shape(schemas, doc, 0)
@@ -67,7 +70,7 @@ def shapes(schemas: SchemaSet) -> dict[str, Shape]:
     }
 
 
-def _shape(schemas: SchemaSet, node, depth: int) -> Shape | None:
+def _shape(schemas: SchemaSet, node: object, depth: int) -> Shape | None:
     if not isinstance(node, dict) or depth > strict_yaml.MAX_DEPTH:
         return None
     s = schemas.resolve(node)
@@ -82,7 +85,8 @@ def _shape(schemas: SchemaSet, node, depth: int) -> Shape | None:
 
 def _ordered_keys(
     path: str, rec: Record, value: dict, shape: Shape | None, pointer: str
-) -> list[str]:
+) -> list[tuple[str, Shape | None]]:
+    """The keys of a mapping in the schema's order, each with its shape."""
     known = shape.fields if shape is not None and shape.fields is not None else {}
     for key in value:
         if key not in known:
@@ -97,7 +101,7 @@ def _ordered_keys(
                     pointer,
                 )
             )
-    return [key for key in known if key in value]
+    return [(key, inner) for key, inner in known.items() if key in value]
 
 
 # --- comments -------------------------------------------------------------------
@@ -112,22 +116,22 @@ def _ordered_keys(
 class _CommentScanner(yaml.reader.Reader, yaml.scanner.Scanner):
     """PyYAML's pure-Python scanner, noting the comments it skips."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str) -> None:
         yaml.reader.Reader.__init__(self, text)
         yaml.scanner.Scanner.__init__(self)
         self.comments: list[tuple[int, int, str]] = []  # (line, column, text), from 0
 
-    def scan_to_next_token(self):
+    def scan_to_next_token(self) -> None:
         start = self.get_mark()
         super().scan_to_next_token()
         self._note(start)
 
-    def scan_block_scalar_ignored_line(self, start_mark):
+    def scan_block_scalar_ignored_line(self, start_mark: yaml.Mark) -> None:
         start = self.get_mark()
         super().scan_block_scalar_ignored_line(start_mark)
         self._note(start)
 
-    def _note(self, start):
+    def _note(self, start: yaml.Mark) -> None:
         # What was skipped holds only spaces, line breaks and comments, so
         # the first '#' on each of its lines starts a comment.
         skipped = self.buffer[start.pointer : self.pointer]
@@ -157,14 +161,16 @@ def _comments_of(path: str, text: str) -> list[tuple[int, int, str]]:
     except yaml.YAMLError as exc:
         # libyaml read the file; if PyYAML's own scanner differs on it, the
         # comments cannot be placed with certainty.
-        line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else 1
+        # A reader error, unlike a scanner error, has no mark and no problem.
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
         raise _Refused(
             problem(
                 path,
                 line,
                 1,
                 "R002",
-                f"cannot be formatted: PyYAML's scanner, which finds the comments, cannot read this line ({show(str(exc.problem or exc), 60)})",
+                f"cannot be formatted: PyYAML's scanner, which finds the comments, cannot read this line ({show(str(getattr(exc, 'problem', None) or exc), 60)})",
             )
         ) from None
 
@@ -184,7 +190,7 @@ def _anchors(rec: Record) -> tuple[list[_Anchor], list[tuple[int, int, str]]]:
     value starts on a later line than its key."""
     anchors, gaps = [], []
 
-    def walk(value, pointer, depth):
+    def walk(value: object, pointer: str, depth: int) -> None:
         if isinstance(value, dict):
             for key, child in value.items():
                 p = child_pointer(pointer, key)
@@ -352,7 +358,9 @@ def _indented(lines: tuple[str, ...], indent: int) -> list[str]:
     return [lines[0]] + [pad + ln if ln else ln for ln in lines[1:]]
 
 
-def _scalar_lines(ctx: _Render, value, indent: int, prefix: int, pointer: str) -> list[str]:
+def _scalar_lines(
+    ctx: _Render, value: str | int | None, indent: int, prefix: int, pointer: str
+) -> list[str]:
     if value is None:
         return ["null"]
     if isinstance(value, bool):
@@ -388,7 +396,7 @@ def _mapping(
     ctx: _Render, value: dict, shape: Shape | None, pointer: str, indent: int
 ) -> list[str]:
     out: list[str] = []
-    for key in _ordered_keys(ctx.path, ctx.rec, value, shape, pointer):
+    for key, inner in _ordered_keys(ctx.path, ctx.rec, value, shape, pointer):
         p = child_pointer(pointer, key)
         above = _comment_lines(ctx, p, indent)
         # The one blank-line rule: a blank line sets off each commented
@@ -396,12 +404,12 @@ def _mapping(
         if above and indent == 0 and out:
             out.append("")
         out += above
-        out += _entry(ctx, key, value[key], shape.fields[key], p, indent)
+        out += _entry(ctx, key, value[key], inner, p, indent)
     return out
 
 
 def _entry(
-    ctx: _Render, key: str, value, shape: Shape | None, pointer: str, indent: int
+    ctx: _Render, key: str, value: Any, shape: Shape | None, pointer: str, indent: int
 ) -> list[str]:
     head = " " * indent + key + ":"
     if isinstance(value, (dict, list)) and not value:
@@ -447,7 +455,7 @@ def _sequence(
     return out
 
 
-def _render(ctx: _Render, shape: Shape) -> str:
+def _render(ctx: _Render, shape: Shape | None) -> str:
     lines = _mapping(ctx, ctx.rec.data, shape, "$", 0)
     tail = _comment_lines(ctx, "", 0)
     if tail:
@@ -458,7 +466,7 @@ def _render(ctx: _Render, shape: Shape) -> str:
 # --- the proof ------------------------------------------------------------------------
 
 
-def _differences(old, new, pointer: str, out: set[str]) -> None:
+def _differences(old: Any, new: Any, pointer: str, out: set[str]) -> None:
     """Add the pointers where two values differ, in type or value (True is
     not 1, '1' is not 1)."""
     if type(old) is not type(new):
@@ -496,7 +504,7 @@ def _misread(path: str, text: str, data: dict) -> set[str] | None:
     return bad
 
 
-def _proved(ctx: _Render, shape: Shape) -> str:
+def _proved(ctx: _Render, shape: Shape | None) -> str:
     """The rendered text, once the loader reads back every value exactly
     from it: a string whose form does not read back is written again in
     another (quoted instead of plain or a block, double quotes instead of
@@ -545,24 +553,23 @@ def _same_comments(ctx: _Render, text: str) -> None:
 
 
 def canonical_text(
-    path: str, text: str, kind: str, shape_of: dict[str, Shape]
+    path: str, text: str, kind: str, shape_of: dict[str, Shape | None]
 ) -> tuple[str | None, list[Problem]]:
     """The canonical form of a record's text, or None and the problems that
     stop it: the loader's (the text cannot be read exactly) or R002."""
     _, rec, problems = strict_yaml.parse(path, text)
     if problems or rec is None:
         return None, problems
-    new, refused = _canonical(path, text, rec, shape_of[kind])
-    return new, [refused] if refused else []
+    new = _canonical(path, text, rec, shape_of[kind])
+    return (None, [new]) if isinstance(new, Problem) else (new, [])
 
 
-def _canonical(
-    path: str, text: str, rec: Record, shape: Shape
-) -> tuple[str | None, Problem | None]:
+def _canonical(path: str, text: str, rec: Record, shape: Shape | None) -> str | Problem:
+    """The canonical form, or the R002 problem that stops it."""
     try:
-        return _proved(_Render(path, text, rec, attach_comments(path, text, rec)), shape), None
+        return _proved(_Render(path, text, rec, attach_comments(path, text, rec)), shape)
     except _Refused as exc:
-        return None, exc.problem
+        return exc.problem
 
 
 # --- files ------------------------------------------------------------------------
@@ -628,7 +635,7 @@ class _OwnChecks:
 
     def __init__(self, schemas: SchemaSet):
         self.schemas = schemas
-        self._schema = None
+        self._schema: SchemaChecker | None = None
 
     def problems(self, rec: Record, kind: str) -> list[Problem]:
         from .schema import SchemaChecker
@@ -688,7 +695,7 @@ def _line_difference(old: str, new: str) -> str:
 
 
 def format_file(
-    t: Target, shape_of: dict[str, Shape], checks: _OwnChecks | None
+    t: Target, shape_of: dict[str, Shape | None], checks: _OwnChecks | None
 ) -> tuple[bool, list[Problem]]:
     """Format one file: (whether it is not in canonical form, the problems
     to report). With checks None (--check) nothing is written and a file
@@ -703,14 +710,16 @@ def format_file(
     _, rec, problems = strict_yaml.parse(t.path, text)
     if problems or rec is None:
         return False, problems
-    new, refused = _canonical(t.path, text, rec, shape_of[t.kind])
+    new = _canonical(t.path, text, rec, shape_of[t.kind])
     if new == text:
         return False, []
+    if isinstance(new, Problem):
+        return False, (checks.problems(rec, t.kind) if checks else []) or [new]
     if checks is None:
-        return refused is None, [refused or _first_difference(t.path, text, new)]
+        return True, [_first_difference(t.path, text, new)]
     own = checks.problems(rec, t.kind)
-    if own or refused:
-        return False, own or [refused]
+    if own:
+        return False, own
     try:
         atomic_write(t.abspath, new, old=raw)
     except Changed:
