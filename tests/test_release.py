@@ -325,6 +325,17 @@ def test_the_site_is_packed_when_it_is_built(root):
         assert zf.read("site/b/page.html") == b"dist/site/b/page.html"
 
 
+def test_a_site_file_that_cannot_be_read_is_reported(root):
+    (root / "dist/site").mkdir(parents=True, exist_ok=True)
+    (root / "dist/site/index.html").symlink_to("nowhere.html")
+    with pytest.raises(ReleaseError) as exc:
+        release(str(root))
+    assert exc.value.problems == [
+        "dist/site/index.html cannot be read (a broken link?): run make (il76-claims site writes it)"
+    ]
+    assert not (root / ZIP).exists()
+
+
 def test_the_release_date_must_be_the_changelogs(root):
     (root / "CHANGELOG.md").write_text(
         CHANGELOG.replace("2024-02-01", "2024-03-01"), encoding="utf-8"

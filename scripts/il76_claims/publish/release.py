@@ -86,7 +86,8 @@ def _read(root: str, rel: str) -> bytes | None:
         return None
 
 
-def _descriptor(root: str) -> dict:
+def _descriptor(root: str) -> tuple[dict, bytes]:
+    """datapackage.json, read and as bytes."""
     raw = _read(root, "datapackage.json")
     if raw is None:
         raise ReleaseError(["datapackage.json is missing: run make (il76-claims build) first"])
@@ -105,7 +106,7 @@ def _descriptor(root: str) -> dict:
                 f"datapackage.json cannot be read (no {', '.join(missing)}): run make (il76-claims build)"
             ]
         )
-    return desc
+    return desc, raw
 
 
 def _tables(root: str, desc: dict, problems: list[str]) -> list[tuple[str, bytes]]:
@@ -133,14 +134,20 @@ def _tables(root: str, desc: dict, problems: list[str]) -> list[tuple[str, bytes
     return files
 
 
-def _site(root: str) -> list[tuple[str, bytes]]:
+def _site(root: str, problems: list[str]) -> list[tuple[str, bytes]]:
     out = []
     for dirpath, _, names in os.walk(os.path.join(root, SITE)):
         for n in names:
             rel = os.path.relpath(os.path.join(dirpath, n), os.path.join(root, "dist")).replace(
                 os.sep, "/"
             )
-            out.append((rel, _read(root, f"dist/{rel}")))
+            data = _read(root, f"dist/{rel}")
+            if data is None:
+                problems.append(
+                    f"dist/{rel} cannot be read (a broken link?): run make (il76-claims site writes it)"
+                )
+            else:
+                out.append((rel, data))
     return out
 
 
@@ -154,7 +161,7 @@ def _outputs(root: str, desc: dict, problems: list[str]) -> list[tuple[str, byte
             problems.append(f"{rel} is missing: run make (il76-claims build writes it)")
         else:
             files.append((rel.removeprefix("dist/"), data))
-    return files + _site(root)
+    return files + _site(root, problems)
 
 
 def _documents(root: str, problems: list[str]) -> list[tuple[str, bytes]]:
@@ -188,7 +195,7 @@ def relink(path: str, text: str, names: set[str], base: str | None) -> str:
 def collect(root: str) -> tuple[str, list[tuple[str, bytes]]]:
     """(archive stem, [(path in the archive, bytes)]) after checking
     everything; raises ReleaseError listing every problem."""
-    desc = _descriptor(root)
+    desc, raw = _descriptor(root)
     name, version = desc["name"], desc["version"]
     problems: list[str] = []
     yaml_version, findings = metadata_findings(root)
@@ -198,7 +205,7 @@ def collect(root: str) -> tuple[str, list[tuple[str, bytes]]]:
             f"datapackage.json has version {version} but dataset.yaml has {yaml_version}: run make (il76-claims build)"
         )
     files = [
-        ("datapackage.json", _read(root, "datapackage.json")),
+        ("datapackage.json", raw),
         *_tables(root, desc, problems),
         *_outputs(root, desc, problems),
         *_documents(root, problems),
@@ -256,7 +263,7 @@ def assets(root: str, tag: str, out: str) -> list[str]:
     """For a GitHub release of tag: the archive and ASSETS copied into
     out/assets/, the CHANGELOG section into out/notes.md. The tag must be
     v<version>. Returns the assets' paths."""
-    desc = _descriptor(root)
+    desc, _ = _descriptor(root)
     if tag != f"v{desc['version']}":
         raise ReleaseError(
             [
