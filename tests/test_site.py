@@ -624,6 +624,11 @@ def test_changelog_links_point_into_the_repository_when_it_is_known():
     assert "Unreleased" in entries
 
 
+def test_a_changelog_that_ends_on_a_heading_has_that_version_empty():
+    entries = site.changelog_entries("# Changelog\n\n## [0.2.0] - 2024-03-01", None)
+    assert entries == [{"version": "0.2.0", "date": "2024-03-01", "html": ""}]
+
+
 # -- reproducible, checked, bounded ---------------------------------------------
 
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO, base_record, make_project
 from il76_claims import cli
 from il76_claims.check import strict_yaml as loader
-from il76_claims.check.metadata import changelog_sections
+from il76_claims.check.metadata import changelog_sections, section
 from il76_claims.cli import fresh_package
 from il76_claims.history.versioning import check_version, next_version, satisfies
 from il76_claims.publish.build import build_package
@@ -157,6 +157,12 @@ def test_next_version():
 def test_changelog_sections():
     text = "# Changelog\n## [Unreleased]\n## [1.2.0] - 2024-02-01\n### [0.9.0]\n## [1.1.0]\n##[1.0.0]\n"
     assert changelog_sections(text) == ["Unreleased", "1.2.0", "1.1.0"]
+
+
+def test_the_section_of_a_heading_on_the_last_line_is_empty():
+    text = "# Changelog\n## [1.2.0] - 2024-02-01\n- A change.\n## [1.1.0] - 2024-01-01"
+    assert section(text, "1.2.0") == ("2024-02-01", "- A change.\n")
+    assert section(text, "1.1.0") == ("2024-01-01", "\n")
 
 
 # --- the check in a repository ---------------------------------------------------

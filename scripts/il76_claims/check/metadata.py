@@ -117,7 +117,7 @@ def section(text: str, version: str) -> tuple[str | None, str] | None:
     """(date, text) of the '## [version] - date' section, the text without
     its heading; None when there is no such section."""
     m = re.search(
-        rf"^## \[{re.escape(version)}\](?:[ \t]+-[ \t]+(\S+))?[^\n]*\n(.*?)(?=^## \[|\Z)",
+        rf"^## \[{re.escape(version)}\](?:[ \t]+-[ \t]+(\S+))?[^\n]*(?:\n|\Z)(.*?)(?=^## \[|\Z)",
         text,
         re.M | re.S,
     )

@@ -104,9 +104,9 @@ def build_site(project: Project, with_text: bool = True) -> SiteResult:
     that is published leaves them out (third-party text the dataset's
     licence does not cover)."""
     result, tables = prepare(project)
-    if not result.ok:
+    if not result.ok or result.metadata is None:
         return SiteResult(result, [])
-    inputs = gather(project, result, tables, with_text)
+    inputs = gather(project, result, result.metadata, tables, with_text)
     os.makedirs(os.path.join(project.root, STAGING), exist_ok=True)
     staging = tempfile.mkdtemp(prefix="site-", dir=os.path.join(project.root, STAGING))
     try:
@@ -120,7 +120,7 @@ def build_site(project: Project, with_text: bool = True) -> SiteResult:
 
 
 def gather(
-    project: Project, result: CheckResult, tables: list[Table], with_text: bool = False
+    project: Project, result: CheckResult, meta: dict, tables: list[Table], with_text: bool = False
 ) -> SiteInputs:
     """What the pages need besides the tables: the archived texts when asked
     for (verified as the quote check verifies them), the reasons blocks are
@@ -141,7 +141,7 @@ def gather(
     except (OSError, UnicodeDecodeError):
         changelog = None
     rule = result.schemas.codelists["claim_status"].description
-    return SiteInputs(result.metadata, tables, rule, archives, uncited, changelog, with_text)
+    return SiteInputs(meta, tables, rule, archives, uncited, changelog, with_text)
 
 
 def downloads(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
@@ -182,8 +182,9 @@ def changelog_entries(text: str | None, repository: str | None) -> list[dict]:
 
     md = MarkdownIt("commonmark", {"html": False})
     out = []
-    for version in changelog_sections(text or ""):
-        date, body = section(text, version)
+    text = text or ""
+    for version in changelog_sections(text):
+        date, body = section(text, version)  # type: ignore[misc]  # each heading found has one
         tokens = md.parse(body)  # its ### headings fall under the page's h2
         for tok in tokens:
             tok.children = (
