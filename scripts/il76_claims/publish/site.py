@@ -26,7 +26,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..check import quotes
@@ -51,6 +53,12 @@ from .site_lookups import (
     words,
 )
 from .tables import Table
+
+if TYPE_CHECKING:
+    import jinja2
+
+# A page: (file, template, context).
+Page = tuple[str, str, dict]
 
 SITE_DIR = "dist/site"
 ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "site_assets")
@@ -237,7 +245,9 @@ def render(out_dir: str, inputs: SiteInputs, cache_dir: str | None = None) -> li
     return written
 
 
-def _environment(ix: SiteIndex, inputs: SiteInputs, cache_dir: str | None = None):
+def _environment(
+    ix: SiteIndex, inputs: SiteInputs, cache_dir: str | None = None
+) -> jinja2.Environment:
     """Jinja2 with the templates; compiled templates are kept in cache_dir
     (Jinja2's own bytecode cache, which checks each template's source by its
     checksum, never by time): compiling them is an eighth of a site build."""
@@ -272,7 +282,7 @@ def _order(ix: SiteIndex, table: str, column: str) -> dict[str, int]:
     return {code: i for i, code in enumerate(ix.codes_of(table, column))}
 
 
-def _pages(ix: SiteIndex, inputs: SiteInputs):
+def _pages(ix: SiteIndex, inputs: SiteInputs) -> Iterator[Page]:
     """(file, template, context) of every page. The lists are paginated
     first, so that every link knows the page its target is on."""
     t = ix.t
@@ -356,11 +366,11 @@ def _home(ix: SiteIndex, inputs: SiteInputs) -> dict:
     }
 
 
-def _by_name(ix: SiteIndex, ids) -> list[str]:
+def _by_name(ix: SiteIndex, ids: Iterable[str]) -> list[str]:
     return sorted(set(ids), key=lambda a: (ix.name(a).casefold(), a))
 
 
-def _claims(ix: SiteIndex):
+def _claims(ix: SiteIndex) -> Iterator[Page]:
     """The claims, by topic, each with every party's side; filters by party,
     country and status."""
     topic = _order(ix, "claims", "topic")
@@ -379,7 +389,9 @@ def _claims(ix: SiteIndex):
         yield name, "claims.html", context
 
 
-def _listing(ix: SiteIndex, stem: str, items: list[dict], group: str, **extra):
+def _listing(
+    ix: SiteIndex, stem: str, items: list[dict], group: str, **extra: object
+) -> Iterator[Page]:
     pages = paginate(stem, items, PER_PAGE)
     for name, chunk in pages:
         yield (
@@ -389,7 +401,7 @@ def _listing(ix: SiteIndex, stem: str, items: list[dict], group: str, **extra):
         )
 
 
-def _statements(ix: SiteIndex, pages: list[tuple[str, list]]):
+def _statements(ix: SiteIndex, pages: list[tuple[str, list]]) -> Iterator[Page]:
     """Statement pages, each with the choices its filters offer."""
     for name, chunk in pages:
         speakers = _by_name(ix, (r["speaker_id"] for r in chunk))
@@ -419,7 +431,7 @@ def _statements(ix: SiteIndex, pages: list[tuple[str, list]]):
         )
 
 
-def _timeline(statements: list[dict]):
+def _timeline(statements: list[dict]) -> Iterator[Page]:
     """Timeline pages: one axis for all of them, so pages compare."""
     scale = axis(statements)
     pages = paginate("timeline", statements, PER_PAGE)
@@ -435,7 +447,7 @@ def _timeline(statements: list[dict]):
         )
 
 
-def _source(ix: SiteIndex, inputs: SiteInputs, source: dict) -> tuple[str, str, dict]:
+def _source(ix: SiteIndex, inputs: SiteInputs, source: dict) -> Page:
     """A source's page: its blocks with the records citing each, and the
     text of each block with the quotes marked when the archive was read."""
     sid, blocks = source["id"], inputs.archives.get(source["id"])
