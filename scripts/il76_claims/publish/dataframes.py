@@ -27,12 +27,15 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Final
 
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
+from pandas.api.typing import NAType
 
 DATE_FORMAT = "%Y-%m-%d"
 # One resolution for every date column, whether or not it holds a value.
-DATE_DTYPE = "datetime64[us]"
+DATE_DTYPE: Final = "datetime64[us]"
 
 
 def _descriptor_path(path: str) -> str:
@@ -53,7 +56,7 @@ def _where(csv_path: str, values: list, i: int, name: str) -> str:
     return f"{csv_path}: row {i + 2}, column {name}: {values[i]!r}"
 
 
-def _column(values: list, field: dict, csv_path: str):
+def _column(values: list, field: dict, csv_path: str) -> ExtensionArray:
     name, ftype = field["name"], field.get("type", "string")
     missing = [v is None for v in values]
     if ftype == "integer":
@@ -67,17 +70,17 @@ def _column(values: list, field: dict, csv_path: str):
     if ftype == "boolean":
         true = set(field.get("trueValues", ["true"]))
         false = set(field.get("falseValues", ["false"]))
-        out = []
+        flags: list[bool | NAType] = []
         for i, v in enumerate(values):
             if missing[i]:
-                out.append(pd.NA)
+                flags.append(pd.NA)
             elif v in true or v in false:
-                out.append(v in true)
+                flags.append(v in true)
             else:
                 raise ValueError(
                     f"{_where(csv_path, values, i, name)} is not one of {sorted(true | false)}"
                 )
-        return pd.array(out, dtype="boolean")
+        return pd.array(flags, dtype="boolean")
     if ftype == "date":
         try:
             return (
