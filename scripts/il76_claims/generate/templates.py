@@ -173,8 +173,8 @@ def render_template(kind: str, schemas: SchemaSet) -> str:
                 else [f"#   {name}:", *(f"# {x}" for x in item), f"{name}: []"]
             )
         else:
-            item = {**items, "x-ref-kind": prop.get("x-ref-kind")}
-            what, _ = d.what(item)
+            item_schema = {**items, "x-ref-kind": prop.get("x-ref-kind")}
+            what, _ = d.what(item_schema)
             lines += _wrap(
                 f"{head} A list ({', '.join(limits)} items), in order; [] when empty. Each item: {' '.join(what)} Write one item per line:",
                 "",
@@ -221,7 +221,7 @@ def slugify(name: str) -> str:
 def taken_ids(root: str) -> set[str]:
     """Ids of existing records of every kind (ids are unique across kinds),
     from the file names, so a record that does not load yet still counts."""
-    out = set()
+    out: set[str] = set()
     records = os.path.join(root, "records")
     try:
         folders = list(os.scandir(records))
@@ -280,12 +280,12 @@ def scaffold(
     path relative to root. Never overwrites."""
     if kind not in KINDS:
         raise ScaffoldError(f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
-    if rid is None and not name:
-        raise ScaffoldError("give --id ID or --name NAME (the id is made from the name)")
     if rid is not None:
         check_id(root, rid)
-    else:
+    elif name:
         rid = free_id(root, name)
+    else:
+        raise ScaffoldError("give --id ID or --name NAME (the id is made from the name)")
     tpath = os.path.join(root, TEMPLATES, f"{kind}.yaml")
     try:
         with open(tpath, encoding="utf-8") as fh:
