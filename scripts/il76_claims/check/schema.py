@@ -223,8 +223,6 @@ _FORMATS = {
 _LIMITS = (
     "minimum",
     "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
     "minLength",
     "maxLength",
     "minItems",
@@ -343,10 +341,6 @@ def _limit(kw: str, err: ValidationError) -> str:
         return f"{_show(inst)} is less than the minimum {v}"
     if kw == "maximum":
         return f"{_show(inst)} is more than the maximum {v}"
-    if kw == "exclusiveMinimum":
-        return f"{_show(inst)} must be more than {v}"
-    if kw == "exclusiveMaximum":
-        return f"{_show(inst)} must be less than {v}"
     if kw == "minLength":
         return f"text must have at least {v} character(s)"
     if kw == "maxLength":

@@ -60,9 +60,6 @@ def iter_strings(
 ) -> Iterator[tuple[str, str | None, str]]:
     """(pointer, field name, text) for every string in a record's data; the
     items of a list carry the list's field name."""
-    if isinstance(value, str):
-        yield pointer, field, value
-        return
     # A key is a field name (str) when named, an index (int) otherwise.
     items: Iterable[tuple[Any, object]] = (
         value.items()
