@@ -253,6 +253,11 @@ BROKEN_SCHEMAS = {
         lambda d: d["properties"]["name"].update(type="strng"),
         "schemas/actor.schema.json: not a valid JSON Schema at properties/name/type: 'strng' is not valid under any of the given schemas",
     ),
+    "unknown-meta-schema": (
+        "actor.schema.json",
+        lambda d: d.update({"$schema": "https://example.org/no-such-meta-schema"}),
+        'schemas/actor.schema.json: "$schema" is \'https://example.org/no-such-meta-schema\', not JSON Schema 2020-12; write "$schema": "https://json-schema.org/draft/2020-12/schema"',
+    ),
     "dangling-ref": (
         "claim.schema.json",
         lambda d: d["properties"]["topic"].update({"$ref": "codelists/no-such-list.json"}),

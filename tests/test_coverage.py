@@ -81,6 +81,22 @@ def test_reasons_complete_the_coverage(tmp_path):
             REASONS + "other-source:\n  - block: 1\n    reason: x\n",
             "docs/uncited-blocks.yaml:7:1: 'other-source' is not the id of a source record",
         ),
+        (
+            REASONS + "  - block: 2\n    reason: ' '\n",
+            "docs/uncited-blocks.yaml:7:5: fixture-source: reason is a non-empty text",
+        ),
+        (
+            REASONS + "  - block: 2\n    reason: x\n    see: 7\n",
+            "docs/uncited-blocks.yaml:7:5: fixture-source: see is the id of one record",
+        ),
+        (
+            "fixture-source: every block\n",
+            "docs/uncited-blocks.yaml:1:1: fixture-source: write a list of entries with block, reason and, optionally, see",
+        ),
+        (
+            "- fixture-source\n",
+            "docs/uncited-blocks.yaml:1:1: a record must be a mapping of field: value lines, not a list or a single value",
+        ),
     ],
 )
 def test_bad_reasons_are_reported_at_their_line(tmp_path, reasons, problem):
