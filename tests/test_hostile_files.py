@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import FIXTURE_SOURCES, base_record, check_lines, make_project
 from il76_claims import cli
@@ -15,6 +16,7 @@ from il76_claims.check import strict_yaml as loader
 from il76_claims.check.files import UnreadableFolder
 from il76_claims.check.report import text
 from il76_claims.check.run import check
+from il76_claims.model.problems import problem
 
 PERSON = "records/actor/fixture-person.yaml"
 # A record whose content would give its own, recognizable problem if read.
@@ -289,3 +291,16 @@ def test_read_error_is_a_problem_not_a_traceback(tmp_path, monkeypatch):
 
     monkeypatch.setattr(loader.os, "open", failing_open)
     assert check_lines(project) == [f"{PERSON}:1:1: [F007] cannot read the file: Permission denied"]
+
+
+def test_a_parser_error_without_a_position_is_reported_at_the_first_line(monkeypatch):
+    def parser_that_stops(text, Loader):
+        raise yaml.YAMLError("the parser stopped")
+        yield  # a generator, as yaml.parse is: the error comes with the first event
+
+    monkeypatch.setattr(loader.yaml, "parse", parser_that_stops)
+    assert loader.parse("records/actor/x.yaml", "id: x\n") == (
+        None,
+        None,
+        [problem("records/actor/x.yaml", 1, 1, "Y001", "YAML syntax error: the parser stopped")],
+    )

@@ -86,7 +86,10 @@ def test_a_stray_file_among_the_codelists_is_not_read_as_a_schema(tmp_path):
     schemas = tmp_path / "schemas"
     shutil.copytree(REPO / "schemas", schemas)
     (schemas / "codelists" / "README.txt").write_text("notes, not a schema\n", encoding="utf-8")
-    assert SchemaSet(str(schemas)).codelists.keys() == SchemaSet(str(REPO / "schemas")).codelists.keys()
+    assert (
+        SchemaSet(str(schemas)).codelists.keys()
+        == SchemaSet(str(REPO / "schemas")).codelists.keys()
+    )
 
 
 def test_resolve_follows_only_an_any_of_with_one_reference():

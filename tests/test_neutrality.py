@@ -95,6 +95,10 @@ def test_the_real_records_use_no_loaded_term():
             "kind 'rude' is not one of",
         ),
         (
+            {"terms": [{"term": "x", "match": ["x"], "kind": "label", "why": " ", "neutral": "y"}]},
+            "terms[0]: term, kind, why and neutral are non-empty text",
+        ),
+        (
             {
                 "terms": [
                     {"term": "x", "match": [" x"], "kind": "label", "why": "w.", "neutral": "y"}

@@ -28,4 +28,3 @@ def test_a_rule_broken_by_another_keyword_is_described_by_jsonschema():
         schema={"enum": ["a", "b"]},
     )
     assert _describe(err, "basis") == "basis: 'x' is not one of ['a', 'b']"
-

@@ -348,13 +348,11 @@ def closest(quote: str, text: str) -> str:
         for end in (aligned + len(quote), aligned + len(quote) + 20):
             while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
                 end += 1
-            d = _first_difference(text[start : max(start, end)], quote)
-            if d:
-                found.append(d)
-    if not found:
-        return f"the closest passage is “{show(text[max(0, aligned) : aligned + len(quote)], 70)}”"
-    # The alignment that agrees with the quote longest, then the smallest difference.
-    return min(found, key=lambda d: (-d[0], d[1]))[2]
+            found.append(_first_difference(text[start : max(start, end)], quote))
+    # Each passage is part of the block, which does not hold the quote, so
+    # each differs from it. The alignment that agrees with the quote
+    # longest, then the smallest difference.
+    return min((d for d in found if d), key=lambda d: (-d[0], d[1]))[2]
 
 
 def _first_difference(passage: str, quote: str) -> tuple[int, int, str] | None:
