@@ -314,8 +314,9 @@ def _writable(path: str, lines: tuple[str, ...]) -> bool:
 def _one_line(path: str, value: str, refused: set[str]) -> tuple[str, ...]:
     """The value on one line: plain if PyYAML allows it, else quoted as
     PyYAML chooses (single quotes unless only double quotes can hold it);
-    skipping the forms that did not read back."""
-    for style in (None, "'", '"'):
+    skipping the forms that did not read back. Double quotes, which can
+    escape anything on one line, are never refused."""
+    for style in (None, "'"):
         lines = _emit(value, style)
         if _form(lines[0]) not in refused and len(lines) == 1 and _writable(path, lines):
             return lines
