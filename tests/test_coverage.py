@@ -155,3 +155,14 @@ def test_without_the_archive_make_docs_keeps_the_document_as_it_is(monkeypatch, 
         "docs/block-coverage.md kept as it is: an archived text it shows is not here"
         in capsys.readouterr().err
     )
+
+
+def test_command_without_the_archive_counts_blocks_from_block_count(tmp_path, monkeypatch, capsys):
+    project = make_project(tmp_path / "p", {UNCITED_FILE: REASONS})
+    monkeypatch.chdir(project.root)
+    nowhere = tmp_path / "nowhere"
+    assert cli.main(["coverage", "--sources", str(nowhere)]) == 0
+    assert capsys.readouterr() == (
+        "ok: every block is cited by a record or explained\n",
+        f"note: the sources folder {nowhere} does not exist; blocks are counted from the sources' block_count\n",
+    )
