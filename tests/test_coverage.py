@@ -11,7 +11,7 @@ import pytest
 from conftest import FIXTURE_SOURCES, REPO, make_project
 from il76_claims import cli
 from il76_claims.check.coverage import UNCITED_FILE, coverage
-from il76_claims.generate.coverage import DOC, render
+from il76_claims.generate.coverage import DOC, render, render_for
 from il76_claims.model.project import default_sources_dir
 
 SOURCES = default_sources_dir(str(REPO))
@@ -166,3 +166,18 @@ def test_command_without_the_archive_counts_blocks_from_block_count(tmp_path, mo
         "ok: every block is cited by a record or explained\n",
         f"note: the sources folder {nowhere} does not exist; blocks are counted from the sources' block_count\n",
     )
+
+
+def test_a_block_neither_cited_nor_explained_is_marked_in_the_document(tmp_path):
+    project = make_project(tmp_path / "p")
+    table = render(coverage(project.root, str(FIXTURE_SOURCES))).splitlines()
+    assert [line for line in table if line.startswith(("| 1 |", "| 3 |"))] == [
+        "| 1 | A test paragraph about an aircraft that crashed … | **not cited, no reason given** |",
+        '| 3 | "A subheading" | **not cited, no reason given** |',
+    ]
+
+
+def test_without_a_document_to_keep_the_coverage_is_written_afresh(tmp_path, monkeypatch):
+    project = make_project(tmp_path / "p", {UNCITED_FILE: REASONS})
+    monkeypatch.setenv("IL76_SOURCES", str(tmp_path / "nowhere"))
+    assert render_for(project.root) == render(coverage(project.root, str(tmp_path / "nowhere")))
