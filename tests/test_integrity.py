@@ -206,3 +206,12 @@ def test_an_output_that_cannot_be_put_back_is_left_in_the_trash(built, monkeypat
     assert not (root / "data").exists()
     kept = root / STAGING / trash / "data" / "actors.csv"
     assert kept.read_bytes() == before["data/actors.csv"]
+
+
+def test_a_first_build_that_fails_while_swapping_in_leaves_no_outputs(tmp_path, monkeypatch):
+    project = make_project(tmp_path / "project")
+    monkeypatch.setattr(build_mod.os, "replace", _fail_on_descriptor(os.replace))
+    with pytest.raises(OSError, match="device went away"):
+        build(project)
+    assert snapshot(Path(project.root)) == {}
+    assert leftovers(Path(project.root)) == []

@@ -323,3 +323,10 @@ def test_a_record_that_cannot_be_put_in_canonical_form_is_not_written(
 
 def test_a_project_without_records_has_no_id_taken(tmp_path):
     assert taken_ids(str(tmp_path)) == set()
+
+
+def test_files_beside_the_kind_folders_hold_no_ids(tmp_path):
+    (tmp_path / "records" / "actor").mkdir(parents=True)
+    (tmp_path / "records" / "actor" / "someone.yaml").write_text("id: someone\n", encoding="utf-8")
+    (tmp_path / "records" / "stray.yaml").write_text("id: stray\n", encoding="utf-8")
+    assert taken_ids(str(tmp_path)) == {"someone"}

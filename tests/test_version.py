@@ -502,9 +502,13 @@ def test_branches_without_a_common_commit_skip_with_a_note(repo):
     ]
 
 
-def test_a_push_event_that_cannot_be_read_compares_with_the_previous_commit(repo, tmp_path):
+@pytest.mark.parametrize("event_text", ["not JSON", json.dumps({"before": "f" * 40})])
+def test_a_push_event_without_a_usable_commit_compares_with_the_previous_one(
+    repo, tmp_path, event_text
+):
+    # The event cannot be read, or names a commit this clone does not have.
     event = tmp_path / "event.json"
-    event.write_text("not JSON", encoding="utf-8")
+    event.write_text(event_text, encoding="utf-8")
     out = repo.check(env={"GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": str(event)})
     assert out.notes == [
         "version check against a base skipped: HEAD is the first commit: there is no earlier version to compare with"
