@@ -31,6 +31,7 @@ from il76_claims.publish.release import (
     PARTS,
     ReleaseError,
     archive,
+    assets,
     contents_table,
     in_part,
     release,
@@ -553,6 +554,16 @@ def test_a_release_needs_the_site_without_archived_texts(root, tmp_path):
     assert not (Path(project.root) / ZIP).exists()
 
 
+def test_a_site_file_that_cannot_be_read_is_reported(root):
+    (root / "dist/site/page.html").symlink_to("nowhere.html")
+    with pytest.raises(ReleaseError) as exc:
+        release(str(root))
+    assert exc.value.problems == [
+        "dist/site/page.html cannot be read (a broken link?): run make (il76-claims site writes it)"
+    ]
+    assert not (root / ZIP).exists()
+
+
 def test_the_release_date_must_be_the_changelogs(root):
     (root / "CHANGELOG.md").write_text(
         CHANGELOG.replace("2024-02-01", "2024-03-01"), encoding="utf-8"
@@ -662,3 +673,42 @@ def test_the_release_script_builds_packs_and_gathers(root, tmp_path):
         timeout=300,
     )
     assert proc.returncode == 1 and "the tag v9.9.9 is not v0.1.0" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "descriptor, problem",
+    [
+        (
+            "{",
+            "datapackage.json cannot be read (Expecting property name enclosed in double quotes: line 1 column 2 (char 1)): run make (il76-claims build)",
+        ),
+        (
+            '{"name": "x"}',
+            "datapackage.json cannot be read (no version, resources): run make (il76-claims build)",
+        ),
+    ],
+)
+def test_a_descriptor_that_cannot_be_read(root, descriptor, problem):
+    (root / "datapackage.json").write_text(descriptor, encoding="utf-8")
+    with pytest.raises(ReleaseError) as exc:
+        release(str(root))
+    assert exc.value.problems == [problem]
+
+
+def test_a_table_path_outside_the_package_is_not_packed(root):
+    desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    desc["resources"][0]["path"] = "../elsewhere/sources.csv"
+    (root / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
+    with pytest.raises(ReleaseError) as exc:
+        release(str(root))
+    assert exc.value.problems == [
+        "../elsewhere/sources.csv: listed in datapackage.json but missing: run make (il76-claims build)"
+    ]
+
+
+def test_release_notes_need_the_versions_changelog_section(root, tmp_path):
+    (root / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n", encoding="utf-8")
+    with pytest.raises(ReleaseError) as exc:
+        assets(str(root), "v0.1.0", str(tmp_path / "out"))
+    assert exc.value.problems == ["CHANGELOG.md has no '## [0.1.0]' section for the release notes"]
+    assert not (tmp_path / "out").exists()

@@ -15,6 +15,12 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .check.run import CheckResult
+    from .history.diff import Package
+    from .model.project import Project
 
 PROG = "il76-claims"
 DESCRIPTION = "Check the YAML records and build the Il-76 statements data package."
@@ -29,7 +35,9 @@ class UsageError(Exception):
         self.prefix = f"{PROG} {command}" if command else PROG
 
 
-def command(name: str, summary: str, description: str, *options: Callable):
+def command(
+    name: str, summary: str, description: str, *options: Callable
+) -> Callable[[Callable], Callable]:
     """Register a command; options are functions that add arguments."""
 
     def register(run: Callable) -> Callable:
@@ -39,7 +47,7 @@ def command(name: str, summary: str, description: str, *options: Callable):
     return register
 
 
-def _formatter(prog):
+def _formatter(prog: str) -> argparse.HelpFormatter:
     return argparse.RawDescriptionHelpFormatter(prog, width=88, max_help_position=32)
 
 
@@ -73,7 +81,7 @@ def make_parser() -> argparse.ArgumentParser:
 # -- options shared by several commands --------------------------------------
 
 
-def root_option(p):
+def root_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--root",
         default=".",
@@ -82,7 +90,7 @@ def root_option(p):
     )
 
 
-def sources_option(p):
+def sources_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--sources",
         metavar="DIR",
@@ -90,7 +98,7 @@ def sources_option(p):
     )
 
 
-def format_option(p):
+def format_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format",
         choices=("text", "json", "github"),
@@ -99,7 +107,7 @@ def format_option(p):
     )
 
 
-def project(args, *, must_exist: bool = True):
+def project(args: argparse.Namespace, *, must_exist: bool = True) -> Project:
     """The project the options name. A --root that is not a project folder
     is a mistake in the command, like a mistyped option."""
     from .model.project import Project, default_sources_dir
@@ -132,7 +140,7 @@ def project(args, *, must_exist: bool = True):
     )
 
 
-def fresh_package(proj, label: str = "working tree"):
+def fresh_package(proj: Project, label: str = "working tree") -> Package:
     """The project's records built afresh into a temporary folder, read as
     a package: what users would get, whether or not it was built."""
     import tempfile
@@ -149,7 +157,7 @@ def fresh_package(proj, label: str = "working tree"):
         return load_folder(tmp, label)
 
 
-def report(fmt: str, result, ok_line: str, build: bool = False) -> int:
+def report(fmt: str, result: CheckResult, ok_line: str, build: bool = False) -> int:
     """Print a check result's problems in fmt; the exit code."""
     from .check.report import render
 
@@ -197,7 +205,7 @@ Example:
     sources_option,
     format_option,
 )
-def check_command(args) -> int:
+def check_command(args: argparse.Namespace) -> int:
     from .check.run import check
 
     result = check(project(args))
@@ -220,7 +228,7 @@ Example:
     sources_option,
     format_option,
 )
-def build_command(args) -> int:
+def build_command(args: argparse.Namespace) -> int:
     from .publish.build import build
 
     result = build(project(args))
@@ -233,7 +241,7 @@ def build_command(args) -> int:
     )
 
 
-def _new_options(p):
+def _new_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "kind",
         metavar="KIND",
@@ -277,7 +285,7 @@ Example:
   il76-claims new source --id tass-2024-01-25-wood --text-held no""",
     _new_options,
 )
-def new_command(args) -> int:
+def new_command(args: argparse.Namespace) -> int:
     from .generate.templates import BadRequest, ScaffoldError, scaffold, write_templates
 
     root = os.path.abspath(args.root)
@@ -308,7 +316,7 @@ def new_command(args) -> int:
     return 0
 
 
-def _fmt_options(p):
+def _fmt_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "paths",
         metavar="PATH",
@@ -343,7 +351,7 @@ Example:
   il76-claims fmt --check""",
     _fmt_options,
 )
-def fmt_command(args) -> int:
+def fmt_command(args: argparse.Namespace) -> int:
     from .check import canonical
 
     proj = project(args)
@@ -357,7 +365,7 @@ def fmt_command(args) -> int:
     return 1 if result.problems else 0
 
 
-def _diff_options(p):
+def _diff_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("old", metavar="OLD", help="package folder or git ref of the older build")
     p.add_argument(
         "new",
@@ -372,7 +380,7 @@ def _diff_options(p):
     )
 
 
-def _open_build(spec: str, root: str):
+def _open_build(spec: str, root: str) -> Package:
     from .history.diff import DiffError, load_commit, load_folder
     from .history.git import is_repo, resolve, short
 
@@ -404,7 +412,7 @@ Example:
   il76-claims diff v1.0.0 --format json""",
     _diff_options,
 )
-def diff_command(args) -> int:
+def diff_command(args: argparse.Namespace) -> int:
     from .history.diff import DiffError, compare, render_json, render_text
     from .history.git import GitError
 
@@ -420,7 +428,7 @@ def diff_command(args) -> int:
     return 0 if d.empty else 1
 
 
-def _version_check_options(p):
+def _version_check_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--base", metavar="REF", help="commit, branch or tag to compare with (default: see above)"
     )
@@ -451,7 +459,7 @@ Example:
   il76-claims version-check --base origin/main""",
     _version_check_options,
 )
-def version_check_command(args) -> int:
+def version_check_command(args: argparse.Namespace) -> int:
     from .history.diff import DiffError
     from .history.git import GitError
     from .history.versioning import VersionCheckError, check_version
@@ -478,7 +486,7 @@ def version_check_command(args) -> int:
     return 0 if outcome.ok else 1
 
 
-def _release_options(p):
+def _release_options(p: argparse.ArgumentParser) -> None:
     root_option(p)
     p.add_argument(
         "--force",
@@ -514,7 +522,7 @@ Example:
   il76-claims build && il76-claims site --no-archived-text && il76-claims release""",
     _release_options,
 )
-def release_command(args) -> int:
+def release_command(args: argparse.Namespace) -> int:
     from .publish.release import ReleaseError, assets, release
 
     if bool(args.tag) != bool(args.assets):
@@ -547,7 +555,7 @@ Example:
     root_option,
     sources_option,
 )
-def coverage_command(args) -> int:
+def coverage_command(args: argparse.Namespace) -> int:
     from .check.coverage import coverage
 
     proj = project(args)
@@ -591,7 +599,7 @@ Example:
         help="leave the sources' archived texts out, as a published site must",
     ),
 )
-def site_command(args) -> int:
+def site_command(args: argparse.Namespace) -> int:
     from .publish.site import SITE_DIR, build_site
 
     result = build_site(project(args), with_text=not args.no_archived_text)
@@ -607,12 +615,12 @@ def site_command(args) -> int:
 # -- running ------------------------------------------------------------------
 
 
-def _safe_streams():
+def _safe_streams() -> None:
     # Messages quote record text (Cyrillic, Arabic...). On a terminal whose
     # encoding cannot show it, escape the character rather than crash.
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.reconfigure(errors="backslashreplace")
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]  # a stream without it raises AttributeError, caught below
         except (AttributeError, ValueError):
             pass
 

@@ -16,7 +16,7 @@ CITATION = "CITATION.cff"
 VERSION_RE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\Z")
 
 
-def parse_version(v) -> tuple[int, int, int] | None:
+def parse_version(v: object) -> tuple[int, int, int] | None:
     m = VERSION_RE.match(v) if isinstance(v, str) else None
     return (int(m[1]), int(m[2]), int(m[3])) if m else None
 
@@ -66,7 +66,7 @@ def metadata_findings(root: str) -> tuple[str | None, list[Finding]]:
     version, vline, err = yaml_value(root, DATASET, "version")
     if err:
         return None, [Finding(DATASET, vline, err)]
-    if parse_version(version) is None:
+    if version is None or parse_version(version) is None:
         return None, [
             Finding(DATASET, vline, f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. 1.2.0)")
         ]
@@ -103,7 +103,7 @@ def section(text: str, version: str) -> tuple[str | None, str] | None:
     """(date, text) of the '## [version] - date' section, the text without
     its heading; None when there is no such section."""
     m = re.search(
-        rf"^## \[{re.escape(version)}\](?:[ \t]+-[ \t]+(\S+))?[^\n]*\n(.*?)(?=^## \[|\Z)",
+        rf"^## \[{re.escape(version)}\](?:[ \t]+-[ \t]+(\S+))?[^\n]*(?:\n|\Z)(.*?)(?=^## \[|\Z)",
         text,
         re.M | re.S,
     )

@@ -9,6 +9,7 @@ JSON escapes them itself.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from ..model.escape import escape, github_data, github_property
 from ..model.problems import CODES, Problem
@@ -47,7 +48,9 @@ def github(problems: list[Problem], level: str = "error") -> str:
     )
 
 
-def render(fmt: str, problems: list[Problem], summary: dict, warnings: list[Problem] = ()) -> str:
+def render(
+    fmt: str, problems: list[Problem], summary: dict, warnings: Sequence[Problem] = ()
+) -> str:
     """The problems, then the warnings (which stop nothing; JSON carries
     them in its summary)."""
     if fmt == "json":

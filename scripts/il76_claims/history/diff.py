@@ -31,9 +31,9 @@ import io
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..check.metadata import parse_version
 from ..publish.tables import FORMER_IDS
@@ -47,7 +47,7 @@ class DiffError(Exception):
     """A build cannot be read: missing descriptor, broken CSV, bad key."""
 
 
-def max_level(levels) -> str:
+def max_level(levels: Iterable[str]) -> str:
     return max(levels, key=LEVELS.index, default="none")
 
 
@@ -75,7 +75,7 @@ class Package:
         return {r["name"]: r for r in self.descriptor.get("resources", [])}
 
 
-def _safe_path(p) -> bool:
+def _safe_path(p: object) -> TypeGuard[str]:
     # Resource paths are read relative to the package; never outside it.
     if not isinstance(p, str) or not p or "\\" in p or p.startswith("/") or "://" in p:
         return False
@@ -475,7 +475,9 @@ def _package_changes(old: dict, new: dict) -> list[Change]:
     return out
 
 
-def _sort_key(row_key: tuple[str, ...], int_cols: tuple[bool, ...]):
+def _sort_key(
+    row_key: tuple[str, ...], int_cols: tuple[bool, ...]
+) -> tuple[tuple[int, int, str], ...]:
     # Integer key columns sort as numbers (position 2 before 10).
     return tuple(
         (0, int(v), "") if is_int and re.fullmatch(r"-?[0-9]+", v) else (1, 0, v)
@@ -617,7 +619,7 @@ def _misdated(version: str, before: str | None, after: str | None) -> str:
 # --- output -------------------------------------------------------------------
 
 
-def _show(v) -> str:
+def _show(v: object) -> str:
     # None is a property that is not there (cells are never None).
     return "(absent)" if v is None else json.dumps(v, ensure_ascii=False)
 

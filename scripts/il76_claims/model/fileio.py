@@ -129,7 +129,7 @@ def write_if_changed(path: str, text: str) -> bool:
     return True
 
 
-def write_json(out_dir: str, rel: str, doc) -> str:
+def write_json(out_dir: str, rel: str, doc: object) -> str:
     """doc as UTF-8 JSON at out_dir/rel, indented, with one line break at the
     end (the form of every JSON file the build writes); returns rel."""
     path = os.path.join(out_dir, rel)

@@ -220,7 +220,8 @@ def _read(root: str, rel: str) -> bytes | None:
         return None
 
 
-def _descriptor(root: str) -> dict:
+def _descriptor(root: str) -> tuple[dict, bytes]:
+    """datapackage.json, read and as bytes."""
     raw = _read(root, "datapackage.json")
     if raw is None:
         raise ReleaseError(["datapackage.json is missing: run make (il76-claims build) first"])
@@ -239,7 +240,7 @@ def _descriptor(root: str) -> dict:
                 f"datapackage.json cannot be read (no {', '.join(missing)}): run make (il76-claims build)"
             ]
         )
-    return desc
+    return desc, raw
 
 
 def _tables(root: str, desc: dict, problems: list[str]) -> list[tuple[str, bytes]]:
@@ -277,6 +278,11 @@ def _site(root: str, problems: list[str]) -> list[tuple[str, bytes]]:
                 os.sep, "/"
             )
             data = _read(root, f"dist/{rel}")
+            if data is None:
+                problems.append(
+                    f"dist/{rel} cannot be read (a broken link?): run make (il76-claims site writes it)"
+                )
+                continue
             if rel.endswith(".html") and ARCHIVED_TEXT.search(data):
                 problems.append(
                     f"dist/{rel}: shows a source's archived text, third-party text the data's licence does not cover: run il76-claims site --no-archived-text (make release does)"
@@ -485,7 +491,7 @@ def _markdown(path: str, data: bytes, names: set[str], base: str | None) -> byte
 def collect(root: str) -> tuple[str, tuple[int, ...], list[tuple[str, bytes]]]:
     """(archive's name, the entries' date, [(path in the archive, bytes)])
     after checking everything; raises ReleaseError listing every problem."""
-    desc = _descriptor(root)
+    desc, raw = _descriptor(root)
     name, version = desc["name"], desc["version"]
     problems: list[str] = []
     yaml_version, findings = metadata_findings(root)
@@ -496,7 +502,7 @@ def collect(root: str) -> tuple[str, tuple[int, ...], list[tuple[str, bytes]]]:
             f"datapackage.json has version {version} but dataset.yaml has {yaml_version}: run make (il76-claims build)"
         )
     files = [
-        ("datapackage.json", _read(root, "datapackage.json")),
+        ("datapackage.json", raw),
         *_tables(root, desc, problems),
         *_outputs(root, desc, problems),
         *_documents(root, desc, problems),
@@ -553,7 +559,7 @@ def assets(root: str, tag: str, out: str) -> list[str]:
     """For a GitHub release of tag: the archive and ASSETS copied into
     out/assets/, the CHANGELOG section into out/notes.md. The tag must be
     v<version>. Returns the assets' paths."""
-    desc = _descriptor(root)
+    desc, _ = _descriptor(root)
     if tag != f"v{desc['version']}":
         raise ReleaseError(
             [

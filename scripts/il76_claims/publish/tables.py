@@ -17,6 +17,7 @@ confused).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from types import ModuleType
 
 from ..model.record import Record
 from ..model.schemas import KINDS, Property, SchemaSet
@@ -71,7 +72,7 @@ class Table:
         return out
 
 
-def cell(value) -> str:
+def cell(value: object) -> str:
     if value is None:
         return ""
     if value is True:
@@ -81,7 +82,7 @@ def cell(value) -> str:
     return str(value)
 
 
-def typed(f: Field, value: str):
+def typed(f: Field, value: str) -> str | int | bool | None:
     """A cell as a JSON value: the inverse of cell() for the field's type."""
     if value == "":
         return None
@@ -115,7 +116,7 @@ class Layout:
             "codelists", "Codelists", about, fields, ["codelist", "code"]
         )
 
-    def _computed(self, module) -> Table:
+    def _computed(self, module: ModuleType) -> Table:
         """A table the build computes whole (FIELDS, TITLE, DESCRIPTION, KEY)."""
         fields = []
         for name, ftype, title, description, codelist, ref in module.FIELDS:
@@ -196,7 +197,7 @@ class Layout:
             line=line,
         )
 
-    def _add_kind(self, kind: str):
+    def _add_kind(self, kind: str) -> None:
         doc = self.schemas.kinds[kind]
         fields = []
         self.children[kind] = []

@@ -26,8 +26,11 @@ import datetime
 import io
 import os
 import tempfile
+from collections.abc import Iterable, Sequence
 
 import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from .citation import authors, citation, licences
 from .tables import Table
@@ -52,23 +55,25 @@ OPTIONS = {
 }
 
 
-def _longest_line(values) -> int:
+def _longest_line(values: Iterable[str]) -> int:
     """Length of the longest line of any value, in characters."""
     return max((len(line) for v in values for line in v.split("\n")), default=0)
 
 
-def _width(values) -> int:
+def _width(values: Sequence[str]) -> int:
     """Column width in characters: the longest line of any value, capped."""
     return max(MIN_WIDTH, min(MAX_WIDTH, _longest_line(values) + 2))
 
 
-def _wraps(values, width: int) -> bool:
+def _wraps(values: Iterable[str], width: int) -> bool:
     """Whether a text column wraps: when its width is capped, and when it
     holds a line break, which shows only in a wrapped cell."""
     return width >= MAX_WIDTH or any("\n" in v for v in values)
 
 
-def _about_rows(meta: dict, tables: list[Table], views: list[Table] = ()) -> list[tuple[str, str]]:
+def _about_rows(
+    meta: dict, tables: list[Table], views: Sequence[Table] = ()
+) -> list[tuple[str, str]]:
     return [
         ("Title", meta["title"]),
         ("Version", meta["version"]),
@@ -130,7 +135,7 @@ def _text_length(value: str) -> int:
     return len(value.encode("utf-16-le")) // 2
 
 
-def _check_lengths(sheet: str, names, columns: list[tuple[str, ...]]):
+def _check_lengths(sheet: str, names: Iterable[str], columns: Sequence[Sequence[str]]) -> None:
     for name, col in zip(names, columns):
         # No value of half the limit or less can reach it in UTF-16 units.
         longest = max((_text_length(v) for v in col if len(v) > CELL_TEXT_MAX // 2), default=0)
@@ -140,7 +145,7 @@ def _check_lengths(sheet: str, names, columns: list[tuple[str, ...]]):
             )
 
 
-def _formats(wb) -> dict:
+def _formats(wb: xlsxwriter.Workbook) -> dict[str, Format]:
     # Top-aligned, so that the cells of a row that a wrapped text makes tall
     # start on the same line.
     return {
@@ -151,7 +156,7 @@ def _formats(wb) -> dict:
     }
 
 
-def _print_setup(ws, header_row: bool):
+def _print_setup(ws: Worksheet, header_row: bool) -> None:
     """Landscape, one page wide and as many long as it takes; the header
     row on every page of a table sheet."""
     ws.set_landscape()
@@ -160,7 +165,7 @@ def _print_setup(ws, header_row: bool):
         ws.repeat_rows(0)
 
 
-def _text(ws, row: int, col: int, value: str, fmt=None):
+def _text(ws: Worksheet, row: int, col: int, value: str, fmt: Format | None = None) -> None:
     """value as a text cell, whatever it looks like."""
     if value.startswith("<r>") and value.endswith("</r>"):
         # XlsxWriter copies a string of this shape into the XML unescaped,
@@ -171,7 +176,9 @@ def _text(ws, row: int, col: int, value: str, fmt=None):
         ws.write_string(row, col, value, fmt)
 
 
-def _write_rows(ws, rows, first: int, integers: frozenset[int]):
+def _write_rows(
+    ws: Worksheet, rows: Iterable[Sequence[str]], first: int, integers: frozenset[int]
+) -> None:
     """rows from row index first on: an empty value as no cell, a value of
     an integer column as a number, every other value as text. Each cell
     takes its column's format."""
@@ -188,7 +195,13 @@ def _write_rows(ws, rows, first: int, integers: frozenset[int]):
                 write_string(r, c, v)
 
 
-def _about_sheet(wb, fmt: dict, meta: dict, tables: list[Table], views: list[Table]):
+def _about_sheet(
+    wb: xlsxwriter.Workbook,
+    fmt: dict[str, Format],
+    meta: dict,
+    tables: list[Table],
+    views: Sequence[Table],
+) -> None:
     about = _about_rows(meta, tables, views)
     rows = dictionary_rows([*tables, *views])
     columns = list(zip(DICTIONARY_HEADER, *rows))
@@ -215,7 +228,7 @@ def _about_sheet(wb, fmt: dict, meta: dict, tables: list[Table], views: list[Tab
     _write_rows(ws, rows, r + 2, frozenset())
 
 
-def _table_sheet(wb, fmt: dict, t: Table):
+def _table_sheet(wb: xlsxwriter.Workbook, fmt: dict[str, Format], t: Table) -> None:
     names = [f.name for f in t.fields]
     integers = frozenset(i for i, f in enumerate(t.fields) if f.type == "integer")
     columns = list(zip(*t.rows)) if t.rows else [() for _ in names]
@@ -234,7 +247,7 @@ def _table_sheet(wb, fmt: dict, t: Table):
     _write_rows(ws, t.rows, 1, integers)
 
 
-def _fill(wb, meta: dict, tables: list[Table], views: list[Table]):
+def _fill(wb: xlsxwriter.Workbook, meta: dict, tables: list[Table], views: Sequence[Table]) -> None:
     fmt = _formats(wb)
     _about_sheet(wb, fmt, meta, tables, views)
     for t in [*tables, *views]:
@@ -243,7 +256,7 @@ def _fill(wb, meta: dict, tables: list[Table], views: list[Table]):
     wb.set_custom_property("version", meta["version"])
 
 
-def _workbook(meta: dict, tables: list[Table], views: list[Table]) -> io.BytesIO:
+def _workbook(meta: dict, tables: list[Table], views: Sequence[Table]) -> io.BytesIO:
     """The whole workbook, in memory."""
     for t in [*tables, *views]:
         if len(t.name) > SHEET_NAME_MAX:
@@ -265,11 +278,13 @@ def _workbook(meta: dict, tables: list[Table], views: list[Table]) -> io.BytesIO
     return buf
 
 
-def workbook_bytes(meta: dict, tables: list[Table], views: list[Table] = ()) -> bytes:
+def workbook_bytes(meta: dict, tables: list[Table], views: Sequence[Table] = ()) -> bytes:
     return _workbook(meta, tables, views).getvalue()
 
 
-def write(meta: dict, tables: list[Table], out_dir: str, rel: str, views: list[Table] = ()) -> str:
+def write(
+    meta: dict, tables: list[Table], out_dir: str, rel: str, views: Sequence[Table] = ()
+) -> str:
     """Write the workbook to out_dir/rel. The file is opened only once the
     workbook is made, and written here rather than by XlsxWriter, which
     would report an OSError (a full disk) as its own FileCreateError."""
