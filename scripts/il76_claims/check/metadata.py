@@ -7,6 +7,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from ..model.problems import Problem
 from ..model.project import DATASET
 from ..model.record import Record
 from .strict_yaml import load_dataset, load_file
@@ -44,7 +45,9 @@ def yaml_value(root: str, rel: str, key: str) -> tuple[str | None, int, str | No
     return _text_field(*loaded, rel, key)
 
 
-def _text_field(rec: Record | None, problems: list, rel: str, key: str):
+def _text_field(
+    rec: Record | None, problems: list[Problem], rel: str, key: str
+) -> tuple[str | None, int, str | None]:
     if rec is None or problems:
         first = problems[0] if problems else None
         where = f" (line {first.line}: {first.message})" if first else ""

@@ -194,7 +194,9 @@ def source_voice_is_the_publishers(index: RecordIndex, out: list[Problem]) -> No
             else set()
         )
         kind, speaker = rec.data.get("kind"), rec.data.get("speaker_id")
-        if not voices or not isinstance(kind, str) or index.find("actor", speaker) is None:
+        if not (voices and isinstance(kind, str) and isinstance(speaker, str)):
+            continue
+        if index.find("actor", speaker) is None:
             continue
         found = _out_of_voice(rec, kind, speaker, voices)
         if found:

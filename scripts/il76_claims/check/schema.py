@@ -354,7 +354,7 @@ def _describe(err: ValidationError, field: str) -> str:
 # --- files beside the records ---------------------------------------------------
 
 
-def side_file_errors(schema: dict, data) -> list[tuple[tuple, str]]:
+def side_file_errors(schema: dict, data: object) -> list[tuple[tuple[str | int, ...], str]]:
     """(path of the value, message) for each way a file beside the records (the
     loaded-terms list, the uncited blocks) breaks its JSON Schema. The
     message is the failing subschema's "x-message", which says how to write
@@ -375,7 +375,7 @@ def json_marks(text: str) -> dict[str, tuple[int, int]]:
     The json module keeps no positions; JSON is YAML, whose parser does."""
     marks: dict[str, tuple[int, int]] = {}
 
-    def visit(node, at: str):
+    def visit(node: yaml.Node, at: str) -> None:
         marks[at] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
@@ -385,7 +385,9 @@ def json_marks(text: str) -> dict[str, tuple[int, int]]:
                 visit(value, child_pointer(at, i))
 
     try:
-        visit(yaml.compose(text, Loader=yaml.SafeLoader), "$")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
-        pass  # a JSON text that is not YAML: its problems are reported at line 1
+        return marks  # a JSON text that is not YAML: its problems are reported at line 1
+    if root is not None:  # None: an empty text
+        visit(root, "$")
     return marks

@@ -307,7 +307,7 @@ def _constraint_changes(where: str, old: dict, new: dict) -> list[Change]:
     return out
 
 
-def _tightness(key: str, a, b) -> tuple[bool, str]:
+def _tightness(key: str, a: object, b: object) -> tuple[bool, str]:
     """Whether changing a constraint from a to b (None: absent) makes it
     stricter, and the word for the change."""
     if key in ("required", "unique"):
@@ -328,7 +328,7 @@ def _tightness(key: str, a, b) -> tuple[bool, str]:
     return tight, "tightened" if tight else "loosened"
 
 
-def _stricter_bound(key: str, a, b) -> bool:
+def _stricter_bound(key: str, a: Any, b: Any) -> bool:
     try:
         return (b > a) if key in _LOWER_BOUNDS else (b < a)
     except TypeError:
@@ -603,7 +603,7 @@ def _renames(old: Package, new: Package) -> renaming.Renames:
     return found
 
 
-def _misdated(version: str, before: str | None, after: str | None) -> str:
+def _misdated(version: str | None, before: str | None, after: str | None) -> str:
     """Why a rename new since the version before cannot have been released
     in version, when after is the version that releases it."""
     v, b, a = parse_version(version), parse_version(before), parse_version(after)

@@ -25,7 +25,7 @@ _FLAGS = (
 )
 
 
-def safe_relative_path(path) -> bool:
+def safe_relative_path(path: object) -> bool:
     """Whether path is text naming a file inside the folder it is read
     from, on any system: '/'-separated, relative, no '', '.' or '..' part,
     no backslash, NUL or URL."""

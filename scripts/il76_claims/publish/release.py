@@ -192,9 +192,10 @@ def published(meta: dict, tables: list[str]) -> list[tuple[str, str | None]]:
     repo = str(meta.get("repository") or "").rstrip("/")
     if not repo:
         return [(f, None) for f in released + committed]
-    return [(f, f"{repo}/releases/download/v{version}/{f}") for f in released] + [
-        (f, f"{repo}/raw/v{version}/{f}") for f in committed
+    addresses: list[tuple[str, str | None]] = [
+        (f, f"{repo}/releases/download/v{version}/{f}") for f in released
     ]
+    return addresses + [(f, f"{repo}/raw/v{version}/{f}") for f in committed]
 
 
 class ReleaseError(Exception):
@@ -432,7 +433,11 @@ def contents_summary() -> str:
     return ", ".join(shorts[:-1]) + " and " + shorts[-1]
 
 
-def release_day(root: str, problems: list[str]) -> tuple[int, int, int, int, int, int]:
+# A zip entry's date and time: year, month, day, hour, minute, second.
+ZipDate = tuple[int, int, int, int, int, int]
+
+
+def release_day(root: str, problems: list[str]) -> ZipDate:
     """dataset.yaml's released as a zip entry's date and time (midnight):
     the date of the version, the same on every machine that packs it."""
     released, line, _ = yaml_value(root, DATASET, "released")
@@ -460,9 +465,10 @@ def without_comments(text: str) -> str:
     from markdown_it import MarkdownIt  # imported here: only a release needs it
 
     lines = text.split("\n")
-    drop = set()
+    drop: set[int] = set()
     for token in MarkdownIt("commonmark").parse(text):
-        if token.type == "html_block" and COMMENTS.fullmatch(token.content):
+        # A block token always has its lines (map); the stubs allow None.
+        if token.type == "html_block" and token.map and COMMENTS.fullmatch(token.content):
             drop.update(range(*token.map))
     return "\n".join(line for i, line in enumerate(lines) if i not in drop)
 
@@ -488,7 +494,7 @@ def _markdown(path: str, data: bytes, names: set[str], base: str | None) -> byte
     return relink(path, without_comments(data.decode("utf-8")), names, base).encode("utf-8")
 
 
-def collect(root: str) -> tuple[str, tuple[int, ...], list[tuple[str, bytes]]]:
+def collect(root: str) -> tuple[str, ZipDate, list[tuple[str, bytes]]]:
     """(archive's name, the entries' date, [(path in the archive, bytes)])
     after checking everything; raises ReleaseError listing every problem."""
     desc, raw = _descriptor(root)
@@ -510,7 +516,7 @@ def collect(root: str) -> tuple[str, tuple[int, ...], list[tuple[str, bytes]]]:
     names = {n for n, _ in files} | {SUMS}
     if not problems:
         problems += unlisted(sorted(names))
-    if problems:
+    if problems or day is None:  # no day: dataset.yaml's version is reported
         raise ReleaseError(problems)
     base = f"{desc['homepage']}/blob/v{version}" if desc.get("homepage") else None
     files = [(n, _markdown(n, d, names, base) if n.endswith(".md") else d) for n, d in files]
@@ -524,7 +530,7 @@ def sha256sums(files: list[tuple[str, bytes]]) -> bytes:
     ).encode("ascii")
 
 
-def archive(files: list[tuple[str, bytes]], day: tuple[int, ...]) -> bytes:
+def archive(files: list[tuple[str, bytes]], day: ZipDate) -> bytes:
     entries = sorted([*files, (SUMS, sha256sums(files))])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:

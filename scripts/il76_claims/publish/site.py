@@ -159,8 +159,9 @@ def downloads(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
     the files next to this site in the release archive, whose site/ folder
     it is (publish/release.py)."""
     files = published(meta, [t.name for t in tables])
-    if meta.get("repository"):
-        return files
+    linked = [(f, url) for f, url in files if url is not None]
+    if linked:
+        return linked
     archive = archive_name(meta["name"], meta["version"])
     return [(f, f"../{f}") for f, _ in files if f != archive]
 
@@ -309,7 +310,7 @@ def _pages(ix: SiteIndex, inputs: SiteInputs) -> Iterator[Page]:
     yield from _figures(figure_pages)
 
 
-def _actors(ix: SiteIndex, names: dict[str, str]):
+def _actors(ix: SiteIndex, names: dict[str, str]) -> Iterator[Page]:
     """The actors, by type, then by name; filters by country."""
     types = _order(ix, "actors", "actor_type")
     actors = sorted(ix.t["actors"], key=lambda r: (types[r["actor_type"]], names[r["id"]], r["id"]))
@@ -317,7 +318,7 @@ def _actors(ix: SiteIndex, names: dict[str, str]):
     yield from _listing(ix, "actors", actors, "actor_type", countries=countries)
 
 
-def _figures(pages: list[tuple[str, list]]):
+def _figures(pages: list[tuple[str, list]]) -> Iterator[Page]:
     """The casualty figures, grouped by the party that claims them."""
     for name, chunk in pages:
         groups = grouped(chunk, lambda r: r["claimed_by_id"])

@@ -210,15 +210,16 @@ class Layout:
             elif p.items is None:
                 fields.append(self._field(p.name, p.node, p.required))
             else:
-                self._add_child(kind, p)
+                self._add_child(kind, p, p.items)
         for name, prop in doc.get("x-derived-columns", {}).items():
             fields.append(replace(self._field(name, prop, True), derived=prop["x-derived"]))
         tname = doc["x-table"]
         self.tables[tname] = Table(tname, doc["title"] + "s", doc["description"], fields, ["id"])
 
-    def _add_child(self, kind: str, prop: Property):
-        """The child table of a list property, with its key columns; the
-        columns of a list of mappings follow as the walk meets its fields."""
+    def _add_child(self, kind: str, prop: Property, items: dict) -> None:
+        """The child table of a list property (its items, $ref followed),
+        with its key columns; the columns of a list of mappings follow as
+        the walk meets its fields."""
         doc, node = self.schemas.kinds[kind], prop.node
         parent_col, tname = f"{kind}_id", doc["x-table"]
         about = f"The {doc['title'].lower()} this row belongs to."
@@ -233,7 +234,7 @@ class Layout:
                 minimum=1,
             ),
         ]
-        if "properties" in prop.items:
+        if "properties" in items:
             self.children[kind].append((prop.name, node["x-table"], ""))
         else:
             item = {
