@@ -25,12 +25,17 @@ build: $(STAMP)
 	$(BIN)/il76-claims build
 	$(BIN)/il76-claims site
 
-# fmt --check first, as a step of its own: the same command as the pre-commit
-# hook and CI, with the report a contributor sees, failing in a second
-# rather than after the suite.
+# The fast checks first, each a step of its own that fails in seconds rather
+# than after the suite: ruff (lint), fmt --check (the same command as the
+# pre-commit hook and CI, with the report a contributor sees), mypy (its
+# settings in pyproject.toml). Then the suite on every core (pytest-xdist,
+# -n auto in pyproject.toml), measuring line and branch coverage of the
+# package, the CLI runs the tests start included, and failing under the
+# floor ([tool.coverage.report] fail_under).
 test: lint
 	$(BIN)/il76-claims fmt --check
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -m "not slow" --cov --cov-report=term-missing:skip-covered
 
 # The scale and exhaustive tests marked slow (a 2,000-record tree, a
 # synthetic site, every single-field change through both schema engines);

@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 
+import pytest
 import yaml
 from toolvenv import tool
 
@@ -119,3 +120,12 @@ def test_the_citation_is_one_text():
     checked by test_docs; the outputs by their own tests)."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert citation.citation(META) in readme and citation.bibtex(META) in readme
+
+
+def test_a_dataset_yaml_that_cannot_be_read_is_named_at_its_line(tmp_path):
+    (tmp_path / "dataset.yaml").write_text("title: Fixture\n\tversion: 0.1.0\n", encoding="utf-8")
+    with pytest.raises(ValueError) as exc:
+        citation.read_metadata(str(tmp_path))
+    assert str(exc.value) == (
+        "dataset.yaml cannot be read: dataset.yaml:2:1: [E005] tab character; indent and separate with spaces; run il76-claims check"
+    )

@@ -4,6 +4,7 @@ build that writes nothing while there are problems."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE_SOURCES, REPO, base_record, file_bytes, make_project, run_cli
+from il76_claims import cli
 from il76_claims.check import run as run_module
 
 SOURCES = str(FIXTURE_SOURCES)
@@ -245,6 +247,11 @@ BROKEN_SCHEMAS = {
         lambda d: d["properties"]["name"].update(type="strng"),
         "schemas/actor.schema.json: not a valid JSON Schema at properties/name/type: 'strng' is not valid under any of the given schemas",
     ),
+    "unknown-meta-schema": (
+        "actor.schema.json",
+        lambda d: d.update({"$schema": "https://example.org/no-such-meta-schema"}),
+        'schemas/actor.schema.json: "$schema" is \'https://example.org/no-such-meta-schema\', not JSON Schema 2020-12; write "$schema": "https://json-schema.org/draft/2020-12/schema"',
+    ),
     "dangling-ref": (
         "claim.schema.json",
         lambda d: d["properties"]["topic"].update({"$ref": "codelists/no-such-list.json"}),
@@ -416,3 +423,28 @@ def test_module_and_entry_point_agree():
     proc = run_process("--version", cwd=REPO)
     assert proc.returncode == 0
     assert proc.stdout.startswith("il76-claims ")
+
+
+def test_a_closed_pipe_ends_the_command_quietly(project, capsys, monkeypatch):
+    # As in `il76-claims check | head -1`, once head has what it wants.
+    def pipe_closed(*args, **kwargs):
+        raise BrokenPipeError
+
+    monkeypatch.setattr(run_module, "check", pipe_closed)
+    assert run(capsys, "check", "--root", project.root, "--sources", SOURCES) == (1, "", "")
+
+
+def test_output_streams_that_cannot_be_reconfigured_are_used_as_they_are(project, monkeypatch):
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    assert cli.main(["check", "--root", project.root, "--sources", SOURCES]) == 0
+    assert (out.getvalue(), err.getvalue()) == ("ok: 13 files, 13 records, no problems\n", "")
+
+
+def test_new_without_a_kind(project, capsys):
+    assert run(capsys, "new", "--root", project.root) == (
+        2,
+        "",
+        "il76-claims new: give the KIND of record to start (or --update-templates)\n",
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from conftest import REPO
 from il76_claims.generate import codebook
 from il76_claims.model.schemas import SchemaSet
-from il76_claims.publish.tables import Layout
+from il76_claims.publish.tables import Field, Layout
 
 
 def _render() -> str:
@@ -64,3 +64,17 @@ def test_every_file_the_build_writes_and_every_view_is_described(tmp_path):
 
     for v in build_views(result.tables):
         assert f"| `{v.table.name}` |" in text
+
+
+def test_a_text_of_more_than_one_character_states_its_minimum_length():
+    field = Field("title", "string", "Title", "The title.", True)
+    assert codebook._constraints(field, {"minLength": 3, "maxLength": 200}) == [
+        "at least 3 characters",
+        "at most 200 characters",
+    ]
+
+
+def test_a_codelist_that_no_column_uses_lists_its_codes_only():
+    schemas = SchemaSet(str(REPO / "schemas"))
+    lines = codebook._codelist_section(schemas, "stance", [])
+    assert lines[3:5] == ["", "| code | description |"]

@@ -13,7 +13,7 @@ from conftest import FIXTURE_SOURCES, REPO, make_project
 from il76_claims import cli
 from il76_claims.check import report
 from il76_claims.check.coverage import UNCITED_FILE, coverage
-from il76_claims.generate.coverage import DOC, render
+from il76_claims.generate.coverage import DOC, render, render_for
 from il76_claims.model.project import default_sources_dir
 
 SOURCES = default_sources_dir(str(REPO))
@@ -110,6 +110,10 @@ def test_reasons_complete_the_coverage(tmp_path):
         (
             REASONS + "other-source:\n  - block: 1\n    reason: x\n",
             "docs/uncited-blocks.yaml:7:1: [C005] 'other-source' is not the id of a source record",
+        ),
+        (
+            "- fixture-source\n",
+            "docs/uncited-blocks.yaml:1:1: [Y009] a record must be a mapping of field: value lines, not a list or a single value",
         ),
     ],
 )
@@ -225,3 +229,29 @@ def test_without_the_archive_make_docs_keeps_the_document_as_it_is(monkeypatch, 
         "docs/block-coverage.md kept as it is: an archived text it shows is not here"
         in capsys.readouterr().err
     )
+
+
+def test_command_without_the_archive_counts_blocks_from_block_count(tmp_path, monkeypatch, capsys):
+    project = make_project(tmp_path / "p", {UNCITED_FILE: REASONS})
+    monkeypatch.chdir(project.root)
+    nowhere = tmp_path / "nowhere"
+    assert cli.main(["coverage", "--sources", str(nowhere)]) == 0
+    assert capsys.readouterr() == (
+        "ok: every block is cited by a record or explained\n",
+        f"note: the sources folder {nowhere} does not exist; blocks are counted from the sources' block_count\n",
+    )
+
+
+def test_a_block_neither_cited_nor_explained_is_marked_in_the_document(tmp_path):
+    project = make_project(tmp_path / "p")
+    table = render(coverage(project.root, str(FIXTURE_SOURCES))).splitlines()
+    assert [line for line in table if line.startswith(("| 1 |", "| 3 |"))] == [
+        "| 1 | A test paragraph about an aircraft that crashed … | **not cited, no reason given** |",
+        '| 3 | "A subheading" | **not cited, no reason given** |',
+    ]
+
+
+def test_without_a_document_to_keep_the_coverage_is_written_afresh(tmp_path, monkeypatch):
+    project = make_project(tmp_path / "p", {UNCITED_FILE: REASONS})
+    monkeypatch.setenv("IL76_SOURCES", str(tmp_path / "nowhere"))
+    assert render_for(project.root) == render(coverage(project.root, str(tmp_path / "nowhere")))

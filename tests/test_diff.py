@@ -17,6 +17,7 @@ from il76_claims.history.diff import (
     DiffError,
     TableData,
     compare,
+    load,
     load_folder,
     render_json,
     render_text,
@@ -661,3 +662,127 @@ def test_a_recorded_rename_is_taken_before_a_guess():
     assert [(r.old, r.new, r.version) for r in renames.find(old, new, ["t"])["t"].values()] == [
         ("p", "p3", "1.0.0")
     ]
+
+
+def test_further_schema_changes_and_their_levels(tmp_path, old):
+    new = package_of(tmp_path, "new")
+
+    def edit(desc):
+        del field(desc, "actors", "country")["constraints"]["enum"]
+        field(desc, "events", "event_type")["constraints"]["enum"].reverse()
+        field(desc, "statements", "quote_language")["constraints"] = {"minLength": 2}
+        field(desc, "sources", "block_count")["constraints"]["maximum"] = "many"
+        field(desc, "sources", "url")["constraints"] = {"pattern": "^https://"}
+        field(desc, "sources", "date")["format"] = "%Y-%m-%d"
+        field(desc, "sources", "notes")["rdfType"] = "https://schema.org/comment"
+        resource(desc, "events")["schema"]["missingValues"] = ["", "NA"]
+        claims = resource(desc, "claims")["schema"]["fields"]
+        claims[3], claims[4] = claims[4], claims[3]
+        resource(desc, "claim_actors")["schema"]["primaryKey"] = ["claim_id", "rank"]
+        resources = desc["resources"]
+        resources[-1], resources[-2] = resources[-2], resources[-1]
+
+    edit_descriptor(new, edit)
+    header = Path(new, "data", "claims.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    header[3], header[4] = header[4], header[3]
+    Path(new, "data", "claims.csv").write_text(",".join(header) + "\n", encoding="utf-8")
+    d = compare(load_folder(old, "old"), load_folder(new, "new"))
+    assert [(c.level, c.where, c.what) for c in d.changes] == [
+        ("patch", "package", "tables re-ordered"),
+        ("major", "sources.url", "constraint added: pattern"),
+        ("major", "sources.date", "format changed"),
+        ("major", "sources.block_count", "constraint tightened: maximum"),
+        ("patch", "sources.notes", "rdfType changed"),
+        ("minor", "actors.country", "constraint removed: enum"),
+        ("patch", "events.event_type", "enum codes re-ordered"),
+        ("major", "events", "missingValues changed"),
+        ("major", "statements.quote_language", "constraint tightened: minLength"),
+        ("major", "claims", "fields re-ordered"),
+        ("major", "claim_actors", "primary key changed"),
+    ]
+    claim_actors = next(t for t in d.tables if t.name == "claim_actors")
+    assert claim_actors.note == "rows not compared: the two builds have no primary key in common"
+    assert "  claim_actors: rows not compared: the two builds have no primary key in common" in (
+        render_text(d).splitlines()
+    )
+    assert json.loads(render_json(d))["changes"][0] == {
+        "level": "patch",
+        "where": "package",
+        "what": "tables re-ordered",
+        "old": [r["name"] for r in json.load(open(Path(old, "datapackage.json")))["resources"]],
+        "new": [r["name"] for r in json.load(open(Path(new, "datapackage.json")))["resources"]],
+    }
+
+
+def test_a_field_added_or_removed_is_shown_with_its_type(tmp_path, old):
+    new = package_of(tmp_path, "new")
+
+    def edit(desc):
+        resource(desc, "actors")["schema"]["fields"].append({"name": "born", "type": "date"})
+
+    edit_descriptor(new, edit)
+    csv_path = Path(new, "data", "actors.csv")
+    lines = csv_path.read_text(encoding="utf-8").splitlines()
+    csv_path.write_text(
+        "\n".join([lines[0] + ",born", *(line + "," for line in lines[1:])]) + "\n",
+        encoding="utf-8",
+    )
+    text = render_text(compare(load_folder(old, "old"), load_folder(new, "new")))
+    assert "  MINOR  actors.born: field added (date)" in text.splitlines()
+
+
+PACKAGE = {
+    "resources": [{"name": "a", "path": "data/a.csv", "schema": {"fields": [{"name": "id"}]}}]
+}
+
+
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        ({}, "x: no datapackage.json"),
+        (
+            {"datapackage.json": b"{"},
+            "x: datapackage.json is not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
+        ),
+        ({"datapackage.json": b"[]"}, "x: datapackage.json has no list of resources"),
+        (
+            {"datapackage.json": json.dumps({"resources": [{"name": "a", "path": "/etc/a.csv"}]})},
+            "x: datapackage.json: resource 'a' has no usable relative path ('/etc/a.csv')",
+        ),
+        (
+            {
+                "datapackage.json": json.dumps({"resources": PACKAGE["resources"] * 2}),
+                "data/a.csv": b"id\n",
+            },
+            "x: datapackage.json: two resources are named 'a'",
+        ),
+        (
+            {"datapackage.json": json.dumps(PACKAGE)},
+            "x: data/a.csv is listed in datapackage.json but missing",
+        ),
+        (
+            {"datapackage.json": json.dumps(PACKAGE), "data/a.csv": b""},
+            "x: data/a.csv: empty file (no header row)",
+        ),
+        (
+            {"datapackage.json": json.dumps(PACKAGE), "data/a.csv": b'id\n"x"y\n'},
+            "x: data/a.csv: not a readable CSV file: ',' expected after '\"'",
+        ),
+    ],
+)
+def test_a_package_that_cannot_be_read_is_refused_with_the_reason(files, message):
+    raw = {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}
+    with pytest.raises(DiffError) as exc:
+        load(raw.get, "x")
+    assert str(exc.value) == message
+
+
+def test_a_package_file_that_is_missing_or_cannot_be_read_is_named(tmp_path, old):
+    os.remove(Path(old, "data", "actors.csv"))
+    with pytest.raises(DiffError) as exc:
+        load_folder(old, "old")
+    assert str(exc.value) == "old: data/actors.csv is listed in datapackage.json but missing"
+    os.mkdir(Path(old, "data", "actors.csv"))
+    with pytest.raises(DiffError) as exc:
+        load_folder(old, "old")
+    assert str(exc.value) == "old: cannot read data/actors.csv: Is a directory"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import REPO
 from il76_claims.generate import errorcodes as errordocs
-from il76_claims.model.problems import CODES
+from il76_claims.model.problems import CODES, Code
 
 CODE_RE = re.compile(r"\b[A-Z][0-9]{3}\b")
 PACKAGE = REPO / "scripts" / "il76_claims"
@@ -67,3 +67,13 @@ def test_no_registered_code_is_dead():
     assert sorted(set(CODES) - tested - set(KNOWN_UNUSED)) == [], (
         "reported but exercised by no case folder or test"
     )
+
+
+def test_an_example_holding_code_is_kept_as_markdown_with_its_bars_escaped():
+    assert errordocs._example("write `x` | y") == "write `x` \\| y"
+
+
+def test_codes_of_a_stage_without_a_group_are_listed_under_other(monkeypatch):
+    stray = Code("Z001", "a code of a new stage", "an example", "a fix")
+    monkeypatch.setattr(errordocs, "CODES", {**CODES, "Z001": stray})
+    assert errordocs._groups()[-1] == ("", "Other", "Codes of other stages.", [stray])

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import FIXTURE_SOURCES, base_record, check_lines, make_project
 from il76_claims import cli
@@ -16,6 +17,7 @@ from il76_claims.check.files import UnreadableFolder
 from il76_claims.check.report import text
 from il76_claims.check.run import check
 from il76_claims.model.fileio import safe_relative_path
+from il76_claims.model.problems import problem
 
 PERSON = "records/actor/fixture-person.yaml"
 # A record whose content would give its own, recognizable problem if read.
@@ -321,4 +323,17 @@ def test_an_archive_file_that_is_not_a_plain_name_is_refused(tmp_path, name):
     assert (
         f"records/source/fixture-source.yaml:15:15: [Q002] archive_file {name!r} must be the name of a file in the sources folder, not a path"
         in check_lines(project)
+    )
+
+
+def test_a_parser_error_without_a_position_is_reported_at_the_first_line(monkeypatch):
+    def parser_that_stops(text, Loader):
+        raise yaml.YAMLError("the parser stopped")
+        yield  # a generator, as yaml.parse is: the error comes with the first event
+
+    monkeypatch.setattr(loader.yaml, "parse", parser_that_stops)
+    assert loader.parse("records/actor/x.yaml", "id: x\n") == (
+        None,
+        None,
+        [problem("records/actor/x.yaml", 1, 1, "Y001", "YAML syntax error: the parser stopped")],
     )

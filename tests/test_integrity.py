@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,62 @@ def test_same_bytes_under_any_hash_seed_and_locale(tmp_path):
     in_process = make_project(tmp_path / "c")
     assert build(in_process).ok
     assert a and a == b == snapshot(Path(in_process.root))
+
+
+def test_a_build_outside_the_main_thread_swaps_in_its_outputs(built):
+    # Ctrl-C cannot be held off there (signals go to the main thread only).
+    project, root, _ = built
+    results = []
+    worker = threading.Thread(target=lambda: results.append(build(project)))
+    worker.start()
+    worker.join()
+    assert results[0].ok and "Alex Changed" in (root / "data/actors.csv").read_text("utf-8")
+    assert leftovers(root) == []
+
+
+def _fail_on_descriptor(real_replace, also=lambda src: False):
+    def replace(src, dst):
+        if (str(dst).endswith("datapackage.json") and "staging-" in str(src)) or also(src):
+            raise OSError("device went away")
+        return real_replace(src, dst)
+
+    return replace
+
+
+def test_without_hard_links_the_old_outputs_are_copied_for_the_undo(built, monkeypatch):
+    project, root, before = built
+
+    def no_links(src, dst):
+        raise OSError("hard links not supported")
+
+    monkeypatch.setattr(build_mod.os, "link", no_links)
+    monkeypatch.setattr(build_mod.os, "replace", _fail_on_descriptor(os.replace))
+    with pytest.raises(OSError, match="device went away"):
+        build(project)
+    assert snapshot(root) == before
+    assert leftovers(root) == []
+
+
+def test_an_output_that_cannot_be_put_back_is_left_in_the_trash(built, monkeypatch):
+    project, root, before = built
+    real_replace = os.replace
+    monkeypatch.setattr(
+        build_mod.os,
+        "replace",
+        _fail_on_descriptor(real_replace, also=lambda src: "old-" in str(src)),
+    )
+    with pytest.raises(OSError, match="device went away"):
+        build(project)
+    (trash,) = [name for name in leftovers(root) if name.startswith("old-")]
+    assert not (root / "data").exists()
+    kept = root / STAGING / trash / "data" / "actors.csv"
+    assert kept.read_bytes() == before["data/actors.csv"]
+
+
+def test_a_first_build_that_fails_while_swapping_in_leaves_no_outputs(tmp_path, monkeypatch):
+    project = make_project(tmp_path / "project")
+    monkeypatch.setattr(build_mod.os, "replace", _fail_on_descriptor(os.replace))
+    with pytest.raises(OSError, match="device went away"):
+        build(project)
+    assert snapshot(Path(project.root)) == {}
+    assert leftovers(Path(project.root)) == []

@@ -11,7 +11,14 @@ import pytest
 
 from conftest import REPO, base_record, case_files, check_lines, make_project
 from il76_claims import cli
-from il76_claims.check.quotes import closest, inside_quotation, split_blocks
+from il76_claims.check.quotes import (
+    MAX_ARCHIVE_BYTES,
+    _first_difference,
+    check_quotes,
+    closest,
+    inside_quotation,
+    split_blocks,
+)
 from il76_claims.check.run import check
 from il76_claims.model.project import Project, default_sources_dir
 
@@ -265,3 +272,28 @@ def test_the_environment_variable_counts_as_naming_the_folder(tmp_path, capsys, 
     monkeypatch.setenv("IL76_SOURCES", str(tmp_path / "typo"))
     assert cli.main(["check", "--root", project.root]) == 1
     assert "[F009]" in capsys.readouterr().out
+
+
+def test_an_archive_over_the_size_limit_is_refused_without_reading_it(tmp_path):
+    project = _with_archive(tmp_path, b"placeholder")
+    with open(Path(project.sources_dir) / "other.txt", "wb") as fh:
+        fh.truncate(MAX_ARCHIVE_BYTES + 1)  # sparse: costs no disk
+    assert check_lines(project) == [
+        f"records/source/fixture-source.yaml:15:15: [Q002] archived text 'other.txt' is larger than {MAX_ARCHIVE_BYTES} bytes; archive the article's text only"
+    ]
+
+
+@pytest.mark.parametrize("block", ["0", "'2'", "9"])
+def test_a_block_that_other_checks_report_is_not_looked_up(tmp_path, block):
+    # Block 0 and '2' are the schema check's to report, block 9 of a
+    # source of 4 blocks the cross-record check's (X005).
+    statement = "records/statement/fixture-statement.yaml"
+    project = make_project(
+        tmp_path / "p", {statement: base_record(statement).replace("block: 2", f"block: {block}")}
+    )
+    records = check(project).records
+    assert check_quotes(records, project.sources_dir).problems == []
+
+
+def test_a_passage_that_holds_the_quote_has_no_difference():
+    assert _first_difference("He said: we are trying, he said.", "we are trying") is None

@@ -21,6 +21,7 @@ import pytest
 from built_package import META, read_csv
 from conftest import FIXTURE_SOURCES, REPO, make_project, run_cli
 from il76_claims.check import report
+from il76_claims.check.report import text as report_text
 from il76_claims.publish import xlsx as xlsx_export
 from il76_claims.publish.build import build
 from il76_claims.publish.release import (
@@ -31,6 +32,7 @@ from il76_claims.publish.release import (
     PARTS,
     ReleaseError,
     archive,
+    assets,
     contents_table,
     in_part,
     release,
@@ -55,6 +57,11 @@ DOCS = (
     "error-codes.md",
 )
 _built: dict[str, Path] = {}
+
+
+def lines(problems) -> list[str]:
+    """Problems as the text report prints them."""
+    return report_text(problems).splitlines()
 
 
 def release_project(path: Path, tmp_path_factory) -> Path:
@@ -607,6 +614,16 @@ def test_a_release_needs_the_site_without_archived_texts(root, tmp_path):
     assert not (Path(project.root) / ZIP).exists()
 
 
+def test_a_site_file_that_cannot_be_read_is_reported(root):
+    (root / "dist/site/page.html").symlink_to("nowhere.html")
+    with pytest.raises(ReleaseError) as exc:
+        release(str(root))
+    assert lines(exc.value.problems) == [
+        "dist/site/page.html:1:1: [A003] dist/site/page.html cannot be read (a broken link?): run make (il76-claims site writes it)"
+    ]
+    assert not (root / ZIP).exists()
+
+
 def test_the_release_date_must_be_the_changelogs(root):
     (root / "CHANGELOG.md").write_text(
         CHANGELOG.replace("2024-02-01", "2024-03-01"), encoding="utf-8"
@@ -716,3 +733,45 @@ def test_the_release_script_builds_packs_and_gathers(root, tmp_path):
         timeout=300,
     )
     assert proc.returncode == 1 and "[A011] the tag v9.9.9 is not v0.1.0" in proc.stdout
+    assert proc.returncode == 1 and "the tag v9.9.9 is not v0.1.0" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "descriptor, problem",
+    [
+        (
+            "{",
+            "datapackage.json cannot be read (Expecting property name enclosed in double quotes: line 1 column 2 (char 1)): run make (il76-claims build)",
+        ),
+        (
+            '{"name": "x"}',
+            "datapackage.json cannot be read (no version, resources): run make (il76-claims build)",
+        ),
+    ],
+)
+def test_a_descriptor_that_cannot_be_read(root, descriptor, problem):
+    (root / "datapackage.json").write_text(descriptor, encoding="utf-8")
+    with pytest.raises(ReleaseError) as exc:
+        release(str(root))
+    assert lines(exc.value.problems) == [f"datapackage.json:1:1: [A001] {problem}"]
+
+
+def test_a_table_path_outside_the_package_is_not_packed(root):
+    desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    desc["resources"][0]["path"] = "../elsewhere/sources.csv"
+    (root / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
+    with pytest.raises(ReleaseError) as exc:
+        release(str(root))
+    assert lines(exc.value.problems) == [
+        "../elsewhere/sources.csv:1:1: [A002] listed in datapackage.json but missing: run make (il76-claims build)"
+    ]
+
+
+def test_release_notes_need_the_versions_changelog_section(root, tmp_path):
+    (root / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n", encoding="utf-8")
+    with pytest.raises(ReleaseError) as exc:
+        assets(str(root), "v0.1.0", str(tmp_path / "out"))
+    assert lines(exc.value.problems) == [
+        "CHANGELOG.md:1:1: [V004] CHANGELOG.md has no '## [0.1.0]' section for the release notes"
+    ]
+    assert not (tmp_path / "out").exists()

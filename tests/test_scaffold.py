@@ -4,13 +4,16 @@ templates kept in step with the schemas."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from conftest import REPO, check_lines, make_project, run_cli
 from il76_claims.check import canonical
 from il76_claims.check import strict_yaml as loader
-from il76_claims.generate.templates import free_id, render_template, slugify, templates
+from il76_claims.generate import templates as templates_module
+from il76_claims.generate.templates import free_id, render_template, slugify, taken_ids, templates
+from il76_claims.model.problems import problem
 from il76_claims.model.schemas import KINDS, SchemaSet
 
 # Values that make each kind's scaffold a valid record in the base fixture
@@ -295,3 +298,49 @@ def test_a_template_is_in_the_form_fmt_writes_and_advises_no_other(kind):
     shape_of = canonical.shapes(SchemaSet(str(REPO / "schemas")))
     assert canonical.canonical_text(rel, text, kind, shape_of) == (text, [])
     assert "'|-'" not in text and "|-\n" not in text
+
+
+def test_a_missing_or_altered_template_is_refused(tmp_path, capsys):
+    project = make_project(tmp_path / "p")
+    template = Path(project.root) / "schemas/templates/actor.yaml"
+    template.write_text(
+        template.read_text(encoding="utf-8").replace("id: null", "id: ~"), encoding="utf-8"
+    )
+    assert new(capsys, project.root, "actor", "--id", "x") == (
+        1,
+        "",
+        "il76-claims new: schemas/templates/actor.yaml has no 'id: null' line; run il76-claims new --update-templates\n",
+    )
+    template.unlink()
+    assert new(capsys, project.root, "actor", "--id", "x") == (
+        1,
+        "",
+        "il76-claims new: schemas/templates/actor.yaml is missing; run il76-claims new --update-templates\n",
+    )
+
+
+def test_a_record_that_cannot_be_put_in_canonical_form_is_not_written(
+    tmp_path, capsys, monkeypatch
+):
+    project = make_project(tmp_path / "p")
+    refused = problem("records/actor/x.yaml", 1, 1, "R002", "cannot be formatted: a reason")
+    monkeypatch.setattr(
+        templates_module.canonical, "canonical_text", lambda *args: (None, [refused])
+    )
+    assert new(capsys, project.root, "actor", "--id", "x") == (
+        1,
+        "",
+        "il76-claims new: records/actor/x.yaml cannot be written in the canonical form: cannot be formatted: a reason\n",
+    )
+    assert not (Path(project.root) / "records/actor/x.yaml").exists()
+
+
+def test_a_project_without_records_has_no_id_taken(tmp_path):
+    assert taken_ids(str(tmp_path)) == set()
+
+
+def test_files_beside_the_kind_folders_hold_no_ids(tmp_path):
+    (tmp_path / "records" / "actor").mkdir(parents=True)
+    (tmp_path / "records" / "actor" / "someone.yaml").write_text("id: someone\n", encoding="utf-8")
+    (tmp_path / "records" / "stray.yaml").write_text("id: stray\n", encoding="utf-8")
+    assert taken_ids(str(tmp_path)) == {"someone"}

@@ -11,6 +11,7 @@ Pages are parsed with the standard library's HTMLParser; the browser test
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import os
 import re
 import shutil
@@ -29,7 +30,7 @@ from il76_claims.check.quotes import split_blocks
 from il76_claims.model.project import Project, default_sources_dir
 from il76_claims.model.schemas import SchemaSet
 from il76_claims.publish import citation, release, site
-from il76_claims.publish.site_lookups import date_text, symbol, words
+from il76_claims.publish.site_lookups import Axis, axis, date_text, symbol, words
 from il76_claims.publish.tables import Layout
 
 ASSETS = Path(site.ASSETS)
@@ -624,6 +625,22 @@ def test_changelog_links_point_into_the_repository_when_it_is_known():
     )
     assert site.changelog_entries("# Changelog\n", None) == []
     assert "Unreleased" in entries
+
+
+def test_without_a_repository_relative_changelog_links_become_plain_text():
+    entries = {e["version"]: e for e in site.changelog_entries(CHANGELOG, None)}
+    assert entries["0.1.0"]["html"] == (
+        '<h3>Added</h3>\n<ul>\n<li>The first records (see the policy and <a href="https://example.org/notes">https://example.org/notes</a>).</li>\n</ul>\n'
+    )
+
+
+def test_a_timeline_of_undated_rows_still_has_an_axis():
+    assert axis([{"date": "", "date_end": None}]) == Axis(dt.date(2024, 1, 1), 1)
+
+
+def test_a_changelog_that_ends_on_a_heading_has_that_version_empty():
+    entries = site.changelog_entries("# Changelog\n\n## [0.2.0] - 2024-03-01", None)
+    assert entries == [{"version": "0.2.0", "date": "2024-03-01", "html": ""}]
 
 
 # -- reproducible, checked, bounded ---------------------------------------------

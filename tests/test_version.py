@@ -16,9 +16,10 @@ from conftest import REPO, base_record, make_project, renamed
 from il76_claims import cli
 from il76_claims.check import report
 from il76_claims.check import strict_yaml as loader
-from il76_claims.check.metadata import changelog_sections
+from il76_claims.check.metadata import changelog_sections, section
 from il76_claims.cli import fresh_package
-from il76_claims.history.versioning import check_version, next_version, satisfies
+from il76_claims.history.git import GitError, is_repo, parents, resolve
+from il76_claims.history.versioning import VersionCheckError, check_version, next_version, satisfies
 from il76_claims.publish.build import build_package
 
 NEW_ACTOR = """id: fixture-newcomer
@@ -158,6 +159,12 @@ def test_next_version():
 def test_changelog_sections():
     text = "# Changelog\n## [Unreleased]\n## [1.2.0] - 2024-02-01\n### [0.9.0]\n## [1.1.0]\n##[1.0.0]\n"
     assert changelog_sections(text) == ["Unreleased", "1.2.0", "1.1.0"]
+
+
+def test_the_section_of_a_heading_on_the_last_line_is_empty():
+    text = "# Changelog\n## [1.2.0] - 2024-02-01\n- A change.\n## [1.1.0] - 2024-01-01"
+    assert section(text, "1.2.0") == ("2024-02-01", "- A change.\n")
+    assert section(text, "1.1.0") == ("2024-01-01", "\n")
 
 
 # --- the check in a repository ---------------------------------------------------
@@ -512,6 +519,97 @@ def test_an_unknown_base_is_an_error(repo, capsys):
         2,
         "il76-claims version-check: --base no-such-branch: not a commit in this repository (in a shallow clone, fetch more history first)\n",
     )
+
+
+def test_the_command_notes_a_skipped_comparison_and_passes(repo, monkeypatch, capsys):
+    for k in [k for k in os.environ if k.startswith("GITHUB_")]:
+        monkeypatch.delenv(k)
+    monkeypatch.setenv("GITHUB_EVENT_NAME", "push")
+    code = cli.main(
+        ["version-check", "--root", str(repo.path), "--sources", repo.project.sources_dir]
+    )
+    assert (code, *capsys.readouterr()) == (
+        0,
+        "ok: the version, CITATION.cff and CHANGELOG.md agree with the changes\n",
+        "note: version check against a base skipped: HEAD is the first commit: there is no earlier version to compare with\n",
+    )
+
+
+def test_a_version_that_is_not_major_minor_patch_is_not_compared(repo):
+    repo.set_version("v1.0.0")
+    out = repo.check()
+    assert (out.info, messages(out)) == (
+        [],
+        ["dataset.yaml:13:1: [V002] version 'v1.0.0' is not MAJOR.MINOR.PATCH (e.g. 1.2.0)"],
+    )
+
+
+def test_a_base_whose_package_cannot_be_read_is_an_error(repo):
+    repo.write("datapackage.json", "{")
+    head = repo.commit("a broken descriptor")
+    with pytest.raises(VersionCheckError) as exc:
+        repo.check(base="HEAD")
+    assert str(exc.value) == (
+        f"{head[:12]} (HEAD): datapackage.json is not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
+    )
+
+
+def test_a_base_version_that_is_not_major_minor_patch_is_noted(repo):
+    desc = json.loads((repo.path / "datapackage.json").read_text(encoding="utf-8"))
+    repo.write("datapackage.json", json.dumps({**desc, "version": "first"}))
+    repo.commit("an odd version")
+    out = repo.check(base="HEAD")
+    assert out.ok and out.notes == [
+        "the base's datapackage.json has no MAJOR.MINOR.PATCH version ('first'); nothing to compare the version with"
+    ]
+
+
+def test_a_repository_without_commits_skips_with_a_note(repo):
+    shutil.rmtree(repo.path / ".git")
+    git(repo.path, "init", "-q")
+    assert repo.check().notes == [
+        "version check against a base skipped: the repository has no commits yet"
+    ]
+
+
+def test_branches_without_a_common_commit_skip_with_a_note(repo):
+    git(repo.path, "checkout", "-q", "--orphan", "unrelated")
+    repo.commit("a history of its own")
+    assert repo.check(env={"GITHUB_BASE_REF": "main"}).notes == [
+        "version check against a base skipped: HEAD and main have no common commit in this clone (shallow clone?); fetch the history (actions/checkout with fetch-depth: 0) or pass --base REF"
+    ]
+    assert repo.check().notes == [
+        "version check against a base skipped: no main or origin/main branch to compare with; pass --base REF"
+    ]
+
+
+@pytest.mark.parametrize("event_text", ["not JSON", json.dumps({"before": "f" * 40})])
+def test_a_push_event_without_a_usable_commit_compares_with_the_previous_one(
+    repo, tmp_path, event_text
+):
+    # The event cannot be read, or names a commit this clone does not have.
+    event = tmp_path / "event.json"
+    event.write_text(event_text, encoding="utf-8")
+    out = repo.check(env={"GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": str(event)})
+    assert out.notes == [
+        "version check against a base skipped: HEAD is the first commit: there is no earlier version to compare with"
+    ]
+
+
+def test_refs_that_are_options_or_empty_name_no_commit(repo):
+    assert resolve(str(repo.path), "--all") is None and resolve(str(repo.path), "") is None
+
+
+def test_git_refusing_a_commit_is_an_error(repo):
+    with pytest.raises(GitError, match=f"^git rev-list {'0' * 40}: "):
+        parents(str(repo.path), "0" * 40)
+
+
+def test_without_git_there_is_no_repository(repo, monkeypatch):
+    monkeypatch.setenv("PATH", "")
+    assert is_repo(str(repo.path)) is False
+    with pytest.raises(GitError, match=r"^git is not installed \(or not on PATH\)$"):
+        parents(str(repo.path), "HEAD")
 
 
 # --- CITATION.cff and CHANGELOG.md in this repository ---------------------------------

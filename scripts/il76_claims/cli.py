@@ -14,7 +14,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .check.run import CheckResult
+    from .history.diff import Package
+    from .model.problems import Problem
+    from .model.project import Project
 
 PROG = "il76-claims"
 DESCRIPTION = "Check the YAML records and build the Il-76 statements data package."
@@ -29,7 +36,9 @@ class UsageError(Exception):
         self.prefix = f"{PROG} {command}" if command else PROG
 
 
-def command(name: str, summary: str, description: str, *options: Callable):
+def command(
+    name: str, summary: str, description: str, *options: Callable
+) -> Callable[[Callable], Callable]:
     """Register a command; options are functions that add arguments."""
 
     def register(run: Callable) -> Callable:
@@ -39,7 +48,7 @@ def command(name: str, summary: str, description: str, *options: Callable):
     return register
 
 
-def _formatter(prog):
+def _formatter(prog: str) -> argparse.HelpFormatter:
     return argparse.RawDescriptionHelpFormatter(prog, width=88, max_help_position=32)
 
 
@@ -73,7 +82,7 @@ def make_parser() -> argparse.ArgumentParser:
 # -- options shared by several commands --------------------------------------
 
 
-def root_option(p):
+def root_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--root",
         default=".",
@@ -82,7 +91,7 @@ def root_option(p):
     )
 
 
-def sources_option(p):
+def sources_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--sources",
         metavar="DIR",
@@ -90,7 +99,7 @@ def sources_option(p):
     )
 
 
-def format_option(p):
+def format_option(p: argparse.ArgumentParser) -> None:
     from .check.report import FORMATS
 
     p.add_argument(
@@ -101,7 +110,7 @@ def format_option(p):
     )
 
 
-def project(args, *, must_exist: bool = True):
+def project(args: argparse.Namespace, *, must_exist: bool = True) -> Project:
     """The project the options name. A --root that is not a project folder
     is a mistake in the command, like a mistyped option."""
     from .model.project import Project, default_sources_dir
@@ -134,7 +143,7 @@ def project(args, *, must_exist: bool = True):
     )
 
 
-def fresh_package(proj, label: str = "working tree"):
+def fresh_package(proj: Project, label: str = "working tree") -> Package:
     """The project's records built afresh into a temporary folder, read as
     a package: what users would get, whether or not it was built."""
     import tempfile
@@ -152,7 +161,12 @@ def fresh_package(proj, label: str = "working tree"):
 
 
 def report(
-    fmt: str, problems: list, summary: dict, ok_line: str = "", fail_line: str = "", warnings=()
+    fmt: str,
+    problems: list[Problem],
+    summary: dict,
+    ok_line: str = "",
+    fail_line: str = "",
+    warnings: Sequence[Problem] = (),
 ) -> int:
     """Print problems in fmt (text, json or github) on stdout; but for JSON,
     which carries them in its summary, the notices on stderr, then ok_line
@@ -172,7 +186,7 @@ def report(
     return 1 if problems else 0
 
 
-def report_check(fmt: str, result, ok_line: str, build: bool = False) -> int:
+def report_check(fmt: str, result: CheckResult, ok_line: str, build: bool = False) -> int:
     """report for a check result, with the counts of what was checked."""
     from .check.report import summary
 
@@ -203,7 +217,7 @@ Example:
     sources_option,
     format_option,
 )
-def check_command(args) -> int:
+def check_command(args: argparse.Namespace) -> int:
     from .check.run import check
 
     result = check(project(args))
@@ -226,7 +240,7 @@ Example:
     sources_option,
     format_option,
 )
-def build_command(args) -> int:
+def build_command(args: argparse.Namespace) -> int:
     from .publish.build import build
 
     result = build(project(args))
@@ -239,7 +253,7 @@ def build_command(args) -> int:
     )
 
 
-def _new_options(p):
+def _new_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "kind",
         metavar="KIND",
@@ -283,7 +297,7 @@ Example:
   il76-claims new source --id tass-2024-01-25-wood --text-held no""",
     _new_options,
 )
-def new_command(args) -> int:
+def new_command(args: argparse.Namespace) -> int:
     from .generate.templates import BadRequest, ScaffoldError, scaffold, write_templates
 
     root = os.path.abspath(args.root)
@@ -314,7 +328,7 @@ def new_command(args) -> int:
     return 0
 
 
-def _fmt_options(p):
+def _fmt_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "paths",
         metavar="PATH",
@@ -350,7 +364,7 @@ Example:
   il76-claims fmt --check""",
     _fmt_options,
 )
-def fmt_command(args) -> int:
+def fmt_command(args: argparse.Namespace) -> int:
     from .check import canonical
     from .check.report import summary
 
@@ -366,7 +380,7 @@ def fmt_command(args) -> int:
     return code
 
 
-def _diff_options(p):
+def _diff_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("old", metavar="OLD", help="package folder or git ref of the older build")
     p.add_argument(
         "new",
@@ -384,7 +398,7 @@ def _diff_options(p):
     )
 
 
-def _open_build(spec: str, root: str):
+def _open_build(spec: str, root: str) -> Package:
     from .history.diff import DiffError, load_commit, load_folder
     from .history.git import is_repo, resolve, short
 
@@ -416,7 +430,7 @@ Example:
   il76-claims diff v1.0.0 --format json""",
     _diff_options,
 )
-def diff_command(args) -> int:
+def diff_command(args: argparse.Namespace) -> int:
     from .history.diff import DiffError, compare, render_json, render_text
     from .history.git import GitError
 
@@ -432,7 +446,7 @@ def diff_command(args) -> int:
     return 0 if d.empty else 1
 
 
-def _version_check_options(p):
+def _version_check_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--base", metavar="REF", help="commit, branch or tag to compare with (default: see above)"
     )
@@ -458,7 +472,7 @@ Example:
   il76-claims version-check --base origin/main""",
     _version_check_options,
 )
-def version_check_command(args) -> int:
+def version_check_command(args: argparse.Namespace) -> int:
     from .check.report import summary
     from .history.diff import DiffError
     from .history.git import GitError
@@ -478,7 +492,7 @@ def version_check_command(args) -> int:
     return report(args.format, outcome.problems, counts, ok)
 
 
-def _release_options(p):
+def _release_options(p: argparse.ArgumentParser) -> None:
     root_option(p)
     p.add_argument(
         "--force",
@@ -515,7 +529,7 @@ Example:
   il76-claims build && il76-claims site --no-archived-text && il76-claims release""",
     _release_options,
 )
-def release_command(args) -> int:
+def release_command(args: argparse.Namespace) -> int:
     from .check.report import summary
     from .publish.release import ReleaseError, assets, release
 
@@ -558,7 +572,7 @@ Example:
     sources_option,
     format_option,
 )
-def coverage_command(args) -> int:
+def coverage_command(args: argparse.Namespace) -> int:
     from .check.coverage import coverage
     from .check.report import summary
 
@@ -599,7 +613,7 @@ Example:
         help="leave the sources' archived texts out, as a published site must",
     ),
 )
-def site_command(args) -> int:
+def site_command(args: argparse.Namespace) -> int:
     from .publish.site import SITE_DIR, build_site
 
     result = build_site(project(args), with_text=not args.no_archived_text)
@@ -615,12 +629,12 @@ def site_command(args) -> int:
 # -- running ------------------------------------------------------------------
 
 
-def _safe_streams():
+def _safe_streams() -> None:
     # Messages quote record text (Cyrillic, Arabic...). On a terminal whose
     # encoding cannot show it, escape the character rather than crash.
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.reconfigure(errors="backslashreplace")
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]  # a stream without it raises AttributeError, caught below
         except (AttributeError, ValueError):
             pass
 

@@ -25,7 +25,7 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
@@ -36,6 +36,9 @@ from ..model.project import DATASET
 from ..model.record import Record, child_pointer
 from ..model.schemas import KINDS, Property, SchemaSet
 from . import files, strict_yaml
+
+if TYPE_CHECKING:
+    from .schema import SchemaChecker
 
 # One width for everything: a value goes on its key's line when the whole
 # line fits in WIDTH columns; longer text is folded by PyYAML at WIDTH.
@@ -82,7 +85,8 @@ def _shape(schemas: SchemaSet, doc: dict) -> Shape:
 
 def _ordered_keys(
     path: str, rec: Record, value: dict, shape: Shape | None, pointer: str
-) -> list[str]:
+) -> list[tuple[str, Shape | None]]:
+    """The keys of a mapping in the schema's order, each with its shape."""
     known = shape.fields if shape is not None and shape.fields is not None else {}
     for key in value:
         if key not in known:
@@ -97,7 +101,7 @@ def _ordered_keys(
                     pointer,
                 )
             )
-    return [key for key in known if key in value]
+    return [(key, inner) for key, inner in known.items() if key in value]
 
 
 # --- comments -------------------------------------------------------------------
@@ -112,22 +116,22 @@ def _ordered_keys(
 class _CommentScanner(yaml.reader.Reader, yaml.scanner.Scanner):
     """PyYAML's pure-Python scanner, noting the comments it skips."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str) -> None:
         yaml.reader.Reader.__init__(self, text)
         yaml.scanner.Scanner.__init__(self)
         self.comments: list[tuple[int, int, str]] = []  # (line, column, text), from 0
 
-    def scan_to_next_token(self):
+    def scan_to_next_token(self) -> None:
         start = self.get_mark()
         super().scan_to_next_token()
         self._note(start)
 
-    def scan_block_scalar_ignored_line(self, start_mark):
+    def scan_block_scalar_ignored_line(self, start_mark: yaml.Mark) -> None:
         start = self.get_mark()
         super().scan_block_scalar_ignored_line(start_mark)
         self._note(start)
 
-    def _note(self, start):
+    def _note(self, start: yaml.Mark) -> None:
         # What was skipped holds only spaces, line breaks and comments, so
         # the first '#' on each of its lines starts a comment.
         skipped = self.buffer[start.pointer : self.pointer]
@@ -157,14 +161,16 @@ def _comments_of(path: str, text: str) -> list[tuple[int, int, str]]:
     except yaml.YAMLError as exc:
         # libyaml read the file; if PyYAML's own scanner differs on it, the
         # comments cannot be placed with certainty.
-        line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else 1
+        # A reader error, unlike a scanner error, has no mark and no problem.
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
         raise _Refused(
             problem(
                 path,
                 line,
                 1,
                 "R002",
-                f"cannot be formatted: PyYAML's scanner, which finds the comments, cannot read this line ({show(str(exc.problem or exc), 60)})",
+                f"cannot be formatted: PyYAML's scanner, which finds the comments, cannot read this line ({show(str(getattr(exc, 'problem', None) or exc), 60)})",
             )
         ) from None
 
@@ -184,7 +190,7 @@ def _anchors(rec: Record) -> tuple[list[_Anchor], list[tuple[int, int, str]]]:
     value starts on a later line than its key."""
     anchors, gaps = [], []
 
-    def walk(value, pointer, depth):
+    def walk(value: object, pointer: str, depth: int) -> None:
         if isinstance(value, dict):
             for key, child in value.items():
                 p = child_pointer(pointer, key)
@@ -295,8 +301,9 @@ def _writable(path: str, lines: tuple[str, ...]) -> bool:
 def _one_line(path: str, value: str, refused: set[str]) -> tuple[str, ...]:
     """The value on one line: plain if PyYAML allows it, else quoted as
     PyYAML chooses (single quotes unless only double quotes can hold it);
-    skipping the forms that did not read back."""
-    for style in (None, "'", '"'):
+    skipping the forms that did not read back. Double quotes, which can
+    escape anything on one line, are never refused."""
+    for style in (None, "'"):
         lines = _emit(value, style)
         if _form(lines[0]) not in refused and len(lines) == 1 and _writable(path, lines):
             return lines
@@ -339,7 +346,9 @@ def _indented(lines: tuple[str, ...], indent: int) -> list[str]:
     return [lines[0]] + [pad + ln if ln else ln for ln in lines[1:]]
 
 
-def _scalar_lines(ctx: _Render, value, indent: int, prefix: int, pointer: str) -> list[str]:
+def _scalar_lines(
+    ctx: _Render, value: str | int | None, indent: int, prefix: int, pointer: str
+) -> list[str]:
     if value is None:
         return ["null"]
     if isinstance(value, bool):
@@ -375,7 +384,7 @@ def _mapping(
     ctx: _Render, value: dict, shape: Shape | None, pointer: str, indent: int
 ) -> list[str]:
     out: list[str] = []
-    for key in _ordered_keys(ctx.path, ctx.rec, value, shape, pointer):
+    for key, inner in _ordered_keys(ctx.path, ctx.rec, value, shape, pointer):
         p = child_pointer(pointer, key)
         above = _comment_lines(ctx, p, indent)
         # The one blank-line rule: a blank line sets off each commented
@@ -383,12 +392,12 @@ def _mapping(
         if above and indent == 0 and out:
             out.append("")
         out += above
-        out += _entry(ctx, key, value[key], shape.fields[key], p, indent)
+        out += _entry(ctx, key, value[key], inner, p, indent)
     return out
 
 
 def _entry(
-    ctx: _Render, key: str, value, shape: Shape | None, pointer: str, indent: int
+    ctx: _Render, key: str, value: Any, shape: Shape | None, pointer: str, indent: int
 ) -> list[str]:
     head = " " * indent + key + ":"
     if isinstance(value, (dict, list)) and not value:
@@ -434,7 +443,7 @@ def _sequence(
     return out
 
 
-def _render(ctx: _Render, shape: Shape) -> str:
+def _render(ctx: _Render, shape: Shape | None) -> str:
     lines = _mapping(ctx, ctx.rec.data, shape, "$", 0)
     tail = _comment_lines(ctx, "", 0)
     if tail:
@@ -445,7 +454,7 @@ def _render(ctx: _Render, shape: Shape) -> str:
 # --- the proof ------------------------------------------------------------------------
 
 
-def _differences(old, new, pointer: str, out: set[str]) -> None:
+def _differences(old: Any, new: Any, pointer: str, out: set[str]) -> None:
     """Add the pointers where two values differ, in type or value (True is
     not 1, '1' is not 1)."""
     if type(old) is not type(new):
@@ -483,7 +492,7 @@ def _misread(path: str, text: str, data: dict) -> set[str] | None:
     return bad
 
 
-def _proved(ctx: _Render, shape: Shape) -> str:
+def _proved(ctx: _Render, shape: Shape | None) -> str:
     """The rendered text, once the loader reads back every value exactly
     from it: a string whose form does not read back is written again in
     another (quoted instead of plain or a block, double quotes instead of
@@ -537,27 +546,26 @@ def canonical_text(
     _, rec, problems = strict_yaml.parse(path, text)
     if problems or rec is None:
         return None, problems
-    new, refused = _canonical(path, text, rec, shape_of[kind])
-    return new, [refused] if refused else []
+    new = _canonical(path, text, rec, shape_of[kind])
+    return (None, [new]) if isinstance(new, Problem) else (new, [])
 
 
 def form_problems(path: str, text: str, rec: Record, shape: Shape) -> list[Problem]:
     """R001 (or R002) when a record's text, read without a problem, is not in
     canonical form: what `check` reports, so that one command says whether
     a record is acceptable."""
-    new, refused = _canonical(path, text, rec, shape)
+    new = _canonical(path, text, rec, shape)
     if new == text:
         return []
-    return [refused or _first_difference(path, text, new)]
+    return [new if isinstance(new, Problem) else _first_difference(path, text, new)]
 
 
-def _canonical(
-    path: str, text: str, rec: Record, shape: Shape
-) -> tuple[str | None, Problem | None]:
+def _canonical(path: str, text: str, rec: Record, shape: Shape | None) -> str | Problem:
+    """The canonical form, or the R002 problem that stops it."""
     try:
-        return _proved(_Render(path, text, rec, attach_comments(path, text, rec)), shape), None
+        return _proved(_Render(path, text, rec, attach_comments(path, text, rec)), shape)
     except _Refused as exc:
-        return None, exc.problem
+        return exc.problem
 
 
 # --- files ------------------------------------------------------------------------
@@ -623,7 +631,7 @@ class _OwnChecks:
 
     def __init__(self, schemas: SchemaSet):
         self.schemas = schemas
-        self._schema = None
+        self._schema: SchemaChecker | None = None
 
     def problems(self, rec: Record, kind: str) -> list[Problem]:
         from .schema import SchemaChecker
@@ -698,14 +706,16 @@ def format_file(
     _, rec, problems = strict_yaml.parse(t.path, text)
     if problems or rec is None:
         return False, problems
-    new, refused = _canonical(t.path, text, rec, shape_of[t.kind])
+    new = _canonical(t.path, text, rec, shape_of[t.kind])
     if new == text:
         return False, []
+    if isinstance(new, Problem):
+        return False, (checks.problems(rec, t.kind) if checks else []) or [new]
     if checks is None:
-        return refused is None, [refused or _first_difference(t.path, text, new)]
+        return True, [_first_difference(t.path, text, new)]
     own = checks.problems(rec, t.kind)
-    if own or refused:
-        return False, own or [refused]
+    if own:
+        return False, own
     try:
         atomic_write(t.abspath, new, old=raw)
     except Changed:

@@ -120,7 +120,7 @@ def _not_a_kind_folder(entry: os.DirEntry, kinds: tuple[str, ...]) -> tuple[str,
     return None
 
 
-def _kind_folder(folder: os.DirEntry, files: list[RecordFile], problems: list[Problem]):
+def _kind_folder(folder: os.DirEntry, files: list[RecordFile], problems: list[Problem]) -> None:
     """The record files of one kind folder; of names that collide when
     letter case is ignored, the one that is a valid id is read and the
     others are reported."""

@@ -12,16 +12,20 @@ with the id to use instead (X025, from check_references).
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from ..model.problems import Problem
 from ..model.record import ID_RE, Record
 from .metadata import CHANGELOG, changelog_sections, parse_version
 from .rules import _add
 
+if TYPE_CHECKING:
+    from .references import RecordIndex
+
 FIELD = "former_ids"
 
 
-def listed(index) -> dict[tuple[str, str], list[tuple[Record, int, object]]]:
+def listed(index: RecordIndex) -> dict[tuple[str, str], list[tuple[Record, int, object]]]:
     """(kind, former id) -> [(record, position in its list, version)], the
     records in path order."""
     out: dict[tuple[str, str], list[tuple[Record, int, object]]] = {}
@@ -36,7 +40,7 @@ def listed(index) -> dict[tuple[str, str], list[tuple[Record, int, object]]]:
     return out
 
 
-def renamed(index) -> dict[tuple[str, str], tuple[Record, object]]:
+def renamed(index: RecordIndex) -> dict[tuple[str, str], tuple[Record, object]]:
     """(kind, former id) -> (the record that has it now, the version that
     renamed it); an id listed twice leads to the first record listing it."""
     return {key: (lists[0][0], lists[0][2]) for key, lists in listed(index).items()}
@@ -54,7 +58,9 @@ def released(root: str) -> set[str] | None:
     return {v for v in changelog_sections(text) if parse_version(v)}
 
 
-def check_former_ids(index, version: str | None, versions: set[str] | None) -> list[Problem]:
+def check_former_ids(
+    index: RecordIndex, version: str | None, versions: set[str] | None
+) -> list[Problem]:
     """X022, X023 and X024 for every former id; version is dataset.yaml's
     and versions those CHANGELOG.md has (each None when it cannot be read)."""
     out: list[Problem] = []
@@ -73,9 +79,9 @@ def check_former_ids(index, version: str | None, versions: set[str] | None) -> l
                 _add(out, rec, f"{at}.id", "X022", why)
             elif n:
                 _add(out, rec, f"{at}.id", "X023", _listed_twice(old, lists[0][0], rec))
-            why = _version_problem(renamed_in, version, versions)
-            if why:
-                _add(out, rec, f"{at}.version", "X024", f"former id '{old}': {why}")
+            unreleased = _version_problem(renamed_in, version, versions)
+            if unreleased:
+                _add(out, rec, f"{at}.version", "X024", f"former id '{old}': {unreleased}")
     return out
 
 
@@ -88,12 +94,15 @@ def _listed_twice(old: str, first: Record, rec: Record) -> str:
     )
 
 
-def _version_problem(renamed_in, version: str | None, versions: set[str] | None) -> str | None:
+def _version_problem(
+    renamed_in: object, version: str | None, versions: set[str] | None
+) -> str | None:
     """Why a former id's version is not the release that renamed it."""
-    if parse_version(renamed_in) is None:
+    renamed_v = parse_version(renamed_in)
+    if renamed_v is None:
         return None  # the schema check reports a malformed version (S005)
     current = parse_version(version)
-    if current is not None and parse_version(renamed_in) > current:
+    if current is not None and renamed_v > current:
         return (
             f"version {renamed_in} is later than dataset.yaml's version {version}; give the release "
             f"that first had the new id: if that is the next release, set version: {renamed_in} "

@@ -16,7 +16,7 @@ CITATION = "CITATION.cff"
 VERSION_RE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\Z")
 
 
-def parse_version(v) -> tuple[int, int, int] | None:
+def parse_version(v: object) -> tuple[int, int, int] | None:
     m = VERSION_RE.match(v) if isinstance(v, str) else None
     return (int(m[1]), int(m[2]), int(m[3])) if m else None
 
@@ -37,7 +37,9 @@ def yaml_value(root: str, rel: str, key: str) -> tuple[str | None, int, str | No
     return _text_field(*loaded, rel, key)
 
 
-def _text_field(rec: Record | None, problems: list, rel: str, key: str):
+def _text_field(
+    rec: Record | None, problems: list[Problem], rel: str, key: str
+) -> tuple[str | None, int, str | None]:
     if rec is None or problems:
         first = problems[0] if problems else None
         where = f" (line {first.line}: {first.message})" if first else ""
@@ -59,7 +61,7 @@ def metadata_problems(root: str) -> tuple[str | None, list[Problem]]:
     version, vline, err = yaml_value(root, DATASET, "version")
     if err:
         return None, [problem(DATASET, vline, 1, "V001", err)]
-    if parse_version(version) is None:
+    if version is None or parse_version(version) is None:
         why = f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. 1.2.0)"
         return None, [problem(DATASET, vline, 1, "V002", why)]
     cversion, cline, err = yaml_value(root, CITATION, "version")
@@ -96,7 +98,7 @@ def section(text: str, version: str) -> tuple[str | None, str] | None:
     """(date, text) of the '## [version] - date' section, the text without
     its heading; None when there is no such section."""
     m = re.search(
-        rf"^## \[{re.escape(version)}\](?:[ \t]+-[ \t]+(\S+))?[^\n]*\n(.*?)(?=^## \[|\Z)",
+        rf"^## \[{re.escape(version)}\](?:[ \t]+-[ \t]+(\S+))?[^\n]*(?:\n|\Z)(.*?)(?=^## \[|\Z)",
         text,
         re.M | re.S,
     )

@@ -171,7 +171,7 @@ def check_records(
     return out
 
 
-def _uses(terms: Terms, text: str, field: str, archive_texts: list[str] | None) -> list[str]:
+def _uses(terms: Terms, text: str, field: str | None, archive_texts: list[str] | None) -> list[str]:
     """A message for each loaded term the text uses, once per term."""
     plain, origin = matchable(text.replace("-", " ") if field == "id" else text)
     if terms.first_words.isdisjoint(_WORD.findall(plain.lower())):

@@ -33,6 +33,7 @@ import itertools
 import os
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..model.escape import show
@@ -71,7 +72,7 @@ class QuoteResult:
     archives: dict[str, Archive] = field(default_factory=dict)
 
 
-def _add(out: list[Problem], rec: Record, pointer: str, code: str, message: str):
+def _add(out: list[Problem], rec: Record, pointer: str, code: str, message: str) -> None:
     line, col = rec.mark(pointer)
     out.append(problem(rec.path, line, col, code, message, pointer))
 
@@ -153,7 +154,7 @@ def _decoded(raw: bytes, name: str) -> str:
 
 
 def check_quotes(
-    records: list[Record], sources_dir: str | None, flagged=frozenset()
+    records: list[Record], sources_dir: str | None, flagged: Iterable[tuple[str, str]] = frozenset()
 ) -> QuoteResult:
     """Check every quote against its source's archive. ``flagged`` holds the
     (path, pointer) pairs that earlier checks reported, so a bad value is
@@ -179,16 +180,16 @@ def check_quotes(
             f"quotes were not checked against the archived sources: {where} ({len(quoted)} quotes unchecked); pass --sources DIR or set IL76_SOURCES to check them"
         )
         return result
-    for sid, rec in sorted(sources.items()):
+    for source_id, rec in sorted(sources.items()):
         archive = read_archive(rec, sources_dir, result.problems, flagged)
         if archive is not None:
-            result.archives[sid] = archive
+            result.archives[source_id] = archive
     for rec in quoted:
         sid = rec.data.get("source_id")
         src = sources.get(sid) if isinstance(sid, str) else None
         if src is None:
             continue  # a missing or mistyped reference is reported by the cross-record check
-        archive = result.archives.get(sid)
+        archive = result.archives.get(src.id)
         if archive is None:
             continue
         if _clean(rec, flagged, "$.quote", "$.block", "$.source_id", "$.kind"):
@@ -196,7 +197,7 @@ def check_quotes(
     return result
 
 
-def _check_one(rec: Record, src: Record, archive: Archive, out: list[Problem]):
+def _check_one(rec: Record, src: Record, archive: Archive, out: list[Problem]) -> None:
     quote = rec.data["quote"]
     block = rec.data.get("block")
     if not is_integer(block) or block < 1:
@@ -244,7 +245,7 @@ def _misquoted(archive: Archive, block: int, quote: str) -> str:
     return f"quote is not in block {block} of {name!r}: {closest(quote, archive.blocks[block - 1])}"
 
 
-def _starts(text: str, sub: str):
+def _starts(text: str, sub: str) -> Iterator[int]:
     i = text.find(sub)
     while i >= 0:
         yield i
@@ -298,13 +299,11 @@ def closest(quote: str, text: str) -> str:
         for end in (aligned + len(quote), aligned + len(quote) + 20):
             while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
                 end += 1
-            d = _first_difference(text[start : max(start, end)], quote)
-            if d:
-                found.append(d)
-    if not found:
-        return f"the closest passage is “{show(text[max(0, aligned) : aligned + len(quote)], 70)}”"
-    # The alignment that agrees with the quote longest, then the smallest difference.
-    return min(found, key=lambda d: (-d[0], d[1]))[2]
+            found.append(_first_difference(text[start : max(start, end)], quote))
+    # Each passage is part of the block, which does not hold the quote, so
+    # each differs from it. The alignment that agrees with the quote
+    # longest, then the smallest difference.
+    return min((d for d in found if d), key=lambda d: (-d[0], d[1]))[2]
 
 
 def _first_difference(passage: str, quote: str) -> tuple[int, int, str] | None:

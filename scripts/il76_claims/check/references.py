@@ -6,6 +6,9 @@ Which fields are references, and to which kind, is read from the schemas'
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TypeGuard
+
 from ..model.problems import Problem, problem
 from ..model.record import ID_RE, Record, child_pointer
 from ..model.schemas import SchemaSet
@@ -21,7 +24,7 @@ def reference_fields(schemas: SchemaSet, kind: str) -> list[tuple[str, str | Non
     ]
 
 
-def _is_id(value) -> bool:
+def _is_id(value: object) -> TypeGuard[str]:
     # Malformed ids and references are the schema check's to report (S005);
     # here they would only add a second, misleading problem.
     return isinstance(value, str) and ID_RE.match(value) is not None
@@ -50,14 +53,16 @@ def check_references(index: RecordIndex, schemas: SchemaSet) -> list[Problem]:
     return out
 
 
-def _renamed(rec: Record, pointer: str, name: str, ref: str, now: Record, version) -> Problem:
+def _renamed(
+    rec: Record, pointer: str, name: str, ref: str, now: Record, version: object
+) -> Problem:
     line, col = rec.mark(pointer)
     released = f" in {version}" if isinstance(version, str) else ""
     message = f"{name}: '{ref}' was renamed to '{now.id}'{released}; use '{now.id}'"
     return problem(rec.path, line, col, "X025", message, pointer)
 
 
-def _references(data: dict, field: str, sub: str | None):
+def _references(data: dict, field: str, sub: str | None) -> Iterator[tuple[str, str, str]]:
     """(pointer, field name, value) of every text in a reference field;
     values of another type are the schema check's to report."""
     value = data.get(field)
@@ -113,7 +118,7 @@ class RecordIndex:
     (the schema check reports it) is found by its file name, so references
     to it still resolve."""
 
-    def __init__(self, records: list[Record], out: list[Problem]):
+    def __init__(self, records: list[Record], out: list[Problem]) -> None:
         self.groups: dict[str, list[Record]] = {}
         for rec in records:
             self.groups.setdefault(rec.kind, []).append(rec)
@@ -129,7 +134,7 @@ class RecordIndex:
         for rec in named + [r for r in records if r.data.get("id") != _stem(r)]:
             self._add(rec, out)
 
-    def _add(self, rec: Record, out: list[Problem]):
+    def _add(self, rec: Record, out: list[Problem]) -> None:
         rid, stem = rec.data.get("id"), _stem(rec)
         if _is_id(rid) and rid != stem:
             line, col = rec.mark("$.id")
@@ -166,6 +171,6 @@ class RecordIndex:
             self.by_kind_id[rec.kind, rid] = rec
             self.ids_of.setdefault(rec.kind, set()).add(rid)
 
-    def find(self, kind: str, rid) -> Record | None:
+    def find(self, kind: str, rid: object) -> Record | None:
         """The record of that kind with that id."""
         return self.by_kind_id.get((kind, rid)) if isinstance(rid, str) else None

@@ -9,6 +9,7 @@ JSON escapes them itself.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from ..model.escape import escape, github_data, github_property
 from ..model.problems import CODES, Problem
@@ -47,7 +48,7 @@ def github(problems: list[Problem], level: str = "error") -> str:
     )
 
 
-def summary(problems: list[Problem], notices=(), **counts) -> dict:
+def summary(problems: list[Problem], notices: Sequence[str] = (), **counts: object) -> dict:
     """The JSON summary every command writes: its own counts first, then
     the problems' and the notices."""
     return {
@@ -58,7 +59,9 @@ def summary(problems: list[Problem], notices=(), **counts) -> dict:
     }
 
 
-def render(fmt: str, problems: list[Problem], summary: dict, warnings: list[Problem] = ()) -> str:
+def render(
+    fmt: str, problems: list[Problem], summary: dict, warnings: Sequence[Problem] = ()
+) -> str:
     """The problems, then the warnings (which stop nothing; JSON carries
     them in its summary)."""
     if fmt == "json":

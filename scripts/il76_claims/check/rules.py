@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, TypeGuard
 
 from ..model.policy import NEVER_ALONE, STAND_ALONE
 from ..model.problems import Problem, problem
 from ..model.record import Record, is_integer
+
+if TYPE_CHECKING:
+    from .references import RecordIndex
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 # Events nobody can speak about before they happen; the others can be
@@ -23,21 +28,21 @@ _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 OCCURRENCES = frozenset({"aircraft_crash"})
 
 
-def check_rules(index) -> list[Problem]:
+def check_rules(index: RecordIndex) -> list[Problem]:
     out: list[Problem] = []
     for rule in RULES:
         rule(index, out)
     return out
 
 
-def _add(out: list[Problem], rec: Record, pointer: str, code: str, message: str):
+def _add(out: list[Problem], rec: Record, pointer: str, code: str, message: str) -> None:
     if pointer in rec.reported:  # the loader said what is wrong with this value
         return
     line, col = rec.mark(pointer)
     out.append(problem(rec.path, line, col, code, message, pointer))
 
 
-def _date(value) -> bool:
+def _date(value: object) -> TypeGuard[str]:
     if not isinstance(value, str) or not _DATE_RE.match(value):
         return False
     try:
@@ -47,11 +52,11 @@ def _date(value) -> bool:
     return True
 
 
-def _all(index):
+def _all(index: RecordIndex) -> Iterator[Record]:
     return (rec for group in index.groups.values() for rec in group)
 
 
-def date_end_after_date(index, out):
+def date_end_after_date(index: RecordIndex, out: list[Problem]) -> None:
     for rec in _all(index):
         end, date = rec.data.get("date_end"), rec.data.get("date")
         if _date(date) and _date(end) and end <= date:
@@ -64,11 +69,11 @@ def date_end_after_date(index, out):
             )
 
 
-def block_within_source(index, out):
+def block_within_source(index: RecordIndex, out: list[Problem]) -> None:
     for rec in _all(index):
         block, src = rec.data.get("block"), index.find("source", rec.data.get("source_id"))
         count = src.data.get("block_count") if src is not None and "block" in rec.data else None
-        if is_integer(block) and is_integer(count) and 1 <= count < block:
+        if src is not None and is_integer(block) and is_integer(count) and 1 <= count < block:
             _add(
                 out,
                 rec,
@@ -78,7 +83,7 @@ def block_within_source(index, out):
             )
 
 
-def computed_figure_is_the_sum(index, out):
+def computed_figure_is_the_sum(index: RecordIndex, out: list[Problem]) -> None:
     for rec in index.groups.get("casualty_figure", ()):
         d = rec.data
         derived = d.get("derived_from")
@@ -90,13 +95,9 @@ def computed_figure_is_the_sum(index, out):
         ):
             continue
         parts = [index.find("casualty_figure", p) for p in derived if isinstance(p, str)]
-        counts = [p.data.get("count") for p in parts if p is not None]
-        if (
-            parts
-            and len(counts) == len(parts)
-            and all(map(is_integer, counts))
-            and sum(counts) != d["count"]
-        ):
+        found = [p.data.get("count") for p in parts if p is not None]
+        counts = [c for c in found if is_integer(c)]
+        if parts and len(counts) == len(parts) and sum(counts) != d["count"]:
             total = f"{' + '.join(map(str, counts))} = {sum(counts)}"
             _add(
                 out,
@@ -107,7 +108,7 @@ def computed_figure_is_the_sum(index, out):
             )
 
 
-def range_low_below_high(index, out):
+def range_low_below_high(index: RecordIndex, out: list[Problem]) -> None:
     for rec in index.groups.get("casualty_figure", ()):
         low, high = rec.data.get("count_low"), rec.data.get("count_high")
         if is_integer(low) and is_integer(high) and low > high:
@@ -120,7 +121,7 @@ def range_low_below_high(index, out):
             )
 
 
-def _positions(index):
+def _positions(index: RecordIndex) -> Iterator[tuple[Record, str, dict, Record]]:
     """(claim, pointer, position, its statement) of every position whose
     statement resolves."""
     for claim in index.groups.get("claim", ()):
@@ -133,7 +134,7 @@ def _positions(index):
                 yield claim, f"$.positions[{i}]", pos, statement
 
 
-def position_taken_by_its_actor(index, out):
+def position_taken_by_its_actor(index: RecordIndex, out: list[Problem]) -> None:
     """A position is the speaker's, or for one characterised by the source,
     the described party's: each basis needs its kind of statement."""
     for claim, at, pos, statement in _positions(index):
@@ -177,7 +178,7 @@ def position_taken_by_its_actor(index, out):
 SOURCE_VOICE = ("narration", "characterisation")
 
 
-def source_voice_is_the_publishers(index, out):
+def source_voice_is_the_publishers(index: RecordIndex, out: list[Problem]) -> None:
     """Narration and characterisation are the source's own voice: its
     publisher's or author's, in the source itself, relayed by no one; and
     the publisher or author speaks in no other way."""
@@ -187,20 +188,24 @@ def source_voice_is_the_publishers(index, out):
             {
                 v
                 for v in (src.data.get("publisher_id"), src.data.get("author_id"))
-                if index.find("actor", v)
+                if isinstance(v, str) and index.find("actor", v)
             }
             if src
             else set()
         )
         kind, speaker = rec.data.get("kind"), rec.data.get("speaker_id")
-        if not voices or not isinstance(kind, str) or index.find("actor", speaker) is None:
+        if not (voices and isinstance(kind, str) and isinstance(speaker, str)):
+            continue
+        if index.find("actor", speaker) is None:
             continue
         found = _out_of_voice(rec, kind, speaker, voices)
         if found:
             _add(out, rec, *found)
 
 
-def _out_of_voice(rec, kind: str, speaker: str, voices: set) -> tuple[str, str, str] | None:
+def _out_of_voice(
+    rec: Record, kind: str, speaker: str, voices: set[str]
+) -> tuple[str, str, str] | None:
     """(pointer, code, message) where a statement and its source's own
     voices (publisher, author) disagree."""
     names = " or ".join(f"'{v}'" for v in sorted(voices))
@@ -231,7 +236,7 @@ def _out_of_voice(rec, kind: str, speaker: str, voices: set) -> tuple[str, str, 
     return None
 
 
-def characterisation_names_its_party(index, out):
+def characterisation_names_its_party(index: RecordIndex, out: list[Problem]) -> None:
     for rec in index.groups.get("statement", ()):
         kind, described = rec.data.get("kind"), rec.data.get("described_actor_id")
         if kind == "characterisation" and described is None:
@@ -258,7 +263,7 @@ _CLAIMED = ("claimed_by_id", "source_id", "quote")
 _COMPUTED_NONE = ("claimed_by_id", "statement_id", "source_id", "block", "quote")
 
 
-def figure_fields_follow_basis(index, out):
+def figure_fields_follow_basis(index: RecordIndex, out: list[Problem]) -> None:
     for rec in index.groups.get("casualty_figure", ()):
         d, basis = rec.data, rec.data.get("basis")
         if basis == "computed":
@@ -286,7 +291,9 @@ def figure_fields_follow_basis(index, out):
                 )
 
 
-def _cycles(edges: dict[str, list[tuple[str, Record, str]]]):
+def _cycles(
+    edges: dict[str, list[tuple[str, Record, str]]],
+) -> Iterator[tuple[Record, str, list[str]]]:
     """(record, pointer, ids of the cycle) for each cycle among edges
     (id -> [(target id, record, pointer)]), once, at the edge that closes it.
     Walked with a stack of its own, so that no chain is too long for it."""
@@ -307,8 +314,10 @@ def _cycles(edges: dict[str, list[tuple[str, Record, str]]]):
                 stack.append(iter(edges.get(step[0], ())))
 
 
-def _edges(group, field: str, target: str | None) -> dict:
-    out: dict[str, list] = {}
+def _edges(
+    group: Iterable[Record], field: str, target: str | None
+) -> dict[str, list[tuple[str, Record, str]]]:
+    out: dict[str, list[tuple[str, Record, str]]] = {}
     for rec in group:
         items = rec.data.get(field)
         for i, item in enumerate(items if isinstance(items, list) else []):
@@ -319,7 +328,7 @@ def _edges(group, field: str, target: str | None) -> dict:
     return out
 
 
-def derivations_have_no_cycle(index, out):
+def derivations_have_no_cycle(index: RecordIndex, out: list[Problem]) -> None:
     for rec, pointer, cycle in _cycles(
         _edges(index.groups.get("casualty_figure", ()), "derived_from", None)
     ):
@@ -332,7 +341,7 @@ def derivations_have_no_cycle(index, out):
         )
 
 
-def relations_have_no_cycle(index, out):
+def relations_have_no_cycle(index: RecordIndex, out: list[Problem]) -> None:
     for rec, pointer, cycle in _cycles(
         _edges(index.groups.get("claim", ()), "relations", "other_claim_id")
     ):
@@ -345,7 +354,7 @@ def relations_have_no_cycle(index, out):
         )
 
 
-def block_given_for_an_archived_source(index, out):
+def block_given_for_an_archived_source(index: RecordIndex, out: list[Problem]) -> None:
     for rec in [*index.groups.get("statement", ()), *index.groups.get("casualty_figure", ())]:
         src = index.find("source", rec.data.get("source_id"))
         if (
@@ -363,7 +372,7 @@ def block_given_for_an_archived_source(index, out):
             )
 
 
-def not_before_the_event(index, out):
+def not_before_the_event(index: RecordIndex, out: list[Problem]) -> None:
     for rec in index.groups.get("statement", ()):
         event = index.find("event", rec.data.get("event_id"))
         if event is None or event.data.get("event_type") not in OCCURRENCES:
@@ -379,7 +388,7 @@ def not_before_the_event(index, out):
             )
 
 
-def _held(index, data: dict) -> bool | None:
+def _held(index: RecordIndex, data: dict) -> bool | None:
     """Whether the project holds the text of the source a record cites;
     None when the source or its text_held is not known."""
     src = index.find("source", data.get("source_id"))
@@ -390,7 +399,7 @@ def _held(index, data: dict) -> bool | None:
 _ARCHIVE_FIELDS = ("archive_file", "archive_sha256", "block_count")
 
 
-def source_fields_follow_text_held(index, out):
+def source_fields_follow_text_held(index: RecordIndex, out: list[Problem]) -> None:
     """A held text has its archive fields; a source known only by its
     address has a url and no archive fields."""
     for rec in index.groups.get("source", ()):
@@ -426,7 +435,7 @@ def source_fields_follow_text_held(index, out):
 _QUOTE_FIELDS = ("quote", "block", "quote_language", "quote_translation")
 
 
-def no_quote_from_a_source_not_held(index, out):
+def no_quote_from_a_source_not_held(index: RecordIndex, out: list[Problem]) -> None:
     """The project copies no sentence from a source whose text it does not
     hold; a statement from a held source quotes it."""
     for rec in [*index.groups.get("statement", ()), *index.groups.get("casualty_figure", ())]:
@@ -457,12 +466,12 @@ def no_quote_from_a_source_not_held(index, out):
                 )
 
 
-def statement_rests_on_a_source_that_stands_alone(index, out):
+def statement_rests_on_a_source_that_stands_alone(index: RecordIndex, out: list[Problem]) -> None:
     allowed = ", ".join(STAND_ALONE)
     for rec in index.groups.get("statement", ()):
         src = index.find("source", rec.data.get("source_id"))
         origin = src.data.get("origin") if src is not None else None
-        if origin in NEVER_ALONE:
+        if src is not None and origin in NEVER_ALONE:
             why = "cite the page it copies or summarises as source_id, and list this one under carried_by"
             _add(
                 out,
@@ -476,7 +485,7 @@ def statement_rests_on_a_source_that_stands_alone(index, out):
 MAX_CARRIED_BY = 100  # the schema's maxItems
 
 
-def carried_by_lists_each_other_source_once(index, out):
+def carried_by_lists_each_other_source_once(index: RecordIndex, out: list[Problem]) -> None:
     for rec in index.groups.get("statement", ()):
         items, seen = rec.data.get("carried_by"), {rec.data.get("source_id")}
         if not isinstance(items, list) or len(items) > MAX_CARRIED_BY:
@@ -509,7 +518,7 @@ def carried_by_lists_each_other_source_once(index, out):
             seen.add(sid)
 
 
-def stance_fits_its_basis(index, out):
+def stance_fits_its_basis(index: RecordIndex, out: list[Problem]) -> None:
     """A hedged position suggests; a suggestion is hedged or implied (the
     stance and basis codelists say why)."""
     for claim, at, pos, _ in _positions(index):
@@ -532,13 +541,13 @@ def stance_fits_its_basis(index, out):
             )
 
 
-def relay_is_not_the_publisher(index, out):
+def relay_is_not_the_publisher(index: RecordIndex, out: list[Problem]) -> None:
     """The chain of reporting ends before the source: its publisher is not a relay."""
     for rec in index.groups.get("statement", ()):
         src, relays = index.find("source", rec.data.get("source_id")), rec.data.get("relayed_by")
         publisher = src.data.get("publisher_id") if src is not None else None
         for i, actor in enumerate(relays if isinstance(relays, list) else []):
-            if publisher is not None and actor == publisher:
+            if src is not None and publisher is not None and actor == publisher:
                 _add(
                     out,
                     rec,
@@ -548,7 +557,8 @@ def relay_is_not_the_publisher(index, out):
                 )
 
 
-RULES = (
+Rule = Callable[["RecordIndex", list[Problem]], None]
+RULES: tuple[Rule, ...] = (
     date_end_after_date,
     block_within_source,
     computed_figure_is_the_sum,

@@ -115,8 +115,8 @@ def own_problems(
     (R001), as `fmt` judges a file only when it has no problem of its own.
     The text is compared while it is at hand, so no record keeps it in
     memory."""
-    if rec is None:
-        return None, problems
+    if rec is None or text is None:
+        return rec, problems
     problems += check_text(rec, schemas.multiline_fields[rec.kind]) + checker.check(rec)
     return rec, problems or canonical.form_problems(rec.path, text, rec, shape_of[rec.kind])
 

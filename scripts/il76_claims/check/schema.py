@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import jsonschema_rs
 import yaml
@@ -24,7 +26,9 @@ from ..model.record import Record, child_pointer
 from ..model.schemas import SchemaError, SchemaSet
 
 
-def _pattern(validator, patrn, instance, schema):
+def _pattern(
+    validator: Any, patrn: str, instance: object, schema: dict
+) -> Iterator[ValidationError]:
     # JSON Schema patterns are ECMA-262 regexes, where '$' matches only at the
     # very end. Python's re lets '$' match before a final newline, so "abc\n"
     # would pass '^[a-z]+$'. Compile '$' at the end of a pattern as '\Z'.
@@ -41,6 +45,7 @@ def _compiled(patrn: str) -> re.Pattern:
     return re.compile(py)
 
 
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 StrictValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
 
 
@@ -51,7 +56,7 @@ def _fast_validators(schemas: SchemaSet) -> dict:
     # libraries read RFC 3339 and RFC 3986 differently at the edges (year
     # 0000 is a date to jsonschema-rs, not to Python).
     checker = Draft202012Validator.FORMAT_CHECKER
-    formats = {
+    formats: dict[str, Callable[..., bool]] = {
         name: functools.partial(_conforms, checker.conforms, name) for name in checker.checkers
     }
     return {
@@ -62,14 +67,7 @@ def _fast_validators(schemas: SchemaSet) -> dict:
     }
 
 
-def _meta_valid(doc: dict) -> bool:
-    try:
-        return jsonschema_rs.meta.is_valid(doc)
-    except (jsonschema_rs.ReferencingError, ValueError):
-        return False  # an unknown $schema: jsonschema says what is wrong
-
-
-def _conforms(conforms, name: str, value) -> bool:
+def _conforms(conforms: Callable[[object, str], bool], name: str, value: object) -> bool:
     return conforms(value, name)
 
 
@@ -81,9 +79,15 @@ class SchemaChecker:
             for uri, doc in schemas.documents.items()
         )
         for uri, doc in schemas.documents.items():
+            # Any other meta-schema would be fetched by jsonschema-rs (over
+            # the network, for an address) and then refused by it.
+            if doc.get("$schema", DRAFT_2020_12) != DRAFT_2020_12:
+                raise SchemaError(
+                    f'schemas/{uri}: "$schema" is {doc["$schema"]!r}, not JSON Schema 2020-12; write "$schema": "{DRAFT_2020_12}"'
+                )
             # jsonschema-rs answers whether a schema is valid; jsonschema,
             # ten times slower, only words what is wrong.
-            if _meta_valid(doc):
+            if jsonschema_rs.meta.is_valid(doc):
                 continue
             try:
                 Draft202012Validator.check_schema(doc)
@@ -212,16 +216,7 @@ _FORMATS = {
     "date": "a real calendar date (YYYY-MM-DD)",
     "uri": "a valid URL (spaces and non-ASCII characters must be percent-encoded)",
 }
-_LIMITS = (
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minLength",
-    "maxLength",
-    "minItems",
-    "maxItems",
-)
+_LIMITS = ("minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems")
 
 
 def _message(err: ValidationError, field: str) -> tuple[str, str]:
@@ -248,8 +243,6 @@ def _message(err: ValidationError, field: str) -> tuple[str, str]:
             else f"use a code of the '{name}' codelist (listed in docs/codebook.md)"
         )
         return "S004", f"{field}: {value} is not in the codelist; {advice}"
-    if kw == "const":
-        return "S004", f"{field}: {value} must be {_show(err.validator_value)}"
     if kw == "pattern":
         hint = err.schema.get("x-pattern-hint")
         return "S005", f"{field}: {value} " + (
@@ -292,14 +285,14 @@ def _unnest(err: ValidationError) -> list[ValidationError]:
     return [err]
 
 
-def json_path(parts) -> str:
+def json_path(parts: Iterable[str | int]) -> str:
     out = "$"
     for p in parts:
         out = child_pointer(out, p)
     return out
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     if value is None:
         return "null"
     if value is True:
@@ -313,7 +306,7 @@ def _show(value) -> str:
     return str(value)
 
 
-def _types(t) -> str:
+def _types(t: str | list[str]) -> str:
     names = {
         "string": "text",
         "integer": "integer",
@@ -335,10 +328,6 @@ def _limit(kw: str, err: ValidationError) -> str:
         return f"{_show(inst)} is less than the minimum {v}"
     if kw == "maximum":
         return f"{_show(inst)} is more than the maximum {v}"
-    if kw == "exclusiveMinimum":
-        return f"{_show(inst)} must be more than {v}"
-    if kw == "exclusiveMaximum":
-        return f"{_show(inst)} must be less than {v}"
     if kw == "minLength":
         return f"text must have at least {v} character(s)"
     if kw == "maxLength":
@@ -365,7 +354,7 @@ def _describe(err: ValidationError, field: str) -> str:
 # --- files beside the records ---------------------------------------------------
 
 
-def side_file_errors(schema: dict, data) -> list[tuple[tuple, str]]:
+def side_file_errors(schema: dict, data: object) -> list[tuple[tuple[str | int, ...], str]]:
     """(path of the value, message) for each way a file beside the records (the
     loaded-terms list, the uncited blocks) breaks its JSON Schema. The
     message is the failing subschema's "x-message", which says how to write
@@ -386,7 +375,7 @@ def json_marks(text: str) -> dict[str, tuple[int, int]]:
     The json module keeps no positions; JSON is YAML, whose parser does."""
     marks: dict[str, tuple[int, int]] = {}
 
-    def visit(node, at: str):
+    def visit(node: yaml.Node, at: str) -> None:
         marks[at] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
@@ -396,7 +385,9 @@ def json_marks(text: str) -> dict[str, tuple[int, int]]:
                 visit(value, child_pointer(at, i))
 
     try:
-        visit(yaml.compose(text, Loader=yaml.SafeLoader), "$")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
-        pass  # a JSON text that is not YAML: its problems are reported at line 1
+        return marks  # a JSON text that is not YAML: its problems are reported at line 1
+    if root is not None:  # None: an empty text
+        visit(root, "$")
     return marks

@@ -26,7 +26,9 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections.abc import Iterable
 from sys import intern
+from typing import Any, NoReturn, Protocol
 
 import yaml
 
@@ -87,10 +89,22 @@ _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 # half the memory of a check; measured in docs/performance.md).
 _POSITIONS: dict[tuple[int, int], tuple[int, int]] = {}
 
+# A parser event, left untyped: PyYAML's stubs make every event's marks
+# (and an alias's anchor) optional, and the C parser always sets them. Where
+# an isinstance check brings the stubs' types back, an ignore says so.
+_Event = Any
 
-def _position(mark) -> tuple[int, int]:
+
+def _position(mark: _Position) -> tuple[int, int]:
     pos = (mark.line + 1, mark.column + 1)
     return _POSITIONS.setdefault(pos, pos)
+
+
+class _Position(Protocol):
+    """A place in the text: a parser's mark, or _FIRST."""
+
+    line: int
+    column: int
 
 
 class _Mark:
@@ -177,7 +191,7 @@ def _plain_kind(text: str) -> str | None:
 
 
 class _Builder:
-    def __init__(self, path: str, text: str, events):
+    def __init__(self, path: str, text: str, events: Iterable[_Event]) -> None:
         self.path = path
         self.lines = text.split("\n")
         # The next event; bound once, as it is called for every event.
@@ -187,7 +201,7 @@ class _Builder:
         self.key_marks: dict[str, tuple[int, int]] = {}
         self.reported: set[str] = set()
 
-    def add(self, mark, code, message, pointer=""):
+    def add(self, mark: _Position, code: str, message: str, pointer: str = "") -> None:
         if len(self.problems) >= MAX_PROBLEMS_PER_FILE:
             self.problems.append(
                 problem(
@@ -205,11 +219,11 @@ class _Builder:
         if pointer:
             self.reported.add(pointer)
 
-    def fatal(self, mark, code, message, pointer=""):
+    def fatal(self, mark: _Position, code: str, message: str, pointer: str = "") -> NoReturn:
         self.add(mark, code, message, pointer)
         raise _Abandon
 
-    def build(self):
+    def build(self) -> Any:
         self.next()  # StreamStartEvent
         ev = self.next()
         if isinstance(ev, yaml.StreamEndEvent):
@@ -244,16 +258,18 @@ class _Builder:
         nxt = self.next()
         if isinstance(nxt, yaml.DocumentStartEvent):
             self.fatal(
-                nxt.start_mark, "Y008", "a second YAML document ('---'); keep one record per file"
+                nxt.start_mark,  # type: ignore[arg-type]  # always set (see _Event)
+                "Y008",
+                "a second YAML document ('---'); keep one record per file",
             )
         return data
 
-    def skip(self, ev):
+    def skip(self, ev: _Event) -> None:
         """Consume the rest of a node without building it."""
         if isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             self.skip_rest()
 
-    def skip_rest(self):
+    def skip_rest(self) -> None:
         """Consume the rest of the list or mapping being read, up to and
         including its end."""
         open_nodes = 1
@@ -264,13 +280,13 @@ class _Builder:
             elif isinstance(e, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 open_nodes -= 1
 
-    def _props_ok(self, ev, pointer) -> bool:
+    def _props_ok(self, ev: _Event, pointer: str) -> bool:
         """Report an alias, anchor or tag on a node; False if there was one."""
         if isinstance(ev, yaml.AliasEvent):
             self.add(
-                ev.start_mark,
+                ev.start_mark,  # type: ignore[arg-type]  # always set (see _Event)
                 "Y007",
-                f"alias '*{show(ev.anchor)}': write the value out in full; records do not share values",
+                f"alias '*{show(ev.anchor)}': write the value out in full; records do not share values",  # type: ignore[arg-type]  # so is an alias's anchor
                 pointer,
             )
             return False
@@ -293,7 +309,7 @@ class _Builder:
             return False
         return True
 
-    def value(self, ev, pointer, depth):
+    def value(self, ev: _Event, pointer: str, depth: int) -> object:
         self.marks[pointer] = _position(ev.start_mark)
         if not self._props_ok(ev, pointer):
             self.skip(ev)
@@ -313,9 +329,9 @@ class _Builder:
             return self.sequence(pointer, depth)
         return self.mapping(pointer, depth)
 
-    def sequence(self, pointer, depth):
+    def sequence(self, pointer: str, depth: int) -> list[object] | None:
         """The items of a list whose start event was just read."""
-        items = []
+        items: list[object] = []
         while True:
             item = self.next()
             if isinstance(item, yaml.SequenceEndEvent):
@@ -332,7 +348,7 @@ class _Builder:
                 return None
             items.append(self.value(item, intern(child_pointer(pointer, len(items))), depth + 1))
 
-    def mapping(self, pointer, depth):
+    def mapping(self, pointer: str, depth: int) -> dict | None:
         """The fields of a mapping whose start event was just read."""
         out: dict = {}
         first_seen: dict[str, int] = {}
@@ -370,7 +386,7 @@ class _Builder:
             self.key_marks[child] = _position(kev.start_mark)
             out[intern(key)] = self.value(vev, child, depth + 1)
 
-    def key(self, ev, pointer) -> str | None:
+    def key(self, ev: _Event, pointer: str) -> str | None:
         """The key's text, or None (reported) when it cannot be a field name.
 
         A refused key drops its field, and the rest of the mapping is still
@@ -408,7 +424,7 @@ class _Builder:
             return None
         return text
 
-    def scalar(self, ev, pointer):
+    def scalar(self, ev: _Event, pointer: str) -> object:
         text, m = ev.value, ev.start_mark
         if len(text) > MAX_SCALAR_CHARS:
             self.add(
@@ -449,7 +465,7 @@ class _Builder:
             self._check_comment_after(ev, pointer)
         return text
 
-    def _check_comment_after(self, ev, pointer):
+    def _check_comment_after(self, ev: _Event, pointer: str) -> None:
         end = ev.end_mark
         line = self.lines[end.line] if end.line < len(self.lines) else ""
         if "#" not in line:  # nearly every line: no comment to look for
@@ -522,7 +538,7 @@ def _hidden_characters(path: str, text: str) -> list[Problem]:
     problems: list[Problem] = []
     seen_lines: set[tuple[str, int]] = set()
 
-    def once(code, index, message):
+    def once(code: str, index: int, message: str) -> None:
         line, col = _line_col(text, index)
         if (code, line) not in seen_lines and len(problems) < MAX_PROBLEMS_PER_FILE:
             seen_lines.add((code, line))

@@ -23,7 +23,7 @@ def _code(text: str) -> str:
     return f"`{text}`"
 
 
-def _row(*cells) -> str:
+def _row(*cells: str) -> str:
     return "| " + " | ".join(cells) + " |"
 
 

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterable
 
 from ..check.neutrality import load_terms
 from ..model.escape import markdown_cell
@@ -106,7 +107,7 @@ def codes_table(codelist: str, root: str = ".") -> str:
 def status_rule(root: str = ".") -> str:
     """The rule that computes a claim's status, from the code that applies it."""
 
-    def names(stances):
+    def names(stances: Iterable[str]) -> str:
         return ", ".join(f"`{s}`" for s in sorted(stances))
 
     return (
@@ -137,7 +138,7 @@ def origin_rule(root: str = ".") -> str:
 def dispute_rule(root: str = ".") -> str:
     """How the per-claim counts of the dispute are made, from the code that makes them."""
 
-    def names(stances):
+    def names(stances: Iterable[str]) -> str:
         return ", ".join(f"`{s}`" for s in sorted(stances))
 
     return (

@@ -231,7 +231,7 @@ def slugify(name: str) -> str:
 def taken_ids(root: str) -> set[str]:
     """Ids of existing records of every kind (ids are unique across kinds),
     from the file names, so a record that does not load yet still counts."""
-    out = set()
+    out: set[str] = set()
     records = os.path.join(root, "records")
     try:
         folders = list(os.scandir(records))
@@ -290,12 +290,12 @@ def scaffold(
     path relative to root. Never overwrites."""
     if kind not in KINDS:
         raise BadRequest(f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
-    if rid is None and not name:
-        raise BadRequest("give --id ID or --name NAME (the id is made from the name)")
     if rid is not None:
         check_id(root, rid)
+    elif name:
+        rid = free_id(root, name)
     else:
-        rid = free_id(root, name or "")
+        raise BadRequest("give --id ID or --name NAME (the id is made from the name)")
     schemas = SchemaSet(os.path.join(root, "schemas"))
     rel = f"records/{kind}/{rid}.yaml"
     has_name = "name" in schemas.kinds[kind]["properties"]

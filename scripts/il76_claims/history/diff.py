@@ -31,7 +31,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +48,7 @@ class DiffError(Exception):
     """A build cannot be read: missing descriptor, broken CSV, bad key."""
 
 
-def max_level(levels) -> str:
+def max_level(levels: Iterable[str]) -> str:
     return max(levels, key=LEVELS.index, default="none")
 
 
@@ -301,7 +301,7 @@ def _constraint_changes(where: str, old: dict, new: dict) -> list[Change]:
     return out
 
 
-def _tightness(key: str, a, b) -> tuple[bool, str]:
+def _tightness(key: str, a: object, b: object) -> tuple[bool, str]:
     """Whether changing a constraint from a to b (None: absent) makes it
     stricter, and the word for the change."""
     if key in ("required", "unique"):
@@ -322,7 +322,7 @@ def _tightness(key: str, a, b) -> tuple[bool, str]:
     return tight, "tightened" if tight else "loosened"
 
 
-def _stricter_bound(key: str, a, b) -> bool:
+def _stricter_bound(key: str, a: Any, b: Any) -> bool:
     try:
         return (b > a) if key in _LOWER_BOUNDS else (b < a)
     except TypeError:
@@ -469,7 +469,9 @@ def _package_changes(old: dict, new: dict) -> list[Change]:
     return out
 
 
-def _sort_key(row_key: tuple[str, ...], int_cols: tuple[bool, ...]):
+def _sort_key(
+    row_key: tuple[str, ...], int_cols: tuple[bool, ...]
+) -> tuple[tuple[int, int, str], ...]:
     # Integer key columns sort as numbers (position 2 before 10).
     return tuple(
         (0, int(v), "") if is_int and re.fullmatch(r"-?[0-9]+", v) else (1, 0, v)
@@ -595,7 +597,7 @@ def _renames(old: Package, new: Package) -> renaming.Renames:
     return found
 
 
-def _misdated(version: str, before: str | None, after: str | None) -> str:
+def _misdated(version: str | None, before: str | None, after: str | None) -> str:
     """Why a rename new since the version before cannot have been released
     in version, when after is the version that releases it."""
     v, b, a = parse_version(version), parse_version(before), parse_version(after)
@@ -611,7 +613,7 @@ def _misdated(version: str, before: str | None, after: str | None) -> str:
 # --- output -------------------------------------------------------------------
 
 
-def _show(v) -> str:
+def _show(v: object) -> str:
     # None is a property that is not there (cells are never None).
     return "(absent)" if v is None else json.dumps(v, ensure_ascii=False)
 

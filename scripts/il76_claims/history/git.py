@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 NULL_SHA = "0" * 40
@@ -102,7 +103,7 @@ def _previous_commit(root: str, head: str, why: str) -> Base:
     return _skip("HEAD is the first commit: there is no earlier version to compare with")
 
 
-def default_base(root: str, env: dict[str, str] | None = None) -> Base:
+def default_base(root: str, env: Mapping[str, str] | None = None) -> Base:
     """The commit a change is judged against when --base is not given.
 
     * In a pull request on GitHub Actions: the merge base of HEAD and the

@@ -10,15 +10,17 @@ change too, and an edit that was not rebuilt yet is not missed.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..check.metadata import DATASET, metadata_problems, parse_version, yaml_value
 from ..check.strict_yaml import load_file
 from ..model.problems import Problem, file_problem, problem
+from ..model.project import Project
 from ..model.schemas import SchemaSet
 from ..publish.tables import FORMER_IDS
 from . import git as gitrepo
-from .diff import Diff, DiffError, compare, load_commit
+from .diff import Diff, DiffError, Package, compare, load_commit
 from .renames import Rename
 
 
@@ -65,15 +67,21 @@ class VersionCheckError(Exception):
 
 
 def check_version(
-    project, fresh, base_ref: str | None = None, env: dict[str, str] | None = None
+    project: Project,
+    fresh: Callable[[], Package],
+    base_ref: str | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Outcome:
     """The version rules for the project's working tree against a base;
     fresh() builds the working tree's package."""
     result = Outcome()
     version, result.problems = metadata_problems(project.root)
-    base = None if version is None else _base(project.root, base_ref, env, result)
-    old = None if base is None else _old(project.root, base, result)
-    if old is None:
+    new_v = parse_version(version)
+    if version is None or new_v is None:  # metadata_problems says why
+        return result
+    base = _base(project.root, base_ref, env, result)
+    old = None if base is None else _old(project.root, *base, result)
+    if base is None or old is None:
         return result
     try:
         new = fresh()
@@ -84,12 +92,12 @@ def check_version(
     result.info.append(f"new: working tree, version {version}")
     d = compare(old, new)
     vline = yaml_value(project.root, DATASET, "version")[1]
-    _judge(result, d, version, vline, gitrepo.short(base.commit))
+    _judge(result, d, version, new_v, vline, gitrepo.short(base[0]))
     result.problems += _misdated_renames(project, d)
     return result
 
 
-def _misdated_renames(project, d: Diff) -> list[Problem]:
+def _misdated_renames(project: Project, d: Diff) -> list[Problem]:
     """A rename new since the base, recorded with a version that is not the
     one releasing it, at the version in the record's former_ids."""
     misdated = [r for r in d.renamed if r.problem]
@@ -112,27 +120,30 @@ def _at_record(root: str, kind: str, r: Rename) -> Problem:
     return problem(rel, line, col, "V008", f"former id '{r.old}': {r.problem}")
 
 
-def _base(root: str, base_ref: str | None, env, result: Outcome):
+def _base(
+    root: str, base_ref: str | None, env: Mapping[str, str] | None, result: Outcome
+) -> tuple[str, str] | None:
+    """(commit, how it was chosen) of the base, or None (noted) when there is none."""
     if base_ref:
         commit = gitrepo.resolve(root, base_ref) if gitrepo.is_repo(root) else None
         if commit is None:
             raise VersionCheckError(
                 f"--base {base_ref}: not a commit in this repository (in a shallow clone, fetch more history first)"
             )
-        return gitrepo.Base(commit, base_ref)
+        return commit, base_ref
     base = gitrepo.default_base(root, env)
-    if base.skip:
+    if base.commit is None:
         result.notes.append(f"version check against a base skipped: {base.skip}")
         return None
-    return base
+    return base.commit, base.how
 
 
-def _old(root: str, base, result: Outcome):
-    label = f"{gitrepo.short(base.commit)} ({base.how})"
+def _old(root: str, commit: str, how: str, result: Outcome) -> Package | None:
+    label = f"{gitrepo.short(commit)} ({how})"
     try:
-        return load_commit(root, base.commit, label)
+        return load_commit(root, commit, label)
     except DiffError as exc:
-        if gitrepo.read_blob(root, base.commit, "datapackage.json") is None:
+        if gitrepo.read_blob(root, commit, "datapackage.json") is None:
             result.notes.append(
                 f"version check against a base skipped: {label} has no datapackage.json, so no earlier version was published there"
             )
@@ -140,9 +151,16 @@ def _old(root: str, base, result: Outcome):
         raise VersionCheckError(str(exc)) from None
 
 
-def _judge(result: Outcome, d: Diff, version: str, vline: int, base_commit: str):
-    """Whether version makes the bump that the differences d need."""
-    base_v, new_v = parse_version(d.old.version), parse_version(version)
+def _judge(
+    result: Outcome,
+    d: Diff,
+    version: str,
+    new_v: tuple[int, int, int],
+    vline: int,
+    base_commit: str,
+) -> None:
+    """Whether version (new_v, parsed) makes the bump that the differences d need."""
+    base_v = parse_version(d.old.version)
     if base_v is None:
         result.notes.append(
             f"the base's datapackage.json has no MAJOR.MINOR.PATCH version ({d.old.version!r}); nothing to compare the version with"

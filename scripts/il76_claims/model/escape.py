@@ -49,7 +49,7 @@ _LITERAL = str.maketrans({ch: "\\" + ch for ch in "*_`[]"})
 _CODE_SPAN = re.compile(r"(`[^`]*`)")
 
 
-def markdown_cell(text, literal: bool = False) -> str:
+def markdown_cell(text: object, literal: bool = False) -> str:
     """Text for a Markdown table cell: '|' would end the cell, a line break
     the row, and '<kind>' outside a code span would be taken for an HTML
     tag. With literal=True the text is also kept from being read as

@@ -16,6 +16,7 @@ import json
 import os
 import stat
 import tempfile
+from typing import TypeGuard
 
 _FLAGS = (
     os.O_RDONLY
@@ -25,7 +26,7 @@ _FLAGS = (
 )
 
 
-def safe_relative_path(path) -> bool:
+def safe_relative_path(path: object) -> TypeGuard[str]:
     """Whether path is text naming a file inside the folder it is read
     from, on any system: '/'-separated, relative, no '', '.' or '..' part,
     no backslash, NUL or URL."""
@@ -129,7 +130,7 @@ def write_if_changed(path: str, text: str) -> bool:
     return True
 
 
-def write_json(out_dir: str, rel: str, doc) -> str:
+def write_json(out_dir: str, rel: str, doc: object) -> str:
     """doc as UTF-8 JSON at out_dir/rel, indented, with one line break at the
     end (the form of every JSON file the build writes); returns rel."""
     path = os.path.join(out_dir, rel)

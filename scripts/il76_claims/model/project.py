@@ -33,10 +33,6 @@ class Project:
     def schemas_dir(self) -> str:
         return os.path.join(self.root, "schemas")
 
-    @property
-    def records_dir(self) -> str:
-        return os.path.join(self.root, "records")
-
 
 def default_sources_dir(root: str) -> str:
     return os.environ.get("IL76_SOURCES") or os.path.join(

@@ -9,7 +9,9 @@ be reported at ``file:line:col``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, TypeGuard
 
 ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
@@ -23,12 +25,9 @@ class Record:
     key_marks: dict[str, tuple[int, int]] = field(default_factory=dict)
     # Values already reported by the loader, so later stages stay quiet on them.
     reported: set[str] = field(default_factory=set)
-    # True for a file that could not be read as a record at all (its
-    # problems are reported). It stands in with no data, so references to
-    # its id still resolve instead of adding "no record has id" problems.
 
     @property
-    def id(self):
+    def id(self) -> Any:
         return self.data.get("id")
 
     def mark(self, pointer: str) -> tuple[int, int]:
@@ -46,25 +45,25 @@ class Record:
             p = p[:cut] if cut > 0 else "$"
 
 
-def is_integer(value) -> bool:
+def is_integer(value: object) -> TypeGuard[int]:
     """An integer in a record: YAML's true and false are bools, which Python
     counts as integers."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def child_pointer(parent: str, key) -> str:
+def child_pointer(parent: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{parent}[{key}]"
     return f"{parent}.{key}"
 
 
-def iter_strings(value, pointer="$", field=None):
+def iter_strings(
+    value: object, pointer: str = "$", field: str | None = None
+) -> Iterator[tuple[str, str | None, str]]:
     """(pointer, field name, text) for every string in a record's data; the
     items of a list carry the list's field name."""
-    if isinstance(value, str):
-        yield pointer, field, value
-        return
-    items = (
+    # A key is a field name (str) when named, an index (int) otherwise.
+    items: Iterable[tuple[Any, object]] = (
         value.items()
         if isinstance(value, dict)
         else enumerate(value)

@@ -35,7 +35,7 @@ def _read_json(path: str) -> dict:
     return doc
 
 
-def _refs(node):
+def _refs(node: object) -> Iterator[str]:
     """Every "$ref" value in a schema document."""
     if isinstance(node, dict):
         for key, value in node.items():

@@ -12,12 +12,14 @@ import os
 import shutil
 import signal
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..check import quote_checks
 from ..check.run import CheckResult, check
 from ..model.project import DATASETTE, JSON, JSONL, JSONLD, SQLITE, XLSX, Project
+from ..model.record import Record
 from . import cff, csv, datasette, jsondoc, jsonl, jsonld, package, sqlite, xlsx, zenodo
 from .tables import Table, build_tables
 from .views import build_views
@@ -60,7 +62,9 @@ def prepare(project: Project) -> tuple[CheckResult, list[Table]]:
     )
 
 
-def write_outputs(out_dir: str, meta: dict, tables: list[Table], records) -> list[str]:
+def write_outputs(
+    out_dir: str, meta: dict, tables: list[Table], records: list[Record]
+) -> list[str]:
     """Every output into out_dir."""
     written = csv.write(tables, out_dir)
     views = build_views(tables)
@@ -76,7 +80,9 @@ def write_outputs(out_dir: str, meta: dict, tables: list[Table], records) -> lis
     return written
 
 
-def committed_metadata(meta: dict, tables: list[Table], records, out_dir: str) -> list[str]:
+def committed_metadata(
+    meta: dict, tables: list[Table], records: list[Record], out_dir: str
+) -> list[str]:
     """The committed files besides data/: the citation files and the
     descriptor (last: it describes the tables as written)."""
     return [
@@ -92,7 +98,7 @@ def build_package(project: Project, out_dir: str) -> CheckResult:
     a build that comparisons and freshness checks read (the other outputs
     are made from the same tables)."""
     result, tables = prepare(project)
-    if result.ok:
+    if result.ok and result.metadata is not None:
         csv.write(tables, out_dir)
         write_quote_checks(result, project.root, out_dir)
         committed_metadata(result.metadata, tables, result.records, out_dir)
@@ -110,8 +116,8 @@ def write_quote_checks(result: CheckResult, root: str, out_dir: str) -> str:
 
 
 @contextmanager
-def _hold_interrupts():
-    received = []
+def _hold_interrupts() -> Iterator[None]:
+    received: list[tuple] = []
     old = signal.getsignal(signal.SIGINT)
     try:
         signal.signal(signal.SIGINT, lambda *a: received.append(a))
@@ -126,7 +132,7 @@ def _hold_interrupts():
             raise KeyboardInterrupt
 
 
-def swap_in(staging: str, root: str, names: tuple[str, ...]):
+def swap_in(staging: str, root: str, names: tuple[str, ...]) -> None:
     """Move each staged output into place. If any move fails, the ones
     already made are undone, so the outputs are all new or all old."""
     trash = tempfile.mkdtemp(prefix="old-", dir=os.path.join(root, STAGING))
@@ -157,7 +163,7 @@ def swap_in(staging: str, root: str, names: tuple[str, ...]):
     shutil.rmtree(trash, ignore_errors=True)
 
 
-def _keep_copy(path: str, copy: str):
+def _keep_copy(path: str, copy: str) -> None:
     try:
         os.link(path, copy)
     except OSError:
@@ -184,9 +190,12 @@ def _undo(staging: str, root: str, trash: str, done: list[tuple[str, bool]]) -> 
     return restored
 
 
-def build(project: Project, write=write_outputs) -> BuildResult:
+def build(
+    project: Project,
+    write: Callable[[str, dict, list[Table], list[Record]], list[str]] = write_outputs,
+) -> BuildResult:
     result, tables = prepare(project)
-    if not result.ok:
+    if not result.ok or result.metadata is None:
         return BuildResult(result, [], [])
     os.makedirs(os.path.join(project.root, STAGING), exist_ok=True)
     staging = tempfile.mkdtemp(prefix="staging-", dir=os.path.join(project.root, STAGING))

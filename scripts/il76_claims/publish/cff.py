@@ -39,7 +39,7 @@ class _Dumper(yaml.SafeDumper):
     which reads CITATION.cff's version, takes for text over several lines."""
 
 
-def _str(dumper, value: str):
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar(
         "tag:yaml.org,2002:str", value, style=">" if len(value) > 80 else None
     )

@@ -54,11 +54,11 @@ def bibtex(meta: dict) -> str:
 def read_metadata(root: str) -> dict:
     """dataset.yaml, for the generated parts of the docs (the build takes it
     from the check, with its problems)."""
+    from ..check.report import text
     from ..check.strict_yaml import load_dataset
 
     _, rec, problems = load_dataset(root)
     if rec is None or problems:
-        raise ValueError(
-            f"dataset.yaml cannot be read: {problems[0] if problems else 'no data'}; run il76-claims check"
-        )
+        first = text(problems[:1]).rstrip("\n") or "no data"
+        raise ValueError(f"dataset.yaml cannot be read: {first}; run il76-claims check")
     return rec.data

@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Final
 
 import pandas as pd
 
 DATE_FORMAT = "%Y-%m-%d"
 # One resolution for every date column, whether or not it holds a value.
-DATE_DTYPE = "datetime64[us]"
+DATE_DTYPE: Final = "datetime64[us]"
 
 
 def _descriptor_path(path: str) -> str:
@@ -48,7 +49,7 @@ def read_text_csv(path: str, missing: list[str]) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=missing, encoding="utf-8")
 
 
-def _refuse(csv_path: str, column: pd.Series, unfit: pd.Series, what: str):
+def _refuse(csv_path: str, column: pd.Series, unfit: pd.Series, what: str) -> None:
     """ValueError at the first given cell that does not fit, if any."""
     unfit = unfit & column.notna()
     if unfit.any():
@@ -58,7 +59,7 @@ def _refuse(csv_path: str, column: pd.Series, unfit: pd.Series, what: str):
         raise ValueError(f"{where}: {column.iloc[i]!r} is not {what}")
 
 
-def _typed(csv_path: str, column: pd.Series, field: dict):
+def _typed(csv_path: str, column: pd.Series, field: dict) -> pd.Series:
     """A column read as text, converted to its field's type. Each type is
     checked strictly first: read_csv's own typing would take "1e3" for
     1000, "TRUE" or "1" for true, and leave a column with a bad date as text."""

@@ -37,8 +37,9 @@ def _table(t: Table) -> dict:
     )
     html = f"<p>{escape(t.description)}</p><details><summary>What each column holds</summary><dl>{glossary}</dl></details>"
     out = {"description_html": html}
-    if label_column(t):
-        out["label_column"] = label_column(t)
+    column = label_column(t)
+    if column:
+        out["label_column"] = column
     return out
 
 

@@ -8,6 +8,7 @@ for and against a claim) are editorial rules, in model/policy.py.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..check import quote_checks
 from ..model.policy import side
@@ -28,7 +29,7 @@ class Context:
             by_kind.setdefault(rec.kind, {})[rec.id] = rec
         return cls(by_kind, verified)
 
-    def get(self, kind: str, rid) -> dict:
+    def get(self, kind: str, rid: Any) -> dict:
         rec = self.records.get(kind, {}).get(rid)
         return rec.data if rec else {}
 

@@ -28,14 +28,13 @@ def _children(tables: list[Table], parent: str) -> list[Table]:
 
 def _embedded(child: Table) -> dict[str, str]:
     """column -> table of the rows an item of the child list carries."""
-    return {
-        f.name: f.ref_table for f in child.fields if f.ref_table and f.ref_table != child.parent[1]
-    }
+    parent = child.parent[1]  # type: ignore[index]  # _children's tables all have a parent
+    return {f.name: f.ref_table for f in child.fields if f.ref_table and f.ref_table != parent}
 
 
 def _items(child: Table, index: dict[str, dict]) -> dict[str, list[dict]]:
     """Parent id -> the child's items, in order, without the key columns."""
-    col, order = child.parent[0], child.primary_key[1]
+    col, order = child.parent[0], child.primary_key[1]  # type: ignore[index]  # as in _embedded
     out: dict[str, list[dict]] = {}
     for o in objects(child):
         parent = o.pop(col)

@@ -14,7 +14,7 @@ def objects(t: Table) -> list[dict]:
     return [{f.name: typed(f, v) for f, v in zip(t.fields, row)} for row in t.rows]
 
 
-def dumps(value) -> str:
+def dumps(value: object) -> str:
     """One line of JSON, the same bytes for the same value."""
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 

@@ -67,7 +67,7 @@ def _ref(base: str, table: str, rid: str | None) -> dict | None:
     return {"@id": f"{base}#{table}/{rid}"} if rid else None
 
 
-def _node(**props) -> dict:
+def _node(**props: object) -> dict:
     return {k: v for k, v in props.items() if v not in (None, [])}
 
 

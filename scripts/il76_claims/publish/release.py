@@ -194,9 +194,10 @@ def published(meta: dict, tables: list[str]) -> list[tuple[str, str | None]]:
     repo = str(meta.get("repository") or "").rstrip("/")
     if not repo:
         return [(f, None) for f in released + committed]
-    return [(f, f"{repo}/releases/download/v{version}/{f}") for f in released] + [
-        (f, f"{repo}/raw/v{version}/{f}") for f in committed
+    addresses: list[tuple[str, str | None]] = [
+        (f, f"{repo}/releases/download/v{version}/{f}") for f in released
     ]
+    return addresses + [(f, f"{repo}/raw/v{version}/{f}") for f in committed]
 
 
 class ReleaseError(Exception):
@@ -228,7 +229,8 @@ def _read(root: str, rel: str) -> bytes | None:
         return None
 
 
-def _descriptor(root: str) -> dict:
+def _descriptor(root: str) -> tuple[dict, bytes]:
+    """datapackage.json, read and as bytes."""
     raw = _read(root, DESCRIPTOR)
     if raw is None:
         raise _unbuilt("datapackage.json is missing: run make (il76-claims build) first")
@@ -245,7 +247,7 @@ def _descriptor(root: str) -> dict:
         raise _unbuilt(
             f"datapackage.json cannot be read (no {', '.join(missing)}): run make (il76-claims build)"
         )
-    return desc
+    return desc, raw
 
 
 def _tables(root: str, desc: dict, problems: list[Problem]) -> list[tuple[str, bytes]]:
@@ -277,6 +279,10 @@ def _site(root: str, problems: list[Problem]) -> list[tuple[str, bytes]]:
                 os.sep, "/"
             )
             data = _read(root, f"dist/{rel}")
+            if data is None:
+                why = f"dist/{rel} cannot be read (a broken link?): run make (il76-claims site writes it)"
+                problems.append(file_problem(f"dist/{rel}", "A003", why))
+                continue
             if rel.endswith(".html") and ARCHIVED_TEXT.search(data):
                 why = "shows a source's archived text, third-party text the data's licence does not cover: run il76-claims site --no-archived-text (make release does)"
                 problems.append(file_problem(f"dist/{rel}", "A004", why))
@@ -424,7 +430,11 @@ def contents_summary() -> str:
     return ", ".join(shorts[:-1]) + " and " + shorts[-1]
 
 
-def release_day(root: str, problems: list[Problem]) -> tuple[int, int, int, int, int, int]:
+# A zip entry's date and time: year, month, day, hour, minute, second.
+ZipDate = tuple[int, int, int, int, int, int]
+
+
+def release_day(root: str, problems: list[Problem]) -> ZipDate:
     """dataset.yaml's released as a zip entry's date and time (midnight):
     the date of the version, the same on every machine that packs it."""
     released, line, _ = yaml_value(root, DATASET, "released")
@@ -451,9 +461,10 @@ def without_comments(text: str) -> str:
     from markdown_it import MarkdownIt  # imported here: only a release needs it
 
     lines = text.split("\n")
-    drop = set()
+    drop: set[int] = set()
     for token in MarkdownIt("commonmark").parse(text):
-        if token.type == "html_block" and COMMENTS.fullmatch(token.content):
+        # A block token always has its lines (map); the stubs allow None.
+        if token.type == "html_block" and token.map and COMMENTS.fullmatch(token.content):
             drop.update(range(*token.map))
     return "\n".join(line for i, line in enumerate(lines) if i not in drop)
 
@@ -479,10 +490,10 @@ def _markdown(path: str, data: bytes, names: set[str], base: str | None) -> byte
     return relink(path, without_comments(data.decode("utf-8")), names, base).encode("utf-8")
 
 
-def collect(root: str) -> tuple[str, tuple[int, ...], list[tuple[str, bytes]]]:
+def collect(root: str) -> tuple[str, ZipDate, list[tuple[str, bytes]]]:
     """(archive's name, the entries' date, [(path in the archive, bytes)])
     after checking everything; raises ReleaseError listing every problem."""
-    desc = _descriptor(root)
+    desc, raw = _descriptor(root)
     name, version = desc["name"], desc["version"]
     yaml_version, problems = metadata_problems(root)
     day = release_day(root, problems) if yaml_version is not None else None
@@ -490,7 +501,7 @@ def collect(root: str) -> tuple[str, tuple[int, ...], list[tuple[str, bytes]]]:
         why = f"datapackage.json has version {version} but dataset.yaml has {yaml_version}: run make (il76-claims build)"
         problems.append(file_problem(DESCRIPTOR, "A007", why))
     files = [
-        (DESCRIPTOR, _read(root, DESCRIPTOR)),
+        (DESCRIPTOR, raw),
         *_tables(root, desc, problems),
         *_outputs(root, desc, problems),
         *_documents(root, desc, problems),
@@ -498,7 +509,7 @@ def collect(root: str) -> tuple[str, tuple[int, ...], list[tuple[str, bytes]]]:
     names = {n for n, _ in files} | {SUMS}
     if not problems:
         problems += unlisted(sorted(names))
-    if problems:
+    if problems or day is None:  # no day: dataset.yaml's version is reported
         raise ReleaseError(problems)
     base = f"{desc['homepage']}/blob/v{version}" if desc.get("homepage") else None
     files = [(n, _markdown(n, d, names, base) if n.endswith(".md") else d) for n, d in files]
@@ -512,7 +523,7 @@ def sha256sums(files: list[tuple[str, bytes]]) -> bytes:
     ).encode("ascii")
 
 
-def archive(files: list[tuple[str, bytes]], day: tuple[int, ...]) -> bytes:
+def archive(files: list[tuple[str, bytes]], day: ZipDate) -> bytes:
     entries = sorted([*files, (SUMS, sha256sums(files))])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -544,7 +555,7 @@ def assets(root: str, tag: str, out: str) -> list[str]:
     """For a GitHub release of tag: the archive and ASSETS copied into
     out/assets/, the CHANGELOG section into out/notes.md. The tag must be
     v<version>. Returns the assets' paths."""
-    desc = _descriptor(root)
+    desc, _ = _descriptor(root)
     if tag != f"v{desc['version']}":
         why = f"the tag {tag} is not v{desc['version']}, the version in datapackage.json: tag the commit v{desc['version']}, or set the version in dataset.yaml and run make"
         raise ReleaseError([file_problem(DESCRIPTOR, "A011", why)])

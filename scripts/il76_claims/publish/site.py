@@ -26,7 +26,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..check import quotes
@@ -51,6 +53,12 @@ from .site_lookups import (
     words,
 )
 from .tables import Table
+
+if TYPE_CHECKING:
+    import jinja2
+
+# A page: (file, template, context).
+Page = tuple[str, str, dict]
 
 SITE_DIR = "dist/site"
 ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "site_assets")
@@ -104,9 +112,9 @@ def build_site(project: Project, with_text: bool = True) -> SiteResult:
     that is published leaves them out (third-party text the dataset's
     licence does not cover)."""
     result, tables = prepare(project)
-    if not result.ok:
+    if not result.ok or result.metadata is None:
         return SiteResult(result, [])
-    inputs = gather(project, result, tables, with_text)
+    inputs = gather(project, result, result.metadata, tables, with_text)
     os.makedirs(os.path.join(project.root, STAGING), exist_ok=True)
     staging = tempfile.mkdtemp(prefix="site-", dir=os.path.join(project.root, STAGING))
     try:
@@ -120,7 +128,7 @@ def build_site(project: Project, with_text: bool = True) -> SiteResult:
 
 
 def gather(
-    project: Project, result: CheckResult, tables: list[Table], with_text: bool = False
+    project: Project, result: CheckResult, meta: dict, tables: list[Table], with_text: bool = False
 ) -> SiteInputs:
     """What the pages need besides the tables: the archived texts when asked
     for (verified as the quote check verifies them), the reasons blocks are
@@ -141,7 +149,7 @@ def gather(
     except (OSError, UnicodeDecodeError):
         changelog = None
     rule = result.schemas.codelists["claim_status"].description
-    return SiteInputs(result.metadata, tables, rule, archives, uncited, changelog, with_text)
+    return SiteInputs(meta, tables, rule, archives, uncited, changelog, with_text)
 
 
 def downloads(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
@@ -151,8 +159,9 @@ def downloads(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
     the files next to this site in the release archive, whose site/ folder
     it is (publish/release.py)."""
     files = published(meta, [t.name for t in tables])
-    if meta.get("repository"):
-        return files
+    linked = [(f, url) for f, url in files if url is not None]
+    if linked:
+        return linked
     archive = archive_name(meta["name"], meta["version"])
     return [(f, f"../{f}") for f, _ in files if f != archive]
 
@@ -174,8 +183,9 @@ def changelog_entries(text: str | None, repository: str | None) -> list[dict]:
 
     md = MarkdownIt("commonmark", {"html": False})
     out = []
-    for version in changelog_sections(text or ""):
-        date, body = section(text, version)
+    text = text or ""
+    for version in changelog_sections(text):
+        date, body = section(text, version)  # type: ignore[misc]  # each heading found has one
         tokens = md.parse(body)  # its ### headings fall under the page's h2
         for tok in tokens:
             tok.children = (
@@ -228,7 +238,9 @@ def render(out_dir: str, inputs: SiteInputs, cache_dir: str | None = None) -> li
     return written
 
 
-def _environment(ix: SiteIndex, inputs: SiteInputs, cache_dir: str | None = None):
+def _environment(
+    ix: SiteIndex, inputs: SiteInputs, cache_dir: str | None = None
+) -> jinja2.Environment:
     """Jinja2 with the templates; compiled templates are kept in cache_dir
     (Jinja2's own bytecode cache, which checks each template's source by its
     checksum, never by time): compiling them is an eighth of a site build."""
@@ -263,7 +275,7 @@ def _order(ix: SiteIndex, table: str, column: str) -> dict[str, int]:
     return {code: i for i, code in enumerate(ix.codes_of(table, column))}
 
 
-def _pages(ix: SiteIndex, inputs: SiteInputs):
+def _pages(ix: SiteIndex, inputs: SiteInputs) -> Iterator[Page]:
     """(file, template, context) of every page. The lists are paginated
     first, so that every link knows the page its target is on."""
     t = ix.t
@@ -298,7 +310,7 @@ def _pages(ix: SiteIndex, inputs: SiteInputs):
     yield from _figures(figure_pages)
 
 
-def _actors(ix: SiteIndex, names: dict[str, str]):
+def _actors(ix: SiteIndex, names: dict[str, str]) -> Iterator[Page]:
     """The actors, by type, then by name; filters by country."""
     types = _order(ix, "actors", "actor_type")
     actors = sorted(ix.t["actors"], key=lambda r: (types[r["actor_type"]], names[r["id"]], r["id"]))
@@ -306,7 +318,7 @@ def _actors(ix: SiteIndex, names: dict[str, str]):
     yield from _listing(ix, "actors", actors, "actor_type", countries=countries)
 
 
-def _figures(pages: list[tuple[str, list]]):
+def _figures(pages: list[tuple[str, list]]) -> Iterator[Page]:
     """The casualty figures, grouped by the party that claims them."""
     for name, chunk in pages:
         groups = grouped(chunk, lambda r: r["claimed_by_id"])
@@ -344,11 +356,11 @@ def _home(ix: SiteIndex, inputs: SiteInputs) -> dict:
     }
 
 
-def _by_name(ix: SiteIndex, ids) -> list[str]:
+def _by_name(ix: SiteIndex, ids: Iterable[str]) -> list[str]:
     return sorted(set(ids), key=lambda a: (ix.name(a).casefold(), a))
 
 
-def _claims(ix: SiteIndex):
+def _claims(ix: SiteIndex) -> Iterator[Page]:
     """The claims, by topic, each with every party's side; filters by party,
     country and status."""
     topic = _order(ix, "claims", "topic")
@@ -367,7 +379,9 @@ def _claims(ix: SiteIndex):
         yield name, "claims.html", context
 
 
-def _listing(ix: SiteIndex, stem: str, items: list[dict], group: str, **extra):
+def _listing(
+    ix: SiteIndex, stem: str, items: list[dict], group: str, **extra: object
+) -> Iterator[Page]:
     pages = paginate(stem, items, PER_PAGE)
     for name, chunk in pages:
         yield (
@@ -377,7 +391,7 @@ def _listing(ix: SiteIndex, stem: str, items: list[dict], group: str, **extra):
         )
 
 
-def _statements(ix: SiteIndex, pages: list[tuple[str, list]]):
+def _statements(ix: SiteIndex, pages: list[tuple[str, list]]) -> Iterator[Page]:
     """Statement pages, each with the choices its filters offer."""
     for name, chunk in pages:
         speakers = _by_name(ix, (r["speaker_id"] for r in chunk))
@@ -407,7 +421,7 @@ def _statements(ix: SiteIndex, pages: list[tuple[str, list]]):
         )
 
 
-def _timeline(statements: list[dict]):
+def _timeline(statements: list[dict]) -> Iterator[Page]:
     """Timeline pages: one axis for all of them, so pages compare."""
     scale = axis(statements)
     pages = paginate("timeline", statements, PER_PAGE)
@@ -423,7 +437,7 @@ def _timeline(statements: list[dict]):
         )
 
 
-def _source(ix: SiteIndex, inputs: SiteInputs, source: dict) -> tuple[str, str, dict]:
+def _source(ix: SiteIndex, inputs: SiteInputs, source: dict) -> Page:
     """A source's page: its blocks with the records citing each, and the
     text of each block with the quotes marked when the archive was read."""
     sid, blocks = source["id"], inputs.archives.get(source["id"])

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ..model.policy import side
 from .tables import Table
@@ -79,7 +81,7 @@ def paginate(stem: str, items: list, per: int) -> list[tuple[str, list]]:
     ]
 
 
-def grouped(items: list, key) -> list[tuple[str, list]]:
+def grouped(items: list, key: Callable[[Any], str]) -> list[tuple[str, list]]:
     """Consecutive runs of items with the same key, in order, as lists: a
     template may look ahead, which would empty groupby's own iterators."""
     return [(k, list(run)) for k, run in itertools.groupby(items, key)]
@@ -109,7 +111,7 @@ class SiteIndex:
         self.statement_page: dict[str, str] = {}
         self.figure_page: dict[str, str] = {}
 
-    def _refs(self):
+    def _refs(self) -> None:
         t = self.t
         self.positions_of_claim = _by(t["claim_positions"], "claim_id")
         self.positions_of_actor = _by(t["claim_positions"], "actor_id")
@@ -147,7 +149,7 @@ class SiteIndex:
 
     def codes_of(self, table: str, column: str) -> dict[str, str]:
         """code -> meaning of the codes of a coded column, in codelist order."""
-        return self.codes[self.fields[table][column].codelist]
+        return self.codes[self.fields[table][column].codelist or ""]
 
     def meaning(self, table: str, column: str, code: str) -> str:
         return self.codes_of(table, column).get(code, "")

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Sequence
 
 from .citation import authors, bibtex, citation, licences
 from .tables import Field, Table
@@ -69,7 +70,7 @@ def index_sql(t: Table) -> list[str]:
     return out
 
 
-def _value(value: str, ftype: str):
+def _value(value: str, ftype: str) -> str | int | None:
     if value == "":
         return None
     if ftype == "integer":
@@ -112,7 +113,7 @@ META_SQL = (
 )
 
 
-def _meta_rows(meta: dict, tables: list[Table]):
+def _meta_rows(meta: dict, tables: list[Table]) -> tuple[list[tuple], list[tuple], list[tuple]]:
     package = [
         ("name", meta["name"]),
         ("title", meta["title"]),
@@ -153,7 +154,7 @@ def _meta_rows(meta: dict, tables: list[Table]):
     return package, tabs, cols
 
 
-def write_db(path: str, meta: dict, tables: list[Table], views: list[View] = ()):
+def write_db(path: str, meta: dict, tables: list[Table], views: Sequence[View] = ()) -> None:
     if os.path.lexists(path):
         os.remove(path)
     con = sqlite3.connect(path, isolation_level=None)
@@ -192,7 +193,9 @@ def write_db(path: str, meta: dict, tables: list[Table], views: list[View] = ())
         con.close()
 
 
-def write(meta: dict, tables: list[Table], out_dir: str, rel: str, views: list[View] = ()) -> str:
+def write(
+    meta: dict, tables: list[Table], out_dir: str, rel: str, views: Sequence[View] = ()
+) -> str:
     path = os.path.join(out_dir, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     write_db(path, meta, tables, views)

@@ -17,6 +17,7 @@ confused).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from types import ModuleType
 
 from ..model.record import Record
 from ..model.schemas import KINDS, Property, SchemaSet
@@ -71,7 +72,7 @@ class Table:
         return out
 
 
-def cell(value) -> str:
+def cell(value: object) -> str:
     if value is None:
         return ""
     if value is True:
@@ -81,7 +82,7 @@ def cell(value) -> str:
     return str(value)
 
 
-def typed(f: Field, value: str):
+def typed(f: Field, value: str) -> str | int | bool | None:
     """A cell as a JSON value: the inverse of cell() for the field's type."""
     if value == "":
         return None
@@ -115,7 +116,7 @@ class Layout:
             "codelists", "Codelists", about, fields, ["codelist", "code"]
         )
 
-    def _computed(self, module) -> Table:
+    def _computed(self, module: ModuleType) -> Table:
         """A table the build computes whole (FIELDS, TITLE, DESCRIPTION, KEY)."""
         fields = []
         for name, ftype, title, description, codelist, ref in module.FIELDS:
@@ -196,7 +197,7 @@ class Layout:
             line=line,
         )
 
-    def _add_kind(self, kind: str):
+    def _add_kind(self, kind: str) -> None:
         doc = self.schemas.kinds[kind]
         fields = []
         self.children[kind] = []
@@ -209,15 +210,16 @@ class Layout:
             elif p.items is None:
                 fields.append(self._field(p.name, p.node, p.required))
             else:
-                self._add_child(kind, p)
+                self._add_child(kind, p, p.items)
         for name, prop in doc.get("x-derived-columns", {}).items():
             fields.append(replace(self._field(name, prop, True), derived=prop["x-derived"]))
         tname = doc["x-table"]
         self.tables[tname] = Table(tname, doc["title"] + "s", doc["description"], fields, ["id"])
 
-    def _add_child(self, kind: str, prop: Property):
-        """The child table of a list property, with its key columns; the
-        columns of a list of mappings follow as the walk meets its fields."""
+    def _add_child(self, kind: str, prop: Property, items: dict) -> None:
+        """The child table of a list property (its items, $ref followed),
+        with its key columns; the columns of a list of mappings follow as
+        the walk meets its fields."""
         doc, node = self.schemas.kinds[kind], prop.node
         parent_col, tname = f"{kind}_id", doc["x-table"]
         about = f"The {doc['title'].lower()} this row belongs to."
@@ -232,7 +234,7 @@ class Layout:
                 minimum=1,
             ),
         ]
-        if "properties" in prop.items:
+        if "properties" in items:
             self.children[kind].append((prop.name, node["x-table"], ""))
         else:
             item = {

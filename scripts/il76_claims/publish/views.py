@@ -50,7 +50,7 @@ def _added(t: Table, by_name: dict[str, Table]) -> list[tuple[int, Field, str]]:
     for i, f in enumerate(t.fields):
         ref = by_name.get(refs.get(f.name, ""))
         lab = label(ref) if ref else None
-        if lab:
+        if ref is not None and lab is not None:
             stem = f.name.removesuffix("_id")
             expr = f'(SELECT COALESCE(r.{sql_name(lab.name)}, r."id") FROM {sql_name(ref.name)} r WHERE r."id" = t.{sql_name(f.name)})'
             desc = f"The {lab.title.lower()} of the row {f.name} points to ({ref.name}.{lab.name}), written here to save a look-up."
@@ -95,18 +95,18 @@ def _lookups(tables: list[Table]) -> dict[str, dict[str, str]]:
     return out
 
 
-def _value(t: Table, row: list[str], i: int, lookups) -> str:
+def _value(t: Table, row: list[str], i: int, lookups: dict[str, dict[str, str]]) -> str:
     if not row[i]:
         return ""
     ref = dict(t.foreign_keys).get(t.fields[i].name)
     return lookups[ref][row[i]] if ref else lookups["codelists"][f"{t.fields[i].codelist}/{row[i]}"]
 
 
-def view_of(t: Table, by_name: dict[str, Table], lookups) -> View | None:
+def view_of(t: Table, by_name: dict[str, Table], lookups: dict[str, dict[str, str]]) -> View | None:
     added = _added(t, by_name)
     if not added:
         return None
-    after = {i: [] for i, _, _ in added}
+    after: dict[int, list[tuple[Field, str]]] = {i: [] for i, _, _ in added}
     for i, f, expr in added:
         after[i].append((f, expr))
     fields, columns = [], []

@@ -46,8 +46,11 @@ import datetime
 import io
 import os
 import tempfile
+from collections.abc import Iterable, Sequence
 
 import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from .citation import authors, citation, licences
 from .tables import Table
@@ -83,17 +86,17 @@ OPTIONS = {
 }
 
 
-def _longest_line(values) -> int:
+def _longest_line(values: Iterable[str]) -> int:
     """Length of the longest line of any value, in characters."""
     return max((len(line) for v in values for line in v.split("\n")), default=0)
 
 
-def _width(values) -> int:
+def _width(values: Sequence[str]) -> int:
     """Column width in characters: the longest line of any value, capped."""
     return max(MIN_WIDTH, min(MAX_WIDTH, _longest_line(values) + 2))
 
 
-def _wraps(values, width: int) -> bool:
+def _wraps(values: Iterable[str], width: int) -> bool:
     """Whether a text column wraps: when its width is capped, and when it
     holds a line break, which shows only in a wrapped cell."""
     return width >= MAX_WIDTH or any("\n" in v for v in values)
@@ -134,7 +137,7 @@ def _paragraph_lines(text: str, width: int) -> int:
     return lines
 
 
-def _row_height(row, wrapped: dict[int, int]) -> int | None:
+def _row_height(row: Sequence[str], wrapped: dict[int, int]) -> float | None:
     """The height in points that shows every line of the row's wrapped
     cells (wrapped: column → width), or None for one line, the default."""
     lines = 1
@@ -145,7 +148,9 @@ def _row_height(row, wrapped: dict[int, int]) -> int | None:
     return min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT) if lines > 1 else None
 
 
-def _about_rows(meta: dict, tables: list[Table], views: list[Table] = ()) -> list[tuple[str, str]]:
+def _about_rows(
+    meta: dict, tables: list[Table], views: Sequence[Table] = ()
+) -> list[tuple[str, str]]:
     return [
         ("Title", meta["title"]),
         ("Version", meta["version"]),
@@ -208,7 +213,7 @@ def _text_length(value: str) -> int:
     return len(value.encode("utf-16-le")) // 2
 
 
-def _check_lengths(sheet: str, names, columns: list[tuple[str, ...]]):
+def _check_lengths(sheet: str, names: Iterable[str], columns: Sequence[Sequence[str]]) -> None:
     for name, col in zip(names, columns):
         # No value of half the limit or less can reach it in UTF-16 units.
         longest = max((_text_length(v) for v in col if len(v) > CELL_TEXT_MAX // 2), default=0)
@@ -218,7 +223,7 @@ def _check_lengths(sheet: str, names, columns: list[tuple[str, ...]]):
             )
 
 
-def _formats(wb) -> dict:
+def _formats(wb: xlsxwriter.Workbook) -> dict[str, Format]:
     # Top-aligned, so that the cells of a row that a wrapped text makes tall
     # start on the same line.
     return {
@@ -229,7 +234,7 @@ def _formats(wb) -> dict:
     }
 
 
-def _printed_width(widths) -> float:
+def _printed_width(widths: Iterable[float]) -> float:
     """Columns' printed width at 100 %, in pixels of 96 to the inch, as
     LibreOffice lays them out: the width the file stores (the characters
     and 5/7 of one for padding) times a digit of Carlito, Calibri's metric
@@ -238,13 +243,13 @@ def _printed_width(widths) -> float:
     return sum(w + 5 / 7 for w in widths) * DIGIT
 
 
-def _print_scale(widths) -> int:
+def _print_scale(widths: Iterable[float]) -> int:
     """The print scale in per cent: the largest that prints the columns one
     page wide, at most 100 and at least MIN_PRINT_SCALE."""
     return max(MIN_PRINT_SCALE, min(100, int(PRINT_WIDTH * 100 / _printed_width(widths))))
 
 
-def _print_setup(ws, widths: list[int], title_row: int | None):
+def _print_setup(ws: Worksheet, widths: list[int], title_row: int | None) -> None:
     """Landscape, readable on paper: see the module's docstring."""
     ws.set_landscape()
     ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=0.5, bottom=0.6)
@@ -267,7 +272,7 @@ def _print_setup(ws, widths: list[int], title_row: int | None):
         ws.repeat_rows(title_row)
 
 
-def _text(ws, row: int, col: int, value: str, fmt=None):
+def _text(ws: Worksheet, row: int, col: int, value: str, fmt: Format | None = None) -> None:
     """value as a text cell, whatever it looks like."""
     if value.startswith("<r>") and value.endswith("</r>"):
         # XlsxWriter copies a string of this shape into the XML unescaped,
@@ -278,7 +283,13 @@ def _text(ws, row: int, col: int, value: str, fmt=None):
         ws.write_string(row, col, value, fmt)
 
 
-def _write_rows(ws, rows, first: int, integers: frozenset[int], wrapped: dict[int, int]):
+def _write_rows(
+    ws: Worksheet,
+    rows: Iterable[Sequence[str]],
+    first: int,
+    integers: frozenset[int],
+    wrapped: dict[int, int],
+) -> None:
     """rows from row index first on: an empty value as no cell, a value of
     an integer column as a number, every other value as text. Each cell
     takes its column's format; a row is as tall as its wrapped cells
@@ -300,7 +311,7 @@ def _write_rows(ws, rows, first: int, integers: frozenset[int], wrapped: dict[in
                 write_string(r, c, v)
 
 
-def _about_widths(about, columns) -> list[int]:
+def _about_widths(about: list[tuple[str, str]], columns: list[tuple[str, ...]]) -> list[int]:
     """Column widths of the About sheet. Its description column takes the
     width that the other columns leave on a page printed at the smallest
     scale, so that the field dictionary prints one page wide."""
@@ -313,7 +324,13 @@ def _about_widths(about, columns) -> list[int]:
     return widths
 
 
-def _about_sheet(wb, fmt: dict, meta: dict, tables: list[Table], views: list[Table]):
+def _about_sheet(
+    wb: xlsxwriter.Workbook,
+    fmt: dict[str, Format],
+    meta: dict,
+    tables: list[Table],
+    views: Sequence[Table],
+) -> None:
     about = _about_rows(meta, tables, views)
     rows = dictionary_rows([*tables, *views])
     columns = list(zip(DICTIONARY_HEADER, *rows))
@@ -350,7 +367,7 @@ def _about_sheet(wb, fmt: dict, meta: dict, tables: list[Table], views: list[Tab
     _write_rows(ws, rows, title + 2, frozenset(), wrapped)
 
 
-def _table_sheet(wb, fmt: dict, t: Table):
+def _table_sheet(wb: xlsxwriter.Workbook, fmt: dict[str, Format], t: Table) -> None:
     names = [f.name for f in t.fields]
     integers = frozenset(i for i, f in enumerate(t.fields) if f.type == "integer")
     columns = list(zip(*t.rows)) if t.rows else [() for _ in names]
@@ -373,7 +390,7 @@ def _table_sheet(wb, fmt: dict, t: Table):
     _write_rows(ws, t.rows, 1, integers, wrapped)
 
 
-def _fill(wb, meta: dict, tables: list[Table], views: list[Table]):
+def _fill(wb: xlsxwriter.Workbook, meta: dict, tables: list[Table], views: Sequence[Table]) -> None:
     fmt = _formats(wb)
     _about_sheet(wb, fmt, meta, tables, views)
     for t in [*tables, *views]:
@@ -382,7 +399,7 @@ def _fill(wb, meta: dict, tables: list[Table], views: list[Table]):
     wb.set_custom_property("version", meta["version"])
 
 
-def _workbook(meta: dict, tables: list[Table], views: list[Table]) -> io.BytesIO:
+def _workbook(meta: dict, tables: list[Table], views: Sequence[Table]) -> io.BytesIO:
     """The whole workbook, in memory."""
     for t in [*tables, *views]:
         if len(t.name) > SHEET_NAME_MAX:
@@ -404,11 +421,13 @@ def _workbook(meta: dict, tables: list[Table], views: list[Table]) -> io.BytesIO
     return buf
 
 
-def workbook_bytes(meta: dict, tables: list[Table], views: list[Table] = ()) -> bytes:
+def workbook_bytes(meta: dict, tables: list[Table], views: Sequence[Table] = ()) -> bytes:
     return _workbook(meta, tables, views).getvalue()
 
 
-def write(meta: dict, tables: list[Table], out_dir: str, rel: str, views: list[Table] = ()) -> str:
+def write(
+    meta: dict, tables: list[Table], out_dir: str, rel: str, views: Sequence[Table] = ()
+) -> str:
     """Write the workbook to out_dir/rel. The file is opened only once the
     workbook is made, and written here rather than by XlsxWriter, which
     would report an OSError (a full disk) as its own FileCreateError."""
