@@ -5,12 +5,14 @@ that are not canonical."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -585,3 +587,41 @@ def test_the_example_in_contributing_is_what_fmt_writes():
     before, after = re.findall(r"```yaml\n(.*?)```", section, re.S)[:2]
     assert canonical(before) == after
     assert canonical(after) == after
+
+
+# --- libyaml's emitter where it writes what PyYAML's does --------------------------------
+
+_TEXT = st.text(
+    st.sampled_from(list("ab :#'\"-?,[]{}&*!|>%@`~09.+=\t\nБé\u00a0—“”\x85\u2028🛩")), max_size=40
+)
+_WORDS = st.lists(
+    st.sampled_from(
+        ["the", "Il-76", "Белгород", "a,", "b:", "#x", "'q'", '"d"', "—", "x" * 95, "?"]
+    ),
+    min_size=1,
+    max_size=40,
+).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(value=st.one_of(_TEXT, _WORDS), form=st.sampled_from([None, "'", '"', "|", ">"]))
+def test_the_faster_emitter_writes_what_pyyaml_writes(value, form):
+    """The canonical form is PyYAML's pure-Python emitter's; where libyaml's
+    stands in for speed, it must give the same text."""
+    width = 70 if form == ">" else math.inf
+    canonical_form._emit.cache_clear()
+    events = [
+        yaml.StreamStartEvent(),
+        yaml.DocumentStartEvent(explicit=False),
+        yaml.MappingStartEvent(None, None, True, flow_style=False),
+        yaml.ScalarEvent(None, None, (True, True), "k"),
+        yaml.ScalarEvent(None, None, (True, True), value, style=form),
+        yaml.MappingEndEvent(),
+        yaml.DocumentEndEvent(explicit=False),
+        yaml.StreamEndEvent(),
+    ]
+    pure = yaml.emit(events, Dumper=yaml.SafeDumper, allow_unicode=True, width=width).split("\n")
+    while pure and pure[-1] in ("", "..."):
+        pure.pop()
+    pure[0] = pure[0][2:].lstrip(" ")
+    assert canonical_form._emit(value, form, width) == tuple(pure)

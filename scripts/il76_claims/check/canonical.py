@@ -260,15 +260,29 @@ def attach_comments(path: str, text: str, rec: Record) -> dict[str, list[str | N
 # --- scalars ----------------------------------------------------------------------
 
 
+NO_WIDTH = 2**30  # libyaml's width is a C int: no line is this long
+_NOT_LIKE_LIBYAML = re.compile("[\U00010000-\U0010ffff\x85\u2028\u2029]|  ")
+
+
+def same_in_libyaml(value: str) -> bool:
+    """Whether libyaml's emitter writes value on one line as PyYAML's does."""
+    return _NOT_LIKE_LIBYAML.search(value) is None
+
+
 @functools.lru_cache(maxsize=8192)
 def _emit(value: str, style: str | None, width: float = math.inf) -> tuple[str, ...]:
     """The value as PyYAML writes it after 'k: ' in a block mapping: the
     first line without 'k: ', then the block's lines (indented by 2).
 
-    PyYAML's pure-Python emitter, not libyaml's: libyaml writes emoji and
-    other characters beyond U+FFFF as escapes, and folds text at a double
-    space, leaving a space at the end of a line that an editor would strip
-    (and so change the value). Ids and codes recur, hence the cache."""
+    PyYAML's pure-Python emitter where libyaml's differs: libyaml writes
+    emoji and other characters beyond U+FFFF as escapes, folds text at a
+    double space, leaving a space at the end of a line that an editor would
+    strip (and so change the value), and writes NEL and the Unicode line
+    separators as escapes, and folds quoted text otherwise. Elsewhere (one
+    line, or a folded block) the two write the same text (tests/test_fmt.py
+    compares them), and libyaml's is many times faster: the canonical form
+    is what `check` computes for every record. Ids and codes recur, hence
+    the cache."""
     events = [
         yaml.StreamStartEvent(),
         yaml.DocumentStartEvent(explicit=False),
@@ -279,7 +293,15 @@ def _emit(value: str, style: str | None, width: float = math.inf) -> tuple[str, 
         yaml.DocumentEndEvent(explicit=False),
         yaml.StreamEndEvent(),
     ]
-    out = yaml.emit(events, Dumper=yaml.SafeDumper, allow_unicode=True, width=width).split("\n")
+    text = None
+    if same_in_libyaml(value):
+        c_width = NO_WIDTH if width == math.inf else int(width)
+        text = yaml.emit(events, Dumper=yaml.CSafeDumper, allow_unicode=True, width=c_width)
+        if width != math.inf and not text.startswith("k: >"):
+            text = None  # a folded block was refused: the quoted forms fold otherwise
+    if text is None:
+        text = yaml.emit(events, Dumper=yaml.SafeDumper, allow_unicode=True, width=width)
+    out = text.split("\n")
     # A '...' document end marker (after '|+') belongs to a whole document,
     # not to a value inside a record.
     while out and out[-1] in ("", "..."):
