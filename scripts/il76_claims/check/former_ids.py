@@ -12,15 +12,20 @@ with the id to use instead (X025, from check_references).
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from ..model.problems import Problem
+from ..model.problems import Problem, add_at
 from ..model.record import ID_RE, Record
 from .metadata import CHANGELOG, changelog_sections, parse_version
-from .rules import _add
 
-if TYPE_CHECKING:
-    from .references import RecordIndex
+
+class RecordIndex(Protocol):
+    """What these checks read of check/references.py's index."""
+
+    groups: dict[str, list[Record]]
+
+    def find(self, kind: str, rid: object) -> Record | None: ...
+
 
 FIELD = "former_ids"
 
@@ -70,18 +75,18 @@ def check_former_ids(
             at = f"$.{FIELD}[{i}]"
             if now is rec:
                 why = f"former id '{old}' is this record's own id; list only ids it no longer has"
-                _add(out, rec, f"{at}.id", "X022", why)
+                add_at(out, rec, f"{at}.id", "X022", why)
             elif now is not None:
                 why = (
                     f"former id '{old}' is the id of {now.path}; a former id is never a current id: "
                     "remove it here, or give that record another id"
                 )
-                _add(out, rec, f"{at}.id", "X022", why)
+                add_at(out, rec, f"{at}.id", "X022", why)
             elif n:
-                _add(out, rec, f"{at}.id", "X023", _listed_twice(old, lists[0][0], rec))
+                add_at(out, rec, f"{at}.id", "X023", _listed_twice(old, lists[0][0], rec))
             unreleased = _version_problem(renamed_in, version, versions)
             if unreleased:
-                _add(out, rec, f"{at}.version", "X024", f"former id '{old}': {unreleased}")
+                add_at(out, rec, f"{at}.version", "X024", f"former id '{old}': {unreleased}")
     return out
 
 

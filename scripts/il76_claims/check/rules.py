@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, TypeGuard
 
 from ..model.policy import NEVER_ALONE, STAND_ALONE
-from ..model.problems import Problem, problem
+from ..model.problems import Problem, add_at
 from ..model.record import Record, is_integer
 
 if TYPE_CHECKING:
@@ -33,13 +33,6 @@ def check_rules(index: RecordIndex) -> list[Problem]:
     for rule in RULES:
         rule(index, out)
     return out
-
-
-def _add(out: list[Problem], rec: Record, pointer: str, code: str, message: str) -> None:
-    if pointer in rec.reported:  # the loader said what is wrong with this value
-        return
-    line, col = rec.mark(pointer)
-    out.append(problem(rec.path, line, col, code, message, pointer))
 
 
 def _date(value: object) -> TypeGuard[str]:
@@ -60,7 +53,7 @@ def date_end_after_date(index: RecordIndex, out: list[Problem]) -> None:
     for rec in _all(index):
         end, date = rec.data.get("date_end"), rec.data.get("date")
         if _date(date) and _date(end) and end <= date:
-            _add(
+            add_at(
                 out,
                 rec,
                 "$.date_end",
@@ -74,7 +67,7 @@ def block_within_source(index: RecordIndex, out: list[Problem]) -> None:
         block, src = rec.data.get("block"), index.find("source", rec.data.get("source_id"))
         count = src.data.get("block_count") if src is not None and "block" in rec.data else None
         if src is not None and is_integer(block) and is_integer(count) and 1 <= count < block:
-            _add(
+            add_at(
                 out,
                 rec,
                 "$.block",
@@ -99,7 +92,7 @@ def computed_figure_is_the_sum(index: RecordIndex, out: list[Problem]) -> None:
         counts = [c for c in found if is_integer(c)]
         if parts and len(counts) == len(parts) and sum(counts) != d["count"]:
             total = f"{' + '.join(map(str, counts))} = {sum(counts)}"
-            _add(
+            add_at(
                 out,
                 rec,
                 "$.count",
@@ -112,7 +105,7 @@ def range_low_below_high(index: RecordIndex, out: list[Problem]) -> None:
     for rec in index.groups.get("casualty_figure", ()):
         low, high = rec.data.get("count_low"), rec.data.get("count_high")
         if is_integer(low) and is_integer(high) and low > high:
-            _add(
+            add_at(
                 out,
                 rec,
                 "$.count_low",
@@ -143,7 +136,7 @@ def position_taken_by_its_actor(index: RecordIndex, out: list[Problem]) -> None:
             continue
         if pos.get("basis") == "characterised_by_source":
             if s.get("kind") != "characterisation":
-                _add(
+                add_at(
                     out,
                     claim,
                     f"{at}.basis",
@@ -153,7 +146,7 @@ def position_taken_by_its_actor(index: RecordIndex, out: list[Problem]) -> None:
             elif actor != s.get("described_actor_id") and index.find(
                 "actor", s.get("described_actor_id")
             ):
-                _add(
+                add_at(
                     out,
                     claim,
                     f"{at}.actor_id",
@@ -166,7 +159,7 @@ def position_taken_by_its_actor(index: RecordIndex, out: list[Problem]) -> None:
                 if actor == s.get("described_actor_id")
                 else ""
             )
-            _add(
+            add_at(
                 out,
                 claim,
                 f"{at}.actor_id",
@@ -200,7 +193,7 @@ def source_voice_is_the_publishers(index: RecordIndex, out: list[Problem]) -> No
             continue
         found = _out_of_voice(rec, kind, speaker, voices)
         if found:
-            _add(out, rec, *found)
+            add_at(out, rec, *found)
 
 
 def _out_of_voice(
@@ -240,7 +233,7 @@ def characterisation_names_its_party(index: RecordIndex, out: list[Problem]) -> 
     for rec in index.groups.get("statement", ()):
         kind, described = rec.data.get("kind"), rec.data.get("described_actor_id")
         if kind == "characterisation" and described is None:
-            _add(
+            add_at(
                 out,
                 rec,
                 "$.described_actor_id",
@@ -248,7 +241,7 @@ def characterisation_names_its_party(index: RecordIndex, out: list[Problem]) -> 
                 "a characterisation describes a party's stance, conduct or silence: name that actor in described_actor_id",
             )
         elif isinstance(kind, str) and kind != "characterisation" and described is not None:
-            _add(
+            add_at(
                 out,
                 rec,
                 "$.described_actor_id",
@@ -269,7 +262,7 @@ def figure_fields_follow_basis(index: RecordIndex, out: list[Problem]) -> None:
         if basis == "computed":
             for name in (n for n in _COMPUTED_NONE if d.get(n) is not None):
                 who = "it has no claimant" if name == "claimed_by_id" else "no source text gives it"
-                _add(
+                add_at(
                     out,
                     rec,
                     f"$.{name}",
@@ -282,7 +275,7 @@ def figure_fields_follow_basis(index: RecordIndex, out: list[Problem]) -> None:
                 for n in _CLAIMED
                 if n in d and d[n] is None and (n != "quote" or _held(index, d) is not False)
             ):
-                _add(
+                add_at(
                     out,
                     rec,
                     f"$.{name}",
@@ -332,7 +325,7 @@ def derivations_have_no_cycle(index: RecordIndex, out: list[Problem]) -> None:
     for rec, pointer, cycle in _cycles(
         _edges(index.groups.get("casualty_figure", ()), "derived_from", None)
     ):
-        _add(
+        add_at(
             out,
             rec,
             pointer,
@@ -345,7 +338,7 @@ def relations_have_no_cycle(index: RecordIndex, out: list[Problem]) -> None:
     for rec, pointer, cycle in _cycles(
         _edges(index.groups.get("claim", ()), "relations", "other_claim_id")
     ):
-        _add(
+        add_at(
             out,
             rec,
             pointer,
@@ -363,7 +356,7 @@ def block_given_for_an_archived_source(index: RecordIndex, out: list[Problem]) -
             and "block" in rec.data
             and rec.data["block"] is None
         ):
-            _add(
+            add_at(
                 out,
                 rec,
                 "$.block",
@@ -379,7 +372,7 @@ def not_before_the_event(index: RecordIndex, out: list[Problem]) -> None:
             continue
         date, happened = rec.data.get("date"), event.data.get("date")
         if _date(date) and _date(happened) and date < happened:
-            _add(
+            add_at(
                 out,
                 rec,
                 "$.date",
@@ -406,7 +399,7 @@ def source_fields_follow_text_held(index: RecordIndex, out: list[Problem]) -> No
         held, d = rec.data.get("text_held"), rec.data
         if held is True:
             for name in (n for n in _ARCHIVE_FIELDS if n in d and d[n] is None):
-                _add(
+                add_at(
                     out,
                     rec,
                     f"$.{name}",
@@ -415,7 +408,7 @@ def source_fields_follow_text_held(index: RecordIndex, out: list[Problem]) -> No
                 )
         elif held is False:
             if "url" in d and d["url"] is None:
-                _add(
+                add_at(
                     out,
                     rec,
                     "$.url",
@@ -423,7 +416,7 @@ def source_fields_follow_text_held(index: RecordIndex, out: list[Problem]) -> No
                     "url is null, but text_held is false: a source the project does not hold is known by its address; give the url of the page that was read",
                 )
             for name in (n for n in _ARCHIVE_FIELDS if d.get(n) is not None):
-                _add(
+                add_at(
                     out,
                     rec,
                     f"$.{name}",
@@ -447,7 +440,7 @@ def no_quote_from_a_source_not_held(index: RecordIndex, out: list[Problem]) -> N
                     if rec.kind == "statement"
                     else "say in notes what the source gives"
                 )
-                _add(
+                add_at(
                     out,
                     rec,
                     f"$.{name}",
@@ -457,7 +450,7 @@ def no_quote_from_a_source_not_held(index: RecordIndex, out: list[Problem]) -> N
         elif held is True and rec.kind == "statement":
             # A missing block is reported by block_given_for_an_archived_source.
             for name in (n for n in _QUOTE_FIELDS if n != "block" and n in d and d[n] is None):
-                _add(
+                add_at(
                     out,
                     rec,
                     f"$.{name}",
@@ -473,7 +466,7 @@ def statement_rests_on_a_source_that_stands_alone(index: RecordIndex, out: list[
         origin = src.data.get("origin") if src is not None else None
         if src is not None and origin in NEVER_ALONE:
             why = "cite the page it copies or summarises as source_id, and list this one under carried_by"
-            _add(
+            add_at(
                 out,
                 rec,
                 "$.source_id",
@@ -500,7 +493,7 @@ def carried_by_lists_each_other_source_once(index: RecordIndex, out: list[Proble
                     if sid == rec.data.get("source_id")
                     else "listed earlier"
                 )
-                _add(
+                add_at(
                     out,
                     rec,
                     f"$.carried_by[{i}].source_id",
@@ -508,7 +501,7 @@ def carried_by_lists_each_other_source_once(index: RecordIndex, out: list[Proble
                     f"source '{sid}' is {what}; list each further source once, and never the source_id",
                 )
             elif item.get("link") == "conflicting" and item.get("notes") is None:
-                _add(
+                add_at(
                     out,
                     rec,
                     f"$.carried_by[{i}].link",
@@ -524,7 +517,7 @@ def stance_fits_its_basis(index: RecordIndex, out: list[Problem]) -> None:
     for claim, at, pos, _ in _positions(index):
         stance, basis = pos.get("stance"), pos.get("basis")
         if basis == "hedged" and stance != "suggests":
-            _add(
+            add_at(
                 out,
                 claim,
                 f"{at}.stance",
@@ -532,7 +525,7 @@ def stance_fits_its_basis(index: RecordIndex, out: list[Problem]) -> None:
                 f"stance is {stance}, but basis is hedged: a position the words qualify as possible or uncertain is stance: suggests; or choose the basis the words give",
             )
         elif stance == "suggests" and basis in ("explicit", "presupposed"):
-            _add(
+            add_at(
                 out,
                 claim,
                 f"{at}.basis",
@@ -548,7 +541,7 @@ def relay_is_not_the_publisher(index: RecordIndex, out: list[Problem]) -> None:
         publisher = src.data.get("publisher_id") if src is not None else None
         for i, actor in enumerate(relays if isinstance(relays, list) else []):
             if src is not None and publisher is not None and actor == publisher:
-                _add(
+                add_at(
                     out,
                     rec,
                     f"$.relayed_by[{i}]",

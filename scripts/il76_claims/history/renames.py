@@ -14,14 +14,19 @@ match their new rows, and only what really changed is left to report.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..publish.tables import FORMER_IDS
 
-if TYPE_CHECKING:
-    from .diff import TableData
+
+class TableData(Protocol):
+    """What renames read of a table of history/diff.py's builds."""
+
+    header: list[str]
+    rows: list[list[str]]
+
 
 # The former_ids table's columns, as the build writes them.
 _FORMER_COLUMNS = ("former_id", "id", "table_name", "version")
@@ -57,7 +62,9 @@ class Rename:
 Renames = dict[str, dict[str, Rename]]  # table -> old id -> its rename
 
 
-def find(old: dict[str, TableData], new: dict[str, TableData], tables: Iterable[str]) -> Renames:
+def find(
+    old: Mapping[str, TableData], new: Mapping[str, TableData], tables: Iterable[str]
+) -> Renames:
     """The renames in each of the tables (those keyed by id alone in both
     builds): recorded ones first, then those found by content."""
     former = _former(new.get(FORMER_IDS))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .record import Record
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -663,6 +665,15 @@ def problem(path: str, line: int, col: int, code: str, message: str, pointer: st
         # A programming error, not a data error: fail loudly in tests.
         raise KeyError(f"unregistered problem code {code}")
     return Problem(path, line, col, code, message, pointer)
+
+
+def add_at(out: list[Problem], rec: Record, pointer: str, code: str, message: str) -> None:
+    """A problem at a value of a record, unless the loader already said what
+    is wrong with that value."""
+    if pointer in rec.reported:
+        return
+    line, col = rec.mark(pointer)
+    out.append(problem(rec.path, line, col, code, message, pointer))
 
 
 def file_problem(path: str, code: str, message: str) -> Problem:
