@@ -7,8 +7,11 @@ files replaced, added or deleted, so a test can state exactly what is bad.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,6 +91,22 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
         code = exc.code
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def run_process(
+    *argv: str, cwd: str | Path | None = None, seed: str | None = None
+) -> subprocess.CompletedProcess:
+    """il76-claims as a separate process, as a user runs it; seed sets
+    PYTHONHASHSEED, so that set and dict order cannot leak into outputs."""
+    env = {**os.environ, "PYTHONHASHSEED": seed} if seed is not None else None
+    return subprocess.run(
+        [sys.executable, "-m", "il76_claims", *map(str, argv)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
 
 
 def file_bytes(root: Path, tops: tuple[str, ...]) -> dict[str, bytes]:

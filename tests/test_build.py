@@ -3,7 +3,6 @@ the committed records."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_SOURCES, REPO, file_bytes, make_project
+from conftest import FIXTURE_SOURCES, REPO, file_bytes, make_project, run_process
 from il76_claims.check.report import text
 from il76_claims.model.project import Project, default_sources_dir
 from il76_claims.publish.build import build
@@ -32,23 +31,7 @@ def differing(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
 
 
 def _build_in_subprocess(root: Path, seed: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONHASHSEED": seed}
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "il76_claims",
-            "build",
-            "--root",
-            str(root),
-            "--sources",
-            str(FIXTURE_SOURCES),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    return run_process("build", "--root", root, "--sources", FIXTURE_SOURCES, seed=seed)
 
 
 def test_two_builds_give_identical_bytes(tmp_path):

@@ -7,13 +7,20 @@ from __future__ import annotations
 import io
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_SOURCES, REPO, base_record, file_bytes, make_project, run_cli
+from conftest import (
+    FIXTURE_SOURCES,
+    REPO,
+    base_record,
+    file_bytes,
+    make_project,
+    run_cli,
+    run_process,
+)
 from il76_claims import cli
 from il76_claims.check import run as run_module
 
@@ -21,17 +28,6 @@ SOURCES = str(FIXTURE_SOURCES)
 
 
 run = run_cli
-
-
-def run_process(*argv, cwd=None) -> subprocess.CompletedProcess:
-    """il76-claims as a separate process, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "il76_claims", *argv],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-    )
 
 
 # A small project with four problems in three files. The statement has two,

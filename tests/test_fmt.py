@@ -610,16 +610,7 @@ def test_the_faster_emitter_writes_what_pyyaml_writes(value, form):
     stands in for speed, it must give the same text."""
     width = 70 if form == ">" else math.inf
     canonical_form._emit.cache_clear()
-    events = [
-        yaml.StreamStartEvent(),
-        yaml.DocumentStartEvent(explicit=False),
-        yaml.MappingStartEvent(None, None, True, flow_style=False),
-        yaml.ScalarEvent(None, None, (True, True), "k"),
-        yaml.ScalarEvent(None, None, (True, True), value, style=form),
-        yaml.MappingEndEvent(),
-        yaml.DocumentEndEvent(explicit=False),
-        yaml.StreamEndEvent(),
-    ]
+    events = canonical_form.value_events(value, form)
     pure = yaml.emit(events, Dumper=yaml.SafeDumper, allow_unicode=True, width=width).split("\n")
     while pure and pure[-1] in ("", "..."):
         pure.pop()

@@ -15,14 +15,20 @@ import datetime as dt
 import os
 import re
 import shutil
-import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_SOURCES, REPO, base_record, in_canonical_form, make_project
+from conftest import (
+    FIXTURE_SOURCES,
+    REPO,
+    base_record,
+    in_canonical_form,
+    make_project,
+    run_process,
+)
 from il76_claims import cli
 from il76_claims.check import strict_yaml
 from il76_claims.check.neutrality import load_terms, matchable
@@ -647,23 +653,7 @@ def test_a_changelog_that_ends_on_a_heading_has_that_version_empty():
 
 
 def _site_in_subprocess(root: Path, seed: str) -> dict[str, bytes]:
-    env = {**os.environ, "PYTHONHASHSEED": seed}
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "il76_claims",
-            "site",
-            "--root",
-            str(root),
-            "--sources",
-            str(FIXTURE_SOURCES),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    proc = run_process("site", "--root", root, "--sources", FIXTURE_SOURCES, seed=seed)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = root / site.SITE_DIR
     return {

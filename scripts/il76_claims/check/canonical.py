@@ -269,6 +269,20 @@ def same_in_libyaml(value: str) -> bool:
     return _NOT_LIKE_LIBYAML.search(value) is None
 
 
+def value_events(value: str, style: str | None) -> list[yaml.Event]:
+    """The events of a one-key document `k: value`, the value in style."""
+    return [
+        yaml.StreamStartEvent(),
+        yaml.DocumentStartEvent(explicit=False),
+        yaml.MappingStartEvent(None, None, True, flow_style=False),
+        yaml.ScalarEvent(None, None, (True, True), "k"),
+        yaml.ScalarEvent(None, None, (True, True), value, style=style),
+        yaml.MappingEndEvent(),
+        yaml.DocumentEndEvent(explicit=False),
+        yaml.StreamEndEvent(),
+    ]
+
+
 @functools.lru_cache(maxsize=8192)
 def _emit(value: str, style: str | None, width: float = math.inf) -> tuple[str, ...]:
     """The value as PyYAML writes it after 'k: ' in a block mapping: the
@@ -283,16 +297,7 @@ def _emit(value: str, style: str | None, width: float = math.inf) -> tuple[str, 
     compares them), and libyaml's is many times faster: the canonical form
     is what `check` computes for every record. Ids and codes recur, hence
     the cache."""
-    events = [
-        yaml.StreamStartEvent(),
-        yaml.DocumentStartEvent(explicit=False),
-        yaml.MappingStartEvent(None, None, True, flow_style=False),
-        yaml.ScalarEvent(None, None, (True, True), "k"),
-        yaml.ScalarEvent(None, None, (True, True), value, style=style),
-        yaml.MappingEndEvent(),
-        yaml.DocumentEndEvent(explicit=False),
-        yaml.StreamEndEvent(),
-    ]
+    events = value_events(value, style)
     text = None
     if same_in_libyaml(value):
         c_width = NO_WIDTH if width == math.inf else int(width)
