@@ -10,8 +10,10 @@ Chromium is driven by selenium through the system's chromedriver (Debian:
 apt-get install chromium chromium-driver; .ci/run installs them), with a
 new empty profile, and nothing is downloaded: without Chromium or
 chromedriver the test is skipped and says so. IL76_CHROMIUM and
-IL76_CHROMEDRIVER name other binaries. Screenshots are saved under the
-test's temporary folder."""
+IL76_CHROMEDRIVER name other binaries. A page that scrolls sideways or
+logs an error is saved as a screenshot under the test's temporary folder.
+The tests share one Chromium and the two built trees, so they run in one
+xdist group (one worker builds the trees once)."""
 
 from __future__ import annotations
 
@@ -54,15 +56,6 @@ FLAGS = (
     "--disable-sync",
     "--disable-dev-shm-usage",
     "--hide-scrollbars",
-)
-SHOTS = (
-    "index.html",
-    "claims.html",
-    "statements.html",
-    "timeline.html",
-    "figures.html",
-    "sources.html",
-    "changes.html",
 )
 # Entity pages of each kind checked in the browser besides every list: the
 # largest ones, where a long name or list would first push the page wide.
@@ -157,35 +150,45 @@ def errors(driver) -> list[dict]:
     return [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
 
 
-def screenshot(driver, shots: Path, name: str, width: int):
+def screenshot(driver, shots: Path, name: str, width: int) -> Path:
+    """The whole page (up to 5,000 px down) at width, saved for whoever reads a failure."""
     height = min(driver.execute_script("return document.documentElement.scrollHeight"), 5000)
     driver.set_window_size(width, height)
-    driver.save_screenshot(str(shots / f"{name[:-5]}-{width}.png"))
+    path = shots / f"{name[:-5]}-{width}.png"
+    driver.save_screenshot(str(path))
+    return path
+
+
+def page_problems(driver, name: str, width: int) -> list[str]:
+    """What is wrong with the loaded page at width: a sideways scroll, a missing
+    title or link to the method, a console error."""
     driver.set_window_size(width, 900)
+    scroll, client, title, method = driver.execute_script(
+        "var e = document.documentElement; return [e.scrollWidth, e.clientWidth,"
+        " document.title, document.querySelectorAll('footer .method a').length]"
+    )
+    problems = [f"{name}: {scroll} px wide in a {client} px window"] if scroll > client else []
+    if not title.strip() or not method:
+        problems.append(f"{name}: no title, or no link to the method")
+    return problems + [f"{name}: console: {e['message']}" for e in errors(driver)]
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_no_page_scrolls_sideways_or_logs_an_error(driver, any_tree, shots, width):
+def test_no_page_scrolls_sideways_or_logs_an_error(driver, any_tree, shots):
+    # Each page is loaded once and laid out again at each width.
     names = checked_pages(any_tree)
     assert len(names) > 20
     problems = []
     for name in names:
-        driver.set_window_size(width, 900)
+        driver.get_log("browser")
         driver.get((any_tree / site.SITE_DIR / name).as_uri())
-        scroll, client, title = driver.execute_script(
-            "var e = document.documentElement; return [e.scrollWidth, e.clientWidth, document.title]"
-        )
-        if scroll > client:
-            problems.append(f"{name}: {scroll} px wide in a {client} px window")
-        if not title.strip() or not driver.execute_script(
-            "return document.querySelectorAll('footer .method a').length"
-        ):
-            problems.append(f"{name}: no title, or no link to the method")
-        problems += [f"{name}: console: {e['message']}" for e in errors(driver)]
-        if name in SHOTS:
-            screenshot(driver, shots, f"{any_tree.name}-{name}", width)
+        for width in WIDTHS:
+            found = page_problems(driver, name, width)
+            if found:
+                found.append(
+                    f"{name}: {screenshot(driver, shots, f'{any_tree.name}-{name}', width)}"
+                )
+            problems += found
     assert problems == []
-    assert (shots / f"{any_tree.name}-claims-{width}.png").stat().st_size > 1000
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -343,3 +346,20 @@ def test_the_claim_filters_show_exactly_the_claims_of_a_party_a_country_and_a_st
     expected = {c["id"] for c in claims if word in c["proposition"].lower()}
     assert expected <= settled(driver, lambda: shown_claims(driver), expected, within=True)
     assert errors(driver) == []
+
+
+def test_a_wide_page_without_a_method_link_and_with_an_error_is_reported(driver, tmp_path):
+    page = tmp_path / "wide.html"
+    page.write_text(
+        "<!doctype html><title>Wide</title><body style='margin:0'><div style='width:2000px'>x</div>"
+        "<script>console.error('broken')</script>",
+        encoding="utf-8",
+    )
+    driver.get_log("browser")
+    driver.get(page.as_uri())
+    found = page_problems(driver, "wide.html", 390)
+    assert found[:2] == [
+        "wide.html: 2000 px wide in a 390 px window",
+        "wide.html: no title, or no link to the method",
+    ]
+    assert len(found) == 3 and "broken" in found[2]
