@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 import os
 import re
 import shutil
@@ -178,7 +179,9 @@ def any_site(request, fixture_site, real_site) -> Path:
     return fixture_site if request.param == "fixture" else real_site
 
 
+@functools.cache
 def pages(root: Path) -> dict[str, Page]:
+    """Each page of a built site, parsed once for all the tests that read it."""
     return {p.name: Page(p) for p in sorted(root.glob("*.html"))}
 
 

@@ -543,9 +543,9 @@ def _long_texts() -> Table:
 
 
 @pytest.fixture(scope="module")
-def printed(root, tmp_path_factory) -> list[tuple[Path, Path]]:
+def printed(root, tmp_path_factory) -> list[tuple[Path, list[tuple[str, list]]]]:
     """The built workbook and one of long texts, printed to PDF by
-    LibreOffice: (workbook, PDF) pairs."""
+    LibreOffice and read once: (workbook, its printed pages) pairs."""
     if SOFFICE is None:
         pytest.skip("LibreOffice is not installed")
     pytest.importorskip("pypdf")
@@ -557,7 +557,7 @@ def printed(root, tmp_path_factory) -> list[tuple[Path, Path]]:
     assert done.returncode == 0, done.stdout + done.stderr
     for book in books:
         assert (out / f"{book.stem}.pdf").exists(), done.stdout + done.stderr
-    return [(book, out / f"{book.stem}.pdf") for book in books]
+    return [(book, _pages(out / f"{book.stem}.pdf")) for book in books]
 
 
 def _runs(page) -> list[tuple[float, float, float, str]]:
@@ -623,10 +623,10 @@ def _page_bound(ws) -> int:
 @pytest.mark.libreoffice
 @NEEDS_SOFFICE
 def test_printed_text_is_at_least_8_points(printed):
-    for book, pdf in printed:
+    for book, pages in printed:
         sizes = [
             (size, i, sheet, text)
-            for i, (sheet, runs) in enumerate(_pages(pdf), 1)
+            for i, (sheet, runs) in enumerate(pages, 1)
             for *_, size, text in runs
         ]
         size, page, sheet, text = min(sizes)
@@ -655,9 +655,9 @@ def test_each_sheet_prints_on_no_more_pages_than_its_columns_and_rows_need(print
             f"LibreOffice would print Calibri as {family}, whose wider digits widen every"
             " column: install Carlito (Debian's fonts-crosextra-carlito)"
         )
-    for book, pdf in printed:
+    for book, pages in printed:
         sheets = openpyxl.load_workbook(book)
-        counted = collections.Counter(sheet for sheet, _ in _pages(pdf))
+        counted = collections.Counter(sheet for sheet, _ in pages)
         assert list(counted) == sheets.sheetnames, book.name  # every page's footer names its sheet
         over = {
             ws.title: (counted[ws.title], _page_bound(ws))
@@ -671,10 +671,9 @@ def test_each_sheet_prints_on_no_more_pages_than_its_columns_and_rows_need(print
 @NEEDS_SOFFICE
 def test_no_printed_line_falls_on_another(printed):
     # A row too short for its text prints its lines over the next row's.
-    for book, pdf in printed:
-        for i, (sheet, runs) in enumerate(_pages(pdf), 1):
-            runs.sort()
-            for (x, y, size, text), (x2, y2, size2, text2) in itertools.pairwise(runs):
+    for book, pages in printed:
+        for i, (sheet, runs) in enumerate(pages, 1):
+            for (x, y, size, text), (x2, y2, size2, text2) in itertools.pairwise(sorted(runs)):
                 assert not (x == x2 and abs(y - y2) < 0.8 * min(size, size2)), (
                     f"{book.name}, page {i} ({sheet}): {text!r} printed over {text2!r}"
                 )
@@ -684,8 +683,8 @@ def test_no_printed_line_falls_on_another(printed):
 @NEEDS_SOFFICE
 def test_every_wrapped_text_prints_whole(printed):
     # LibreOffice prints no line of a cell that starts below its row.
-    for book, pdf in printed:
-        shown = "".join(re.sub(r"\s+", "", t) for _, runs in _pages(pdf) for *_, t in runs)
+    for book, pages in printed:
+        shown = "".join(re.sub(r"\s+", "", t) for _, runs in pages for *_, t in runs)
         for ws in openpyxl.load_workbook(book):
             for row in ws.iter_rows():
                 for c in row:
