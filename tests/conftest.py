@@ -24,6 +24,31 @@ from il76_claims.model.project import Project
 from il76_claims.model.schemas import SchemaSet
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Test files whose module fixtures cost seconds to make (the built sites and
+# Chromium, the workbook printed by LibreOffice): xdist runs each of them on
+# one worker, so each fixture is made once; every other test is dealt out
+# alone. (xdist's own loadgroup does not group under pytest 9, whose nodeid
+# it can no longer rewrite.)
+ONE_WORKER = ("tests/test_site.py", "tests/test_site_browser.py", "tests/test_xlsx.py")
+
+
+def pytest_collection_modifyitems(items):
+    # Those files first, so that no worker starts one of them when the rest is done.
+    items.sort(key=lambda item: item.nodeid.split("::", 1)[0] not in ONE_WORKER)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER else nodeid
+
+    return Scheduling(config, log)
+
+
 FIXTURES = REPO / "tests" / "fixtures"
 BASE = FIXTURES / "base"
 FIXTURE_SOURCES = FIXTURES / "sources"
