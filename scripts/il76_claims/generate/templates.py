@@ -158,12 +158,17 @@ def _introduction(kind: str, doc: dict) -> list[str]:
         "Then run `il76-claims check`, which points at every field still to fill. "
         "These comments may stay or go; docs/editorial-policy.md says how to word things."
     )
-    rules = [r["description"] for r in doc.get("allOf", []) if r.get("description")]
+    rules = cross_field_rules(doc)
     if rules:
         lines += ["#", "# Rules across fields:"]
         for r in rules:
             lines += _wrap(f"- {r}.", "  ", "  ")
     return lines
+
+
+def cross_field_rules(doc: dict) -> list[str]:
+    """What a kind's schema requires across its fields, in words."""
+    return [r["description"] for r in doc.get("allOf", []) if r.get("description")]
 
 
 def _list_lines(d: _Describer, name: str, prop: dict, required: bool) -> list[str]:
