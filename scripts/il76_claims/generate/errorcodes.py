@@ -75,20 +75,12 @@ def _example(text: str) -> str:
 
 
 def _groups() -> list[tuple[str, str, str, list[Code]]]:
+    codes = sorted(CODES.values(), key=lambda c: c.code)
     known = {letter for letter, _, _ in GROUPS}
-    out = [
-        (
-            letter,
-            title,
-            about,
-            sorted((c for c in CODES.values() if c.code[0] == letter), key=lambda c: c.code),
-        )
-        for letter, title, about in GROUPS
-    ]
-    others = sorted((c for c in CODES.values() if c.code[0] not in known), key=lambda c: c.code)
-    if others:
-        out.append(("", "Other", "Codes of other stages.", others))
-    return [g for g in out if g[3]]
+    out = [(*group, [c for c in codes if c.code[0] == group[0]]) for group in GROUPS]
+    others = [c for c in codes if c.code[0] not in known]
+    out.append(("", "Other", "Codes of other stages.", others))
+    return [g for g in out if g[3]]  # a group without codes is left out, Other too
 
 
 def render() -> str:
@@ -100,16 +92,12 @@ def render() -> str:
         )
     lines.append("")
     for _, title, about, codes in groups:
-        lines.append(f"## {title}")
-        lines.append("")
-        lines.append(about)
-        lines.append("")
-        lines.append("| Code | Problem | Example | How to fix it |")
-        lines.append("|---|---|---|---|")
-        for c in codes:
-            lines.append(
-                f'| <a id="{c.code.lower()}"></a>{c.code} | {_cell(c.title)} | {_example(c.example)} | {_cell(c.fix)} |'
-            )
+        lines += [f"## {title}", "", about, ""]
+        lines += ["| Code | Problem | Example | How to fix it |", "|---|---|---|---|"]
+        lines += [
+            f'| <a id="{c.code.lower()}"></a>{c.code} | {_cell(c.title)} | {_example(c.example)} | {_cell(c.fix)} |'
+            for c in codes
+        ]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
