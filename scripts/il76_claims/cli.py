@@ -92,6 +92,11 @@ def option(*flags: str, **settings: Any) -> Option:
     return flags, settings
 
 
+def flag(name: str, meaning: str) -> Option:
+    """An option that is on when given."""
+    return option(name, action="store_true", help=meaning)
+
+
 ROOT = option(
     "--root",
     default=".",
@@ -301,11 +306,7 @@ Example:
         help="for a source (required): yes if the project archives its text, no if it keeps only the address (docs/editorial-policy.md, section 9)",
     ),
     ROOT,
-    option(
-        "--update-templates",
-        action="store_true",
-        help="regenerate schemas/templates/*.yaml from the schemas and exit",
-    ),
+    flag("--update-templates", "regenerate schemas/templates/*.yaml from the schemas and exit"),
 )
 def new_command(args: argparse.Namespace) -> int:
     from .generate.templates import BadRequest, ScaffoldError, scaffold, write_templates
@@ -362,11 +363,7 @@ Example:
         nargs="*",
         help="record files or folders (default: every record and dataset.yaml)",
     ),
-    option(
-        "--check",
-        action="store_true",
-        help="write nothing; list the files not in canonical form and exit 1 if any",
-    ),
+    flag("--check", "write nothing; list the files not in canonical form and exit 1 if any"),
     ROOT,
     FORMAT,
 )
@@ -500,11 +497,7 @@ carries (scripts/release.sh, which the release workflow runs).
 Example:
   il76-claims build && il76-claims site --no-archived-text && il76-claims release""",
     ROOT,
-    option(
-        "--force",
-        action="store_true",
-        help="replace an existing archive of the same version that differs",
-    ),
+    flag("--force", "replace an existing archive of the same version that differs"),
     option(
         "--tag", metavar="TAG", help="with --assets: the release's tag, which must be v<version>"
     ),
@@ -588,11 +581,7 @@ Example:
   il76-claims site --sources ../shared/sources
   il76-claims site --no-archived-text""",
     *CHECKING,
-    option(
-        "--no-archived-text",
-        action="store_true",
-        help="leave the sources' archived texts out, as a published site must",
-    ),
+    flag("--no-archived-text", "leave the sources' archived texts out, as a published site must"),
 )
 def site_command(args: argparse.Namespace) -> int:
     from .publish.site import SITE_DIR, build_site
