@@ -12,6 +12,7 @@ checked.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import os
 import sys
@@ -70,12 +71,9 @@ def make_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for name, summary, description, options, run in _COMMANDS:
+        # Every command has an example (tests/test_docs.py holds them to it).
         text, _, example = description.partition("\nExample")
-        epilog = (
-            ("examples" if example.count("\n  il76-claims") > 1 else "example") + example
-            if example
-            else None
-        )
+        epilog = ("examples" if example.count("\n  il76-claims") > 1 else "example") + example
         p = sub.add_parser(
             name, help=summary, description=text, epilog=epilog, formatter_class=_formatter
         )
@@ -603,10 +601,8 @@ def _safe_streams() -> None:
     # Messages quote record text (Cyrillic, Arabic...). On a terminal whose
     # encoding cannot show it, escape the character rather than crash.
     for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]  # a stream without it raises AttributeError, caught below
-        except (AttributeError, ValueError):
-            pass
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]  # a stream without it raises AttributeError, suppressed
 
 
 def main(argv: list[str] | None = None) -> int:
