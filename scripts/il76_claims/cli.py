@@ -551,11 +551,8 @@ def coverage_command(args: argparse.Namespace) -> int:
     from .check.coverage import coverage
 
     proj = project(args)
-    notices = []
-    if not proj.sources_dir or not os.path.isdir(proj.sources_dir):
-        notices.append(
-            f"the sources folder {proj.sources_dir} does not exist; blocks are counted from the sources' block_count"
-        )
+    absent = f"the sources folder {proj.sources_dir} does not exist; blocks are counted from the sources' block_count"
+    notices = [] if os.path.isdir(proj.sources_dir or "") else [absent]
     cov = coverage(proj.root, proj.sources_dir)
     ok = "ok: every block is cited by a record or explained"
     failed = "{problems} coverage problem(s)"
