@@ -134,47 +134,20 @@ def _codelist_section(schemas: SchemaSet, name: str, tables: list[Table]) -> lis
 
 
 # Every file the build writes, and what it holds.
-FILES = (
-    (
-        "datapackage.json",
-        "The Frictionless Data Package descriptor: the package's metadata (with `id`, `homepage`, `created`, `rights`) and, for each table, its CSV file's path, size, SHA-256, dialect and Table Schema.",
-    ),
-    ("data/<table>.csv", "One CSV file per [table](#tables)."),
-    (
-        XLSX,
-        "The workbook: an About sheet (version, licence, rights, how to cite, a dictionary of every column), one sheet per table, then one sheet per [view](#views).",
-    ),
-    (
-        SQLITE,
-        "SQLite: one table per table, one view per [view](#views), and `_meta_package`, `_meta_tables`, `_meta_columns` describing them.",
-    ),
-    (
-        DATASETTE,
-        "Metadata for Datasette: descriptions of every table, view and column, the label column of each table others point to, the `_meta_*` tables hidden, canned queries (`disputed_claims`, `statements_with_speakers`, `figures_by_claimant`). Each table's description names its columns in a folded list, so that the rows show on the first screen.",
-    ),
-    (
-        f"{JSONL}/<table>.jsonl",
-        "One JSON object per row of a table, one per line; keys are the columns, in order. Integers are numbers, booleans `true`/`false`, no value `null`, everything else the text of the CSV cell.",
-    ),
-    (
-        JSON,
-        "One JSON document: the package's name, title, version, licences, rights, repository and citation; `claims`, each with its `relations` and `positions` lists as in the records, each position carrying next to `actor_id` and `statement_id` the whole `actor` and `statement` rows; and every other table whole (`statements`, with those that hold no position, `statement_sources`, `statement_relays`, `sources`, `actors`, `events`, `casualty_figures`, `claim_actors`, `codelists`...), so that every id resolves and every record is there. Values are typed as in the JSON Lines files.",
-    ),
-    (
-        JSONLD,
-        "JSON-LD in the schema.org vocabulary: a `Dataset` (name, description, licence, version, how to cite it as `creditText`, its creators, and a `DataDownload` with its media type for each file a version publishes); each claim a `Claim` (`text` the proposition, `appearance` only the statements whose stance on it is "
-        + " or ".join(f"`{s}`" for s in sorted(FOR))
-        + ", `author` the actors who take those stances); each position, whatever its stance, a `Position` (`about` the claim, `agent` the actor, `isBasedOn` the statement, `stance` and `basis` the codes): schema.org has no term for a stance, so `Position`, `stance` and `basis` are the project's own, defined in the document's context as the addresses of their headings in this codebook at the version's tag; each statement with a position a `Quotation` (`text` the quote, `author` the speaker, `isPartOf` the source, `description` the summary), or for a paraphrased statement a `CreativeWork` of `genre` \"paraphrase\" with no `text`; each actor a `Person` or `Organization`; each source a `CreativeWork`. Dates appear only when exact to the day. Never a `ClaimReview` or rating.",
-    ),
-    (
-        "quote-checks.csv",
-        "The record of the quotes that were checked against their archived texts: one row per verified quote (`record`, `sha256` of the archive's hash, block, kind and quote). Written only by a check that had the archived texts; a build without them keeps it as it is, and a quote is `quote_verified` only while its record still hashes as recorded.",
-    ),
-    (
-        "CITATION.cff, .zenodo.json",
-        "Citation metadata for GitHub and Zenodo, written from `dataset.yaml`.",
-    ),
-)
+FILES = {
+    "datapackage.json": "The Frictionless Data Package descriptor: the package's metadata (with `id`, `homepage`, `created`, `rights`) and, for each table, its CSV file's path, size, SHA-256, dialect and Table Schema.",
+    "data/<table>.csv": "One CSV file per [table](#tables).",
+    XLSX: "The workbook: an About sheet (version, licence, rights, how to cite, a dictionary of every column), one sheet per table, then one sheet per [view](#views).",
+    SQLITE: "SQLite: one table per table, one view per [view](#views), and `_meta_package`, `_meta_tables`, `_meta_columns` describing them.",
+    DATASETTE: "Metadata for Datasette: descriptions of every table, view and column, the label column of each table others point to, the `_meta_*` tables hidden, canned queries (`disputed_claims`, `statements_with_speakers`, `figures_by_claimant`). Each table's description names its columns in a folded list, so that the rows show on the first screen.",
+    f"{JSONL}/<table>.jsonl": "One JSON object per row of a table, one per line; keys are the columns, in order. Integers are numbers, booleans `true`/`false`, no value `null`, everything else the text of the CSV cell.",
+    JSON: "One JSON document: the package's name, title, version, licences, rights, repository and citation; `claims`, each with its `relations` and `positions` lists as in the records, each position carrying next to `actor_id` and `statement_id` the whole `actor` and `statement` rows; and every other table whole (`statements`, with those that hold no position, `statement_sources`, `statement_relays`, `sources`, `actors`, `events`, `casualty_figures`, `claim_actors`, `codelists`...), so that every id resolves and every record is there. Values are typed as in the JSON Lines files.",
+    JSONLD: "JSON-LD in the schema.org vocabulary: a `Dataset` (name, description, licence, version, how to cite it as `creditText`, its creators, and a `DataDownload` with its media type for each file a version publishes); each claim a `Claim` (`text` the proposition, `appearance` only the statements whose stance on it is "
+    + " or ".join(f"`{s}`" for s in sorted(FOR))
+    + ", `author` the actors who take those stances); each position, whatever its stance, a `Position` (`about` the claim, `agent` the actor, `isBasedOn` the statement, `stance` and `basis` the codes): schema.org has no term for a stance, so `Position`, `stance` and `basis` are the project's own, defined in the document's context as the addresses of their headings in this codebook at the version's tag; each statement with a position a `Quotation` (`text` the quote, `author` the speaker, `isPartOf` the source, `description` the summary), or for a paraphrased statement a `CreativeWork` of `genre` \"paraphrase\" with no `text`; each actor a `Person` or `Organization`; each source a `CreativeWork`. Dates appear only when exact to the day. Never a `ClaimReview` or rating.",
+    "quote-checks.csv": "The record of the quotes that were checked against their archived texts: one row per verified quote (`record`, `sha256` of the archive's hash, block, kind and quote). Written only by a check that had the archived texts; a build without them keeps it as it is, and a quote is `quote_verified` only while its record still hashes as recorded.",
+    "CITATION.cff, .zenodo.json": "Citation metadata for GitHub and Zenodo, written from `dataset.yaml`.",
+}
 
 
 def _views_and_files(tables: list[Table]) -> list[str]:
@@ -191,7 +164,7 @@ def _views_and_files(tables: list[Table]) -> list[str]:
         added = [f"`{f.name}`" for f in v.table.fields if f.name not in base]
         rows.append((f"`{v.table.name}`", ", ".join(added)))
     lines += _table(("view", "columns it adds"), rows)
-    files = [(f"`{path}`", desc) for path, desc in FILES]
+    files = [(f"`{path}`", desc) for path, desc in FILES.items()]
     return [*lines, "## Files", "", *_table(("file", "what it holds"), files)]
 
 
