@@ -77,12 +77,11 @@ def _groups() -> list[tuple[str, str, str, list[Code]]]:
 
 
 def render() -> str:
-    lines = []
     groups = _groups()
-    for letter, title, _, codes in groups:
-        lines.append(
-            f"- {f'**{letter}** ' if letter else ''}[{title}](#{_anchor(title)}): {', '.join(c.code for c in codes)}"
-        )
+    lines = [
+        f"- {f'**{letter}** ' if letter else ''}[{title}](#{_anchor(title)}): {', '.join(c.code for c in codes)}"
+        for letter, title, _, codes in groups
+    ]
     lines.append("")
     for _, title, about, codes in groups:
         lines += [f"## {title}", "", about, ""]
