@@ -86,31 +86,32 @@ def make_parser() -> argparse.ArgumentParser:
 # -- options shared by several commands --------------------------------------
 
 
-def option(*flags: str, **settings: Any) -> Option:
-    return flags, settings
+def option(name: str, meaning: str, **settings: Any) -> Option:
+    """An option or argument: its name, its help, add_argument's other settings."""
+    return (name,), {**settings, "help": meaning}
 
 
 def flag(name: str, meaning: str) -> Option:
     """An option that is on when given."""
-    return option(name, action="store_true", help=meaning)
+    return option(name, meaning, action="store_true")
 
 
 ROOT = option(
     "--root",
+    "project folder holding records/ and schemas/ (default: .)",
     default=".",
     metavar="DIR",
-    help="project folder holding records/ and schemas/ (default: .)",
 )
 SOURCES = option(
     "--sources",
+    "folder of archived source texts for quote checks (default: $IL76_SOURCES, else ../shared/sources next to the project)",
     metavar="DIR",
-    help="folder of archived source texts for quote checks (default: $IL76_SOURCES, else ../shared/sources next to the project)",
 )
 FORMAT = option(
     "--format",
+    "problem report format: text, json or github annotations (default: text)",
     choices=FORMATS,
     default="text",
-    help="problem report format: text, json or github annotations (default: text)",
 )
 # The options of every command that checks the records.
 CHECKING = (ROOT, SOURCES, FORMAT)
@@ -288,20 +289,18 @@ Example:
   il76-claims new source --id tass-2024-01-25-wood --text-held no""",
     option(
         "kind",
+        "source, actor, event, statement, casualty_figure or claim",
         metavar="KIND",
         nargs="?",
-        help="source, actor, event, statement, casualty_figure or claim",
     ),
     # Not an argparse mutually exclusive group: its usage line wraps
     # differently across Python versions, and the README copies --help.
-    option("--id", metavar="ID", help="the new record's id"),
-    option(
-        "--name", metavar="NAME", help="a name to make the id from (and to fill in the name field)"
-    ),
+    option("--id", "the new record's id", metavar="ID"),
+    option("--name", "a name to make the id from (and to fill in the name field)", metavar="NAME"),
     option(
         "--text-held",
+        "for a source (required): yes if the project archives its text, no if it keeps only the address (docs/editorial-policy.md, section 9)",
         choices=("yes", "no"),
-        help="for a source (required): yes if the project archives its text, no if it keeps only the address (docs/editorial-policy.md, section 9)",
     ),
     ROOT,
     flag("--update-templates", "regenerate schemas/templates/*.yaml from the schemas and exit"),
@@ -357,9 +356,9 @@ Example:
   il76-claims fmt --check""",
     option(
         "paths",
+        "record files or folders (default: every record and dataset.yaml)",
         metavar="PATH",
         nargs="*",
-        help="record files or folders (default: every record and dataset.yaml)",
     ),
     flag("--check", "write nothing; list the files not in canonical form and exit 1 if any"),
     ROOT,
@@ -409,20 +408,20 @@ afresh and compared. Exits 0 when there is no difference, 1 when there is
 one, 2 when a build cannot be read.
 Example:
   il76-claims diff v1.0.0 --format json""",
-    option("old", metavar="OLD", help="package folder or git ref of the older build"),
+    option("old", "package folder or git ref of the older build", metavar="OLD"),
     option(
         "new",
+        "package folder or git ref of the newer build (default: a fresh build of the working tree)",
         metavar="NEW",
         nargs="?",
-        help="package folder or git ref of the newer build (default: a fresh build of the working tree)",
     ),
     ROOT,
     SOURCES,
     option(
         "--format",
+        "output format (default: text); diff prints differences, not problems, so it has no github form",
         choices=("text", "json"),
         default="text",
-        help="output format (default: text); diff prints differences, not problems, so it has no github form",
     ),
 )
 def diff_command(args: argparse.Namespace) -> int:
@@ -455,9 +454,7 @@ all is in order, 1 when something needs fixing, 2 when the check cannot
 run.
 Example:
   il76-claims version-check --base origin/main""",
-    option(
-        "--base", metavar="REF", help="commit, branch or tag to compare with (default: see above)"
-    ),
+    option("--base", "commit, branch or tag to compare with (default: see above)", metavar="REF"),
     *CHECKING,
 )
 def version_check_command(args: argparse.Namespace) -> int:
@@ -496,13 +493,11 @@ Example:
   il76-claims build && il76-claims site --no-archived-text && il76-claims release""",
     ROOT,
     flag("--force", "replace an existing archive of the same version that differs"),
-    option(
-        "--tag", metavar="TAG", help="with --assets: the release's tag, which must be v<version>"
-    ),
+    option("--tag", "with --assets: the release's tag, which must be v<version>", metavar="TAG"),
     option(
         "--assets",
+        "also copy the files a GitHub release carries into DIR/assets/ and its notes (the CHANGELOG section) into DIR/notes.md",
         metavar="DIR",
-        help="also copy the files a GitHub release carries into DIR/assets/ and its notes (the CHANGELOG section) into DIR/notes.md",
     ),
     FORMAT,
 )
