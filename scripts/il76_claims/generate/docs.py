@@ -146,30 +146,24 @@ def licence_block(root: str = ".") -> str:
     return f"The data: {licences(meta)}. {meta.get('rights', '')}".rstrip() + "\n"
 
 
-# (file, format, for whom) of each download; {name} and {version} filled in.
-DOWNLOADS = (
-    (
-        "{name}.xlsx",
+# Each download's file ({name} and {version} filled in): (format, for whom).
+DOWNLOADS = {
+    "{name}.xlsx": (
         "Excel workbook",
         "spreadsheet users (Excel, LibreOffice): an About sheet, one sheet per table, readable sheets with names and code meanings",
     ),
-    (
-        "{name}.sqlite",
+    "{name}.sqlite": (
         "SQLite database",
         "SQL users and [Datasette](https://datasette.io/): the tables, readable views, descriptions",
     ),
-    (
-        "{name}.json",
+    "{name}.json": (
         "JSON",
         "programs: the claims with every position, its actor and its statement, plus actors, sources and events",
     ),
-    ("{name}.jsonld", "JSON-LD (schema.org)", "tools that read schema.org `Claim` and `Quotation`"),
-    (
-        "{name}-{version}.zip",
-        "ZIP archive",
-        "everyone: {contents}",  # what the archive holds (publish/release.py)
-    ),
-)
+    "{name}.jsonld": ("JSON-LD (schema.org)", "tools that read schema.org `Claim` and `Quotation`"),
+    # What the archive holds is publish/release.py's.
+    "{name}-{version}.zip": ("ZIP archive", "everyone: {contents}"),
+}
 
 
 def downloads(root: str = ".") -> str:
@@ -178,7 +172,7 @@ def downloads(root: str = ".") -> str:
     version, so its link goes to the latest release's page."""
     meta = read_metadata(root)
     rows = []
-    for file, fmt, who in DOWNLOADS:
+    for file, (fmt, who) in DOWNLOADS.items():
         name = file.format(name=meta["name"], version="X.Y.Z")
         link = (
             f"{meta['repository']}/releases/latest"
