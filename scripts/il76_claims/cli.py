@@ -12,10 +12,14 @@ checked.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from .check.report import FORMATS
 
 if TYPE_CHECKING:
     from .check.run import CheckResult
@@ -25,11 +29,14 @@ if TYPE_CHECKING:
 
 PROG = "il76-claims"
 DESCRIPTION = "Check the YAML records and build the Il-76 statements data package."
-_COMMANDS: list[tuple[str, str, str, tuple, Callable]] = []
+# An option: the flags and the settings argparse's add_argument takes.
+Option = tuple[tuple[str, ...], dict[str, Any]]
+_COMMANDS: list[tuple[str, str, str, tuple[Option, ...], Callable]] = []
 
 
 class UsageError(Exception):
-    """A mistake in the command: said in one line, exit 2."""
+    """A mistake in the command, or what it names cannot be read: said in
+    one line, exit 2."""
 
     def __init__(self, message: str, command: str = ""):
         super().__init__(message)
@@ -37,9 +44,9 @@ class UsageError(Exception):
 
 
 def command(
-    name: str, summary: str, description: str, *options: Callable
+    name: str, summary: str, description: str, *options: Option
 ) -> Callable[[Callable], Callable]:
-    """Register a command; options are functions that add arguments."""
+    """Register a command with its options, in the order of its --help."""
 
     def register(run: Callable) -> Callable:
         _COMMANDS.append((name, summary, description, options, run))
@@ -48,8 +55,8 @@ def command(
     return register
 
 
-def _formatter(prog: str) -> argparse.HelpFormatter:
-    return argparse.RawDescriptionHelpFormatter(prog, width=88, max_help_position=32)
+# The width stays fixed so that --help reads the same on every terminal.
+_formatter = functools.partial(argparse.RawDescriptionHelpFormatter, width=88, max_help_position=32)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -64,17 +71,14 @@ def make_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for name, summary, description, options, run in _COMMANDS:
+        # Every command has an example (tests/test_docs.py holds them to it).
         text, _, example = description.partition("\nExample")
-        epilog = (
-            ("examples" if example.count("\n  il76-claims") > 1 else "example") + example
-            if example
-            else None
-        )
+        epilog = ("examples" if example.count("\n  il76-claims") > 1 else "example") + example
         p = sub.add_parser(
             name, help=summary, description=text, epilog=epilog, formatter_class=_formatter
         )
-        for add in options:
-            add(p)
+        for flags, settings in options:
+            p.add_argument(*flags, **settings)
         p.set_defaults(_run=run)
     return parser
 
@@ -82,32 +86,35 @@ def make_parser() -> argparse.ArgumentParser:
 # -- options shared by several commands --------------------------------------
 
 
-def root_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--root",
-        default=".",
-        metavar="DIR",
-        help="project folder holding records/ and schemas/ (default: .)",
-    )
+def option(name: str, meaning: str, **settings: Any) -> Option:
+    """An option or argument: its name, its help, add_argument's other settings."""
+    return (name,), {**settings, "help": meaning}
 
 
-def sources_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--sources",
-        metavar="DIR",
-        help="folder of archived source texts for quote checks (default: $IL76_SOURCES, else ../shared/sources next to the project)",
-    )
+def flag(name: str, meaning: str) -> Option:
+    """An option that is on when given."""
+    return option(name, meaning, action="store_true")
 
 
-def format_option(p: argparse.ArgumentParser) -> None:
-    from .check.report import FORMATS
-
-    p.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="text",
-        help="problem report format: text, json or github annotations (default: text)",
-    )
+ROOT = option(
+    "--root",
+    "project folder holding records/ and schemas/ (default: .)",
+    default=".",
+    metavar="DIR",
+)
+SOURCES = option(
+    "--sources",
+    "folder of archived source texts for quote checks (default: $IL76_SOURCES, else ../shared/sources next to the project)",
+    metavar="DIR",
+)
+FORMAT = option(
+    "--format",
+    "problem report format: text, json or github annotations (default: text)",
+    choices=FORMATS,
+    default="text",
+)
+# The options of every command that checks the records.
+CHECKING = (ROOT, SOURCES, FORMAT)
 
 
 def project(args: argparse.Namespace, *, must_exist: bool = True) -> Project:
@@ -163,24 +170,37 @@ def fresh_package(proj: Project, label: str = "working tree") -> Package:
 def report(
     fmt: str,
     problems: list[Problem],
-    summary: dict,
     ok_line: str = "",
     fail_line: str = "",
+    *,
+    notices: Sequence[str] = (),
     warnings: Sequence[Problem] = (),
+    build: bool = False,
+    **counts: object,
 ) -> int:
     """Print problems in fmt (text, json or github) on stdout; but for JSON,
     which carries them in its summary, the notices on stderr, then ok_line
-    on stdout or fail_line on stderr. The exit code: 1 if any problem."""
+    on stdout or fail_line, filled in from the summary, on stderr. The
+    exit code: 1 if any problem. The JSON summary every command writes
+    holds its own counts first, then the problems' and the notices."""
     from .check.report import render
 
+    summary: dict[str, object] = {
+        **counts,
+        "problems": len(problems),
+        "files_with_problems": len({p.path for p in problems}),
+        "notices": list(notices),
+    }
+    if build:
+        summary["build"] = True
     if warnings:
         summary["warnings"] = [w.as_dict() for w in warnings]
     sys.stdout.write(render(fmt, problems, summary, warnings))
     if fmt != "json":
-        for note in summary["notices"]:
+        for note in notices:
             print(f"note: {note}", file=sys.stderr)
         if problems and fail_line:
-            print(fail_line, file=sys.stderr)
+            print(fail_line.format(**summary), file=sys.stderr)
         elif not problems and ok_line:
             print(ok_line)
     return 1 if problems else 0
@@ -188,16 +208,18 @@ def report(
 
 def report_check(fmt: str, result: CheckResult, ok_line: str, build: bool = False) -> int:
     """report for a check result, with the counts of what was checked."""
-    from .check.report import summary
-
-    counts = summary(
-        result.problems, result.notices, files=result.files, records=len(result.records)
+    failed = "{problems} problem(s) in {files_with_problems} file(s)"
+    return report(
+        fmt,
+        result.problems,
+        ok_line,
+        failed + ("; nothing was built" if build else ""),
+        notices=result.notices,
+        warnings=result.warnings,
+        build=build,
+        files=result.files,
+        records=len(result.records),
     )
-    if build:
-        counts["build"] = True
-    files_with_problems = counts["files_with_problems"]
-    failed = f"{len(result.problems)} problem(s) in {files_with_problems} file(s){'; nothing was built' if build else ''}"
-    return report(fmt, result.problems, counts, ok_line, failed, result.warnings)
 
 
 # -- commands (in the order of --help) ----------------------------------------
@@ -213,9 +235,7 @@ problem, sorted, as path:line:col: [code] message, and exits 1 if there
 are any, 0 if none.
 Example:
   il76-claims check --format github""",
-    root_option,
-    sources_option,
-    format_option,
+    *CHECKING,
 )
 def check_command(args: argparse.Namespace) -> int:
     from .check.run import check
@@ -236,9 +256,7 @@ or interrupted build leaves the previous outputs as they were. Two builds of
 the same records give identical bytes.
 Example:
   il76-claims build --root . --sources ../shared/sources""",
-    root_option,
-    sources_option,
-    format_option,
+    *CHECKING,
 )
 def build_command(args: argparse.Namespace) -> int:
     from .publish.build import build
@@ -250,32 +268,6 @@ def build_command(args: argparse.Namespace) -> int:
         result.check,
         f"built: {len(result.written)} files, {len(result.tables)} tables, {rows} rows",
         build=True,
-    )
-
-
-def _new_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "kind",
-        metavar="KIND",
-        nargs="?",
-        help="source, actor, event, statement, casualty_figure or claim",
-    )
-    # Not an argparse mutually exclusive group: its usage line wraps
-    # differently across Python versions, and the README copies --help.
-    p.add_argument("--id", metavar="ID", help="the new record's id")
-    p.add_argument(
-        "--name", metavar="NAME", help="a name to make the id from (and to fill in the name field)"
-    )
-    p.add_argument(
-        "--text-held",
-        choices=("yes", "no"),
-        help="for a source (required): yes if the project archives its text, no if it keeps only the address (docs/editorial-policy.md, section 9)",
-    )
-    root_option(p)
-    p.add_argument(
-        "--update-templates",
-        action="store_true",
-        help="regenerate schemas/templates/*.yaml from the schemas and exit",
     )
 
 
@@ -295,7 +287,23 @@ statements are then summaries in the project's own words, with no quote).
 Example:
   il76-claims new actor --name "Maria Zakharova"
   il76-claims new source --id tass-2024-01-25-wood --text-held no""",
-    _new_options,
+    option(
+        "kind",
+        "source, actor, event, statement, casualty_figure or claim",
+        metavar="KIND",
+        nargs="?",
+    ),
+    # Not an argparse mutually exclusive group: its usage line wraps
+    # differently across Python versions, and the README copies --help.
+    option("--id", "the new record's id", metavar="ID"),
+    option("--name", "a name to make the id from (and to fill in the name field)", metavar="NAME"),
+    option(
+        "--text-held",
+        "for a source (required): yes if the project archives its text, no if it keeps only the address (docs/editorial-policy.md, section 9)",
+        choices=("yes", "no"),
+    ),
+    ROOT,
+    flag("--update-templates", "regenerate schemas/templates/*.yaml from the schemas and exit"),
 )
 def new_command(args: argparse.Namespace) -> int:
     from .generate.templates import BadRequest, ScaffoldError, scaffold, write_templates
@@ -328,22 +336,6 @@ def new_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fmt_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "paths",
-        metavar="PATH",
-        nargs="*",
-        help="record files or folders (default: every record and dataset.yaml)",
-    )
-    p.add_argument(
-        "--check",
-        action="store_true",
-        help="write nothing; list the files not in canonical form and exit 1 if any",
-    )
-    root_option(p)
-    format_option(p)
-
-
 @command(
     "fmt",
     "write each record in its canonical form, or check that it is",
@@ -362,40 +354,28 @@ listed or left as it was.
 Example:
   il76-claims fmt records/actor/tass.yaml
   il76-claims fmt --check""",
-    _fmt_options,
+    option(
+        "paths",
+        "record files or folders (default: every record and dataset.yaml)",
+        metavar="PATH",
+        nargs="*",
+    ),
+    flag("--check", "write nothing; list the files not in canonical form and exit 1 if any"),
+    ROOT,
+    FORMAT,
 )
 def fmt_command(args: argparse.Namespace) -> int:
     from .check import canonical
-    from .check.report import summary
 
     proj = project(args)
     try:
         result = canonical.run(proj.root, args.paths, check=args.check)
     except canonical.UsageError as exc:
         raise UsageError(str(exc), "fmt") from None
-    counts = summary(result.problems, files=result.files, changed=result.changed)
-    code = report(args.format, result.problems, counts)
+    code = report(args.format, result.problems, files=result.files, changed=result.changed)
     if args.format != "json":
         print(canonical.summary(result, args.check), file=sys.stderr)
     return code
-
-
-def _diff_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("old", metavar="OLD", help="package folder or git ref of the older build")
-    p.add_argument(
-        "new",
-        metavar="NEW",
-        nargs="?",
-        help="package folder or git ref of the newer build (default: a fresh build of the working tree)",
-    )
-    root_option(p)
-    sources_option(p)
-    p.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help="output format (default: text); diff prints differences, not problems, so it has no github form",
-    )
 
 
 def _open_build(spec: str, root: str) -> Package:
@@ -428,7 +408,21 @@ afresh and compared. Exits 0 when there is no difference, 1 when there is
 one, 2 when a build cannot be read.
 Example:
   il76-claims diff v1.0.0 --format json""",
-    _diff_options,
+    option("old", "package folder or git ref of the older build", metavar="OLD"),
+    option(
+        "new",
+        "package folder or git ref of the newer build (default: a fresh build of the working tree)",
+        metavar="NEW",
+        nargs="?",
+    ),
+    ROOT,
+    SOURCES,
+    option(
+        "--format",
+        "output format (default: text); diff prints differences, not problems, so it has no github form",
+        choices=("text", "json"),
+        default="text",
+    ),
 )
 def diff_command(args: argparse.Namespace) -> int:
     from .history.diff import DiffError, compare, render_json, render_text
@@ -439,20 +433,10 @@ def diff_command(args: argparse.Namespace) -> int:
         old = _open_build(args.old, proj.root)
         new = _open_build(args.new, proj.root) if args.new else fresh_package(proj)
     except (DiffError, GitError) as exc:
-        print(f"{PROG} diff: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(str(exc), "diff") from None
     d = compare(old, new)
     sys.stdout.write(render_json(d) if args.format == "json" else render_text(d))
     return 0 if d.empty else 1
-
-
-def _version_check_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--base", metavar="REF", help="commit, branch or tag to compare with (default: see above)"
-    )
-    root_option(p)
-    sources_option(p)
-    format_option(p)
 
 
 @command(
@@ -470,10 +454,10 @@ all is in order, 1 when something needs fixing, 2 when the check cannot
 run.
 Example:
   il76-claims version-check --base origin/main""",
-    _version_check_options,
+    option("--base", "commit, branch or tag to compare with (default: see above)", metavar="REF"),
+    *CHECKING,
 )
 def version_check_command(args: argparse.Namespace) -> int:
-    from .check.report import summary
     from .history.diff import DiffError
     from .history.git import GitError
     from .history.versioning import VersionCheckError, check_version
@@ -482,32 +466,12 @@ def version_check_command(args: argparse.Namespace) -> int:
         proj = project(args, must_exist=False)
         outcome = check_version(proj, lambda: fresh_package(proj), args.base)
     except (VersionCheckError, DiffError, GitError) as exc:
-        print(f"{PROG} version-check: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(str(exc), "version-check") from None
     if args.format != "json":
         for line in outcome.info:
             print(line)
-    counts = summary(outcome.problems, outcome.notes, info=outcome.info)
     ok = "ok: the version, CITATION.cff and CHANGELOG.md agree with the changes"
-    return report(args.format, outcome.problems, counts, ok)
-
-
-def _release_options(p: argparse.ArgumentParser) -> None:
-    root_option(p)
-    p.add_argument(
-        "--force",
-        action="store_true",
-        help="replace an existing archive of the same version that differs",
-    )
-    p.add_argument(
-        "--tag", metavar="TAG", help="with --assets: the release's tag, which must be v<version>"
-    )
-    p.add_argument(
-        "--assets",
-        metavar="DIR",
-        help="also copy the files a GitHub release carries into DIR/assets/ and its notes (the CHANGELOG section) into DIR/notes.md",
-    )
-    format_option(p)
+    return report(args.format, outcome.problems, ok, notices=outcome.notes, info=outcome.info)
 
 
 @command(
@@ -527,10 +491,17 @@ is given. With --tag and --assets, it also gathers what a GitHub release
 carries (scripts/release.sh, which the release workflow runs).
 Example:
   il76-claims build && il76-claims site --no-archived-text && il76-claims release""",
-    _release_options,
+    ROOT,
+    flag("--force", "replace an existing archive of the same version that differs"),
+    option("--tag", "with --assets: the release's tag, which must be v<version>", metavar="TAG"),
+    option(
+        "--assets",
+        "also copy the files a GitHub release carries into DIR/assets/ and its notes (the CHANGELOG section) into DIR/notes.md",
+        metavar="DIR",
+    ),
+    FORMAT,
 )
 def release_command(args: argparse.Namespace) -> int:
-    from .check.report import summary
     from .publish.release import ReleaseError, assets, release
 
     if bool(args.tag) != bool(args.assets):
@@ -539,15 +510,17 @@ def release_command(args: argparse.Namespace) -> int:
         r = release(os.path.abspath(args.root), force=args.force)
         gathered = assets(os.path.abspath(args.root), args.tag, args.assets) if args.assets else []
     except ReleaseError as exc:
-        failed = f"{len(exc.problems)} problem(s); no archive was written"
-        return report(args.format, exc.problems, summary(exc.problems), fail_line=failed)
+        failed = "{problems} problem(s); no archive was written"
+        return report(args.format, exc.problems, fail_line=failed)
     done = [
         f"{'unchanged' if r.unchanged else 'wrote'}: {r.path} ({r.files} files, {r.size} bytes)",
         f"sha256: {r.sha256}",
         *(f"asset: {path}" for path in gathered),
     ]
-    counts = summary(
+    return report(
+        args.format,
         [],
+        "\n".join(done),
         archive=r.path,
         sha256=r.sha256,
         files=r.files,
@@ -555,7 +528,6 @@ def release_command(args: argparse.Namespace) -> int:
         unchanged=r.unchanged,
         assets=gathered,
     )
-    return report(args.format, [], counts, "\n".join(done))
 
 
 @command(
@@ -568,24 +540,18 @@ cited) as path:line:col: [code] message, and exits 1 if there is any. The full
 list is docs/block-coverage.md, which make docs writes.
 Example:
   il76-claims coverage --sources ../shared/sources""",
-    root_option,
-    sources_option,
-    format_option,
+    *CHECKING,
 )
 def coverage_command(args: argparse.Namespace) -> int:
     from .check.coverage import coverage
-    from .check.report import summary
 
     proj = project(args)
-    notices = []
-    if not proj.sources_dir or not os.path.isdir(proj.sources_dir):
-        notices.append(
-            f"the sources folder {proj.sources_dir} does not exist; blocks are counted from the sources' block_count"
-        )
+    absent = f"the sources folder {proj.sources_dir} does not exist; blocks are counted from the sources' block_count"
+    notices = [] if os.path.isdir(proj.sources_dir or "") else [absent]
     cov = coverage(proj.root, proj.sources_dir)
-    counts = summary(cov.problems, notices, sources=len(cov.sources))
     ok = "ok: every block is cited by a record or explained"
-    return report(args.format, cov.problems, counts, ok, f"{len(cov.problems)} coverage problem(s)")
+    failed = "{problems} coverage problem(s)"
+    return report(args.format, cov.problems, ok, failed, notices=notices, sources=len(cov.sources))
 
 
 @command(
@@ -604,14 +570,8 @@ folder and swapped in whole, and two builds give identical bytes.
 Example:
   il76-claims site --sources ../shared/sources
   il76-claims site --no-archived-text""",
-    root_option,
-    sources_option,
-    format_option,
-    lambda p: p.add_argument(
-        "--no-archived-text",
-        action="store_true",
-        help="leave the sources' archived texts out, as a published site must",
-    ),
+    *CHECKING,
+    flag("--no-archived-text", "leave the sources' archived texts out, as a published site must"),
 )
 def site_command(args: argparse.Namespace) -> int:
     from .publish.site import SITE_DIR, build_site
@@ -633,10 +593,8 @@ def _safe_streams() -> None:
     # Messages quote record text (Cyrillic, Arabic...). On a terminal whose
     # encoding cannot show it, escape the character rather than crash.
     for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]  # a stream without it raises AttributeError, caught below
-        except (AttributeError, ValueError):
-            pass
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]  # a stream without it raises AttributeError, suppressed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -666,18 +624,15 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 1
     except Exception as exc:  # the promise is: never a traceback, unless asked for
-        return _internal_error(exc, args.traceback or os.environ.get("IL76_TRACEBACK") == "1")
+        show_traceback = args.traceback or os.environ.get("IL76_TRACEBACK") == "1"
+        if show_traceback:
+            import traceback
 
-
-def _internal_error(exc: Exception, show_traceback: bool) -> int:
-    if show_traceback:
-        import traceback
-
-        traceback.print_exception(exc, file=sys.stderr)
-    print(f"{PROG}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-    hint = "" if show_traceback else " (run it again with --traceback to see where)"
-    print(
-        f"{PROG}: this is a bug in the tooling, not in the records; please report it with the command you ran{hint}",
-        file=sys.stderr,
-    )
-    return 2
+            traceback.print_exception(exc, file=sys.stderr)
+        print(f"{PROG}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        hint = "" if show_traceback else " (run it again with --traceback to see where)"
+        print(
+            f"{PROG}: this is a bug in the tooling, not in the records; please report it with the command you ran{hint}",
+            file=sys.stderr,
+        )
+        return 2

@@ -48,17 +48,6 @@ def github(problems: list[Problem], level: str = "error") -> str:
     )
 
 
-def summary(problems: list[Problem], notices: Sequence[str] = (), **counts: object) -> dict:
-    """The JSON summary every command writes: its own counts first, then
-    the problems' and the notices."""
-    return {
-        **counts,
-        "problems": len(problems),
-        "files_with_problems": len({p.path for p in problems}),
-        "notices": list(notices),
-    }
-
-
 def render(
     fmt: str, problems: list[Problem], summary: dict, warnings: Sequence[Problem] = ()
 ) -> str:

@@ -52,8 +52,8 @@ class CheckResult:
         return not self.problems
 
 
-def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
-    schemas = schemas or SchemaSet(project.schemas_dir)
+def check(project: Project) -> CheckResult:
+    schemas = SchemaSet(project.schemas_dir)
     checker = SchemaChecker(schemas)
     found, problems = files.discover(project.root, KINDS)
     shape_of = canonical.shapes(schemas)
@@ -65,7 +65,12 @@ def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
         problems += own
     index = references.RecordIndex(records, problems)
     problems += references.check_references(index, schemas) + rules.check_rules(index)
-    metadata, meta_problems = check_metadata(project, schemas, checker)
+    # dataset.yaml, checked like a record, so that `check` reports every
+    # problem that would stop `build`.
+    meta, meta_problems = own_problems(
+        *strict_yaml.load_dataset(project.root), schemas, checker, shape_of
+    )
+    metadata = None if meta_problems or meta is None else meta.data
     problems += meta_problems + _sources_folder(project)
     version = metadata.get("version") if metadata else None
     problems += former_ids.check_former_ids(index, version, former_ids.released(project.root))
@@ -89,16 +94,9 @@ def check(project: Project, schemas: SchemaSet | None = None) -> CheckResult:
         notices.append(
             f"no quote is verified: {quote_checks.PATH} records no check with the archived texts ({len(pairs)} quotes)"
         )
+    problems = sorted(set(problems))
     return CheckResult(
-        records,
-        sorted(set(problems)),
-        len(found),
-        schemas,
-        notices,
-        metadata,
-        verified,
-        here,
-        warnings,
+        records, problems, len(found), schemas, notices, metadata, verified, here, warnings
     )
 
 
@@ -143,13 +141,3 @@ def _sources_folder(project: Project) -> list[Problem]:
         message = "the sources folder given with --sources or IL76_SOURCES does not exist; give the folder holding the archived texts, or leave both unset to skip quote checks"
         return [problem(str(project.sources_dir), 1, 1, "F009", message)]
     return []
-
-
-def check_metadata(
-    project: Project, schemas: SchemaSet, checker: SchemaChecker
-) -> tuple[dict | None, list[Problem]]:
-    """dataset.yaml, checked like a record, so that `check` reports every
-    problem that would stop `build`."""
-    loaded = strict_yaml.load_dataset(project.root)
-    rec, problems = own_problems(*loaded, schemas, checker, canonical.shapes(schemas))
-    return (None if problems or rec is None else rec.data), problems

@@ -9,6 +9,7 @@ describe a column the package does not have. A cog block in the file calls
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Sequence
 
 from ..model.escape import markdown_cell as _cell
 from ..model.policy import FOR
@@ -17,14 +18,17 @@ from ..model.schemas import KINDS, SchemaSet
 from ..publish import dispute
 from ..publish.tables import FORMER_IDS, Field, Layout, Table
 from ..publish.views import build_views
+from .templates import cross_field_rules
 
 
 def _code(text: str) -> str:
     return f"`{text}`"
 
 
-def _row(*cells: str) -> str:
-    return "| " + " | ".join(cells) + " |"
+def _table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """A Markdown table's lines, and the empty line after it."""
+    lines = ["| " + " | ".join(cells) + " |" for cells in [columns, *rows]]
+    return [lines[0], "|---" * len(columns) + "|", *lines[1:], ""]
 
 
 def _source_props(schemas: SchemaSet, layout: Layout) -> dict[tuple[str, str], dict]:
@@ -87,17 +91,6 @@ def _origin(layout: Layout, t: Table) -> str:
     return "written from the codelists under `schemas/codelists/`"
 
 
-def _rules(schemas: SchemaSet, layout: Layout, t: Table) -> list[str]:
-    for kind in KINDS:
-        if layout.kind_table[kind] == t.name:
-            return [
-                r["description"]
-                for r in schemas.kinds[kind].get("allOf", [])
-                if r.get("description")
-            ]
-    return []
-
-
 def _table_section(schemas: SchemaSet, layout: Layout, props: dict, t: Table) -> list[str]:
     lines = [f"## Table `{t.name}`", "", f"**{t.title}.** {t.description}", ""]
     lines.append(f"- File: `data/{t.name}.csv`; {_origin(layout, t)}.")
@@ -109,18 +102,15 @@ def _table_section(schemas: SchemaSet, layout: Layout, props: dict, t: Table) ->
             + "; ".join(f"`{c}` → [`{ref}.id`](#table-{ref})" for c, ref in fks)
             + "."
         )
-    rules = _rules(schemas, layout, t)
+    kind = next((k for k in KINDS if layout.kind_table[k] == t.name), None)
+    rules = cross_field_rules(schemas.kinds[kind]) if kind else []
     if rules:
         lines.append("- Rules across fields: " + "; ".join(rules) + ".")
-    lines += [
-        "",
-        _row("#", "field", "type", "required", "constraints", "title: description"),
-        "|---|---|---|---|---|---|",
-    ]
+    rows = []
     for i, f in enumerate(t.fields, start=1):
         cons = _constraints(f, props.get((t.name, f.name), {}))
-        lines.append(
-            _row(
+        rows.append(
+            (
                 str(i),
                 _code(f.name),
                 f.type,
@@ -129,113 +119,72 @@ def _table_section(schemas: SchemaSet, layout: Layout, props: dict, t: Table) ->
                 _cell(f"{f.title}: {f.description}" if f.description else f.title),
             )
         )
-    lines.append("")
-    return lines
+    columns = ("#", "field", "type", "required", "constraints", "title: description")
+    return [*lines, "", *_table(columns, rows)]
 
 
-def _codelist_section(schemas: SchemaSet, name: str, used_by: list[str]) -> list[str]:
+def _codelist_section(schemas: SchemaSet, name: str, tables: list[Table]) -> list[str]:
     cl = schemas.codelists[name]
+    used_by = [f"{t.name}.{f.name}" for t in tables for f in t.fields if f.codelist == name]
     lines = [f"### Codelist `{name}`", "", f"**{cl.title}.** {cl.description}", ""]
     if used_by:
         lines += ["Used by: " + ", ".join(_code(u) for u in used_by) + ".", ""]
-    lines += [_row("code", "description"), "|---|---|"]
-    lines += [_row(_code(code), _cell(desc)) for code, desc in cl.codes.items()]
-    lines.append("")
-    return lines
+    rows = [(_code(code), _cell(desc)) for code, desc in cl.codes.items()]
+    return lines + _table(("code", "description"), rows)
 
 
 # Every file the build writes, and what it holds.
-FILES = (
-    (
-        "datapackage.json",
-        "The Frictionless Data Package descriptor: the package's metadata (with `id`, `homepage`, `created`, `rights`) and, for each table, its CSV file's path, size, SHA-256, dialect and Table Schema.",
-    ),
-    ("data/<table>.csv", "One CSV file per [table](#tables)."),
-    (
-        XLSX,
-        "The workbook: an About sheet (version, licence, rights, how to cite, a dictionary of every column), one sheet per table, then one sheet per [view](#views).",
-    ),
-    (
-        SQLITE,
-        "SQLite: one table per table, one view per [view](#views), and `_meta_package`, `_meta_tables`, `_meta_columns` describing them.",
-    ),
-    (
-        DATASETTE,
-        "Metadata for Datasette: descriptions of every table, view and column, the label column of each table others point to, the `_meta_*` tables hidden, canned queries (`disputed_claims`, `statements_with_speakers`, `figures_by_claimant`). Each table's description names its columns in a folded list, so that the rows show on the first screen.",
-    ),
-    (
-        f"{JSONL}/<table>.jsonl",
-        "One JSON object per row of a table, one per line; keys are the columns, in order. Integers are numbers, booleans `true`/`false`, no value `null`, everything else the text of the CSV cell.",
-    ),
-    (
-        JSON,
-        "One JSON document: the package's name, title, version, licences, rights, repository and citation; `claims`, each with its `relations` and `positions` lists as in the records, each position carrying next to `actor_id` and `statement_id` the whole `actor` and `statement` rows; and every other table whole (`statements`, with those that hold no position, `statement_sources`, `statement_relays`, `sources`, `actors`, `events`, `casualty_figures`, `claim_actors`, `codelists`...), so that every id resolves and every record is there. Values are typed as in the JSON Lines files.",
-    ),
-    (
-        JSONLD,
-        "JSON-LD in the schema.org vocabulary: a `Dataset` (name, description, licence, version, how to cite it as `creditText`, its creators, and a `DataDownload` with its media type for each file a version publishes); each claim a `Claim` (`text` the proposition, `appearance` only the statements whose stance on it is "
-        + " or ".join(f"`{s}`" for s in sorted(FOR))
-        + ", `author` the actors who take those stances); each position, whatever its stance, a `Position` (`about` the claim, `agent` the actor, `isBasedOn` the statement, `stance` and `basis` the codes): schema.org has no term for a stance, so `Position`, `stance` and `basis` are the project's own, defined in the document's context as the addresses of their headings in this codebook at the version's tag; each statement with a position a `Quotation` (`text` the quote, `author` the speaker, `isPartOf` the source, `description` the summary), or for a paraphrased statement a `CreativeWork` of `genre` \"paraphrase\" with no `text`; each actor a `Person` or `Organization`; each source a `CreativeWork`. Dates appear only when exact to the day. Never a `ClaimReview` or rating.",
-    ),
-    (
-        "quote-checks.csv",
-        "The record of the quotes that were checked against their archived texts: one row per verified quote (`record`, `sha256` of the archive's hash, block, kind and quote). Written only by a check that had the archived texts; a build without them keeps it as it is, and a quote is `quote_verified` only while its record still hashes as recorded.",
-    ),
-    (
-        "CITATION.cff, .zenodo.json",
-        "Citation metadata for GitHub and Zenodo, written from `dataset.yaml`.",
-    ),
-)
+FILES = {
+    "datapackage.json": "The Frictionless Data Package descriptor: the package's metadata (with `id`, `homepage`, `created`, `rights`) and, for each table, its CSV file's path, size, SHA-256, dialect and Table Schema.",
+    "data/<table>.csv": "One CSV file per [table](#tables).",
+    XLSX: "The workbook: an About sheet (version, licence, rights, how to cite, a dictionary of every column), one sheet per table, then one sheet per [view](#views).",
+    SQLITE: "SQLite: one table per table, one view per [view](#views), and `_meta_package`, `_meta_tables`, `_meta_columns` describing them.",
+    DATASETTE: "Metadata for Datasette: descriptions of every table, view and column, the label column of each table others point to, the `_meta_*` tables hidden, canned queries (`disputed_claims`, `statements_with_speakers`, `figures_by_claimant`). Each table's description names its columns in a folded list, so that the rows show on the first screen.",
+    f"{JSONL}/<table>.jsonl": "One JSON object per row of a table, one per line; keys are the columns, in order. Integers are numbers, booleans `true`/`false`, no value `null`, everything else the text of the CSV cell.",
+    JSON: "One JSON document: the package's name, title, version, licences, rights, repository and citation; `claims`, each with its `relations` and `positions` lists as in the records, each position carrying next to `actor_id` and `statement_id` the whole `actor` and `statement` rows; and every other table whole (`statements`, with those that hold no position, `statement_sources`, `statement_relays`, `sources`, `actors`, `events`, `casualty_figures`, `claim_actors`, `codelists`...), so that every id resolves and every record is there. Values are typed as in the JSON Lines files.",
+    JSONLD: "JSON-LD in the schema.org vocabulary: a `Dataset` (name, description, licence, version, how to cite it as `creditText`, its creators, and a `DataDownload` with its media type for each file a version publishes); each claim a `Claim` (`text` the proposition, `appearance` only the statements whose stance on it is "
+    + " or ".join(f"`{s}`" for s in sorted(FOR))
+    + ", `author` the actors who take those stances); each position, whatever its stance, a `Position` (`about` the claim, `agent` the actor, `isBasedOn` the statement, `stance` and `basis` the codes): schema.org has no term for a stance, so `Position`, `stance` and `basis` are the project's own, defined in the document's context as the addresses of their headings in this codebook at the version's tag; each statement with a position a `Quotation` (`text` the quote, `author` the speaker, `isPartOf` the source, `description` the summary), or for a paraphrased statement a `CreativeWork` of `genre` \"paraphrase\" with no `text`; each actor a `Person` or `Organization`; each source a `CreativeWork`. Dates appear only when exact to the day. Never a `ClaimReview` or rating.",
+    "quote-checks.csv": "The record of the quotes that were checked against their archived texts: one row per verified quote (`record`, `sha256` of the archive's hash, block, kind and quote). Written only by a check that had the archived texts; a build without them keeps it as it is, and a quote is `quote_verified` only while its record still hashes as recorded.",
+    "CITATION.cff, .zenodo.json": "Citation metadata for GitHub and Zenodo, written from `dataset.yaml`.",
+}
 
 
-def _views_section(tables: list[Table]) -> list[str]:
+def _views_and_files(tables: list[Table]) -> list[str]:
     lines = [
         "## Views",
         "",
         "Each `<table>_readable` is a SQLite view and a workbook sheet: the table's columns, with after each id the label of the row it points to (a name, a proposition, a title, or the id where the title is empty) and after each code its meaning. The base tables do not change.",
         "",
     ]
-    lines += [_row("view", "columns it adds"), "|---|---|"]
+    by_name = {t.name: t for t in tables}
+    rows = []
     for v in build_views(tables):
-        base = {f.name for f in tables[[t.name for t in tables].index(v.base)].fields}
+        base = {f.name for f in by_name[v.base].fields}
         added = [f"`{f.name}`" for f in v.table.fields if f.name not in base]
-        lines.append(_row(f"`{v.table.name}`", ", ".join(added)))
-    return [*lines, ""]
-
-
-def _files_section() -> list[str]:
-    lines = ["## Files", "", _row("file", "what it holds"), "|---|---|"]
-    return [*lines, *(_row(f"`{path}`", desc) for path, desc in FILES), ""]
+        rows.append((f"`{v.table.name}`", ", ".join(added)))
+    lines += _table(("view", "columns it adds"), rows)
+    files = [(f"`{path}`", desc) for path, desc in FILES.items()]
+    return [*lines, "## Files", "", *_table(("file", "what it holds"), files)]
 
 
 def render(schemas: SchemaSet) -> str:
     layout = Layout(schemas)
     tables = layout.ordered()
     props = _source_props(schemas, layout)
-    used: dict[str, list[str]] = {}
-    for t in tables:
-        for f in t.fields:
-            if f.codelist:
-                used.setdefault(f.codelist, []).append(f"{t.name}.{f.name}")
-    lines = [
-        "## Tables",
-        "",
-        _row("table", "title", "primary key", "one row per"),
-        "|---|---|---|---|",
-    ]
-    for t in tables:
-        lines.append(
-            _row(
-                f"[`{t.name}`](#table-{t.name})",
-                _cell(t.title),
-                ", ".join(_code(c) for c in t.primary_key),
-                _cell(_origin(layout, t)),
-            )
+    rows = [
+        (
+            f"[`{t.name}`](#table-{t.name})",
+            _cell(t.title),
+            ", ".join(_code(c) for c in t.primary_key),
+            _cell(_origin(layout, t)),
         )
-    lines.append("")
+        for t in tables
+    ]
+    lines = ["## Tables", "", *_table(("table", "title", "primary key", "one row per"), rows)]
     for t in tables:
         lines += _table_section(schemas, layout, props, t)
-    lines += _views_section(tables) + _files_section()
+    lines += _views_and_files(tables)
     lines += [
         "## Codelists",
         "",
@@ -243,7 +192,7 @@ def render(schemas: SchemaSet) -> str:
         "",
     ]
     for name in sorted(schemas.codelists):
-        lines += _codelist_section(schemas, name, used.get(name, []))
+        lines += _codelist_section(schemas, name, tables)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

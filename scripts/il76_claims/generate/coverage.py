@@ -37,12 +37,9 @@ def render(cov: Coverage) -> str:
                 "The archived text was not available, so the blocks' first words are not shown.",
             ]
         lines += ["", "| block | begins | cited by |", "|---:|---|---|"]
+        blocks = sc.blocks or []
         for b in range(1, sc.block_count + 1):
-            begins = (
-                _first_words(sc.blocks[b - 1])
-                if sc.blocks is not None and b <= len(sc.blocks)
-                else ""
-            )
+            begins = _first_words(blocks[b - 1]) if b <= len(blocks) else ""
             if b in sc.cited:
                 what = "<br>".join(f"{kind} `{rid}`" for kind, rid in sc.cited[b])
             elif b in sc.uncited:

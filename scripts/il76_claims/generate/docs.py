@@ -12,7 +12,9 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 
 from ..check.neutrality import load_terms
 from ..model.escape import markdown_cell
@@ -31,9 +33,15 @@ def help_block(command: str | None = None) -> str:
     return "```text\n" + out + "```\n"
 
 
-def _rows(root: str, table: str) -> list[dict]:
-    with open(os.path.join(root, "data", f"{table}.csv"), encoding="utf-8", newline="") as fh:
+def _rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+def _table(columns: Iterable[str], rows: Iterable[str]) -> str:
+    """A Markdown table: its head from the column names, then the rows."""
+    head = list(columns)
+    return "\n".join([f"| {' | '.join(head)} |", "|---" * len(head) + "|", *rows]) + "\n"
 
 
 def _plural(count: int, word: str) -> str:
@@ -42,9 +50,7 @@ def _plural(count: int, word: str) -> str:
 
 def _tally(rows: list[dict], column: str) -> str:
     """'3 stated, 1 computed': how many rows hold each value, in first-seen order."""
-    seen: dict[str, int] = {}
-    for r in rows:
-        seen[r[column]] = seen.get(r[column], 0) + 1
+    seen = Counter(r[column] for r in rows)
     return ", ".join(f"{n} {value.replace('_', ' ')}" for value, n in seen.items())
 
 
@@ -52,20 +58,7 @@ def counts(root: str = ".") -> str:
     """The README's sentence on what the package holds, from the built tables."""
     with open(os.path.join(root, "datapackage.json"), encoding="utf-8") as fh:
         version = json.load(fh)["version"]
-    n = {
-        t: _rows(root, t)
-        for t in (
-            "sources",
-            "actors",
-            "events",
-            "statements",
-            "statement_relays",
-            "casualty_figures",
-            "claims",
-            "claim_positions",
-            "claim_relations",
-        )
-    }
+    n = {path.stem: _rows(path) for path in Path(root, "data").glob("*.csv")}
     held = sum(r["text_held"] == "true" for r in n["sources"])
     paraphrased = sum(r["paraphrased"] == "true" for r in n["statements"])
     return (
@@ -82,36 +75,39 @@ def counts(root: str = ".") -> str:
 
 def terms_table(root: str = ".") -> str:
     """The loaded-terms list as a Markdown table, for the editorial policy."""
-    rows = [
-        "| term | kind | also matches | why it is loaded | neutral wording |",
-        "|---|---|---|---|---|",
-    ]
+    rows = []
     for t in load_terms(os.path.join(root, "schemas")).terms:
         others = ", ".join(f for f in t.match if f.lower() != t.term.lower())
         rows.append(
             f"| {markdown_cell(t.term)} | {t.kind} | {markdown_cell(others)} | {markdown_cell(t.why)} | {markdown_cell(t.neutral)} |"
         )
-    return "\n".join(rows) + "\n"
+    columns = ("term", "kind", "also matches", "why it is loaded", "neutral wording")
+    return _table(columns, rows)
+
+
+def _codes(codelist: str, root: str) -> dict[str, str]:
+    with open(
+        os.path.join(root, "schemas", "codelists", f"{codelist}.json"), encoding="utf-8"
+    ) as fh:
+        return json.load(fh)["x-codes"]
+
+
+def _names(stances: Iterable[str]) -> str:
+    return ", ".join(f"`{s}`" for s in sorted(stances))
 
 
 def codes_table(codelist: str, root: str = ".") -> str:
     """A codelist's codes and definitions as a Markdown table, in the codelist's order."""
-    with open(
-        os.path.join(root, "schemas", "codelists", f"{codelist}.json"), encoding="utf-8"
-    ) as fh:
-        codes = json.load(fh)["x-codes"]
-    rows = [f"| `{code}` | {markdown_cell(text)} |" for code, text in codes.items()]
-    return "\n".join(["| code | meaning |", "|---|---|", *rows]) + "\n"
+    rows = [
+        f"| `{code}` | {markdown_cell(text)} |" for code, text in _codes(codelist, root).items()
+    ]
+    return _table(("code", "meaning"), rows)
 
 
 def status_rule(root: str = ".") -> str:
     """The rule that computes a claim's status, from the code that applies it."""
-
-    def names(stances: Iterable[str]) -> str:
-        return ", ".join(f"`{s}`" for s in sorted(stances))
-
     return (
-        f"Stances for the proposition: {names(FOR)}. Against it: {names(AGAINST)}. Every other stance counts for neither.\n\n"
+        f"Stances for the proposition: {_names(FOR)}. Against it: {_names(AGAINST)}. Every other stance counts for neither.\n\n"
         + codes_table("claim_status", root)
     )
 
@@ -119,31 +115,19 @@ def status_rule(root: str = ".") -> str:
 def origin_rule(root: str = ".") -> str:
     """Which source origins may carry a statement on their own, from the
     code the checker applies (model/policy.py) and the codelist's words."""
-    with open(
-        os.path.join(root, "schemas", "codelists", "source_origin.json"), encoding="utf-8"
-    ) as fh:
-        codes = json.load(fh)["x-codes"]
+    codes = _codes("source_origin", root)
     rows = [
         f"| `{code}` | {markdown_cell(codes[code])} | {'yes' if code in STAND_ALONE else 'no: only beside another source'} |"
         for code in (*STAND_ALONE, *NEVER_ALONE)
     ]
-    return (
-        "\n".join(
-            ["| origin | meaning | may be a statement's only source |", "|---|---|---|", *rows]
-        )
-        + "\n"
-    )
+    return _table(("origin", "meaning", "may be a statement's only source"), rows)
 
 
 def dispute_rule(root: str = ".") -> str:
     """How the per-claim counts of the dispute are made, from the code that makes them."""
-
-    def names(stances: Iterable[str]) -> str:
-        return ", ".join(f"`{s}`" for s in sorted(stances))
-
     return (
-        f"An actor is **for** a claim when at least one of its positions on it is {names(FOR)}, **against** when at least one is "
-        f"{names(AGAINST)}, and **other** when all of its positions are on neither side; an actor with positions on both sides "
+        f"An actor is **for** a claim when at least one of its positions on it is {_names(FOR)}, **against** when at least one is "
+        f"{_names(AGAINST)}, and **other** when all of its positions are on neither side; an actor with positions on both sides "
         "counts on both (`both` in `claim_actors`). Each actor counts once however many statements it made, and each country "
         "once however many of its actors took a side.\n\n" + codes_table("dispute_side", root)
     )
@@ -162,30 +146,24 @@ def licence_block(root: str = ".") -> str:
     return f"The data: {licences(meta)}. {meta.get('rights', '')}".rstrip() + "\n"
 
 
-# (file, format, for whom) of each download; {name} and {version} filled in.
-DOWNLOADS = (
-    (
-        "{name}.xlsx",
+# Each download's file ({name} and {version} filled in): (format, for whom).
+DOWNLOADS = {
+    "{name}.xlsx": (
         "Excel workbook",
         "spreadsheet users (Excel, LibreOffice): an About sheet, one sheet per table, readable sheets with names and code meanings",
     ),
-    (
-        "{name}.sqlite",
+    "{name}.sqlite": (
         "SQLite database",
         "SQL users and [Datasette](https://datasette.io/): the tables, readable views, descriptions",
     ),
-    (
-        "{name}.json",
+    "{name}.json": (
         "JSON",
         "programs: the claims with every position, its actor and its statement, plus actors, sources and events",
     ),
-    ("{name}.jsonld", "JSON-LD (schema.org)", "tools that read schema.org `Claim` and `Quotation`"),
-    (
-        "{name}-{version}.zip",
-        "ZIP archive",
-        "everyone: {contents}",  # what the archive holds (publish/release.py)
-    ),
-)
+    "{name}.jsonld": ("JSON-LD (schema.org)", "tools that read schema.org `Claim` and `Quotation`"),
+    # What the archive holds is publish/release.py's.
+    "{name}-{version}.zip": ("ZIP archive", "everyone: {contents}"),
+}
 
 
 def downloads(root: str = ".") -> str:
@@ -193,8 +171,8 @@ def downloads(root: str = ".") -> str:
     made from dataset.yaml's repository. The archive's name holds its
     version, so its link goes to the latest release's page."""
     meta = read_metadata(root)
-    rows = ["| file | format | for |", "|---|---|---|"]
-    for file, fmt, who in DOWNLOADS:
+    rows = []
+    for file, (fmt, who) in DOWNLOADS.items():
         name = file.format(name=meta["name"], version="X.Y.Z")
         link = (
             f"{meta['repository']}/releases/latest"
@@ -203,6 +181,6 @@ def downloads(root: str = ".") -> str:
         )
         rows.append(f"| [{name}]({link}) | {fmt} | {who.format(contents=contents_summary())} |")
     return (
-        "\n".join(rows)
-        + f"\n\nEvery release, with what changed in it: [releases]({meta['repository']}/releases).\n"
+        _table(("file", "format", "for"), rows)
+        + f"\nEvery release, with what changed in it: [releases]({meta['repository']}/releases).\n"
     )

@@ -14,6 +14,7 @@ unfilled field at its line until a value is written.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -57,71 +58,54 @@ def _wrap(text: str, indent: str = "", hang: str = "") -> list[str]:
     return [f"# {line}".rstrip() for line in lines] or ["#"]
 
 
-def _a(word: str) -> str:
-    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
-
-
 def _types(s: dict) -> list[str]:
     t = s.get("type", "string")
     return t if isinstance(t, list) else [t]
 
 
-class _Describer:
-    def __init__(self, schemas: SchemaSet):
-        self.schemas = schemas
-
-    def what(self, prop: dict) -> tuple[list[str], list[str]]:
-        """(sentences about the value, lines listing codes) for a property."""
-        s = self.schemas.resolve(prop)
-        codelist = self.schemas.codelist_of(prop)
-        ref = prop.get("x-ref-kind")
-        out: list[str] = []
-        codes: list[str] = []
-        if codelist:
-            cl = self.schemas.codelists[codelist]
-            if len(cl.codes) <= MAX_LISTED_CODES:
-                out.append(f"One of these codes (codelist {codelist}):")
-                codes = [f"{code}: {desc}" for code, desc in cl.codes.items()]
-            else:
-                out.append(
-                    f"A code of the {codelist} codelist ({cl.title}; {len(cl.codes)} codes, listed in schemas/codelists/{codelist}.json and docs/codebook.md)."
-                )
-        elif ref:
-            out.append(f"The id of {_a(ref)} record (records/{ref}/<id>.yaml).")
-        elif s.get("format") == "date":
-            out.append("An ISO date, YYYY-MM-DD.")
-        elif "boolean" in _types(s):
-            out.append("true or false.")
-        elif "integer" in _types(s):
-            lo, hi = s.get("minimum"), s.get("maximum")
-            out.append(
-                f"A whole number from {lo} to {hi}."
-                if lo is not None and hi is not None
-                else "A whole number."
-            )
-        elif s.get("x-pattern-hint"):
-            out.append(f"Text: {s['x-pattern-hint']}.")
-        elif s.get("x-multiline"):
-            out.append(
-                "Text. Write it on one line, however long: il76-claims fmt folds it (>-)."
-                " A line break is part of the value; write one only where the text has one."
-            )
-        else:
-            out.append("One line of text.")
-        return out, codes
-
-    def nullable(self, prop: dict) -> bool:
-        s = self.schemas.resolve(prop)
-        return "null" in _types(s) or bool(s.get("nullable"))
-
-    def field_lines(self, name: str, prop: dict, required: bool, indent: str = "") -> list[str]:
-        what, codes = self.what(prop)
-        lines = _wrap(
-            f"{_head(name, prop, required, self.nullable(prop))} {' '.join(what)}", indent, "  "
+def _what(schemas: SchemaSet, prop: dict) -> tuple[str, list[str]]:
+    """(a sentence on what a property holds, the lines listing its codes)."""
+    s = schemas.resolve(prop)
+    codelist = schemas.codelist_of(prop)
+    ref = prop.get("x-ref-kind")
+    if codelist:
+        cl = schemas.codelists[codelist]
+        if len(cl.codes) <= MAX_LISTED_CODES:
+            codes = [f"{code}: {desc}" for code, desc in cl.codes.items()]
+            return f"One of these codes (codelist {codelist}):", codes
+        what = f"A code of the {codelist} codelist ({cl.title}; {len(cl.codes)} codes, listed in schemas/codelists/{codelist}.json and docs/codebook.md)."
+    elif ref:
+        what = f"The id of {'an' if ref[:1] in 'aeiou' else 'a'} {ref} record (records/{ref}/<id>.yaml)."
+    elif s.get("format") == "date":
+        what = "An ISO date, YYYY-MM-DD."
+    elif "boolean" in _types(s):
+        what = "true or false."
+    elif "integer" in _types(s):
+        lo, hi = s.get("minimum"), s.get("maximum")
+        bounded = lo is not None and hi is not None
+        what = f"A whole number from {lo} to {hi}." if bounded else "A whole number."
+    elif s.get("x-pattern-hint"):
+        what = f"Text: {s['x-pattern-hint']}."
+    elif s.get("x-multiline"):
+        what = (
+            "Text. Write it on one line, however long: il76-claims fmt folds it (>-)."
+            " A line break is part of the value; write one only where the text has one."
         )
-        for c in codes:
-            lines += _wrap(c, indent + "    ", "    ")
-        return lines
+    else:
+        what = "One line of text."
+    return what, []
+
+
+def _field_lines(
+    schemas: SchemaSet, name: str, prop: dict, required: bool, indent: str = ""
+) -> list[str]:
+    what, codes = _what(schemas, prop)
+    s = schemas.resolve(prop)
+    nullable = "null" in _types(s) or bool(s.get("nullable"))
+    lines = _wrap(f"{_head(name, prop, required, nullable)} {what}", indent, "  ")
+    for c in codes:
+        lines += _wrap(c, indent + "    ", "    ")
+    return lines
 
 
 def _head(name: str, prop: dict, required: bool, nullable: bool) -> str:
@@ -133,7 +117,6 @@ def _head(name: str, prop: dict, required: bool, nullable: bool) -> str:
 
 def render_template(kind: str, schemas: SchemaSet) -> str:
     doc = schemas.kinds[kind]
-    d = _Describer(schemas)
     required = set(doc.get("required", []))
     lines = _introduction(kind, doc)
     for name, prop in doc["properties"].items():
@@ -141,10 +124,10 @@ def render_template(kind: str, schemas: SchemaSet) -> str:
             continue  # a field no new record has (former_ids)
         lines.append("")
         if prop.get("type") != "array":
-            lines += d.field_lines(name, prop, name in required)
+            lines += _field_lines(schemas, name, prop, name in required)
             lines.append(f"{name}: null")
         else:
-            lines += _list_lines(d, name, prop, name in required)
+            lines += _list_lines(schemas, name, prop, name in required)
     return _canonical(f"{TEMPLATES}/{kind}.yaml", "\n".join(lines) + "\n", kind, schemas)
 
 
@@ -158,7 +141,7 @@ def _introduction(kind: str, doc: dict) -> list[str]:
         "Then run `il76-claims check`, which points at every field still to fill. "
         "These comments may stay or go; docs/editorial-policy.md says how to word things."
     )
-    rules = [r["description"] for r in doc.get("allOf", []) if r.get("description")]
+    rules = cross_field_rules(doc)
     if rules:
         lines += ["#", "# Rules across fields:"]
         for r in rules:
@@ -166,7 +149,12 @@ def _introduction(kind: str, doc: dict) -> list[str]:
     return lines
 
 
-def _list_lines(d: _Describer, name: str, prop: dict, required: bool) -> list[str]:
+def cross_field_rules(doc: dict) -> list[str]:
+    """What a kind's schema requires across its fields, in words."""
+    return [r["description"] for r in doc.get("allOf", []) if r.get("description")]
+
+
+def _list_lines(schemas: SchemaSet, name: str, prop: dict, required: bool) -> list[str]:
     """A list field: what it holds, then an empty list with an item to copy
     shown in comments (or the item itself when the list may not be empty)."""
     limits = [f"at least {prop['minItems']}"] if prop.get("minItems") else []
@@ -174,9 +162,9 @@ def _list_lines(d: _Describer, name: str, prop: dict, required: bool) -> list[st
     head = _head(name, prop, required, False)
     items = prop["items"]
     if "properties" not in items:
-        what, _ = d.what({**items, "x-ref-kind": prop.get("x-ref-kind")})
+        what, _ = _what(schemas, {**items, "x-ref-kind": prop.get("x-ref-kind")})
         lines = _wrap(
-            f"{head} A list ({', '.join(limits)} items), in order; [] when empty. Each item: {' '.join(what)} Write one item per line:",
+            f"{head} A list ({', '.join(limits)} items), in order; [] when empty. Each item: {what} Write one item per line:",
             "",
             "  ",
         )
@@ -186,7 +174,7 @@ def _list_lines(d: _Describer, name: str, prop: dict, required: bool) -> list[st
     )
     ireq = set(items.get("required", []))
     for iname, iprop in items["properties"].items():
-        lines += d.field_lines(iname, iprop, iname in ireq, "  ")
+        lines += _field_lines(schemas, iname, iprop, iname in ireq, "  ")
     item = [
         f"  {'- ' if i == 0 else '  '}{iname}: null" for i, iname in enumerate(items["properties"])
     ]
@@ -231,18 +219,13 @@ def slugify(name: str) -> str:
 def taken_ids(root: str) -> set[str]:
     """Ids of existing records of every kind (ids are unique across kinds),
     from the file names, so a record that does not load yet still counts."""
-    out: set[str] = set()
-    records = os.path.join(root, "records")
     try:
-        folders = list(os.scandir(records))
+        folders = [
+            f for f in os.scandir(os.path.join(root, "records")) if f.is_dir(follow_symlinks=False)
+        ]
     except FileNotFoundError:
-        return out
-    for folder in folders:
-        if folder.is_dir(follow_symlinks=False):
-            for f in os.scandir(folder.path):
-                stem, dot, _ = f.name.rpartition(".")
-                out.add((stem if dot else f.name).lower())
-    return out
+        return set()
+    return {os.path.splitext(f.name)[0].lower() for d in folders for f in os.scandir(d.path)}
 
 
 def free_id(root: str, name: str) -> str:
@@ -252,12 +235,8 @@ def free_id(root: str, name: str) -> str:
             f"cannot make an id from {name!r} (no letters or digits that have an ASCII form); pass --id"
         )
     taken = taken_ids(root)
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
+    candidates = itertools.chain([base], (f"{base}-{n}" for n in itertools.count(2)))
+    return next(rid for rid in candidates if rid not in taken)
 
 
 def check_id(root: str, rid: str) -> None:
@@ -272,11 +251,6 @@ def check_id(root: str, rid: str) -> None:
 
 
 # --- new records --------------------------------------------------------------
-
-
-def _yaml_text(value: str) -> str:
-    # A JSON string is a valid YAML double-quoted scalar with the same value.
-    return json.dumps(value, ensure_ascii=False)
 
 
 def scaffold(
@@ -331,7 +305,8 @@ def _filled(text: str, kind: str, rid: str, name: str | None, text_held: str | N
         )
     name_clean = " ".join(name.split()) if name else ""
     if name_clean:
-        quoted = _yaml_text(name_clean)
+        # A JSON string is a valid YAML double-quoted scalar with the same value.
+        quoted = json.dumps(name_clean, ensure_ascii=False)
         text = re.sub(r"^name: null$", lambda _: f"name: {quoted}", text, count=1, flags=re.M)
     if text_held is not None:
         held = "true" if text_held == "yes" else "false"
