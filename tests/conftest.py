@@ -26,11 +26,16 @@ from il76_claims.model.schemas import SchemaSet
 REPO = Path(__file__).resolve().parent.parent
 
 # Test files whose module fixtures cost seconds to make (the built sites and
-# Chromium, the workbook printed by LibreOffice): xdist runs each of them on
-# one worker, so each fixture is made once; every other test is dealt out
-# alone. (xdist's own loadgroup does not group under pytest 9, whose nodeid
-# it can no longer rewrite.)
-ONE_WORKER = ("tests/test_site.py", "tests/test_site_browser.py", "tests/test_xlsx.py")
+# Chromium, the workbook printed by LibreOffice, a Datasette server): xdist
+# runs each of them on one worker, so each fixture is made once; every other
+# test is dealt out alone. (xdist's own loadgroup does not group under
+# pytest 9, whose nodeid it can no longer rewrite.)
+ONE_WORKER = (
+    "tests/test_site.py",
+    "tests/test_site_browser.py",
+    "tests/test_xlsx.py",
+    "tests/test_datasette.py",
+)
 
 
 def pytest_collection_modifyitems(items):
