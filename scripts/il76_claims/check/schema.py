@@ -126,18 +126,15 @@ class SchemaChecker:
                 continue
             if at in bad_pattern and err.validator == "format":
                 continue
-            if self._rule_on_reported(record, err):
-                continue
-            out.extend(self._to_problems(record, err))
+            if not self._rule_on_reported(record, err):
+                out.extend(self._to_problems(record, err))
         return out
 
     # -- turning a ValidationError into a message a contributor can act on --
 
     def _to_problems(self, record: Record, err: ValidationError) -> list[Problem]:
         pointer = json_path(err.absolute_path)
-        if pointer in record.reported or any(
-            pointer.startswith((r + ".", r + "[")) for r in record.reported
-        ):
+        if any(pointer == r or pointer.startswith((r + ".", r + "[")) for r in record.reported):
             return []  # the loader already said what is wrong with this value
         rule = self._rule(record.kind, err)
         field = pointer.rsplit(".", 1)[-1] if pointer != "$" else "record"
@@ -149,15 +146,12 @@ class SchemaChecker:
         elif err.validator == "required":
             missing = re.match(r"'([^']+)' is a required property", err.message)
             name = missing.group(1) if missing else "?"
-            code, msg = (
-                "S001",
-                f"missing required field '{name}'; add it (write null where the value is unknown and null is allowed)",
-            )
+            code = "S001"
+            msg = f"missing required field '{name}'; add it (write null where the value is unknown and null is allowed)"
             pointer = child_pointer(pointer, name)
         else:
             code, msg = _message(err, field)
-        line, col = record.mark(at)
-        return [problem(record.path, line, col, code, msg, pointer)]
+        return [problem(record.path, *record.mark(at), code, msg, pointer)]
 
     def _rule_on_reported(self, record: Record, err: ValidationError) -> bool:
         """True for an allOf rule error when a field the rule reads was already
