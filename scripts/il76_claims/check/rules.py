@@ -11,10 +11,10 @@ dangling reference is reported once, by the schema or reference check.
 
 from __future__ import annotations
 
-import datetime
-import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, TypeGuard
+
+from jsonschema import Draft202012Validator
 
 from ..model.policy import NEVER_ALONE, STAND_ALONE
 from ..model.problems import Problem, add_at
@@ -23,7 +23,6 @@ from ..model.record import Record, is_integer
 if TYPE_CHECKING:
     from .references import RecordIndex
 
-_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 # Events nobody can speak about before they happen; the others can be
 # planned, requested or announced beforehand.
 OCCURRENCES = frozenset({"aircraft_crash"})
@@ -40,13 +39,8 @@ def check_rules(index: RecordIndex) -> list[Problem]:
 
 
 def _date(value: object) -> TypeGuard[str]:
-    if not isinstance(value, str) or not _DATE_RE.match(value):
-        return False
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+    """A real calendar date, as the schemas' format "date" judges one."""
+    return isinstance(value, str) and Draft202012Validator.FORMAT_CHECKER.conforms(value, "date")
 
 
 def _all(index: RecordIndex) -> Iterator[Record]:
