@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..model.problems import Problem, file_problem, problem
 from ..model.record import Record, is_integer
@@ -71,8 +72,7 @@ def load_uncited(
     if rec is None:
         return {}, out_problems
     try:
-        with open(os.path.join(root, "schemas", UNCITED_SCHEMA), encoding="utf-8") as fh:
-            schema = json.load(fh)
+        schema = json.loads(Path(root, "schemas", UNCITED_SCHEMA).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         unread = file_problem(f"schemas/{UNCITED_SCHEMA}", "C008", f"cannot read: {exc}")
         return {}, [*out_problems, unread]

@@ -33,10 +33,7 @@ def _pattern(
     # JSON Schema patterns are ECMA-262 regexes, where '$' matches only at the
     # very end. Python's re lets '$' match before a final newline, so "abc\n"
     # would pass '^[a-z]+$'. Compile '$' at the end of a pattern as '\Z'.
-    if not validator.is_type(instance, "string"):
-        return
-    compiled = _compiled(patrn)
-    if not compiled.search(instance):
+    if validator.is_type(instance, "string") and not _compiled(patrn).search(instance):
         yield ValidationError(f"{instance!r} does not match {patrn!r}")
 
 
