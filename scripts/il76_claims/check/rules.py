@@ -160,9 +160,7 @@ def source_voice_is_the_publishers(index: RecordIndex) -> Found:
         own = (src.data.get("publisher_id"), src.data.get("author_id")) if src else ()
         voices = {v for v in own if isinstance(v, str) and index.find("actor", v)}
         kind, speaker = rec.data.get("kind"), rec.data.get("speaker_id")
-        if not (voices and isinstance(kind, str) and isinstance(speaker, str)):
-            continue
-        if index.find("actor", speaker) is None:
+        if not (voices and isinstance(kind, str) and index.find("actor", speaker)):
             continue
         names = " or ".join(f"'{v}'" for v in sorted(voices))
         if kind not in SOURCE_VOICE:
