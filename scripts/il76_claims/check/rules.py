@@ -392,13 +392,12 @@ def no_quote_from_a_source_not_held(index: RecordIndex) -> Found:
                 )
         elif held is True and rec.kind == "statement":
             # A missing block is reported by block_given_for_an_archived_source.
-            for name in _null(d, _QUOTE_FIELDS):
-                if name != "block":
-                    yield (
-                        rec,
-                        f"$.{name}",
-                        f"{name} is null, but the project holds the text of source '{d['source_id']}': quote the source's sentence, its block, its language and its translation status",
-                    )
+            for name in _null(d, ("quote", "quote_language", "quote_translation")):
+                yield (
+                    rec,
+                    f"$.{name}",
+                    f"{name} is null, but the project holds the text of source '{d['source_id']}': quote the source's sentence, its block, its language and its translation status",
+                )
 
 
 def statement_rests_on_a_source_that_stands_alone(index: RecordIndex) -> Found:
