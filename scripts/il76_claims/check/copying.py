@@ -13,8 +13,9 @@ verified are compared (see quotes.check_quotes).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from ..model.problems import Problem, problem
+from ..model.problems import Problem, add_at
 from ..model.record import Record, iter_strings
 
 # A run this long is a copied sentence rather than a shared phrase ("the
@@ -29,40 +30,24 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def _runs(text: str) -> set[tuple[str, ...]]:
-    words = _words(text)
-    return {tuple(words[i : i + RUN]) for i in range(len(words) - RUN + 1)}
+def _runs(words: list[str]) -> Iterator[tuple[str, ...]]:
+    """Every run of RUN words, in order."""
+    return (tuple(words[i : i + RUN]) for i in range(len(words) - RUN + 1))
 
 
 def copied_runs(records: list[Record], archives: list[str]) -> list[Problem]:
-    runs = set().union(*map(_runs, archives)) if archives else set()
+    runs = {run for text in archives for run in _runs(_words(text))}
     out: list[Problem] = []
     if not runs:
         return out
     for rec in records:
         for pointer, field, text in iter_strings(rec.data):
-            if field not in OWN_WORDS or pointer in rec.reported:
+            if field not in OWN_WORDS:
                 continue
             words = _words(_QUOTED.sub(" | ", text))
-            copied = next(
-                (
-                    words[i : i + RUN]
-                    for i in range(len(words) - RUN + 1)
-                    if tuple(words[i : i + RUN]) in runs
-                ),
-                None,
-            )
+            copied = next((run for run in _runs(words) if run in runs), None)
             if copied:
-                line, col = rec.mark(pointer)
                 what = f"“{' '.join(copied)}…”"
-                out.append(
-                    problem(
-                        rec.path,
-                        line,
-                        col,
-                        "Q006",
-                        f"{field} repeats {RUN} or more words of an archived source ({what}); say it in the project's own words, or quote the words inside quotation marks",
-                        pointer,
-                    )
-                )
+                why = f"{field} repeats {RUN} or more words of an archived source ({what}); say it in the project's own words, or quote the words inside quotation marks"
+                add_at(out, rec, pointer, "Q006", why)
     return out

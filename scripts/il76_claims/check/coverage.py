@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..model.problems import Problem, file_problem, problem
 from ..model.record import Record, is_integer
@@ -46,9 +47,8 @@ class SourceCoverage:
     source_id: str
     block_count: int | None
     blocks: list[str] | None  # the archived text's blocks, when it was read
-    cited: dict[int, list[tuple[str, str]]] = field(
-        default_factory=dict
-    )  # block -> [(kind, id), ...]
+    # block -> [(kind, id), ...] of the records that cite it
+    cited: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     uncited: dict[int, Uncited] = field(default_factory=dict)
 
 
@@ -72,8 +72,7 @@ def load_uncited(
     if rec is None:
         return {}, out_problems
     try:
-        with open(os.path.join(root, "schemas", UNCITED_SCHEMA), encoding="utf-8") as fh:
-            schema = json.load(fh)
+        schema = json.loads(Path(root, "schemas", UNCITED_SCHEMA).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         unread = file_problem(f"schemas/{UNCITED_SCHEMA}", "C008", f"cannot read: {exc}")
         return {}, [*out_problems, unread]
@@ -120,22 +119,16 @@ def coverage(root: str, sources_dir: str | None) -> Coverage:
     sources = [r for r in records if r.kind == "source" and isinstance(r.id, str)]
     uncited, problems = load_uncited(root, {s.id for s in sources})
     result = Coverage([], problems)
+    folder = sources_dir if sources_dir and os.path.isdir(sources_dir) else None
     for src in sources:
-        count = src.data.get("block_count")
-        count = count if is_integer(count) else None
-        archive = None
-        if sources_dir and os.path.isdir(sources_dir):
-            archive = quotes.read_archive(src, sources_dir, [])
-        sc = SourceCoverage(
-            src.id, len(archive.blocks) if archive else count, archive.blocks if archive else None
-        )
+        archive = quotes.read_archive(src, folder, []) if folder else None
+        count = len(archive.blocks) if archive else src.data.get("block_count")
+        blocks = archive.blocks if archive else None
+        sc = SourceCoverage(src.id, count if is_integer(count) else None, blocks)
         for rec in records:
-            if (
-                rec.kind in CITING_KINDS
-                and rec.data.get("source_id") == src.id
-                and isinstance(rec.data.get("block"), int)
-            ):
-                sc.cited.setdefault(rec.data["block"], []).append((rec.kind, rec.id))
+            block, sid = rec.data.get("block"), rec.data.get("source_id")
+            if rec.kind in CITING_KINDS and sid == src.id and isinstance(block, int):
+                sc.cited.setdefault(block, []).append((rec.kind, rec.id))
         sc.uncited = uncited.get(src.id, {})
         result.problems.extend(_source_problems(sc, by_id))
         result.sources.append(sc)
@@ -151,12 +144,8 @@ def _source_problems(sc: SourceCoverage, by_id: dict[str, Record]) -> list[Probl
                 ("C003", f"block {block} is beyond the {sc.block_count} blocks of the source")
             )
         if block in sc.cited:
-            found.append(
-                (
-                    "C002",
-                    f"block {block} is cited by {', '.join(f'{k} {i}' for k, i in sc.cited[block])}; remove it from {UNCITED_FILE}",
-                )
-            )
+            by = ", ".join(f"{k} {i}" for k, i in sc.cited[block])
+            found.append(("C002", f"block {block} is cited by {by}; remove it from {UNCITED_FILE}"))
         if u.see is not None and u.see not in by_id:
             found.append(("C006", f"block {block}: see names '{u.see}', which is not a record id"))
         out += [
@@ -164,9 +153,7 @@ def _source_problems(sc: SourceCoverage, by_id: dict[str, Record]) -> list[Probl
             for code, msg in found
         ]
     if sc.block_count is not None:
-        missing = [
-            b for b in range(1, sc.block_count + 1) if b not in sc.cited and b not in sc.uncited
-        ]
+        missing = sorted(set(range(1, sc.block_count + 1)) - sc.cited.keys() - sc.uncited.keys())
         if missing:
             why = (
                 f"{sc.source_id}: block{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))} "

@@ -26,6 +26,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..model.escape import show
 from ..model.problems import Problem, problem
@@ -67,16 +68,12 @@ def load_terms(schemas_dir: str) -> Terms:
     breaks schemas/loaded-terms.schema.json or repeats a form."""
     path = os.path.join(schemas_dir, TERMS_FILE)
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
+        text = Path(path).read_text(encoding="utf-8")
         doc = json.loads(text)
-        with open(os.path.join(schemas_dir, TERMS_SCHEMA), encoding="utf-8") as fh:
-            schema = json.load(fh)
+        schema = json.loads(Path(schemas_dir, TERMS_SCHEMA).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise SchemaError(f"{path}: cannot read the loaded-terms list: {exc}") from None
-    errors = side_file_errors(schema, doc)
-    if not errors:
-        errors = _repeated_forms(doc["terms"])
+    errors = side_file_errors(schema, doc) or _repeated_forms(doc["terms"])
     if errors:
         raise _refusal(path, text, errors)
     return _terms(doc["terms"])
@@ -88,12 +85,8 @@ def _repeated_forms(entries: list[dict]) -> list[tuple[tuple, str]]:
     for i, e in enumerate(entries):
         for j, f in enumerate(e["match"]):
             if f.lower() in first:
-                out.append(
-                    (
-                        ("terms", i, "match", j),
-                        f"form {f!r} is already listed under {first[f.lower()]!r}",
-                    )
-                )
+                message = f"form {f!r} is already listed under {first[f.lower()]!r}"
+                out.append((("terms", i, "match", j), message))
             first.setdefault(f.lower(), e["term"])
     return out
 

@@ -34,12 +34,7 @@ def key(rec: Record) -> str:
 
 
 def digest(rec: Record, source: Record) -> str:
-    what = [
-        source.data.get("archive_sha256"),
-        rec.data.get("block"),
-        rec.data.get("kind"),
-        rec.data.get("quote"),
-    ]
+    what = [source.data.get("archive_sha256"), *map(rec.data.get, ("block", "kind", "quote"))]
     return hashlib.sha256(json.dumps(what, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 

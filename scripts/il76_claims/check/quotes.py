@@ -33,12 +33,12 @@ import itertools
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..model.escape import show
 from ..model.fileio import TooLarge, read_regular, safe_relative_path
-from ..model.problems import Problem, problem
+from ..model.problems import Problem, add_at
 from ..model.record import Record, is_integer
 
 QUOTED_KINDS = ("statement", "casualty_figure")
@@ -58,7 +58,7 @@ def split_blocks(text: str) -> list[str]:
 
 @dataclass
 class Archive:
-    source_id: str
+    source: Record
     file_name: str
     text: str
     blocks: list[str]
@@ -72,18 +72,13 @@ class QuoteResult:
     archives: dict[str, Archive] = field(default_factory=dict)
 
 
-def _add(out: list[Problem], rec: Record, pointer: str, code: str, message: str) -> None:
-    line, col = rec.mark(pointer)
-    out.append(problem(rec.path, line, col, code, message, pointer))
-
-
 def _clean(rec: Record, flagged: frozenset, *pointers: str) -> bool:
     """Whether none of these fields already has a problem reported."""
     return not any(p in rec.reported or (rec.path, p) in flagged for p in pointers)
 
 
 class _Unusable(Exception):
-    """Why an archived text cannot be used: the Q002 message."""
+    """Why an archived text cannot be used: the pointer and message of Q002."""
 
 
 def read_archive(
@@ -97,60 +92,51 @@ def read_archive(
     if not isinstance(name, str) or not _clean(rec, flagged, "$.archive_file", "$.archive_sha256"):
         return None
     try:
-        raw = _archive_bytes(sources_dir, name)
-        digest, expected = hashlib.sha256(raw).hexdigest(), rec.data.get("archive_sha256")
-        if isinstance(expected, str) and digest != expected:
-            why = "restore the archived file, or correct archive_sha256 after reviewing the new text (quotes citing this source were not checked)"
-            _add(
-                out,
-                rec,
-                "$.archive_sha256",
-                "Q002",
-                f"archived text {name!r} has SHA-256 {digest}, not the {expected} recorded here; {why}",
-            )
-            return None
-        text = _decoded(raw, name)
+        text = _archive_text(sources_dir, name, rec.data.get("archive_sha256"))
     except _Unusable as exc:
-        _add(out, rec, "$.archive_file", "Q002", str(exc))
+        pointer, message = exc.args
+        add_at(out, rec, pointer, "Q002", message)
         return None
     blocks = split_blocks(text)
     count = rec.data.get("block_count")
     if is_integer(count) and count != len(blocks):
         if _clean(rec, flagged, "$.block_count"):
-            _add(
+            add_at(
                 out,
                 rec,
                 "$.block_count",
                 "Q003",
                 f"block_count is {count}, but the archived text {name!r} has {len(blocks)} blocks (runs of lines between blank lines); set block_count: {len(blocks)}",
             )
-    return Archive(rec.id, name, text, blocks)
+    return Archive(rec, name, text, blocks)
 
 
-def _archive_bytes(sources_dir: str, name: str) -> bytes:
+def _archive_text(sources_dir: str, name: str, expected: object) -> str:
+    """The text of an archive whose bytes have the expected SHA-256."""
     if "/" in name or not safe_relative_path(name):
         raise _Unusable(
-            f"archive_file {show(name)!r} must be the name of a file in the sources folder, not a path"
+            "$.archive_file",
+            f"archive_file {show(name)!r} must be the name of a file in the sources folder, not a path",
         )
     try:
-        return read_regular(os.path.join(sources_dir, name), MAX_ARCHIVE_BYTES)
+        raw = read_regular(os.path.join(sources_dir, name), MAX_ARCHIVE_BYTES)
     except TooLarge:
         why = f"is larger than {MAX_ARCHIVE_BYTES} bytes; archive the article's text only"
     except FileNotFoundError:
         why = "is not in the sources folder; restore it there, or fix archive_file"
     except OSError as exc:
         why = f"cannot be read: {exc.strerror}"
-    raise _Unusable(f"archived text {name!r} {why}")
-
-
-def _decoded(raw: bytes, name: str) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise _Unusable(
-            f"archived text {name!r} is not valid UTF-8 (line {line}); archive texts as UTF-8"
-        ) from None
+    else:
+        digest = hashlib.sha256(raw).hexdigest()
+        if isinstance(expected, str) and digest != expected:
+            why = f"has SHA-256 {digest}, not the {expected} recorded here; restore the archived file, or correct archive_sha256 after reviewing the new text (quotes citing this source were not checked)"
+            raise _Unusable("$.archive_sha256", f"archived text {name!r} {why}")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            why = f"is not valid UTF-8 (line {line}); archive texts as UTF-8"
+    raise _Unusable("$.archive_file", f"archived text {name!r} {why}")
 
 
 def check_quotes(
@@ -186,42 +172,41 @@ def check_quotes(
             result.archives[source_id] = archive
     for rec in quoted:
         sid = rec.data.get("source_id")
-        src = sources.get(sid) if isinstance(sid, str) else None
-        if src is None:
-            continue  # a missing or mistyped reference is reported by the cross-record check
-        archive = result.archives.get(src.id)
-        if archive is None:
-            continue
-        if _clean(rec, flagged, "$.quote", "$.block", "$.source_id", "$.kind"):
-            _check_one(rec, src, archive, result.problems)
+        # A missing or mistyped reference is reported by the cross-record check.
+        archive = result.archives.get(sid) if isinstance(sid, str) else None
+        if archive and _clean(rec, flagged, "$.quote", "$.block", "$.source_id", "$.kind"):
+            _check_one(rec, archive, result.problems)
     return result
 
 
-def _check_one(rec: Record, src: Record, archive: Archive, out: list[Problem]) -> None:
+def _check_one(rec: Record, archive: Archive, out: list[Problem]) -> None:
     quote = rec.data["quote"]
     block = rec.data.get("block")
     if not is_integer(block) or block < 1:
         return  # the schema check reports it
     name = archive.file_name
     if block > len(archive.blocks):
-        count = src.data.get("block_count")
+        count = archive.source.data.get("block_count")
         if isinstance(count, int) and block > count:
             return  # already reported against block_count (X005)
         elsewhere = _blocks_holding(archive, quote)
         hint = f"; the quote is in block {elsewhere[0]}" if elsewhere else ""
         beyond = f"block {block} is beyond the {len(archive.blocks)} blocks of the archived text {name!r}{hint}"
-        _add(out, rec, "$.block", "Q003", beyond)
+        add_at(out, rec, "$.block", "Q003", beyond)
         return
     text = archive.blocks[block - 1]
     if quote not in text:
-        _add(out, rec, "$.quote", "Q001", _misquoted(archive, block, quote))
+        add_at(out, rec, "$.quote", "Q001", _misquoted(archive, block, quote))
     elif (
         rec.kind == "statement"
         and rec.data.get("kind") == "direct_speech"
-        and not any(inside_quotation(text, s, s + len(quote)) for s in _starts(text, quote))
+        and not any(
+            inside_quotation(text, m.start(), m.start() + len(quote))
+            for m in re.finditer(f"(?={re.escape(quote)})", text)  # overlapping ones too
+        )
     ):
         why = "quote only the words printed between the marks, or set kind: indirect_speech"
-        _add(
+        add_at(
             out,
             rec,
             "$.quote",
@@ -243,13 +228,6 @@ def _misquoted(archive: Archive, block: int, quote: str) -> str:
         where = ", ".join(map(str, elsewhere))
         return f"quote is not in block {block} of {name!r} but is in block {where}; set block: {elsewhere[0]}"
     return f"quote is not in block {block} of {name!r}: {closest(quote, archive.blocks[block - 1])}"
-
-
-def _starts(text: str, sub: str) -> Iterator[int]:
-    i = text.find(sub)
-    while i >= 0:
-        yield i
-        i = text.find(sub, i + 1)
 
 
 def inside_quotation(text: str, start: int, end: int) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TypeGuard
 
-from ..model.problems import Problem, problem
+from ..model.problems import Problem, add_at, problem
 from ..model.record import ID_RE, Record, child_pointer
 from ..model.schemas import SchemaSet
 from . import former_ids
@@ -37,75 +37,52 @@ def _a(kind: str) -> str:
 def check_references(index: RecordIndex, schemas: SchemaSet) -> list[Problem]:
     """X003, X004 and X025 for every reference that names no record of its kind."""
     out: list[Problem] = []
-    records = [rec for group in index.groups.values() for rec in group]
     fields = {kind: reference_fields(schemas, kind) for kind in schemas.kinds}
     renamed = former_ids.renamed(index)
-    for rec in records:
+    for rec in (rec for group in index.groups.values() for rec in group):
         for field, sub, target in fields.get(rec.kind, ()):
             known = index.ids_of.get(target, set())
             for pointer, name, ref in _references(rec.data, field, sub):
-                if ref in known or pointer in rec.reported or not _is_id(ref):
-                    continue
-                if (target, ref) in renamed:
-                    out.append(_renamed(rec, pointer, name, ref, *renamed[target, ref]))
-                else:
-                    out.append(_missing(rec, pointer, name, target, ref, index))
+                if ref not in known and _is_id(ref):
+                    add_at(out, rec, pointer, *_unresolved(index, renamed, name, target, ref))
     return out
 
 
-def _renamed(
-    rec: Record, pointer: str, name: str, ref: str, now: Record, version: object
-) -> Problem:
-    line, col = rec.mark(pointer)
-    released = f" in {version}" if isinstance(version, str) else ""
-    message = f"{name}: '{ref}' was renamed to '{now.id}'{released}; use '{now.id}'"
-    return problem(rec.path, line, col, "X025", message, pointer)
+def _unresolved(
+    index: RecordIndex,
+    renamed: dict[tuple[str, str], tuple[Record, object]],
+    name: str,
+    target: str,
+    ref: str,
+) -> tuple[str, str]:
+    """(code, message) for a reference to no record of the kind it needs."""
+    if (target, ref) in renamed:
+        now, version = renamed[target, ref]
+        released = f" in {version}" if isinstance(version, str) else ""
+        return "X025", f"{name}: '{ref}' was renamed to '{now.id}'{released}; use '{now.id}'"
+    hit = index.by_id.get(ref)
+    if hit is None:
+        return (
+            "X003",
+            f"{name}: no record has id '{ref}'; create records/{target}/{ref}.yaml or fix the id",
+        )
+    return (
+        "X004",
+        f"{name}: '{ref}' is {_a(hit.kind)} ({hit.path}), but this field needs {_a(target)}",
+    )
 
 
 def _references(data: dict, field: str, sub: str | None) -> Iterator[tuple[str, str, str]]:
     """(pointer, field name, value) of every text in a reference field;
     values of another type are the schema check's to report."""
-    value = data.get(field)
-    top = child_pointer("$", field)
-    if sub is None:
-        items = (
-            [(top, value)]
-            if isinstance(value, str)
-            else list(enumerate(value))
-            if isinstance(value, list)
-            else []
-        )
-        for key, v in items:
-            if isinstance(v, str):
-                yield (top if key == top else child_pointer(top, key)), field, v
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            if isinstance(item, dict) and isinstance(item.get(sub), str):
-                yield child_pointer(child_pointer(top, i), sub), sub, item[sub]
-
-
-def _missing(
-    rec: Record, pointer: str, name: str, target: str, ref: str, index: RecordIndex
-) -> Problem:
-    line, col = rec.mark(pointer)
-    hit = index.by_id.get(ref)
-    if hit is None:
-        return problem(
-            rec.path,
-            line,
-            col,
-            "X003",
-            f"{name}: no record has id '{ref}'; create records/{target}/{ref}.yaml or fix the id",
-            pointer,
-        )
-    return problem(
-        rec.path,
-        line,
-        col,
-        "X004",
-        f"{name}: '{ref}' is {_a(hit.kind)} ({hit.path}), but this field needs {_a(target)}",
-        pointer,
-    )
+    value, top = data.get(field), child_pointer("$", field)
+    if sub is None and isinstance(value, str):
+        yield top, field, value
+    for i, item in enumerate(value if isinstance(value, list) else []):
+        if sub is None and isinstance(item, str):
+            yield child_pointer(top, i), field, item
+        elif sub is not None and isinstance(item, dict) and isinstance(item.get(sub), str):
+            yield child_pointer(child_pointer(top, i), sub), sub, item[sub]
 
 
 def _stem(rec: Record) -> str:
@@ -137,34 +114,16 @@ class RecordIndex:
     def _add(self, rec: Record, out: list[Problem]) -> None:
         rid, stem = rec.data.get("id"), _stem(rec)
         if _is_id(rid) and rid != stem:
-            line, col = rec.mark("$.id")
-            out.append(
-                problem(
-                    rec.path,
-                    line,
-                    col,
-                    "X002",
-                    f"id '{rid}' differs from the file name '{stem}.yaml'; rename the file or change the id",
-                    "$.id",
-                )
-            )
+            why = f"id '{rid}' differs from the file name '{stem}.yaml'; rename the file or change the id"
+            out.append(problem(rec.path, *rec.mark("$.id"), "X002", why, "$.id"))
         if not _is_id(rid):
             if not _is_id(stem):
                 return
             rid = stem  # the id is reported as malformed; references to the file name still resolve
         first = self.by_id.get(rid)
         if first is not None:
-            line, col = rec.mark("$.id")
-            out.append(
-                problem(
-                    rec.path,
-                    line,
-                    col,
-                    "X001",
-                    f"id '{rid}' is already used by {first.path}; ids are unique across all kinds",
-                    "$.id",
-                )
-            )
+            why = f"id '{rid}' is already used by {first.path}; ids are unique across all kinds"
+            out.append(problem(rec.path, *rec.mark("$.id"), "X001", why, "$.id"))
         else:
             self.by_id[rid] = rec
         if (rec.kind, rid) not in self.by_kind_id:

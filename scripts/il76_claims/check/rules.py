@@ -3,17 +3,18 @@ order, blocks within their source, figures that must add up, and the rules
 of the editorial policy (docs/editorial-policy.md) that the data must keep.
 
 Each rule is one function of the records index (``references.RecordIndex``:
-records by kind, and ``find(kind, id)``), and looks only at values of the
-right type and at references that resolve: a wrong type or a dangling
-reference is reported once, by the schema or reference check.
+records by kind, and ``find(kind, id)``) that yields (record, pointer,
+message) for each breach, and ``RULES`` gives its code. A rule looks only at
+values of the right type and at references that resolve: a wrong type or a
+dangling reference is reported once, by the schema or reference check.
 """
 
 from __future__ import annotations
 
-import datetime
-import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, TypeGuard
+
+from jsonschema import Draft202012Validator
 
 from ..model.policy import NEVER_ALONE, STAND_ALONE
 from ..model.problems import Problem, add_at
@@ -22,61 +23,46 @@ from ..model.record import Record, is_integer
 if TYPE_CHECKING:
     from .references import RecordIndex
 
-_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 # Events nobody can speak about before they happen; the others can be
 # planned, requested or announced beforehand.
 OCCURRENCES = frozenset({"aircraft_crash"})
 
+Found = Iterator[tuple[Record, str, str]]
+
 
 def check_rules(index: RecordIndex) -> list[Problem]:
     out: list[Problem] = []
-    for rule in RULES:
-        rule(index, out)
+    for code, rule in RULES:
+        for rec, pointer, message in rule(index):
+            add_at(out, rec, pointer, code, message)
     return out
 
 
 def _date(value: object) -> TypeGuard[str]:
-    if not isinstance(value, str) or not _DATE_RE.match(value):
-        return False
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+    """A real calendar date, as the schemas' format "date" judges one."""
+    return isinstance(value, str) and Draft202012Validator.FORMAT_CHECKER.conforms(value, "date")
 
 
 def _all(index: RecordIndex) -> Iterator[Record]:
     return (rec for group in index.groups.values() for rec in group)
 
 
-def date_end_after_date(index: RecordIndex, out: list[Problem]) -> None:
+def date_end_after_date(index: RecordIndex) -> Found:
     for rec in _all(index):
         end, date = rec.data.get("date_end"), rec.data.get("date")
         if _date(date) and _date(end) and end <= date:
-            add_at(
-                out,
-                rec,
-                "$.date_end",
-                "X005",
-                f"date_end {end} must be later than date {date} for a range",
-            )
+            yield rec, "$.date_end", f"date_end {end} must be later than date {date} for a range"
 
 
-def block_within_source(index: RecordIndex, out: list[Problem]) -> None:
+def block_within_source(index: RecordIndex) -> Found:
     for rec in _all(index):
         block, src = rec.data.get("block"), index.find("source", rec.data.get("source_id"))
-        count = src.data.get("block_count") if src is not None and "block" in rec.data else None
+        count = src.data.get("block_count") if src is not None else None
         if src is not None and is_integer(block) and is_integer(count) and 1 <= count < block:
-            add_at(
-                out,
-                rec,
-                "$.block",
-                "X005",
-                f"block {block} is beyond the {count} blocks of source '{src.id}'",
-            )
+            yield rec, "$.block", f"block {block} is beyond the {count} blocks of source '{src.id}'"
 
 
-def computed_figure_is_the_sum(index: RecordIndex, out: list[Problem]) -> None:
+def computed_figure_is_the_sum(index: RecordIndex) -> Found:
     for rec in index.groups.get("casualty_figure", ()):
         d = rec.data
         derived = d.get("derived_from")
@@ -92,26 +78,18 @@ def computed_figure_is_the_sum(index: RecordIndex, out: list[Problem]) -> None:
         counts = [c for c in found if is_integer(c)]
         if parts and len(counts) == len(parts) and sum(counts) != d["count"]:
             total = f"{' + '.join(map(str, counts))} = {sum(counts)}"
-            add_at(
-                out,
+            yield (
                 rec,
                 "$.count",
-                "X005",
                 f"count {d['count']} is not the sum of derived_from ({total}), as method: sum says it is",
             )
 
 
-def range_low_below_high(index: RecordIndex, out: list[Problem]) -> None:
+def range_low_below_high(index: RecordIndex) -> Found:
     for rec in index.groups.get("casualty_figure", ()):
         low, high = rec.data.get("count_low"), rec.data.get("count_high")
         if is_integer(low) and is_integer(high) and low > high:
-            add_at(
-                out,
-                rec,
-                "$.count_low",
-                "X005",
-                f"count_low {low} is greater than count_high {high}",
-            )
+            yield rec, "$.count_low", f"count_low {low} is greater than count_high {high}"
 
 
 def _positions(index: RecordIndex) -> Iterator[tuple[Record, str, dict, Record]]:
@@ -127,43 +105,44 @@ def _positions(index: RecordIndex) -> Iterator[tuple[Record, str, dict, Record]]
                 yield claim, f"$.positions[{i}]", pos, statement
 
 
-def position_taken_by_its_actor(index: RecordIndex, out: list[Problem]) -> None:
-    """A position is the speaker's, or for one characterised by the source,
-    the described party's: each basis needs its kind of statement."""
+def position_characterised_by_source(index: RecordIndex) -> Found:
+    """A position characterised by the source rests on a characterisation,
+    and is the described party's."""
     for claim, at, pos, statement in _positions(index):
         actor, s = pos.get("actor_id"), statement.data
-        if index.find("actor", actor) is None:
+        if pos.get("basis") != "characterised_by_source" or index.find("actor", actor) is None:
             continue
-        if pos.get("basis") == "characterised_by_source":
-            if s.get("kind") != "characterisation":
-                add_at(
-                    out,
-                    claim,
-                    f"{at}.basis",
-                    "X011",
-                    f"basis is characterised_by_source, but statement '{statement.id}' is {s.get('kind')}, not a characterisation; choose the basis its words give, or cite the source's characterisation",
-                )
-            elif actor != s.get("described_actor_id") and index.find(
-                "actor", s.get("described_actor_id")
-            ):
-                add_at(
-                    out,
-                    claim,
-                    f"{at}.actor_id",
-                    "X011",
-                    f"actor_id is '{actor}', but statement '{statement.id}' characterises '{s['described_actor_id']}'; a position characterised by the source is the described party's",
-                )
-        elif index.find("actor", s.get("speaker_id")) and actor != s.get("speaker_id"):
+        if s.get("kind") != "characterisation":
+            yield (
+                claim,
+                f"{at}.basis",
+                f"basis is characterised_by_source, but statement '{statement.id}' is {s.get('kind')}, not a characterisation; choose the basis its words give, or cite the source's characterisation",
+            )
+        elif actor != s.get("described_actor_id") and index.find(
+            "actor", s.get("described_actor_id")
+        ):
+            yield (
+                claim,
+                f"{at}.actor_id",
+                f"actor_id is '{actor}', but statement '{statement.id}' characterises '{s['described_actor_id']}'; a position characterised by the source is the described party's",
+            )
+
+
+def position_taken_by_its_speaker(index: RecordIndex) -> Found:
+    """Any other position is the speaker's."""
+    for claim, at, pos, statement in _positions(index):
+        actor, s = pos.get("actor_id"), statement.data
+        if pos.get("basis") == "characterised_by_source" or index.find("actor", actor) is None:
+            continue
+        if index.find("actor", s.get("speaker_id")) and actor != s.get("speaker_id"):
             why = (
                 "; if the source describes this actor's stance, cite that characterisation with basis: characterised_by_source"
                 if actor == s.get("described_actor_id")
                 else ""
             )
-            add_at(
-                out,
+            yield (
                 claim,
                 f"{at}.actor_id",
-                "X007",
                 f"actor_id is '{actor}', but statement '{statement.id}' is by '{s.get('speaker_id')}'; a position is taken by the speaker of the statement that shows it{why}",
             )
 
@@ -171,83 +150,71 @@ def position_taken_by_its_actor(index: RecordIndex, out: list[Problem]) -> None:
 SOURCE_VOICE = ("narration", "characterisation")
 
 
-def source_voice_is_the_publishers(index: RecordIndex, out: list[Problem]) -> None:
+def source_voice_is_the_publishers(index: RecordIndex) -> Found:
     """Narration and characterisation are the source's own voice: its
     publisher's or author's, in the source itself, relayed by no one; and
-    the publisher or author speaks in no other way."""
+    the publisher or author speaks in no other way. The first disagreement
+    of a statement is reported."""
     for rec in index.groups.get("statement", ()):
         src = index.find("source", rec.data.get("source_id"))
-        voices = (
-            {
-                v
-                for v in (src.data.get("publisher_id"), src.data.get("author_id"))
-                if isinstance(v, str) and index.find("actor", v)
-            }
-            if src
-            else set()
-        )
+        own = (src.data.get("publisher_id"), src.data.get("author_id")) if src else ()
+        voices = {v for v in own if isinstance(v, str) and index.find("actor", v)}
         kind, speaker = rec.data.get("kind"), rec.data.get("speaker_id")
-        if not (voices and isinstance(kind, str) and isinstance(speaker, str)):
+        if not (voices and isinstance(kind, str) and index.find("actor", speaker)):
             continue
-        if index.find("actor", speaker) is None:
-            continue
-        found = _out_of_voice(rec, kind, speaker, voices)
-        if found:
-            add_at(out, rec, *found)
+        names = " or ".join(f"'{v}'" for v in sorted(voices))
+        if kind not in SOURCE_VOICE:
+            if speaker in voices:
+                yield (
+                    rec,
+                    "$.kind",
+                    f"kind is {kind}, but '{speaker}' is the source's own publisher or author, whose sentences are narration or characterisation",
+                )
+        elif speaker not in voices:
+            yield (
+                rec,
+                "$.speaker_id",
+                f"a {kind} is in the source's own voice, so its speaker is the source's publisher or author ({names}), not '{speaker}'",
+            )
+        elif rec.data.get("setting") not in ("media_report", None):
+            yield (
+                rec,
+                "$.setting",
+                f"setting is {rec.data.get('setting')}, but a {kind} is made in the source itself: media_report",
+            )
+        elif rec.data.get("relayed_by"):
+            yield (
+                rec,
+                "$.relayed_by",
+                f"a {kind} is the source's own, relayed by no one: relayed_by is []",
+            )
 
 
-def _out_of_voice(
-    rec: Record, kind: str, speaker: str, voices: set[str]
-) -> tuple[str, str, str] | None:
-    """(pointer, code, message) where a statement and its source's own
-    voices (publisher, author) disagree."""
-    names = " or ".join(f"'{v}'" for v in sorted(voices))
-    if kind in SOURCE_VOICE and speaker not in voices:
-        return (
-            "$.speaker_id",
-            "X008",
-            f"a {kind} is in the source's own voice, so its speaker is the source's publisher or author ({names}), not '{speaker}'",
-        )
-    if kind not in SOURCE_VOICE and speaker in voices:
-        return (
-            "$.kind",
-            "X008",
-            f"kind is {kind}, but '{speaker}' is the source's own publisher or author, whose sentences are narration or characterisation",
-        )
-    if kind in SOURCE_VOICE and rec.data.get("setting") not in ("media_report", None):
-        return (
-            "$.setting",
-            "X008",
-            f"setting is {rec.data.get('setting')}, but a {kind} is made in the source itself: media_report",
-        )
-    if kind in SOURCE_VOICE and rec.data.get("relayed_by"):
-        return (
-            "$.relayed_by",
-            "X008",
-            f"a {kind} is the source's own, relayed by no one: relayed_by is []",
-        )
-    return None
-
-
-def characterisation_names_its_party(index: RecordIndex, out: list[Problem]) -> None:
+def characterisation_names_its_party(index: RecordIndex) -> Found:
     for rec in index.groups.get("statement", ()):
         kind, described = rec.data.get("kind"), rec.data.get("described_actor_id")
         if kind == "characterisation" and described is None:
-            add_at(
-                out,
+            yield (
                 rec,
                 "$.described_actor_id",
-                "X010",
                 "a characterisation describes a party's stance, conduct or silence: name that actor in described_actor_id",
             )
         elif isinstance(kind, str) and kind != "characterisation" and described is not None:
-            add_at(
-                out,
+            yield (
                 rec,
                 "$.described_actor_id",
-                "X010",
                 f"kind is {kind}; only a characterisation describes a party: set described_actor_id: null, or kind: characterisation",
             )
+
+
+def _set(data: dict, names: Iterable[str]) -> list[str]:
+    """The names of these fields that hold a value."""
+    return [n for n in names if data.get(n) is not None]
+
+
+def _null(data: dict, names: Iterable[str]) -> list[str]:
+    """The names of these fields that are written as null."""
+    return [n for n in names if n in data and data[n] is None]
 
 
 # Fields a figure has, or has not, by its basis: a computed figure is this
@@ -256,32 +223,26 @@ _CLAIMED = ("claimed_by_id", "source_id", "quote")
 _COMPUTED_NONE = ("claimed_by_id", "statement_id", "source_id", "block", "quote")
 
 
-def figure_fields_follow_basis(index: RecordIndex, out: list[Problem]) -> None:
+def figure_fields_follow_basis(index: RecordIndex) -> Found:
     for rec in index.groups.get("casualty_figure", ()):
         d, basis = rec.data, rec.data.get("basis")
         if basis == "computed":
-            for name in (n for n in _COMPUTED_NONE if d.get(n) is not None):
+            for name in _set(d, _COMPUTED_NONE):
                 who = "it has no claimant" if name == "claimed_by_id" else "no source text gives it"
-                add_at(
-                    out,
+                yield (
                     rec,
                     f"$.{name}",
-                    "X012",
                     f"{name} is set, but a computed figure is this project's: {who}; set {name}: null",
                 )
         elif basis in ("stated", "inferred"):
-            for name in (
-                n
-                for n in _CLAIMED
-                if n in d and d[n] is None and (n != "quote" or _held(index, d) is not False)
-            ):
-                add_at(
-                    out,
-                    rec,
-                    f"$.{name}",
-                    "X012",
-                    f"{name} is null, but a figure the source {basis} is a claim that a source gives: set {name}",
-                )
+            for name in _null(d, _CLAIMED):
+                # No quote is asked of a figure from a source whose text is not held.
+                if name != "quote" or _held(index, d) is not False:
+                    yield (
+                        rec,
+                        f"$.{name}",
+                        f"{name} is null, but a figure the source {basis} is a claim that a source gives: set {name}",
+                    )
 
 
 def _cycles(
@@ -321,62 +282,52 @@ def _edges(
     return out
 
 
-def derivations_have_no_cycle(index: RecordIndex, out: list[Problem]) -> None:
-    for rec, pointer, cycle in _cycles(
-        _edges(index.groups.get("casualty_figure", ()), "derived_from", None)
-    ):
-        add_at(
-            out,
+def derivations_have_no_cycle(index: RecordIndex) -> Found:
+    edges = _edges(index.groups.get("casualty_figure", ()), "derived_from", None)
+    for rec, pointer, cycle in _cycles(edges):
+        yield (
             rec,
             pointer,
-            "X013",
             f"figures computed from each other in a circle: {' -> '.join(cycle)}; a figure is computed only from figures that do not depend on it",
         )
 
 
-def relations_have_no_cycle(index: RecordIndex, out: list[Problem]) -> None:
-    for rec, pointer, cycle in _cycles(
-        _edges(index.groups.get("claim", ()), "relations", "other_claim_id")
-    ):
-        add_at(
-            out,
+def relations_have_no_cycle(index: RecordIndex) -> Found:
+    edges = _edges(index.groups.get("claim", ()), "relations", "other_claim_id")
+    for rec, pointer, cycle in _cycles(edges):
+        yield (
             rec,
             pointer,
-            "X014",
             f"claims related in a circle: {' -> '.join(cycle)}; a claim cannot be narrower than, or presuppose, itself through others",
         )
 
 
-def block_given_for_an_archived_source(index: RecordIndex, out: list[Problem]) -> None:
-    for rec in [*index.groups.get("statement", ()), *index.groups.get("casualty_figure", ())]:
+def _quoting(index: RecordIndex) -> list[Record]:
+    """The records that quote a source."""
+    return [*index.groups.get("statement", ()), *index.groups.get("casualty_figure", ())]
+
+
+def block_given_for_an_archived_source(index: RecordIndex) -> Found:
+    for rec in _quoting(index):
         src = index.find("source", rec.data.get("source_id"))
-        if (
-            src is not None
-            and src.data.get("archive_file")
-            and "block" in rec.data
-            and rec.data["block"] is None
-        ):
-            add_at(
-                out,
+        if src is not None and src.data.get("archive_file") and _null(rec.data, ["block"]):
+            yield (
                 rec,
                 "$.block",
-                "X015",
                 f"block is null, but source '{src.id}' has an archived text: cite the block the quote is in",
             )
 
 
-def not_before_the_event(index: RecordIndex, out: list[Problem]) -> None:
+def not_before_the_event(index: RecordIndex) -> Found:
     for rec in index.groups.get("statement", ()):
         event = index.find("event", rec.data.get("event_id"))
         if event is None or event.data.get("event_type") not in OCCURRENCES:
             continue
         date, happened = rec.data.get("date"), event.data.get("date")
         if _date(date) and _date(happened) and date < happened:
-            add_at(
-                out,
+            yield (
                 rec,
                 "$.date",
-                "X009",
                 f"date {date} is before {happened}, the date of event '{event.id}' that the statement is about; nobody can speak of it before it happened",
             )
 
@@ -392,35 +343,29 @@ def _held(index: RecordIndex, data: dict) -> bool | None:
 _ARCHIVE_FIELDS = ("archive_file", "archive_sha256", "block_count")
 
 
-def source_fields_follow_text_held(index: RecordIndex, out: list[Problem]) -> None:
+def source_fields_follow_text_held(index: RecordIndex) -> Found:
     """A held text has its archive fields; a source known only by its
     address has a url and no archive fields."""
     for rec in index.groups.get("source", ()):
         held, d = rec.data.get("text_held"), rec.data
         if held is True:
-            for name in (n for n in _ARCHIVE_FIELDS if n in d and d[n] is None):
-                add_at(
-                    out,
+            for name in _null(d, _ARCHIVE_FIELDS):
+                yield (
                     rec,
                     f"$.{name}",
-                    "X016",
                     f"{name} is null, but text_held is true: give the archived text's {name}, or set text_held: false if the project holds only the address",
                 )
         elif held is False:
-            if "url" in d and d["url"] is None:
-                add_at(
-                    out,
+            if _null(d, ["url"]):
+                yield (
                     rec,
                     "$.url",
-                    "X016",
                     "url is null, but text_held is false: a source the project does not hold is known by its address; give the url of the page that was read",
                 )
-            for name in (n for n in _ARCHIVE_FIELDS if d.get(n) is not None):
-                add_at(
-                    out,
+            for name in _set(d, _ARCHIVE_FIELDS):
+                yield (
                     rec,
                     f"$.{name}",
-                    "X016",
                     f"{name} is set, but text_held is false: the project holds no copy of this source; set {name}: null, or text_held: true if the text is archived",
                 )
 
@@ -428,49 +373,43 @@ def source_fields_follow_text_held(index: RecordIndex, out: list[Problem]) -> No
 _QUOTE_FIELDS = ("quote", "block", "quote_language", "quote_translation")
 
 
-def no_quote_from_a_source_not_held(index: RecordIndex, out: list[Problem]) -> None:
+def no_quote_from_a_source_not_held(index: RecordIndex) -> Found:
     """The project copies no sentence from a source whose text it does not
     hold; a statement from a held source quotes it."""
-    for rec in [*index.groups.get("statement", ()), *index.groups.get("casualty_figure", ())]:
+    for rec in _quoting(index):
         held, d = _held(index, rec.data), rec.data
         if held is False:
-            for name in (n for n in _QUOTE_FIELDS if d.get(n) is not None):
+            for name in _set(d, _QUOTE_FIELDS):
                 why = (
                     "write the summary in the project's own words"
                     if rec.kind == "statement"
                     else "say in notes what the source gives"
                 )
-                add_at(
-                    out,
+                yield (
                     rec,
                     f"$.{name}",
-                    "X017",
                     f"{name} is set, but the project does not hold the text of source '{d['source_id']}' (text_held: false) and copies no sentence from it; set {name}: null and {why}",
                 )
         elif held is True and rec.kind == "statement":
             # A missing block is reported by block_given_for_an_archived_source.
-            for name in (n for n in _QUOTE_FIELDS if n != "block" and n in d and d[n] is None):
-                add_at(
-                    out,
+            for name in _null(d, ("quote", "quote_language", "quote_translation")):
+                yield (
                     rec,
                     f"$.{name}",
-                    "X017",
                     f"{name} is null, but the project holds the text of source '{d['source_id']}': quote the source's sentence, its block, its language and its translation status",
                 )
 
 
-def statement_rests_on_a_source_that_stands_alone(index: RecordIndex, out: list[Problem]) -> None:
+def statement_rests_on_a_source_that_stands_alone(index: RecordIndex) -> Found:
     allowed = ", ".join(STAND_ALONE)
     for rec in index.groups.get("statement", ()):
         src = index.find("source", rec.data.get("source_id"))
         origin = src.data.get("origin") if src is not None else None
         if src is not None and origin in NEVER_ALONE:
             why = "cite the page it copies or summarises as source_id, and list this one under carried_by"
-            add_at(
-                out,
+            yield (
                 rec,
                 "$.source_id",
-                "X018",
                 f"source '{src.id}' is a {origin}, which never carries a statement on its own; {why} (origins that may: {allowed})",
             )
 
@@ -478,7 +417,7 @@ def statement_rests_on_a_source_that_stands_alone(index: RecordIndex, out: list[
 MAX_CARRIED_BY = 100  # the schema's maxItems
 
 
-def carried_by_lists_each_other_source_once(index: RecordIndex, out: list[Problem]) -> None:
+def carried_by_lists_each_other_source_once(index: RecordIndex) -> Found:
     for rec in index.groups.get("statement", ()):
         items, seen = rec.data.get("carried_by"), {rec.data.get("source_id")}
         if not isinstance(items, list) or len(items) > MAX_CARRIED_BY:
@@ -493,84 +432,72 @@ def carried_by_lists_each_other_source_once(index: RecordIndex, out: list[Proble
                     if sid == rec.data.get("source_id")
                     else "listed earlier"
                 )
-                add_at(
-                    out,
+                yield (
                     rec,
                     f"$.carried_by[{i}].source_id",
-                    "X019",
                     f"source '{sid}' is {what}; list each further source once, and never the source_id",
                 )
             elif item.get("link") == "conflicting" and item.get("notes") is None:
-                add_at(
-                    out,
+                yield (
                     rec,
                     f"$.carried_by[{i}].link",
-                    "X019",
                     f"link is conflicting, but notes is missing: say how the copy in source '{sid}' differs from the statement",
                 )
             seen.add(sid)
 
 
-def stance_fits_its_basis(index: RecordIndex, out: list[Problem]) -> None:
+def stance_fits_its_basis(index: RecordIndex) -> Found:
     """A hedged position suggests; a suggestion is hedged or implied (the
     stance and basis codelists say why)."""
     for claim, at, pos, _ in _positions(index):
         stance, basis = pos.get("stance"), pos.get("basis")
         if basis == "hedged" and stance != "suggests":
-            add_at(
-                out,
+            yield (
                 claim,
                 f"{at}.stance",
-                "X020",
                 f"stance is {stance}, but basis is hedged: a position the words qualify as possible or uncertain is stance: suggests; or choose the basis the words give",
             )
         elif stance == "suggests" and basis in ("explicit", "presupposed"):
-            add_at(
-                out,
+            yield (
                 claim,
                 f"{at}.basis",
-                "X020",
                 f"basis is {basis}, but stance is suggests: a suggestion is said with a hedge (basis: hedged) or follows from the words (implied); or set stance: asserts",
             )
 
 
-def relay_is_not_the_publisher(index: RecordIndex, out: list[Problem]) -> None:
+def relay_is_not_the_publisher(index: RecordIndex) -> Found:
     """The chain of reporting ends before the source: its publisher is not a relay."""
     for rec in index.groups.get("statement", ()):
         src, relays = index.find("source", rec.data.get("source_id")), rec.data.get("relayed_by")
         publisher = src.data.get("publisher_id") if src is not None else None
         for i, actor in enumerate(relays if isinstance(relays, list) else []):
             if src is not None and publisher is not None and actor == publisher:
-                add_at(
-                    out,
+                yield (
                     rec,
                     f"$.relayed_by[{i}]",
-                    "X021",
                     f"'{actor}' publishes source '{src.id}', so it is not a relay: relayed_by lists only the outlets the words passed through before the source",
                 )
 
 
-Rule = Callable[["RecordIndex", list[Problem]], None]
-RULES: tuple[Rule, ...] = (
-    date_end_after_date,
-    block_within_source,
-    computed_figure_is_the_sum,
-    range_low_below_high,
-    position_taken_by_its_actor,
-    source_voice_is_the_publishers,
-)
-RULES += (
-    characterisation_names_its_party,
-    figure_fields_follow_basis,
-    derivations_have_no_cycle,
-    relations_have_no_cycle,
-    block_given_for_an_archived_source,
-    not_before_the_event,
-)
-RULES += (stance_fits_its_basis, relay_is_not_the_publisher)
-RULES += (
-    source_fields_follow_text_held,
-    no_quote_from_a_source_not_held,
-    statement_rests_on_a_source_that_stands_alone,
-    carried_by_lists_each_other_source_once,
+Rule = Callable[["RecordIndex"], Found]
+RULES: tuple[tuple[str, Rule], ...] = (
+    ("X005", date_end_after_date),
+    ("X005", block_within_source),
+    ("X005", computed_figure_is_the_sum),
+    ("X005", range_low_below_high),
+    ("X007", position_taken_by_its_speaker),
+    ("X008", source_voice_is_the_publishers),
+    ("X009", not_before_the_event),
+    ("X010", characterisation_names_its_party),
+    ("X011", position_characterised_by_source),
+    ("X012", figure_fields_follow_basis),
+    ("X013", derivations_have_no_cycle),
+    ("X014", relations_have_no_cycle),
+    ("X015", block_given_for_an_archived_source),
+    ("X016", source_fields_follow_text_held),
+    ("X017", no_quote_from_a_source_not_held),
+    ("X018", statement_rests_on_a_source_that_stands_alone),
+    ("X019", carried_by_lists_each_other_source_once),
+    ("X020", stance_fits_its_basis),
+    ("X021", relay_is_not_the_publisher),
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -32,10 +33,7 @@ def _pattern(
     # JSON Schema patterns are ECMA-262 regexes, where '$' matches only at the
     # very end. Python's re lets '$' match before a final newline, so "abc\n"
     # would pass '^[a-z]+$'. Compile '$' at the end of a pattern as '\Z'.
-    if not validator.is_type(instance, "string"):
-        return
-    compiled = _compiled(patrn)
-    if not compiled.search(instance):
+    if validator.is_type(instance, "string") and not _compiled(patrn).search(instance):
         yield ValidationError(f"{instance!r} does not match {patrn!r}")
 
 
@@ -57,7 +55,7 @@ def _fast_validators(schemas: SchemaSet) -> dict:
     # 0000 is a date to jsonschema-rs, not to Python).
     checker = Draft202012Validator.FORMAT_CHECKER
     formats: dict[str, Callable[..., bool]] = {
-        name: functools.partial(_conforms, checker.conforms, name) for name in checker.checkers
+        name: functools.partial(checker.conforms, format=name) for name in checker.checkers
     }
     return {
         kind: jsonschema_rs.Draft202012Validator(
@@ -65,10 +63,6 @@ def _fast_validators(schemas: SchemaSet) -> dict:
         )
         for kind, doc in docs.items()
     }
-
-
-def _conforms(conforms: Callable[[object, str], bool], name: str, value: object) -> bool:
-    return conforms(value, name)
 
 
 class SchemaChecker:
@@ -117,35 +111,27 @@ class SchemaChecker:
         errors = [e for err in validator.iter_errors(record.data) for e in _unnest(err)]
         # A value of the wrong type also fails its codelist, pattern or an
         # allOf rule; the type is the one thing to fix, so say only that.
-        wrong_type = {
-            json_path(e.absolute_path)
-            for e in errors
-            if _is_type_error(e) and self._rule(record.kind, e) is None
-        }
+        typed = [e for e in errors if _is_type_error(e) and self._rule(record.kind, e) is None]
+        wrong_type = {json_path(e.absolute_path) for e in typed}
         # A date or URL that breaks its pattern is also not a valid date or
         # URL; the pattern's hint says how to write it.
         bad_pattern = {json_path(e.absolute_path) for e in errors if e.validator == "pattern"}
         out = []
         for err in errors:
             at = json_path(err.absolute_path)
-            if at in wrong_type and not (
-                _is_type_error(err) and self._rule(record.kind, err) is None
-            ):
+            if at in wrong_type and err not in typed:
                 continue
             if at in bad_pattern and err.validator == "format":
                 continue
-            if self._rule_on_reported(record, err):
-                continue
-            out.extend(self._to_problems(record, err))
+            if not self._rule_on_reported(record, err):
+                out.extend(self._to_problems(record, err))
         return out
 
     # -- turning a ValidationError into a message a contributor can act on --
 
     def _to_problems(self, record: Record, err: ValidationError) -> list[Problem]:
         pointer = json_path(err.absolute_path)
-        if pointer in record.reported or any(
-            pointer.startswith(r + ".") or pointer.startswith(r + "[") for r in record.reported
-        ):
+        if any(pointer == r or pointer.startswith((r + ".", r + "[")) for r in record.reported):
             return []  # the loader already said what is wrong with this value
         rule = self._rule(record.kind, err)
         field = pointer.rsplit(".", 1)[-1] if pointer != "$" else "record"
@@ -157,44 +143,38 @@ class SchemaChecker:
         elif err.validator == "required":
             missing = re.match(r"'([^']+)' is a required property", err.message)
             name = missing.group(1) if missing else "?"
-            code, msg = (
-                "S001",
-                f"missing required field '{name}'; add it (write null where the value is unknown and null is allowed)",
-            )
+            code = "S001"
+            msg = f"missing required field '{name}'; add it (write null where the value is unknown and null is allowed)"
             pointer = child_pointer(pointer, name)
         else:
             code, msg = _message(err, field)
-        line, col = record.mark(at)
-        return [problem(record.path, line, col, code, msg, pointer)]
+        return [problem(record.path, *record.mark(at), code, msg, pointer)]
 
     def _rule_on_reported(self, record: Record, err: ValidationError) -> bool:
         """True for an allOf rule error when a field the rule reads was already
         reported by the loader (e.g. `count: 1e3`): the rule cannot be judged
         until that value is fixed, and a second problem would only mislead."""
+        rule = self._all_of(record.kind, err)
+        parts = [rule.get(part, {}).get("properties", {}) for part in ("if", "then", "else")]
+        return any(f"$.{f}" in record.reported for fields in parts for f in fields)
+
+    def _all_of(self, kind: str, err: ValidationError) -> dict:
+        """The allOf rule an error comes from, or {}."""
         path = list(err.schema_path)
-        if len(path) < 2 or path[0] != "allOf" or not record.reported:
-            return False
-        rule = self.validators[record.kind].schema["allOf"][path[1]]
-        fields = set()
-        for part in ("if", "then", "else"):
-            fields.update(rule.get(part, {}).get("properties", {}))
-        return any(f"$.{f}" in record.reported for f in fields)
+        if len(path) >= 2 and path[0] == "allOf":
+            return self.validators[kind].schema["allOf"][path[1]]
+        return {}
 
     def _rule(self, kind: str, err: ValidationError) -> str | None:
         """The description of the allOf rule an error comes from, if any."""
-        path = list(err.schema_path)
-        if len(path) >= 2 and path[0] == "allOf":
-            return self.validators[kind].schema["allOf"][path[1]].get("description")
-        return None
+        return self._all_of(kind, err).get("description")
 
 
 def _unknown_fields(record: Record, err: ValidationError, pointer: str) -> list[Problem]:
     """S002 at the key of each field the schema does not define: the name
     is what is wrong, not the value."""
-    allowed, derived = (
-        list(err.schema.get("properties", {})),
-        err.schema.get("x-derived-columns", {}),
-    )
+    allowed = list(err.schema.get("properties", {}))
+    derived = err.schema.get("x-derived-columns", {})
     out = []
     for name in sorted(set(err.instance) - set(allowed)):
         guess = difflib.get_close_matches(name, allowed, n=1)
@@ -216,24 +196,25 @@ _FORMATS = {
     "date": "a real calendar date (YYYY-MM-DD)",
     "uri": "a valid URL (spaces and non-ASCII characters must be percent-encoded)",
 }
-_LIMITS = ("minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems")
+# {value} is the value shown, {limit} the keyword's bound, {size} the length
+# of the text or list.
+_LIMITS = {
+    "minimum": "{value} is less than the minimum {limit}",
+    "maximum": "{value} is more than the maximum {limit}",
+    "minLength": "text must have at least {limit} character(s)",
+    "maxLength": "text has {size} characters; the maximum is {limit}",
+    "minItems": "the list must have at least {limit} item(s)",
+    "maxItems": "the list has {size} items; the maximum is {limit}",
+}
 
 
 def _message(err: ValidationError, field: str) -> tuple[str, str]:
     """(code, message) for an error of one keyword on one value."""
     kw, value = err.validator, _show(err.instance)
-    if kw == "type":
-        return "S003", f"{field}: {value} is not of type {_types(err.validator_value)}"
-    if kw == "anyOf" and any(e.validator == "type" for e in err.context):  # a type no branch allows
-        types = [
-            t
-            for e in err.context
-            if e.validator == "type"
-            for t in (
-                e.validator_value if isinstance(e.validator_value, list) else [e.validator_value]
-            )
-        ]
-        return "S003", f"{field}: {value} is not of type {_types(list(dict.fromkeys(types)))}"
+    if _is_type_error(err):  # of a field, or of every branch of its anyOf
+        typed = [err] if kw == "type" else [e for e in err.context if e.validator == "type"]
+        types = _types(*(e.validator_value for e in typed))
+        return "S003", f"{field}: {value} is not of type {types}"
     if kw == "enum":
         codes = err.validator_value
         name = str(err.schema.get("$id", "")).rsplit("/", 1)[-1].removesuffix(".json") or field
@@ -249,12 +230,12 @@ def _message(err: ValidationError, field: str) -> tuple[str, str]:
             f"is not {hint}" if hint else f"does not match the pattern {err.validator_value}"
         )
     if kw == "format":
-        return (
-            "S006",
-            f"{field}: {value} is not {_FORMATS.get(err.validator_value, err.validator_value)}",
-        )
+        valid = _FORMATS.get(err.validator_value, err.validator_value)
+        return "S006", f"{field}: {value} is not {valid}"
     if kw in _LIMITS:
-        return "S007", f"{field}: {_limit(kw, err)}"
+        size = len(err.instance) if isinstance(err.instance, (str, list)) else None
+        limit = _LIMITS[kw].format(value=value, limit=err.validator_value, size=size)
+        return "S007", f"{field}: {limit}"
     if kw == "uniqueItems":
         return "S009", f"{field}: the list repeats an item; list each once"
     return "S009", f"{field}: {err.message}"
@@ -293,12 +274,8 @@ def json_path(parts: Iterable[str | int]) -> str:
 
 
 def _show(value: object) -> str:
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
     if isinstance(value, str):
         return repr(value if len(value) <= 60 else value[:57] + "...")
     if isinstance(value, (list, dict)):
@@ -306,48 +283,24 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def _types(t: str | list[str]) -> str:
-    names = {
-        "string": "text",
-        "integer": "integer",
-        "null": "null",
-        "array": "list",
-        "object": "mapping",
-        "boolean": "boolean",
-    }
-    if isinstance(t, list):
-        return " or ".join(names.get(x, x) for x in t)
-    return names.get(t, t)
+_TYPE_NAMES = {"string": "text", "array": "list", "object": "mapping"}
 
 
-def _limit(kw: str, err: ValidationError) -> str:
-    # Only the message for this keyword is built: len() of a number fails.
-    v = err.validator_value
-    inst = err.instance
-    if kw == "minimum":
-        return f"{_show(inst)} is less than the minimum {v}"
-    if kw == "maximum":
-        return f"{_show(inst)} is more than the maximum {v}"
-    if kw == "minLength":
-        return f"text must have at least {v} character(s)"
-    if kw == "maxLength":
-        return f"text has {len(inst)} characters; the maximum is {v}"
-    if kw == "minItems":
-        return f"the list must have at least {v} item(s)"
-    return f"the list has {len(inst)} items; the maximum is {v}"
+def _types(*allowed: str | list[str]) -> str:
+    """The types a schema allows ("string", or a list of them), in words."""
+    names = [n for t in allowed for n in ([t] if isinstance(t, str) else t)]
+    return " or ".join(_TYPE_NAMES.get(n, n) for n in dict.fromkeys(names))
 
 
 def _describe(err: ValidationError, field: str) -> str:
     if err.validator == "type":
         return f"{field} is {_show(err.instance)}, expected {_types(err.validator_value)}"
-    if err.validator == "minItems":
-        return f"{field} has {len(err.instance)} item(s), expected at least {err.validator_value}"
-    if err.validator == "maxItems":
-        return f"{field} has {len(err.instance)} item(s), expected at most {err.validator_value}"
+    if err.validator in ("minItems", "maxItems"):
+        bound = "at least" if err.validator == "minItems" else "at most"
+        return f"{field} has {len(err.instance)} item(s), expected {bound} {err.validator_value}"
     if err.validator == "not":
-        return (
-            f"{field} is {_show(err.instance)}"  # the rule's description says what it must not be
-        )
+        # The rule's description says what the value must not be.
+        return f"{field} is {_show(err.instance)}"
     return f"{field}: {err.message}"
 
 

@@ -52,18 +52,13 @@ def read_regular(path: str, limit: int) -> bytes:
             raise OSError(errno.EINVAL, "not a regular file")
         if st.st_size > limit:
             raise TooLarge(st.st_size)
-        chunks, size = [], 0
-        while size <= limit:  # the file may grow while it is read
-            chunk = os.read(fd, limit + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:
-            raise TooLarge(None)
-        return b"".join(chunks)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limit + 1)  # the file may grow while it is read
     finally:
         os.close(fd)
+    if len(data) > limit:
+        raise TooLarge(None)
+    return data
 
 
 class Changed(Exception):

@@ -8,7 +8,7 @@ annotations. Codes are stable; ``CODES`` is the registry that
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from .record import Record
 
@@ -25,14 +25,7 @@ class Problem:
     pointer: str = field(default="", compare=False)
 
     def as_dict(self) -> dict:
-        return {
-            "path": self.path,
-            "line": self.line,
-            "col": self.col,
-            "code": self.code,
-            "message": self.message,
-            "pointer": self.pointer,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)

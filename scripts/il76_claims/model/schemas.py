@@ -71,17 +71,14 @@ class Property:
 class SchemaSet:
     def __init__(self, schemas_dir: str):
         self.dir = schemas_dir
-        self.kinds: dict[str, dict] = {}
-        self.documents: dict[str, dict] = {}  # $id -> document
-        for kind in KINDS:
-            doc = _read_json(os.path.join(schemas_dir, f"{kind}.schema.json"))
-            self.kinds[kind] = doc
-            self.documents[doc["$id"]] = doc
+        read = {
+            name: _read_json(os.path.join(schemas_dir, f"{name}.schema.json"))
+            for name in (*KINDS, "dataset", "common")
+        }
+        self.kinds = {kind: read[kind] for kind in KINDS}
         # dataset.yaml's schema: validated like a record kind, but not a kind.
-        self.dataset = _read_json(os.path.join(schemas_dir, "dataset.schema.json"))
-        self.documents[self.dataset["$id"]] = self.dataset
-        common = _read_json(os.path.join(schemas_dir, "common.schema.json"))
-        self.documents[common["$id"]] = common
+        self.dataset = read["dataset"]
+        self.documents = {doc["$id"]: doc for doc in read.values()}  # $id -> document
         self.codelists: dict[str, Codelist] = {}
         cl_dir = os.path.join(schemas_dir, "codelists")
         for name in sorted(os.listdir(cl_dir)):
