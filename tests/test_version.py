@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, base_record, make_project, renamed
+from conftest import FIXTURE_SOURCES, REPO, base_record, make_project, renamed
 from il76_claims import cli
 from il76_claims.check import report
 from il76_claims.check import strict_yaml as loader
@@ -20,6 +20,7 @@ from il76_claims.check.metadata import changelog_sections, section
 from il76_claims.cli import fresh_package
 from il76_claims.history.git import GitError, is_repo, parents, resolve
 from il76_claims.history.versioning import VersionCheckError, check_version, next_version, satisfies
+from il76_claims.model.project import Project
 from il76_claims.publish.build import build_package
 
 NEW_ACTOR = """id: fixture-newcomer
@@ -68,15 +69,21 @@ def git(cwd, *args) -> str:
 
 class Repo:
     """A project in a git repository: records, their build, CITATION.cff and
-    CHANGELOG.md, committed."""
+    CHANGELOG.md. ``Repo.first(path)`` lays it out and commits it at 0.1.0."""
 
     def __init__(self, path: Path):
         self.path = path
-        self.project = make_project(path)
-        self.set_version("0.1.0")
-        self.rebuild()
+        self.project = Project(root=str(path), sources_dir=str(FIXTURE_SOURCES))
+
+    @classmethod
+    def first(cls, path: Path) -> Repo:
+        repo = cls(path)
+        make_project(path)
+        repo.set_version("0.1.0")
+        repo.rebuild()
         git(path, "init", "-q")
-        self.commit("0.1.0")
+        repo.commit("0.1.0")
+        return repo
 
     def write(self, rel: str, text: str | None):
         p = self.path / rel
@@ -114,9 +121,15 @@ class Repo:
         )
 
 
+@pytest.fixture(scope="module")
+def first_commit(tmp_path_factory) -> Path:
+    """The repository at 0.1.0, built and committed once; each test has a copy."""
+    return Repo.first(tmp_path_factory.mktemp("first") / "repo").path
+
+
 @pytest.fixture
-def repo(tmp_path):
-    return Repo(tmp_path / "repo")
+def repo(first_commit, tmp_path):
+    return Repo(Path(shutil.copytree(first_commit, tmp_path / "repo", symlinks=True)))
 
 
 def messages(outcome) -> list[str]:
