@@ -29,17 +29,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..check.metadata import parse_version
 from ..model.fileio import safe_relative_path
 from ..publish.tables import FORMER_IDS
 from . import renames as renaming
-from .renames import Rename
+from .git import read_blob
+from .renames import Rename, TableData
 
 LEVELS = ("none", "patch", "minor", "major")
 
@@ -53,12 +54,6 @@ def max_level(levels: Iterable[str]) -> str:
 
 
 # --- reading a build -----------------------------------------------------------
-
-
-@dataclass
-class TableData:
-    header: list[str]
-    rows: list[list[str]]
 
 
 @dataclass
@@ -135,8 +130,7 @@ def load(read: Callable[[str], bytes | None], label: str) -> Package:
 def load_folder(folder: str, label: str | None = None) -> Package:
     def read(rel: str) -> bytes | None:
         try:
-            with open(os.path.join(folder, *rel.split("/")), "rb") as fh:
-                return fh.read()
+            return Path(folder, rel).read_bytes()
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -146,8 +140,6 @@ def load_folder(folder: str, label: str | None = None) -> Package:
 
 
 def load_commit(root: str, commit: str, label: str) -> Package:
-    from .git import read_blob
-
     return load(lambda rel: read_blob(root, commit, rel), label)
 
 
@@ -586,8 +578,8 @@ def _rename_lines(r: Rename) -> list[str]:
     return lines
 
 
-def as_dict(d: Diff) -> dict:
-    return {
+def render_json(d: Diff) -> str:
+    doc = {
         "old": {"label": d.old.label, "version": d.old.version},
         "new": {"label": d.new.label, "version": d.new.version},
         "required_bump": d.level,
@@ -613,7 +605,4 @@ def as_dict(d: Diff) -> dict:
             if t
         ],
     }
-
-
-def render_json(d: Diff) -> str:
-    return json.dumps(as_dict(d), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -14,15 +14,16 @@ match their new rows, and only what really changed is left to report.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from ..publish.tables import FORMER_IDS
 
 
-class TableData(Protocol):
-    """What renames read of a table of history/diff.py's builds."""
+@dataclass
+class TableData:
+    """A table of a build: its header row and the rows under it."""
 
     header: list[str]
     rows: list[list[str]]
@@ -124,26 +125,24 @@ def _by_content(
     news = {i: [row[p] for p in new_pos] for i, row in came.items()}
     # Each row under every signature that leaves one column out: two rows
     # share one exactly when they differ in at most that column.
-    by_signature: dict[int, set[str]] = {}
+    by_signature: dict[int, set[str]] = defaultdict(set)
     for new_id, values in news.items():
         for s in _signatures(values):
-            by_signature.setdefault(s, set()).add(new_id)
-    matches: dict[str, set[str]] = {}
-    back: dict[str, set[str]] = {}
-    for old_id, values in olds.items():
-        for s in _signatures(values):
-            for new_id in by_signature.get(s, ()):
-                # A hash shared by chance is no match.
-                if sum(x != y for x, y in zip(values, news[new_id])) <= 1:
-                    matches.setdefault(old_id, set()).add(new_id)
-                    back.setdefault(new_id, set()).add(old_id)
-    out = {}
-    for old_id, hits in matches.items():
-        new_id = next(iter(hits))
-        if len(hits) == 1 and len(back[new_id]) == 1:
-            differs = [c for c, x, y in zip(columns, olds[old_id], news[new_id]) if x != y]
-            out[old_id] = Rename(name, old_id, new_id, None, differs)
-    return out
+            by_signature[s].add(new_id)
+    pairs = {
+        (old_id, new_id)
+        for old_id, values in olds.items()
+        for s in _signatures(values)
+        for new_id in by_signature.get(s, ())
+        # A hash shared by chance is no match.
+        if sum(x != y for x, y in zip(values, news[new_id])) <= 1
+    }
+    old_hits, new_hits = Counter(o for o, _ in pairs), Counter(n for _, n in pairs)
+    return {
+        o: Rename(name, o, n, None, [c for c, x, y in zip(columns, olds[o], news[n]) if x != y])
+        for o, n in pairs
+        if old_hits[o] == new_hits[n] == 1
+    }
 
 
 def _signatures(values: list[str]) -> list[int]:
