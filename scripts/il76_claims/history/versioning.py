@@ -25,30 +25,14 @@ from .renames import Rename
 
 
 def next_version(base: tuple[int, int, int], level: str) -> tuple[int, int, int]:
+    """The lowest version that makes the level's bump from base: any version
+    at least as high makes it too (a larger bump than needed is fine)."""
     major, minor, patch = base
-    if level == "major":
-        return (major + 1, 0, 0)
-    if level == "minor":
-        return (major, minor + 1, 0)
-    if level == "patch":
-        return (major, minor, patch + 1)
-    return base
-
-
-def satisfies(base: tuple[int, int, int], new: tuple[int, int, int], level: str) -> bool:
-    """Whether going from ``base`` to ``new`` is at least the ``level`` bump.
-    A larger bump than needed is fine."""
-    if level == "major":
-        return new[0] > base[0]
-    if level == "minor":
-        return new[:2] > base[:2]
-    if level == "patch":
-        return new > base
-    return new >= base
-
-
-def show(v: tuple[int, int, int]) -> str:
-    return ".".join(map(str, v))
+    return {
+        "major": (major + 1, 0, 0),
+        "minor": (major, minor + 1, 0),
+        "patch": (major, minor, patch + 1),
+    }.get(level, base)
 
 
 @dataclass
@@ -131,11 +115,11 @@ def _base(
                 f"--base {base_ref}: not a commit in this repository (in a shallow clone, fetch more history first)"
             )
         return commit, base_ref
-    base = gitrepo.default_base(root, env)
-    if base.commit is None:
-        result.notes.append(f"version check against a base skipped: {base.skip}")
+    try:
+        return gitrepo.default_base(root, env)
+    except gitrepo.NoBase as exc:
+        result.notes.append(f"version check against a base skipped: {exc}")
         return None
-    return base.commit, base.how
 
 
 def _old(root: str, commit: str, how: str, result: Outcome) -> Package | None:
@@ -173,8 +157,8 @@ def _judge(
     else:
         result.info.append(f"changes since the base need a {d.level.upper()} version bump:")
         result.info.extend(f"  {r}" for r in d.reasons())
-        if not satisfies(base_v, new_v, d.level):
-            need = show(next_version(base_v, d.level))
+        if new_v < next_version(base_v, d.level):
+            need = ".".join(map(str, next_version(base_v, d.level)))
             message = (
                 f"version is {version} but the changes since {d.old.version} need a {d.level.upper()} bump, to {need} or higher: "
                 f"set version: {need} and released: YYYY-MM-DD in dataset.yaml, add a '## [{need}] - YYYY-MM-DD' section with the same date to CHANGELOG.md "
