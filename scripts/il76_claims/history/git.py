@@ -15,40 +15,36 @@ from collections.abc import Mapping
 
 
 class GitError(Exception):
-    """git could not be run, or refused a command that should work."""
+    """git could not be run."""
 
 
-def _run(root: str, *args: str) -> subprocess.CompletedProcess:
+def _git(root: str, *args: str) -> bytes | None:
+    """What git writes to stdout, or None when it fails."""
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
     try:
-        return subprocess.run(["git", "-C", root, *args], capture_output=True, env=env, check=False)
+        proc = subprocess.run(["git", "-C", root, *args], capture_output=True, env=env, check=False)
     except FileNotFoundError:
         raise GitError("git is not installed (or not on PATH)") from None
+    return proc.stdout if proc.returncode == 0 else None
 
 
-def _out(proc: subprocess.CompletedProcess) -> str:
-    return proc.stdout.decode("utf-8", "replace").strip()
+def _text(root: str, *args: str) -> str | None:
+    out = _git(root, *args)
+    return None if out is None else out.decode("utf-8", "replace").strip()
 
 
 def is_repo(root: str) -> bool:
     try:
-        proc = _run(root, "rev-parse", "--is-inside-work-tree")
+        return _text(root, "rev-parse", "--is-inside-work-tree") == "true"
     except GitError:
         return False
-    return proc.returncode == 0 and _out(proc) == "true"
 
 
 def resolve(root: str, ref: str) -> str | None:
     """The full commit id a ref names, or None if it names no commit here."""
     if not ref or ref.startswith("-"):
         return None
-    proc = _run(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    return _out(proc) if proc.returncode == 0 else None
-
-
-def merge_base(root: str, a: str, b: str) -> str | None:
-    proc = _run(root, "merge-base", a, b)
-    return _out(proc) if proc.returncode == 0 else None
+    return _text(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
 
 
 def read_blob(root: str, commit: str, path: str) -> bytes | None:
@@ -56,8 +52,7 @@ def read_blob(root: str, commit: str, path: str) -> bytes | None:
     None when the commit has no such file."""
     # "<commit>:./<path>" is read relative to the -C folder, so a project
     # that sits in a subfolder of the repository works too.
-    proc = _run(root, "cat-file", "blob", f"{commit}:./{path}")
-    return proc.stdout if proc.returncode == 0 else None
+    return _git(root, "cat-file", "blob", f"{commit}:./{path}")
 
 
 def short(commit: str) -> str:
@@ -91,7 +86,7 @@ def default_base(root: str, env: Mapping[str, str] | None = None) -> tuple[str, 
             raise NoBase(
                 f"the pull request's target branch {target!r} is not in this clone; fetch it (actions/checkout with fetch-depth: 0) or pass --base REF"
             )
-        mb = merge_base(root, "HEAD", cand)
+        mb = _text(root, "merge-base", "HEAD", cand)
         if mb is None:
             raise NoBase(
                 f"HEAD and {cand} have no common commit in this clone (shallow clone?); fetch the history (actions/checkout with fetch-depth: 0) or pass --base REF"
@@ -105,13 +100,13 @@ def default_base(root: str, env: Mapping[str, str] | None = None) -> tuple[str, 
         parent = resolve(root, "HEAD^")
         if parent:
             return parent, "HEAD^, the previous commit (push)"
-        if _out(_run(root, "rev-parse", "--is-shallow-repository")) == "true":
+        if _text(root, "rev-parse", "--is-shallow-repository") == "true":
             raise NoBase(
                 "this is a shallow clone and the previous commit is not in it; fetch the history (actions/checkout with fetch-depth: 0) or pass --base REF"
             )
         raise NoBase("HEAD is the first commit: there is no earlier version to compare with")
     for cand in ("origin/main", "main"):
-        mb = merge_base(root, "HEAD", cand)
+        mb = _text(root, "merge-base", "HEAD", cand)
         if mb:
             return mb, f"merge base of HEAD and {cand}"
     raise NoBase("no main or origin/main branch to compare with; pass --base REF")
