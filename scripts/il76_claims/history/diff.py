@@ -31,7 +31,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -166,7 +166,7 @@ class Change:
 @dataclass
 class RowChange:
     key: dict[str, str]
-    fields: list[tuple[str, str, str]]  # (field, old, new)
+    fields: list[dict[str, str]]  # {"field": ..., "old": ..., "new": ...}
 
 
 @dataclass
@@ -227,10 +227,6 @@ class Diff:
     @property
     def empty(self) -> bool:
         return not self.changes and not any(self.tables)
-
-    @property
-    def renamed(self) -> list[Rename]:
-        return [r for t in self.tables for r in t.renamed]
 
     def reasons(self) -> list[str]:
         """One line per change that sets the required level, for messages."""
@@ -332,10 +328,20 @@ def _fk_refs(resource: dict | None) -> list[list]:
 
 
 def _schema_changes(name: str, old: dict, new: dict) -> list[Change]:
-    """The table's fields, keys and missing values, and the resource's own
-    properties: its dialect, path, title..."""
+    """The table's fields (removed, added, re-ordered, changed), keys and
+    missing values, and the resource's own properties: its dialect, path..."""
     os_, ns = old.get("schema") or {}, new.get("schema") or {}
-    out = _fields_changes(name, os_, ns)
+    of = {f.get("name"): f for f in os_.get("fields", [])}
+    nf = {f.get("name"): f for f in ns.get("fields", [])}
+    gone, came = [f for f in of if f not in nf], [f for f in nf if f not in of]
+    out = [Change("major", f"{name}.{f}", "field removed", of[f].get("type")) for f in gone]
+    out += [Change("minor", f"{name}.{f}", "field added", new=nf[f].get("type")) for f in came]
+    common_old = [f for f in of if f in nf]
+    common_new = [f for f in nf if f in of]
+    if common_old != common_new:
+        out.append(Change("major", name, "fields re-ordered", common_old, common_new))
+    for fname in common_new:
+        out.extend(_field_changes(name, of[fname], nf[fname]))
     if os_.get("primaryKey") != ns.get("primaryKey"):
         pk = (os_.get("primaryKey"), ns.get("primaryKey"))
         out.append(Change("major", name, "primary key changed", *pk))
@@ -349,29 +355,6 @@ def _schema_changes(name: str, old: dict, new: dict) -> list[Change]:
         Change("patch" if key in _RESOURCE_PATCH else "major", name, f"{key} changed", a, b)
         for key, a, b in _changed(_flat_dialect(old), _flat_dialect(new), _RESOURCE_SKIP)
     ]
-
-
-def _fields_changes(name: str, os_: dict, ns: dict) -> list[Change]:
-    """Fields removed, added, re-ordered, and each common field's changes."""
-    of = {f.get("name"): f for f in os_.get("fields", [])}
-    nf = {f.get("name"): f for f in ns.get("fields", [])}
-    out = [
-        Change("major", f"{name}.{f}", "field removed", of[f].get("type"), None)
-        for f in of
-        if f not in nf
-    ]
-    out += [
-        Change("minor", f"{name}.{f}", "field added", None, nf[f].get("type"))
-        for f in nf
-        if f not in of
-    ]
-    common_old = [f for f in of if f in nf]
-    common_new = [f for f in nf if f in of]
-    if common_old != common_new:
-        out.append(Change("major", name, "fields re-ordered", common_old, common_new))
-    for fname in common_new:
-        out.extend(_field_changes(name, of[fname], nf[fname]))
-    return out
 
 
 def _flat_dialect(resource: dict) -> dict:
@@ -427,7 +410,9 @@ def _rows_diff(
     td.added = [b[k] for k in sorted(b.keys() - a.keys(), key=order)]
     td.removed = [a[k] for k in sorted(a.keys() - b.keys(), key=order)]
     for k in sorted(a.keys() & b.keys(), key=order):
-        fields = [(h, a[k][h], b[k][h]) for h in common if a[k][h] != b[k][h]]
+        fields = [
+            {"field": h, "old": a[k][h], "new": b[k][h]} for h in common if a[k][h] != b[k][h]
+        ]
         if fields:
             td.changed.append(RowChange(dict(zip(td.key, k)), fields))
     return td
@@ -555,7 +540,7 @@ def _table_lines(t: TableDiff) -> list[str]:
         lines += _rename_lines(r)
     for rc in t.changed:
         lines.append(f"    ~ {_key_text(rc.key)}")
-        lines += [f"        {fname}: {_show(a)} → {_show(b)}" for fname, a, b in rc.fields]
+        lines += [f"        {f['field']}: {_show(f['old'])} → {_show(f['new'])}" for f in rc.fields]
     return lines
 
 
@@ -593,13 +578,7 @@ def render_json(d: Diff) -> str:
                 "added": t.added,
                 "removed": t.removed,
                 "renamed": [r.as_dict() for r in t.renamed],
-                "changed": [
-                    {
-                        "key": rc.key,
-                        "fields": [{"field": f, "old": a, "new": b} for f, a, b in rc.fields],
-                    }
-                    for rc in t.changed
-                ],
+                "changed": [asdict(rc) for rc in t.changed],
             }
             for t in d.tables
             if t

@@ -84,7 +84,7 @@ def check_version(
 def _misdated_renames(project: Project, d: Diff) -> list[Problem]:
     """A rename new since the base, recorded with a version that is not the
     one releasing it, at the version in the record's former_ids."""
-    misdated = [r for r in d.renamed if r.problem]
+    misdated = [r for t in d.tables for r in t.renamed if r.problem]
     if not misdated:
         return []
     kinds = {doc["x-table"]: kind for kind, doc in SchemaSet(project.schemas_dir).kinds.items()}
