@@ -506,10 +506,7 @@ def _side(p: Package) -> str:
 
 def render_text(d: Diff) -> str:
     lines = [f"old: {_side(d.old)}", f"new: {_side(d.new)}"]
-    if d.empty:
-        lines.append("no changes")
-        return "\n".join(lines) + "\n"
-    lines.append(f"required version bump: {d.level.upper()}")
+    lines.append("no changes" if d.empty else f"required version bump: {d.level.upper()}")
     if d.changes:
         lines += ["", "schema and metadata:"]
         for c in d.changes:

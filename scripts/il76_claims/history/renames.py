@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from ..publish.tables import FORMER_IDS
 
@@ -119,10 +120,10 @@ def _by_content(
     columns = [h for h in new_header if h in old_header and h != "id"]
     if len(columns) < 2 or not gone or not came:
         return {}
-    old_pos = [old_header.index(c) for c in columns]
-    new_pos = [new_header.index(c) for c in columns]
-    olds = {i: [row[p] for p in old_pos] for i, row in gone.items()}
-    news = {i: [row[p] for p in new_pos] for i, row in came.items()}
+    old_values = itemgetter(*[old_header.index(c) for c in columns])
+    new_values = itemgetter(*[new_header.index(c) for c in columns])
+    olds = {i: old_values(row) for i, row in gone.items()}
+    news = {i: new_values(row) for i, row in came.items()}
     # Each row under every signature that leaves one column out: two rows
     # share one exactly when they differ in at most that column.
     by_signature: dict[int, set[str]] = defaultdict(set)
@@ -145,7 +146,7 @@ def _by_content(
     }
 
 
-def _signatures(values: list[str]) -> list[int]:
+def _signatures(values: tuple[str, ...]) -> list[int]:
     return [hash((j, *values[:j], *values[j + 1 :])) for j in range(len(values))]
 
 
@@ -162,8 +163,6 @@ def translate(
         for col, ref in own + references
         if ref in renames and col in table.header
     ]
-    if not columns:
-        return table.rows
     rows = []
     for row in table.rows:
         row = list(row)
