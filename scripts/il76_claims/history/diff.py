@@ -159,9 +159,6 @@ class Change:
     # (an enum of 249 country codes): the text output leaves them out.
     detail: bool = field(default=True, compare=False)
 
-    def as_dict(self) -> dict:
-        return {k: getattr(self, k) for k in ("level", "where", "what", "old", "new")}
-
 
 @dataclass
 class RowChange:
@@ -534,29 +531,24 @@ def _table_lines(t: TableDiff) -> list[str]:
     lines += [f"    + {_key_text({k: row[k] for k in t.key})}" for row in t.added]
     lines += [f"    - {_key_text({k: row[k] for k in t.key})}" for row in t.removed]
     for r in t.renamed:
-        lines += _rename_lines(r)
+        if r.recorded:
+            how = f"former id recorded, renamed in {r.version}"
+        else:
+            same = f"all but {r.differs[0]} the same" if r.differs else "all fields the same"
+            how = f"found by content ({same}); the former id is not recorded"
+        lines.append(f"    > id={r.old} → id={r.new}: {how}")
+        if r.problem:
+            lines.append(f"        ! {r.problem}")
+        if not r.recorded:
+            lines.append(
+                f"        to keep '{r.old}' findable, list it under former_ids in the record '{r.new}' with the version that releases the rename (CONTRIBUTING.md: Renaming an id)"
+            )
+        if r.references:
+            follow = ", ".join(f"{where} ({n})" for where, n in r.references.items())
+            lines.append(f"        references that follow it: {follow}")
     for rc in t.changed:
         lines.append(f"    ~ {_key_text(rc.key)}")
         lines += [f"        {f['field']}: {_show(f['old'])} → {_show(f['new'])}" for f in rc.fields]
-    return lines
-
-
-def _rename_lines(r: Rename) -> list[str]:
-    if r.recorded:
-        how = f"former id recorded, renamed in {r.version}"
-    else:
-        same = f"all but {r.differs[0]} the same" if r.differs else "all fields the same"
-        how = f"found by content ({same}); the former id is not recorded"
-    lines = [f"    > id={r.old} → id={r.new}: {how}"]
-    if r.problem:
-        lines.append(f"        ! {r.problem}")
-    if not r.recorded:
-        lines.append(
-            f"        to keep '{r.old}' findable, list it under former_ids in the record '{r.new}' with the version that releases the rename (CONTRIBUTING.md: Renaming an id)"
-        )
-    if r.references:
-        follow = ", ".join(f"{where} ({n})" for where, n in r.references.items())
-        lines.append(f"        references that follow it: {follow}")
     return lines
 
 
@@ -565,7 +557,9 @@ def render_json(d: Diff) -> str:
         "old": {"label": d.old.label, "version": d.old.version},
         "new": {"label": d.new.label, "version": d.new.version},
         "required_bump": d.level,
-        "changes": [c.as_dict() for c in d.changes],
+        "changes": [
+            {k: getattr(c, k) for k in ("level", "where", "what", "old", "new")} for c in d.changes
+        ],
         "tables": [
             {
                 "name": t.name,
