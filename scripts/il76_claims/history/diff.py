@@ -184,15 +184,12 @@ class TableDiff:
         unrecorded = sum(not r.recorded for r in self.renamed)
         recorded = len(self.renamed) - unrecorded
         lost = "major" if self.referenced else "patch"
-        if not self.referenced:
-            removed, renamed = "list item(s) removed", "id(s) renamed"
-        else:
+        removed, renamed = "list item(s) removed", "id(s) renamed"
+        if self.referenced:
+            removed = "record(s) removed that other tables can reference"
             renamed = "id(s) renamed without a former id recorded"
-            removed = (
-                "former id(s) removed, so old ids no longer lead to their records"
-                if self.name == FORMER_IDS
-                else "record(s) removed that other tables can reference"
-            )
+        if self.name == FORMER_IDS:
+            removed = "former id(s) removed, so old ids no longer lead to their records"
         found = [
             ("minor", len(self.added), "record(s) added"),
             ("minor", recorded, "id(s) renamed, the former id recorded"),

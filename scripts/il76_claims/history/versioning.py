@@ -23,8 +23,10 @@ from . import git as gitrepo
 from .diff import Diff, DiffError, Package, compare, load_commit
 from .renames import Rename
 
+Version = tuple[int, int, int]
 
-def next_version(base: tuple[int, int, int], level: str) -> tuple[int, int, int]:
+
+def next_version(base: Version, level: str) -> Version:
     """The lowest version that makes the level's bump from base: any version
     at least as high makes it too (a larger bump than needed is fine)."""
     major, minor, patch = base
@@ -64,9 +66,9 @@ def check_version(
     if version is None or new_v is None:  # metadata_problems says why
         return result
     base = _base(project.root, base_ref, env, result)
-    old = None if base is None else _old(project.root, *base, result)
-    if base is None or old is None:
+    if base is None:
         return result
+    base_commit, old = base
     try:
         new = fresh()
     except DiffError as exc:
@@ -76,7 +78,7 @@ def check_version(
     result.info.append(f"new: working tree, version {version}")
     d = compare(old, new)
     vline = yaml_value(project.root, DATASET, "version")[1]
-    _judge(result, d, version, new_v, vline, gitrepo.short(base[0]))
+    _judge(result, d, version, new_v, vline, gitrepo.short(base_commit))
     result.problems += _misdated_renames(project, d)
     return result
 
@@ -106,26 +108,24 @@ def _at_record(root: str, kind: str, r: Rename) -> Problem:
 
 def _base(
     root: str, base_ref: str | None, env: Mapping[str, str] | None, result: Outcome
-) -> tuple[str, str] | None:
-    """(commit, how it was chosen) of the base, or None (noted) when there is none."""
+) -> tuple[str, Package] | None:
+    """(commit, package) of the base, or None (noted) when there is none."""
     if base_ref:
         commit = gitrepo.resolve(root, base_ref) if gitrepo.is_repo(root) else None
         if commit is None:
             raise VersionCheckError(
                 f"--base {base_ref}: not a commit in this repository (in a shallow clone, fetch more history first)"
             )
-        return commit, base_ref
-    try:
-        return gitrepo.default_base(root, env)
-    except gitrepo.NoBase as exc:
-        result.notes.append(f"version check against a base skipped: {exc}")
-        return None
-
-
-def _old(root: str, commit: str, how: str, result: Outcome) -> Package | None:
+        how = base_ref
+    else:
+        try:
+            commit, how = gitrepo.default_base(root, env)
+        except gitrepo.NoBase as exc:
+            result.notes.append(f"version check against a base skipped: {exc}")
+            return None
     label = f"{gitrepo.short(commit)} ({how})"
     try:
-        return load_commit(root, commit, label)
+        return commit, load_commit(root, commit, label)
     except DiffError as exc:
         if gitrepo.read_blob(root, commit, "datapackage.json") is None:
             result.notes.append(
@@ -135,14 +135,7 @@ def _old(root: str, commit: str, how: str, result: Outcome) -> Package | None:
         raise VersionCheckError(str(exc)) from None
 
 
-def _judge(
-    result: Outcome,
-    d: Diff,
-    version: str,
-    new_v: tuple[int, int, int],
-    vline: int,
-    base_commit: str,
-) -> None:
+def _judge(result: Outcome, d: Diff, version: str, new_v: Version, vline: int, base: str) -> None:
     """Whether version (new_v, parsed) makes the bump that the differences d need."""
     base_v = parse_version(d.old.version)
     if base_v is None:
@@ -162,6 +155,6 @@ def _judge(
             message = (
                 f"version is {version} but the changes since {d.old.version} need a {d.level.upper()} bump, to {need} or higher: "
                 f"set version: {need} and released: YYYY-MM-DD in dataset.yaml, add a '## [{need}] - YYYY-MM-DD' section with the same date to CHANGELOG.md "
-                f"saying what changed, then run make, which writes CITATION.cff and datapackage.json (il76-claims diff {base_commit} lists every change; docs/versioning.md explains the rules)"
+                f"saying what changed, then run make, which writes CITATION.cff and datapackage.json (il76-claims diff {base} lists every change; docs/versioning.md explains the rules)"
             )
             result.problems.append(problem(DATASET, vline, 1, "V007", message))
