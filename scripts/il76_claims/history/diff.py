@@ -435,7 +435,14 @@ def compare(old: Package, new: Package) -> Diff:
     # An old id in former_ids is a key users join on, like a record's id.
     referenced = {ref[1] for r in [*ores.values(), *nres.values()] for ref in _fk_refs(r)}
     referenced.add(FORMER_IDS)
-    renames = _renames(old, new)
+    # The renames in every table keyed by id alone in both builds, each
+    # recorded one with what is wrong with its version, if anything.
+    by_id = [
+        n for n in nres if n in ores and _primary_key(ores[n]) == _primary_key(nres[n]) == ["id"]
+    ]
+    renames = renaming.find(old.tables, new.tables, by_id)
+    for rename in (r for table in renames.values() for r in table.values() if r.recorded):
+        rename.problem = _misdated(rename.version, old.version, new.version)
     tables = []
     for name in list(nres) + [n for n in ores if n not in nres]:
         if name not in ores:
@@ -454,19 +461,6 @@ def compare(old: Package, new: Package) -> Diff:
         td.referenced = name in referenced
         tables.append(td)
     return Diff(old, new, changes, tables)
-
-
-def _renames(old: Package, new: Package) -> renaming.Renames:
-    """The renames in every table keyed by id alone in both builds, each
-    recorded one with what is wrong with its version, if anything."""
-    ores, nres = old.resources(), new.resources()
-    by_id = [
-        n for n in nres if n in ores and _primary_key(ores[n]) == _primary_key(nres[n]) == ["id"]
-    ]
-    found = renaming.find(old.tables, new.tables, by_id)
-    for rename in (r for table in found.values() for r in table.values() if r.recorded):
-        rename.problem = _misdated(rename.version, old.version, new.version)
-    return found
 
 
 def _misdated(version: str | None, before: str | None, after: str | None) -> str:

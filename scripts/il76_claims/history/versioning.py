@@ -21,7 +21,6 @@ from ..model.schemas import SchemaSet
 from ..publish.tables import FORMER_IDS
 from . import git as gitrepo
 from .diff import Diff, DiffError, Package, compare, load_commit
-from .renames import Rename
 
 Version = tuple[int, int, int]
 
@@ -90,20 +89,21 @@ def _misdated_renames(project: Project, d: Diff) -> list[Problem]:
     if not misdated:
         return []
     kinds = {doc["x-table"]: kind for kind, doc in SchemaSet(project.schemas_dir).kinds.items()}
-    return [_at_record(project.root, kinds.get(r.table, ""), r) for r in misdated]
-
-
-def _at_record(root: str, kind: str, r: Rename) -> Problem:
-    rel = f"records/{kind}/{r.new}.yaml"
-    rec, _ = load_file(rel, os.path.join(root, *rel.split("/")), kind)
-    items = rec.data.get(FORMER_IDS) if rec is not None else None
-    at = [
-        i
-        for i, item in enumerate(items if isinstance(items, list) else [])
-        if isinstance(item, dict) and item.get("id") == r.old
-    ]
-    line, col = rec.mark(f"$.{FORMER_IDS}[{at[0]}].version") if rec is not None and at else (1, 1)
-    return problem(rel, line, col, "V008", f"former id '{r.old}': {r.problem}")
+    out = []
+    for r in misdated:
+        kind = kinds.get(r.table, "")
+        rel = f"records/{kind}/{r.new}.yaml"
+        rec, _ = load_file(rel, os.path.join(project.root, rel), kind)
+        items = rec.data.get(FORMER_IDS) if rec is not None else None
+        at = [
+            i
+            for i, item in enumerate(items if isinstance(items, list) else [])
+            if isinstance(item, dict) and item.get("id") == r.old
+        ]
+        where = f"$.{FORMER_IDS}[{at[0]}].version" if at else None
+        line, col = rec.mark(where) if rec is not None and where else (1, 1)
+        out.append(problem(rel, line, col, "V008", f"former id '{r.old}': {r.problem}"))
+    return out
 
 
 def _base(
