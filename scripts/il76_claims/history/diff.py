@@ -488,12 +488,11 @@ def _key_text(key: dict[str, str]) -> str:
     return ", ".join(f"{k}={v}" for k, v in key.items())
 
 
-def _side(p: Package) -> str:
-    return f"{p.label}, version {p.version or '(none)'}"
-
-
 def render_text(d: Diff) -> str:
-    lines = [f"old: {_side(d.old)}", f"new: {_side(d.new)}"]
+    lines = [
+        f"{side}: {p.label}, version {p.version or '(none)'}"
+        for side, p in (("old", d.old), ("new", d.new))
+    ]
     lines.append("no changes" if d.empty else f"required version bump: {d.level.upper()}")
     if d.changes:
         lines += ["", "schema and metadata:"]

@@ -72,11 +72,10 @@ def find(
     former = _former(new.get(FORMER_IDS))
     out: Renames = {}
     for name in tables:
-        a, b = _by_id(old.get(name)), _by_id(new.get(name))
-        if a is None or b is None:
+        if any("id" not in t[name].header for t in (old, new)):
             continue
-        gone = sorted(i for i in a if i not in b)
-        came = {i for i in b if i not in a}
+        a, b = _by_id(old[name]), _by_id(new[name])
+        gone, came = a.keys() - b.keys(), b.keys() - a.keys()
         found: dict[str, Rename] = {}
         for old_id in gone:
             new_id, version = former.get((name, old_id), (None, None))
@@ -101,9 +100,7 @@ def _former(table: TableData | None) -> dict[tuple[str, str], tuple[str, str]]:
     return {(t, old): (now, version) for old, now, t, version in rows}
 
 
-def _by_id(table: TableData | None) -> dict[str, list[str]] | None:
-    if table is None or "id" not in table.header:
-        return None
+def _by_id(table: TableData) -> dict[str, list[str]]:
     pos = table.header.index("id")
     return {row[pos]: row for row in table.rows}
 
