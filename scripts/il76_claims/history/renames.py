@@ -30,10 +30,6 @@ class TableData:
     rows: list[list[str]]
 
 
-# The former_ids table's columns, as the build writes them.
-_FORMER_COLUMNS = ("former_id", "id", "table_name", "version")
-
-
 @dataclass
 class Rename:
     table: str
@@ -93,10 +89,10 @@ def find(
 
 def _former(table: TableData | None) -> dict[tuple[str, str], tuple[str, str]]:
     """(table, former id) -> (id now, version) from a former_ids table."""
-    if table is None or any(c not in table.header for c in _FORMER_COLUMNS):
+    columns = ("former_id", "id", "table_name", "version")  # as the build writes them
+    if table is None or any(c not in table.header for c in columns):
         return {}
-    pos = [table.header.index(c) for c in _FORMER_COLUMNS]
-    rows = ([row[p] for p in pos] for row in table.rows)
+    rows = map(itemgetter(*[table.header.index(c) for c in columns]), table.rows)
     return {(t, old): (now, version) for old, now, t, version in rows}
 
 
