@@ -38,9 +38,8 @@ from typing import Any
 from ..check.metadata import parse_version
 from ..model.fileio import safe_relative_path
 from ..publish.tables import FORMER_IDS
-from . import renames as renaming
 from .git import read_blob
-from .renames import Rename, TableData
+from .renames import Rename, TableData, find_renames, translate
 
 LEVELS = ("none", "patch", "minor", "major")
 
@@ -71,7 +70,9 @@ class Package:
         return {r["name"]: r for r in self.descriptor.get("resources", [])}
 
 
-def _read_csv(where: str, raw: bytes) -> TableData:
+def _read_csv(where: str, raw: bytes | None) -> TableData:
+    if raw is None:
+        raise DiffError(f"{where} is listed in datapackage.json but missing")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -110,10 +111,7 @@ def load(read: Callable[[str], bytes | None], label: str) -> Package:
             )
         if name in tables:
             raise DiffError(f"{label}: datapackage.json: two resources are named {name!r}")
-        data = read(path)
-        if data is None:
-            raise DiffError(f"{label}: {path} is listed in datapackage.json but missing")
-        table = _read_csv(f"{label}: {path}", data)
+        table = _read_csv(f"{label}: {path}", read(path))
         fields = [
             f.get("name")
             for f in (res.get("schema") or {}).get("fields", [])
@@ -440,7 +438,7 @@ def compare(old: Package, new: Package) -> Diff:
     by_id = [
         n for n in nres if n in ores and _primary_key(ores[n]) == _primary_key(nres[n]) == ["id"]
     ]
-    renames = renaming.find(old.tables, new.tables, by_id)
+    renames = find_renames(old.tables, new.tables, by_id)
     for rename in (r for table in renames.values() for r in table.values() if r.recorded):
         rename.problem = _misdated(rename.version, old.version, new.version)
     tables = []
@@ -455,7 +453,7 @@ def compare(old: Package, new: Package) -> Diff:
         after = new.tables.get(name) or TableData(old.tables[name].header, [])
         before = old.tables.get(name) or TableData(after.header, [])
         refs = _id_columns(ores.get(name)) + _id_columns(nres.get(name))
-        before = TableData(before.header, renaming.translate(name, before, refs, renames))
+        before = TableData(before.header, translate(name, before, refs, renames))
         td = _rows_diff(name, before, after, nres.get(name) or ores[name], (old.label, new.label))
         td.renamed = list(renames.get(name, {}).values())
         td.referenced = name in referenced
@@ -504,11 +502,9 @@ def render_text(d: Diff) -> str:
             else:
                 detail = f": {_show(c.old)} → {_show(c.new)}"
             lines.append(f"  {c.level.upper():5}  {c.where}: {c.what}{detail}")
-    changed_tables = [t for t in d.tables if t]
-    if changed_tables:
+    if any(d.tables):
         lines += ["", "records:"]
-        for t in changed_tables:
-            lines += _table_lines(t)
+        lines += [line for t in d.tables if t for line in _table_lines(t)]
     return "\n".join(lines) + "\n"
 
 

@@ -60,7 +60,7 @@ class Rename:
 Renames = dict[str, dict[str, Rename]]  # table -> old id -> its rename
 
 
-def find(
+def find_renames(
     old: Mapping[str, TableData], new: Mapping[str, TableData], tables: Iterable[str]
 ) -> Renames:
     """The renames in each of the tables (those keyed by id alone in both
