@@ -176,9 +176,8 @@ class TableDiff:
     note: str = ""
 
     def findings(self) -> list[tuple[str, str]]:
-        """(level, what) for each kind of row change, in the order reasons
-        give them. An id renamed without its former id is, for a user, one
-        removed."""
+        """(level, what) of each kind of row change, in the order reasons give
+        them; an id renamed without its former id is, for a user, one removed."""
         unrecorded = sum(not r.recorded for r in self.renamed)
         recorded = len(self.renamed) - unrecorded
         lost = "major" if self.referenced else "patch"
@@ -281,13 +280,11 @@ def _constraint_changes(where: str, old: dict, new: dict) -> list[Change]:
 
 
 def _enum_changes(where: str, a: list, b: list) -> list[Change]:
-    gone = [c for c in a if c not in b]
-    added = [c for c in b if c not in a]
     out = [
         Change(level, where, f"constraint {how}: " + ", ".join(map(str, codes)), a, b, False)
         for level, how, codes in (
-            ("major", "tightened: enum codes removed", gone),
-            ("minor", "loosened: enum codes added", added),
+            ("major", "tightened: enum codes removed", [c for c in a if c not in b]),
+            ("minor", "loosened: enum codes added", [c for c in b if c not in a]),
         )
         if codes
     ]
