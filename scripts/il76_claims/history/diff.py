@@ -489,19 +489,17 @@ def render_text(d: Diff) -> str:
         for side, p in (("old", d.old), ("new", d.new))
     ]
     lines.append("no changes" if d.empty else f"required version bump: {d.level.upper()}")
-    if d.changes:
-        lines += ["", "schema and metadata:"]
-        for c in d.changes:
-            if c.what in ("field added", "field removed"):
-                detail = f" ({c.new or c.old})"
-            elif not c.detail or (c.old is None and c.new is None):
-                detail = ""
-            else:
-                detail = f": {_show(c.old)} → {_show(c.new)}"
-            lines.append(f"  {c.level.upper():5}  {c.where}: {c.what}{detail}")
-    if any(d.tables):
-        lines += ["", "records:"]
-        lines += [line for t in d.tables if t for line in _table_lines(t)]
+    lines += ["", "schema and metadata:"] if d.changes else []
+    for c in d.changes:
+        if c.what in ("field added", "field removed"):
+            detail = f" ({c.new or c.old})"
+        elif not c.detail or (c.old is None and c.new is None):
+            detail = ""
+        else:
+            detail = f": {_show(c.old)} → {_show(c.new)}"
+        lines.append(f"  {c.level.upper():5}  {c.where}: {c.what}{detail}")
+    lines += ["", "records:"] if any(d.tables) else []
+    lines += [line for t in d.tables if t for line in _table_lines(t)]
     return "\n".join(lines) + "\n"
 
 
