@@ -649,7 +649,7 @@ def test_renames_are_guessed_only_between_rows_that_match_nothing_else():
     new = {"t": table("id,a,b,c", "p2,1,2,3", "r2,5,6,x", "s2,8,x,x")}
     # p and q look alike, so neither is taken for p2; r differs from r2 in
     # one field; s from s2 in two, which is no rename.
-    found = renames.find(old, new, ["t"])
+    found = renames.find_renames(old, new, ["t"])
     assert [(r.old, r.new, r.differs) for r in found["t"].values()] == [("r", "r2", ["c"])]
 
 
@@ -659,9 +659,9 @@ def test_a_recorded_rename_is_taken_before_a_guess():
         "t": table("id,a,b", "p2,1,2", "p3,1,2"),
         "former_ids": table("former_id,id,table_name,version", "p,p3,t,1.0.0"),
     }
-    assert [(r.old, r.new, r.version) for r in renames.find(old, new, ["t"])["t"].values()] == [
-        ("p", "p3", "1.0.0")
-    ]
+    assert [
+        (r.old, r.new, r.version) for r in renames.find_renames(old, new, ["t"])["t"].values()
+    ] == [("p", "p3", "1.0.0")]
 
 
 def test_further_schema_changes_and_their_levels(tmp_path, old):

@@ -18,8 +18,8 @@ from il76_claims.check import report
 from il76_claims.check import strict_yaml as loader
 from il76_claims.check.metadata import changelog_sections, section
 from il76_claims.cli import fresh_package
-from il76_claims.history.git import GitError, is_repo, parents, resolve
-from il76_claims.history.versioning import VersionCheckError, check_version, next_version, satisfies
+from il76_claims.history.git import GitError, is_repo, resolve
+from il76_claims.history.versioning import VersionCheckError, check_version, next_version
 from il76_claims.model.project import Project
 from il76_claims.publish.build import build_package
 
@@ -157,7 +157,7 @@ def messages(outcome) -> list[str]:
     ],
 )
 def test_which_versions_satisfy_a_bump(base, new, level, ok):
-    assert satisfies(base, new, level) is ok
+    assert (new >= next_version(base, level)) is ok
 
 
 def test_next_version():
@@ -613,16 +613,11 @@ def test_refs_that_are_options_or_empty_name_no_commit(repo):
     assert resolve(str(repo.path), "--all") is None and resolve(str(repo.path), "") is None
 
 
-def test_git_refusing_a_commit_is_an_error(repo):
-    with pytest.raises(GitError, match=f"^git rev-list {'0' * 40}: "):
-        parents(str(repo.path), "0" * 40)
-
-
 def test_without_git_there_is_no_repository(repo, monkeypatch):
     monkeypatch.setenv("PATH", "")
     assert is_repo(str(repo.path)) is False
     with pytest.raises(GitError, match=r"^git is not installed \(or not on PATH\)$"):
-        parents(str(repo.path), "HEAD")
+        resolve(str(repo.path), "HEAD")
 
 
 # --- CITATION.cff and CHANGELOG.md in this repository ---------------------------------

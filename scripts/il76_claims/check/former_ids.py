@@ -11,21 +11,15 @@ with the id to use instead (X025, from check_references).
 
 from __future__ import annotations
 
-import os
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..model.problems import Problem, add_at
 from ..model.record import ID_RE, Record
 from .metadata import CHANGELOG, changelog_sections, parse_version
 
-
-class RecordIndex(Protocol):
-    """What these checks read of check/references.py's index."""
-
-    groups: dict[str, list[Record]]
-
-    def find(self, kind: str, rid: object) -> Record | None: ...
-
+if TYPE_CHECKING:  # references.py imports this module
+    from .references import RecordIndex
 
 FIELD = "former_ids"
 
@@ -56,8 +50,7 @@ def released(root: str) -> set[str] | None:
     read: a copy of the records without it cannot tell, and version-check,
     which requires it, says what is wrong."""
     try:
-        with open(os.path.join(root, CHANGELOG), encoding="utf-8") as fh:
-            text = fh.read()
+        text = Path(root, CHANGELOG).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     return {v for v in changelog_sections(text) if parse_version(v)}
@@ -82,21 +75,19 @@ def check_former_ids(
                     "remove it here, or give that record another id"
                 )
                 add_at(out, rec, f"{at}.id", "X022", why)
+            elif n and lists[0][0] is rec:
+                why = f"former id '{old}' is listed twice; remove one"
+                add_at(out, rec, f"{at}.id", "X023", why)
             elif n:
-                add_at(out, rec, f"{at}.id", "X023", _listed_twice(old, lists[0][0], rec))
+                why = (
+                    f"former id '{old}' is already listed by {lists[0][0].path}; an old id leads to "
+                    "one record: keep it on the record it was renamed to and remove it here"
+                )
+                add_at(out, rec, f"{at}.id", "X023", why)
             unreleased = _version_problem(renamed_in, version, versions)
             if unreleased:
                 add_at(out, rec, f"{at}.version", "X024", f"former id '{old}': {unreleased}")
     return out
-
-
-def _listed_twice(old: str, first: Record, rec: Record) -> str:
-    if first is rec:
-        return f"former id '{old}' is listed twice; remove one"
-    return (
-        f"former id '{old}' is already listed by {first.path}; an old id leads to one record: "
-        "keep it on the record it was renamed to and remove it here"
-    )
 
 
 def _version_problem(

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 from ..model.problems import Problem, file_problem, problem
 from ..model.project import DATASET
-from ..model.record import Record
 from .strict_yaml import load_dataset, load_file
 
 CHANGELOG = "CHANGELOG.md"
@@ -29,27 +29,15 @@ def changelog_sections(text: str) -> list[str]:
 def yaml_value(root: str, rel: str, key: str) -> tuple[str | None, int, str | None]:
     """(value, line, problem) for a top-level key of a YAML file, read with
     the strict loader."""
-    if not os.path.exists(os.path.join(root, rel)):
+    path = os.path.join(root, rel)
+    if not os.path.exists(path):
         return None, 1, f"{rel} is missing"
-    loaded = (
-        load_dataset(root)[1:] if rel == DATASET else load_file(rel, os.path.join(root, rel), "")
-    )
-    return _text_field(*loaded, rel, key)
-
-
-def _text_field(
-    rec: Record | None, problems: list[Problem], rel: str, key: str
-) -> tuple[str | None, int, str | None]:
+    rec, problems = load_dataset(root)[1:] if rel == DATASET else load_file(rel, path, "")
     if rec is None or problems:
-        first = problems[0] if problems else None
-        where = f" (line {first.line}: {first.message})" if first else ""
-        return (
-            None,
-            first.line if first else 1,
-            f"{rel} cannot be read{where}; run il76-claims check",
-        )
-    value = rec.data.get(key)
-    line = rec.mark(f"$.{key}")[0]
+        where = f" (line {problems[0].line}: {problems[0].message})" if problems else ""
+        line = problems[0].line if problems else 1
+        return None, line, f"{rel} cannot be read{where}; run il76-claims check"
+    value, line = rec.data.get(key), rec.mark(f"$.{key}")[0]
     if not isinstance(value, str):
         return None, line, f"{rel} has no text field '{key}'"
     return value, line, None
@@ -76,8 +64,7 @@ def _changelog_problems(root: str, version: str) -> list[Problem]:
     """A CHANGELOG.md without a section for the version, or whose section
     dates it otherwise than dataset.yaml's released."""
     try:
-        with open(os.path.join(root, CHANGELOG), encoding="utf-8") as fh:
-            text = fh.read()
+        text = Path(root, CHANGELOG).read_text(encoding="utf-8")
     except FileNotFoundError:
         why = f"{CHANGELOG} is missing; add it with a '## [{version}] - YYYY-MM-DD' section"
         return [file_problem(CHANGELOG, "V001", why)]

@@ -29,17 +29,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..check.metadata import parse_version
 from ..model.fileio import safe_relative_path
 from ..publish.tables import FORMER_IDS
-from . import renames as renaming
-from .renames import Rename
+from .git import read_blob
+from .renames import Rename, TableData, find_renames, translate
 
 LEVELS = ("none", "patch", "minor", "major")
 
@@ -53,12 +53,6 @@ def max_level(levels: Iterable[str]) -> str:
 
 
 # --- reading a build -----------------------------------------------------------
-
-
-@dataclass
-class TableData:
-    header: list[str]
-    rows: list[list[str]]
 
 
 @dataclass
@@ -76,7 +70,9 @@ class Package:
         return {r["name"]: r for r in self.descriptor.get("resources", [])}
 
 
-def _read_csv(where: str, raw: bytes) -> TableData:
+def _read_csv(where: str, raw: bytes | None) -> TableData:
+    if raw is None:
+        raise DiffError(f"{where} is listed in datapackage.json but missing")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -115,10 +111,7 @@ def load(read: Callable[[str], bytes | None], label: str) -> Package:
             )
         if name in tables:
             raise DiffError(f"{label}: datapackage.json: two resources are named {name!r}")
-        data = read(path)
-        if data is None:
-            raise DiffError(f"{label}: {path} is listed in datapackage.json but missing")
-        table = _read_csv(f"{label}: {path}", data)
+        table = _read_csv(f"{label}: {path}", read(path))
         fields = [
             f.get("name")
             for f in (res.get("schema") or {}).get("fields", [])
@@ -135,8 +128,7 @@ def load(read: Callable[[str], bytes | None], label: str) -> Package:
 def load_folder(folder: str, label: str | None = None) -> Package:
     def read(rel: str) -> bytes | None:
         try:
-            with open(os.path.join(folder, *rel.split("/")), "rb") as fh:
-                return fh.read()
+            return Path(folder, rel).read_bytes()
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -146,8 +138,6 @@ def load_folder(folder: str, label: str | None = None) -> Package:
 
 
 def load_commit(root: str, commit: str, label: str) -> Package:
-    from .git import read_blob
-
     return load(lambda rel: read_blob(root, commit, rel), label)
 
 
@@ -167,20 +157,11 @@ class Change:
     # (an enum of 249 country codes): the text output leaves them out.
     detail: bool = field(default=True, compare=False)
 
-    def as_dict(self) -> dict:
-        return {
-            "level": self.level,
-            "where": self.where,
-            "what": self.what,
-            "old": self.old,
-            "new": self.new,
-        }
-
 
 @dataclass
 class RowChange:
     key: dict[str, str]
-    fields: list[tuple[str, str, str]]  # (field, old, new)
+    fields: list[dict[str, str]]  # {"field": ..., "old": ..., "new": ...}
 
 
 @dataclass
@@ -194,21 +175,30 @@ class TableDiff:
     referenced: bool = False  # other tables hold foreign keys to this one
     note: str = ""
 
-    @property
-    def unrecorded(self) -> list[Rename]:
-        return [r for r in self.renamed if not r.recorded]
+    def findings(self) -> list[tuple[str, str]]:
+        """(level, what) of each kind of row change, in the order reasons give
+        them; an id renamed without its former id is, for a user, one removed."""
+        unrecorded = sum(not r.recorded for r in self.renamed)
+        recorded = len(self.renamed) - unrecorded
+        lost = "major" if self.referenced else "patch"
+        removed, renamed = "list item(s) removed", "id(s) renamed"
+        if self.referenced:
+            removed = "record(s) removed that other tables can reference"
+            renamed = "id(s) renamed without a former id recorded"
+        if self.name == FORMER_IDS:
+            removed = "former id(s) removed, so old ids no longer lead to their records"
+        found = [
+            ("minor", len(self.added), "record(s) added"),
+            ("minor", recorded, "id(s) renamed, the former id recorded"),
+            ("patch", len(self.changed), "record(s) changed"),
+            (lost, len(self.removed), removed),
+            (lost, unrecorded, renamed),
+        ]
+        return [(level, f"{n} {what}") for level, n, what in found if n]
 
     @property
     def level(self) -> str:
-        # An id renamed without its former id is, for a user, one removed.
-        levels = []
-        if self.added or len(self.unrecorded) < len(self.renamed):
-            levels.append("minor")
-        if self.removed or self.unrecorded:
-            levels.append("major" if self.referenced else "patch")
-        if self.changed:
-            levels.append("patch")
-        return max_level(levels)
+        return max_level(level for level, _ in self.findings())
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.changed or self.renamed or self.note)
@@ -229,55 +219,26 @@ class Diff:
     def empty(self) -> bool:
         return not self.changes and not any(self.tables)
 
-    @property
-    def renamed(self) -> list[Rename]:
-        return [r for t in self.tables for r in t.renamed]
-
     def reasons(self) -> list[str]:
         """One line per change that sets the required level, for messages."""
         top = self.level
         out = [f"{c.where}: {c.what}" for c in self.changes if c.level == top]
         for t in self.tables:
             if t.level == top:
-                out.append(f"{t.name}: " + ", ".join(_table_reasons(t, top)))
+                out.append(f"{t.name}: " + ", ".join(w for lv, w in t.findings() if lv == top))
         return out
-
-
-def _removed_what(t: TableDiff) -> str:
-    if t.name == FORMER_IDS:
-        return "former id(s) removed, so old ids no longer lead to their records"
-    return "record(s) removed that other tables can reference"
-
-
-def _table_reasons(t: TableDiff, top: str) -> list[str]:
-    """What in a table's rows needs the level top."""
-    recorded = len(t.renamed) - len(t.unrecorded)
-    if top == "major":
-        parts = [
-            (t.removed, f"{len(t.removed)} {_removed_what(t)}"),
-            (t.unrecorded, f"{len(t.unrecorded)} id(s) renamed without a former id recorded"),
-        ]
-    elif top == "minor":
-        parts = [
-            (t.added, f"{len(t.added)} record(s) added"),
-            (recorded, f"{recorded} id(s) renamed, the former id recorded"),
-        ]
-    else:
-        parts = [
-            (t.changed, f"{len(t.changed)} record(s) changed"),
-            (t.removed, f"{len(t.removed)} list item(s) removed"),
-            (t.unrecorded, f"{len(t.unrecorded)} id(s) renamed"),
-        ]
-    return [text for present, text in parts if present]
 
 
 # Field properties that only describe; changing them is a PATCH.
 _DESCRIPTIVE = {"title", "description", "codelist", "example", "rdfType"}
 # Constraints where a larger value is stricter, and where a smaller one is.
 _LOWER_BOUNDS = {"minimum", "exclusiveMinimum", "minLength"}
-_UPPER_BOUNDS = {"maximum", "exclusiveMaximum", "maxLength"}
-# Resource properties that follow from the data and are not compared.
-_DERIVED = {"bytes", "hash"}
+_BOUNDS = _LOWER_BOUNDS | {"maximum", "exclusiveMaximum", "maxLength"}
+# Constraints whose changes are told as tightened or loosened.
+_GRADED = _BOUNDS | {"required", "unique"}
+# Resource properties not compared: its name and schema are compared apart,
+# bytes and hash follow from the data.
+_RESOURCE_SKIP = {"name", "schema", "bytes", "hash"}
 # Resource properties that describe a table without changing how it is
 # read: the tabular profile only says what the schema already shows.
 _RESOURCE_PATCH = {"title", "description", "profile"}
@@ -285,161 +246,104 @@ _RESOURCE_PATCH = {"title", "description", "profile"}
 _PACKAGE_MAJOR = {"name", "$schema", "profile"}
 
 
+def _changed(old: dict, new: dict, skip: Collection[str] = ()) -> list[tuple[str, Any, Any]]:
+    """(key, old value, new value) of each key but skip whose value differs,
+    None for an absent one: the old dict's keys first, in order."""
+    return [
+        (k, old.get(k), new.get(k)) for k in old | new if k not in skip and old.get(k) != new.get(k)
+    ]
+
+
 def _constraint_changes(where: str, old: dict, new: dict) -> list[Change]:
     out = []
-    for key in list(old) + [k for k in new if k not in old]:
-        a, b = old.get(key), new.get(key)
-        if a == b:
-            continue
+    for key, a, b in _changed(old, new):
         if key == "enum" and a is not None and b is not None:
             out.extend(_enum_changes(where, a, b))
+            continue
+        if key in ("required", "unique"):
+            tight = bool(b) and not a
+        elif key in _BOUNDS and a is not None and b is not None:
+            try:
+                tight = (b > a) if key in _LOWER_BOUNDS else (b < a)
+            except TypeError:
+                tight = True
         else:
-            tight, verb = _tightness(key, a, b)
-            out.append(
-                Change("major" if tight else "minor", where, f"constraint {verb}: {key}", a, b)
-            )
+            # Added or removed; a pattern (or anything else) changed may or
+            # may not loosen it, so only a removal counts as loosening.
+            tight = b is not None
+        if key in _GRADED:
+            verb = "tightened" if tight else "loosened"
+        else:
+            verb = "changed" if a is not None and tight else "added" if tight else "removed"
+        out.append(Change("major" if tight else "minor", where, f"constraint {verb}: {key}", a, b))
     return out
-
-
-def _tightness(key: str, a: object, b: object) -> tuple[bool, str]:
-    """Whether changing a constraint from a to b (None: absent) makes it
-    stricter, and the word for the change."""
-    if key in ("required", "unique"):
-        tight = bool(b) and not a
-    elif key == "enum":  # added or removed; a changed list is _enum_changes'
-        tight = a is None
-        return tight, "added" if tight else "removed"
-    elif key in _LOWER_BOUNDS or key in _UPPER_BOUNDS:
-        tight = a is None if a is None or b is None else _stricter_bound(key, a, b)
-    else:
-        # pattern and anything else: no telling whether a change loosens
-        # it, so only a removal counts as loosening.
-        tight = b is not None
-        return (
-            tight,
-            "changed" if a is not None and b is not None else "added" if tight else "removed",
-        )
-    return tight, "tightened" if tight else "loosened"
-
-
-def _stricter_bound(key: str, a: Any, b: Any) -> bool:
-    try:
-        return (b > a) if key in _LOWER_BOUNDS else (b < a)
-    except TypeError:
-        return True
 
 
 def _enum_changes(where: str, a: list, b: list) -> list[Change]:
-    gone = [c for c in a if c not in b]
-    added = [c for c in b if c not in a]
-    out = []
-    if gone:
-        what = "constraint tightened: enum codes removed: " + ", ".join(map(str, gone))
-        out.append(Change("major", where, what, a, b, False))
-    if added:
-        what = "constraint loosened: enum codes added: " + ", ".join(map(str, added))
-        out.append(Change("minor", where, what, a, b, False))
-    if not gone and not added:
-        out.append(Change("patch", where, "enum codes re-ordered", a, b, False))
-    return out
+    out = [
+        Change(level, where, f"constraint {how}: " + ", ".join(map(str, codes)), a, b, False)
+        for level, how, codes in (
+            ("major", "tightened: enum codes removed", [c for c in a if c not in b]),
+            ("minor", "loosened: enum codes added", [c for c in b if c not in a]),
+        )
+        if codes
+    ]
+    return out or [Change("patch", where, "enum codes re-ordered", a, b, False)]
 
 
 def _field_changes(table: str, old: dict, new: dict) -> list[Change]:
     where = f"{table}.{new['name']}"
     out = []
-    for key in list(old) + [k for k in new if k not in old]:
-        if key == "name":
-            continue
-        a, b = old.get(key), new.get(key)
-        if a == b:
-            continue
+    for key, a, b in _changed(old, new, {"name"}):
         if key == "constraints":
             out.extend(_constraint_changes(where, a or {}, b or {}))
         elif key == "type":
             out.append(Change("major", where, "field retyped", a, b))
-        elif key in _DESCRIPTIVE:
-            out.append(Change("patch", where, f"{key} changed", a, b))
         else:
             # format, trueValues, missingValues...: how values are read.
-            out.append(Change("major", where, f"{key} changed", a, b))
+            level = "patch" if key in _DESCRIPTIVE else "major"
+            out.append(Change(level, where, f"{key} changed", a, b))
     return out
 
 
-def _fk_set(schema: dict) -> list:
+def _fk_refs(resource: dict | None) -> list[list]:
+    """Each foreign key as [fields, referenced table, referenced fields]."""
     out = []
-    for fk in schema.get("foreignKeys", []) or []:
-        ref = fk.get("reference", {})
-        out.append(
-            json.dumps([fk.get("fields"), ref.get("resource"), ref.get("fields")], sort_keys=True)
-        )
+    for fk in ((resource or {}).get("schema") or {}).get("foreignKeys") or []:
+        ref = fk.get("reference") if isinstance(fk, dict) else None
+        if isinstance(ref, dict):
+            out.append([fk.get("fields"), ref.get("resource"), ref.get("fields")])
     return out
 
 
 def _schema_changes(name: str, old: dict, new: dict) -> list[Change]:
-    os_, ns = old.get("schema", {}) or {}, new.get("schema", {}) or {}
-    return (
-        _fields_changes(name, os_, ns)
-        + _key_changes(name, os_, ns)
-        + _resource_changes(name, old, new)
-    )
-
-
-def _fields_changes(name: str, os_: dict, ns: dict) -> list[Change]:
-    """Fields removed, added, re-ordered, and each common field's changes."""
+    """The table's fields (removed, added, re-ordered, changed), keys and
+    missing values, and the resource's own properties: its dialect, path..."""
+    os_, ns = old.get("schema") or {}, new.get("schema") or {}
     of = {f.get("name"): f for f in os_.get("fields", [])}
     nf = {f.get("name"): f for f in ns.get("fields", [])}
-    out = [
-        Change("major", f"{name}.{f}", "field removed", of[f].get("type"), None)
-        for f in of
-        if f not in nf
-    ]
-    out += [
-        Change("minor", f"{name}.{f}", "field added", None, nf[f].get("type"))
-        for f in nf
-        if f not in of
-    ]
+    gone, came = [f for f in of if f not in nf], [f for f in nf if f not in of]
+    out = [Change("major", f"{name}.{f}", "field removed", of[f].get("type")) for f in gone]
+    out += [Change("minor", f"{name}.{f}", "field added", new=nf[f].get("type")) for f in came]
     common_old = [f for f in of if f in nf]
     common_new = [f for f in nf if f in of]
     if common_old != common_new:
         out.append(Change("major", name, "fields re-ordered", common_old, common_new))
     for fname in common_new:
         out.extend(_field_changes(name, of[fname], nf[fname]))
-    return out
-
-
-def _key_changes(name: str, os_: dict, ns: dict) -> list[Change]:
-    """The primary key, foreign keys and missing values of a table schema."""
-    out = []
     if os_.get("primaryKey") != ns.get("primaryKey"):
         pk = (os_.get("primaryKey"), ns.get("primaryKey"))
         out.append(Change("major", name, "primary key changed", *pk))
-    ofk, nfk = _fk_set(os_), _fk_set(ns)
-    out += [
-        Change("major", name, "foreign key added", None, json.loads(fk))
-        for fk in nfk
-        if fk not in ofk
-    ]
-    out += [
-        Change("minor", name, "foreign key removed", json.loads(fk), None)
-        for fk in ofk
-        if fk not in nfk
-    ]
+    ofk, nfk = _fk_refs(old), _fk_refs(new)
+    out += [Change("major", name, "foreign key added", None, fk) for fk in nfk if fk not in ofk]
+    out += [Change("minor", name, "foreign key removed", fk, None) for fk in ofk if fk not in nfk]
     if os_.get("missingValues") != ns.get("missingValues"):
         mv = (os_.get("missingValues"), ns.get("missingValues"))
         out.append(Change("major", name, "missingValues changed", *mv))
-    return out
-
-
-def _resource_changes(name: str, old: dict, new: dict) -> list[Change]:
-    """The resource's own properties: its dialect, path, title..."""
-    old, new = _flat_dialect(old), _flat_dialect(new)
-    out = []
-    for key in list(old) + [k for k in new if k not in old]:
-        if key in ("name", "schema") or key in _DERIVED or old.get(key) == new.get(key):
-            continue
-        level = "patch" if key in _RESOURCE_PATCH else "major"
-        out.append(Change(level, name, f"{key} changed", old.get(key), new.get(key)))
-    return out
+    return out + [
+        Change("patch" if key in _RESOURCE_PATCH else "major", name, f"{key} changed", a, b)
+        for key, a, b in _changed(_flat_dialect(old), _flat_dialect(new), _RESOURCE_SKIP)
+    ]
 
 
 def _flat_dialect(resource: dict) -> dict:
@@ -450,41 +354,6 @@ def _flat_dialect(resource: dict) -> dict:
         return resource
     flat = {k: v for k, v in dialect.items() if k != "csv"} | dialect["csv"]
     return {**resource, "dialect": flat}
-
-
-def _package_changes(old: dict, new: dict) -> list[Change]:
-    out = []
-    for key in list(old) + [k for k in new if k not in old]:
-        if key in ("resources", "version") or old.get(key) == new.get(key):
-            continue
-        out.append(
-            Change(
-                "major" if key in _PACKAGE_MAJOR else "patch",
-                "package",
-                f"{key} changed",
-                old.get(key),
-                new.get(key),
-            )
-        )
-    return out
-
-
-def _sort_key(
-    row_key: tuple[str, ...], int_cols: tuple[bool, ...]
-) -> tuple[tuple[int, int, str], ...]:
-    # Integer key columns sort as numbers (position 2 before 10).
-    return tuple(
-        (0, int(v), "") if is_int and re.fullmatch(r"-?[0-9]+", v) else (1, 0, v)
-        for v, is_int in zip(row_key, int_cols)
-    )
-
-
-def _key_of(resource: dict) -> tuple[list[str], tuple[bool, ...]]:
-    schema = resource.get("schema", {}) or {}
-    key = schema.get("primaryKey") or []
-    key = [key] if isinstance(key, str) else list(key)
-    types = {f.get("name"): f.get("type") for f in schema.get("fields", [])}
-    return key, tuple(types.get(k) == "integer" for k in key)
 
 
 def _index(
@@ -502,68 +371,73 @@ def _index(
     return out
 
 
+def _primary_key(resource: dict) -> list[str]:
+    key = (resource.get("schema") or {}).get("primaryKey") or []
+    return [key] if isinstance(key, str) else list(key)
+
+
 def _rows_diff(
-    name: str,
-    old: TableData | None,
-    new: TableData | None,
-    key: list[str],
-    int_cols: tuple[bool, ...],
-    labels: tuple[str, str],
+    name: str, old: TableData, new: TableData, resource: dict, labels: tuple[str, str]
 ) -> TableDiff:
-    """Rows matched by primary key. A table only one build has counts as all
-    rows added (or removed)."""
-    td = TableDiff(name, key)
-    if not key or any(k not in t.header for t in (old, new) if t is not None for k in key):
+    """Rows matched by the primary key of the table's (newer) resource."""
+    td = TableDiff(name, _primary_key(resource))
+    if not td.key or any(k not in t.header for t in (old, new) for k in td.key):
         td.note = "rows not compared: the two builds have no primary key in common"
         return td
-    a = _index(old, name, key, labels[0]) if old is not None else {}
-    b = _index(new, name, key, labels[1]) if new is not None else {}
-    common = (
-        [h for h in new.header if h in old.header] if old is not None and new is not None else []
-    )
-    sk = lambda k: _sort_key(k, int_cols)  # noqa: E731
-    td.added = [b[k] for k in sorted(b.keys() - a.keys(), key=sk)]
-    td.removed = [a[k] for k in sorted(a.keys() - b.keys(), key=sk)]
-    for k in sorted(a.keys() & b.keys(), key=sk):
-        fields = [(h, a[k][h], b[k][h]) for h in common if a[k][h] != b[k][h]]
+    types = {f.get("name"): f.get("type") for f in resource["schema"].get("fields", [])}
+    ints = [types.get(k) == "integer" for k in td.key]
+
+    def order(row_key: tuple[str, ...]) -> tuple[tuple[int, int, str], ...]:
+        # Integer key columns sort as numbers (position 2 before 10).
+        return tuple(
+            (0, int(v), "") if is_int and re.fullmatch(r"-?[0-9]+", v) else (1, 0, v)
+            for v, is_int in zip(row_key, ints)
+        )
+
+    a, b = _index(old, name, td.key, labels[0]), _index(new, name, td.key, labels[1])
+    common = [h for h in new.header if h in old.header]
+    td.added = [b[k] for k in sorted(b.keys() - a.keys(), key=order)]
+    td.removed = [a[k] for k in sorted(a.keys() - b.keys(), key=order)]
+    for k in sorted(a.keys() & b.keys(), key=order):
+        fields = [
+            {"field": h, "old": a[k][h], "new": b[k][h]} for h in common if a[k][h] != b[k][h]
+        ]
         if fields:
-            td.changed.append(RowChange(dict(zip(key, k)), fields))
+            td.changed.append(RowChange(dict(zip(td.key, k)), fields))
     return td
 
 
-def _foreign_keys(resource: dict | None) -> list[tuple[str, str]]:
+def _id_columns(resource: dict | None) -> list[tuple[str, str]]:
     """(column, referenced table) of each one-column foreign key to an id."""
     out = []
-    for fk in ((resource or {}).get("schema", {}) or {}).get("foreignKeys", []) or []:
-        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
-            continue
-        cols, ref = fk.get("fields"), fk["reference"]
+    for cols, table, to in _fk_refs(resource):
         cols = [cols] if isinstance(cols, str) else cols
-        to = ref.get("fields")
         if isinstance(cols, list) and len(cols) == 1 and to in ("id", ["id"]):
-            out.append((cols[0], ref.get("resource")))
+            out.append((cols[0], table))
     return out
 
 
-def _referenced(resources: dict[str, dict]) -> set:
-    return {
-        fk.get("reference", {}).get("resource")
-        for r in resources.values()
-        for fk in (r.get("schema", {}) or {}).get("foreignKeys", []) or []
-        if isinstance(fk, dict)
-    }
-
-
 def compare(old: Package, new: Package) -> Diff:
-    changes = _package_changes(old.descriptor, new.descriptor)
+    changes = [
+        Change("major" if key in _PACKAGE_MAJOR else "patch", "package", f"{key} changed", a, b)
+        for key, a, b in _changed(old.descriptor, new.descriptor, {"resources", "version"})
+    ]
     ores, nres = old.resources(), new.resources()
     common_old = [n for n in ores if n in nres]
     common_new = [n for n in nres if n in ores]
     if common_old != common_new:
         changes.append(Change("patch", "package", "tables re-ordered", common_old, common_new))
-    labels = (old.label, new.label)
-    referenced = _referenced(ores) | _referenced(nres)
-    renames = _renames(old, new)
+    # An old id in former_ids is a key users join on, like a record's id.
+    referenced = {ref[1] for r in [*ores.values(), *nres.values()] for ref in _fk_refs(r)}
+    referenced.add(FORMER_IDS)
+    # The renames in every table keyed by id alone in both builds, each
+    # recorded one with what is wrong with its version, if anything.
+    by_id = [
+        n for n in nres if n in ores and _primary_key(ores[n]) == _primary_key(nres[n]) == ["id"]
+    ]
+    renames = find_renames(old.tables, new.tables, by_id)
+    for rename in (r for table in renames.values() for r in table.values() if r.recorded):
+        rename.problem = _misdated(rename.version, old.version, new.version)
     tables = []
     for name in list(nres) + [n for n in ores if n not in nres]:
         if name not in ores:
@@ -572,29 +446,16 @@ def compare(old: Package, new: Package) -> Diff:
             changes.append(Change("major", name, "table removed"))
         else:
             changes.extend(_schema_changes(name, ores[name], nres[name]))
-        key, ints = _key_of(nres.get(name) or ores[name])
-        before = old.tables.get(name)
-        if before is not None and renames:
-            refs = _foreign_keys(ores.get(name)) + _foreign_keys(nres.get(name))
-            rows = renaming.translate(name, before, refs, renames)
-            before = TableData(before.header, rows)
-        td = _rows_diff(name, before, new.tables.get(name), key, ints, labels)
+        # A table only one build has counts as all rows added (or removed).
+        after = new.tables.get(name) or TableData(old.tables[name].header, [])
+        before = old.tables.get(name) or TableData(after.header, [])
+        refs = _id_columns(ores.get(name)) + _id_columns(nres.get(name))
+        before = TableData(before.header, translate(name, before, refs, renames))
+        td = _rows_diff(name, before, after, nres.get(name) or ores[name], (old.label, new.label))
         td.renamed = list(renames.get(name, {}).values())
-        # An old id in former_ids is a key users join on, like a record's id.
-        td.referenced = name in referenced or name == FORMER_IDS
+        td.referenced = name in referenced
         tables.append(td)
     return Diff(old, new, changes, tables)
-
-
-def _renames(old: Package, new: Package) -> renaming.Renames:
-    """The renames in every table keyed by id alone in both builds, each
-    recorded one with what is wrong with its version, if anything."""
-    ores, nres = old.resources(), new.resources()
-    by_id = [n for n in nres if n in ores and _key_of(ores[n])[0] == _key_of(nres[n])[0] == ["id"]]
-    found = renaming.find(old.tables, new.tables, by_id)
-    for rename in (r for table in found.values() for r in table.values() if r.recorded):
-        rename.problem = _misdated(rename.version, old.version, new.version)
-    return found
 
 
 def _misdated(version: str | None, before: str | None, after: str | None) -> str:
@@ -622,31 +483,23 @@ def _key_text(key: dict[str, str]) -> str:
     return ", ".join(f"{k}={v}" for k, v in key.items())
 
 
-def _side(p: Package) -> str:
-    return f"{p.label}, version {p.version or '(none)'}"
-
-
 def render_text(d: Diff) -> str:
-    lines = [f"old: {_side(d.old)}", f"new: {_side(d.new)}"]
-    if d.empty:
-        lines.append("no changes")
-        return "\n".join(lines) + "\n"
-    lines.append(f"required version bump: {d.level.upper()}")
-    if d.changes:
-        lines += ["", "schema and metadata:"]
-        for c in d.changes:
-            if c.what in ("field added", "field removed"):
-                detail = f" ({c.new or c.old})"
-            elif not c.detail or (c.old is None and c.new is None):
-                detail = ""
-            else:
-                detail = f": {_show(c.old)} → {_show(c.new)}"
-            lines.append(f"  {c.level.upper():5}  {c.where}: {c.what}{detail}")
-    changed_tables = [t for t in d.tables if t]
-    if changed_tables:
-        lines += ["", "records:"]
-        for t in changed_tables:
-            lines += _table_lines(t)
+    lines = [
+        f"{side}: {p.label}, version {p.version or '(none)'}"
+        for side, p in (("old", d.old), ("new", d.new))
+    ]
+    lines.append("no changes" if d.empty else f"required version bump: {d.level.upper()}")
+    lines += ["", "schema and metadata:"] if d.changes else []
+    for c in d.changes:
+        if c.what in ("field added", "field removed"):
+            detail = f" ({c.new or c.old})"
+        elif not c.detail or (c.old is None and c.new is None):
+            detail = ""
+        else:
+            detail = f": {_show(c.old)} → {_show(c.new)}"
+        lines.append(f"  {c.level.upper():5}  {c.where}: {c.what}{detail}")
+    lines += ["", "records:"] if any(d.tables) else []
+    lines += [line for t in d.tables if t for line in _table_lines(t)]
     return "\n".join(lines) + "\n"
 
 
@@ -659,38 +512,35 @@ def _table_lines(t: TableDiff) -> list[str]:
     lines += [f"    + {_key_text({k: row[k] for k in t.key})}" for row in t.added]
     lines += [f"    - {_key_text({k: row[k] for k in t.key})}" for row in t.removed]
     for r in t.renamed:
-        lines += _rename_lines(r)
+        if r.recorded:
+            how = f"former id recorded, renamed in {r.version}"
+        else:
+            same = f"all but {r.differs[0]} the same" if r.differs else "all fields the same"
+            how = f"found by content ({same}); the former id is not recorded"
+        lines.append(f"    > id={r.old} → id={r.new}: {how}")
+        if r.problem:
+            lines.append(f"        ! {r.problem}")
+        if not r.recorded:
+            lines.append(
+                f"        to keep '{r.old}' findable, list it under former_ids in the record '{r.new}' with the version that releases the rename (CONTRIBUTING.md: Renaming an id)"
+            )
+        if r.references:
+            follow = ", ".join(f"{where} ({n})" for where, n in r.references.items())
+            lines.append(f"        references that follow it: {follow}")
     for rc in t.changed:
         lines.append(f"    ~ {_key_text(rc.key)}")
-        lines += [f"        {fname}: {_show(a)} → {_show(b)}" for fname, a, b in rc.fields]
+        lines += [f"        {f['field']}: {_show(f['old'])} → {_show(f['new'])}" for f in rc.fields]
     return lines
 
 
-def _rename_lines(r: Rename) -> list[str]:
-    if r.recorded:
-        how = f"former id recorded, renamed in {r.version}"
-    else:
-        same = f"all but {r.differs[0]} the same" if r.differs else "all fields the same"
-        how = f"found by content ({same}); the former id is not recorded"
-    lines = [f"    > id={r.old} → id={r.new}: {how}"]
-    if r.problem:
-        lines.append(f"        ! {r.problem}")
-    if not r.recorded:
-        lines.append(
-            f"        to keep '{r.old}' findable, list it under former_ids in the record '{r.new}' with the version that releases the rename (CONTRIBUTING.md: Renaming an id)"
-        )
-    if r.references:
-        follow = ", ".join(f"{where} ({n})" for where, n in r.references.items())
-        lines.append(f"        references that follow it: {follow}")
-    return lines
-
-
-def as_dict(d: Diff) -> dict:
-    return {
+def render_json(d: Diff) -> str:
+    doc = {
         "old": {"label": d.old.label, "version": d.old.version},
         "new": {"label": d.new.label, "version": d.new.version},
         "required_bump": d.level,
-        "changes": [c.as_dict() for c in d.changes],
+        "changes": [
+            {k: getattr(c, k) for k in ("level", "where", "what", "old", "new")} for c in d.changes
+        ],
         "tables": [
             {
                 "name": t.name,
@@ -700,19 +550,10 @@ def as_dict(d: Diff) -> dict:
                 "added": t.added,
                 "removed": t.removed,
                 "renamed": [r.as_dict() for r in t.renamed],
-                "changed": [
-                    {
-                        "key": rc.key,
-                        "fields": [{"field": f, "old": a, "new": b} for f, a, b in rc.fields],
-                    }
-                    for rc in t.changed
-                ],
+                "changed": [asdict(rc) for rc in t.changed],
             }
             for t in d.tables
             if t
         ],
     }
-
-
-def render_json(d: Diff) -> str:
-    return json.dumps(as_dict(d), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

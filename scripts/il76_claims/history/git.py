@@ -12,58 +12,39 @@ import json
 import os
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass
-
-NULL_SHA = "0" * 40
 
 
 class GitError(Exception):
-    """git could not be run, or refused a command that should work."""
+    """git could not be run."""
 
 
-def _run(root: str, *args: str) -> subprocess.CompletedProcess:
+def _git(root: str, *args: str) -> bytes | None:
+    """What git writes to stdout, or None when it fails."""
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"}
     try:
-        return subprocess.run(["git", "-C", root, *args], capture_output=True, env=env, check=False)
+        proc = subprocess.run(["git", "-C", root, *args], capture_output=True, env=env, check=False)
     except FileNotFoundError:
         raise GitError("git is not installed (or not on PATH)") from None
+    return proc.stdout if proc.returncode == 0 else None
 
 
-def _out(proc: subprocess.CompletedProcess) -> str:
-    return proc.stdout.decode("utf-8", "replace").strip()
+def _text(root: str, *args: str) -> str | None:
+    out = _git(root, *args)
+    return None if out is None else out.decode("utf-8", "replace").strip()
 
 
 def is_repo(root: str) -> bool:
     try:
-        proc = _run(root, "rev-parse", "--is-inside-work-tree")
+        return _text(root, "rev-parse", "--is-inside-work-tree") == "true"
     except GitError:
         return False
-    return proc.returncode == 0 and _out(proc) == "true"
 
 
 def resolve(root: str, ref: str) -> str | None:
     """The full commit id a ref names, or None if it names no commit here."""
     if not ref or ref.startswith("-"):
         return None
-    proc = _run(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    return _out(proc) if proc.returncode == 0 else None
-
-
-def is_shallow(root: str) -> bool:
-    proc = _run(root, "rev-parse", "--is-shallow-repository")
-    return _out(proc) == "true"
-
-
-def parents(root: str, commit: str) -> list[str]:
-    proc = _run(root, "rev-list", "--parents", "-n", "1", commit)
-    if proc.returncode != 0:
-        raise GitError(f"git rev-list {commit}: {proc.stderr.decode('utf-8', 'replace').strip()}")
-    return _out(proc).split()[1:]
-
-
-def merge_base(root: str, a: str, b: str) -> str | None:
-    proc = _run(root, "merge-base", a, b)
-    return _out(proc) if proc.returncode == 0 else None
+    return _text(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
 
 
 def read_blob(root: str, commit: str, path: str) -> bytes | None:
@@ -71,40 +52,20 @@ def read_blob(root: str, commit: str, path: str) -> bytes | None:
     None when the commit has no such file."""
     # "<commit>:./<path>" is read relative to the -C folder, so a project
     # that sits in a subfolder of the repository works too.
-    proc = _run(root, "cat-file", "blob", f"{commit}:./{path}")
-    return proc.stdout if proc.returncode == 0 else None
+    return _git(root, "cat-file", "blob", f"{commit}:./{path}")
 
 
 def short(commit: str) -> str:
     return commit[:12]
 
 
-@dataclass(frozen=True)
-class Base:
-    """The commit to compare with, how it was chosen, or why there is none."""
-
-    commit: str | None
-    how: str
-    skip: str | None = None
+class NoBase(Exception):
+    """There is no commit to compare with; the message says why."""
 
 
-def _skip(reason: str) -> Base:
-    return Base(None, "", reason)
-
-
-def _previous_commit(root: str, head: str, why: str) -> Base:
-    ps = parents(root, head)
-    if ps:
-        return Base(ps[0], f"HEAD^, the previous commit ({why})")
-    if is_shallow(root):
-        return _skip(
-            "this is a shallow clone and the previous commit is not in it; fetch the history (actions/checkout with fetch-depth: 0) or pass --base REF"
-        )
-    return _skip("HEAD is the first commit: there is no earlier version to compare with")
-
-
-def default_base(root: str, env: Mapping[str, str] | None = None) -> Base:
-    """The commit a change is judged against when --base is not given.
+def default_base(root: str, env: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """(commit, how it was chosen) of the commit a change is judged against
+    when --base is not given; NoBase when there is none.
 
     * In a pull request on GitHub Actions: the merge base of HEAD and the
       target branch (origin/$GITHUB_BASE_REF), i.e. what the PR changes.
@@ -115,46 +76,47 @@ def default_base(root: str, env: Mapping[str, str] | None = None) -> Base:
     """
     env = os.environ if env is None else env
     if not is_repo(root):
-        return _skip(f"{root} is not in a git repository")
-    head = resolve(root, "HEAD")
-    if head is None:
-        return _skip("the repository has no commits yet")
+        raise NoBase(f"{root} is not in a git repository")
+    if resolve(root, "HEAD") is None:
+        raise NoBase("the repository has no commits yet")
     target = env.get("GITHUB_BASE_REF")
     if target:
-        for cand in (f"origin/{target}", target):
-            c = resolve(root, cand)
-            if c:
-                mb = merge_base(root, head, c)
-                if mb:
-                    return Base(mb, f"merge base of HEAD and {cand}, the pull request's target")
-                return _skip(
-                    f"HEAD and {cand} have no common commit in this clone (shallow clone?); fetch the history (actions/checkout with fetch-depth: 0) or pass --base REF"
-                )
-        return _skip(
-            f"the pull request's target branch {target!r} is not in this clone; fetch it (actions/checkout with fetch-depth: 0) or pass --base REF"
-        )
+        cand = next((c for c in (f"origin/{target}", target) if resolve(root, c)), None)
+        if cand is None:
+            raise NoBase(
+                f"the pull request's target branch {target!r} is not in this clone; fetch it (actions/checkout with fetch-depth: 0) or pass --base REF"
+            )
+        mb = _text(root, "merge-base", "HEAD", cand)
+        if mb is None:
+            raise NoBase(
+                f"HEAD and {cand} have no common commit in this clone (shallow clone?); fetch the history (actions/checkout with fetch-depth: 0) or pass --base REF"
+            )
+        return mb, f"merge base of HEAD and {cand}, the pull request's target"
     if env.get("GITHUB_EVENT_NAME") == "push":
-        before = _push_before(env.get("GITHUB_EVENT_PATH"))
-        if before and before != NULL_SHA:
-            c = resolve(root, before)
-            if c:
-                return Base(c, "the commit before this push")
-        return _previous_commit(root, head, "push")
+        # A push that creates a branch has 40 zeros as before: no commit.
+        before = resolve(root, _push_before(env.get("GITHUB_EVENT_PATH")))
+        if before:
+            return before, "the commit before this push"
+        parent = resolve(root, "HEAD^")
+        if parent:
+            return parent, "HEAD^, the previous commit (push)"
+        if _text(root, "rev-parse", "--is-shallow-repository") == "true":
+            raise NoBase(
+                "this is a shallow clone and the previous commit is not in it; fetch the history (actions/checkout with fetch-depth: 0) or pass --base REF"
+            )
+        raise NoBase("HEAD is the first commit: there is no earlier version to compare with")
     for cand in ("origin/main", "main"):
-        c = resolve(root, cand)
-        if c:
-            mb = merge_base(root, head, c)
-            if mb:
-                return Base(mb, f"merge base of HEAD and {cand}")
-    return _skip("no main or origin/main branch to compare with; pass --base REF")
+        mb = _text(root, "merge-base", "HEAD", cand)
+        if mb:
+            return mb, f"merge base of HEAD and {cand}"
+    raise NoBase("no main or origin/main branch to compare with; pass --base REF")
 
 
-def _push_before(event_path: str | None) -> str | None:
-    if not event_path:
-        return None
+def _push_before(event_path: str | None) -> str:
+    """The commit before a push, from the event payload; "" when unknown."""
     try:
-        with open(event_path, encoding="utf-8") as fh:
+        with open(event_path or "", encoding="utf-8") as fh:
             before = json.load(fh).get("before")
     except (OSError, ValueError, AttributeError):
-        return None
-    return before if isinstance(before, str) else None
+        return ""
+    return before if isinstance(before, str) else ""

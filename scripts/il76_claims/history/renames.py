@@ -14,22 +14,20 @@ match their new rows, and only what really changed is left to report.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from operator import itemgetter
 
 from ..publish.tables import FORMER_IDS
 
 
-class TableData(Protocol):
-    """What renames read of a table of history/diff.py's builds."""
+@dataclass
+class TableData:
+    """A table of a build: its header row and the rows under it."""
 
     header: list[str]
     rows: list[list[str]]
-
-
-# The former_ids table's columns, as the build writes them.
-_FORMER_COLUMNS = ("former_id", "id", "table_name", "version")
 
 
 @dataclass
@@ -62,7 +60,7 @@ class Rename:
 Renames = dict[str, dict[str, Rename]]  # table -> old id -> its rename
 
 
-def find(
+def find_renames(
     old: Mapping[str, TableData], new: Mapping[str, TableData], tables: Iterable[str]
 ) -> Renames:
     """The renames in each of the tables (those keyed by id alone in both
@@ -70,11 +68,10 @@ def find(
     former = _former(new.get(FORMER_IDS))
     out: Renames = {}
     for name in tables:
-        a, b = _by_id(old.get(name)), _by_id(new.get(name))
-        if a is None or b is None:
+        if any("id" not in t[name].header for t in (old, new)):
             continue
-        gone = sorted(i for i in a if i not in b)
-        came = {i for i in b if i not in a}
+        a, b = _by_id(old[name]), _by_id(new[name])
+        gone, came = a.keys() - b.keys(), b.keys() - a.keys()
         found: dict[str, Rename] = {}
         for old_id in gone:
             new_id, version = former.get((name, old_id), (None, None))
@@ -92,16 +89,14 @@ def find(
 
 def _former(table: TableData | None) -> dict[tuple[str, str], tuple[str, str]]:
     """(table, former id) -> (id now, version) from a former_ids table."""
-    if table is None or any(c not in table.header for c in _FORMER_COLUMNS):
+    columns = ("former_id", "id", "table_name", "version")  # as the build writes them
+    if table is None or any(c not in table.header for c in columns):
         return {}
-    pos = [table.header.index(c) for c in _FORMER_COLUMNS]
-    rows = ([row[p] for p in pos] for row in table.rows)
+    rows = map(itemgetter(*[table.header.index(c) for c in columns]), table.rows)
     return {(t, old): (now, version) for old, now, t, version in rows}
 
 
-def _by_id(table: TableData | None) -> dict[str, list[str]] | None:
-    if table is None or "id" not in table.header:
-        return None
+def _by_id(table: TableData) -> dict[str, list[str]]:
     pos = table.header.index("id")
     return {row[pos]: row for row in table.rows}
 
@@ -118,35 +113,33 @@ def _by_content(
     columns = [h for h in new_header if h in old_header and h != "id"]
     if len(columns) < 2 or not gone or not came:
         return {}
-    old_pos = [old_header.index(c) for c in columns]
-    new_pos = [new_header.index(c) for c in columns]
-    olds = {i: [row[p] for p in old_pos] for i, row in gone.items()}
-    news = {i: [row[p] for p in new_pos] for i, row in came.items()}
+    old_values = itemgetter(*[old_header.index(c) for c in columns])
+    new_values = itemgetter(*[new_header.index(c) for c in columns])
+    olds = {i: old_values(row) for i, row in gone.items()}
+    news = {i: new_values(row) for i, row in came.items()}
     # Each row under every signature that leaves one column out: two rows
     # share one exactly when they differ in at most that column.
-    by_signature: dict[int, set[str]] = {}
+    by_signature: dict[int, set[str]] = defaultdict(set)
     for new_id, values in news.items():
         for s in _signatures(values):
-            by_signature.setdefault(s, set()).add(new_id)
-    matches: dict[str, set[str]] = {}
-    back: dict[str, set[str]] = {}
-    for old_id, values in olds.items():
-        for s in _signatures(values):
-            for new_id in by_signature.get(s, ()):
-                # A hash shared by chance is no match.
-                if sum(x != y for x, y in zip(values, news[new_id])) <= 1:
-                    matches.setdefault(old_id, set()).add(new_id)
-                    back.setdefault(new_id, set()).add(old_id)
-    out = {}
-    for old_id, hits in matches.items():
-        new_id = next(iter(hits))
-        if len(hits) == 1 and len(back[new_id]) == 1:
-            differs = [c for c, x, y in zip(columns, olds[old_id], news[new_id]) if x != y]
-            out[old_id] = Rename(name, old_id, new_id, None, differs)
-    return out
+            by_signature[s].add(new_id)
+    pairs = {
+        (old_id, new_id)
+        for old_id, values in olds.items()
+        for s in _signatures(values)
+        for new_id in by_signature.get(s, ())
+        # A hash shared by chance is no match.
+        if sum(x != y for x, y in zip(values, news[new_id])) <= 1
+    }
+    old_hits, new_hits = Counter(o for o, _ in pairs), Counter(n for _, n in pairs)
+    return {
+        o: Rename(name, o, n, None, [c for c, x, y in zip(columns, olds[o], news[n]) if x != y])
+        for o, n in pairs
+        if old_hits[o] == new_hits[n] == 1
+    }
 
 
-def _signatures(values: list[str]) -> list[int]:
+def _signatures(values: tuple[str, ...]) -> list[int]:
     return [hash((j, *values[:j], *values[j + 1 :])) for j in range(len(values))]
 
 
@@ -163,8 +156,6 @@ def translate(
         for col, ref in own + references
         if ref in renames and col in table.header
     ]
-    if not columns:
-        return table.rows
     rows = []
     for row in table.rows:
         row = list(row)

@@ -21,34 +21,19 @@ from ..model.schemas import SchemaSet
 from ..publish.tables import FORMER_IDS
 from . import git as gitrepo
 from .diff import Diff, DiffError, Package, compare, load_commit
-from .renames import Rename
+
+Version = tuple[int, int, int]
 
 
-def next_version(base: tuple[int, int, int], level: str) -> tuple[int, int, int]:
+def next_version(base: Version, level: str) -> Version:
+    """The lowest version that makes the level's bump from base: any version
+    at least as high makes it too (a larger bump than needed is fine)."""
     major, minor, patch = base
-    if level == "major":
-        return (major + 1, 0, 0)
-    if level == "minor":
-        return (major, minor + 1, 0)
-    if level == "patch":
-        return (major, minor, patch + 1)
-    return base
-
-
-def satisfies(base: tuple[int, int, int], new: tuple[int, int, int], level: str) -> bool:
-    """Whether going from ``base`` to ``new`` is at least the ``level`` bump.
-    A larger bump than needed is fine."""
-    if level == "major":
-        return new[0] > base[0]
-    if level == "minor":
-        return new[:2] > base[:2]
-    if level == "patch":
-        return new > base
-    return new >= base
-
-
-def show(v: tuple[int, int, int]) -> str:
-    return ".".join(map(str, v))
+    return {
+        "major": (major + 1, 0, 0),
+        "minor": (major, minor + 1, 0),
+        "patch": (major, minor, patch + 1),
+    }.get(level, base)
 
 
 @dataclass
@@ -80,9 +65,9 @@ def check_version(
     if version is None or new_v is None:  # metadata_problems says why
         return result
     base = _base(project.root, base_ref, env, result)
-    old = None if base is None else _old(project.root, *base, result)
-    if base is None or old is None:
+    if base is None:
         return result
+    base_commit, old = base
     try:
         new = fresh()
     except DiffError as exc:
@@ -92,7 +77,7 @@ def check_version(
     result.info.append(f"new: working tree, version {version}")
     d = compare(old, new)
     vline = yaml_value(project.root, DATASET, "version")[1]
-    _judge(result, d, version, new_v, vline, gitrepo.short(base[0]))
+    _judge(result, d, version, new_v, vline, gitrepo.short(base_commit))
     result.problems += _misdated_renames(project, d)
     return result
 
@@ -100,48 +85,47 @@ def check_version(
 def _misdated_renames(project: Project, d: Diff) -> list[Problem]:
     """A rename new since the base, recorded with a version that is not the
     one releasing it, at the version in the record's former_ids."""
-    misdated = [r for r in d.renamed if r.problem]
+    misdated = [r for t in d.tables for r in t.renamed if r.problem]
     if not misdated:
         return []
     kinds = {doc["x-table"]: kind for kind, doc in SchemaSet(project.schemas_dir).kinds.items()}
-    return [_at_record(project.root, kinds.get(r.table, ""), r) for r in misdated]
-
-
-def _at_record(root: str, kind: str, r: Rename) -> Problem:
-    rel = f"records/{kind}/{r.new}.yaml"
-    rec, _ = load_file(rel, os.path.join(root, *rel.split("/")), kind)
-    items = rec.data.get(FORMER_IDS) if rec is not None else None
-    at = [
-        i
-        for i, item in enumerate(items if isinstance(items, list) else [])
-        if isinstance(item, dict) and item.get("id") == r.old
-    ]
-    line, col = rec.mark(f"$.{FORMER_IDS}[{at[0]}].version") if rec is not None and at else (1, 1)
-    return problem(rel, line, col, "V008", f"former id '{r.old}': {r.problem}")
+    out = []
+    for r in misdated:
+        kind = kinds.get(r.table, "")
+        rel = f"records/{kind}/{r.new}.yaml"
+        rec, _ = load_file(rel, os.path.join(project.root, rel), kind)
+        items = rec.data.get(FORMER_IDS) if rec is not None else None
+        at = [
+            i
+            for i, item in enumerate(items if isinstance(items, list) else [])
+            if isinstance(item, dict) and item.get("id") == r.old
+        ]
+        where = f"$.{FORMER_IDS}[{at[0]}].version" if at else None
+        line, col = rec.mark(where) if rec is not None and where else (1, 1)
+        out.append(problem(rel, line, col, "V008", f"former id '{r.old}': {r.problem}"))
+    return out
 
 
 def _base(
     root: str, base_ref: str | None, env: Mapping[str, str] | None, result: Outcome
-) -> tuple[str, str] | None:
-    """(commit, how it was chosen) of the base, or None (noted) when there is none."""
+) -> tuple[str, Package] | None:
+    """(commit, package) of the base, or None (noted) when there is none."""
     if base_ref:
         commit = gitrepo.resolve(root, base_ref) if gitrepo.is_repo(root) else None
         if commit is None:
             raise VersionCheckError(
                 f"--base {base_ref}: not a commit in this repository (in a shallow clone, fetch more history first)"
             )
-        return commit, base_ref
-    base = gitrepo.default_base(root, env)
-    if base.commit is None:
-        result.notes.append(f"version check against a base skipped: {base.skip}")
-        return None
-    return base.commit, base.how
-
-
-def _old(root: str, commit: str, how: str, result: Outcome) -> Package | None:
+        how = base_ref
+    else:
+        try:
+            commit, how = gitrepo.default_base(root, env)
+        except gitrepo.NoBase as exc:
+            result.notes.append(f"version check against a base skipped: {exc}")
+            return None
     label = f"{gitrepo.short(commit)} ({how})"
     try:
-        return load_commit(root, commit, label)
+        return commit, load_commit(root, commit, label)
     except DiffError as exc:
         if gitrepo.read_blob(root, commit, "datapackage.json") is None:
             result.notes.append(
@@ -151,14 +135,7 @@ def _old(root: str, commit: str, how: str, result: Outcome) -> Package | None:
         raise VersionCheckError(str(exc)) from None
 
 
-def _judge(
-    result: Outcome,
-    d: Diff,
-    version: str,
-    new_v: tuple[int, int, int],
-    vline: int,
-    base_commit: str,
-) -> None:
+def _judge(result: Outcome, d: Diff, version: str, new_v: Version, vline: int, base: str) -> None:
     """Whether version (new_v, parsed) makes the bump that the differences d need."""
     base_v = parse_version(d.old.version)
     if base_v is None:
@@ -173,11 +150,11 @@ def _judge(
     else:
         result.info.append(f"changes since the base need a {d.level.upper()} version bump:")
         result.info.extend(f"  {r}" for r in d.reasons())
-        if not satisfies(base_v, new_v, d.level):
-            need = show(next_version(base_v, d.level))
+        if new_v < next_version(base_v, d.level):
+            need = ".".join(map(str, next_version(base_v, d.level)))
             message = (
                 f"version is {version} but the changes since {d.old.version} need a {d.level.upper()} bump, to {need} or higher: "
                 f"set version: {need} and released: YYYY-MM-DD in dataset.yaml, add a '## [{need}] - YYYY-MM-DD' section with the same date to CHANGELOG.md "
-                f"saying what changed, then run make, which writes CITATION.cff and datapackage.json (il76-claims diff {base_commit} lists every change; docs/versioning.md explains the rules)"
+                f"saying what changed, then run make, which writes CITATION.cff and datapackage.json (il76-claims diff {base} lists every change; docs/versioning.md explains the rules)"
             )
             result.problems.append(problem(DATASET, vline, 1, "V007", message))
