@@ -215,6 +215,6 @@ def test_a_broken_foreign_key_is_refused(tmp_path):
         sqlite_export.write_db(str(tmp_path / "t.sqlite"), META, [_things([["a", "", "missing"]])])
 
 
-def test_a_boolean_cell_that_is_neither_true_nor_false_is_refused():
+def test_a_boolean_cell_that_is_neither_true_nor_false_is_refused(tmp_path):
     with pytest.raises(ValueError, match=r"^boolean cell holds 'yes', not true or false$"):
-        sqlite_export._value("yes", "boolean")
+        sqlite_export.write_db(str(tmp_path / "t.sqlite"), META, [_things([["a", "yes", ""]])])
