@@ -70,14 +70,12 @@ QUERIES = {
 
 
 def metadata(meta: dict, tables: list[Table], views: list[View]) -> dict:
-    queries = {
-        name: {"title": title, "description": desc, "sql": sql}
-        for name, (title, desc, sql) in QUERIES.items()
-    }
     db = {
         "tables": {t.name: _table(t) for t in [*tables, *(v.table for v in views)]}
         | {m: {"hidden": True} for m in META_TABLES},
-        "queries": queries,
+        "queries": {
+            name: dict(zip(("title", "description", "sql"), q)) for name, q in QUERIES.items()
+        },
     }
     out = {
         "title": meta["title"],
