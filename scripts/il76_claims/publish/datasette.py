@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 from html import escape
 
-from ..model.fileio import write_json
 from ..model.project import SQLITE
 from .sqlite import META_TABLES
 from .tables import Table
@@ -89,7 +88,3 @@ def metadata(meta: dict, tables: list[Table], views: list[View]) -> dict:
             "about_url": f"{meta['repository']}/blob/v{meta['version']}/docs/codebook.md",
         }
     return out | {"databases": {os.path.splitext(os.path.basename(SQLITE))[0]: db}}
-
-
-def write(meta: dict, tables: list[Table], views: list[View], out_dir: str, rel: str) -> str:
-    return write_json(out_dir, rel, metadata(meta, tables, views))

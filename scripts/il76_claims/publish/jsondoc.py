@@ -14,7 +14,6 @@ the JSON Lines files.
 
 from __future__ import annotations
 
-from ..model.fileio import write_json
 from .citation import citation
 from .jsonl import objects
 from .tables import Table
@@ -55,7 +54,3 @@ def document(meta: dict, tables: list[Table]) -> dict:
     doc |= {k: meta[k] for k in ("rights", "repository") if meta.get(k)}
     doc |= {"citation": citation(meta), MAIN: claims}
     return doc | {t.name: objects(t) for t in tables if t.name not in listed}
-
-
-def write(meta: dict, tables: list[Table], out_dir: str, rel: str) -> str:
-    return write_json(out_dir, rel, document(meta, tables))

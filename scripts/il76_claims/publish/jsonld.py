@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import posixpath
 
-from ..model.fileio import write_json
 from ..model.policy import FOR
 from .citation import citation
 from .jsonl import objects
@@ -198,7 +197,3 @@ def document(meta: dict, tables: list[Table]) -> dict:
     graph += [_actor(base, a, meaning) for a in rows["actors"]]
     graph += [_source(base, s) for s in rows["sources"]]
     return {"@context": context(meta), "@graph": graph}
-
-
-def write(meta: dict, tables: list[Table], out_dir: str, rel: str) -> str:
-    return write_json(out_dir, rel, document(meta, tables))
