@@ -52,6 +52,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from ..model.fileio import atomic_write
 from .citation import authors, citation, licences
 from .tables import Table
 
@@ -399,12 +400,8 @@ def workbook_bytes(meta: dict, tables: list[Table], views: Sequence[Table] = ())
 def write(
     meta: dict, tables: list[Table], out_dir: str, rel: str, views: Sequence[Table] = ()
 ) -> str:
-    """Write the workbook to out_dir/rel. The file is opened only once the
-    workbook is made, and written here rather than by XlsxWriter, which
-    would report an OSError (a full disk) as its own FileCreateError."""
-    data = workbook_bytes(meta, tables, views)
-    path = os.path.join(out_dir, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as fh:
-        fh.write(data)
+    """Write the workbook to out_dir/rel, once it is made; written here
+    rather than by XlsxWriter, which would report an OSError (a full disk)
+    as its own FileCreateError."""
+    atomic_write(os.path.join(out_dir, rel), workbook_bytes(meta, tables, views))
     return rel
