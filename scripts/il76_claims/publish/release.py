@@ -40,6 +40,7 @@ there, and the site must show no archived text.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import io
@@ -65,10 +66,7 @@ DATA, CODE = "data", "code"  # under the data's licence (datapackage.json's), or
 
 @dataclass(frozen=True)
 class Part:
-    """Files of the archive and what they hold. The archive's README table,
-    its LICENSE, the list in docs/versioning.md and the README's download
-    row are made from PARTS, and a release holds the files it packs to
-    them: each file is in one part, each part has a file."""
+    """Files of the archive and what they hold (PARTS: see the module's docstring)."""
 
     paths: tuple[str, ...]  # paths in the archive; * stands for any name within a folder
     what: str  # what they hold, for a reader
@@ -258,10 +256,8 @@ def _tables(root: str, desc: dict, problems: list[Problem]) -> list[tuple[str, b
             why = "listed in datapackage.json but missing: run make (il76-claims build)"
             problems.append(file_problem(str(path), "A002", why))
             continue
-        if (
-            res.get("bytes") != len(data)
-            or res.get("hash") != "sha256:" + hashlib.sha256(data).hexdigest()
-        ):
+        digest = "sha256:" + hashlib.sha256(data).hexdigest()
+        if (res.get("bytes"), res.get("hash")) != (len(data), digest):
             why = "differs from what datapackage.json describes (size or SHA-256): run make (il76-claims build)"
             problems.append(file_problem(path, "A002", why))
         files.append((path, data))
@@ -419,20 +415,18 @@ def release_day(root: str, problems: list[Problem]) -> ZipDate:
     """dataset.yaml's released as a zip entry's date and time (midnight):
     the date of the version, the same on every machine that packs it."""
     released, line, _ = yaml_value(root, DATASET, "released")
-    try:
+    with contextlib.suppress(ValueError):
         day = datetime.date.fromisoformat(released or "")
-    except ValueError:
-        day = None
-    if day is None or day.year not in ZIP_YEARS or released != day.isoformat():
-        what = (
-            "missing or not text"
-            if released is None
-            else f"{released!r}, not a day YYYY-MM-DD from 1980 on (a zip file dates nothing earlier)"
-        )
-        why = f"released is {what}: set it to the day of the release, as CHANGELOG.md dates the version; the archive dates every file with it"
-        problems.append(problem(DATASET, line, 1, "A008", why))
-        return (ZIP_YEARS[0], 1, 1, 0, 0, 0)
-    return (day.year, day.month, day.day, 0, 0, 0)
+        if day.year in ZIP_YEARS and released == day.isoformat():
+            return (day.year, day.month, day.day, 0, 0, 0)
+    what = (
+        "missing or not text"
+        if released is None
+        else f"{released!r}, not a day YYYY-MM-DD from 1980 on (a zip file dates nothing earlier)"
+    )
+    why = f"released is {what}: set it to the day of the release, as CHANGELOG.md dates the version; the archive dates every file with it"
+    problems.append(problem(DATASET, line, 1, "A008", why))
+    return (ZIP_YEARS[0], 1, 1, 0, 0, 0)
 
 
 def without_comments(text: str) -> str:
