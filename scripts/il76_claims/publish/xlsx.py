@@ -114,21 +114,19 @@ def _lines(value: str, width: int) -> int:
     estimate was never short and a quarter over in all; Excel, which
     rounds a digit to 7 pixels, fits some 6 % less on a line.
     """
-    return sum(_paragraph_lines(p, width) for p in value.split("\n"))
-
-
-def _paragraph_lines(text: str, width: int) -> int:
-    lines, used = 1, 0  # used: characters on the last line
+    lines = 0
     broken = max(1, width * 2 // 3)  # characters a line of a long word
-    for word in text.split(" "):
-        size = len(word) + (used > 0)  # with the space before it
-        if used + size <= width:
-            used += size
-        elif len(word) <= width:
-            lines, used = lines + 1, len(word)
-        else:
-            lines += (used > 0) + (len(word) - 1) // broken
-            used = (len(word) - 1) % broken + 1
+    for paragraph in value.split("\n"):
+        lines, used = lines + 1, 0  # used: characters on the last line
+        for word in paragraph.split(" "):
+            size = len(word) + (used > 0)  # with the space before it
+            if used + size <= width:
+                used += size
+            elif len(word) <= width:
+                lines, used = lines + 1, len(word)
+            else:
+                lines += (used > 0) + (len(word) - 1) // broken
+                used = (len(word) - 1) % broken + 1
     return lines
 
 
