@@ -135,7 +135,11 @@ def _meta_rows(meta: dict, tables: list[Table]) -> tuple[list[tuple], list[tuple
     return package, tabs, cols
 
 
-def write_db(path: str, meta: dict, tables: list[Table], views: Sequence[View] = ()) -> None:
+def write(
+    meta: dict, tables: list[Table], out_dir: str, rel: str, views: Sequence[View] = ()
+) -> str:
+    path = os.path.join(out_dir, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     if os.path.lexists(path):
         os.remove(path)
     con = sqlite3.connect(path, isolation_level=None)
@@ -143,10 +147,8 @@ def write_db(path: str, meta: dict, tables: list[Table], views: Sequence[View] =
         con.execute("PRAGMA page_size = 4096")
         con.execute("PRAGMA foreign_keys = OFF")
         con.execute("BEGIN")
-        for sql in META_SQL:
+        for sql in [*META_SQL, *(create_sql(t) for t in tables)]:
             con.execute(sql)
-        for t in tables:
-            con.execute(create_sql(t))
         package, tabs, cols = _meta_rows(meta, [*tables, *(v.table for v in views)])
         con.executemany('INSERT INTO "_meta_package" VALUES (?, ?)', package)
         con.executemany('INSERT INTO "_meta_tables" VALUES (?, ?, ?, ?, ?, ?)', tabs)
@@ -157,11 +159,8 @@ def write_db(path: str, meta: dict, tables: list[Table], views: Sequence[View] =
                 f"INSERT INTO {sql_name(t.name)} VALUES ({marks})",
                 ([_value(f, v) for f, v in zip(t.fields, row)] for row in t.rows),
             )
-        for t in tables:
-            for sql in index_sql(t):
-                con.execute(sql)
-        for v in views:
-            con.execute(v.sql)
+        for sql in [*(s for t in tables for s in index_sql(t)), *(v.sql for v in views)]:
+            con.execute(sql)
         broken = con.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
             table, rowid, parent, _ = broken[0]
@@ -171,12 +170,4 @@ def write_db(path: str, meta: dict, tables: list[Table], views: Sequence[View] =
         con.execute("COMMIT")
     finally:
         con.close()
-
-
-def write(
-    meta: dict, tables: list[Table], out_dir: str, rel: str, views: Sequence[View] = ()
-) -> str:
-    path = os.path.join(out_dir, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    write_db(path, meta, tables, views)
     return rel
