@@ -71,7 +71,6 @@ def _node(**props: object) -> dict:
 
 
 def _head(base: str, table: str, row: dict, kind: str) -> dict:
-    """A row's node: its address, type and id."""
     return {"@id": f"{base}#{table}/{row['id']}", "@type": kind, "identifier": row["id"]}
 
 

@@ -227,7 +227,6 @@ def _read(root: str, rel: str) -> bytes | None:
 
 
 def _descriptor(root: str) -> tuple[dict, bytes]:
-    """datapackage.json, read and as bytes."""
     raw = _read(root, DESCRIPTOR)
     if raw is None:
         raise _unbuilt("datapackage.json is missing: run make (il76-claims build) first")

@@ -88,7 +88,6 @@ OPTIONS = {
 
 
 def _width(values: Sequence[str]) -> int:
-    """Column width in characters: the longest line of any value, capped."""
     longest = max((len(line) for v in values for line in v.split("\n")), default=0)
     return max(MIN_WIDTH, min(MAX_WIDTH, longest + 2))
 
@@ -362,7 +361,6 @@ def _table_sheet(wb: xlsxwriter.Workbook, fmt: dict[str, Format], t: Table) -> N
 
 
 def workbook_bytes(meta: dict, tables: list[Table], views: Sequence[Table] = ()) -> bytes:
-    """The whole workbook, made in memory."""
     for t in [*tables, *views]:
         if len(t.name) > SHEET_NAME_MAX:
             raise ValueError(
