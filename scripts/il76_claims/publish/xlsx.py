@@ -140,9 +140,7 @@ def _row_height(row: Sequence[str], wrapped: dict[int, int]) -> float | None:
     return min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT) if lines > 1 else None
 
 
-def _about_rows(
-    meta: dict, tables: list[Table], views: Sequence[Table] = ()
-) -> list[tuple[str, str]]:
+def _about_rows(meta: dict, tables: list[Table], views: Sequence[Table]) -> list[tuple[str, str]]:
     return [
         ("Title", meta["title"]),
         ("Version", meta["version"]),
