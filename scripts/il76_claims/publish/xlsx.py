@@ -220,7 +220,7 @@ def _printed_width(widths: Iterable[float]) -> float:
     return sum(w + 5 / 7 for w in widths) * DIGIT
 
 
-def _print_setup(ws: Worksheet, widths: list[int], title_row: int | None) -> None:
+def _print_setup(ws: Worksheet, widths: list[int], title_row: int) -> None:
     """Landscape, readable on paper: see the module's docstring."""
     ws.set_landscape()
     ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=0.5, bottom=0.6)
@@ -241,8 +241,7 @@ def _print_setup(ws: Worksheet, widths: list[int], title_row: int | None) -> Non
         # shows.
         ws.print_across()
         ws.repeat_columns(0)
-    if title_row is not None:
-        ws.repeat_rows(title_row)
+    ws.repeat_rows(title_row)
 
 
 def _text(ws: Worksheet, row: int, col: int, value: str, fmt: Format | None = None) -> None:
