@@ -165,7 +165,7 @@ def test_tables_and_columns_are_described(con, tmp_path_factory):
 
 
 def _write(path: Path, tables) -> str:
-    sqlite_export.write_db(str(path), META, tables)
+    sqlite_export.write(META, tables, str(path.parent), path.name)
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -193,9 +193,8 @@ def _things(rows, flag_type="boolean"):
 
 def test_booleans_are_one_and_zero(tmp_path):
     path = tmp_path / "t.sqlite"
-    sqlite_export.write_db(
-        str(path), META, [_things([["a", "true", ""], ["b", "false", "a"], ["c", "", "a"]])]
-    )
+    things = _things([["a", "true", ""], ["b", "false", "a"], ["c", "", "a"]])
+    sqlite_export.write(META, [things], str(tmp_path), "t.sqlite")
     con = sqlite3.connect(path)
     assert con.execute("SELECT id, flag, typeof(flag) FROM things ORDER BY id").fetchall() == [
         ("a", 1, "integer"),
@@ -212,9 +211,9 @@ def test_a_broken_foreign_key_is_refused(tmp_path):
     with pytest.raises(
         ValueError, match=r"1 row\(s\) break a foreign key, first in things row 1 → things"
     ):
-        sqlite_export.write_db(str(tmp_path / "t.sqlite"), META, [_things([["a", "", "missing"]])])
+        sqlite_export.write(META, [_things([["a", "", "missing"]])], str(tmp_path), "t.sqlite")
 
 
-def test_a_boolean_cell_that_is_neither_true_nor_false_is_refused():
+def test_a_boolean_cell_that_is_neither_true_nor_false_is_refused(tmp_path):
     with pytest.raises(ValueError, match=r"^boolean cell holds 'yes', not true or false$"):
-        sqlite_export._value("yes", "boolean")
+        sqlite_export.write(META, [_things([["a", "yes", ""]])], str(tmp_path), "t.sqlite")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..check import quote_checks
 from ..check.run import CheckResult, check
+from ..model.fileio import write_json
 from ..model.project import DATASETTE, JSON, JSONL, JSONLD, SQLITE, XLSX, Project
 from ..model.record import Record
 from . import cff, csv, datasette, jsondoc, jsonl, jsonld, package, sqlite, xlsx, zenodo
@@ -70,11 +71,11 @@ def write_outputs(
     views = build_views(tables)
     written.append(xlsx.write(meta, tables, out_dir, XLSX, [v.table for v in views]))
     written.append(sqlite.write(meta, tables, out_dir, SQLITE, views))
-    written.append(datasette.write(meta, tables, views, out_dir, DATASETTE))
+    written.append(write_json(out_dir, DATASETTE, datasette.metadata(meta, tables, views)))
     written += [
-        jsondoc.write(meta, tables, out_dir, JSON),
+        write_json(out_dir, JSON, jsondoc.document(meta, tables)),
         jsonl.write(tables, out_dir, JSONL),
-        jsonld.write(meta, tables, out_dir, JSONLD),
+        write_json(out_dir, JSONLD, jsonld.document(meta, tables)),
     ]
     written += committed_metadata(meta, tables, records, out_dir)
     return written

@@ -4,7 +4,7 @@ build, so it never disagrees with the package."""
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
 import yaml
 
@@ -60,6 +60,5 @@ def text(meta: dict) -> str:
 
 
 def write(meta: dict, out_dir: str) -> str:
-    with open(os.path.join(out_dir, "CITATION.cff"), "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text(meta))
+    Path(out_dir, "CITATION.cff").write_text(text(meta), encoding="utf-8", newline="\n")
     return "CITATION.cff"

@@ -18,15 +18,14 @@ def year(meta: dict) -> str | None:
     return meta["released"][:4] if meta.get("released") else None
 
 
+def _licence_names(meta: dict) -> str:
+    return ", ".join(lic["name"] for lic in meta["licenses"])
+
+
 def citation(meta: dict) -> str:
-    licence = ", ".join(lic["name"] for lic in meta["licenses"])
     when = f" ({year(meta)})" if year(meta) else ""
     where = f" {meta['repository']}." if meta.get("repository") else ""
-    return f"{authors(meta)}{when}. {meta['title']}. Dataset {meta['name']}, version {meta['version']}.{where} Licence: {licence}."
-
-
-def bibtex_key(meta: dict) -> str:
-    return f"{meta['name']}-{meta['version']}"
+    return f"{authors(meta)}{when}. {meta['title']}. Dataset {meta['name']}, version {meta['version']}.{where} Licence: {_licence_names(meta)}."
 
 
 def bibtex(meta: dict) -> str:
@@ -41,14 +40,9 @@ def bibtex(meta: dict) -> str:
         fields += [("year", year(meta)), ("month", str(int(meta["released"][5:7])))]
     if meta.get("repository"):
         fields.append(("url", meta["repository"]))
-    fields.append(
-        (
-            "note",
-            f"Dataset, version {meta['version']}; licence {', '.join(lic['name'] for lic in meta['licenses'])}",
-        )
-    )
+    fields.append(("note", f"Dataset, version {meta['version']}; licence {_licence_names(meta)}"))
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
-    return f"@misc{{{bibtex_key(meta)},\n{body}\n}}\n"
+    return f"@misc{{{meta['name']}-{meta['version']},\n{body}\n}}\n"
 
 
 def read_metadata(root: str) -> dict:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 from html import escape
 
-from ..model.fileio import write_json
 from ..model.project import SQLITE
 from .sqlite import META_TABLES
 from .tables import Table
@@ -70,14 +69,12 @@ QUERIES = {
 
 
 def metadata(meta: dict, tables: list[Table], views: list[View]) -> dict:
-    queries = {
-        name: {"title": title, "description": desc, "sql": sql}
-        for name, (title, desc, sql) in QUERIES.items()
-    }
     db = {
         "tables": {t.name: _table(t) for t in [*tables, *(v.table for v in views)]}
         | {m: {"hidden": True} for m in META_TABLES},
-        "queries": queries,
+        "queries": {
+            name: dict(zip(("title", "description", "sql"), q)) for name, q in QUERIES.items()
+        },
     }
     out = {
         "title": meta["title"],
@@ -91,7 +88,3 @@ def metadata(meta: dict, tables: list[Table], views: list[View]) -> dict:
             "about_url": f"{meta['repository']}/blob/v{meta['version']}/docs/codebook.md",
         }
     return out | {"databases": {os.path.splitext(os.path.basename(SQLITE))[0]: db}}
-
-
-def write(meta: dict, tables: list[Table], views: list[View], out_dir: str, rel: str) -> str:
-    return write_json(out_dir, rel, metadata(meta, tables, views))

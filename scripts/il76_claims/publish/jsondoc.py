@@ -14,7 +14,6 @@ the JSON Lines files.
 
 from __future__ import annotations
 
-from ..model.fileio import write_json
 from .citation import citation
 from .jsonl import objects
 from .tables import Table
@@ -22,39 +21,30 @@ from .tables import Table
 MAIN = "claims"
 
 
-def _children(tables: list[Table], parent: str) -> list[Table]:
-    return [t for t in tables if t.parent and t.parent[1] == parent]
-
-
-def _embedded(child: Table) -> dict[str, str]:
-    """column -> table of the rows an item of the child list carries."""
-    parent = child.parent[1]  # type: ignore[index]  # _children's tables all have a parent
-    return {f.name: f.ref_table for f in child.fields if f.ref_table and f.ref_table != parent}
-
-
-def _items(child: Table, index: dict[str, dict]) -> dict[str, list[dict]]:
-    """Parent id -> the child's items, in order, without the key columns."""
-    col, order = child.parent[0], child.primary_key[1]  # type: ignore[index]  # as in _embedded
+def _items(child: Table, column: str, index: dict[str, dict]) -> dict[str, list[dict]]:
+    """Parent id (in column) -> the child's items, in order, without the key
+    columns; each id of another table than the claims' with its row beside it."""
+    embedded = {f.name: f.ref_table for f in child.fields if f.ref_table and f.ref_table != MAIN}
     out: dict[str, list[dict]] = {}
     for o in objects(child):
-        parent = o.pop(col)
-        del o[order]
-        for name, table in _embedded(child).items():
+        del o[child.primary_key[1]]
+        for name, table in embedded.items():
             if o[name] is not None:
                 o[name.removesuffix("_id")] = index[table][o[name]]
-        out.setdefault(parent, []).append(o)
+        out.setdefault(o.pop(column), []).append(o)
     return out
 
 
 def document(meta: dict, tables: list[Table]) -> dict:
     index = {t.name: {o["id"]: o for o in objects(t)} for t in tables if t.primary_key == ["id"]}
-    main = next(t for t in tables if t.name == MAIN)
-    claims = objects(main)
-    children = _children(tables, MAIN)
-    for child in children:
-        items = _items(child, index)
-        for c in claims:
-            c[child.list_name] = items.get(c["id"], [])
+    claims = objects(next(t for t in tables if t.name == MAIN))
+    listed = {MAIN}  # the claims and the lists they carry
+    for child in tables:
+        if child.parent and child.parent[1] == MAIN:
+            listed.add(child.name)
+            items = _items(child, child.parent[0], index)
+            for c in claims:
+                c[child.list_name] = items.get(c["id"], [])
     doc = {
         "name": meta["name"],
         "title": meta["title"],
@@ -63,8 +53,4 @@ def document(meta: dict, tables: list[Table]) -> dict:
     }
     doc |= {k: meta[k] for k in ("rights", "repository") if meta.get(k)}
     doc |= {"citation": citation(meta), MAIN: claims}
-    return doc | {t.name: objects(t) for t in tables if t.name != MAIN and t not in children}
-
-
-def write(meta: dict, tables: list[Table], out_dir: str, rel: str) -> str:
-    return write_json(out_dir, rel, document(meta, tables))
+    return doc | {t.name: objects(t) for t in tables if t.name not in listed}

@@ -14,11 +14,6 @@ def objects(t: Table) -> list[dict]:
     return [{f.name: typed(f, v) for f, v in zip(t.fields, row)} for row in t.rows]
 
 
-def dumps(value: object) -> str:
-    """One line of JSON, the same bytes for the same value."""
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-
-
 def write(tables: list[Table], out_dir: str, rel: str) -> str:
     folder = os.path.join(out_dir, rel)
     os.makedirs(folder, exist_ok=True)
@@ -26,5 +21,6 @@ def write(tables: list[Table], out_dir: str, rel: str) -> str:
         with open(
             os.path.join(folder, f"{t.name}.jsonl"), "w", encoding="utf-8", newline="\n"
         ) as fh:
-            fh.writelines(dumps(o) + "\n" for o in objects(t))
+            # json.dumps without indent writes one line, the same for the same value.
+            fh.writelines(json.dumps(o, ensure_ascii=False) + "\n" for o in objects(t))
     return rel

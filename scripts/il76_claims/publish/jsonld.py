@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import posixpath
 
-from ..model.fileio import write_json
 from ..model.policy import FOR
 from .citation import citation
 from .jsonl import objects
@@ -71,27 +70,28 @@ def _node(**props: object) -> dict:
     return {k: v for k, v in props.items() if v not in (None, [])}
 
 
-def _day(o: dict, key: str = "date") -> str | None:
-    return o[key] if o.get("date_precision") == "day" else None
+def _head(base: str, table: str, row: dict, kind: str) -> dict:
+    return {"@id": f"{base}#{table}/{row['id']}", "@type": kind, "identifier": row["id"]}
+
+
+def _day(o: dict) -> str | None:
+    return o["date"] if o.get("date_precision") == "day" else None
 
 
 def _actor(base: str, a: dict, meaning: dict) -> dict:
     kind = "Person" if a["actor_type"] == "person" else "Organization"
     same = f"https://www.wikidata.org/wiki/{a['wikidata_qid']}" if a.get("wikidata_qid") else None
-    description = a["role"] or meaning[("actor_type", a["actor_type"])]
     return _node(
-        **{"@id": f"{base}#actors/{a['id']}", "@type": kind},
-        identifier=a["id"],
+        **_head(base, "actors", a, kind),
         name=a["name"],
-        description=description,
+        description=a["role"] or meaning[("actor_type", a["actor_type"])],
         sameAs=same,
     )
 
 
 def _source(base: str, s: dict) -> dict:
-    node = {"@id": f"{base}#sources/{s['id']}", "@type": "CreativeWork", "identifier": s["id"]}
     return _node(
-        **node,
+        **_head(base, "sources", s, "CreativeWork"),
         name=s["title"],
         url=s["url"],
         inLanguage=s["language"],
@@ -102,20 +102,11 @@ def _source(base: str, s: dict) -> dict:
 
 
 def _quotation(base: str, st: dict) -> dict:
-    node = {
-        "@id": f"{base}#statements/{st['id']}",
-        "@type": "Quotation",
-        "identifier": st["id"],
-        "text": st["quote"],
-        "inLanguage": st["quote_language"],
-    }
+    node = _head(base, "statements", st, "Quotation")
     if st["paraphrased"]:  # the project's summary, never the speaker's words
-        node = {
-            "@id": node["@id"],
-            "@type": "CreativeWork",
-            "identifier": st["id"],
-            "genre": "paraphrase",
-        }
+        node |= {"@type": "CreativeWork", "genre": "paraphrase"}
+    else:
+        node |= {"text": st["quote"], "inLanguage": st["quote_language"]}
     return _node(
         **node,
         author=_ref(base, "actors", st["speaker_id"]),
@@ -129,14 +120,9 @@ def _claim(base: str, c: dict, positions: list[dict]) -> dict:
     shown_for = [p for p in positions if p["stance"] in FOR]
     statements = sorted({p["statement_id"] for p in shown_for})
     actors = sorted({p["actor_id"] for p in shown_for})
-    node = {
-        "@id": f"{base}#claims/{c['id']}",
-        "@type": "Claim",
-        "identifier": c["id"],
-        "text": c["proposition"],
-    }
     return _node(
-        **node,
+        **_head(base, "claims", c, "Claim"),
+        text=c["proposition"],
         appearance=[_ref(base, "statements", s) for s in statements],
         author=[_ref(base, "actors", a) for a in actors],
     )
@@ -210,7 +196,3 @@ def document(meta: dict, tables: list[Table]) -> dict:
     graph += [_actor(base, a, meaning) for a in rows["actors"]]
     graph += [_source(base, s) for s in rows["sources"]]
     return {"@context": context(meta), "@graph": graph}
-
-
-def write(meta: dict, tables: list[Table], out_dir: str, rel: str) -> str:
-    return write_json(out_dir, rel, document(meta, tables))

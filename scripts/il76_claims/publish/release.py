@@ -40,6 +40,7 @@ there, and the site must show no archived text.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import io
@@ -65,10 +66,7 @@ DATA, CODE = "data", "code"  # under the data's licence (datapackage.json's), or
 
 @dataclass(frozen=True)
 class Part:
-    """Files of the archive and what they hold. The archive's README table,
-    its LICENSE, the list in docs/versioning.md and the README's download
-    row are made from PARTS, and a release holds the files it packs to
-    them: each file is in one part, each part has a file."""
+    """Files of the archive and what they hold (PARTS: see the module's docstring)."""
 
     paths: tuple[str, ...]  # paths in the archive; * stands for any name within a folder
     what: str  # what they hold, for a reader
@@ -163,11 +161,12 @@ README = "docs/release-readme.md"  # packed as README.md
 LICENSE = "LICENSE"  # the repository's: the archive's LICENSE copies its MIT licence
 MIT = "MIT License"  # the first line of the MIT licence's text
 ROOT_FILES = ("CHANGELOG.md", "CITATION.cff", ".zenodo.json")
-DOCS = tuple(p for part in PARTS for p in part.paths if p.startswith("docs/"))
+PATHS = tuple(p for part in PARTS for p in part.paths)
+DOCS = tuple(p for p in PATHS if p.startswith("docs/"))
 DIST_FILES = (XLSX, SQLITE, JSON, JSONLD, DATASETTE)
 # The files a GitHub release carries besides the archive (see scripts/release.sh).
 ASSETS = (XLSX, SQLITE, JSON, JSONLD)
-SITE = "dist/site"
+BUILD_HINT = ": run make (il76-claims build writes it)"
 SITE_INDEX = "site/index.html"  # the page the README sends readers to
 # The element a source page shows an archived text in (site_assets/templates/source.html).
 ARCHIVED_TEXT = re.compile(rb"<blockquote[^>]*class=\"[^\"]*\bsource-text\b")
@@ -188,16 +187,14 @@ def published(meta: dict, tables: list[str]) -> list[tuple[str, str | None]]:
     its own: the archive and ASSETS on the GitHub release of tag
     v<version>, then datapackage.json and the tables as committed at that
     tag. The address is None when dataset.yaml names no repository."""
-    version = meta["version"]
+    version, repo = meta["version"], str(meta.get("repository") or "").rstrip("/")
     released = [archive_name(meta["name"], version), *(posixpath.basename(a) for a in ASSETS)]
     committed = ["datapackage.json", *(f"data/{t}.csv" for t in tables)]
-    repo = str(meta.get("repository") or "").rstrip("/")
-    if not repo:
-        return [(f, None) for f in released + committed]
-    addresses: list[tuple[str, str | None]] = [
-        (f, f"{repo}/releases/download/v{version}/{f}") for f in released
+    return [
+        (f, f"{repo}/{where}/v{version}/{f}" if repo else None)
+        for files, where in ((released, "releases/download"), (committed, "raw"))
+        for f in files
     ]
-    return addresses + [(f, f"{repo}/raw/v{version}/{f}") for f in committed]
 
 
 class ReleaseError(Exception):
@@ -230,13 +227,12 @@ def _read(root: str, rel: str) -> bytes | None:
 
 
 def _descriptor(root: str) -> tuple[dict, bytes]:
-    """datapackage.json, read and as bytes."""
     raw = _read(root, DESCRIPTOR)
     if raw is None:
         raise _unbuilt("datapackage.json is missing: run make (il76-claims build) first")
     try:
         desc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except ValueError as exc:  # UnicodeDecodeError too
         raise _unbuilt(
             f"datapackage.json cannot be read ({exc}): run make (il76-claims build)"
         ) from None
@@ -259,10 +255,8 @@ def _tables(root: str, desc: dict, problems: list[Problem]) -> list[tuple[str, b
             why = "listed in datapackage.json but missing: run make (il76-claims build)"
             problems.append(file_problem(str(path), "A002", why))
             continue
-        if (
-            res.get("bytes") != len(data)
-            or res.get("hash") != "sha256:" + hashlib.sha256(data).hexdigest()
-        ):
+        digest = "sha256:" + hashlib.sha256(data).hexdigest()
+        if (res.get("bytes"), res.get("hash")) != (len(data), digest):
             why = "differs from what datapackage.json describes (size or SHA-256): run make (il76-claims build)"
             problems.append(file_problem(path, "A002", why))
         files.append((path, data))
@@ -273,12 +267,11 @@ def _site(root: str, problems: list[Problem]) -> list[tuple[str, bytes]]:
     """dist/site/'s files as site/...; the README sends readers to its
     index, so it must be there, and built without the archived texts."""
     out = []
-    for dirpath, _, names in os.walk(os.path.join(root, SITE)):
+    dist = os.path.join(root, "dist")
+    for dirpath, _, names in os.walk(os.path.join(dist, "site")):
         for n in names:
-            rel = os.path.relpath(os.path.join(dirpath, n), os.path.join(root, "dist")).replace(
-                os.sep, "/"
-            )
-            data = _read(root, f"dist/{rel}")
+            rel = os.path.relpath(os.path.join(dirpath, n), dist).replace(os.sep, "/")
+            data = _read(dist, rel)
             if data is None:
                 why = f"dist/{rel} cannot be read (a broken link?): run make (il76-claims site writes it)"
                 problems.append(file_problem(f"dist/{rel}", "A003", why))
@@ -293,29 +286,19 @@ def _site(root: str, problems: list[Problem]) -> list[tuple[str, bytes]]:
     return out
 
 
-def _outputs(root: str, desc: dict, problems: list[Problem]) -> list[tuple[str, bytes]]:
-    """The build's files under dist/, at the archive's root."""
-    wanted = [*DIST_FILES, *(f"{JSONL}/{res['name']}.jsonl" for res in desc["resources"])]
+def _present(
+    root: str, wanted: list[tuple[str, str]], problems: list[Problem], code: str, hint: str = ""
+) -> list[tuple[str, bytes]]:
+    """(name in the archive, bytes) of each wanted (path, name in the
+    archive); a missing file is a problem of the code given."""
     files = []
-    for rel in wanted:
+    for rel, name in wanted:
         data = _read(root, rel)
         if data is None:
-            why = f"{rel} is missing: run make (il76-claims build writes it)"
-            problems.append(file_problem(rel, "A003", why))
-        else:
-            files.append((rel.removeprefix("dist/"), data))
-    return files + _site(root, problems)
-
-
-def _documents(root: str, desc: dict, problems: list[Problem]) -> list[tuple[str, bytes]]:
-    files = []
-    for rel, name in [(README, "README.md"), *((r, r) for r in (*ROOT_FILES, *DOCS))]:
-        data = _read(root, rel)
-        if data is None:
-            problems.append(file_problem(rel, "A005", f"{rel} is missing"))
+            problems.append(file_problem(rel, code, f"{rel} is missing{hint}"))
         else:
             files.append((name, data))
-    return files[:1] + _licence(root, desc, problems) + files[1:]
+    return files
 
 
 def _licence(root: str, desc: dict, problems: list[Problem]) -> list[tuple[str, bytes]]:
@@ -369,24 +352,18 @@ def licence_text(desc: dict, mit: str) -> str:
         return _wrap(", ".join(p for part in PARTS if part.licence == licence for p in part.paths))
 
     rights = " ".join(["Cite it as CITATION.cff describes.", desc.get("rights") or ""])
-    return (
-        "\n\n".join(
-            [
-                f"{desc['name']} {desc['version']}",
-                "This archive holds two kinds of work under two licences.",
-                _wrap(f"The data is licensed under {licences(desc)}:", "1. "),
-                listed(DATA),
-                _wrap(rights.strip()),
-                _wrap(
-                    "The code and the documentation are licensed under the MIT licence below:",
-                    "2. ",
-                ),
-                listed(CODE),
-                mit.strip("\n"),
-            ]
-        )
-        + "\n"
-    )
+    code = "The code and the documentation are licensed under the MIT licence below:"
+    paragraphs = [
+        f"{desc['name']} {desc['version']}",
+        "This archive holds two kinds of work under two licences.",
+        _wrap(f"The data is licensed under {licences(desc)}:", "1. "),
+        listed(DATA),
+        _wrap(rights.strip()),
+        _wrap(code, "2. "),
+        listed(CODE),
+        mit.strip("\n"),
+    ]
+    return "\n\n".join(paragraphs) + "\n"
 
 
 def in_part(pattern: str, name: str) -> bool:
@@ -400,16 +377,15 @@ def unlisted(names: list[str]) -> list[Problem]:
     whole: a file that no part names, a part's path that no file is (each
     at its path in the archive)."""
     unnamed = "no part of PARTS (publish/release.py) names it, so neither would the archive's README and LICENSE: add it there"
+    fileless = "named by PARTS (publish/release.py), and so by the archive's README and LICENSE, but no file of the archive is it: remove it there, or run make"
     out = [
         file_problem(n, "A009", unnamed)
         for n in sorted(names)
-        if not any(in_part(p, n) for part in PARTS for p in part.paths)
+        if not any(in_part(p, n) for p in PATHS)
     ]
-    fileless = "named by PARTS (publish/release.py), and so by the archive's README and LICENSE, but no file of the archive is it: remove it there, or run make"
-    for p in (p for part in PARTS for p in part.paths):
-        if not any(in_part(p, n) for n in names):
-            out.append(file_problem(p, "A009", fileless))
-    return out
+    return out + [
+        file_problem(p, "A009", fileless) for p in PATHS if not any(in_part(p, n) for n in names)
+    ]
 
 
 def contents_table(in_archive: bool = True) -> str:
@@ -438,20 +414,18 @@ def release_day(root: str, problems: list[Problem]) -> ZipDate:
     """dataset.yaml's released as a zip entry's date and time (midnight):
     the date of the version, the same on every machine that packs it."""
     released, line, _ = yaml_value(root, DATASET, "released")
-    try:
+    with contextlib.suppress(ValueError):
         day = datetime.date.fromisoformat(released or "")
-    except ValueError:
-        day = None
-    if day is None or day.year not in ZIP_YEARS or released != day.isoformat():
-        what = (
-            "missing or not text"
-            if released is None
-            else f"{released!r}, not a day YYYY-MM-DD from 1980 on (a zip file dates nothing earlier)"
-        )
-        why = f"released is {what}: set it to the day of the release, as CHANGELOG.md dates the version; the archive dates every file with it"
-        problems.append(problem(DATASET, line, 1, "A008", why))
-        return (ZIP_YEARS[0], 1, 1, 0, 0, 0)
-    return (day.year, day.month, day.day, 0, 0, 0)
+        if day.year in ZIP_YEARS and released == day.isoformat():
+            return (day.year, day.month, day.day, 0, 0, 0)
+    what = (
+        "missing or not text"
+        if released is None
+        else f"{released!r}, not a day YYYY-MM-DD from 1980 on (a zip file dates nothing earlier)"
+    )
+    why = f"released is {what}: set it to the day of the release, as CHANGELOG.md dates the version; the archive dates every file with it"
+    problems.append(problem(DATASET, line, 1, "A008", why))
+    return (ZIP_YEARS[0], 1, 1, 0, 0, 0)
 
 
 def without_comments(text: str) -> str:
@@ -500,11 +474,15 @@ def collect(root: str) -> tuple[str, ZipDate, list[tuple[str, bytes]]]:
     if yaml_version is not None and yaml_version != version:
         why = f"datapackage.json has version {version} but dataset.yaml has {yaml_version}: run make (il76-claims build)"
         problems.append(file_problem(DESCRIPTOR, "A007", why))
+    outputs = [*DIST_FILES, *(f"{JSONL}/{res['name']}.jsonl" for res in desc["resources"])]
+    documents = [(README, "README.md"), *((r, r) for r in (*ROOT_FILES, *DOCS))]
     files = [
         (DESCRIPTOR, raw),
         *_tables(root, desc, problems),
-        *_outputs(root, desc, problems),
-        *_documents(root, desc, problems),
+        *_present(root, [(r, _at_root(r)) for r in outputs], problems, "A003", BUILD_HINT),
+        *_site(root, problems),
+        *_present(root, documents, problems, "A005"),
+        *_licence(root, desc, problems),
     ]
     names = {n for n, _ in files} | {SUMS}
     if not problems:
@@ -540,15 +518,13 @@ def release(root: str, force: bool = False) -> Release:
     zip_name, day, files = collect(root)
     data = archive(files, day)
     rel = f"dist/{zip_name}"
-    digest = hashlib.sha256(data).hexdigest()
     old = _read(root, rel)
-    if old == data:
-        return Release(rel, digest, len(files) + 1, len(data), True)
-    if old is not None and not force:
+    if old not in (None, data) and not force:
         why = f"{rel} already exists with different content. A released version never changes: bump the version (docs/versioning.md), or pass --force to replace an archive that was never published"
         raise ReleaseError([file_problem(rel, "A010", why)])
-    atomic_write(os.path.join(root, *rel.split("/")), data)
-    return Release(rel, digest, len(files) + 1, len(data), False)
+    if old != data:
+        atomic_write(os.path.join(root, *rel.split("/")), data)
+    return Release(rel, hashlib.sha256(data).hexdigest(), len(files) + 1, len(data), old == data)
 
 
 def assets(root: str, tag: str, out: str) -> list[str]:
@@ -563,10 +539,12 @@ def assets(root: str, tag: str, out: str) -> list[str]:
     if found is None:
         why = f"CHANGELOG.md has no '## [{desc['version']}]' section for the release notes"
         raise ReleaseError([file_problem(CHANGELOG, "V004", why)])
-    shutil.rmtree(os.path.join(out, "assets"), ignore_errors=True)
-    os.makedirs(os.path.join(out, "assets"))
-    files = [f"dist/{archive_name(desc['name'], desc['version'])}", *ASSETS]
-    for rel in files:
-        shutil.copyfile(os.path.join(root, rel), os.path.join(out, "assets", os.path.basename(rel)))
+    folder = os.path.join(out, "assets")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    copies = [
+        shutil.copyfile(os.path.join(root, rel), os.path.join(folder, os.path.basename(rel)))
+        for rel in (f"dist/{archive_name(desc['name'], desc['version'])}", *ASSETS)
+    ]
     atomic_write(os.path.join(out, "notes.md"), found[1])
-    return [os.path.join(out, "assets", os.path.basename(rel)) for rel in files]
+    return copies

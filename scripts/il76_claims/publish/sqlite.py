@@ -29,7 +29,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from .citation import authors, bibtex, citation, licences
-from .tables import Field, Table
+from .tables import Field, Table, typed
 from .views import View, sql_name
 
 SQL_TYPES = {"integer": "INTEGER", "boolean": "INTEGER"}
@@ -39,20 +39,19 @@ def sql_type(f: Field) -> str:
     return SQL_TYPES.get(f.type, "TEXT")
 
 
-def _column_sql(t: Table, f: Field) -> str:
+def _column_sql(f: Field) -> str:
     parts = [sql_name(f.name), sql_type(f)]
     if f.required:
         parts.append("NOT NULL")
     if f.type == "boolean":
         parts.append(f"CHECK ({sql_name(f.name)} IN (0, 1))")
-    ref = dict(t.foreign_keys).get(f.name)
-    if ref:
-        parts.append(f'REFERENCES {sql_name(ref)} ("id")')
+    if f.ref_table:
+        parts.append(f'REFERENCES {sql_name(f.ref_table)} ("id")')
     return " ".join(parts)
 
 
 def create_sql(t: Table) -> str:
-    cols = [_column_sql(t, f) for f in t.fields]
+    cols = [_column_sql(f) for f in t.fields]
     cols.append("PRIMARY KEY (" + ", ".join(sql_name(c) for c in t.primary_key) + ")")
     return f"CREATE TABLE {sql_name(t.name)} (\n  " + ",\n  ".join(cols) + "\n)"
 
@@ -60,26 +59,19 @@ def create_sql(t: Table) -> str:
 def index_sql(t: Table) -> list[str]:
     """An index per foreign-key column, except the column that leads the
     primary key (its own index serves the same lookups)."""
-    out = []
-    for col, _ in t.foreign_keys:
-        if col == t.primary_key[0]:
-            continue
-        out.append(
-            f"CREATE INDEX {sql_name(f'{t.name}__{col}')} ON {sql_name(t.name)} ({sql_name(col)})"
-        )
-    return out
+    return [
+        f"CREATE INDEX {sql_name(f'{t.name}__{col}')} ON {sql_name(t.name)} ({sql_name(col)})"
+        for col, _ in t.foreign_keys
+        if col != t.primary_key[0]
+    ]
 
 
-def _value(value: str, ftype: str) -> str | int | None:
-    if value == "":
-        return None
-    if ftype == "integer":
-        return int(value)
-    if ftype == "boolean":
-        if value not in ("true", "false"):
-            raise ValueError(f"boolean cell holds {value!r}, not true or false")
-        return 1 if value == "true" else 0
-    return value
+def _value(f: Field, value: str) -> str | int | None:
+    """The cell as typed() reads it; a boolean as 1 or 0, which SQLite
+    stores for True and False."""
+    if f.type == "boolean" and value not in ("true", "false", ""):
+        raise ValueError(f"boolean cell holds {value!r}, not true or false")
+    return typed(f, value)
 
 
 # The tables that describe the others, which Datasette hides.
@@ -135,26 +127,19 @@ def _meta_rows(meta: dict, tables: list[Table]) -> tuple[list[tuple], list[tuple
     ]
     cols = []
     for t in tables:
-        refs = dict(t.foreign_keys)
         for i, f in enumerate(t.fields, start=1):
+            types = (f.type, sql_type(f), int(f.required))
             cols.append(
-                (
-                    t.name,
-                    f.name,
-                    i,
-                    f.type,
-                    sql_type(f),
-                    int(f.required),
-                    f.title,
-                    f.description,
-                    f.codelist,
-                    refs.get(f.name),
-                )
+                (t.name, f.name, i, *types, f.title, f.description, f.codelist, f.ref_table)
             )
     return package, tabs, cols
 
 
-def write_db(path: str, meta: dict, tables: list[Table], views: Sequence[View] = ()) -> None:
+def write(
+    meta: dict, tables: list[Table], out_dir: str, rel: str, views: Sequence[View] = ()
+) -> str:
+    path = os.path.join(out_dir, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     if os.path.lexists(path):
         os.remove(path)
     con = sqlite3.connect(path, isolation_level=None)
@@ -162,26 +147,20 @@ def write_db(path: str, meta: dict, tables: list[Table], views: Sequence[View] =
         con.execute("PRAGMA page_size = 4096")
         con.execute("PRAGMA foreign_keys = OFF")
         con.execute("BEGIN")
-        for sql in META_SQL:
+        for sql in [*META_SQL, *(create_sql(t) for t in tables)]:
             con.execute(sql)
-        for t in tables:
-            con.execute(create_sql(t))
         package, tabs, cols = _meta_rows(meta, [*tables, *(v.table for v in views)])
         con.executemany('INSERT INTO "_meta_package" VALUES (?, ?)', package)
         con.executemany('INSERT INTO "_meta_tables" VALUES (?, ?, ?, ?, ?, ?)', tabs)
         con.executemany('INSERT INTO "_meta_columns" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', cols)
         for t in tables:
-            types = [f.type for f in t.fields]
             marks = ", ".join("?" * len(t.fields))
             con.executemany(
                 f"INSERT INTO {sql_name(t.name)} VALUES ({marks})",
-                ([_value(v, ty) for v, ty in zip(row, types)] for row in t.rows),
+                ([_value(f, v) for f, v in zip(t.fields, row)] for row in t.rows),
             )
-        for t in tables:
-            for sql in index_sql(t):
-                con.execute(sql)
-        for v in views:
-            con.execute(v.sql)
+        for sql in [*(s for t in tables for s in index_sql(t)), *(v.sql for v in views)]:
+            con.execute(sql)
         broken = con.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
             table, rowid, parent, _ = broken[0]
@@ -191,12 +170,4 @@ def write_db(path: str, meta: dict, tables: list[Table], views: Sequence[View] =
         con.execute("COMMIT")
     finally:
         con.close()
-
-
-def write(
-    meta: dict, tables: list[Table], out_dir: str, rel: str, views: Sequence[View] = ()
-) -> str:
-    path = os.path.join(out_dir, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    write_db(path, meta, tables, views)
     return rel

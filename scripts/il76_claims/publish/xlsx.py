@@ -52,6 +52,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from ..model.fileio import atomic_write
 from .citation import authors, citation, licences
 from .tables import Table
 
@@ -86,14 +87,9 @@ OPTIONS = {
 }
 
 
-def _longest_line(values: Iterable[str]) -> int:
-    """Length of the longest line of any value, in characters."""
-    return max((len(line) for v in values for line in v.split("\n")), default=0)
-
-
 def _width(values: Sequence[str]) -> int:
-    """Column width in characters: the longest line of any value, capped."""
-    return max(MIN_WIDTH, min(MAX_WIDTH, _longest_line(values) + 2))
+    longest = max((len(line) for v in values for line in v.split("\n")), default=0)
+    return max(MIN_WIDTH, min(MAX_WIDTH, longest + 2))
 
 
 def _wraps(values: Iterable[str], width: int) -> bool:
@@ -117,40 +113,34 @@ def _lines(value: str, width: int) -> int:
     estimate was never short and a quarter over in all; Excel, which
     rounds a digit to 7 pixels, fits some 6 % less on a line.
     """
-    if len(value) <= width and "\n" not in value:
-        return 1
-    return sum(_paragraph_lines(p, width) for p in value.split("\n"))
-
-
-def _paragraph_lines(text: str, width: int) -> int:
-    lines, used = 1, 0  # used: characters on the last line
+    lines = 0
     broken = max(1, width * 2 // 3)  # characters a line of a long word
-    for word in text.split(" "):
-        size = len(word) + (used > 0)  # with the space before it
-        if used + size <= width:
-            used += size
-        elif len(word) <= width:
-            lines, used = lines + 1, len(word)
-        else:
-            lines += (used > 0) + (len(word) - 1) // broken
-            used = (len(word) - 1) % broken + 1
+    for paragraph in value.split("\n"):
+        lines, used = lines + 1, 0  # used: characters on the last line
+        for word in paragraph.split(" "):
+            size = len(word) + (used > 0)  # with the space before it
+            if used + size <= width:
+                used += size
+            elif len(word) <= width:
+                lines, used = lines + 1, len(word)
+            else:
+                lines += (used > 0) + (len(word) - 1) // broken
+                used = (len(word) - 1) % broken + 1
     return lines
 
 
 def _row_height(row: Sequence[str], wrapped: dict[int, int]) -> float | None:
     """The height in points that shows every line of the row's wrapped
     cells (wrapped: column → width), or None for one line, the default."""
-    lines = 1
-    for c, width in wrapped.items():
-        value = row[c]
-        if len(value) > width or "\n" in value:  # else one line, without a call
-            lines = max(lines, _lines(value, width))
+    # A value shorter than its column, on one line, is one line, without a call.
+    lines = max(
+        (_lines(row[c], w) for c, w in wrapped.items() if len(row[c]) > w or "\n" in row[c]),
+        default=1,
+    )
     return min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT) if lines > 1 else None
 
 
-def _about_rows(
-    meta: dict, tables: list[Table], views: Sequence[Table] = ()
-) -> list[tuple[str, str]]:
+def _about_rows(meta: dict, tables: list[Table], views: Sequence[Table]) -> list[tuple[str, str]]:
     return [
         ("Title", meta["title"]),
         ("Version", meta["version"]),
@@ -207,31 +197,18 @@ def dictionary_rows(tables: list[Table]) -> list[tuple[str, ...]]:
     ]
 
 
-def _text_length(value: str) -> int:
-    """Length as a spreadsheet counts it, in UTF-16 units: a character
-    beyond U+FFFF (an emoji) counts twice."""
-    return len(value.encode("utf-16-le")) // 2
-
-
 def _check_lengths(sheet: str, names: Iterable[str], columns: Sequence[Sequence[str]]) -> None:
     for name, col in zip(names, columns):
-        # No value of half the limit or less can reach it in UTF-16 units.
-        longest = max((_text_length(v) for v in col if len(v) > CELL_TEXT_MAX // 2), default=0)
+        # Length as a spreadsheet counts it, in UTF-16 units: a character
+        # beyond U+FFFF (an emoji) counts twice. No value of half the limit or
+        # less can reach it.
+        longest = max(
+            (len(v.encode("utf-16-le")) // 2 for v in col if len(v) > CELL_TEXT_MAX // 2), default=0
+        )
         if longest > CELL_TEXT_MAX:
             raise ValueError(
                 f"sheet {sheet}, column {name}: a value of {longest} characters is longer than the {CELL_TEXT_MAX} a spreadsheet cell can hold"
             )
-
-
-def _formats(wb: xlsxwriter.Workbook) -> dict[str, Format]:
-    # Top-aligned, so that the cells of a row that a wrapped text makes tall
-    # start on the same line.
-    return {
-        "bold": wb.add_format({"bold": True, "valign": "top"}),
-        "title": wb.add_format({"bold": True, "font_size": 14}),
-        "top": wb.add_format({"valign": "top"}),
-        "wrap": wb.add_format({"valign": "top", "text_wrap": True}),
-    }
 
 
 def _printed_width(widths: Iterable[float]) -> float:
@@ -243,13 +220,7 @@ def _printed_width(widths: Iterable[float]) -> float:
     return sum(w + 5 / 7 for w in widths) * DIGIT
 
 
-def _print_scale(widths: Iterable[float]) -> int:
-    """The print scale in per cent: the largest that prints the columns one
-    page wide, at most 100 and at least MIN_PRINT_SCALE."""
-    return max(MIN_PRINT_SCALE, min(100, int(PRINT_WIDTH * 100 / _printed_width(widths))))
-
-
-def _print_setup(ws: Worksheet, widths: list[int], title_row: int | None) -> None:
+def _print_setup(ws: Worksheet, widths: list[int], title_row: int) -> None:
     """Landscape, readable on paper: see the module's docstring."""
     ws.set_landscape()
     ws.set_margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=0.5, bottom=0.6)
@@ -257,19 +228,20 @@ def _print_setup(ws: Worksheet, widths: list[int], title_row: int | None) -> Non
     ws.set_footer("&L&A&RPage &P")
     ws.set_start_page(1)
     ws.hide_gridlines(0)  # a printed row of wrapped text needs its lines
-    # A scale worked out here rather than "fit to width", which LibreOffice
-    # works out leaving some 4 % of the page's width unused: a sheet that
-    # fits at 75 % would print at 72 %.
-    scale = _print_scale(widths)
+    # The largest scale that prints the columns one page wide, at most 100
+    # and at least MIN_PRINT_SCALE, worked out here rather than "fit to
+    # width", which LibreOffice works out leaving some 4 % of the page's
+    # width unused: a sheet that fits at 75 % would print at 72 %.
+    printed = _printed_width(widths)
+    scale = max(MIN_PRINT_SCALE, min(100, int(PRINT_WIDTH * 100 / printed)))
     ws.set_print_scale(scale)
-    if _printed_width(widths) * scale > PRINT_WIDTH * 100:
+    if printed * scale > PRINT_WIDTH * 100:
         # The pages of a band of rows follow one another, each headed by
         # the first column (the id), so that every page says which rows it
         # shows.
         ws.print_across()
         ws.repeat_columns(0)
-    if title_row is not None:
-        ws.repeat_rows(title_row)
+    ws.repeat_rows(title_row)
 
 
 def _text(ws: Worksheet, row: int, col: int, value: str, fmt: Format | None = None) -> None:
@@ -295,20 +267,15 @@ def _write_rows(
     takes its column's format; a row is as tall as its wrapped cells
     (wrapped: column → width) need, set before its cells as constant_memory
     mode writes a row out once the next one is started."""
-    write_string, write_number = ws.write_string, ws.write_number
     for r, row in enumerate(rows, first):
         height = _row_height(row, wrapped)
         if height:
             ws.set_row(r, height)
         for c, v in enumerate(row):
-            if not v:
-                continue
-            if c in integers:
-                write_number(r, c, int(v))
-            elif v[0] == "<":
+            if v and c in integers:
+                ws.write_number(r, c, int(v))
+            elif v:
                 _text(ws, r, c, v)
-            else:
-                write_string(r, c, v)
 
 
 def _about_widths(about: list[tuple[str, str]], columns: list[tuple[str, ...]]) -> list[int]:
@@ -390,17 +357,7 @@ def _table_sheet(wb: xlsxwriter.Workbook, fmt: dict[str, Format], t: Table) -> N
     _write_rows(ws, t.rows, 1, integers, wrapped)
 
 
-def _fill(wb: xlsxwriter.Workbook, meta: dict, tables: list[Table], views: Sequence[Table]) -> None:
-    fmt = _formats(wb)
-    _about_sheet(wb, fmt, meta, tables, views)
-    for t in [*tables, *views]:
-        _table_sheet(wb, fmt, t)
-    wb.set_properties({"title": meta["title"], "author": authors(meta), "created": FIXED_TIME})
-    wb.set_custom_property("version", meta["version"])
-
-
-def _workbook(meta: dict, tables: list[Table], views: Sequence[Table]) -> io.BytesIO:
-    """The whole workbook, in memory."""
+def workbook_bytes(meta: dict, tables: list[Table], views: Sequence[Table] = ()) -> bytes:
     for t in [*tables, *views]:
         if len(t.name) > SHEET_NAME_MAX:
             raise ValueError(
@@ -414,26 +371,30 @@ def _workbook(meta: dict, tables: list[Table], views: Sequence[Table]) -> io.Byt
     # that stopped the write.
     with tempfile.TemporaryDirectory(prefix="il76-xlsx-", ignore_cleanup_errors=True) as tmp:
         wb = xlsxwriter.Workbook(buf, {**OPTIONS, "tmpdir": tmp})
+        # Top-aligned, so that the cells of a row that a wrapped text makes
+        # tall start on the same line.
+        fmt = {
+            "bold": wb.add_format({"bold": True, "valign": "top"}),
+            "title": wb.add_format({"bold": True, "font_size": 14}),
+            "top": wb.add_format({"valign": "top"}),
+            "wrap": wb.add_format({"valign": "top", "text_wrap": True}),
+        }
+        _about_sheet(wb, fmt, meta, tables, views)
+        for t in [*tables, *views]:
+            _table_sheet(wb, fmt, t)
+        wb.set_properties({"title": meta["title"], "author": authors(meta), "created": FIXED_TIME})
+        wb.set_custom_property("version", meta["version"])
         # Not closed in a finally or a with block: closing writes the
         # workbook, which an error may have left half made.
-        _fill(wb, meta, tables, views)
         wb.close()
-    return buf
-
-
-def workbook_bytes(meta: dict, tables: list[Table], views: Sequence[Table] = ()) -> bytes:
-    return _workbook(meta, tables, views).getvalue()
+    return buf.getvalue()
 
 
 def write(
     meta: dict, tables: list[Table], out_dir: str, rel: str, views: Sequence[Table] = ()
 ) -> str:
-    """Write the workbook to out_dir/rel. The file is opened only once the
-    workbook is made, and written here rather than by XlsxWriter, which
-    would report an OSError (a full disk) as its own FileCreateError."""
-    buf = _workbook(meta, tables, views)
-    path = os.path.join(out_dir, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as fh:
-        fh.write(buf.getbuffer())
+    """Write the workbook to out_dir/rel, once it is made; written here
+    rather than by XlsxWriter, which would report an OSError (a full disk)
+    as its own FileCreateError."""
+    atomic_write(os.path.join(out_dir, rel), workbook_bytes(meta, tables, views))
     return rel
