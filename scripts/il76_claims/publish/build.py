@@ -190,6 +190,14 @@ def _undo(staging: str, root: str, trash: str, done: list[tuple[str, bool]]) -> 
     return restored
 
 
+def staged(root: str, prefix: str) -> tempfile.TemporaryDirectory[str]:
+    """A new folder under STAGING for outputs to be written in, removed when done."""
+    os.makedirs(os.path.join(root, STAGING), exist_ok=True)
+    return tempfile.TemporaryDirectory(
+        prefix=prefix, dir=os.path.join(root, STAGING), ignore_cleanup_errors=True
+    )
+
+
 def build(
     project: Project,
     write: Callable[[str, dict, list[Table], list[Record]], list[str]] = write_outputs,
@@ -197,12 +205,8 @@ def build(
     result, tables = prepare(project)
     if not result.ok or result.metadata is None:
         return BuildResult(result, [], [])
-    os.makedirs(os.path.join(project.root, STAGING), exist_ok=True)
-    staging = tempfile.mkdtemp(prefix="staging-", dir=os.path.join(project.root, STAGING))
-    try:
+    with staged(project.root, "staging-") as staging:
         written = write(staging, result.metadata, tables, result.records)
         written.append(write_quote_checks(result, project.root, staging))
         swap_in(staging, project.root, OUTPUTS)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(result, written, tables)

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -37,7 +37,7 @@ from ..check.metadata import CHANGELOG, changelog_sections, section
 from ..check.run import CheckResult
 from ..model.project import Project
 from . import citation
-from .build import STAGING, prepare, swap_in
+from .build import STAGING, prepare, staged, swap_in
 from .release import archive_name, published
 from .site_lookups import (
     SIDE_SYMBOLS,
@@ -92,9 +92,8 @@ class SiteInputs:
     meta: dict  # dataset.yaml
     tables: list[Table]
     status_rule: str  # the claim_status codelist's own description of the rule
-    archives: dict[str, list[str]] = field(
-        default_factory=dict
-    )  # source id -> blocks of its verified text
+    # source id -> blocks of its verified text
+    archives: dict[str, list[str]] = field(default_factory=dict)
     uncited: dict[str, dict[int, Uncited]] = field(default_factory=dict)
     changelog: str | None = None  # CHANGELOG.md
     with_text: bool = True  # False: left out on purpose (il76-claims site --no-archived-text)
@@ -115,15 +114,11 @@ def build_site(project: Project, with_text: bool = True) -> SiteResult:
     if not result.ok or result.metadata is None:
         return SiteResult(result, [])
     inputs = gather(project, result, result.metadata, tables, with_text)
-    os.makedirs(os.path.join(project.root, STAGING), exist_ok=True)
-    staging = tempfile.mkdtemp(prefix="site-", dir=os.path.join(project.root, STAGING))
-    try:
-        cache = os.path.join(project.root, STAGING, "templates")
-        os.makedirs(cache, exist_ok=True)
+    cache = os.path.join(project.root, STAGING, "templates")
+    os.makedirs(cache, exist_ok=True)
+    with staged(project.root, "site-") as staging:
         pages = render(os.path.join(staging, SITE_DIR), inputs, cache)
         swap_in(staging, project.root, (SITE_DIR,))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return SiteResult(result, pages)
 
 
@@ -140,9 +135,8 @@ def gather(
             archive = quotes.read_archive(rec, project.sources_dir, [])
             if archive is not None:
                 archives[rec.id] = archive.blocks
-    uncited, _ = load_uncited(
-        project.root, {r.id for r in sources}
-    )  # its problems are `coverage`'s to report
+    # Its problems are `coverage`'s to report.
+    uncited, _ = load_uncited(project.root, {r.id for r in sources})
     try:
         with open(os.path.join(project.root, CHANGELOG), encoding="utf-8") as fh:
             changelog = fh.read()
@@ -188,16 +182,10 @@ def changelog_entries(text: str | None, repository: str | None) -> list[dict]:
         date, body = section(text, version)  # type: ignore[misc]  # each heading found has one
         tokens = md.parse(body)  # its ### headings fall under the page's h2
         for tok in tokens:
-            tok.children = (
-                _links(tok.children, repository, version) if tok.children else tok.children
-            )
-        out.append(
-            {
-                "version": version,
-                "date": date or "",
-                "html": Markup(md.renderer.render(tokens, md.options, {})),
-            }
-        )
+            if tok.children:
+                tok.children = _links(tok.children, repository, version)
+        html = Markup(md.renderer.render(tokens, md.options, {}))
+        out.append({"version": version, "date": date or "", "html": html})
     return out
 
 
@@ -256,23 +244,28 @@ def _environment(
         lstrip_blocks=True,
         bytecode_cache=cache,
     )
+    env.globals.update({f.__name__: f for f in (words, symbol, direction, date_text, interval)})
     env.globals.update(
         ix=ix,
         meta=inputs.meta,
         status_rule=inputs.status_rule,
-        words=words,
-        symbol=symbol,
-        direction=direction,
-        date_text=date_text,
-        interval=interval,
+        method=method_links(inputs.meta),
+        side_symbol=SIDE_SYMBOLS,
     )
-    env.globals.update(method=method_links(inputs.meta), side_symbol=SIDE_SYMBOLS)
     return env
 
 
-def _order(ix: SiteIndex, table: str, column: str) -> dict[str, int]:
-    """Codes of a coded column in their codelist's order."""
-    return {code: i for i, code in enumerate(ix.codes_of(table, column))}
+def _paged(
+    stem: str, items: list, context: Callable[[list], dict], per: int | None = None
+) -> Iterator[Page]:
+    """Each page of a list (its template is stem.html): the context of its
+    items, and the pager, (file, number, is the current page) of each page,
+    empty for one page."""
+    pages = paginate(stem, items, per or PER_PAGE)
+    names = [name for name, _ in pages] if len(pages) > 1 else []
+    for name, chunk in pages:
+        pager = [(other, n, other == name) for n, other in enumerate(names, start=1)]
+        yield name, f"{stem}.html", {**context(chunk), "pager": pager}
 
 
 def _pages(ix: SiteIndex, inputs: SiteInputs) -> Iterator[Page]:
@@ -280,76 +273,58 @@ def _pages(ix: SiteIndex, inputs: SiteInputs) -> Iterator[Page]:
     first, so that every link knows the page its target is on."""
     t = ix.t
     statements = sorted(t["statements"], key=lambda r: (r["date"], r["id"]))
-    statement_pages = paginate("statements", statements, PER_PAGE)
-    ix.statement_page = {r["id"]: name for name, chunk in statement_pages for r in chunk}
+    ix.statement_page = {
+        r["id"]: n for n, rs in paginate("statements", statements, PER_PAGE) for r in rs
+    }
     names = {a["id"]: a["name"].casefold() for a in t["actors"]}
     figures = sorted(
         t["casualty_figures"],
         key=lambda r: (not r["claimed_by_id"], names.get(r["claimed_by_id"], ""), r["id"]),
     )
-    figure_pages = paginate("figures", figures, PER_PAGE)
-    ix.figure_page = {r["id"]: name for name, chunk in figure_pages for r in chunk}
+    ix.figure_page = {r["id"]: n for n, rs in paginate("figures", figures, PER_PAGE) for r in rs}
     yield "index.html", "index.html", _home(ix, inputs)
-    yield (
-        "changes.html",
-        "changes.html",
-        {"entries": changelog_entries(inputs.changelog, inputs.meta.get("repository"))},
-    )
-    yield from _claims(ix)
+    entries = changelog_entries(inputs.changelog, inputs.meta.get("repository"))
+    yield "changes.html", "changes.html", {"entries": entries}
+    topics = list(ix.codes_of("claims", "topic"))
+    claims = sorted(t["claims"], key=lambda r: (topics.index(r["topic"]), r["id"]))
+    yield from _paged("claims", claims, partial(_claims, ix), CLAIMS_PER_PAGE)
     yield from _actors(ix, names)
     yield from (("claim-" + c["id"] + ".html", "claim.html", {"claim": c}) for c in t["claims"])
     yield from (("actor-" + a["id"] + ".html", "actor.html", {"actor": a}) for a in t["actors"])
-    yield from _statements(ix, statement_pages)
-    yield from _timeline(statements)
-    source_pages = paginate("sources", t["sources"], PER_PAGE)
-    yield from (
-        (name, "sources.html", {"sources": chunk, "pager": _pager(source_pages, name)})
-        for name, chunk in source_pages
+    yield from _paged("statements", statements, partial(_statements, ix))
+    scale = axis(statements)  # one axis for every page, so that pages compare
+    ticks = scale.ticks()
+    yield from _paged(
+        "timeline", statements, lambda rs: {"rows": [(r, scale.bar(r)) for r in rs], "ticks": ticks}
     )
+    yield from _paged("sources", t["sources"], lambda rs: {"sources": rs})
     yield from (_source(ix, inputs, s) for s in t["sources"])
-    yield from _figures(figure_pages)
+    yield from _paged("figures", figures, lambda rs: {"groups": grouped(rs, "claimed_by_id")})
 
 
 def _actors(ix: SiteIndex, names: dict[str, str]) -> Iterator[Page]:
     """The actors, by type, then by name; filters by country."""
-    types = _order(ix, "actors", "actor_type")
-    actors = sorted(ix.t["actors"], key=lambda r: (types[r["actor_type"]], names[r["id"]], r["id"]))
-    countries = sorted({a["country"] for a in actors} - {""})
-    yield from _listing(ix, "actors", actors, "actor_type", countries=countries)
-
-
-def _figures(pages: list[tuple[str, list]]) -> Iterator[Page]:
-    """The casualty figures, grouped by the party that claims them."""
-    for name, chunk in pages:
-        groups = grouped(chunk, lambda r: r["claimed_by_id"])
-        yield name, "figures.html", {"groups": groups, "pager": _pager(pages, name)}
-
-
-def _pager(pages: list[tuple[str, list]], current: str) -> list[tuple[str, int, bool]]:
-    """(file, number, is the current page) of each page; empty for one page."""
-    return (
-        [(name, n, name == current) for n, (name, _) in enumerate(pages, start=1)]
-        if len(pages) > 1
-        else []
+    types = list(ix.codes_of("actors", "actor_type"))
+    actors = sorted(
+        ix.t["actors"], key=lambda r: (types.index(r["actor_type"]), names[r["id"]], r["id"])
     )
-
-
-def _sided(claim: dict) -> int:
-    return int(claim["actors_for"]) + int(claim["actors_against"])
+    context = {"countries": sorted({a["country"] for a in actors} - {""})}
+    yield from _paged("actors", actors, lambda rs: {"groups": grouped(rs, "actor_type"), **context})
 
 
 def _home(ix: SiteIndex, inputs: SiteInputs) -> dict:
     """The answer first: the claims most parties take a side on, disputed
     ones first; then the method, the downloads and how to cite."""
     meta = inputs.meta
-    central = sorted(
-        ix.t["claims"], key=lambda c: (c["status"] != "disputed", -_sided(c), c["id"])
-    )[:CENTRAL]
-    sources = ix.t["sources"]
+
+    def rank(c: dict) -> tuple[bool, int, str]:
+        return c["status"] != "disputed", -int(c["actors_for"]) - int(c["actors_against"]), c["id"]
+
+    central = sorted(ix.t["claims"], key=rank)[:CENTRAL]
     return {
         "central": central,
         "counts": {t.name: len(t.rows) for t in inputs.tables},
-        "held": sum(s["text_held"] == "true" for s in sources),
+        "held": sum(s["text_held"] == "true" for s in ix.t["sources"]),
         "citation": citation.citation(meta),
         "bibtex": citation.bibtex(meta),
         "downloads": downloads(meta, inputs.tables),
@@ -360,81 +335,35 @@ def _by_name(ix: SiteIndex, ids: Iterable[str]) -> list[str]:
     return sorted(set(ids), key=lambda a: (ix.name(a).casefold(), a))
 
 
-def _claims(ix: SiteIndex) -> Iterator[Page]:
-    """The claims, by topic, each with every party's side; filters by party,
-    country and status."""
-    topic = _order(ix, "claims", "topic")
-    claims = sorted(ix.t["claims"], key=lambda r: (topic[r["topic"]], r["id"]))
-    pages = paginate("claims", claims, CLAIMS_PER_PAGE)
-    for name, chunk in pages:
-        rows = [r for c in chunk for r in ix.sides.get(c["id"], [])]
-        parties = _by_name(ix, (r["actor_id"] for r in rows))
-        countries = sorted({ix.actor(a)["country"] for a in parties} - {""})
-        context = {
-            "groups": grouped(chunk, lambda r: r["topic"]),
-            "pager": _pager(pages, name),
-            "parties": parties,
-            "countries": countries,
-        }
-        yield name, "claims.html", context
+def _claims(ix: SiteIndex, chunk: list[dict]) -> dict:
+    """A page of claims, by topic, each with every party's side; filters by
+    party, country and status."""
+    parties = _by_name(ix, (r["actor_id"] for c in chunk for r in ix.sides.get(c["id"], [])))
+    return {
+        "groups": grouped(chunk, "topic"),
+        "parties": parties,
+        "countries": sorted({ix.actor(a)["country"] for a in parties} - {""}),
+    }
 
 
-def _listing(
-    ix: SiteIndex, stem: str, items: list[dict], group: str, **extra: object
-) -> Iterator[Page]:
-    pages = paginate(stem, items, PER_PAGE)
-    for name, chunk in pages:
-        yield (
-            name,
-            f"{stem}.html",
-            {"groups": grouped(chunk, lambda r: r[group]), "pager": _pager(pages, name), **extra},
-        )
+def _present(ix: SiteIndex, table: str, column: str, used: set[str]) -> list[str]:
+    """The codes of a coded column that are used, in codelist order."""
+    return [code for code in ix.codes_of(table, column) if code in used]
 
 
-def _statements(ix: SiteIndex, pages: list[tuple[str, list]]) -> Iterator[Page]:
-    """Statement pages, each with the choices its filters offer."""
-    for name, chunk in pages:
-        speakers = _by_name(ix, (r["speaker_id"] for r in chunk))
-        claims = sorted({c for r in chunk for c in ix.claims_of(r["id"])})
-        kinds = [k for k in ix.codes_of("statements", "kind") if any(r["kind"] == k for r in chunk)]
-        countries = sorted({ix.actor(a)["country"] for a in speakers} - {""})
-        sources = sorted({s for r in chunk for s in ix.sources_of(r)})
-        stances = [
-            k
-            for k in ix.codes_of("claim_positions", "stance")
-            if any(
-                p["stance"] == k for r in chunk for p in ix.positions_of_statement.get(r["id"], [])
-            )
-        ]
-        choices = {
-            "speakers": speakers,
-            "claims": claims,
-            "kinds": kinds,
-            "countries": countries,
-            "sources": sources,
-            "stances": stances,
-        }
-        yield (
-            name,
-            "statements.html",
-            {"statements": chunk, "pager": _pager(pages, name), **choices},
-        )
-
-
-def _timeline(statements: list[dict]) -> Iterator[Page]:
-    """Timeline pages: one axis for all of them, so pages compare."""
-    scale = axis(statements)
-    pages = paginate("timeline", statements, PER_PAGE)
-    for name, chunk in pages:
-        yield (
-            name,
-            "timeline.html",
-            {
-                "rows": [(r, scale.bar(r)) for r in chunk],
-                "ticks": scale.ticks(),
-                "pager": _pager(pages, name),
-            },
-        )
+def _statements(ix: SiteIndex, chunk: list[dict]) -> dict:
+    """A page of statements, with the choices its filters offer."""
+    speakers = _by_name(ix, (r["speaker_id"] for r in chunk))
+    positions = [p for r in chunk for p in ix.positions_of_statement.get(r["id"], [])]
+    return {
+        "statements": chunk,
+        "speakers": speakers,
+        "claims": sorted({c for r in chunk for c in ix.claims_of(r["id"])}),
+        "kinds": _present(ix, "statements", "kind", {r["kind"] for r in chunk}),
+        "countries": sorted({ix.actor(a)["country"] for a in speakers} - {""}),
+        "sources": sorted({s for r in chunk for s in ix.sources_of(r)}),
+        "stances": _present(ix, "claim_positions", "stance", {p["stance"] for p in positions}),
+    }
 
 
 def _source(ix: SiteIndex, inputs: SiteInputs, source: dict) -> Page:
@@ -442,21 +371,15 @@ def _source(ix: SiteIndex, inputs: SiteInputs, source: dict) -> Page:
     text of each block with the quotes marked when the archive was read."""
     sid, blocks = source["id"], inputs.archives.get(source["id"])
     cited, uncited = ix.cited(sid), inputs.uncited.get(sid, {})
-    count = (
-        len(blocks)
-        if blocks is not None
-        else int(source["block_count"])
-        if source["block_count"]
-        else max([*cited, *uncited], default=0)
-    )
+    if blocks is not None:
+        count = len(blocks)
+    else:
+        count = int(source["block_count"] or max([*cited, *uncited], default=0))
     shown = []
     for n in range(1, count + 1):
         records = [(f"{table}/{r['id']}", table, r) for table, r in cited.get(n, [])]
-        pieces, found = (
-            segments(blocks[n - 1], [(key, r.get("quote") or "") for key, _, r in records])
-            if blocks is not None
-            else ([], set())
-        )
+        quotes = [(key, r.get("quote") or "") for key, _, r in records]
+        pieces, found = segments(blocks[n - 1], quotes) if blocks is not None else ([], set())
         refs = {key: i for i, (key, _, _) in enumerate(records, start=1)}
         shown.append(
             {
@@ -468,13 +391,11 @@ def _source(ix: SiteIndex, inputs: SiteInputs, source: dict) -> Page:
                 "uncited": uncited.get(n),
             }
         )
-    return (
-        f"source-{sid}.html",
-        "source.html",
-        {
-            "source": source,
-            "blocks": shown,
-            "has_text": blocks is not None,
-            "with_text": inputs.with_text,
-        },
-    )
+    has_text = blocks is not None
+    context = {
+        "source": source,
+        "blocks": shown,
+        "has_text": has_text,
+        "with_text": inputs.with_text,
+    }
+    return f"source-{sid}.html", "source.html", context

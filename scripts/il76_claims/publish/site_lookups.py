@@ -12,9 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from operator import itemgetter
 
 from ..model.policy import side
 from .tables import Table
@@ -81,10 +80,10 @@ def paginate(stem: str, items: list, per: int) -> list[tuple[str, list]]:
     ]
 
 
-def grouped(items: list, key: Callable[[Any], str]) -> list[tuple[str, list]]:
-    """Consecutive runs of items with the same key, in order, as lists: a
-    template may look ahead, which would empty groupby's own iterators."""
-    return [(k, list(run)) for k, run in itertools.groupby(items, key)]
+def grouped(items: list[dict], column: str) -> list[tuple[str, list]]:
+    """Consecutive runs of items with the same value in column, in order, as
+    lists: a template may look ahead, which would empty groupby's own iterators."""
+    return [(k, list(run)) for k, run in itertools.groupby(items, itemgetter(column))]
 
 
 def _by(items: list[dict], column: str) -> dict[str, list[dict]]:
@@ -107,11 +106,8 @@ class SiteIndex:
         self.codes: dict[str, dict[str, str]] = defaultdict(dict)
         for r in self.t["codelists"]:
             self.codes[r["codelist"]][r["code"]] = r["description"]
-        self._refs()
         self.statement_page: dict[str, str] = {}
         self.figure_page: dict[str, str] = {}
-
-    def _refs(self) -> None:
         t = self.t
         self.positions_of_claim = _by(t["claim_positions"], "claim_id")
         self.positions_of_actor = _by(t["claim_positions"], "actor_id")
@@ -181,16 +177,16 @@ class SiteIndex:
     def side_groups(self, claim_id: str) -> list[tuple[str, list[dict]]]:
         """(side, [claim_actors rows]) in the order for, against, both, other,
         each side's actors by name: who is on which side of a claim."""
+        order = list(self.codes_of("claim_actors", "side"))
         rows = sorted(
             self.sides.get(claim_id, []),
-            key=lambda r: (self.name(r["actor_id"]).casefold(), r["actor_id"]),
+            key=lambda r: (
+                order.index(r["side"]),
+                self.name(r["actor_id"]).casefold(),
+                r["actor_id"],
+            ),
         )
-        order = list(self.codes_of("claim_actors", "side"))
-        return [
-            (side, [r for r in rows if r["side"] == side])
-            for side in order
-            if any(r["side"] == side for r in rows)
-        ]
+        return grouped(rows, "side")
 
     def sources_of(self, statement: dict) -> list[str]:
         """Every source that carries a statement: its own first."""
