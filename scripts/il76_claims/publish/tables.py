@@ -61,25 +61,18 @@ class Table:
     def foreign_keys(self) -> list[tuple[str, str]]:
         """(column, referenced table) pairs; the referenced column is 'id'
         except for codelists, which carry no foreign keys."""
-        out = []
-        if self.parent:
-            out.append(self.parent)
-        out.extend(
+        out = [self.parent] if self.parent else []
+        return out + [
             (f.name, f.ref_table)
             for f in self.fields
-            if f.ref_table and (f.name, f.ref_table) != self.parent
-        )
-        return out
+            if f.ref_table and (f.name, f.ref_table) not in out
+        ]
 
 
 def cell(value: object) -> str:
-    if value is None:
-        return ""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
 def typed(f: Field, value: str) -> str | int | bool | None:
@@ -100,8 +93,8 @@ class Layout:
         self.schemas = schemas
         self.kind_table = {k: schemas.kinds[k]["x-table"] for k in KINDS}
         self.tables: dict[str, Table] = {}
-        # kind -> [(property, child table name, item property or None)]
-        self.children: dict[str, list[tuple[str, str, str | None]]] = {}
+        # kind -> [(list property, its child table)]
+        self.children: dict[str, list[tuple[str, str]]] = {}
         for kind in KINDS:
             self._add_kind(kind)
         self.tables[dispute.NAME] = self._computed(dispute)
@@ -110,8 +103,8 @@ class Layout:
         fields = [
             Field("codelist", "string", "Codelist", "Name of the codelist.", True),
             Field("code", "string", "Code", "The code as it appears in the data.", True),
+            Field("description", "string", "Description", "What the code means.", True),
         ]
-        fields.append(Field("description", "string", "Description", "What the code means.", True))
         self.tables["codelists"] = Table(
             "codelists", "Codelists", about, fields, ["codelist", "code"]
         )
@@ -121,19 +114,8 @@ class Layout:
         fields = []
         for name, ftype, title, description, codelist, ref in module.FIELDS:
             enum = tuple(self.schemas.codelists[codelist].codes) if codelist else None
-            fields.append(
-                Field(
-                    name,
-                    ftype,
-                    title,
-                    description,
-                    True,
-                    codelist,
-                    enum,
-                    ref,
-                    minimum=1 if ftype == "integer" else None,
-                )
-            )
+            low = 1 if ftype == "integer" else None
+            fields.append(Field(name, ftype, title, description, True, codelist, enum, ref, low))
         return Table(module.NAME, module.TITLE, module.DESCRIPTION, fields, list(module.KEY))
 
     def _former_ids(self) -> Table:
@@ -171,30 +153,20 @@ class Layout:
         codelist = self.schemas.codelist_of(prop)
         enum = tuple(self.schemas.codelists[codelist].codes) if codelist else None
         ref = prop.get("x-ref-kind")
-        title, description, ref_table = (
-            prop.get("title", name),
-            prop.get("description", ""),
-            self.kind_table[ref] if ref else None,
-        )
-        line = (
-            ftype == "string"
-            and not codelist
-            and not ref
-            and not {"pattern", "format", "x-multiline"} & s.keys()
-        )
+        plain = not codelist and not ref and not {"pattern", "format", "x-multiline"} & s.keys()
         return Field(
             name,
             ftype,
-            title,
-            description,
+            prop.get("title", name),
+            prop.get("description", ""),
             required and not nullable,
             codelist,
             enum,
-            ref_table,
+            self.kind_table[ref] if ref else None,
             s.get("minimum"),
             s.get("maximum"),
             unique=name == "id",
-            line=line,
+            line=ftype == "string" and plain,
         )
 
     def _add_kind(self, kind: str) -> None:
@@ -234,9 +206,7 @@ class Layout:
                 minimum=1,
             ),
         ]
-        if "properties" in items:
-            self.children[kind].append((prop.name, node["x-table"], ""))
-        else:
+        if "properties" not in items:
             item = {
                 **node["items"],
                 "title": node["x-column-title"],
@@ -244,7 +214,7 @@ class Layout:
                 "x-ref-kind": node.get("x-ref-kind"),
             }
             fields.append(self._field(node["x-column"], item, True))
-            self.children[kind].append((prop.name, node["x-table"], None))
+        self.children[kind].append((prop.name, node["x-table"]))
         self.tables[node["x-table"]] = Table(
             node["x-table"],
             node["title"],
@@ -261,7 +231,7 @@ class Layout:
         out = []
         for kind in KINDS:
             out.append(self.tables[self.kind_table[kind]])
-            out.extend(self.tables[c] for _, c, _ in self.children[kind])
+            out.extend(self.tables[c] for _, c in self.children[kind])
         out += [self.tables[n] for n in (dispute.NAME, FORMER_IDS, "codelists")]
         return out
 
@@ -283,15 +253,14 @@ def build_tables(
                 for f in main.fields
             ]
         )
-        for prop, child, item_kind in layout.children[rec.kind]:
+        for prop, child in layout.children[rec.kind]:
             t = by_name[child]
             for i, item in enumerate(rec.data.get(prop) or [], start=1):
-                if item_kind is None:
-                    t.rows.append([rec.data["id"], str(i), cell(item)])
-                else:
-                    t.rows.append(
-                        [rec.data["id"], str(i)] + [cell(item.get(f.name)) for f in t.fields[2:]]
-                    )
+                # A list of mappings has a column per field; a list of values one column.
+                values = (
+                    [item.get(f.name) for f in t.fields[2:]] if isinstance(item, dict) else [item]
+                )
+                t.rows.append([rec.data["id"], str(i), *map(cell, values)])
         table = layout.kind_table[rec.kind]
         by_name[FORMER_IDS].rows += [
             [item["id"], rec.data["id"], table, item["version"]]
