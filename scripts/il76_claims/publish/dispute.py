@@ -4,9 +4,8 @@ counts once. Made from the records; the sides come from model/policy.py."""
 
 from __future__ import annotations
 
-from ..model.policy import side
 from ..model.record import Record
-from .derived import Context
+from .derived import Context, fold
 
 NAME = "claim_actors"
 _DESCRIPTION = (
@@ -73,16 +72,6 @@ TITLE, DESCRIPTION, KEY = "Claims by actor", _DESCRIPTION, ["claim_id", "actor_i
 
 
 def _row(claim_id: str, actor_id: str, positions: list[dict], ctx: Context) -> list[str]:
-    sides = {side(p["stance"]) for p in positions}
-    folded = (
-        "both"
-        if {"for", "against"} <= sides
-        else "for"
-        if "for" in sides
-        else "against"
-        if "against" in sides
-        else "other"
-    )
     statements = list(dict.fromkeys(p["statement_id"] for p in positions))
     said = [ctx.get("statement", s) for s in statements]
     dates = sorted(d["date"] for d in said if d.get("date"))
@@ -91,7 +80,7 @@ def _row(claim_id: str, actor_id: str, positions: list[dict], ctx: Context) -> l
     return [
         claim_id,
         actor_id,
-        folded,
+        fold(positions),
         stances,
         str(len(statements)),
         " ".join(statements),

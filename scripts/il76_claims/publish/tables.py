@@ -244,7 +244,7 @@ def build_tables(
     layout = Layout(schemas)
     tables = layout.ordered()
     by_name = {t.name: t for t in tables}
-    ctx = Context.of(records, verified or {})
+    ctx = Context(records, verified or {})
     for rec in sorted(records, key=lambda r: (KINDS.index(r.kind), r.data["id"])):
         main = by_name[layout.kind_table[rec.kind]]
         main.rows.append(
