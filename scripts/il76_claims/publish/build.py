@@ -144,30 +144,22 @@ def swap_in(staging: str, root: str, names: tuple[str, ...]) -> None:
                 os.makedirs(os.path.dirname(dst), exist_ok=True)
                 os.makedirs(os.path.dirname(old), exist_ok=True)
                 had_old = os.path.lexists(dst)
-                if os.path.isdir(src):
-                    if had_old:
-                        os.rename(dst, old)
-                    done.append((name, had_old))
-                    os.rename(src, dst)
-                else:
-                    # A file is replaced in one step; a hard link keeps the
-                    # old one for undoing.
-                    if had_old:
-                        _keep_copy(dst, old)
-                    done.append((name, had_old))
-                    os.replace(src, dst)
+                # A folder is moved aside first; a file is replaced in one
+                # step, a hard link (or else a copy) keeping the old one for undoing.
+                if had_old and os.path.isdir(src):
+                    os.rename(dst, old)
+                elif had_old:
+                    try:
+                        os.link(dst, old)
+                    except OSError:
+                        shutil.copy2(dst, old)
+                done.append((name, had_old))
+                os.replace(src, dst)
         except BaseException:
             if _undo(staging, root, trash, done):
                 shutil.rmtree(trash, ignore_errors=True)
             raise
     shutil.rmtree(trash, ignore_errors=True)
-
-
-def _keep_copy(path: str, copy: str) -> None:
-    try:
-        os.link(path, copy)
-    except OSError:
-        shutil.copy2(path, copy)
 
 
 def _undo(staging: str, root: str, trash: str, done: list[tuple[str, bool]]) -> bool:

@@ -107,35 +107,18 @@ class SiteResult:
 
 def build_site(project: Project, with_text: bool = True) -> SiteResult:
     """Check; when there is no problem, write the site and swap it in.
-    with_text shows the sources' archived texts when they are there; a site
-    that is published leaves them out (third-party text the dataset's
-    licence does not cover)."""
+    with_text shows the sources' archived texts when they are there
+    (verified as the quote check verifies them); a site that is published
+    leaves them out (third-party text the dataset's licence does not cover)."""
     result, tables = prepare(project)
     if not result.ok or result.metadata is None:
         return SiteResult(result, [])
-    inputs = gather(project, result, result.metadata, tables, with_text)
-    cache = os.path.join(project.root, STAGING, "templates")
-    os.makedirs(cache, exist_ok=True)
-    with staged(project.root, "site-") as staging:
-        pages = render(os.path.join(staging, SITE_DIR), inputs, cache)
-        swap_in(staging, project.root, (SITE_DIR,))
-    return SiteResult(result, pages)
-
-
-def gather(
-    project: Project, result: CheckResult, meta: dict, tables: list[Table], with_text: bool = False
-) -> SiteInputs:
-    """What the pages need besides the tables: the archived texts when asked
-    for (verified as the quote check verifies them), the reasons blocks are
-    not cited, the status rule and the changelog."""
     sources = [r for r in result.records if r.kind == "source"]
-    archives = {}
+    archives: dict[str, list[str]] = {}
     if with_text and project.sources_dir and os.path.isdir(project.sources_dir):
-        for rec in sources:
-            archive = quotes.read_archive(rec, project.sources_dir, [])
-            if archive is not None:
-                archives[rec.id] = archive.blocks
-    # Its problems are `coverage`'s to report.
+        found = {r.id: quotes.read_archive(r, project.sources_dir, []) for r in sources}
+        archives = {sid: archive.blocks for sid, archive in found.items() if archive is not None}
+    # Why blocks are not cited; its problems are `coverage`'s to report.
     uncited, _ = load_uncited(project.root, {r.id for r in sources})
     try:
         with open(os.path.join(project.root, CHANGELOG), encoding="utf-8") as fh:
@@ -143,7 +126,13 @@ def gather(
     except (OSError, UnicodeDecodeError):
         changelog = None
     rule = result.schemas.codelists["claim_status"].description
-    return SiteInputs(meta, tables, rule, archives, uncited, changelog, with_text)
+    inputs = SiteInputs(result.metadata, tables, rule, archives, uncited, changelog, with_text)
+    cache = os.path.join(project.root, STAGING, "templates")
+    os.makedirs(cache, exist_ok=True)
+    with staged(project.root, "site-") as staging:
+        pages = render(os.path.join(staging, SITE_DIR), inputs, cache)
+        swap_in(staging, project.root, (SITE_DIR,))
+    return SiteResult(result, pages)
 
 
 def downloads(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
@@ -210,7 +199,7 @@ def _links(children: list, repository: str | None, version: str) -> list:
 # -- pages ---------------------------------------------------------------------
 
 
-def render(out_dir: str, inputs: SiteInputs, cache_dir: str | None = None) -> list[tuple[str, int]]:
+def render(out_dir: str, inputs: SiteInputs, cache_dir: str) -> list[tuple[str, int]]:
     """Every page and the static files into out_dir: (path, bytes) of each."""
     ix = SiteIndex(inputs.tables)
     env = _environment(ix, inputs, cache_dir)
@@ -226,23 +215,19 @@ def render(out_dir: str, inputs: SiteInputs, cache_dir: str | None = None) -> li
     return written
 
 
-def _environment(
-    ix: SiteIndex, inputs: SiteInputs, cache_dir: str | None = None
-) -> jinja2.Environment:
+def _environment(ix: SiteIndex, inputs: SiteInputs, cache_dir: str) -> jinja2.Environment:
     """Jinja2 with the templates; compiled templates are kept in cache_dir
     (Jinja2's own bytecode cache, which checks each template's source by its
     checksum, never by time): compiling them is an eighth of a site build."""
     import jinja2
 
-    cache = jinja2.FileSystemBytecodeCache(cache_dir) if cache_dir else None
-    loader = jinja2.FileSystemLoader(os.path.join(ASSETS, "templates"))
     env = jinja2.Environment(
-        loader=loader,
+        loader=jinja2.FileSystemLoader(os.path.join(ASSETS, "templates")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=cache,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(cache_dir),
     )
     env.globals.update({f.__name__: f for f in (words, symbol, direction, date_text, interval)})
     env.globals.update(
@@ -370,7 +355,7 @@ def _source(ix: SiteIndex, inputs: SiteInputs, source: dict) -> Page:
     """A source's page: its blocks with the records citing each, and the
     text of each block with the quotes marked when the archive was read."""
     sid, blocks = source["id"], inputs.archives.get(source["id"])
-    cited, uncited = ix.cited(sid), inputs.uncited.get(sid, {})
+    cited, uncited = ix.cited.get(sid, {}), inputs.uncited.get(sid, {})
     if blocks is not None:
         count = len(blocks)
     else:

@@ -133,13 +133,14 @@ class SiteIndex:
         self.carriers = _by(t["statement_sources"], "statement_id")
         self.carried = _by(t["statement_sources"], "source_id")
         self.resting = _by(t["statements"], "source_id")
-        self._cited: dict[str, dict[int, list[tuple[str, dict]]]] = defaultdict(
+        # source -> block -> [(table, row)] of the statements and figures citing it
+        self.cited: dict[str, dict[int, list[tuple[str, dict]]]] = defaultdict(
             lambda: defaultdict(list)
         )
         for table in ("statements", "casualty_figures"):
             for r in t[table]:
                 if r.get("source_id") and r.get("block"):
-                    self._cited[r["source_id"]][int(r["block"])].append((table, r))
+                    self.cited[r["source_id"]][int(r["block"])].append((table, r))
 
     # -- lookups a template asks for --
 
@@ -199,10 +200,6 @@ class SiteIndex:
         return list(
             dict.fromkeys(p["claim_id"] for p in self.positions_of_statement.get(statement_id, []))
         )
-
-    def cited(self, source_id: str) -> dict[int, list[tuple[str, dict]]]:
-        """block -> [(table, row)] of the statements and figures citing it."""
-        return self._cited.get(source_id, {})
 
     # -- links --
 
