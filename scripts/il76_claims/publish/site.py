@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
@@ -316,14 +316,12 @@ def _home(ix: SiteIndex, inputs: SiteInputs) -> dict:
     }
 
 
-def _by_name(ix: SiteIndex, ids: Iterable[str]) -> list[str]:
-    return sorted(set(ids), key=lambda a: (ix.name(a).casefold(), a))
-
-
 def _claims(ix: SiteIndex, chunk: list[dict]) -> dict:
     """A page of claims, by topic, each with every party's side; filters by
     party, country and status."""
-    parties = _by_name(ix, (r["actor_id"] for c in chunk for r in ix.sides.get(c["id"], [])))
+    parties = sorted(
+        {r["actor_id"] for c in chunk for r in ix.sides.get(c["id"], [])}, key=ix.name_key
+    )
     return {
         "groups": grouped(chunk, "topic"),
         "parties": parties,
@@ -338,7 +336,7 @@ def _present(ix: SiteIndex, table: str, column: str, used: set[str]) -> list[str
 
 def _statements(ix: SiteIndex, chunk: list[dict]) -> dict:
     """A page of statements, with the choices its filters offer."""
-    speakers = _by_name(ix, (r["speaker_id"] for r in chunk))
+    speakers = sorted({r["speaker_id"] for r in chunk}, key=ix.name_key)
     positions = [p for r in chunk for p in ix.positions_of_statement.get(r["id"], [])]
     return {
         "statements": chunk,

@@ -24,11 +24,6 @@ from .tables import Table
 SYMBOLS = {"asserts": "▲", "suggests": "△", "denies": "▼", "questions": "▽"}
 
 
-def rows(table: Table) -> list[dict[str, str]]:
-    names = [f.name for f in table.fields]
-    return [dict(zip(names, r)) for r in table.rows]
-
-
 def words(code: str) -> str:
     """A code as words ('on_or_after' -> 'on or after'); its meaning is in the codelists table."""
     return code.replace("_", " ")
@@ -74,10 +69,7 @@ def interval(row: dict) -> tuple[str, str]:
 def paginate(stem: str, items: list, per: int) -> list[tuple[str, list]]:
     """(file name, items) of each page: stem.html, stem-2.html, ..."""
     chunks = [items[i : i + per] for i in range(0, len(items), per)] or [[]]
-    return [
-        (f"{stem}.html" if n == 0 else f"{stem}-{n + 1}.html", chunk)
-        for n, chunk in enumerate(chunks)
-    ]
+    return [(f"{stem}-{n}.html" if n > 1 else f"{stem}.html", c) for n, c in enumerate(chunks, 1)]
 
 
 def grouped(items: list[dict], column: str) -> list[tuple[str, list]]:
@@ -98,7 +90,9 @@ class SiteIndex:
     """The tables as rows, by id and by what they refer to."""
 
     def __init__(self, tables: list[Table]):
-        self.t = {t.name: rows(t) for t in tables}
+        self.t = {
+            t.name: [dict(zip([f.name for f in t.fields], r)) for r in t.rows] for t in tables
+        }
         self.fields = {t.name: {f.name: f for f in t.fields} for t in tables}
         self.by_id = {
             t.name: {r["id"]: r for r in self.t[t.name]} for t in tables if t.primary_key == ["id"]
@@ -157,6 +151,10 @@ class SiteIndex:
     def name(self, aid: str) -> str:
         return self.by_id["actors"][aid]["name"]
 
+    def name_key(self, aid: str) -> tuple[str, str]:
+        """Actors in the order of their names."""
+        return self.name(aid).casefold(), aid
+
     def relay_chain(self, statement: dict) -> list[str]:
         """Actor ids from the speaker outward to the source's publisher (when known)."""
         publisher = self.by_id["sources"][statement["source_id"]]["publisher_id"]
@@ -173,7 +171,7 @@ class SiteIndex:
         for s in self.spoken.get(aid, []):
             for r in self.relays.get(s["id"], []):
                 out.setdefault(r, []).append(s)
-        return sorted(out.items(), key=lambda item: (self.name(item[0]).casefold(), item[0]))
+        return sorted(out.items(), key=lambda item: self.name_key(item[0]))
 
     def side_groups(self, claim_id: str) -> list[tuple[str, list[dict]]]:
         """(side, [claim_actors rows]) in the order for, against, both, other,
@@ -181,11 +179,7 @@ class SiteIndex:
         order = list(self.codes_of("claim_actors", "side"))
         rows = sorted(
             self.sides.get(claim_id, []),
-            key=lambda r: (
-                order.index(r["side"]),
-                self.name(r["actor_id"]).casefold(),
-                r["actor_id"],
-            ),
+            key=lambda r: (order.index(r["side"]), self.name_key(r["actor_id"])),
         )
         return grouped(rows, "side")
 
