@@ -110,9 +110,11 @@ class Layout:
         )
 
     def _computed(self, module: ModuleType) -> Table:
-        """A table the build computes whole (FIELDS, TITLE, DESCRIPTION, KEY)."""
+        """A table the build computes whole (FIELDS, CODELISTS, REFS, TITLE,
+        DESCRIPTION, KEY)."""
         fields = []
-        for name, ftype, title, description, codelist, ref in module.FIELDS:
+        for name, ftype, title, description in module.FIELDS:
+            codelist, ref = module.CODELISTS.get(name), module.REFS.get(name)
             enum = tuple(self.schemas.codelists[codelist].codes) if codelist else None
             low = 1 if ftype == "integer" else None
             fields.append(Field(name, ftype, title, description, True, codelist, enum, ref, low))
