@@ -273,7 +273,14 @@ def _pages(ix: SiteIndex, inputs: SiteInputs) -> Iterator[Page]:
     topics = list(ix.codes_of("claims", "topic"))
     claims = sorted(t["claims"], key=lambda r: (topics.index(r["topic"]), r["id"]))
     yield from _paged("claims", claims, partial(_claims, ix), CLAIMS_PER_PAGE)
-    yield from _actors(ix, names)
+    types = list(ix.codes_of("actors", "actor_type"))
+    actors = sorted(
+        t["actors"], key=lambda r: (types.index(r["actor_type"]), names[r["id"]], r["id"])
+    )
+    countries = {"countries": sorted({a["country"] for a in actors} - {""})}
+    yield from _paged(
+        "actors", actors, lambda rs: {"groups": grouped(rs, "actor_type"), **countries}
+    )
     yield from (("claim-" + c["id"] + ".html", "claim.html", {"claim": c}) for c in t["claims"])
     yield from (("actor-" + a["id"] + ".html", "actor.html", {"actor": a}) for a in t["actors"])
     yield from _paged("statements", statements, partial(_statements, ix))
@@ -285,16 +292,6 @@ def _pages(ix: SiteIndex, inputs: SiteInputs) -> Iterator[Page]:
     yield from _paged("sources", t["sources"], lambda rs: {"sources": rs})
     yield from (_source(ix, inputs, s) for s in t["sources"])
     yield from _paged("figures", figures, lambda rs: {"groups": grouped(rs, "claimed_by_id")})
-
-
-def _actors(ix: SiteIndex, names: dict[str, str]) -> Iterator[Page]:
-    """The actors, by type, then by name; filters by country."""
-    types = list(ix.codes_of("actors", "actor_type"))
-    actors = sorted(
-        ix.t["actors"], key=lambda r: (types.index(r["actor_type"]), names[r["id"]], r["id"])
-    )
-    context = {"countries": sorted({a["country"] for a in actors} - {""})}
-    yield from _paged("actors", actors, lambda rs: {"groups": grouped(rs, "actor_type"), **context})
 
 
 def _home(ix: SiteIndex, inputs: SiteInputs) -> dict:

@@ -158,12 +158,8 @@ class SiteIndex:
     def relay_chain(self, statement: dict) -> list[str]:
         """Actor ids from the speaker outward to the source's publisher (when known)."""
         publisher = self.by_id["sources"][statement["source_id"]]["publisher_id"]
-        chain = [
-            statement["speaker_id"],
-            *self.relays.get(statement["id"], []),
-            *([publisher] if publisher else []),
-        ]
-        return [a for a, _ in itertools.groupby(chain)]  # the publisher narrating: once
+        chain = [statement["speaker_id"], *self.relays.get(statement["id"], []), publisher]
+        return [a for a, _ in itertools.groupby(chain) if a]  # the publisher narrating: once
 
     def relayers(self, aid: str) -> list[tuple[str, list[dict]]]:
         """(relaying actor, [its statements]) for the statements aid made."""
@@ -185,10 +181,8 @@ class SiteIndex:
 
     def sources_of(self, statement: dict) -> list[str]:
         """Every source that carries a statement: its own first."""
-        return [
-            statement["source_id"],
-            *(c["source_id"] for c in self.carriers.get(statement["id"], [])),
-        ]
+        carriers = self.carriers.get(statement["id"], [])
+        return [statement["source_id"], *(c["source_id"] for c in carriers)]
 
     def claims_of(self, statement_id: str) -> list[str]:
         return list(
