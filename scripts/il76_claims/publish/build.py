@@ -66,18 +66,17 @@ def write_outputs(
     out_dir: str, meta: dict, tables: list[Table], records: list[Record]
 ) -> list[str]:
     """Every output into out_dir."""
-    written = csv.write(tables, out_dir)
     views = build_views(tables)
-    written.append(xlsx.write(meta, tables, out_dir, XLSX, [v.table for v in views]))
-    written.append(sqlite.write(meta, tables, out_dir, SQLITE, views))
-    written.append(datasette.write(meta, tables, views, out_dir, DATASETTE))
-    written += [
+    return [
+        *csv.write(tables, out_dir),
+        xlsx.write(meta, tables, out_dir, XLSX, [v.table for v in views]),
+        sqlite.write(meta, tables, out_dir, SQLITE, views),
+        datasette.write(meta, tables, views, out_dir, DATASETTE),
         jsondoc.write(meta, tables, out_dir, JSON),
         jsonl.write(tables, out_dir, JSONL),
         jsonld.write(meta, tables, out_dir, JSONLD),
+        *committed_metadata(meta, tables, records, out_dir),
     ]
-    written += committed_metadata(meta, tables, records, out_dir)
-    return written
 
 
 def committed_metadata(

@@ -54,11 +54,8 @@ def _actors_on(rec: Record, wanted: str) -> set[str]:
 
 def _other_actors(rec: Record) -> set[str]:
     """Actors whose every position on the claim is on neither side."""
-    return (
-        {p["actor_id"] for p in rec.data["positions"]}
-        - _actors_on(rec, "for")
-        - _actors_on(rec, "against")
-    )
+    everyone = {p["actor_id"] for p in rec.data["positions"]}
+    return everyone - _actors_on(rec, "for") - _actors_on(rec, "against")
 
 
 def _countries(actors: set[str], ctx: Context) -> int:

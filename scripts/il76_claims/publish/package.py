@@ -89,9 +89,7 @@ def _sources(records: list[Record]) -> list[dict]:
             entry["path"] = d["url"]
         if d.get("publisher_id"):
             entry["publisher"] = actors[d["publisher_id"]]["name"]
-        entry["date"] = d["date"]
-        entry["datePrecision"] = d["date_precision"]
-        out.append(entry)
+        out.append(entry | {"date": d["date"], "datePrecision": d["date_precision"]})
     return out
 
 

@@ -39,19 +39,7 @@ from ..model.project import Project
 from . import citation
 from .build import STAGING, prepare, staged, swap_in
 from .release import archive_name, published
-from .site_lookups import (
-    SIDE_SYMBOLS,
-    SiteIndex,
-    axis,
-    date_text,
-    direction,
-    grouped,
-    interval,
-    paginate,
-    segments,
-    symbol,
-    words,
-)
+from .site_lookups import FUNCTIONS, SIDE_SYMBOLS, SiteIndex, axis, grouped, paginate, segments
 from .tables import Table
 
 if TYPE_CHECKING:
@@ -229,8 +217,8 @@ def _environment(ix: SiteIndex, inputs: SiteInputs, cache_dir: str) -> jinja2.En
         lstrip_blocks=True,
         bytecode_cache=jinja2.FileSystemBytecodeCache(cache_dir),
     )
-    env.globals.update({f.__name__: f for f in (words, symbol, direction, date_text, interval)})
     env.globals.update(
+        FUNCTIONS,
         ix=ix,
         meta=inputs.meta,
         status_rule=inputs.status_rule,
@@ -297,19 +285,17 @@ def _pages(ix: SiteIndex, inputs: SiteInputs) -> Iterator[Page]:
 def _home(ix: SiteIndex, inputs: SiteInputs) -> dict:
     """The answer first: the claims most parties take a side on, disputed
     ones first; then the method, the downloads and how to cite."""
-    meta = inputs.meta
 
     def rank(c: dict) -> tuple[bool, int, str]:
         return c["status"] != "disputed", -int(c["actors_for"]) - int(c["actors_against"]), c["id"]
 
-    central = sorted(ix.t["claims"], key=rank)[:CENTRAL]
     return {
-        "central": central,
+        "central": sorted(ix.t["claims"], key=rank)[:CENTRAL],
         "counts": {t.name: len(t.rows) for t in inputs.tables},
         "held": sum(s["text_held"] == "true" for s in ix.t["sources"]),
-        "citation": citation.citation(meta),
-        "bibtex": citation.bibtex(meta),
-        "downloads": downloads(meta, inputs.tables),
+        "citation": citation.citation(inputs.meta),
+        "bibtex": citation.bibtex(inputs.meta),
+        "downloads": downloads(inputs.meta, inputs.tables),
     }
 
 

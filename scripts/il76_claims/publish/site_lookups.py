@@ -72,6 +72,10 @@ def paginate(stem: str, items: list, per: int) -> list[tuple[str, list]]:
     return [(f"{stem}-{n}.html" if n > 1 else f"{stem}.html", c) for n, c in enumerate(chunks, 1)]
 
 
+# What every template may call, besides the index.
+FUNCTIONS = {f.__name__: f for f in (words, symbol, direction, date_text, interval)}
+
+
 def grouped(items: list[dict], column: str) -> list[tuple[str, list]]:
     """Consecutive runs of items with the same value in column, in order, as
     lists: a template may look ahead, which would empty groupby's own iterators."""
