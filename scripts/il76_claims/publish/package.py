@@ -43,12 +43,11 @@ def _resource(t: Table, out_dir: str) -> dict:
         "missingValues": [""],
         "primaryKey": list(t.primary_key),
     }
-    fks = [
-        {"fields": col, "reference": {"resource": table, "fields": "id"}}
-        for col, table in t.foreign_keys
-    ]
-    if fks:
-        schema["foreignKeys"] = fks
+    if t.foreign_keys:
+        schema["foreignKeys"] = [
+            {"fields": col, "reference": {"resource": table, "fields": "id"}}
+            for col, table in t.foreign_keys
+        ]
     return {
         "name": t.name,
         "type": "table",

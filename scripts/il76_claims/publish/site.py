@@ -222,6 +222,7 @@ def _environment(ix: SiteIndex, inputs: SiteInputs, cache_dir: str) -> jinja2.En
         ix=ix,
         meta=inputs.meta,
         status_rule=inputs.status_rule,
+        with_text=inputs.with_text,
         method=method_links(inputs.meta),
         side_symbol=SIDE_SYMBOLS,
     )
@@ -357,11 +358,5 @@ def _source(ix: SiteIndex, inputs: SiteInputs, source: dict) -> Page:
                 "uncited": uncited.get(n),
             }
         )
-    has_text = blocks is not None
-    context = {
-        "source": source,
-        "blocks": shown,
-        "has_text": has_text,
-        "with_text": inputs.with_text,
-    }
+    context = {"source": source, "blocks": shown, "has_text": blocks is not None}
     return f"source-{sid}.html", "source.html", context

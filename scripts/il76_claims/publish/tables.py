@@ -121,7 +121,7 @@ class Layout:
         return Table(module.NAME, module.TITLE, module.DESCRIPTION, fields, list(module.KEY))
 
     def _former_ids(self) -> Table:
-        tables = tuple(self.kind_table[k] for k in KINDS)
+        names = tuple(self.kind_table[k] for k in KINDS)
         about = (
             "Every id a record had in an earlier release, with the record's id now: join an old id "
             "through this table to find the record. A record renamed twice has two rows. table_name "
@@ -130,9 +130,7 @@ class Layout:
         fields = [
             Field("former_id", "string", "Former id", "The id the record had before.", True),
             Field("id", "string", "Id", "The record's id now.", True),
-            Field(
-                "table_name", "string", "Table", "The table the record is in.", True, enum=tables
-            ),
+            Field("table_name", "string", "Table", "The table the record is in.", True, enum=names),
             Field(
                 "version",
                 "string",
@@ -195,17 +193,12 @@ class Layout:
         with its key columns; the columns of a list of mappings follow as
         the walk meets its fields."""
         doc, node = self.schemas.kinds[kind], prop.node
-        parent_col, tname = f"{kind}_id", doc["x-table"]
+        parent_col, tname, order = f"{kind}_id", doc["x-table"], node["x-order-column"]
         about = f"The {doc['title'].lower()} this row belongs to."
         fields = [
             Field(parent_col, "string", doc["title"], about, True, ref_table=tname),
             Field(
-                node["x-order-column"],
-                "integer",
-                "Order",
-                "Position in the list, counted from 1.",
-                True,
-                minimum=1,
+                order, "integer", "Order", "Position in the list, counted from 1.", True, minimum=1
             ),
         ]
         if "properties" not in items:
@@ -222,7 +215,7 @@ class Layout:
             node["title"],
             node["description"],
             fields,
-            [parent_col, node["x-order-column"]],
+            [parent_col, order],
             parent=(parent_col, tname),
             list_name=prop.name,
         )
