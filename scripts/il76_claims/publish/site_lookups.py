@@ -82,11 +82,12 @@ def grouped(items: list[dict], column: str) -> list[tuple[str, list]]:
     return [(k, list(run)) for k, run in itertools.groupby(items, itemgetter(column))]
 
 
-def _by(items: list[dict], column: str) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = defaultdict(list)
+def _by(items: list[dict], column: str, pick: str = "") -> dict[str, list]:
+    """Items (or their value in column pick) by their value in column."""
+    out: dict[str, list] = defaultdict(list)
     for r in items:
         if r.get(column):
-            out[r[column]].append(r)
+            out[r[column]].append(r[pick] if pick else r)
     return out
 
 
@@ -110,10 +111,7 @@ class SiteIndex:
         self.positions_of_claim = _by(t["claim_positions"], "claim_id")
         self.positions_of_actor = _by(t["claim_positions"], "actor_id")
         self.positions_of_statement = _by(t["claim_positions"], "statement_id")
-        self.relays = {
-            sid: [r["actor_id"] for r in rs]
-            for sid, rs in _by(t["statement_relays"], "statement_id").items()
-        }
+        self.relays = _by(t["statement_relays"], "statement_id", "actor_id")
         self.relayed_by_actor = _by(t["statement_relays"], "actor_id")
         self.relations_out = _by(t["claim_relations"], "claim_id")
         self.relations_in = _by(t["claim_relations"], "other_claim_id")
@@ -121,10 +119,9 @@ class SiteIndex:
         self.described = _by(t["statements"], "described_actor_id")
         self.on_behalf = _by(t["statements"], "on_behalf_of_id")
         self.claimed = _by(t["casualty_figures"], "claimed_by_id")
-        self.derivations = {
-            fid: [r["from_figure_id"] for r in rs]
-            for fid, rs in _by(t["casualty_figure_derivations"], "casualty_figure_id").items()
-        }
+        self.derivations = _by(
+            t["casualty_figure_derivations"], "casualty_figure_id", "from_figure_id"
+        )
         self.affiliated = _by(t["actors"], "affiliation_id")
         self.published = _by(t["sources"], "publisher_id")
         self.sides = _by(t["claim_actors"], "claim_id")
