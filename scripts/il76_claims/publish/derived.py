@@ -64,10 +64,8 @@ def _countries(actors: set[str], ctx: Context) -> int:
 
 def claim_source_count(rec: Record, ctx: Context) -> int:
     """Distinct sources that the positions' statements rest on (their source_id)."""
-    return len(
-        {ctx.get("statement", p["statement_id"]).get("source_id") for p in rec.data["positions"]}
-        - {None}
-    )
+    said = (ctx.get("statement", p["statement_id"]) for p in rec.data["positions"])
+    return len({s.get("source_id") for s in said} - {None})
 
 
 def quote_verified(rec: Record, ctx: Context) -> bool:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -80,11 +80,10 @@ class SiteInputs:
     meta: dict  # dataset.yaml
     tables: list[Table]
     status_rule: str  # the claim_status codelist's own description of the rule
-    # source id -> blocks of its verified text
-    archives: dict[str, list[str]] = field(default_factory=dict)
-    uncited: dict[str, dict[int, Uncited]] = field(default_factory=dict)
-    changelog: str | None = None  # CHANGELOG.md
-    with_text: bool = True  # False: left out on purpose (il76-claims site --no-archived-text)
+    archives: dict[str, list[str]]  # source id -> blocks of its verified text
+    uncited: dict[str, dict[int, Uncited]]
+    changelog: str | None  # CHANGELOG.md
+    with_text: bool  # False: left out on purpose (il76-claims site --no-archived-text)
 
 
 @dataclass

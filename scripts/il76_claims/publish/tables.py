@@ -256,9 +256,8 @@ def build_tables(
                     [item.get(f.name) for f in t.fields[2:]] if isinstance(item, dict) else [item]
                 )
                 t.rows.append([rec.data["id"], str(i), *map(cell, values)])
-        table = layout.kind_table[rec.kind]
         by_name[FORMER_IDS].rows += [
-            [item["id"], rec.data["id"], table, item["version"]]
+            [item["id"], rec.data["id"], main.name, item["version"]]
             for item in rec.data.get(FORMER_IDS) or []
         ]
     by_name[dispute.NAME].rows = dispute.rows([r for r in records if r.kind == "claim"], ctx)

@@ -99,11 +99,8 @@ def view_of(t: Table, by_name: dict[str, Table], lookups: dict[str, dict[str, st
             fields.append(added[i][0])
             columns.append(f"{added[i][1]} AS {sql_name(added[i][0].name)}")
     name = t.name + SUFFIX
-    sql = (
-        f"CREATE VIEW {sql_name(name)} AS SELECT\n  "
-        + ",\n  ".join(columns)
-        + f"\nFROM {sql_name(t.name)} t ORDER BY t.rowid"
-    )
+    listed = ",\n  ".join(columns)
+    sql = f"CREATE VIEW {sql_name(name)} AS SELECT\n  {listed}\nFROM {sql_name(t.name)} t ORDER BY t.rowid"
     rows = []
     for row in t.rows:
         rows.append(list(row))
