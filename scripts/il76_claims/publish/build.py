@@ -117,9 +117,8 @@ def write_quote_checks(result: CheckResult, root: str, out_dir: str) -> str:
 @contextmanager
 def _hold_interrupts() -> Iterator[None]:
     received: list[tuple] = []
-    old = signal.getsignal(signal.SIGINT)
     try:
-        signal.signal(signal.SIGINT, lambda *a: received.append(a))
+        old = signal.signal(signal.SIGINT, lambda *a: received.append(a))
     except ValueError:  # not the main thread: nothing to hold
         yield
         return

@@ -28,7 +28,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..check import quotes
@@ -41,9 +41,6 @@ from .build import STAGING, prepare, staged, swap_in
 from .release import archive_name, published
 from .site_lookups import FUNCTIONS, SIDE_SYMBOLS, SiteIndex, axis, grouped, paginate, segments
 from .tables import Table
-
-if TYPE_CHECKING:
-    import jinja2
 
 # A page: (file, template, context).
 Page = tuple[str, str, dict]
@@ -108,8 +105,7 @@ def build_site(project: Project, with_text: bool = True) -> SiteResult:
     # Why blocks are not cited; its problems are `coverage`'s to report.
     uncited, _ = load_uncited(project.root, {r.id for r in sources})
     try:
-        with open(os.path.join(project.root, CHANGELOG), encoding="utf-8") as fh:
-            changelog = fh.read()
+        changelog: str | None = Path(project.root, CHANGELOG).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         changelog = None
     rule = result.schemas.codelists["claim_status"].description
@@ -130,10 +126,8 @@ def downloads(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
     it is (publish/release.py)."""
     files = published(meta, [t.name for t in tables])
     linked = [(f, url) for f, url in files if url is not None]
-    if linked:
-        return linked
     archive = archive_name(meta["name"], meta["version"])
-    return [(f, f"../{f}") for f, _ in files if f != archive]
+    return linked or [(f, f"../{f}") for f, _ in files if f != archive]
 
 
 def method_links(meta: dict) -> list[tuple[str, str, str]]:
@@ -187,27 +181,13 @@ def _links(children: list, repository: str | None, version: str) -> list:
 
 
 def render(out_dir: str, inputs: SiteInputs, cache_dir: str) -> list[tuple[str, int]]:
-    """Every page and the static files into out_dir: (path, bytes) of each."""
-    ix = SiteIndex(inputs.tables)
-    env = _environment(ix, inputs, cache_dir)
-    os.makedirs(out_dir, exist_ok=True)
-    written = []
-    for name, template, context in _pages(ix, inputs):
-        html = env.get_template(template).render(page=name, **context)
-        with open(os.path.join(out_dir, name), "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(html)
-        written.append((name, len(html.encode("utf-8"))))
-    for name in STATIC:
-        shutil.copyfile(os.path.join(ASSETS, name), os.path.join(out_dir, name))
-    return written
-
-
-def _environment(ix: SiteIndex, inputs: SiteInputs, cache_dir: str) -> jinja2.Environment:
-    """Jinja2 with the templates; compiled templates are kept in cache_dir
-    (Jinja2's own bytecode cache, which checks each template's source by its
-    checksum, never by time): compiling them is an eighth of a site build."""
+    """Every page and the static files into out_dir: (path, bytes) of each.
+    Compiled templates are kept in cache_dir (Jinja2's own bytecode cache,
+    which checks each template's source by its checksum, never by time):
+    compiling them is an eighth of a site build."""
     import jinja2
 
+    ix = SiteIndex(inputs.tables)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(os.path.join(ASSETS, "templates")),
         autoescape=True,
@@ -225,7 +205,15 @@ def _environment(ix: SiteIndex, inputs: SiteInputs, cache_dir: str) -> jinja2.En
         method=method_links(inputs.meta),
         side_symbol=SIDE_SYMBOLS,
     )
-    return env
+    os.makedirs(out_dir, exist_ok=True)
+    written = []
+    for name, template, context in _pages(ix, inputs):
+        html = env.get_template(template).render(page=name, **context)
+        Path(out_dir, name).write_text(html, encoding="utf-8", newline="\n")
+        written.append((name, len(html.encode("utf-8"))))
+    for name in STATIC:
+        shutil.copyfile(os.path.join(ASSETS, name), os.path.join(out_dir, name))
+    return written
 
 
 def _paged(
@@ -312,23 +300,18 @@ def _claims(ix: SiteIndex, chunk: list[dict]) -> dict:
     }
 
 
-def _present(ix: SiteIndex, table: str, column: str, used: set[str]) -> list[str]:
-    """The codes of a coded column that are used, in codelist order."""
-    return [code for code in ix.codes_of(table, column) if code in used]
-
-
 def _statements(ix: SiteIndex, chunk: list[dict]) -> dict:
     """A page of statements, with the choices its filters offer."""
     speakers = sorted({r["speaker_id"] for r in chunk}, key=ix.name_key)
-    positions = [p for r in chunk for p in ix.positions_of_statement.get(r["id"], [])]
+    stances = {p["stance"] for r in chunk for p in ix.positions_of_statement.get(r["id"], [])}
     return {
         "statements": chunk,
         "speakers": speakers,
         "claims": sorted({c for r in chunk for c in ix.claims_of(r["id"])}),
-        "kinds": _present(ix, "statements", "kind", {r["kind"] for r in chunk}),
+        "kinds": [k for k in ix.codes_of("statements", "kind") if k in {r["kind"] for r in chunk}],
         "countries": sorted({ix.actor(a)["country"] for a in speakers} - {""}),
         "sources": sorted({s for r in chunk for s in ix.sources_of(r)}),
-        "stances": _present(ix, "claim_positions", "stance", {p["stance"] for p in positions}),
+        "stances": [k for k in ix.codes_of("claim_positions", "stance") if k in stances],
     }
 
 

@@ -110,8 +110,7 @@ class Layout:
         )
 
     def _computed(self, module: ModuleType) -> Table:
-        """A table the build computes whole (FIELDS, CODELISTS, REFS, TITLE,
-        DESCRIPTION, KEY)."""
+        """A table the build computes whole, as its module describes it."""
         fields = []
         for name, ftype, title, description in module.FIELDS:
             codelist, ref = module.CODELISTS.get(name), module.REFS.get(name)
@@ -145,7 +144,6 @@ class Layout:
         s = self.schemas.resolve(prop)
         types = s.get("type", "string")
         types = types if isinstance(types, list) else [types]
-        nullable = "null" in types or s.get("nullable", False)
         base = next((t for t in types if t != "null"), "string")
         ftype = {"integer": "integer", "boolean": "boolean"}.get(base, "string")
         if s.get("format") == "date":
@@ -159,7 +157,7 @@ class Layout:
             ftype,
             prop.get("title", name),
             prop.get("description", ""),
-            required and not nullable,
+            required and "null" not in types and not s.get("nullable", False),
             codelist,
             enum,
             self.kind_table[ref] if ref else None,

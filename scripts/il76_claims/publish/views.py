@@ -49,8 +49,7 @@ def _added(t: Table, by_name: dict[str, Table]) -> dict[int, tuple[Field, str]]:
     refs = dict(t.foreign_keys)
     for i, f in enumerate(t.fields):
         ref = by_name.get(refs.get(f.name, ""))
-        lab = label(ref) if ref else None
-        if ref is not None and lab is not None:
+        if ref is not None and (lab := label(ref)) is not None:
             name = f"{f.name.removesuffix('_id')}_{lab.name}"
             title = f"{f.title}: {lab.title.lower()}"
             expr = f'(SELECT COALESCE(r.{sql_name(lab.name)}, r."id") FROM {sql_name(ref.name)} r WHERE r."id" = t.{sql_name(f.name)})'
