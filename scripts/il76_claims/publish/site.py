@@ -42,8 +42,7 @@ from .release import archive_name, published
 from .site_lookups import FUNCTIONS, SIDE_SYMBOLS, SiteIndex, axis, grouped, paginate, segments
 from .tables import Table
 
-# A page: (file, template, context).
-Page = tuple[str, str, dict]
+Page = tuple[str, str, dict]  # (file, template, context)
 
 SITE_DIR = "dist/site"
 ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "site_assets")

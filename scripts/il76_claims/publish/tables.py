@@ -221,12 +221,8 @@ class Layout:
     def ordered(self) -> list[Table]:
         """Tables in a stable order: each kind's table, then its children;
         the computed claim_actors, former_ids, then codelists last."""
-        out = []
-        for kind in KINDS:
-            out.append(self.tables[self.kind_table[kind]])
-            out.extend(self.tables[c] for _, c in self.children[kind])
-        out += [self.tables[n] for n in (dispute.NAME, FORMER_IDS, "codelists")]
-        return out
+        names = [n for k in KINDS for n in (self.kind_table[k], *(c for _, c in self.children[k]))]
+        return [self.tables[n] for n in (*names, dispute.NAME, FORMER_IDS, "codelists")]
 
 
 def build_tables(
