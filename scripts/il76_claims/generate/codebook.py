@@ -81,7 +81,7 @@ def _origin(layout: Layout, t: Table) -> str:
     for kind in KINDS:
         if layout.kind_table[kind] == t.name:
             return f"one row per file `records/{kind}/<id>.yaml`"
-        for prop, child, _ in layout.children[kind]:
+        for prop, child in layout.children[kind]:
             if child == t.name:
                 return f"one row per item of the list `{prop}` in `records/{kind}/<id>.yaml`, in list order"
     if t.name == dispute.NAME:

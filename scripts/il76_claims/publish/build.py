@@ -67,18 +67,17 @@ def write_outputs(
     out_dir: str, meta: dict, tables: list[Table], records: list[Record]
 ) -> list[str]:
     """Every output into out_dir."""
-    written = csv.write(tables, out_dir)
     views = build_views(tables)
-    written.append(xlsx.write(meta, tables, out_dir, XLSX, [v.table for v in views]))
-    written.append(sqlite.write(meta, tables, out_dir, SQLITE, views))
-    written.append(write_json(out_dir, DATASETTE, datasette.metadata(meta, tables, views)))
-    written += [
+    return [
+        *csv.write(tables, out_dir),
+        xlsx.write(meta, tables, out_dir, XLSX, [v.table for v in views]),
+        sqlite.write(meta, tables, out_dir, SQLITE, views),
+        write_json(out_dir, DATASETTE, datasette.metadata(meta, tables, views)),
         write_json(out_dir, JSON, jsondoc.document(meta, tables)),
         jsonl.write(tables, out_dir, JSONL),
         write_json(out_dir, JSONLD, jsonld.document(meta, tables)),
+        *committed_metadata(meta, tables, records, out_dir),
     ]
-    written += committed_metadata(meta, tables, records, out_dir)
-    return written
 
 
 def committed_metadata(
@@ -119,9 +118,8 @@ def write_quote_checks(result: CheckResult, root: str, out_dir: str) -> str:
 @contextmanager
 def _hold_interrupts() -> Iterator[None]:
     received: list[tuple] = []
-    old = signal.getsignal(signal.SIGINT)
     try:
-        signal.signal(signal.SIGINT, lambda *a: received.append(a))
+        old = signal.signal(signal.SIGINT, lambda *a: received.append(a))
     except ValueError:  # not the main thread: nothing to hold
         yield
         return
@@ -145,30 +143,22 @@ def swap_in(staging: str, root: str, names: tuple[str, ...]) -> None:
                 os.makedirs(os.path.dirname(dst), exist_ok=True)
                 os.makedirs(os.path.dirname(old), exist_ok=True)
                 had_old = os.path.lexists(dst)
-                if os.path.isdir(src):
-                    if had_old:
-                        os.rename(dst, old)
-                    done.append((name, had_old))
-                    os.rename(src, dst)
-                else:
-                    # A file is replaced in one step; a hard link keeps the
-                    # old one for undoing.
-                    if had_old:
-                        _keep_copy(dst, old)
-                    done.append((name, had_old))
-                    os.replace(src, dst)
+                # A folder is moved aside first; a file is replaced in one
+                # step, a hard link (or else a copy) keeping the old one for undoing.
+                if had_old and os.path.isdir(src):
+                    os.rename(dst, old)
+                elif had_old:
+                    try:
+                        os.link(dst, old)
+                    except OSError:
+                        shutil.copy2(dst, old)
+                done.append((name, had_old))
+                os.replace(src, dst)
         except BaseException:
             if _undo(staging, root, trash, done):
                 shutil.rmtree(trash, ignore_errors=True)
             raise
     shutil.rmtree(trash, ignore_errors=True)
-
-
-def _keep_copy(path: str, copy: str) -> None:
-    try:
-        os.link(path, copy)
-    except OSError:
-        shutil.copy2(path, copy)
 
 
 def _undo(staging: str, root: str, trash: str, done: list[tuple[str, bool]]) -> bool:
@@ -191,6 +181,14 @@ def _undo(staging: str, root: str, trash: str, done: list[tuple[str, bool]]) -> 
     return restored
 
 
+def staged(root: str, prefix: str) -> tempfile.TemporaryDirectory[str]:
+    """A new folder under STAGING for outputs to be written in, removed when done."""
+    os.makedirs(os.path.join(root, STAGING), exist_ok=True)
+    return tempfile.TemporaryDirectory(
+        prefix=prefix, dir=os.path.join(root, STAGING), ignore_cleanup_errors=True
+    )
+
+
 def build(
     project: Project,
     write: Callable[[str, dict, list[Table], list[Record]], list[str]] = write_outputs,
@@ -198,12 +196,8 @@ def build(
     result, tables = prepare(project)
     if not result.ok or result.metadata is None:
         return BuildResult(result, [], [])
-    os.makedirs(os.path.join(project.root, STAGING), exist_ok=True)
-    staging = tempfile.mkdtemp(prefix="staging-", dir=os.path.join(project.root, STAGING))
-    try:
+    with staged(project.root, "staging-") as staging:
         written = write(staging, result.metadata, tables, result.records)
         written.append(write_quote_checks(result, project.root, staging))
         swap_in(staging, project.root, OUTPUTS)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(result, written, tables)

@@ -27,21 +27,8 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Final
 
 import pandas as pd
-
-DATE_FORMAT = "%Y-%m-%d"
-# One resolution for every date column, whether or not it holds a value.
-DATE_DTYPE: Final = "datetime64[us]"
-
-
-def _descriptor_path(path: str) -> str:
-    if os.path.isdir(path):
-        path = os.path.join(path, "datapackage.json")
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"{path}: no datapackage.json here; pass the folder that holds it")
-    return path
 
 
 def read_text_csv(path: str, missing: list[str]) -> pd.DataFrame:
@@ -72,9 +59,9 @@ def _typed(csv_path: str, column: pd.Series, field: dict) -> pd.Series:
         _refuse(csv_path, column, ~column.isin(true + false), f"one of {sorted(true + false)}")
         return column.map(dict.fromkeys(true, True) | dict.fromkeys(false, False)).astype("boolean")
     if ftype == "date":
-        dates = pd.to_datetime(column, format=DATE_FORMAT, errors="coerce")
+        dates = pd.to_datetime(column, format="%Y-%m-%d", errors="coerce")
         _refuse(csv_path, column, dates.isna(), "a YYYY-MM-DD date")
-        return dates.astype(DATE_DTYPE)
+        return dates.astype("datetime64[us]")  # one resolution, whether or not it holds a value
     if field.get("codelist") and codes is not None:
         _refuse(csv_path, column, ~column.isin(codes), f"a code of codelist {field['codelist']}")
         return column.astype(pd.CategoricalDtype(codes))
@@ -95,9 +82,12 @@ def load(path: str = ".") -> dict[str, pd.DataFrame]:
     """Every table of the package at ``path`` (a folder holding
     datapackage.json, or the file itself), by resource name, in the
     descriptor's order."""
-    desc_path = _descriptor_path(path)
-    root = os.path.dirname(os.path.abspath(desc_path))
-    with open(desc_path, encoding="utf-8") as fh:
+    if os.path.isdir(path):
+        path = os.path.join(path, "datapackage.json")
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"{path}: no datapackage.json here; pass the folder that holds it")
+    root = os.path.dirname(os.path.abspath(path))
+    with open(path, encoding="utf-8") as fh:
         desc = json.load(fh)
     return {
         res["name"]: _table(os.path.join(root, res["path"]), res["schema"])

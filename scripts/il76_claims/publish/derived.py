@@ -7,40 +7,45 @@ for and against a claim) are editorial rules, in model/policy.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import defaultdict
 from typing import Any
 
 from ..check import quote_checks
 from ..model.policy import side
 from ..model.record import Record
 
+# A claim's status, from where its positions put it (fold).
+STATUS = {
+    "for": "only_for",
+    "against": "only_against",
+    "both": "disputed",
+    "other": "no_for_or_against",
+}
 
-@dataclass
+
 class Context:
     """What the rules look up: records by kind and id, and the verified quotes."""
 
-    records: dict[str, dict[str, Record]] = field(default_factory=dict)
-    verified: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, records: list[Record], verified: dict[str, str]) -> Context:
-        by_kind: dict[str, dict[str, Record]] = {}
+    def __init__(self, records: list[Record], verified: dict[str, str]):
+        self.records: dict[str, dict[str, Record]] = defaultdict(dict)
         for rec in records:
-            by_kind.setdefault(rec.kind, {})[rec.id] = rec
-        return cls(by_kind, verified)
+            self.records[rec.kind][rec.id] = rec
+        self.verified = verified
 
     def get(self, kind: str, rid: Any) -> dict:
-        rec = self.records.get(kind, {}).get(rid)
+        rec = self.records[kind].get(rid)
         return rec.data if rec else {}
+
+
+def fold(positions: list[dict]) -> str:
+    """Where positions put a claim or an actor: for, against, both, or other (on neither side)."""
+    sides = {side(p["stance"]) for p in positions} & {"for", "against"}
+    return "both" if len(sides) == 2 else sides.pop() if sides else "other"
 
 
 def claim_status(rec: Record, ctx: Context) -> str:
     """What the positions add up to (the claim_status codelist says it in words)."""
-    sides = {side(p["stance"]) for p in rec.data["positions"]}
-    has_for, has_against = "for" in sides, "against" in sides
-    if has_for and has_against:
-        return "disputed"
-    return "only_for" if has_for else "only_against" if has_against else "no_for_or_against"
+    return STATUS[fold(rec.data["positions"])]
 
 
 def _actors_on(rec: Record, wanted: str) -> set[str]:
@@ -49,31 +54,18 @@ def _actors_on(rec: Record, wanted: str) -> set[str]:
 
 def _other_actors(rec: Record) -> set[str]:
     """Actors whose every position on the claim is on neither side."""
-    return (
-        {p["actor_id"] for p in rec.data["positions"]}
-        - _actors_on(rec, "for")
-        - _actors_on(rec, "against")
-    )
+    everyone = {p["actor_id"] for p in rec.data["positions"]}
+    return everyone - _actors_on(rec, "for") - _actors_on(rec, "against")
 
 
 def _countries(actors: set[str], ctx: Context) -> int:
     return len({c for a in actors if (c := ctx.get("actor", a).get("country"))})
 
 
-def sources_of(statement: dict) -> list[str]:
-    """Every source that carries a statement: its basis first, then the others."""
-    basis = [statement["source_id"]] if statement.get("source_id") else []
-    return basis + [
-        c["source_id"] for c in statement.get("carried_by") or [] if c["source_id"] not in basis
-    ]
-
-
 def claim_source_count(rec: Record, ctx: Context) -> int:
     """Distinct sources that the positions' statements rest on (their source_id)."""
-    return len(
-        {ctx.get("statement", p["statement_id"]).get("source_id") for p in rec.data["positions"]}
-        - {None}
-    )
+    said = (ctx.get("statement", p["statement_id"]) for p in rec.data["positions"])
+    return len({s.get("source_id") for s in said} - {None})
 
 
 def quote_verified(rec: Record, ctx: Context) -> bool:
@@ -87,7 +79,9 @@ def paraphrased(rec: Record, ctx: Context) -> bool:
 
 
 def source_count(rec: Record, ctx: Context) -> int:
-    return len(sources_of(rec.data))
+    """The sources that carry a statement: its basis and the others."""
+    d = rec.data
+    return len({d.get("source_id"), *(c["source_id"] for c in d.get("carried_by") or [])} - {None})
 
 
 def source_label(rec: Record, ctx: Context) -> str:

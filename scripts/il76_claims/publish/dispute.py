@@ -4,9 +4,8 @@ counts once. Made from the records; the sides come from model/policy.py."""
 
 from __future__ import annotations
 
-from ..model.policy import side
 from ..model.record import Record
-from .derived import Context
+from .derived import Context, fold
 
 NAME = "claim_actors"
 _DESCRIPTION = (
@@ -16,73 +15,48 @@ _DESCRIPTION = (
 )
 
 
-# (name, Table Schema type, title, description, codelist, referenced table)
+# (name, Table Schema type, title, description) of each column, all required
 FIELDS = (
-    ("claim_id", "string", "Claim", "The claim.", None, "claims"),
-    ("actor_id", "string", "Actor", "The actor that takes positions on it.", None, "actors"),
-    (
-        "side",
-        "string",
-        "Side",
-        "Where the actor's positions put it: for, against, both or other.",
-        "dispute_side",
-        None,
-    ),
+    ("claim_id", "string", "Claim", "The claim."),
+    ("actor_id", "string", "Actor", "The actor that takes positions on it."),
+    ("side", "string", "Side", "Where the actor's positions put it: for, against, both or other."),
     (
         "stances",
         "string",
         "Stances",
         "The actor's distinct stances on the claim, in the order of its positions, separated by spaces.",
-        None,
-        None,
     ),
     (
         "statement_count",
         "integer",
         "Statements",
         "How many of the actor's statements take a position on the claim.",
-        None,
-        None,
     ),
     (
         "statements",
         "string",
         "Statement ids",
         "The ids of those statements, in the order of the positions, separated by spaces.",
-        None,
-        None,
     ),
     (
         "first_date",
         "date",
         "First date",
         "The earliest date of those statements (as each statement's date gives it).",
-        None,
-        None,
     ),
     (
         "source_count",
         "integer",
         "Sources",
         "How many distinct sources those statements rest on (their source_id).",
-        None,
-        None,
     ),
 )
+CODELISTS = {"side": "dispute_side"}  # column -> its codelist
+REFS = {"claim_id": "claims", "actor_id": "actors"}  # column -> the table it refers to
 TITLE, DESCRIPTION, KEY = "Claims by actor", _DESCRIPTION, ["claim_id", "actor_id"]
 
 
 def _row(claim_id: str, actor_id: str, positions: list[dict], ctx: Context) -> list[str]:
-    sides = {side(p["stance"]) for p in positions}
-    folded = (
-        "both"
-        if {"for", "against"} <= sides
-        else "for"
-        if "for" in sides
-        else "against"
-        if "against" in sides
-        else "other"
-    )
     statements = list(dict.fromkeys(p["statement_id"] for p in positions))
     said = [ctx.get("statement", s) for s in statements]
     dates = sorted(d["date"] for d in said if d.get("date"))
@@ -91,7 +65,7 @@ def _row(claim_id: str, actor_id: str, positions: list[dict], ctx: Context) -> l
     return [
         claim_id,
         actor_id,
-        folded,
+        fold(positions),
         stances,
         str(len(statements)),
         " ".join(statements),

@@ -19,51 +19,35 @@ def _field(f: Field) -> dict:
     if f.type == "date":
         d["format"] = "default"
     if f.type == "boolean":
-        d["trueValues"] = ["true"]
-        d["falseValues"] = ["false"]
-    constraints: dict = {}
-    if f.required:
-        constraints["required"] = True
-    if f.unique:
-        constraints["unique"] = True
-    if f.enum is not None:
-        constraints["enum"] = list(f.enum)
-    if f.minimum is not None:
-        constraints["minimum"] = f.minimum
-    if f.maximum is not None:
-        constraints["maximum"] = f.maximum
-    if constraints:
-        d["constraints"] = constraints
+        d |= {"trueValues": ["true"], "falseValues": ["false"]}
+    constraints = {
+        "required": f.required or None,
+        "unique": f.unique or None,
+        "enum": None if f.enum is None else list(f.enum),
+        "minimum": f.minimum,
+        "maximum": f.maximum,
+    }
+    if given := {k: v for k, v in constraints.items() if v is not None}:
+        d["constraints"] = given
     if f.codelist:
         d["codelist"] = f.codelist
     return d
 
 
-def _file_facts(path: str) -> tuple[int, str]:
-    # In blocks: a table's CSV can be tens of megabytes.
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 20):
-            h.update(block)
-            size += len(block)
-    return size, h.hexdigest()
-
-
 def _resource(t: Table, out_dir: str) -> dict:
     rel = f"data/{t.name}.csv"
-    size, digest = _file_facts(os.path.join(out_dir, rel))
+    with open(os.path.join(out_dir, rel), "rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()  # in blocks: tens of megabytes
     schema: dict = {
         "fields": [_field(f) for f in t.fields],
         "missingValues": [""],
         "primaryKey": list(t.primary_key),
     }
-    fks = [
-        {"fields": col, "reference": {"resource": table, "fields": "id"}}
-        for col, table in t.foreign_keys
-    ]
-    if fks:
-        schema["foreignKeys"] = fks
+    if t.foreign_keys:
+        schema["foreignKeys"] = [
+            {"fields": col, "reference": {"resource": table, "fields": "id"}}
+            for col, table in t.foreign_keys
+        ]
     return {
         "name": t.name,
         "type": "table",
@@ -77,7 +61,7 @@ def _resource(t: Table, out_dir: str) -> dict:
         "encoding": "utf-8",
         "title": t.title,
         "description": t.description,
-        "bytes": size,
+        "bytes": os.path.getsize(os.path.join(out_dir, rel)),
         "hash": f"sha256:{digest}",
         # Flat Table Dialect keys, which every reader takes (frictionless-py's
         # own nested {"csv": ...} form is unknown to the others).
@@ -97,18 +81,14 @@ def _sources(records: list[Record]) -> list[dict]:
     address, publisher and date as the records give them."""
     actors = {r.id: r.data for r in records if r.kind == "actor"}
     out = []
-    for rec in records:
-        if rec.kind != "source":
-            continue
+    for rec in (r for r in records if r.kind == "source"):
         d = rec.data
         entry = {"title": d.get("title") or f"{rec.id} (title not known)"}
         if d.get("url"):
             entry["path"] = d["url"]
         if d.get("publisher_id"):
             entry["publisher"] = actors[d["publisher_id"]]["name"]
-        entry["date"] = d["date"]
-        entry["datePrecision"] = d["date_precision"]
-        out.append(entry)
+        out.append(entry | {"date": d["date"], "datePrecision": d["date_precision"]})
     return out
 
 
@@ -124,27 +104,21 @@ def identity(meta: dict) -> dict:
 
 
 def descriptor(meta: dict, tables: list[Table], records: list[Record], out_dir: str) -> dict:
-    desc = {
+    return {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": meta["name"],
         **identity(meta),
-    }
-    desc |= {
         "title": meta["title"],
         "description": meta["description"],
         "version": meta["version"],
         "keywords": list(meta.get("keywords", [])),
+        "licenses": list(meta["licenses"]),
+        **({"rights": meta["rights"]} if meta.get("rights") else {}),
+        # Data Package v2 contributors: roles, a list (dataset.yaml keeps one role).
+        "contributors": [{"title": c["title"], "roles": [c["role"]]} for c in meta["contributors"]],
+        "sources": _sources(records),
+        "resources": [_resource(t, out_dir) for t in tables],
     }
-    desc["licenses"] = list(meta["licenses"])
-    if meta.get("rights"):
-        desc["rights"] = meta["rights"]
-    # Data Package v2 contributors: roles, a list (dataset.yaml keeps one role).
-    desc["contributors"] = [
-        {"title": c["title"], "roles": [c["role"]]} for c in meta["contributors"]
-    ]
-    desc["sources"] = _sources(records)
-    desc["resources"] = [_resource(t, out_dir) for t in tables]
-    return desc
 
 
 def write(desc: dict, out_dir: str) -> str:

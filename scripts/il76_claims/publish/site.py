@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..check import quotes
@@ -37,28 +37,12 @@ from ..check.metadata import CHANGELOG, changelog_sections, section
 from ..check.run import CheckResult
 from ..model.project import Project
 from . import citation
-from .build import STAGING, prepare, swap_in
+from .build import STAGING, prepare, staged, swap_in
 from .release import archive_name, published
-from .site_lookups import (
-    SIDE_SYMBOLS,
-    SiteIndex,
-    axis,
-    date_text,
-    direction,
-    grouped,
-    interval,
-    paginate,
-    segments,
-    symbol,
-    words,
-)
+from .site_lookups import FUNCTIONS, SIDE_SYMBOLS, SiteIndex, axis, grouped, paginate, segments
 from .tables import Table
 
-if TYPE_CHECKING:
-    import jinja2
-
-# A page: (file, template, context).
-Page = tuple[str, str, dict]
+Page = tuple[str, str, dict]  # (file, template, context)
 
 SITE_DIR = "dist/site"
 ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "site_assets")
@@ -92,12 +76,10 @@ class SiteInputs:
     meta: dict  # dataset.yaml
     tables: list[Table]
     status_rule: str  # the claim_status codelist's own description of the rule
-    archives: dict[str, list[str]] = field(
-        default_factory=dict
-    )  # source id -> blocks of its verified text
-    uncited: dict[str, dict[int, Uncited]] = field(default_factory=dict)
-    changelog: str | None = None  # CHANGELOG.md
-    with_text: bool = True  # False: left out on purpose (il76-claims site --no-archived-text)
+    archives: dict[str, list[str]]  # source id -> blocks of its verified text
+    uncited: dict[str, dict[int, Uncited]]
+    changelog: str | None  # CHANGELOG.md
+    with_text: bool  # False: left out on purpose (il76-claims site --no-archived-text)
 
 
 @dataclass
@@ -108,48 +90,31 @@ class SiteResult:
 
 def build_site(project: Project, with_text: bool = True) -> SiteResult:
     """Check; when there is no problem, write the site and swap it in.
-    with_text shows the sources' archived texts when they are there; a site
-    that is published leaves them out (third-party text the dataset's
-    licence does not cover)."""
+    with_text shows the sources' archived texts when they are there
+    (verified as the quote check verifies them); a site that is published
+    leaves them out (third-party text the dataset's licence does not cover)."""
     result, tables = prepare(project)
     if not result.ok or result.metadata is None:
         return SiteResult(result, [])
-    inputs = gather(project, result, result.metadata, tables, with_text)
-    os.makedirs(os.path.join(project.root, STAGING), exist_ok=True)
-    staging = tempfile.mkdtemp(prefix="site-", dir=os.path.join(project.root, STAGING))
-    try:
-        cache = os.path.join(project.root, STAGING, "templates")
-        os.makedirs(cache, exist_ok=True)
-        pages = render(os.path.join(staging, SITE_DIR), inputs, cache)
-        swap_in(staging, project.root, (SITE_DIR,))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return SiteResult(result, pages)
-
-
-def gather(
-    project: Project, result: CheckResult, meta: dict, tables: list[Table], with_text: bool = False
-) -> SiteInputs:
-    """What the pages need besides the tables: the archived texts when asked
-    for (verified as the quote check verifies them), the reasons blocks are
-    not cited, the status rule and the changelog."""
     sources = [r for r in result.records if r.kind == "source"]
-    archives = {}
+    archives: dict[str, list[str]] = {}
     if with_text and project.sources_dir and os.path.isdir(project.sources_dir):
-        for rec in sources:
-            archive = quotes.read_archive(rec, project.sources_dir, [])
-            if archive is not None:
-                archives[rec.id] = archive.blocks
-    uncited, _ = load_uncited(
-        project.root, {r.id for r in sources}
-    )  # its problems are `coverage`'s to report
+        found = {r.id: quotes.read_archive(r, project.sources_dir, []) for r in sources}
+        archives = {sid: archive.blocks for sid, archive in found.items() if archive is not None}
+    # Why blocks are not cited; its problems are `coverage`'s to report.
+    uncited, _ = load_uncited(project.root, {r.id for r in sources})
     try:
-        with open(os.path.join(project.root, CHANGELOG), encoding="utf-8") as fh:
-            changelog = fh.read()
+        changelog: str | None = Path(project.root, CHANGELOG).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         changelog = None
     rule = result.schemas.codelists["claim_status"].description
-    return SiteInputs(meta, tables, rule, archives, uncited, changelog, with_text)
+    inputs = SiteInputs(result.metadata, tables, rule, archives, uncited, changelog, with_text)
+    cache = os.path.join(project.root, STAGING, "templates")
+    os.makedirs(cache, exist_ok=True)
+    with staged(project.root, "site-") as staging:
+        pages = render(os.path.join(staging, SITE_DIR), inputs, cache)
+        swap_in(staging, project.root, (SITE_DIR,))
+    return SiteResult(result, pages)
 
 
 def downloads(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
@@ -160,10 +125,8 @@ def downloads(meta: dict, tables: list[Table]) -> list[tuple[str, str]]:
     it is (publish/release.py)."""
     files = published(meta, [t.name for t in tables])
     linked = [(f, url) for f, url in files if url is not None]
-    if linked:
-        return linked
     archive = archive_name(meta["name"], meta["version"])
-    return [(f, f"../{f}") for f, _ in files if f != archive]
+    return linked or [(f, f"../{f}") for f, _ in files if f != archive]
 
 
 def method_links(meta: dict) -> list[tuple[str, str, str]]:
@@ -188,16 +151,10 @@ def changelog_entries(text: str | None, repository: str | None) -> list[dict]:
         date, body = section(text, version)  # type: ignore[misc]  # each heading found has one
         tokens = md.parse(body)  # its ### headings fall under the page's h2
         for tok in tokens:
-            tok.children = (
-                _links(tok.children, repository, version) if tok.children else tok.children
-            )
-        out.append(
-            {
-                "version": version,
-                "date": date or "",
-                "html": Markup(md.renderer.render(tokens, md.options, {})),
-            }
-        )
+            if tok.children:
+                tok.children = _links(tok.children, repository, version)
+        html = Markup(md.renderer.render(tokens, md.options, {}))
+        out.append({"version": version, "date": date or "", "html": html})
     return out
 
 
@@ -222,57 +179,53 @@ def _links(children: list, repository: str | None, version: str) -> list:
 # -- pages ---------------------------------------------------------------------
 
 
-def render(out_dir: str, inputs: SiteInputs, cache_dir: str | None = None) -> list[tuple[str, int]]:
-    """Every page and the static files into out_dir: (path, bytes) of each."""
+def render(out_dir: str, inputs: SiteInputs, cache_dir: str) -> list[tuple[str, int]]:
+    """Every page and the static files into out_dir: (path, bytes) of each.
+    Compiled templates are kept in cache_dir (Jinja2's own bytecode cache,
+    which checks each template's source by its checksum, never by time):
+    compiling them is an eighth of a site build."""
+    import jinja2
+
     ix = SiteIndex(inputs.tables)
-    env = _environment(ix, inputs, cache_dir)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(os.path.join(ASSETS, "templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(cache_dir),
+    )
+    env.globals.update(
+        FUNCTIONS,
+        ix=ix,
+        meta=inputs.meta,
+        status_rule=inputs.status_rule,
+        with_text=inputs.with_text,
+        method=method_links(inputs.meta),
+        side_symbol=SIDE_SYMBOLS,
+    )
     os.makedirs(out_dir, exist_ok=True)
     written = []
     for name, template, context in _pages(ix, inputs):
         html = env.get_template(template).render(page=name, **context)
-        with open(os.path.join(out_dir, name), "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(html)
+        Path(out_dir, name).write_text(html, encoding="utf-8", newline="\n")
         written.append((name, len(html.encode("utf-8"))))
     for name in STATIC:
         shutil.copyfile(os.path.join(ASSETS, name), os.path.join(out_dir, name))
     return written
 
 
-def _environment(
-    ix: SiteIndex, inputs: SiteInputs, cache_dir: str | None = None
-) -> jinja2.Environment:
-    """Jinja2 with the templates; compiled templates are kept in cache_dir
-    (Jinja2's own bytecode cache, which checks each template's source by its
-    checksum, never by time): compiling them is an eighth of a site build."""
-    import jinja2
-
-    cache = jinja2.FileSystemBytecodeCache(cache_dir) if cache_dir else None
-    loader = jinja2.FileSystemLoader(os.path.join(ASSETS, "templates"))
-    env = jinja2.Environment(
-        loader=loader,
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        bytecode_cache=cache,
-    )
-    env.globals.update(
-        ix=ix,
-        meta=inputs.meta,
-        status_rule=inputs.status_rule,
-        words=words,
-        symbol=symbol,
-        direction=direction,
-        date_text=date_text,
-        interval=interval,
-    )
-    env.globals.update(method=method_links(inputs.meta), side_symbol=SIDE_SYMBOLS)
-    return env
-
-
-def _order(ix: SiteIndex, table: str, column: str) -> dict[str, int]:
-    """Codes of a coded column in their codelist's order."""
-    return {code: i for i, code in enumerate(ix.codes_of(table, column))}
+def _paged(
+    stem: str, items: list, context: Callable[[list], dict], per: int | None = None
+) -> Iterator[Page]:
+    """Each page of a list (its template is stem.html): the context of its
+    items, and the pager, (file, number, is the current page) of each page,
+    empty for one page."""
+    pages = paginate(stem, items, per or PER_PAGE)
+    names = [name for name, _ in pages] if len(pages) > 1 else []
+    for name, chunk in pages:
+        pager = [(other, n, other == name) for n, other in enumerate(names, start=1)]
+        yield name, f"{stem}.html", {**context(chunk), "pager": pager}
 
 
 def _pages(ix: SiteIndex, inputs: SiteInputs) -> Iterator[Page]:
@@ -280,183 +233,101 @@ def _pages(ix: SiteIndex, inputs: SiteInputs) -> Iterator[Page]:
     first, so that every link knows the page its target is on."""
     t = ix.t
     statements = sorted(t["statements"], key=lambda r: (r["date"], r["id"]))
-    statement_pages = paginate("statements", statements, PER_PAGE)
-    ix.statement_page = {r["id"]: name for name, chunk in statement_pages for r in chunk}
+    ix.statement_page = {
+        r["id"]: n for n, rs in paginate("statements", statements, PER_PAGE) for r in rs
+    }
     names = {a["id"]: a["name"].casefold() for a in t["actors"]}
     figures = sorted(
         t["casualty_figures"],
         key=lambda r: (not r["claimed_by_id"], names.get(r["claimed_by_id"], ""), r["id"]),
     )
-    figure_pages = paginate("figures", figures, PER_PAGE)
-    ix.figure_page = {r["id"]: name for name, chunk in figure_pages for r in chunk}
+    ix.figure_page = {r["id"]: n for n, rs in paginate("figures", figures, PER_PAGE) for r in rs}
     yield "index.html", "index.html", _home(ix, inputs)
-    yield (
-        "changes.html",
-        "changes.html",
-        {"entries": changelog_entries(inputs.changelog, inputs.meta.get("repository"))},
+    entries = changelog_entries(inputs.changelog, inputs.meta.get("repository"))
+    yield "changes.html", "changes.html", {"entries": entries}
+    topics = list(ix.codes_of("claims", "topic"))
+    claims = sorted(t["claims"], key=lambda r: (topics.index(r["topic"]), r["id"]))
+    yield from _paged("claims", claims, partial(_claims, ix), CLAIMS_PER_PAGE)
+    types = list(ix.codes_of("actors", "actor_type"))
+    actors = sorted(
+        t["actors"], key=lambda r: (types.index(r["actor_type"]), names[r["id"]], r["id"])
     )
-    yield from _claims(ix)
-    yield from _actors(ix, names)
+    countries = {"countries": sorted({a["country"] for a in actors} - {""})}
+    yield from _paged(
+        "actors", actors, lambda rs: {"groups": grouped(rs, "actor_type"), **countries}
+    )
     yield from (("claim-" + c["id"] + ".html", "claim.html", {"claim": c}) for c in t["claims"])
     yield from (("actor-" + a["id"] + ".html", "actor.html", {"actor": a}) for a in t["actors"])
-    yield from _statements(ix, statement_pages)
-    yield from _timeline(statements)
-    source_pages = paginate("sources", t["sources"], PER_PAGE)
-    yield from (
-        (name, "sources.html", {"sources": chunk, "pager": _pager(source_pages, name)})
-        for name, chunk in source_pages
+    yield from _paged("statements", statements, partial(_statements, ix))
+    scale = axis(statements)  # one axis for every page, so that pages compare
+    ticks = scale.ticks()
+    yield from _paged(
+        "timeline", statements, lambda rs: {"rows": [(r, scale.bar(r)) for r in rs], "ticks": ticks}
     )
+    yield from _paged("sources", t["sources"], lambda rs: {"sources": rs})
     yield from (_source(ix, inputs, s) for s in t["sources"])
-    yield from _figures(figure_pages)
-
-
-def _actors(ix: SiteIndex, names: dict[str, str]) -> Iterator[Page]:
-    """The actors, by type, then by name; filters by country."""
-    types = _order(ix, "actors", "actor_type")
-    actors = sorted(ix.t["actors"], key=lambda r: (types[r["actor_type"]], names[r["id"]], r["id"]))
-    countries = sorted({a["country"] for a in actors} - {""})
-    yield from _listing(ix, "actors", actors, "actor_type", countries=countries)
-
-
-def _figures(pages: list[tuple[str, list]]) -> Iterator[Page]:
-    """The casualty figures, grouped by the party that claims them."""
-    for name, chunk in pages:
-        groups = grouped(chunk, lambda r: r["claimed_by_id"])
-        yield name, "figures.html", {"groups": groups, "pager": _pager(pages, name)}
-
-
-def _pager(pages: list[tuple[str, list]], current: str) -> list[tuple[str, int, bool]]:
-    """(file, number, is the current page) of each page; empty for one page."""
-    return (
-        [(name, n, name == current) for n, (name, _) in enumerate(pages, start=1)]
-        if len(pages) > 1
-        else []
-    )
-
-
-def _sided(claim: dict) -> int:
-    return int(claim["actors_for"]) + int(claim["actors_against"])
+    yield from _paged("figures", figures, lambda rs: {"groups": grouped(rs, "claimed_by_id")})
 
 
 def _home(ix: SiteIndex, inputs: SiteInputs) -> dict:
     """The answer first: the claims most parties take a side on, disputed
     ones first; then the method, the downloads and how to cite."""
-    meta = inputs.meta
-    central = sorted(
-        ix.t["claims"], key=lambda c: (c["status"] != "disputed", -_sided(c), c["id"])
-    )[:CENTRAL]
-    sources = ix.t["sources"]
+
+    def rank(c: dict) -> tuple[bool, int, str]:
+        return c["status"] != "disputed", -int(c["actors_for"]) - int(c["actors_against"]), c["id"]
+
     return {
-        "central": central,
+        "central": sorted(ix.t["claims"], key=rank)[:CENTRAL],
         "counts": {t.name: len(t.rows) for t in inputs.tables},
-        "held": sum(s["text_held"] == "true" for s in sources),
-        "citation": citation.citation(meta),
-        "bibtex": citation.bibtex(meta),
-        "downloads": downloads(meta, inputs.tables),
+        "held": sum(s["text_held"] == "true" for s in ix.t["sources"]),
+        "citation": citation.citation(inputs.meta),
+        "bibtex": citation.bibtex(inputs.meta),
+        "downloads": downloads(inputs.meta, inputs.tables),
     }
 
 
-def _by_name(ix: SiteIndex, ids: Iterable[str]) -> list[str]:
-    return sorted(set(ids), key=lambda a: (ix.name(a).casefold(), a))
+def _claims(ix: SiteIndex, chunk: list[dict]) -> dict:
+    """A page of claims, by topic, each with every party's side; filters by
+    party, country and status."""
+    parties = sorted(
+        {r["actor_id"] for c in chunk for r in ix.sides.get(c["id"], [])}, key=ix.name_key
+    )
+    return {
+        "groups": grouped(chunk, "topic"),
+        "parties": parties,
+        "countries": sorted({ix.actor(a)["country"] for a in parties} - {""}),
+    }
 
 
-def _claims(ix: SiteIndex) -> Iterator[Page]:
-    """The claims, by topic, each with every party's side; filters by party,
-    country and status."""
-    topic = _order(ix, "claims", "topic")
-    claims = sorted(ix.t["claims"], key=lambda r: (topic[r["topic"]], r["id"]))
-    pages = paginate("claims", claims, CLAIMS_PER_PAGE)
-    for name, chunk in pages:
-        rows = [r for c in chunk for r in ix.sides.get(c["id"], [])]
-        parties = _by_name(ix, (r["actor_id"] for r in rows))
-        countries = sorted({ix.actor(a)["country"] for a in parties} - {""})
-        context = {
-            "groups": grouped(chunk, lambda r: r["topic"]),
-            "pager": _pager(pages, name),
-            "parties": parties,
-            "countries": countries,
-        }
-        yield name, "claims.html", context
-
-
-def _listing(
-    ix: SiteIndex, stem: str, items: list[dict], group: str, **extra: object
-) -> Iterator[Page]:
-    pages = paginate(stem, items, PER_PAGE)
-    for name, chunk in pages:
-        yield (
-            name,
-            f"{stem}.html",
-            {"groups": grouped(chunk, lambda r: r[group]), "pager": _pager(pages, name), **extra},
-        )
-
-
-def _statements(ix: SiteIndex, pages: list[tuple[str, list]]) -> Iterator[Page]:
-    """Statement pages, each with the choices its filters offer."""
-    for name, chunk in pages:
-        speakers = _by_name(ix, (r["speaker_id"] for r in chunk))
-        claims = sorted({c for r in chunk for c in ix.claims_of(r["id"])})
-        kinds = [k for k in ix.codes_of("statements", "kind") if any(r["kind"] == k for r in chunk)]
-        countries = sorted({ix.actor(a)["country"] for a in speakers} - {""})
-        sources = sorted({s for r in chunk for s in ix.sources_of(r)})
-        stances = [
-            k
-            for k in ix.codes_of("claim_positions", "stance")
-            if any(
-                p["stance"] == k for r in chunk for p in ix.positions_of_statement.get(r["id"], [])
-            )
-        ]
-        choices = {
-            "speakers": speakers,
-            "claims": claims,
-            "kinds": kinds,
-            "countries": countries,
-            "sources": sources,
-            "stances": stances,
-        }
-        yield (
-            name,
-            "statements.html",
-            {"statements": chunk, "pager": _pager(pages, name), **choices},
-        )
-
-
-def _timeline(statements: list[dict]) -> Iterator[Page]:
-    """Timeline pages: one axis for all of them, so pages compare."""
-    scale = axis(statements)
-    pages = paginate("timeline", statements, PER_PAGE)
-    for name, chunk in pages:
-        yield (
-            name,
-            "timeline.html",
-            {
-                "rows": [(r, scale.bar(r)) for r in chunk],
-                "ticks": scale.ticks(),
-                "pager": _pager(pages, name),
-            },
-        )
+def _statements(ix: SiteIndex, chunk: list[dict]) -> dict:
+    """A page of statements, with the choices its filters offer."""
+    speakers = sorted({r["speaker_id"] for r in chunk}, key=ix.name_key)
+    stances = {p["stance"] for r in chunk for p in ix.positions_of_statement.get(r["id"], [])}
+    return {
+        "statements": chunk,
+        "speakers": speakers,
+        "claims": sorted({c for r in chunk for c in ix.claims_of(r["id"])}),
+        "kinds": [k for k in ix.codes_of("statements", "kind") if k in {r["kind"] for r in chunk}],
+        "countries": sorted({ix.actor(a)["country"] for a in speakers} - {""}),
+        "sources": sorted({s for r in chunk for s in ix.sources_of(r)}),
+        "stances": [k for k in ix.codes_of("claim_positions", "stance") if k in stances],
+    }
 
 
 def _source(ix: SiteIndex, inputs: SiteInputs, source: dict) -> Page:
     """A source's page: its blocks with the records citing each, and the
     text of each block with the quotes marked when the archive was read."""
     sid, blocks = source["id"], inputs.archives.get(source["id"])
-    cited, uncited = ix.cited(sid), inputs.uncited.get(sid, {})
-    count = (
-        len(blocks)
-        if blocks is not None
-        else int(source["block_count"])
-        if source["block_count"]
-        else max([*cited, *uncited], default=0)
-    )
+    cited, uncited = ix.cited.get(sid, {}), inputs.uncited.get(sid, {})
+    if blocks is not None:
+        count = len(blocks)
+    else:
+        count = int(source["block_count"] or max([*cited, *uncited], default=0))
     shown = []
     for n in range(1, count + 1):
         records = [(f"{table}/{r['id']}", table, r) for table, r in cited.get(n, [])]
-        pieces, found = (
-            segments(blocks[n - 1], [(key, r.get("quote") or "") for key, _, r in records])
-            if blocks is not None
-            else ([], set())
-        )
+        quotes = [(key, r.get("quote") or "") for key, _, r in records]
+        pieces, found = segments(blocks[n - 1], quotes) if blocks is not None else ([], set())
         refs = {key: i for i, (key, _, _) in enumerate(records, start=1)}
         shown.append(
             {
@@ -468,13 +339,5 @@ def _source(ix: SiteIndex, inputs: SiteInputs, source: dict) -> Page:
                 "uncited": uncited.get(n),
             }
         )
-    return (
-        f"source-{sid}.html",
-        "source.html",
-        {
-            "source": source,
-            "blocks": shown,
-            "has_text": blocks is not None,
-            "with_text": inputs.with_text,
-        },
-    )
+    context = {"source": source, "blocks": shown, "has_text": blocks is not None}
+    return f"source-{sid}.html", "source.html", context

@@ -12,9 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from operator import itemgetter
 
 from ..model.policy import side
 from .tables import Table
@@ -23,11 +22,6 @@ from .tables import Table
 # (up: for, down: against, circle: neither), the fill its strength. They are
 # text, so they survive greyscale, print and colour-blind reading.
 SYMBOLS = {"asserts": "▲", "suggests": "△", "denies": "▼", "questions": "▽"}
-
-
-def rows(table: Table) -> list[dict[str, str]]:
-    names = [f.name for f in table.fields]
-    return [dict(zip(names, r)) for r in table.rows]
 
 
 def words(code: str) -> str:
@@ -75,23 +69,25 @@ def interval(row: dict) -> tuple[str, str]:
 def paginate(stem: str, items: list, per: int) -> list[tuple[str, list]]:
     """(file name, items) of each page: stem.html, stem-2.html, ..."""
     chunks = [items[i : i + per] for i in range(0, len(items), per)] or [[]]
-    return [
-        (f"{stem}.html" if n == 0 else f"{stem}-{n + 1}.html", chunk)
-        for n, chunk in enumerate(chunks)
-    ]
+    return [(f"{stem}-{n}.html" if n > 1 else f"{stem}.html", c) for n, c in enumerate(chunks, 1)]
 
 
-def grouped(items: list, key: Callable[[Any], str]) -> list[tuple[str, list]]:
-    """Consecutive runs of items with the same key, in order, as lists: a
-    template may look ahead, which would empty groupby's own iterators."""
-    return [(k, list(run)) for k, run in itertools.groupby(items, key)]
+# What every template may call, besides the index.
+FUNCTIONS = {f.__name__: f for f in (words, symbol, direction, date_text, interval)}
 
 
-def _by(items: list[dict], column: str) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = defaultdict(list)
+def grouped(items: list[dict], column: str) -> list[tuple[str, list]]:
+    """Consecutive runs of items with the same value in column, in order, as
+    lists: a template may look ahead, which would empty groupby's own iterators."""
+    return [(k, list(run)) for k, run in itertools.groupby(items, itemgetter(column))]
+
+
+def _by(items: list[dict], column: str, pick: str = "") -> dict[str, list]:
+    """Items (or their value in column pick) by their value in column."""
+    out: dict[str, list] = defaultdict(list)
     for r in items:
         if r.get(column):
-            out[r[column]].append(r)
+            out[r[column]].append(r[pick] if pick else r)
     return out
 
 
@@ -99,7 +95,9 @@ class SiteIndex:
     """The tables as rows, by id and by what they refer to."""
 
     def __init__(self, tables: list[Table]):
-        self.t = {t.name: rows(t) for t in tables}
+        self.t = {
+            t.name: [dict(zip([f.name for f in t.fields], r)) for r in t.rows] for t in tables
+        }
         self.fields = {t.name: {f.name: f for f in t.fields} for t in tables}
         self.by_id = {
             t.name: {r["id"]: r for r in self.t[t.name]} for t in tables if t.primary_key == ["id"]
@@ -107,19 +105,13 @@ class SiteIndex:
         self.codes: dict[str, dict[str, str]] = defaultdict(dict)
         for r in self.t["codelists"]:
             self.codes[r["codelist"]][r["code"]] = r["description"]
-        self._refs()
         self.statement_page: dict[str, str] = {}
         self.figure_page: dict[str, str] = {}
-
-    def _refs(self) -> None:
         t = self.t
         self.positions_of_claim = _by(t["claim_positions"], "claim_id")
         self.positions_of_actor = _by(t["claim_positions"], "actor_id")
         self.positions_of_statement = _by(t["claim_positions"], "statement_id")
-        self.relays = {
-            sid: [r["actor_id"] for r in rs]
-            for sid, rs in _by(t["statement_relays"], "statement_id").items()
-        }
+        self.relays = _by(t["statement_relays"], "statement_id", "actor_id")
         self.relayed_by_actor = _by(t["statement_relays"], "actor_id")
         self.relations_out = _by(t["claim_relations"], "claim_id")
         self.relations_in = _by(t["claim_relations"], "other_claim_id")
@@ -127,23 +119,23 @@ class SiteIndex:
         self.described = _by(t["statements"], "described_actor_id")
         self.on_behalf = _by(t["statements"], "on_behalf_of_id")
         self.claimed = _by(t["casualty_figures"], "claimed_by_id")
-        self.derivations = {
-            fid: [r["from_figure_id"] for r in rs]
-            for fid, rs in _by(t["casualty_figure_derivations"], "casualty_figure_id").items()
-        }
+        self.derivations = _by(
+            t["casualty_figure_derivations"], "casualty_figure_id", "from_figure_id"
+        )
         self.affiliated = _by(t["actors"], "affiliation_id")
         self.published = _by(t["sources"], "publisher_id")
         self.sides = _by(t["claim_actors"], "claim_id")
         self.carriers = _by(t["statement_sources"], "statement_id")
         self.carried = _by(t["statement_sources"], "source_id")
         self.resting = _by(t["statements"], "source_id")
-        self._cited: dict[str, dict[int, list[tuple[str, dict]]]] = defaultdict(
+        # source -> block -> [(table, row)] of the statements and figures citing it
+        self.cited: dict[str, dict[int, list[tuple[str, dict]]]] = defaultdict(
             lambda: defaultdict(list)
         )
         for table in ("statements", "casualty_figures"):
             for r in t[table]:
                 if r.get("source_id") and r.get("block"):
-                    self._cited[r["source_id"]][int(r["block"])].append((table, r))
+                    self.cited[r["source_id"]][int(r["block"])].append((table, r))
 
     # -- lookups a template asks for --
 
@@ -160,15 +152,15 @@ class SiteIndex:
     def name(self, aid: str) -> str:
         return self.by_id["actors"][aid]["name"]
 
+    def name_key(self, aid: str) -> tuple[str, str]:
+        """Actors in the order of their names."""
+        return self.name(aid).casefold(), aid
+
     def relay_chain(self, statement: dict) -> list[str]:
         """Actor ids from the speaker outward to the source's publisher (when known)."""
         publisher = self.by_id["sources"][statement["source_id"]]["publisher_id"]
-        chain = [
-            statement["speaker_id"],
-            *self.relays.get(statement["id"], []),
-            *([publisher] if publisher else []),
-        ]
-        return [a for a, _ in itertools.groupby(chain)]  # the publisher narrating: once
+        chain = [statement["speaker_id"], *self.relays.get(statement["id"], []), publisher]
+        return [a for a, _ in itertools.groupby(chain) if a]  # the publisher narrating: once
 
     def relayers(self, aid: str) -> list[tuple[str, list[dict]]]:
         """(relaying actor, [its statements]) for the statements aid made."""
@@ -176,37 +168,27 @@ class SiteIndex:
         for s in self.spoken.get(aid, []):
             for r in self.relays.get(s["id"], []):
                 out.setdefault(r, []).append(s)
-        return sorted(out.items(), key=lambda item: (self.name(item[0]).casefold(), item[0]))
+        return sorted(out.items(), key=lambda item: self.name_key(item[0]))
 
     def side_groups(self, claim_id: str) -> list[tuple[str, list[dict]]]:
         """(side, [claim_actors rows]) in the order for, against, both, other,
         each side's actors by name: who is on which side of a claim."""
+        order = list(self.codes_of("claim_actors", "side"))
         rows = sorted(
             self.sides.get(claim_id, []),
-            key=lambda r: (self.name(r["actor_id"]).casefold(), r["actor_id"]),
+            key=lambda r: (order.index(r["side"]), self.name_key(r["actor_id"])),
         )
-        order = list(self.codes_of("claim_actors", "side"))
-        return [
-            (side, [r for r in rows if r["side"] == side])
-            for side in order
-            if any(r["side"] == side for r in rows)
-        ]
+        return grouped(rows, "side")
 
     def sources_of(self, statement: dict) -> list[str]:
         """Every source that carries a statement: its own first."""
-        return [
-            statement["source_id"],
-            *(c["source_id"] for c in self.carriers.get(statement["id"], [])),
-        ]
+        carriers = self.carriers.get(statement["id"], [])
+        return [statement["source_id"], *(c["source_id"] for c in carriers)]
 
     def claims_of(self, statement_id: str) -> list[str]:
         return list(
             dict.fromkeys(p["claim_id"] for p in self.positions_of_statement.get(statement_id, []))
         )
-
-    def cited(self, source_id: str) -> dict[int, list[tuple[str, dict]]]:
-        """block -> [(table, row)] of the statements and figures citing it."""
-        return self._cited.get(source_id, {})
 
     # -- links --
 

@@ -61,25 +61,18 @@ class Table:
     def foreign_keys(self) -> list[tuple[str, str]]:
         """(column, referenced table) pairs; the referenced column is 'id'
         except for codelists, which carry no foreign keys."""
-        out = []
-        if self.parent:
-            out.append(self.parent)
-        out.extend(
+        out = [self.parent] if self.parent else []
+        return out + [
             (f.name, f.ref_table)
             for f in self.fields
-            if f.ref_table and (f.name, f.ref_table) != self.parent
-        )
-        return out
+            if f.ref_table and (f.name, f.ref_table) not in out
+        ]
 
 
 def cell(value: object) -> str:
-    if value is None:
-        return ""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
 def typed(f: Field, value: str) -> str | int | bool | None:
@@ -100,8 +93,8 @@ class Layout:
         self.schemas = schemas
         self.kind_table = {k: schemas.kinds[k]["x-table"] for k in KINDS}
         self.tables: dict[str, Table] = {}
-        # kind -> [(property, child table name, item property or None)]
-        self.children: dict[str, list[tuple[str, str, str | None]]] = {}
+        # kind -> [(list property, its child table)]
+        self.children: dict[str, list[tuple[str, str]]] = {}
         for kind in KINDS:
             self._add_kind(kind)
         self.tables[dispute.NAME] = self._computed(dispute)
@@ -110,34 +103,24 @@ class Layout:
         fields = [
             Field("codelist", "string", "Codelist", "Name of the codelist.", True),
             Field("code", "string", "Code", "The code as it appears in the data.", True),
+            Field("description", "string", "Description", "What the code means.", True),
         ]
-        fields.append(Field("description", "string", "Description", "What the code means.", True))
         self.tables["codelists"] = Table(
             "codelists", "Codelists", about, fields, ["codelist", "code"]
         )
 
     def _computed(self, module: ModuleType) -> Table:
-        """A table the build computes whole (FIELDS, TITLE, DESCRIPTION, KEY)."""
+        """A table the build computes whole, as its module describes it."""
         fields = []
-        for name, ftype, title, description, codelist, ref in module.FIELDS:
+        for name, ftype, title, description in module.FIELDS:
+            codelist, ref = module.CODELISTS.get(name), module.REFS.get(name)
             enum = tuple(self.schemas.codelists[codelist].codes) if codelist else None
-            fields.append(
-                Field(
-                    name,
-                    ftype,
-                    title,
-                    description,
-                    True,
-                    codelist,
-                    enum,
-                    ref,
-                    minimum=1 if ftype == "integer" else None,
-                )
-            )
+            low = 1 if ftype == "integer" else None
+            fields.append(Field(name, ftype, title, description, True, codelist, enum, ref, low))
         return Table(module.NAME, module.TITLE, module.DESCRIPTION, fields, list(module.KEY))
 
     def _former_ids(self) -> Table:
-        tables = tuple(self.kind_table[k] for k in KINDS)
+        names = tuple(self.kind_table[k] for k in KINDS)
         about = (
             "Every id a record had in an earlier release, with the record's id now: join an old id "
             "through this table to find the record. A record renamed twice has two rows. table_name "
@@ -146,9 +129,7 @@ class Layout:
         fields = [
             Field("former_id", "string", "Former id", "The id the record had before.", True),
             Field("id", "string", "Id", "The record's id now.", True),
-            Field(
-                "table_name", "string", "Table", "The table the record is in.", True, enum=tables
-            ),
+            Field("table_name", "string", "Table", "The table the record is in.", True, enum=names),
             Field(
                 "version",
                 "string",
@@ -163,7 +144,6 @@ class Layout:
         s = self.schemas.resolve(prop)
         types = s.get("type", "string")
         types = types if isinstance(types, list) else [types]
-        nullable = "null" in types or s.get("nullable", False)
         base = next((t for t in types if t != "null"), "string")
         ftype = {"integer": "integer", "boolean": "boolean"}.get(base, "string")
         if s.get("format") == "date":
@@ -171,30 +151,20 @@ class Layout:
         codelist = self.schemas.codelist_of(prop)
         enum = tuple(self.schemas.codelists[codelist].codes) if codelist else None
         ref = prop.get("x-ref-kind")
-        title, description, ref_table = (
-            prop.get("title", name),
-            prop.get("description", ""),
-            self.kind_table[ref] if ref else None,
-        )
-        line = (
-            ftype == "string"
-            and not codelist
-            and not ref
-            and not {"pattern", "format", "x-multiline"} & s.keys()
-        )
+        plain = not codelist and not ref and not {"pattern", "format", "x-multiline"} & s.keys()
         return Field(
             name,
             ftype,
-            title,
-            description,
-            required and not nullable,
+            prop.get("title", name),
+            prop.get("description", ""),
+            required and "null" not in types and not s.get("nullable", False),
             codelist,
             enum,
-            ref_table,
+            self.kind_table[ref] if ref else None,
             s.get("minimum"),
             s.get("maximum"),
             unique=name == "id",
-            line=line,
+            line=ftype == "string" and plain,
         )
 
     def _add_kind(self, kind: str) -> None:
@@ -221,22 +191,15 @@ class Layout:
         with its key columns; the columns of a list of mappings follow as
         the walk meets its fields."""
         doc, node = self.schemas.kinds[kind], prop.node
-        parent_col, tname = f"{kind}_id", doc["x-table"]
+        parent_col, tname, order = f"{kind}_id", doc["x-table"], node["x-order-column"]
         about = f"The {doc['title'].lower()} this row belongs to."
         fields = [
             Field(parent_col, "string", doc["title"], about, True, ref_table=tname),
             Field(
-                node["x-order-column"],
-                "integer",
-                "Order",
-                "Position in the list, counted from 1.",
-                True,
-                minimum=1,
+                order, "integer", "Order", "Position in the list, counted from 1.", True, minimum=1
             ),
         ]
-        if "properties" in items:
-            self.children[kind].append((prop.name, node["x-table"], ""))
-        else:
+        if "properties" not in items:
             item = {
                 **node["items"],
                 "title": node["x-column-title"],
@@ -244,13 +207,13 @@ class Layout:
                 "x-ref-kind": node.get("x-ref-kind"),
             }
             fields.append(self._field(node["x-column"], item, True))
-            self.children[kind].append((prop.name, node["x-table"], None))
+        self.children[kind].append((prop.name, node["x-table"]))
         self.tables[node["x-table"]] = Table(
             node["x-table"],
             node["title"],
             node["description"],
             fields,
-            [parent_col, node["x-order-column"]],
+            [parent_col, order],
             parent=(parent_col, tname),
             list_name=prop.name,
         )
@@ -258,12 +221,8 @@ class Layout:
     def ordered(self) -> list[Table]:
         """Tables in a stable order: each kind's table, then its children;
         the computed claim_actors, former_ids, then codelists last."""
-        out = []
-        for kind in KINDS:
-            out.append(self.tables[self.kind_table[kind]])
-            out.extend(self.tables[c] for _, c, _ in self.children[kind])
-        out += [self.tables[n] for n in (dispute.NAME, FORMER_IDS, "codelists")]
-        return out
+        names = [n for k in KINDS for n in (self.kind_table[k], *(c for _, c in self.children[k]))]
+        return [self.tables[n] for n in (*names, dispute.NAME, FORMER_IDS, "codelists")]
 
 
 def build_tables(
@@ -274,7 +233,7 @@ def build_tables(
     layout = Layout(schemas)
     tables = layout.ordered()
     by_name = {t.name: t for t in tables}
-    ctx = Context.of(records, verified or {})
+    ctx = Context(records, verified or {})
     for rec in sorted(records, key=lambda r: (KINDS.index(r.kind), r.data["id"])):
         main = by_name[layout.kind_table[rec.kind]]
         main.rows.append(
@@ -283,18 +242,16 @@ def build_tables(
                 for f in main.fields
             ]
         )
-        for prop, child, item_kind in layout.children[rec.kind]:
+        for prop, child in layout.children[rec.kind]:
             t = by_name[child]
             for i, item in enumerate(rec.data.get(prop) or [], start=1):
-                if item_kind is None:
-                    t.rows.append([rec.data["id"], str(i), cell(item)])
-                else:
-                    t.rows.append(
-                        [rec.data["id"], str(i)] + [cell(item.get(f.name)) for f in t.fields[2:]]
-                    )
-        table = layout.kind_table[rec.kind]
+                # A list of mappings has a column per field; a list of values one column.
+                values = (
+                    [item.get(f.name) for f in t.fields[2:]] if isinstance(item, dict) else [item]
+                )
+                t.rows.append([rec.data["id"], str(i), *map(cell, values)])
         by_name[FORMER_IDS].rows += [
-            [item["id"], rec.data["id"], table, item["version"]]
+            [item["id"], rec.data["id"], main.name, item["version"]]
             for item in rec.data.get(FORMER_IDS) or []
         ]
     by_name[dispute.NAME].rows = dispute.rows([r for r in records if r.kind == "claim"], ctx)

@@ -43,42 +43,26 @@ def label(t: Table) -> Field | None:
     )
 
 
-def _added(t: Table, by_name: dict[str, Table]) -> list[tuple[int, Field, str]]:
-    """(index of the column it follows, the new field, its SQL expression)."""
-    out = []
+def _added(t: Table, by_name: dict[str, Table]) -> dict[int, tuple[Field, str]]:
+    """Index of a column -> the new field that follows it, and its SQL expression."""
+    out = {}
     refs = dict(t.foreign_keys)
     for i, f in enumerate(t.fields):
         ref = by_name.get(refs.get(f.name, ""))
-        lab = label(ref) if ref else None
-        if ref is not None and lab is not None:
-            stem = f.name.removesuffix("_id")
+        if ref is not None and (lab := label(ref)) is not None:
+            name = f"{f.name.removesuffix('_id')}_{lab.name}"
+            title = f"{f.title}: {lab.title.lower()}"
             expr = f'(SELECT COALESCE(r.{sql_name(lab.name)}, r."id") FROM {sql_name(ref.name)} r WHERE r."id" = t.{sql_name(f.name)})'
             desc = f"The {lab.title.lower()} of the row {f.name} points to ({ref.name}.{lab.name}), written here to save a look-up."
-            out.append(
-                (
-                    i,
-                    Field(
-                        f"{stem}_{lab.name}",
-                        "string",
-                        f"{f.title}: {lab.title.lower()}",
-                        desc,
-                        f.required,
-                    ),
-                    expr,
-                )
-            )
         elif f.codelist:
+            name, title = f"{f.name}_meaning", f"{f.title}: meaning"
             expr = f'(SELECT c."description" FROM "codelists" c WHERE c."codelist" = \'{f.codelist}\' AND c."code" = t.{sql_name(f.name)})'
             desc = (
                 f"What the code in {f.name} means (its description in the codelist {f.codelist})."
             )
-            out.append(
-                (
-                    i,
-                    Field(f"{f.name}_meaning", "string", f"{f.title}: meaning", desc, f.required),
-                    expr,
-                )
-            )
+        else:
+            continue
+        out[i] = (Field(name, "string", title, desc, f.required), expr)
     return out
 
 
@@ -106,38 +90,23 @@ def view_of(t: Table, by_name: dict[str, Table], lookups: dict[str, dict[str, st
     added = _added(t, by_name)
     if not added:
         return None
-    after: dict[int, list[tuple[Field, str]]] = {i: [] for i, _, _ in added}
-    for i, f, expr in added:
-        after[i].append((f, expr))
     fields, columns = [], []
     for i, f in enumerate(t.fields):
-        fields.append(f)
+        fields.append(replace(f, unique=False))
         columns.append(f"t.{sql_name(f.name)}")
-        fields += [nf for nf, _ in after.get(i, [])]
-        columns += [f"{expr} AS {sql_name(nf.name)}" for nf, expr in after.get(i, [])]
+        if i in added:
+            fields.append(added[i][0])
+            columns.append(f"{added[i][1]} AS {sql_name(added[i][0].name)}")
     name = t.name + SUFFIX
-    sql = (
-        f"CREATE VIEW {sql_name(name)} AS SELECT\n  "
-        + ",\n  ".join(columns)
-        + f"\nFROM {sql_name(t.name)} t ORDER BY t.rowid"
-    )
-    rows = [
-        [
-            v
-            for i, cell in enumerate(row)
-            for v in [cell, *(_value(t, row, i, lookups) for _ in after.get(i, []))]
-        ]
-        for row in t.rows
-    ]
+    listed = ",\n  ".join(columns)
+    sql = f"CREATE VIEW {sql_name(name)} AS SELECT\n  {listed}\nFROM {sql_name(t.name)} t ORDER BY t.rowid"
+    rows = []
+    for row in t.rows:
+        rows.append(list(row))
+        for i in sorted(added, reverse=True):  # from the right: the indexes before stay right
+            rows[-1].insert(i + 1, _value(t, row, i, lookups))
     desc = f"The table {t.name} with the name of every row its references point to, and the meaning of every code, next to them."
-    table = Table(
-        name,
-        f"{t.title}, readable",
-        desc,
-        [replace(f, unique=False) for f in fields],
-        list(t.primary_key),
-        rows,
-    )
+    table = Table(name, f"{t.title}, readable", desc, fields, list(t.primary_key), rows)
     return View(t.name, table, sql)
 
 
