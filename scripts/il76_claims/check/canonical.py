@@ -32,7 +32,7 @@ import yaml
 
 from ..model.escape import show
 from ..model.fileio import Changed, atomic_write, sync_folders
-from ..model.problems import Problem, file_problem, problem
+from ..model.problems import Problem, problem
 from ..model.project import DATASET
 from ..model.record import Record, child_pointer
 from ..model.schemas import KINDS, Property, SchemaSet
@@ -612,13 +612,8 @@ def format_file(
         # The bytes read, as the loader takes only UTF-8 that reads back to them.
         atomic_write(t.abspath, new, old=text.encode("utf-8"))
     except Changed:
-        return False, [
-            file_problem(
-                t.path,
-                "R002",
-                "cannot be formatted: the file changed while fmt was formatting it, and was left as it is now; run il76-claims fmt again",
-            )
-        ]
+        why = "the file changed while fmt was formatting it, and was left as it is now; run il76-claims fmt again"
+        return False, [_Refused(t.path, 1, 1, why).problem]
     return True, []
 
 
