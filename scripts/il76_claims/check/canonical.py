@@ -369,11 +369,13 @@ class _Render:
         self, head: str, value: Any, shape: Shape | None, pointer: str, indent: int
     ) -> list[str]:
         """``head`` (a key and ':', or a list's '-', at ``indent``) and the value after it."""
-        if isinstance(value, (dict, list)) and not value:
-            return [f"{head} {'{}' if isinstance(value, dict) else '[]'}"]
-        if not isinstance(value, (dict, list)):
-            lines = self.scalar(value, indent, len(head) + 1, pointer)
+        if isinstance(value, str):
+            refused = self.refused.get(pointer, set())
+            lines = string_lines(self.path, value, indent, len(head) + 1, refused)
+            self.forms[pointer] = _form(lines[0])
             return [f"{head} {lines[0]}", *lines[1:]]
+        if not isinstance(value, (dict, list)) or not value:
+            return [f"{head} {json.dumps(value)}"]  # null, true, false, a number, {} or []
         items = shape.items if isinstance(value, list) and shape else shape
         inner = self.block(value, items, pointer, indent + 2)
         if head.strip() != "-":
@@ -386,13 +388,6 @@ class _Render:
         )
         above = [" " * indent + ln.lstrip() if ln else ln for ln in inner[:first]]
         return [*above, f"{head} {inner[first][indent + 2 :]}", *inner[first + 1 :]]
-
-    def scalar(self, value: str | int | None, indent: int, prefix: int, pointer: str) -> list[str]:
-        if not isinstance(value, str):
-            return [json.dumps(value)]  # null, true, false or a number, as YAML writes them too
-        lines = string_lines(self.path, value, indent, prefix, self.refused.get(pointer, set()))
-        self.forms[pointer] = _form(lines[0])
-        return lines
 
     def proved(self, shape: Shape | None) -> str:
         """The rendered text, once the loader reads back every value exactly
@@ -647,20 +642,13 @@ def run(root: str, paths: list[str] | None = None, *, check: bool = False) -> Re
 def summary(result: Result, check: bool) -> str:
     """The line on stderr after the problems."""
     left = len({p.path for p in result.problems})
+    changed = len(result.changed)
     if check:
         # A file with problems of its own cannot be judged until they are fixed.
-        other = left - len(result.changed)
-        parts = (
-            [
-                f"{len(result.changed)} of {result.files} file(s) not in canonical form (il76-claims fmt rewrites them)"
-            ]
-            if result.changed
-            else []
-        )
-        parts += [f"{other} file(s) with problems to fix first"] if other else []
+        not_canonical = f"{changed} of {result.files} file(s) not in canonical form (il76-claims fmt rewrites them)"
+        to_fix = f"{left - changed} file(s) with problems to fix first"
+        parts = [part for n, part in ((changed, not_canonical), (left - changed, to_fix)) if n]
         return ", ".join(parts) or f"{result.files} file(s) in canonical form"
-    done = f"{len(result.changed)} file(s) formatted, {result.files - len(result.changed) - left} already canonical"
-    return "\n".join(
-        [f"formatted {path}" for path in result.changed]
-        + [done + (f", {left} left as they were" if left else "")]
-    )
+    done = f"{changed} file(s) formatted, {result.files - changed - left} already canonical"
+    formatted = [f"formatted {path}" for path in result.changed]
+    return "\n".join([*formatted, done + (f", {left} left as they were" if left else "")])

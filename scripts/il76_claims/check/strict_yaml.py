@@ -390,7 +390,8 @@ class _Builder:
 
     def _check_comment_after(self, ev: _Event, pointer: str) -> None:
         end = ev.end_mark
-        line = self.lines[end.line]
+        # libyaml counts CR, NEL and U+2028 as line breaks too, which split("\n") does not.
+        line = self.lines[end.line] if end.line < len(self.lines) else ""
         if "#" not in line:  # nearly every line: no comment to look for
             return
         rest = line[end.column :]
