@@ -86,18 +86,6 @@ def _shape(schemas: SchemaSet, doc: dict) -> Shape:
     return Shape(fields_in[None], None)
 
 
-def _ordered_keys(
-    path: str, rec: Record, value: dict, shape: Shape | None, pointer: str
-) -> list[tuple[str, Shape | None]]:
-    """The keys of a mapping in the schema's order, each with its shape."""
-    known = shape.fields if shape is not None and shape.fields is not None else {}
-    for key in value:
-        if key not in known:
-            why = f"field '{show(key)}' is not in the schema, so it has no place in the schema's order; correct or remove it (il76-claims check explains), then run il76-claims fmt {path}"
-            raise _Refused(path, rec.key_marks[child_pointer(pointer, key)][0], 1, why, pointer)
-    return [(key, inner) for key, inner in known.items() if key in value]
-
-
 # --- comments -------------------------------------------------------------------
 #
 # PyYAML's parser drops comments, and no PyYAML API keeps them, so they are
@@ -346,14 +334,21 @@ class _Render:
         """A mapping's entries in the schema's order, or a list's items
         (``shape`` then theirs), at ``indent``."""
         pad = " " * indent
-        if isinstance(value, dict):
-            entries = [
-                (f"{pad}{key}:", value[key], inner, child_pointer(pointer, key))
-                for key, inner in _ordered_keys(self.path, self.rec, value, shape, pointer)
-            ]
-        else:
+        if isinstance(value, list):
             entries = [
                 (pad + "-", item, shape, child_pointer(pointer, i)) for i, item in enumerate(value)
+            ]
+        else:
+            known = (shape.fields if shape else None) or {}
+            for key in value:
+                if key not in known:
+                    why = f"field '{show(key)}' is not in the schema, so it has no place in the schema's order; correct or remove it (il76-claims check explains), then run il76-claims fmt {self.path}"
+                    line = self.rec.key_marks[child_pointer(pointer, key)][0]
+                    raise _Refused(self.path, line, 1, why, pointer)
+            entries = [
+                (f"{pad}{key}:", value[key], inner, child_pointer(pointer, key))
+                for key, inner in known.items()
+                if key in value
             ]
         out: list[str] = []
         for head, child, inner, p in entries:
