@@ -207,12 +207,8 @@ def attach_comments(path: str, text: str, rec: Record) -> dict[str, list[str | N
 
 
 NO_WIDTH = 2**30  # libyaml's width is a C int: no line is this long
+# What libyaml's emitter writes otherwise than PyYAML's (see _emit).
 _NOT_LIKE_LIBYAML = re.compile("[\U00010000-\U0010ffff\x85\u2028\u2029]|  ")
-
-
-def same_in_libyaml(value: str) -> bool:
-    """Whether libyaml's emitter writes value on one line as PyYAML's does."""
-    return _NOT_LIKE_LIBYAML.search(value) is None
 
 
 def value_events(value: str, style: str | None) -> list[yaml.Event]:
@@ -245,7 +241,7 @@ def _emit(value: str, style: str | None, width: float = math.inf) -> tuple[str, 
     the cache."""
     events = value_events(value, style)
     text = None
-    if same_in_libyaml(value):
+    if not _NOT_LIKE_LIBYAML.search(value):
         c_width = NO_WIDTH if width == math.inf else int(width)
         text = yaml.emit(events, Dumper=yaml.CSafeDumper, allow_unicode=True, width=c_width)
         if width != math.inf and not text.startswith("k: >"):

@@ -90,8 +90,8 @@ _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _POSITIONS: dict[tuple[int, int], tuple[int, int]] = {}
 
 # A parser event, left untyped: PyYAML's stubs make every event's marks
-# (and an alias's anchor) optional, and the C parser always sets them. Where
-# an isinstance check brings the stubs' types back, an ignore says so.
+# (and an alias's anchor) optional, and the C parser always sets them. They
+# are read before an isinstance check brings the stubs' types back.
 _Event = Any
 
 
@@ -552,9 +552,7 @@ def read_text(
     """One file -> its text and its Record (each None if it could not be
     read as one), and its problems. ``path`` is how reports name the file."""
     raw, problems = read_bytes(path, abspath)
-    if raw is None:
-        return None, None, problems
-    text, problems = decode(path, raw)
+    text, problems = (None, problems) if raw is None else decode(path, raw)
     if text is None:
         return None, None, problems
     _, rec, problems = parse(path, text)
