@@ -507,6 +507,11 @@ def test_paths_name_files_and_folders(tmp_path, capsys, monkeypatch):
     assert code == 0 and err.endswith("2 file(s) formatted, 0 already canonical\n")
     assert run_fmt(capsys, root, "schemas/actor.schema.json")[0] == 2
     assert run_fmt(capsys, root, "records/actor/nobody.yaml")[0] == 2
+    assert run_fmt(capsys, root, "dataset.yaml") == (
+        2,
+        "",
+        "il76-claims fmt: dataset.yaml: no such file\n",
+    )
 
 
 # --- writes ----------------------------------------------------------------------------------
@@ -545,9 +550,9 @@ def test_an_edit_saved_while_fmt_runs_is_not_overwritten(tmp_path, capsys, monke
     edited = GOOD.replace("TASS\n", '"TASS news agency"\n')
     real = canonical_form._OwnChecks.problems
 
-    def save_meanwhile(self, rec, kind):
+    def save_meanwhile(self, rec):
         (root / "records/actor/tass.yaml").write_text(edited, encoding="utf-8")
-        return real(self, rec, kind)
+        return real(self, rec)
 
     monkeypatch.setattr(canonical_form._OwnChecks, "problems", save_meanwhile)
     code, out, _ = run_fmt(capsys, root)

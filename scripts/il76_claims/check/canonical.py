@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import json
 import math
 import operator
 import os
@@ -31,11 +32,13 @@ import yaml
 
 from ..model.escape import show
 from ..model.fileio import Changed, atomic_write, sync_folders
-from ..model.problems import Problem, file_problem, problem
+from ..model.problems import Problem, problem
 from ..model.project import DATASET
 from ..model.record import Record, child_pointer
 from ..model.schemas import KINDS, Property, SchemaSet
 from . import files, strict_yaml
+from .files import RecordFile
+from .text import check_text
 
 if TYPE_CHECKING:
     from .schema import SchemaChecker
@@ -48,9 +51,9 @@ WIDTH = 88
 class _Refused(Exception):
     """The file cannot be formatted without losing something; the problem says what."""
 
-    def __init__(self, prob: Problem):
-        super().__init__(prob.message)
-        self.problem = prob
+    def __init__(self, path: str, line: int, col: int, why: str, pointer: str = ""):
+        super().__init__(why)
+        self.problem = problem(path, line, col, "R002", f"cannot be formatted: {why}", pointer)
 
 
 # --- the schema's order ---------------------------------------------------------
@@ -81,27 +84,6 @@ def _shape(schemas: SchemaSet, doc: dict) -> Shape:
         shape = Shape(None, Shape(fields, None)) if p.items is not None else Shape(fields, None)
         fields_in[p.parent][p.name] = shape
     return Shape(fields_in[None], None)
-
-
-def _ordered_keys(
-    path: str, rec: Record, value: dict, shape: Shape | None, pointer: str
-) -> list[tuple[str, Shape | None]]:
-    """The keys of a mapping in the schema's order, each with its shape."""
-    known = shape.fields if shape is not None and shape.fields is not None else {}
-    for key in value:
-        if key not in known:
-            line, _ = rec.key_marks.get(child_pointer(pointer, key), (1, 1))
-            raise _Refused(
-                problem(
-                    path,
-                    line,
-                    1,
-                    "R002",
-                    f"cannot be formatted: field '{show(key)}' is not in the schema, so it has no place in the schema's order; correct or remove it (il76-claims check explains), then run il76-claims fmt {path}",
-                    pointer,
-                )
-            )
-    return [(key, inner) for key, inner in known.items() if key in value]
 
 
 # --- comments -------------------------------------------------------------------
@@ -163,49 +145,28 @@ def _comments_of(path: str, text: str) -> list[tuple[int, int, str]]:
         # comments cannot be placed with certainty.
         # A reader error, unlike a scanner error, has no mark and no problem.
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        raise _Refused(
-            problem(
-                path,
-                line,
-                1,
-                "R002",
-                f"cannot be formatted: PyYAML's scanner, which finds the comments, cannot read this line ({show(str(getattr(exc, 'problem', None) or exc), 60)})",
-            )
-        ) from None
+        why = f"PyYAML's scanner, which finds the comments, cannot read this line ({show(str(getattr(exc, 'problem', None) or exc), 60)})"
+        raise _Refused(path, mark.line + 1 if mark else 1, 1, why) from None
 
 
-class _Anchor(NamedTuple):
-    line: int  # from 1, as the loader's marks
-    col: int
-    # A list item starts where its first key does: sorted first, it takes
-    # the comments above both.
-    depth: int
-    pointer: str
-
-
-def _anchors(rec: Record) -> tuple[list[_Anchor], list[tuple[int, int, str]]]:
+def _anchors(rec: Record) -> tuple[list[tuple[int, int, int, str]], list[tuple[int, int, str]]]:
     """The keys and list items a comment can be attached to, in document
-    order, and the (key line, value line, pointer) of each key whose scalar
+    order, as (line from 1, column, depth, pointer): a list item starts
+    where its first key does, and sorted first it takes the comments above
+    both. And the (key line, value line, pointer) of each key whose scalar
     value starts on a later line than its key."""
     anchors, gaps = [], []
 
-    def walk(value: object, pointer: str, depth: int) -> None:
-        if isinstance(value, dict):
-            for key, child in value.items():
-                p = child_pointer(pointer, key)
-                kline, kcol = rec.key_marks[p]
-                anchors.append(_Anchor(kline, kcol, depth, p))
-                vline = rec.marks.get(p, (kline, kcol))[0]
-                if not isinstance(child, (dict, list)) and vline > kline:
-                    gaps.append((kline, vline, p))
+    def walk(value: dict | list, pointer: str, depth: int) -> None:
+        children = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, child in children:
+            p = child_pointer(pointer, key)
+            line, col = rec.key_marks.get(p) or rec.marks[p]
+            anchors.append((line, col, depth, p))
+            if isinstance(child, (dict, list)):
                 walk(child, p, depth + 1)
-        elif isinstance(value, list):
-            for i, child in enumerate(value):
-                p = child_pointer(pointer, i)
-                line, col = rec.marks[p]
-                anchors.append(_Anchor(line, col, depth, p))
-                walk(child, p, depth + 1)
+            elif rec.marks[p][0] > line:
+                gaps.append((line, rec.marks[p][0], p))
 
     walk(rec.data, "$", 0)
     anchors.sort()
@@ -226,29 +187,14 @@ def attach_comments(path: str, text: str, rec: Record) -> dict[str, list[str | N
     for line0, col0, body in found:
         line = line0 + 1
         if lines[line0][:col0].strip():
-            raise _Refused(
-                problem(
-                    path,
-                    line,
-                    col0 + 1,
-                    "R002",
-                    f"cannot be formatted: the comment '{show(body, 40)}' shares its line with a key or value, and fmt keeps comments on lines of their own; move it to the line above",
-                )
-            )
+            why = f"the comment '{show(body, 40)}' shares its line with a key or value, and fmt keeps comments on lines of their own; move it to the line above"
+            raise _Refused(path, line, col0 + 1, why)
         for kline, vline, p in gaps:
             if kline < line < vline:
-                raise _Refused(
-                    problem(
-                        path,
-                        line,
-                        col0 + 1,
-                        "R002",
-                        f"cannot be formatted: the comment '{show(body, 40)}' sits between the key on line {kline} and its value on line {vline}; move it above the key",
-                        p,
-                    )
-                )
-        i = bisect.bisect_right(anchors, line, key=operator.attrgetter("line"))
-        anchor = anchors[i].pointer if i < len(anchors) else ""
+                why = f"the comment '{show(body, 40)}' sits between the key on line {kline} and its value on line {vline}; move it above the key"
+                raise _Refused(path, line, col0 + 1, why, p)
+        i = bisect.bisect_right(anchors, line, key=operator.itemgetter(0))
+        anchor = anchors[i][3] if i < len(anchors) else ""
         block = blocks.setdefault(anchor, [])
         if block and any(not ln.strip() for ln in lines[last[anchor] : line0]):
             block.append(None)
@@ -261,12 +207,8 @@ def attach_comments(path: str, text: str, rec: Record) -> dict[str, list[str | N
 
 
 NO_WIDTH = 2**30  # libyaml's width is a C int: no line is this long
+# What libyaml's emitter writes otherwise than PyYAML's (see _emit).
 _NOT_LIKE_LIBYAML = re.compile("[\U00010000-\U0010ffff\x85\u2028\u2029]|  ")
-
-
-def same_in_libyaml(value: str) -> bool:
-    """Whether libyaml's emitter writes value on one line as PyYAML's does."""
-    return _NOT_LIKE_LIBYAML.search(value) is None
 
 
 def value_events(value: str, style: str | None) -> list[yaml.Event]:
@@ -299,7 +241,7 @@ def _emit(value: str, style: str | None, width: float = math.inf) -> tuple[str, 
     the cache."""
     events = value_events(value, style)
     text = None
-    if same_in_libyaml(value):
+    if not _NOT_LIKE_LIBYAML.search(value):
         c_width = NO_WIDTH if width == math.inf else int(width)
         text = yaml.emit(events, Dumper=yaml.CSafeDumper, allow_unicode=True, width=c_width)
         if width != math.inf and not text.startswith("k: >"):
@@ -343,48 +285,25 @@ def string_lines(path: str, value: str, indent: int, prefix: int, refused: set[s
     column the value starts at; ``refused`` the forms that did not read
     back exactly for this value."""
     if "\n" in value:
-        if "block" not in refused:
-            lines = _emit(value, "|")
-            if _form(lines[0]) == "block" and _writable(path, lines):
-                return _indented(lines, indent)
-        return list(_one_line(path, value, refused | {"plain", "single"}))
-    fold = "block" not in refused
+        lines = _emit(value, "|")
+        if "block" not in refused and _form(lines[0]) == "block" and _writable(path, lines):
+            return _indented(lines, indent)
+        # PyYAML writes text with line breaks on one line only in double quotes.
+        return list(_emit(value, '"'))
     # No one-line form is shorter than the value: skip writing one that
     # cannot fit (PyYAML's emitter is the slow part of fmt).
-    folded = _folded(path, value, indent) if fold and prefix + len(value) > WIDTH else None
-    if folded:
-        return folded
-    one = _one_line(path, value, refused)
-    if fold and prefix + len(value) <= WIDTH < prefix + len(one[0]):
-        folded = _folded(path, value, indent)
-    return folded or list(one)
-
-
-def _folded(path: str, value: str, indent: int) -> list[str] | None:
-    lines = _emit(value, ">", WIDTH - indent)
-    # Only worth a block when PyYAML can break the text over lines.
-    if _form(lines[0]) == "block" and len(lines) > 2 and _writable(path, lines):
-        return _indented(lines, indent)
-    return None
+    one = None if prefix + len(value) > WIDTH else _one_line(path, value, refused)
+    if "block" not in refused and (one is None or prefix + len(one[0]) > WIDTH):
+        lines = _emit(value, ">", WIDTH - indent)
+        # Only worth a block when PyYAML can break the text over lines.
+        if _form(lines[0]) == "block" and len(lines) > 2 and _writable(path, lines):
+            return _indented(lines, indent)
+    return list(one or _one_line(path, value, refused))
 
 
 def _indented(lines: tuple[str, ...], indent: int) -> list[str]:
     pad = " " * indent
     return [lines[0]] + [pad + ln if ln else ln for ln in lines[1:]]
-
-
-def _scalar_lines(
-    ctx: _Render, value: str | int | None, indent: int, prefix: int, pointer: str
-) -> list[str]:
-    if value is None:
-        return ["null"]
-    if isinstance(value, bool):
-        return ["true" if value else "false"]
-    if isinstance(value, int):
-        return [str(value)]
-    lines = string_lines(ctx.path, value, indent, prefix, ctx.refused.get(pointer, set()))
-    ctx.forms[pointer] = _form(lines[0])
-    return lines
 
 
 # --- the structure ----------------------------------------------------------------
@@ -401,168 +320,127 @@ class _Render:
     # pointer -> the form its string was written in, this time.
     forms: dict[str, str] = field(default_factory=dict)
 
+    def comment_lines(self, pointer: str, indent: int) -> list[str]:
+        pad = " " * indent
+        return ["" if c is None else pad + c for c in self.comments.get(pointer, ())]
 
-def _comment_lines(ctx: _Render, pointer: str, indent: int) -> list[str]:
-    pad = " " * indent
-    return ["" if c is None else pad + c for c in ctx.comments.get(pointer, ())]
-
-
-def _mapping(
-    ctx: _Render, value: dict, shape: Shape | None, pointer: str, indent: int
-) -> list[str]:
-    out: list[str] = []
-    for key, inner in _ordered_keys(ctx.path, ctx.rec, value, shape, pointer):
-        p = child_pointer(pointer, key)
-        above = _comment_lines(ctx, p, indent)
-        # The one blank-line rule: a blank line sets off each commented
-        # top-level key from what comes before it, and nothing else does.
-        if above and indent == 0 and out:
-            out.append("")
-        out += above
-        out += _entry(ctx, key, value[key], inner, p, indent)
-    return out
-
-
-def _entry(
-    ctx: _Render, key: str, value: Any, shape: Shape | None, pointer: str, indent: int
-) -> list[str]:
-    head = " " * indent + key + ":"
-    if isinstance(value, (dict, list)) and not value:
-        return [f"{head} {'{}' if isinstance(value, dict) else '[]'}"]
-    if isinstance(value, dict):
-        return [head, *_mapping(ctx, value, shape, pointer, indent + 2)]
-    if isinstance(value, list):
-        return [head, *_sequence(ctx, value, shape.items if shape else None, pointer, indent + 2)]
-    lines = _scalar_lines(ctx, value, indent, len(head) + 1, pointer)
-    return [f"{head} {lines[0]}", *lines[1:]]
-
-
-def _sequence(
-    ctx: _Render, items: list, shape: Shape | None, pointer: str, indent: int
-) -> list[str]:
-    """Block style, '- ' at ``indent``; an item that is a mapping or list
-    starts on the dash's line."""
-    out: list[str] = []
-    pad = " " * indent
-    for i, item in enumerate(items):
-        p = child_pointer(pointer, i)
-        out += _comment_lines(ctx, p, indent)
-        if isinstance(item, (dict, list)) and item:
-            inner = (
-                _mapping(ctx, item, shape, p, indent + 2)
-                if isinstance(item, dict)
-                else _sequence(ctx, item, shape.items if shape else None, p, indent + 2)
-            )
-            # The comments above the item's first entry cannot sit between
-            # the dash and the entry: they go above the dash.
-            first = next(
-                n for n, ln in enumerate(inner) if ln.strip() and not ln.lstrip().startswith("#")
-            )
-            out += [pad + ln.lstrip() if ln else ln for ln in inner[:first]]
-            out.append(f"{pad}- {inner[first][indent + 2 :]}")
-            out += inner[first + 1 :]
-        elif isinstance(item, (dict, list)):
-            out.append(f"{pad}- {'{}' if isinstance(item, dict) else '[]'}")
+    def block(
+        self, value: dict | list, shape: Shape | None, pointer: str, indent: int
+    ) -> list[str]:
+        """A mapping's entries in the schema's order, or a list's items
+        (``shape`` then theirs), at ``indent``."""
+        pad = " " * indent
+        if isinstance(value, list):
+            entries = [
+                (pad + "-", item, shape, child_pointer(pointer, i)) for i, item in enumerate(value)
+            ]
         else:
-            lines = _scalar_lines(ctx, item, indent, indent + 2, p)
-            out.append(f"{pad}- {lines[0]}")
-            out += lines[1:]
-    return out
+            known = (shape.fields if shape else None) or {}
+            for key in value:
+                if key not in known:
+                    why = f"field '{show(key)}' is not in the schema, so it has no place in the schema's order; correct or remove it (il76-claims check explains), then run il76-claims fmt {self.path}"
+                    line = self.rec.key_marks[child_pointer(pointer, key)][0]
+                    raise _Refused(self.path, line, 1, why, pointer)
+            entries = [
+                (f"{pad}{key}:", value[key], inner, child_pointer(pointer, key))
+                for key, inner in known.items()
+                if key in value
+            ]
+        out: list[str] = []
+        for head, child, inner, p in entries:
+            above = self.comment_lines(p, indent)
+            # The one blank-line rule: a blank line sets off each commented
+            # top-level key from what comes before it, and nothing else does.
+            if above and indent == 0 and out:
+                out.append("")
+            out += above + self.node(head, child, inner, p, indent)
+        return out
 
+    def node(
+        self, head: str, value: Any, shape: Shape | None, pointer: str, indent: int
+    ) -> list[str]:
+        """``head`` (a key and ':', or a list's '-', at ``indent``) and the value after it."""
+        if isinstance(value, str):
+            refused = self.refused.get(pointer, set())
+            lines = string_lines(self.path, value, indent, len(head) + 1, refused)
+            self.forms[pointer] = _form(lines[0])
+            return [f"{head} {lines[0]}", *lines[1:]]
+        if not isinstance(value, (dict, list)) or not value:
+            return [f"{head} {json.dumps(value)}"]  # null, true, false, a number, {} or []
+        items = shape.items if isinstance(value, list) and shape else shape
+        inner = self.block(value, items, pointer, indent + 2)
+        if head.strip() != "-":
+            return [head, *inner]
+        # A list item that is a mapping or list starts on the dash's line;
+        # the comments above its first entry cannot sit between the dash
+        # and the entry: they go above the dash.
+        first = next(
+            n for n, ln in enumerate(inner) if ln.strip() and not ln.lstrip().startswith("#")
+        )
+        above = [" " * indent + ln.lstrip() if ln else ln for ln in inner[:first]]
+        return [*above, f"{head} {inner[first][indent + 2 :]}", *inner[first + 1 :]]
 
-def _render(ctx: _Render, shape: Shape | None) -> str:
-    lines = _mapping(ctx, ctx.rec.data, shape, "$", 0)
-    tail = _comment_lines(ctx, "", 0)
-    if tail:
-        lines += ["", *tail]
-    return "\n".join(lines) + "\n"
+    def proved(self, shape: Shape | None) -> str:
+        """The rendered text, once the loader reads back every value exactly
+        from it: a string whose form does not read back is written again in
+        another (quoted instead of plain or a block, double quotes instead of
+        single), until every value reads back or a double-quoted one does not."""
+        while True:
+            self.forms = {}
+            lines = self.block(self.rec.data, shape, "$", 0)
+            tail = self.comment_lines("", 0)
+            text = "\n".join([*lines, "", *tail] if tail else lines) + "\n"
+            if text == self.text:
+                return text  # the file as it is, which the loader read without a problem
+            bad = _misread(self.path, text, self.rec.data)
+            if bad == set():
+                _same_comments(self.path, self.comments, text)
+                return text
+            fixable = {p for p in (bad or ()) if self.forms.get(p, "double") != "double"}
+            if not fixable:
+                where = sorted(bad or {"$"})[0]
+                why = f"the formatted text would not read back as the same values (at {where}); the file was left as it was"
+                raise _Refused(self.path, self.rec.mark(where)[0], 1, why, where)
+            for p in fixable:
+                self.refused.setdefault(p, set()).add(self.forms[p])
 
 
 # --- the proof ------------------------------------------------------------------------
 
 
-def _differences(old: Any, new: Any, pointer: str, out: set[str]) -> None:
-    """Add the pointers where two values differ, in type or value (True is
-    not 1, '1' is not 1)."""
-    if type(old) is not type(new):
-        out.add(pointer)
-    elif isinstance(old, dict):
-        if set(old) != set(new):
-            out.add(pointer)
-            return
-        for key in old:
-            _differences(old[key], new[key], child_pointer(pointer, key), out)
-    elif isinstance(old, list):
-        if len(old) != len(new):
-            out.add(pointer)
-            return
-        for i, (a, b) in enumerate(zip(old, new)):
-            _differences(a, b, child_pointer(pointer, i), out)
-    elif old != new:
-        out.add(pointer)
+def _differences(old: Any, new: Any, pointer: str = "$") -> set[str]:
+    """The pointers where two values differ, in type or value (True is not
+    1, '1' is not 1)."""
+    if type(old) is not type(new) or not isinstance(old, (dict, list)):
+        return set() if type(old) is type(new) and old == new else {pointer}
+    keys = old.keys() if isinstance(old, dict) else range(len(old))
+    if keys != (new.keys() if isinstance(new, dict) else range(len(new))):
+        return {pointer}
+    return set().union(*(_differences(old[k], new[k], child_pointer(pointer, k)) for k in keys))
 
 
 def _misread(path: str, text: str, data: dict) -> set[str] | None:
     """The pointers whose values the strict loader does not read back from
     ``text`` exactly, or with a problem; None when the text cannot be read
     at all (which no scalar's form explains)."""
-    decoded, problems = strict_yaml.decode(path, text.encode("utf-8"))
-    if decoded is None:
+    if strict_yaml.decode(path, text.encode("utf-8"))[0] is None:
         return None
-    new, rec, problems = strict_yaml.parse(path, decoded)
+    new, rec, problems = strict_yaml.parse(path, text)
     bad = {p.pointer for p in problems if p.pointer}
     if rec is None:
         return bad or None
     if any(not p.pointer for p in problems):
         return None
-    _differences(data, new, "$", bad)
-    return bad
+    return bad | _differences(data, new)
 
 
-def _proved(ctx: _Render, shape: Shape | None) -> str:
-    """The rendered text, once the loader reads back every value exactly
-    from it: a string whose form does not read back is written again in
-    another (quoted instead of plain or a block, double quotes instead of
-    single), until every value reads back or a double-quoted one does not."""
-    while True:
-        ctx.forms = {}
-        text = _render(ctx, shape)
-        if text == ctx.text:
-            return text  # the file as it is, which the loader read without a problem
-        bad = _misread(ctx.path, text, ctx.rec.data)
-        if bad == set():
-            _same_comments(ctx, text)
-            return text
-        fixable = {p for p in (bad or ()) if p in ctx.forms and ctx.forms[p] != "double"}
-        if bad is None or not fixable:
-            where = sorted(bad or {"$"})[0]
-            line, _ = ctx.rec.mark(where)
-            raise _Refused(
-                problem(
-                    ctx.path,
-                    line,
-                    1,
-                    "R002",
-                    f"cannot be formatted: the formatted text would not read back as the same values (at {where}); the file was left as it was",
-                    where,
-                )
-            )
-        for p in fixable:
-            ctx.refused.setdefault(p, set()).add(ctx.forms[p])
-
-
-def _same_comments(ctx: _Render, text: str) -> None:
-    kept = Counter(body for _, _, body in _comments_of(ctx.path, text))
-    had = Counter(c for block in ctx.comments.values() for c in block if c is not None)
+def _same_comments(path: str, comments: dict[str, list[str | None]], text: str) -> None:
+    kept = Counter(body for _, _, body in _comments_of(path, text))
+    had = Counter(c for block in comments.values() for c in block if c is not None)
     if kept != had:
         lost = sorted((had - kept).elements()) or sorted((kept - had).elements())
-        raise _Refused(
-            file_problem(
-                ctx.path,
-                "R002",
-                f"cannot be formatted: the comment '{show(lost[0], 40)}' would not be kept as it is; the file was left as it was",
-            )
-        )
+        why = f"the comment '{show(lost[0], 40)}' would not be kept as it is; the file was left as it was"
+        raise _Refused(path, 1, 1, why)
 
 
 def canonical_text(
@@ -590,117 +468,29 @@ def form_problems(path: str, text: str, rec: Record, shape: Shape) -> list[Probl
 def _canonical(path: str, text: str, rec: Record, shape: Shape | None) -> str | Problem:
     """The canonical form, or the R002 problem that stops it."""
     try:
-        return _proved(_Render(path, text, rec, attach_comments(path, text, rec)), shape)
+        return _Render(path, text, rec, attach_comments(path, text, rec)).proved(shape)
     except _Refused as exc:
         return exc.problem
 
 
-# --- files ------------------------------------------------------------------------
-
-
-class UsageError(Exception):
-    """A PATH that is not a record: a mistake in the command, not in a record."""
-
-
-class Target(NamedTuple):
-    kind: str  # "dataset" for dataset.yaml
-    path: str  # as reports name it: relative to the root, with '/'
-    abspath: str
-
-
-def targets(root: str, paths: list[str] | None = None) -> list[Target]:
-    """The files to format: those named (records, kind folders, records/,
-    the project folder, dataset.yaml), or every record and dataset.yaml."""
-    root = os.path.abspath(root)
-    found, _ = files.discover(root, KINDS)  # check reports stray files; fmt leaves them
-    everything = [Target(f.kind, f.path, f.abspath) for f in found]
-    if os.path.isfile(os.path.join(root, DATASET)):
-        everything.append(Target("dataset", DATASET, os.path.join(root, DATASET)))
-    if not paths:
-        return everything
-    out: dict[str, Target] = {}
-    for given in paths:
-        for t in _named(root, given, everything):
-            out.setdefault(t.abspath, t)
-    return list(out.values())
-
-
-def _named(root: str, given: str, everything: list[Target]) -> list[Target]:
-    full = os.path.abspath(given)
-    rel = os.path.relpath(full, root).replace(os.sep, "/")
-    parts = rel.split("/")
-    if rel == ".":
-        return everything
-    if os.path.isdir(full) and parts[0] == "records" and len(parts) <= 2:
-        return [t for t in everything if t.abspath.startswith(full + os.sep)]
-    is_record = (
-        len(parts) == 3
-        and parts[0] == "records"
-        and parts[1] in KINDS
-        and parts[2].endswith(".yaml")
-    )
-    if rel == DATASET or is_record:
-        if not os.path.lexists(full):
-            raise UsageError(f"{given}: no such file")
-        return [Target("dataset" if rel == DATASET else parts[1], rel, full)]
-    raise UsageError(
-        f"{given}: not a record; give records/<kind>/<id>.yaml files, folders under records/, or {DATASET}"
-    )
-
-
-# --- one file -----------------------------------------------------------------------
-
-
-class _OwnChecks:
-    """The checks `check` makes on a file on its own (text, schema), made
-    only for a file that is to be rewritten: jsonschema is slow to load,
-    and a canonical tree never needs it."""
-
-    def __init__(self, schemas: SchemaSet):
-        self.schemas = schemas
-        self._schema: SchemaChecker | None = None
-
-    def problems(self, rec: Record, kind: str) -> list[Problem]:
-        from .schema import SchemaChecker
-        from .text import check_text
-
-        if self._schema is None:
-            self._schema = SchemaChecker(self.schemas)
-        rec.kind = kind
-        return sorted(
-            check_text(rec, self.schemas.multiline_fields[kind]) + self._schema.check(rec)
-        )
-
-
 def _first_difference(path: str, old: str, new: str) -> Problem:
     """R001 at the first line where the file differs from its canonical form."""
-    a, b = _lines(old), _lines(new)
+    # Lines with their line breaks: LF only, as the loader refuses any other.
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
     i = next((n for n, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-    if i < len(a) and i < len(b):
-        same = a[i].rstrip("\n") == b[i].rstrip("\n")
-        line, what = (
-            i + 1,
-            "no line break at the end of the file"
-            if same
-            else _line_difference(a[i].rstrip("\n"), b[i].rstrip("\n")),
-        )
-    elif i == len(a):
+    if i == len(a):
         more = show(b[i].rstrip("\n"), 50)
-        line, what = (
-            max(i, 1),
-            f"the file ends before its canonical form does, which goes on with '{more}'",
-        )
+        what = f"the file ends before its canonical form does, which goes on with '{more}'"
+    elif i == len(b):
+        what = "the canonical form ends before this line"
+    elif a[i].rstrip("\n") == b[i].rstrip("\n"):
+        what = "no line break at the end of the file"
     else:
-        line, what = i + 1, "the canonical form ends before this line"
+        what = _line_difference(a[i].rstrip("\n"), b[i].rstrip("\n"))
+    line = i + 1 if i < len(a) else max(i, 1)
     return problem(
         path, line, 1, "R001", f"not in canonical form: {what}; run il76-claims fmt {path}"
     )
-
-
-def _lines(text: str) -> list[str]:
-    """Lines with their line breaks; the last one without, if it has none."""
-    parts = text.split("\n")
-    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 _KEY = re.compile(r"\s*(?:- )?([A-Za-z0-9_]+):(?: |$)")
@@ -717,42 +507,99 @@ def _line_difference(old: str, new: str) -> str:
     return f"the line is '{show(old, 50)}', the canonical form has '{show(new, 50)}'"
 
 
+# --- files ------------------------------------------------------------------------
+
+
+class UsageError(Exception):
+    """A PATH that is not a record: a mistake in the command, not in a record."""
+
+
+def targets(root: str, paths: list[str] | None = None) -> list[RecordFile]:
+    """The files to format (kind "dataset" for dataset.yaml): those named
+    (records, kind folders, records/, the project folder, dataset.yaml), or
+    every record and dataset.yaml."""
+    root = os.path.abspath(root)
+    everything, _ = files.discover(root, KINDS)  # check reports stray files; fmt leaves them
+    if os.path.isfile(os.path.join(root, DATASET)):
+        everything.append(RecordFile("dataset", DATASET, os.path.join(root, DATASET)))
+    if not paths:
+        return everything
+    out: dict[str, RecordFile] = {}
+    for given in paths:
+        for t in _named(root, given, everything):
+            out.setdefault(t.abspath, t)
+    return list(out.values())
+
+
+def _named(root: str, given: str, everything: list[RecordFile]) -> list[RecordFile]:
+    full = os.path.abspath(given)
+    rel = os.path.relpath(full, root).replace(os.sep, "/")
+    match rel.split("/"):
+        case ["."]:
+            return everything
+        case ["records", *kind] if len(kind) <= 1 and os.path.isdir(full):
+            return [t for t in everything if t.abspath.startswith(full + os.sep)]
+        case ["records", kind, name] if kind in KINDS and name.endswith(".yaml"):
+            pass
+        case [name] if name == DATASET:
+            kind = "dataset"
+        case _:
+            raise UsageError(
+                f"{given}: not a record; give records/<kind>/<id>.yaml files, folders under records/, or {DATASET}"
+            )
+    if not os.path.lexists(full):
+        raise UsageError(f"{given}: no such file")
+    return [RecordFile(kind, rel, full)]
+
+
+# --- one file -----------------------------------------------------------------------
+
+
+@dataclass
+class _OwnChecks:
+    """The checks `check` makes on a file on its own (text, schema), made
+    only for a file that is to be rewritten: jsonschema is slow to load,
+    and a canonical tree never needs it."""
+
+    schemas: SchemaSet
+
+    @functools.cached_property
+    def _schema(self) -> SchemaChecker:
+        from .schema import SchemaChecker
+
+        return SchemaChecker(self.schemas)
+
+    def problems(self, rec: Record) -> list[Problem]:
+        multiline = self.schemas.multiline_fields[rec.kind]
+        return sorted(check_text(rec, multiline) + self._schema.check(rec))
+
+
 def format_file(
-    t: Target, shape_of: dict[str, Shape], checks: _OwnChecks | None
+    t: RecordFile, shape_of: dict[str, Shape], checks: _OwnChecks | None
 ) -> tuple[bool, list[Problem]]:
     """Format one file: (whether it is not in canonical form, the problems
     to report). With checks None (--check) nothing is written and a file
     not in canonical form is an R001 problem; otherwise it is rewritten,
     unless it has problems of its own, which are reported instead."""
-    raw, problems = strict_yaml.read_bytes(t.path, t.abspath)
-    text = None
-    if raw is not None:
-        text, problems = strict_yaml.decode(t.path, raw)
-    if text is None:
-        return False, problems
-    _, rec, problems = strict_yaml.parse(t.path, text)
-    if problems or rec is None:
+    text, rec, problems = strict_yaml.read_text(t.path, t.abspath, t.kind)
+    if problems or rec is None or text is None:
         return False, problems
     new = _canonical(t.path, text, rec, shape_of[t.kind])
     if new == text:
         return False, []
     if isinstance(new, Problem):
-        return False, (checks.problems(rec, t.kind) if checks else []) or [new]
+        return False, (checks.problems(rec) if checks else []) or [new]
     if checks is None:
         return True, [_first_difference(t.path, text, new)]
-    own = checks.problems(rec, t.kind)
+    own = checks.problems(rec)
     if own:
         return False, own
     try:
-        atomic_write(t.abspath, new, old=raw)
+        # The bytes read, as the loader takes only UTF-8 that reads back to them.
+        atomic_write(t.abspath, new, old=text.encode("utf-8"))
     except Changed:
-        return False, [
-            file_problem(
-                t.path,
-                "R002",
-                "cannot be formatted: the file changed while fmt was formatting it, and was left as it is now; run il76-claims fmt again",
-            )
-        ]
+        why = "the file changed while fmt was formatting it, and was left as it is now; run il76-claims fmt again"
+        return False, [_Refused(t.path, 1, 1, why).problem]
     return True, []
 
 
@@ -786,20 +633,13 @@ def run(root: str, paths: list[str] | None = None, *, check: bool = False) -> Re
 def summary(result: Result, check: bool) -> str:
     """The line on stderr after the problems."""
     left = len({p.path for p in result.problems})
+    changed = len(result.changed)
     if check:
         # A file with problems of its own cannot be judged until they are fixed.
-        other = left - len(result.changed)
-        parts = (
-            [
-                f"{len(result.changed)} of {result.files} file(s) not in canonical form (il76-claims fmt rewrites them)"
-            ]
-            if result.changed
-            else []
-        )
-        parts += [f"{other} file(s) with problems to fix first"] if other else []
+        not_canonical = f"{changed} of {result.files} file(s) not in canonical form (il76-claims fmt rewrites them)"
+        to_fix = f"{left - changed} file(s) with problems to fix first"
+        parts = [part for n, part in ((changed, not_canonical), (left - changed, to_fix)) if n]
         return ", ".join(parts) or f"{result.files} file(s) in canonical form"
-    done = f"{len(result.changed)} file(s) formatted, {result.files - len(result.changed) - left} already canonical"
-    return "\n".join(
-        [f"formatted {path}" for path in result.changed]
-        + [done + (f", {left} left as they were" if left else "")]
-    )
+    done = f"{changed} file(s) formatted, {result.files - changed - left} already canonical"
+    formatted = [f"formatted {path}" for path in result.changed]
+    return "\n".join([*formatted, done + (f", {left} left as they were" if left else "")])

@@ -28,7 +28,7 @@ import os
 import re
 from collections.abc import Iterable
 from sys import intern
-from typing import Any, NoReturn, Protocol
+from typing import Any, NoReturn
 
 import yaml
 
@@ -90,29 +90,17 @@ _DATE_LIKE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _POSITIONS: dict[tuple[int, int], tuple[int, int]] = {}
 
 # A parser event, left untyped: PyYAML's stubs make every event's marks
-# (and an alias's anchor) optional, and the C parser always sets them. Where
-# an isinstance check brings the stubs' types back, an ignore says so.
+# (and an alias's anchor) optional, and the C parser always sets them. They
+# are read before an isinstance check brings the stubs' types back.
 _Event = Any
 
 
-def _position(mark: _Position) -> tuple[int, int]:
+def _position(mark: yaml.Mark) -> tuple[int, int]:
     pos = (mark.line + 1, mark.column + 1)
     return _POSITIONS.setdefault(pos, pos)
 
 
-class _Position(Protocol):
-    """A place in the text: a parser's mark, or _FIRST."""
-
-    line: int
-    column: int
-
-
-class _Mark:
-    line = 0
-    column = 0
-
-
-_FIRST = _Mark()
+_FIRST = yaml.Mark("", 0, 0, 0, None, 0)  # the start of the file
 
 
 class _Abandon(Exception):
@@ -201,25 +189,20 @@ class _Builder:
         self.key_marks: dict[str, tuple[int, int]] = {}
         self.reported: set[str] = set()
 
-    def add(self, mark: _Position, code: str, message: str, pointer: str = "") -> None:
-        if len(self.problems) >= MAX_PROBLEMS_PER_FILE:
-            self.problems.append(
-                problem(
-                    self.path,
-                    mark.line + 1,
-                    mark.column + 1,
-                    "Y016",
-                    f"more than {MAX_PROBLEMS_PER_FILE} problems in this file; the rest of it was not read. Fix these first",
-                )
-            )
-            raise _Abandon
+    def add(self, mark: yaml.Mark, code: str, message: str, pointer: str = "") -> None:
+        full = len(self.problems) >= MAX_PROBLEMS_PER_FILE
+        if full:
+            code, pointer = "Y016", ""
+            message = f"more than {MAX_PROBLEMS_PER_FILE} problems in this file; the rest of it was not read. Fix these first"
         self.problems.append(
             problem(self.path, mark.line + 1, mark.column + 1, code, message, pointer)
         )
+        if full:
+            raise _Abandon
         if pointer:
             self.reported.add(pointer)
 
-    def fatal(self, mark: _Position, code: str, message: str, pointer: str = "") -> NoReturn:
+    def fatal(self, mark: yaml.Mark, code: str, message: str, pointer: str = "") -> NoReturn:
         self.add(mark, code, message, pointer)
         raise _Abandon
 
@@ -229,39 +212,23 @@ class _Builder:
         if isinstance(ev, yaml.StreamEndEvent):
             self.fatal(_FIRST, "Y011", "the file is empty; write the record as key: value lines")
         if getattr(ev, "version", None) or getattr(ev, "tags", None):
-            self.fatal(
-                ev.start_mark,
-                "Y008",
-                "YAML directives (%YAML, %TAG) are not allowed; delete the line",
-            )
+            why = "YAML directives (%YAML, %TAG) are not allowed; delete the line"
+            self.fatal(ev.start_mark, "Y008", why)
         node = self.next()
         if not isinstance(node, yaml.MappingStartEvent):
-            if (
-                isinstance(node, yaml.ScalarEvent)
-                and node.value == ""
-                and not node.style
-                and node.tag is None
-                and node.anchor is None
-            ):
-                self.fatal(
-                    _FIRST, "Y011", "the file has no content; write the record as key: value lines"
-                )
-            self.fatal(
-                node.start_mark,
-                "Y009",
-                "a record must be a mapping of field: value lines, not a list or a single value",
-            )
+            if getattr(node, "value", None) == "" and not (node.style or node.tag or node.anchor):
+                why = "the file has no content; write the record as key: value lines"
+                self.fatal(_FIRST, "Y011", why)
+            why = "a record must be a mapping of field: value lines, not a list or a single value"
+            self.fatal(node.start_mark, "Y009", why)
         data = self.value(node, "$", 1)
         if data is None:  # the whole record was refused (too many fields)
             raise _Abandon
         self.next()  # DocumentEndEvent
         nxt = self.next()
-        if isinstance(nxt, yaml.DocumentStartEvent):
-            self.fatal(
-                nxt.start_mark,  # type: ignore[arg-type]  # always set (see _Event)
-                "Y008",
-                "a second YAML document ('---'); keep one record per file",
-            )
+        if not isinstance(nxt, yaml.StreamEndEvent):
+            why = "a second YAML document ('---'); keep one record per file"
+            self.fatal(nxt.start_mark, "Y008", why)
         return data
 
     def skip(self, ev: _Event) -> None:
@@ -282,32 +249,22 @@ class _Builder:
 
     def _props_ok(self, ev: _Event, pointer: str) -> bool:
         """Report an alias, anchor or tag on a node; False if there was one."""
+        mark, anchor, tag = ev.start_mark, ev.anchor, getattr(ev, "tag", None)
         if isinstance(ev, yaml.AliasEvent):
-            self.add(
-                ev.start_mark,  # type: ignore[arg-type]  # always set (see _Event)
-                "Y007",
-                f"alias '*{show(ev.anchor)}': write the value out in full; records do not share values",  # type: ignore[arg-type]  # so is an alias's anchor
-                pointer,
+            code = "Y007"
+            why = (
+                f"alias '*{show(anchor)}': write the value out in full; records do not share values"
             )
-            return False
-        if ev.anchor is not None:
-            self.add(
-                ev.start_mark,
-                "Y007",
-                f"anchor '&{show(ev.anchor)}': remove it; records do not share values",
-                pointer,
-            )
-            return False
-        tag = getattr(ev, "tag", None)
-        if tag is not None:
-            self.add(
-                ev.start_mark,
-                "Y006",
-                f"tag '{show(tag)}' is not allowed; remove it and write plain text, numbers or booleans",
-                pointer,
-            )
-            return False
-        return True
+        elif anchor is not None:
+            code = "Y007"
+            why = f"anchor '&{show(anchor)}': remove it; records do not share values"
+        elif tag is not None:
+            code = "Y006"
+            why = f"tag '{show(tag)}' is not allowed; remove it and write plain text, numbers or booleans"
+        else:
+            return True
+        self.add(mark, code, why, pointer)
+        return False
 
     def value(self, ev: _Event, pointer: str, depth: int) -> object:
         self.marks[pointer] = _position(ev.start_mark)
@@ -315,12 +272,8 @@ class _Builder:
             self.skip(ev)
             return None
         if depth > MAX_DEPTH:
-            self.add(
-                ev.start_mark,
-                "Y012",
-                f"nesting deeper than {MAX_DEPTH} levels; records need no more",
-                pointer,
-            )
+            why = f"nesting deeper than {MAX_DEPTH} levels; records need no more"
+            self.add(ev.start_mark, "Y012", why, pointer)
             self.skip(ev)
             return None
         if isinstance(ev, yaml.ScalarEvent):
@@ -337,12 +290,8 @@ class _Builder:
             if isinstance(item, yaml.SequenceEndEvent):
                 return items
             if len(items) == MAX_ITEMS:
-                self.add(
-                    item.start_mark,
-                    "Y013",
-                    f"a list of more than {MAX_ITEMS} items; the limit is {MAX_ITEMS}",
-                    pointer,
-                )
+                why = f"a list of more than {MAX_ITEMS} items; the limit is {MAX_ITEMS}"
+                self.add(item.start_mark, "Y013", why, pointer)
                 self.skip(item)
                 self.skip_rest()
                 return None
@@ -357,12 +306,8 @@ class _Builder:
             if isinstance(kev, yaml.MappingEndEvent):
                 return out
             if len(first_seen) == MAX_FIELDS:
-                self.add(
-                    kev.start_mark,
-                    "Y013",
-                    f"a mapping of more than {MAX_FIELDS} fields; the limit is {MAX_FIELDS}",
-                    pointer,
-                )
+                why = f"a mapping of more than {MAX_FIELDS} fields; the limit is {MAX_FIELDS}"
+                self.add(kev.start_mark, "Y013", why, pointer)
                 self.skip(kev)
                 self.skip(self.next())
                 self.skip_rest()
@@ -374,12 +319,8 @@ class _Builder:
                 continue
             child = intern(child_pointer(pointer, key))
             if key in first_seen:
-                self.add(
-                    kev.start_mark,
-                    "Y002",
-                    f"duplicate key '{show(key)}' (first at line {first_seen[key]}); keep one, YAML would silently drop the first",
-                    child,
-                )
+                why = f"duplicate key '{show(key)}' (first at line {first_seen[key]}); keep one, YAML would silently drop the first"
+                self.add(kev.start_mark, "Y002", why, child)
                 self.skip(vev)
                 continue
             first_seen[key] = kev.start_mark.line + 1
@@ -396,66 +337,48 @@ class _Builder:
         if not self._props_ok(ev, ""):
             self.skip(ev)
             return None
-        m = ev.start_mark
-        if not isinstance(ev, yaml.ScalarEvent):
-            self.add(m, "Y010", "a key must be a field name, not a list or mapping")
+        text, plain = getattr(ev, "value", None), not getattr(ev, "style", None)
+        if text is None:  # reported before the rest of the node is read, which may fail
+            self.add(ev.start_mark, "Y010", "a key must be a field name, not a list or mapping")
             self.skip(ev)
             return None
-        text = ev.value
-        if not ev.style:
-            if text == "<<":
-                self.add(m, "Y007", "merge key '<<': write the fields out in full", pointer)
-                return None
-            reading = _plain_kind(text)
-            if reading:
-                self.add(
-                    m,
-                    "Y010",
-                    f"unquoted key {show(text)} is read as {reading}, not text; a key must be a field name",
-                )
-                return None
-        if text == "":
-            self.add(m, "Y010", "empty key; write a field name")
+        if plain and text == "<<":
+            self.add(ev.start_mark, "Y007", "merge key '<<': write the fields out in full", pointer)
             return None
-        if len(text) > MAX_KEY_CHARS:
-            self.add(
-                m, "Y010", f"key of {len(text)} characters; field names are at most {MAX_KEY_CHARS}"
-            )
-            return None
-        return text
+        if plain and (reading := _plain_kind(text)):
+            why = f"unquoted key {show(text)} is read as {reading}, not text; a key must be a field name"
+        elif text == "":
+            why = "empty key; write a field name"
+        elif len(text) > MAX_KEY_CHARS:
+            why = f"key of {len(text)} characters; field names are at most {MAX_KEY_CHARS}"
+        else:
+            return text
+        self.add(ev.start_mark, "Y010", why)
+        return None
 
     def scalar(self, ev: _Event, pointer: str) -> object:
         text, m = ev.value, ev.start_mark
         if len(text) > MAX_SCALAR_CHARS:
-            self.add(
-                m,
-                "Y013",
-                f"value of {len(text)} characters; the limit is {MAX_SCALAR_CHARS}",
-                pointer,
-            )
+            why = f"value of {len(text)} characters; the limit is {MAX_SCALAR_CHARS}"
+            self.add(m, "Y013", why, pointer)
             return None
         if ev.style:  # quoted or block: always text (the C parser gives '' for plain)
             if ev.style in ("'", '"') and ev.end_mark.line != m.line:
                 self.add(m, "Y015", "quoted " + _FOLDED, pointer)
             return text
         if text == "":
-            self.add(
-                m, "Y011", "empty value; write a value, or null where the field allows it", pointer
-            )
+            why = "empty value; write a value, or null where the field allows it"
+            self.add(m, "Y011", why, pointer)
             return None
         if text in _PLAIN_VALUES:
             return _PLAIN_VALUES[text]
         if _INT_RE.match(text):
             digits = len(text.lstrip("-"))
-            if digits > MAX_INT_DIGITS:
-                self.add(
-                    m,
-                    "Y013",
-                    f"a number of {digits} digits; the limit is {MAX_INT_DIGITS}",
-                    pointer,
-                )
-                return None
-            return int(text)
+            if digits <= MAX_INT_DIGITS:
+                return int(text)
+            why = f"a number of {digits} digits; the limit is {MAX_INT_DIGITS}"
+            self.add(m, "Y013", why, pointer)
+            return None
         found = _ambiguous(text)
         if found:
             self.add(m, found[1], found[2], pointer)
@@ -467,18 +390,14 @@ class _Builder:
 
     def _check_comment_after(self, ev: _Event, pointer: str) -> None:
         end = ev.end_mark
+        # libyaml counts CR, NEL and U+2028 as line breaks too, which split("\n") does not.
         line = self.lines[end.line] if end.line < len(self.lines) else ""
         if "#" not in line:  # nearly every line: no comment to look for
             return
         rest = line[end.column :]
         if re.match(r"[ \t]+#", rest):
-            comment = rest.strip()
-            self.add(
-                ev.start_mark,
-                "Y005",
-                f"the text after ' #' ('{show(comment, 40)}') is a comment and was dropped from the value; quote the whole value if '#' belongs to it, or put the comment on a line of its own",
-                pointer,
-            )
+            why = f"the text after ' #' ('{show(rest.strip(), 40)}') is a comment and was dropped from the value; quote the whole value if '#' belongs to it, or put the comment on a line of its own"
+            self.add(ev.start_mark, "Y005", why, pointer)
 
 
 # --- bytes and text, before YAML sees them ---------------------------------
@@ -522,10 +441,8 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = (
-            len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
-        )
+        before = raw[: exc.start].decode("utf-8")  # the bytes up to the first bad one are UTF-8
+        line, col = _line_col(before, len(before))
         why = f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8"
         return None, [problem(path, line, col, "E002", why)]
     problems = _hidden_characters(path, text)
@@ -547,22 +464,16 @@ def _hidden_characters(path: str, text: str) -> list[Problem]:
     cr = text.find("\r")
     if cr >= 0:
         # One report is enough: an editor converts all line ends at once.
-        lines = text.count("\r")
-        once(
-            "E003",
-            cr,
-            f"carriage return (CR or CRLF line ends, {lines} in the file); save the file with LF line ends only",
-        )
+        crs = text.count("\r")
+        why = f"carriage return (CR or CRLF line ends, {crs} in the file); save the file with LF line ends only"
+        once("E003", cr, why)
     for m in _CONTROL.finditer(text):
         once("E004", m.start(), _control_message(m.group()))
     for m in re.finditer("\t", text):
         once("E005", m.start(), "tab character; indent and separate with spaces")
     for m in re.finditer("[\u2028\u2029]", text):
-        once(
-            "E006",
-            m.start(),
-            f"U+{ord(m.group()):04X} line/paragraph separator; use a normal line break or a space",
-        )
+        why = f"U+{ord(m.group()):04X} line/paragraph separator; use a normal line break or a space"
+        once("E006", m.start(), why)
     return sorted(problems)
 
 
@@ -587,14 +498,8 @@ def _too_many_brackets(path: str, text: str) -> Problem | None:
         if m.group() in "[{":
             depth += 1
             if depth > MAX_OPEN_BRACKETS:
-                line, col = _line_col(text, m.start())
-                return problem(
-                    path,
-                    line,
-                    col,
-                    "Y012",
-                    f"more than {MAX_OPEN_BRACKETS} brackets '[' or '{{' open at once; records need a few levels at most",
-                )
+                why = f"more than {MAX_OPEN_BRACKETS} brackets '[' or '{{' open at once; records need a few levels at most"
+                return problem(path, *_line_col(text, m.start()), "Y012", why)
         elif depth:
             depth -= 1
     return None
@@ -610,25 +515,15 @@ def parse(path: str, text: str) -> tuple[dict | None, Record | None, list[Proble
     except _Abandon:
         return None, None, builder.problems
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        builder.problems.append(
-            problem(path, line, col, "Y001", _syntax_message(exc, builder.lines))
-        )
+        mark = exc.problem_mark or exc.context_mark or _FIRST
+        why = _syntax_message(exc, builder.lines)
+        builder.problems.append(problem(path, mark.line + 1, mark.column + 1, "Y001", why))
         return None, None, builder.problems
     except yaml.YAMLError as exc:
-        builder.problems.append(
-            file_problem(path, "Y001", f"YAML syntax error: {show(str(exc), 200)}")
-        )
+        why = f"YAML syntax error: {show(str(exc), 200)}"
+        builder.problems.append(file_problem(path, "Y001", why))
         return None, None, builder.problems
-    rec = Record(
-        kind="",
-        path=path,
-        data=data,
-        marks=builder.marks,
-        key_marks=builder.key_marks,
-        reported=builder.reported,
-    )
+    rec = Record("", path, data, builder.marks, builder.key_marks, builder.reported)
     return data, rec, builder.problems
 
 
@@ -638,33 +533,16 @@ def read_bytes(path: str, abspath: str) -> tuple[bytes | None, list[Problem]]:
     try:
         return read_regular(abspath, MAX_FILE_BYTES), []
     except TooLarge as exc:
-        size = (
-            f"of {exc.size} bytes"
-            if exc.size is not None
-            else f"larger than {MAX_FILE_BYTES} bytes"
-        )
-        return None, [
-            file_problem(
-                path, "F006", f"file {size}; the limit is {MAX_FILE_BYTES} bytes, records are small"
-            )
-        ]
+        size = f"larger than {MAX_FILE_BYTES}" if exc.size is None else f"of {exc.size}"
+        why = f"file {size} bytes; the limit is {MAX_FILE_BYTES} bytes, records are small"
+        return None, [file_problem(path, "F006", why)]
     except OSError as exc:
         if exc.errno == errno.ELOOP or os.path.islink(abspath):
-            return None, [
-                file_problem(
-                    path,
-                    "F004",
-                    "symbolic link; replace it with a regular file (links are never followed)",
-                )
-            ]
+            why = "symbolic link; replace it with a regular file (links are never followed)"
+            return None, [file_problem(path, "F004", why)]
         if exc.errno == errno.EINVAL:
-            return None, [
-                file_problem(
-                    path,
-                    "F007",
-                    "not a regular file (a folder, pipe, socket or device); records are plain files",
-                )
-            ]
+            why = "not a regular file (a folder, pipe, socket or device); records are plain files"
+            return None, [file_problem(path, "F007", why)]
         return None, [file_problem(path, "F007", f"cannot read the file: {exc.strerror}")]
 
 
@@ -674,9 +552,7 @@ def read_text(
     """One file -> its text and its Record (each None if it could not be
     read as one), and its problems. ``path`` is how reports name the file."""
     raw, problems = read_bytes(path, abspath)
-    if raw is None:
-        return None, None, problems
-    text, problems = decode(path, raw)
+    text, problems = (None, problems) if raw is None else decode(path, raw)
     if text is None:
         return None, None, problems
     _, rec, problems = parse(path, text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from ..model.problems import Problem, problem
 from ..model.record import Record, iter_strings
@@ -61,70 +62,40 @@ def _findings(text: str, multiline: bool) -> list[tuple[str, str]]:
     """(code, message) for each way the text is not what a reader sees."""
     if text.isascii() and text.isprintable() and text == text.strip() and text[:1] != "=":
         return []  # nearly every value, and none of the rules below can apply
-    return _odd_characters(text) + _odd_form(text, multiline)
+    return [*_odd_characters(text), *_odd_form(text, multiline)]
 
 
-def _odd_characters(text: str) -> list[tuple[str, str]]:
+def _odd_characters(text: str) -> Iterator[tuple[str, str]]:
     """Characters a reader does not see, or sees differently."""
-    out = []
     if m := _CONTROL.search(text):
-        out.append(("E004", f"control character U+{ord(m.group()):04X} in the value; delete it"))
+        yield "E004", f"control character U+{ord(m.group()):04X} in the value; delete it"
     if "\t" in text:
-        out.append(("E005", "tab character in the value; use a space"))
+        yield "E005", "tab character in the value; use a space"
     if m := _SEPARATORS.search(text):
-        out.append(
-            (
-                "E006",
-                f"U+{ord(m.group()):04X} line/paragraph separator in the value; use a line break or a space",
-            )
-        )
+        why = f"U+{ord(m.group()):04X} line/paragraph separator in the value; use a line break or a space"
+        yield "E006", why
     if m := _INVISIBLE.search(text):
-        out.append(
-            (
-                "T002",
-                f"invisible or direction-changing character U+{ord(m.group()):04X} ({_name(m.group())}) at position {m.start() + 1}; delete it",
-            )
-        )
+        why = f"invisible or direction-changing character U+{ord(m.group()):04X} ({_name(m.group())}) at position {m.start() + 1}; delete it"
+        yield "T002", why
     if m := _PRIVATE.search(text):
         what = (
-            "noncharacter" if unicodedata.category(m.group()) != "Co" else "private-use character"
+            "private-use character" if unicodedata.category(m.group()) == "Co" else "noncharacter"
         )
-        out.append(
-            (
-                "T007",
-                f"{what} U+{ord(m.group()):04X} at position {m.start() + 1}, which shows differently or not at all from one computer to another; replace or delete it",
-            )
-        )
-    return out
+        why = f"{what} U+{ord(m.group()):04X} at position {m.start() + 1}, which shows differently or not at all from one computer to another; replace or delete it"
+        yield "T007", why
 
 
-def _odd_form(text: str, multiline: bool) -> list[tuple[str, str]]:
+def _odd_form(text: str, multiline: bool) -> Iterator[tuple[str, str]]:
     """A stored form other than what is shown: decomposed accents, line
     breaks and whitespace, a formula."""
-    out = []
     if not unicodedata.is_normalized("NFC", text):
-        out.append(
-            (
-                "T001",
-                "text is not in Unicode NFC (a letter and its accent are stored as separate characters); normalize it to NFC",
-            )
-        )
+        why = "text is not in Unicode NFC (a letter and its accent are stored as separate characters); normalize it to NFC"
+        yield "T001", why
     if not multiline and "\n" in text:
-        out.append(("T004", "line break in a single-line field; put the value on one line"))
+        yield "T004", "line break in a single-line field; put the value on one line"
     elif text != text.strip():
-        out.append(
-            (
-                "T003",
-                "leading or trailing whitespace or blank lines; remove them (use '|-' for block text)"
-                if multiline
-                else "leading or trailing whitespace; remove it",
-            )
-        )
+        why = "leading or trailing whitespace or blank lines; remove them (use '|-' for block text)"
+        yield "T003", why if multiline else "leading or trailing whitespace; remove it"
     if text.startswith("="):
-        out.append(
-            (
-                "T005",
-                "value starts with '=', which spreadsheets run as a formula; rephrase it so it does not start with '='",
-            )
-        )
-    return out
+        why = "value starts with '=', which spreadsheets run as a formula; rephrase it so it does not start with '='"
+        yield "T005", why
