@@ -34,7 +34,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..model.escape import show
 from ..model.fileio import TooLarge, read_regular, safe_relative_path
@@ -58,18 +58,9 @@ def split_blocks(text: str) -> list[str]:
 
 @dataclass
 class Archive:
-    source: Record
     file_name: str
     text: str
     blocks: list[str]
-
-
-@dataclass
-class QuoteResult:
-    problems: list[Problem] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    # source id -> its archived text, for sources whose archive was verified.
-    archives: dict[str, Archive] = field(default_factory=dict)
 
 
 def _clean(rec: Record, flagged: frozenset, *pointers: str) -> bool:
@@ -108,7 +99,7 @@ def read_archive(
                 "Q003",
                 f"block_count is {count}, but the archived text {name!r} has {len(blocks)} blocks (runs of lines between blank lines); set block_count: {len(blocks)}",
             )
-    return Archive(rec, name, text, blocks)
+    return Archive(name, text, blocks)
 
 
 def _archive_text(sources_dir: str, name: str, expected: object) -> str:
@@ -140,13 +131,15 @@ def _archive_text(sources_dir: str, name: str, expected: object) -> str:
 
 
 def check_quotes(
-    records: list[Record], sources_dir: str | None, flagged: Iterable[tuple[str, str]] = frozenset()
-) -> QuoteResult:
-    """Check every quote against its source's archive. ``flagged`` holds the
-    (path, pointer) pairs that earlier checks reported, so a bad value is
-    reported once, by the check that understands it."""
+    records: list[Record], sources_dir: str | None, flagged: Iterable[tuple[str, str]]
+) -> tuple[list[Problem], list[str], dict[str, Archive]]:
+    """Check every quote against its source's archive: (problems, notices,
+    source id -> its archived text for each source whose archive was
+    verified). ``flagged`` holds the (path, pointer) pairs that earlier
+    checks reported, so a bad value (a block that is no number, or beyond
+    the source's block_count) is reported once, by the check that
+    understands it."""
     flagged = frozenset(flagged)
-    result = QuoteResult()
     sources = {r.id: r for r in records if r.kind == "source" and isinstance(r.id, str)}
     # A contributor's translation is not the source's wording: nothing to compare.
     quoted = [
@@ -162,33 +155,28 @@ def check_quotes(
             if sources_dir
             else "no sources folder was given"
         )
-        result.notices.append(
-            f"quotes were not checked against the archived sources: {where} ({len(quoted)} quotes unchecked); pass --sources DIR or set IL76_SOURCES to check them"
-        )
-        return result
-    for source_id, rec in sorted(sources.items()):
-        archive = read_archive(rec, sources_dir, result.problems, flagged)
-        if archive is not None:
-            result.archives[source_id] = archive
+        notice = f"quotes were not checked against the archived sources: {where} ({len(quoted)} quotes unchecked); pass --sources DIR or set IL76_SOURCES to check them"
+        return [], [notice], {}
+    problems: list[Problem] = []
+    found = {
+        sid: read_archive(rec, sources_dir, problems, flagged)
+        for sid, rec in sorted(sources.items())
+    }
+    archives = {sid: archive for sid, archive in found.items() if archive is not None}
     for rec in quoted:
-        sid = rec.data.get("source_id")
         # A missing or mistyped reference is reported by the cross-record check.
-        archive = result.archives.get(sid) if isinstance(sid, str) else None
-        if archive and _clean(rec, flagged, "$.quote", "$.block", "$.source_id", "$.kind"):
-            _check_one(rec, archive, result.problems)
-    return result
+        if _clean(rec, flagged, "$.quote", "$.block", "$.source_id", "$.kind") and (
+            archive := archives.get(rec.data.get("source_id"))
+        ):
+            _check_one(rec, archive, problems)
+    return problems, [], archives
 
 
 def _check_one(rec: Record, archive: Archive, out: list[Problem]) -> None:
-    quote = rec.data["quote"]
-    block = rec.data.get("block")
-    if not is_integer(block) or block < 1:
-        return  # the schema check reports it
-    name = archive.file_name
+    quote, block, name = rec.data["quote"], rec.data.get("block"), archive.file_name
+    if not is_integer(block):
+        return  # the schema check reports it, or the source's id is not unique (X001)
     if block > len(archive.blocks):
-        count = archive.source.data.get("block_count")
-        if isinstance(count, int) and block > count:
-            return  # already reported against block_count (X005)
         elsewhere = _blocks_holding(archive, quote)
         hint = f"; the quote is in block {elsewhere[0]}" if elsewhere else ""
         beyond = f"block {block} is beyond the {len(archive.blocks)} blocks of the archived text {name!r}{hint}"
