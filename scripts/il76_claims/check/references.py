@@ -39,7 +39,7 @@ def check_references(index: RecordIndex, schemas: SchemaSet) -> list[Problem]:
     out: list[Problem] = []
     fields = {kind: reference_fields(schemas, kind) for kind in schemas.kinds}
     renamed = former_ids.renamed(index)
-    for rec in (rec for group in index.groups.values() for rec in group):
+    for rec in index.records:
         for field, sub, target in fields.get(rec.kind, ()):
             known = index.ids_of.get(target, set())
             for pointer, name, ref in _references(rec.data, field, sub):
@@ -96,6 +96,7 @@ class RecordIndex:
     to it still resolve."""
 
     def __init__(self, records: list[Record], out: list[Problem]) -> None:
+        self.records = records
         self.groups: dict[str, list[Record]] = {}
         for rec in records:
             self.groups.setdefault(rec.kind, []).append(rec)

@@ -3,7 +3,7 @@ order, blocks within their source, figures that must add up, and the rules
 of the editorial policy (docs/editorial-policy.md) that the data must keep.
 
 Each rule is one function of the records index (``references.RecordIndex``:
-records by kind, and ``find(kind, id)``) that yields (record, pointer,
+its records, records by kind, and ``find(kind, id)``) that yields (record, pointer,
 message) for each breach, and ``RULES`` gives its code. A rule looks only at
 values of the right type and at references that resolve: a wrong type or a
 dangling reference is reported once, by the schema or reference check.
@@ -43,19 +43,15 @@ def _date(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and Draft202012Validator.FORMAT_CHECKER.conforms(value, "date")
 
 
-def _all(index: RecordIndex) -> Iterator[Record]:
-    return (rec for group in index.groups.values() for rec in group)
-
-
 def date_end_after_date(index: RecordIndex) -> Found:
-    for rec in _all(index):
+    for rec in index.records:
         end, date = rec.data.get("date_end"), rec.data.get("date")
         if _date(date) and _date(end) and end <= date:
             yield rec, "$.date_end", f"date_end {end} must be later than date {date} for a range"
 
 
 def block_within_source(index: RecordIndex) -> Found:
-    for rec in _all(index):
+    for rec in index.records:
         block, src = rec.data.get("block"), index.find("source", rec.data.get("source_id"))
         count = src.data.get("block_count") if src is not None else None
         if src is not None and is_integer(block) and is_integer(count) and 1 <= count < block:
