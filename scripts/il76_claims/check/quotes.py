@@ -166,7 +166,7 @@ def check_quotes(
     for rec in quoted:
         # A missing or mistyped reference is reported by the cross-record check.
         if _clean(rec, flagged, "$.quote", "$.block", "$.source_id", "$.kind") and (
-            archive := archives.get(rec.data.get("source_id"))
+            archive := archives.get(rec.data["source_id"])
         ):
             _check_one(rec, archive, problems)
     return problems, [], archives
