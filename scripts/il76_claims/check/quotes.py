@@ -90,15 +90,9 @@ def read_archive(
         return None
     blocks = split_blocks(text)
     count = rec.data.get("block_count")
-    if is_integer(count) and count != len(blocks):
-        if _clean(rec, flagged, "$.block_count"):
-            add_at(
-                out,
-                rec,
-                "$.block_count",
-                "Q003",
-                f"block_count is {count}, but the archived text {name!r} has {len(blocks)} blocks (runs of lines between blank lines); set block_count: {len(blocks)}",
-            )
+    if is_integer(count) and count != len(blocks) and _clean(rec, flagged, "$.block_count"):
+        message = f"block_count is {count}, but the archived text {name!r} has {len(blocks)} blocks (runs of lines between blank lines); set block_count: {len(blocks)}"
+        add_at(out, rec, "$.block_count", "Q003", message)
     return Archive(name, text, blocks)
 
 
@@ -193,14 +187,8 @@ def _check_one(rec: Record, archive: Archive, out: list[Problem]) -> None:
             for m in re.finditer(f"(?={re.escape(quote)})", text)  # overlapping ones too
         )
     ):
-        why = "quote only the words printed between the marks, or set kind: indirect_speech"
-        add_at(
-            out,
-            rec,
-            "$.quote",
-            "Q004",
-            f"kind is direct_speech, but the quote is not inside quotation marks in block {block} of {name!r}; {why}",
-        )
+        message = f"kind is direct_speech, but the quote is not inside quotation marks in block {block} of {name!r}; quote only the words printed between the marks, or set kind: indirect_speech"
+        add_at(out, rec, "$.quote", "Q004", message)
 
 
 def _blocks_holding(archive: Archive, quote: str) -> list[int]:
