@@ -41,9 +41,8 @@ def check_references(index: RecordIndex, schemas: SchemaSet) -> list[Problem]:
     renamed = former_ids.renamed(index)
     for rec in index.records:
         for field, sub, target in fields.get(rec.kind, ()):
-            known = index.ids_of.get(target, set())
             for pointer, name, ref in _references(rec.data, field, sub):
-                if ref not in known and _is_id(ref):
+                if index.find(target, ref) is None and _is_id(ref):
                     add_at(out, rec, pointer, *_unresolved(index, renamed, name, target, ref))
     return out
 
@@ -105,7 +104,6 @@ class RecordIndex:
         # the kind it needs, so one duplicate does not make every reference
         # wrong.
         self.by_kind_id: dict[tuple[str, str], Record] = {}
-        self.ids_of: dict[str, set[str]] = {}
         # A record whose id matches its file name keeps the id; a copy
         # under another file name is the one reported, whatever the order.
         named = [r for r in records if r.data.get("id") == _stem(r)]
@@ -127,9 +125,7 @@ class RecordIndex:
             out.append(problem(rec.path, *rec.mark("$.id"), "X001", why, "$.id"))
         else:
             self.by_id[rid] = rec
-        if (rec.kind, rid) not in self.by_kind_id:
-            self.by_kind_id[rec.kind, rid] = rec
-            self.ids_of.setdefault(rec.kind, set()).add(rid)
+        self.by_kind_id.setdefault((rec.kind, rid), rec)
 
     def find(self, kind: str, rid: object) -> Record | None:
         """The record of that kind with that id."""

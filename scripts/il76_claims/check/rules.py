@@ -337,10 +337,8 @@ def statement_rests_on_a_source_that_stands_alone(index: RecordIndex) -> Found:
     allowed = ", ".join(STAND_ALONE)
     for rec in index.groups.get("statement", ()):
         src = index.find("source", rec.data.get("source_id"))
-        origin = src.data.get("origin") if src is not None else None
-        if src is not None and origin in NEVER_ALONE:
-            why = "cite the page it copies or summarises as source_id, and list this one under carried_by"
-            message = f"source '{src.id}' is a {origin}, which never carries a statement on its own; {why} (origins that may: {allowed})"
+        if src is not None and (origin := src.data.get("origin")) in NEVER_ALONE:
+            message = f"source '{src.id}' is a {origin}, which never carries a statement on its own; cite the page it copies or summarises as source_id, and list this one under carried_by (origins that may: {allowed})"
             yield rec, "$.source_id", message
 
 
