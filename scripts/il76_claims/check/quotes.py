@@ -99,10 +99,8 @@ def read_archive(
 def _archive_text(sources_dir: str, name: str, expected: object) -> str:
     """The text of an archive whose bytes have the expected SHA-256."""
     if "/" in name or not safe_relative_path(name):
-        raise _Unusable(
-            "$.archive_file",
-            f"archive_file {show(name)!r} must be the name of a file in the sources folder, not a path",
-        )
+        why = f"archive_file {show(name)!r} must be the name of a file in the sources folder, not a path"
+        raise _Unusable("$.archive_file", why)
     try:
         raw = read_regular(os.path.join(sources_dir, name), MAX_ARCHIVE_BYTES)
     except TooLarge:
