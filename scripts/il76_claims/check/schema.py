@@ -75,9 +75,8 @@ class SchemaChecker:
             # Any other meta-schema would be fetched by jsonschema-rs (over
             # the network, for an address) and then refused by it.
             if doc.get("$schema", DRAFT_2020_12) != DRAFT_2020_12:
-                raise SchemaError(
-                    f'schemas/{uri}: "$schema" is {doc["$schema"]!r}, not JSON Schema 2020-12; write "$schema": "{DRAFT_2020_12}"'
-                )
+                why = f'"$schema" is {doc["$schema"]!r}, not JSON Schema 2020-12; write "$schema": "{DRAFT_2020_12}"'
+                raise SchemaError(f"schemas/{uri}: {why}")
             # jsonschema-rs answers whether a schema is valid; jsonschema,
             # ten times slower, only words what is wrong.
             if jsonschema_rs.meta.is_valid(doc):
