@@ -42,33 +42,21 @@ def check_references(index: RecordIndex, schemas: SchemaSet) -> list[Problem]:
     for rec in index.records:
         for field, sub, target in fields.get(rec.kind, ()):
             for pointer, name, ref in _references(rec.data, field, sub):
-                if index.find(target, ref) is None and _is_id(ref):
-                    add_at(out, rec, pointer, *_unresolved(index, renamed, name, target, ref))
+                if index.find(target, ref) is not None or not _is_id(ref):
+                    continue
+                hit = index.by_id.get(ref)
+                if (target, ref) in renamed:
+                    now, version = renamed[target, ref]
+                    released = f" in {version}" if isinstance(version, str) else ""
+                    why = f"{name}: '{ref}' was renamed to '{now.id}'{released}; use '{now.id}'"
+                    add_at(out, rec, pointer, "X025", why)
+                elif hit is None:
+                    why = f"{name}: no record has id '{ref}'; create records/{target}/{ref}.yaml or fix the id"
+                    add_at(out, rec, pointer, "X003", why)
+                else:
+                    why = f"{name}: '{ref}' is {_a(hit.kind)} ({hit.path}), but this field needs {_a(target)}"
+                    add_at(out, rec, pointer, "X004", why)
     return out
-
-
-def _unresolved(
-    index: RecordIndex,
-    renamed: dict[tuple[str, str], tuple[Record, object]],
-    name: str,
-    target: str,
-    ref: str,
-) -> tuple[str, str]:
-    """(code, message) for a reference to no record of the kind it needs."""
-    if (target, ref) in renamed:
-        now, version = renamed[target, ref]
-        released = f" in {version}" if isinstance(version, str) else ""
-        return "X025", f"{name}: '{ref}' was renamed to '{now.id}'{released}; use '{now.id}'"
-    hit = index.by_id.get(ref)
-    if hit is None:
-        return (
-            "X003",
-            f"{name}: no record has id '{ref}'; create records/{target}/{ref}.yaml or fix the id",
-        )
-    return (
-        "X004",
-        f"{name}: '{ref}' is {_a(hit.kind)} ({hit.path}), but this field needs {_a(target)}",
-    )
 
 
 def _references(data: dict, field: str, sub: str | None) -> Iterator[tuple[str, str, str]]:
