@@ -77,8 +77,7 @@ def unverified_warnings(
     out = []
     for rec, src in quoted:
         if key(rec) not in checked:
-            line, col = rec.mark("$.quote")
             why = f"the archived text of '{src.id}' is not here, and {PATH} records no check of this wording"
             message = f"quote not verified: {why}; it is published with quote_verified false until a check with the archive verifies it"
-            out.append(problem(rec.path, line, col, "Q005", message, "$.quote"))
+            out.append(problem(rec.path, *rec.mark("$.quote"), "Q005", message, "$.quote"))
     return out

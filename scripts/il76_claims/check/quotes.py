@@ -34,7 +34,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..model.escape import show
 from ..model.fileio import TooLarge, read_regular, safe_relative_path
@@ -58,18 +58,9 @@ def split_blocks(text: str) -> list[str]:
 
 @dataclass
 class Archive:
-    source: Record
     file_name: str
     text: str
     blocks: list[str]
-
-
-@dataclass
-class QuoteResult:
-    problems: list[Problem] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    # source id -> its archived text, for sources whose archive was verified.
-    archives: dict[str, Archive] = field(default_factory=dict)
 
 
 def _clean(rec: Record, flagged: frozenset, *pointers: str) -> bool:
@@ -99,25 +90,17 @@ def read_archive(
         return None
     blocks = split_blocks(text)
     count = rec.data.get("block_count")
-    if is_integer(count) and count != len(blocks):
-        if _clean(rec, flagged, "$.block_count"):
-            add_at(
-                out,
-                rec,
-                "$.block_count",
-                "Q003",
-                f"block_count is {count}, but the archived text {name!r} has {len(blocks)} blocks (runs of lines between blank lines); set block_count: {len(blocks)}",
-            )
-    return Archive(rec, name, text, blocks)
+    if is_integer(count) and count != len(blocks) and _clean(rec, flagged, "$.block_count"):
+        message = f"block_count is {count}, but the archived text {name!r} has {len(blocks)} blocks (runs of lines between blank lines); set block_count: {len(blocks)}"
+        add_at(out, rec, "$.block_count", "Q003", message)
+    return Archive(name, text, blocks)
 
 
 def _archive_text(sources_dir: str, name: str, expected: object) -> str:
     """The text of an archive whose bytes have the expected SHA-256."""
     if "/" in name or not safe_relative_path(name):
-        raise _Unusable(
-            "$.archive_file",
-            f"archive_file {show(name)!r} must be the name of a file in the sources folder, not a path",
-        )
+        why = f"archive_file {show(name)!r} must be the name of a file in the sources folder, not a path"
+        raise _Unusable("$.archive_file", why)
     try:
         raw = read_regular(os.path.join(sources_dir, name), MAX_ARCHIVE_BYTES)
     except TooLarge:
@@ -140,13 +123,15 @@ def _archive_text(sources_dir: str, name: str, expected: object) -> str:
 
 
 def check_quotes(
-    records: list[Record], sources_dir: str | None, flagged: Iterable[tuple[str, str]] = frozenset()
-) -> QuoteResult:
-    """Check every quote against its source's archive. ``flagged`` holds the
-    (path, pointer) pairs that earlier checks reported, so a bad value is
-    reported once, by the check that understands it."""
+    records: list[Record], sources_dir: str | None, flagged: Iterable[tuple[str, str]]
+) -> tuple[list[Problem], list[str], dict[str, Archive]]:
+    """Check every quote against its source's archive: (problems, notices,
+    source id -> its archived text for each source whose archive was
+    verified). ``flagged`` holds the (path, pointer) pairs that earlier
+    checks reported, so a bad value (a block that is no number, or beyond
+    the source's block_count) is reported once, by the check that
+    understands it."""
     flagged = frozenset(flagged)
-    result = QuoteResult()
     sources = {r.id: r for r in records if r.kind == "source" and isinstance(r.id, str)}
     # A contributor's translation is not the source's wording: nothing to compare.
     quoted = [
@@ -162,33 +147,28 @@ def check_quotes(
             if sources_dir
             else "no sources folder was given"
         )
-        result.notices.append(
-            f"quotes were not checked against the archived sources: {where} ({len(quoted)} quotes unchecked); pass --sources DIR or set IL76_SOURCES to check them"
-        )
-        return result
-    for source_id, rec in sorted(sources.items()):
-        archive = read_archive(rec, sources_dir, result.problems, flagged)
-        if archive is not None:
-            result.archives[source_id] = archive
+        notice = f"quotes were not checked against the archived sources: {where} ({len(quoted)} quotes unchecked); pass --sources DIR or set IL76_SOURCES to check them"
+        return [], [notice], {}
+    problems: list[Problem] = []
+    found = {
+        sid: read_archive(rec, sources_dir, problems, flagged)
+        for sid, rec in sorted(sources.items())
+    }
+    archives = {sid: archive for sid, archive in found.items() if archive is not None}
     for rec in quoted:
-        sid = rec.data.get("source_id")
         # A missing or mistyped reference is reported by the cross-record check.
-        archive = result.archives.get(sid) if isinstance(sid, str) else None
-        if archive and _clean(rec, flagged, "$.quote", "$.block", "$.source_id", "$.kind"):
-            _check_one(rec, archive, result.problems)
-    return result
+        if _clean(rec, flagged, "$.quote", "$.block", "$.source_id", "$.kind") and (
+            archive := archives.get(rec.data["source_id"])
+        ):
+            _check_one(rec, archive, problems)
+    return problems, [], archives
 
 
 def _check_one(rec: Record, archive: Archive, out: list[Problem]) -> None:
-    quote = rec.data["quote"]
-    block = rec.data.get("block")
-    if not is_integer(block) or block < 1:
-        return  # the schema check reports it
-    name = archive.file_name
+    quote, block, name = rec.data["quote"], rec.data.get("block"), archive.file_name
+    if not is_integer(block):
+        return  # the schema check reports it, or the source's id is not unique (X001)
     if block > len(archive.blocks):
-        count = archive.source.data.get("block_count")
-        if isinstance(count, int) and block > count:
-            return  # already reported against block_count (X005)
         elsewhere = _blocks_holding(archive, quote)
         hint = f"; the quote is in block {elsewhere[0]}" if elsewhere else ""
         beyond = f"block {block} is beyond the {len(archive.blocks)} blocks of the archived text {name!r}{hint}"
@@ -205,14 +185,8 @@ def _check_one(rec: Record, archive: Archive, out: list[Problem]) -> None:
             for m in re.finditer(f"(?={re.escape(quote)})", text)  # overlapping ones too
         )
     ):
-        why = "quote only the words printed between the marks, or set kind: indirect_speech"
-        add_at(
-            out,
-            rec,
-            "$.quote",
-            "Q004",
-            f"kind is direct_speech, but the quote is not inside quotation marks in block {block} of {name!r}; {why}",
-        )
+        message = f"kind is direct_speech, but the quote is not inside quotation marks in block {block} of {name!r}; quote only the words printed between the marks, or set kind: indirect_speech"
+        add_at(out, rec, "$.quote", "Q004", message)
 
 
 def _blocks_holding(archive: Archive, quote: str) -> list[int]:

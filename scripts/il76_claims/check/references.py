@@ -39,37 +39,24 @@ def check_references(index: RecordIndex, schemas: SchemaSet) -> list[Problem]:
     out: list[Problem] = []
     fields = {kind: reference_fields(schemas, kind) for kind in schemas.kinds}
     renamed = former_ids.renamed(index)
-    for rec in (rec for group in index.groups.values() for rec in group):
+    for rec in index.records:
         for field, sub, target in fields.get(rec.kind, ()):
-            known = index.ids_of.get(target, set())
             for pointer, name, ref in _references(rec.data, field, sub):
-                if ref not in known and _is_id(ref):
-                    add_at(out, rec, pointer, *_unresolved(index, renamed, name, target, ref))
+                if index.find(target, ref) is not None or not _is_id(ref):
+                    continue
+                hit = index.by_id.get(ref)
+                if (target, ref) in renamed:
+                    now, version = renamed[target, ref]
+                    released = f" in {version}" if isinstance(version, str) else ""
+                    why = f"{name}: '{ref}' was renamed to '{now.id}'{released}; use '{now.id}'"
+                    add_at(out, rec, pointer, "X025", why)
+                elif hit is None:
+                    why = f"{name}: no record has id '{ref}'; create records/{target}/{ref}.yaml or fix the id"
+                    add_at(out, rec, pointer, "X003", why)
+                else:
+                    why = f"{name}: '{ref}' is {_a(hit.kind)} ({hit.path}), but this field needs {_a(target)}"
+                    add_at(out, rec, pointer, "X004", why)
     return out
-
-
-def _unresolved(
-    index: RecordIndex,
-    renamed: dict[tuple[str, str], tuple[Record, object]],
-    name: str,
-    target: str,
-    ref: str,
-) -> tuple[str, str]:
-    """(code, message) for a reference to no record of the kind it needs."""
-    if (target, ref) in renamed:
-        now, version = renamed[target, ref]
-        released = f" in {version}" if isinstance(version, str) else ""
-        return "X025", f"{name}: '{ref}' was renamed to '{now.id}'{released}; use '{now.id}'"
-    hit = index.by_id.get(ref)
-    if hit is None:
-        return (
-            "X003",
-            f"{name}: no record has id '{ref}'; create records/{target}/{ref}.yaml or fix the id",
-        )
-    return (
-        "X004",
-        f"{name}: '{ref}' is {_a(hit.kind)} ({hit.path}), but this field needs {_a(target)}",
-    )
 
 
 def _references(data: dict, field: str, sub: str | None) -> Iterator[tuple[str, str, str]]:
@@ -96,6 +83,7 @@ class RecordIndex:
     to it still resolve."""
 
     def __init__(self, records: list[Record], out: list[Problem]) -> None:
+        self.records = records
         self.groups: dict[str, list[Record]] = {}
         for rec in records:
             self.groups.setdefault(rec.kind, []).append(rec)
@@ -104,7 +92,6 @@ class RecordIndex:
         # the kind it needs, so one duplicate does not make every reference
         # wrong.
         self.by_kind_id: dict[tuple[str, str], Record] = {}
-        self.ids_of: dict[str, set[str]] = {}
         # A record whose id matches its file name keeps the id; a copy
         # under another file name is the one reported, whatever the order.
         named = [r for r in records if r.data.get("id") == _stem(r)]
@@ -126,9 +113,7 @@ class RecordIndex:
             out.append(problem(rec.path, *rec.mark("$.id"), "X001", why, "$.id"))
         else:
             self.by_id[rid] = rec
-        if (rec.kind, rid) not in self.by_kind_id:
-            self.by_kind_id[rec.kind, rid] = rec
-            self.ids_of.setdefault(rec.kind, set()).add(rid)
+        self.by_kind_id.setdefault((rec.kind, rid), rec)
 
     def find(self, kind: str, rid: object) -> Record | None:
         """The record of that kind with that id."""

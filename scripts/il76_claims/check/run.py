@@ -75,18 +75,18 @@ def check(project: Project) -> CheckResult:
     version = metadata.get("version") if metadata else None
     problems += former_ids.check_former_ids(index, version, former_ids.released(project.root))
     # The record texts against the archived sources and the loaded-terms list.
-    quoted = quotes.check_quotes(
+    quote_problems, notices, archives = quotes.check_quotes(
         records, project.sources_dir, {(p.path, p.pointer) for p in problems}
     )
-    problems += quoted.problems
-    texts = [a.text for a in quoted.archives.values()]
+    problems += quote_problems
+    texts = [a.text for a in archives.values()]
     problems += neutrality.loaded_words(records, schemas, texts) + copying.copied_runs(
         records, texts
     )
     records.sort(key=lambda r: (KINDS.index(r.kind), r.path))
     pairs = _quoted(records)
-    verified, here = quote_checks.verified(pairs, set(quoted.archives), project.root)
-    warnings, notices = [], list(quoted.notices)
+    verified, here = quote_checks.verified(pairs, set(archives), project.root)
+    warnings = []
     if not here and quote_checks.read(project.root):
         warnings = quote_checks.unverified_warnings(pairs, verified)
     elif not here and pairs:

@@ -67,7 +67,6 @@ def _fast_validators(schemas: SchemaSet) -> dict:
 
 class SchemaChecker:
     def __init__(self, schemas: SchemaSet):
-        self.schemas = schemas
         registry = Registry().with_resources(
             (uri, Resource.from_contents(doc, default_specification=DRAFT202012))
             for uri, doc in schemas.documents.items()
@@ -76,9 +75,8 @@ class SchemaChecker:
             # Any other meta-schema would be fetched by jsonschema-rs (over
             # the network, for an address) and then refused by it.
             if doc.get("$schema", DRAFT_2020_12) != DRAFT_2020_12:
-                raise SchemaError(
-                    f'schemas/{uri}: "$schema" is {doc["$schema"]!r}, not JSON Schema 2020-12; write "$schema": "{DRAFT_2020_12}"'
-                )
+                why = f'"$schema" is {doc["$schema"]!r}, not JSON Schema 2020-12; write "$schema": "{DRAFT_2020_12}"'
+                raise SchemaError(f"schemas/{uri}: {why}")
             # jsonschema-rs answers whether a schema is valid; jsonschema,
             # ten times slower, only words what is wrong.
             if jsonschema_rs.meta.is_valid(doc):
@@ -111,7 +109,11 @@ class SchemaChecker:
         errors = [e for err in validator.iter_errors(record.data) for e in _unnest(err)]
         # A value of the wrong type also fails its codelist, pattern or an
         # allOf rule; the type is the one thing to fix, so say only that.
-        typed = [e for e in errors if _is_type_error(e) and self._rule(record.kind, e) is None]
+        typed = [
+            e
+            for e in errors
+            if _is_type_error(e) and "description" not in self._rule(record.kind, e)
+        ]
         wrong_type = {json_path(e.absolute_path) for e in typed}
         # A date or URL that breaks its pattern is also not a valid date or
         # URL; the pattern's hint says how to write it.
@@ -133,7 +135,7 @@ class SchemaChecker:
         pointer = json_path(err.absolute_path)
         if any(pointer == r or pointer.startswith((r + ".", r + "[")) for r in record.reported):
             return []  # the loader already said what is wrong with this value
-        rule = self._rule(record.kind, err)
+        rule = self._rule(record.kind, err).get("description")
         field = pointer.rsplit(".", 1)[-1] if pointer != "$" else "record"
         at = pointer
         if rule is not None:
@@ -154,20 +156,17 @@ class SchemaChecker:
         """True for an allOf rule error when a field the rule reads was already
         reported by the loader (e.g. `count: 1e3`): the rule cannot be judged
         until that value is fixed, and a second problem would only mislead."""
-        rule = self._all_of(record.kind, err)
+        rule = self._rule(record.kind, err)
         parts = [rule.get(part, {}).get("properties", {}) for part in ("if", "then", "else")]
         return any(f"$.{f}" in record.reported for fields in parts for f in fields)
 
-    def _all_of(self, kind: str, err: ValidationError) -> dict:
-        """The allOf rule an error comes from, or {}."""
+    def _rule(self, kind: str, err: ValidationError) -> dict:
+        """The allOf rule an error comes from (its "description" says the
+        rule in words), or {}."""
         path = list(err.schema_path)
         if len(path) >= 2 and path[0] == "allOf":
             return self.validators[kind].schema["allOf"][path[1]]
         return {}
-
-    def _rule(self, kind: str, err: ValidationError) -> str | None:
-        """The description of the allOf rule an error comes from, if any."""
-        return self._all_of(kind, err).get("description")
 
 
 def _unknown_fields(record: Record, err: ValidationError, pointer: str) -> list[Problem]:
@@ -267,10 +266,7 @@ def _unnest(err: ValidationError) -> list[ValidationError]:
 
 
 def json_path(parts: Iterable[str | int]) -> str:
-    out = "$"
-    for p in parts:
-        out = child_pointer(out, p)
-    return out
+    return functools.reduce(child_pointer, parts, "$")
 
 
 def _show(value: object) -> str:

@@ -88,9 +88,8 @@ class SchemaSet:
             code_name = name[: -len(".json")]
             codes = doc.get("x-codes", {})
             if list(codes) != doc.get("enum"):
-                raise SchemaError(
-                    f"{cl_dir}/{name}: 'enum' and the keys of 'x-codes' must list the same codes in the same order"
-                )
+                why = "'enum' and the keys of 'x-codes' must list the same codes in the same order"
+                raise SchemaError(f"{cl_dir}/{name}: {why}")
             self.codelists[code_name] = Codelist(code_name, doc["title"], doc["description"], codes)
             self.documents[doc["$id"]] = doc
         # Every reader of the schemas follows $ref; one that points nowhere

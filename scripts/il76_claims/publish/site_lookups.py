@@ -46,13 +46,9 @@ def date_text(row: dict) -> str:
     d, p = row["date"], row["date_precision"]
     if not d:
         return f"no date ({words(p)})"
-    said = {
-        "day": d,
-        "on_or_after": f"on or after {d}",
-        "on_or_before": f"on or before {d}",
-        "range": f"{d} to {row.get('date_end')}",
-    }
-    return said.get(p, f"{d} ({words(p)})")
+    if p in ("on_or_after", "on_or_before"):
+        return f"{words(p)} {d}"
+    return {"day": d, "range": f"{d} to {row.get('date_end')}"}.get(p, f"{d} ({words(p)})")
 
 
 def interval(row: dict) -> tuple[str, str]:
