@@ -74,8 +74,11 @@ def computed_figure_is_the_sum(index: RecordIndex) -> Found:
         counts = [c for c in found if is_integer(c)]
         if parts and len(counts) == len(parts) and sum(counts) != d["count"]:
             total = f"{' + '.join(map(str, counts))} = {sum(counts)}"
-            message = f"count {d['count']} is not the sum of derived_from ({total}), as method: sum says it is"
-            yield rec, "$.count", message
+            yield (
+                rec,
+                "$.count",
+                f"count {d['count']} is not the sum of derived_from ({total}), as method: sum says it is",
+            )
 
 
 def range_low_below_high(index: RecordIndex) -> Found:
@@ -106,13 +109,19 @@ def position_characterised_by_source(index: RecordIndex) -> Found:
         if pos.get("basis") != "characterised_by_source" or index.find("actor", actor) is None:
             continue
         if s.get("kind") != "characterisation":
-            message = f"basis is characterised_by_source, but statement '{statement.id}' is {s.get('kind')}, not a characterisation; choose the basis its words give, or cite the source's characterisation"
-            yield claim, f"{at}.basis", message
+            yield (
+                claim,
+                f"{at}.basis",
+                f"basis is characterised_by_source, but statement '{statement.id}' is {s.get('kind')}, not a characterisation; choose the basis its words give, or cite the source's characterisation",
+            )
         elif actor != s.get("described_actor_id") and index.find(
             "actor", s.get("described_actor_id")
         ):
-            message = f"actor_id is '{actor}', but statement '{statement.id}' characterises '{s['described_actor_id']}'; a position characterised by the source is the described party's"
-            yield claim, f"{at}.actor_id", message
+            yield (
+                claim,
+                f"{at}.actor_id",
+                f"actor_id is '{actor}', but statement '{statement.id}' characterises '{s['described_actor_id']}'; a position characterised by the source is the described party's",
+            )
 
 
 def position_taken_by_its_speaker(index: RecordIndex) -> Found:
@@ -127,8 +136,11 @@ def position_taken_by_its_speaker(index: RecordIndex) -> Found:
                 if actor == s.get("described_actor_id")
                 else ""
             )
-            message = f"actor_id is '{actor}', but statement '{statement.id}' is by '{s.get('speaker_id')}'; a position is taken by the speaker of the statement that shows it{why}"
-            yield claim, f"{at}.actor_id", message
+            yield (
+                claim,
+                f"{at}.actor_id",
+                f"actor_id is '{actor}', but statement '{statement.id}' is by '{s.get('speaker_id')}'; a position is taken by the speaker of the statement that shows it{why}",
+            )
 
 
 SOURCE_VOICE = ("narration", "characterisation")
@@ -149,28 +161,46 @@ def source_voice_is_the_publishers(index: RecordIndex) -> Found:
         names = " or ".join(f"'{v}'" for v in sorted(voices))
         if kind not in SOURCE_VOICE:
             if speaker in voices:
-                message = f"kind is {kind}, but '{speaker}' is the source's own publisher or author, whose sentences are narration or characterisation"
-                yield rec, "$.kind", message
+                yield (
+                    rec,
+                    "$.kind",
+                    f"kind is {kind}, but '{speaker}' is the source's own publisher or author, whose sentences are narration or characterisation",
+                )
         elif speaker not in voices:
-            message = f"a {kind} is in the source's own voice, so its speaker is the source's publisher or author ({names}), not '{speaker}'"
-            yield rec, "$.speaker_id", message
+            yield (
+                rec,
+                "$.speaker_id",
+                f"a {kind} is in the source's own voice, so its speaker is the source's publisher or author ({names}), not '{speaker}'",
+            )
         elif rec.data.get("setting") not in ("media_report", None):
-            message = f"setting is {rec.data.get('setting')}, but a {kind} is made in the source itself: media_report"
-            yield rec, "$.setting", message
+            yield (
+                rec,
+                "$.setting",
+                f"setting is {rec.data.get('setting')}, but a {kind} is made in the source itself: media_report",
+            )
         elif rec.data.get("relayed_by"):
-            message = f"a {kind} is the source's own, relayed by no one: relayed_by is []"
-            yield rec, "$.relayed_by", message
+            yield (
+                rec,
+                "$.relayed_by",
+                f"a {kind} is the source's own, relayed by no one: relayed_by is []",
+            )
 
 
 def characterisation_names_its_party(index: RecordIndex) -> Found:
     for rec in index.groups.get("statement", ()):
         kind, described = rec.data.get("kind"), rec.data.get("described_actor_id")
         if kind == "characterisation" and described is None:
-            message = "a characterisation describes a party's stance, conduct or silence: name that actor in described_actor_id"
-            yield rec, "$.described_actor_id", message
+            yield (
+                rec,
+                "$.described_actor_id",
+                "a characterisation describes a party's stance, conduct or silence: name that actor in described_actor_id",
+            )
         elif isinstance(kind, str) and kind != "characterisation" and described is not None:
-            message = f"kind is {kind}; only a characterisation describes a party: set described_actor_id: null, or kind: characterisation"
-            yield rec, "$.described_actor_id", message
+            yield (
+                rec,
+                "$.described_actor_id",
+                f"kind is {kind}; only a characterisation describes a party: set described_actor_id: null, or kind: characterisation",
+            )
 
 
 def _set(data: dict, names: Iterable[str]) -> list[str]:
@@ -195,14 +225,20 @@ def figure_fields_follow_basis(index: RecordIndex) -> Found:
         if basis == "computed":
             for name in _set(d, _COMPUTED_NONE):
                 who = "it has no claimant" if name == "claimed_by_id" else "no source text gives it"
-                message = f"{name} is set, but a computed figure is this project's: {who}; set {name}: null"
-                yield rec, f"$.{name}", message
+                yield (
+                    rec,
+                    f"$.{name}",
+                    f"{name} is set, but a computed figure is this project's: {who}; set {name}: null",
+                )
         elif basis in ("stated", "inferred"):
             for name in _null(d, _CLAIMED):
                 # No quote is asked of a figure from a source whose text is not held.
                 if name != "quote" or _held(index, d) is not False:
-                    message = f"{name} is null, but a figure the source {basis} is a claim that a source gives: set {name}"
-                    yield rec, f"$.{name}", message
+                    yield (
+                        rec,
+                        f"$.{name}",
+                        f"{name} is null, but a figure the source {basis} is a claim that a source gives: set {name}",
+                    )
 
 
 def _cycles(
@@ -245,15 +281,21 @@ def _edges(
 def derivations_have_no_cycle(index: RecordIndex) -> Found:
     edges = _edges(index.groups.get("casualty_figure", ()), "derived_from", None)
     for rec, pointer, cycle in _cycles(edges):
-        message = f"figures computed from each other in a circle: {' -> '.join(cycle)}; a figure is computed only from figures that do not depend on it"
-        yield rec, pointer, message
+        yield (
+            rec,
+            pointer,
+            f"figures computed from each other in a circle: {' -> '.join(cycle)}; a figure is computed only from figures that do not depend on it",
+        )
 
 
 def relations_have_no_cycle(index: RecordIndex) -> Found:
     edges = _edges(index.groups.get("claim", ()), "relations", "other_claim_id")
     for rec, pointer, cycle in _cycles(edges):
-        message = f"claims related in a circle: {' -> '.join(cycle)}; a claim cannot be narrower than, or presuppose, itself through others"
-        yield rec, pointer, message
+        yield (
+            rec,
+            pointer,
+            f"claims related in a circle: {' -> '.join(cycle)}; a claim cannot be narrower than, or presuppose, itself through others",
+        )
 
 
 def _quoting(index: RecordIndex) -> list[Record]:
@@ -265,8 +307,11 @@ def block_given_for_an_archived_source(index: RecordIndex) -> Found:
     for rec in _quoting(index):
         src = index.find("source", rec.data.get("source_id"))
         if src is not None and src.data.get("archive_file") and _null(rec.data, ["block"]):
-            message = f"block is null, but source '{src.id}' has an archived text: cite the block the quote is in"
-            yield rec, "$.block", message
+            yield (
+                rec,
+                "$.block",
+                f"block is null, but source '{src.id}' has an archived text: cite the block the quote is in",
+            )
 
 
 def not_before_the_event(index: RecordIndex) -> Found:
@@ -276,8 +321,11 @@ def not_before_the_event(index: RecordIndex) -> Found:
             continue
         date, happened = rec.data.get("date"), event.data.get("date")
         if _date(date) and _date(happened) and date < happened:
-            message = f"date {date} is before {happened}, the date of event '{event.id}' that the statement is about; nobody can speak of it before it happened"
-            yield rec, "$.date", message
+            yield (
+                rec,
+                "$.date",
+                f"date {date} is before {happened}, the date of event '{event.id}' that the statement is about; nobody can speak of it before it happened",
+            )
 
 
 def _held(index: RecordIndex, data: dict) -> bool | None:
@@ -298,15 +346,24 @@ def source_fields_follow_text_held(index: RecordIndex) -> Found:
         held, d = rec.data.get("text_held"), rec.data
         if held is True:
             for name in _null(d, _ARCHIVE_FIELDS):
-                message = f"{name} is null, but text_held is true: give the archived text's {name}, or set text_held: false if the project holds only the address"
-                yield rec, f"$.{name}", message
+                yield (
+                    rec,
+                    f"$.{name}",
+                    f"{name} is null, but text_held is true: give the archived text's {name}, or set text_held: false if the project holds only the address",
+                )
         elif held is False:
             if _null(d, ["url"]):
-                message = "url is null, but text_held is false: a source the project does not hold is known by its address; give the url of the page that was read"
-                yield rec, "$.url", message
+                yield (
+                    rec,
+                    "$.url",
+                    "url is null, but text_held is false: a source the project does not hold is known by its address; give the url of the page that was read",
+                )
             for name in _set(d, _ARCHIVE_FIELDS):
-                message = f"{name} is set, but text_held is false: the project holds no copy of this source; set {name}: null, or text_held: true if the text is archived"
-                yield rec, f"$.{name}", message
+                yield (
+                    rec,
+                    f"$.{name}",
+                    f"{name} is set, but text_held is false: the project holds no copy of this source; set {name}: null, or text_held: true if the text is archived",
+                )
 
 
 _QUOTE_FIELDS = ("quote", "block", "quote_language", "quote_translation")
@@ -324,13 +381,19 @@ def no_quote_from_a_source_not_held(index: RecordIndex) -> Found:
                     if rec.kind == "statement"
                     else "say in notes what the source gives"
                 )
-                message = f"{name} is set, but the project does not hold the text of source '{d['source_id']}' (text_held: false) and copies no sentence from it; set {name}: null and {why}"
-                yield rec, f"$.{name}", message
+                yield (
+                    rec,
+                    f"$.{name}",
+                    f"{name} is set, but the project does not hold the text of source '{d['source_id']}' (text_held: false) and copies no sentence from it; set {name}: null and {why}",
+                )
         elif held is True and rec.kind == "statement":
             # A missing block is reported by block_given_for_an_archived_source.
             for name in _null(d, ("quote", "quote_language", "quote_translation")):
-                message = f"{name} is null, but the project holds the text of source '{d['source_id']}': quote the source's sentence, its block, its language and its translation status"
-                yield rec, f"$.{name}", message
+                yield (
+                    rec,
+                    f"$.{name}",
+                    f"{name} is null, but the project holds the text of source '{d['source_id']}': quote the source's sentence, its block, its language and its translation status",
+                )
 
 
 def statement_rests_on_a_source_that_stands_alone(index: RecordIndex) -> Found:
@@ -338,8 +401,11 @@ def statement_rests_on_a_source_that_stands_alone(index: RecordIndex) -> Found:
     for rec in index.groups.get("statement", ()):
         src = index.find("source", rec.data.get("source_id"))
         if src is not None and (origin := src.data.get("origin")) in NEVER_ALONE:
-            message = f"source '{src.id}' is a {origin}, which never carries a statement on its own; cite the page it copies or summarises as source_id, and list this one under carried_by (origins that may: {allowed})"
-            yield rec, "$.source_id", message
+            yield (
+                rec,
+                "$.source_id",
+                f"source '{src.id}' is a {origin}, which never carries a statement on its own; cite the page it copies or summarises as source_id, and list this one under carried_by (origins that may: {allowed})",
+            )
 
 
 MAX_CARRIED_BY = 100  # the schema's maxItems
@@ -360,11 +426,17 @@ def carried_by_lists_each_other_source_once(index: RecordIndex) -> Found:
                     if sid == rec.data.get("source_id")
                     else "listed earlier"
                 )
-                message = f"source '{sid}' is {what}; list each further source once, and never the source_id"
-                yield rec, f"$.carried_by[{i}].source_id", message
+                yield (
+                    rec,
+                    f"$.carried_by[{i}].source_id",
+                    f"source '{sid}' is {what}; list each further source once, and never the source_id",
+                )
             elif item.get("link") == "conflicting" and item.get("notes") is None:
-                message = f"link is conflicting, but notes is missing: say how the copy in source '{sid}' differs from the statement"
-                yield rec, f"$.carried_by[{i}].link", message
+                yield (
+                    rec,
+                    f"$.carried_by[{i}].link",
+                    f"link is conflicting, but notes is missing: say how the copy in source '{sid}' differs from the statement",
+                )
             seen.add(sid)
 
 
@@ -374,11 +446,17 @@ def stance_fits_its_basis(index: RecordIndex) -> Found:
     for claim, at, pos, _ in _positions(index):
         stance, basis = pos.get("stance"), pos.get("basis")
         if basis == "hedged" and stance != "suggests":
-            message = f"stance is {stance}, but basis is hedged: a position the words qualify as possible or uncertain is stance: suggests; or choose the basis the words give"
-            yield claim, f"{at}.stance", message
+            yield (
+                claim,
+                f"{at}.stance",
+                f"stance is {stance}, but basis is hedged: a position the words qualify as possible or uncertain is stance: suggests; or choose the basis the words give",
+            )
         elif stance == "suggests" and basis in ("explicit", "presupposed"):
-            message = f"basis is {basis}, but stance is suggests: a suggestion is said with a hedge (basis: hedged) or follows from the words (implied); or set stance: asserts"
-            yield claim, f"{at}.basis", message
+            yield (
+                claim,
+                f"{at}.basis",
+                f"basis is {basis}, but stance is suggests: a suggestion is said with a hedge (basis: hedged) or follows from the words (implied); or set stance: asserts",
+            )
 
 
 def relay_is_not_the_publisher(index: RecordIndex) -> Found:
@@ -388,8 +466,11 @@ def relay_is_not_the_publisher(index: RecordIndex) -> Found:
         publisher = src.data.get("publisher_id") if src is not None else None
         for i, actor in enumerate(relays if isinstance(relays, list) else []):
             if src is not None and publisher is not None and actor == publisher:
-                message = f"'{actor}' publishes source '{src.id}', so it is not a relay: relayed_by lists only the outlets the words passed through before the source"
-                yield rec, f"$.relayed_by[{i}]", message
+                yield (
+                    rec,
+                    f"$.relayed_by[{i}]",
+                    f"'{actor}' publishes source '{src.id}', so it is not a relay: relayed_by lists only the outlets the words passed through before the source",
+                )
 
 
 Rule = Callable[["RecordIndex"], Found]
