@@ -211,10 +211,12 @@ def _unbuilt(message: str) -> ReleaseError:
 
 @dataclass
 class Release:
-    path: str  # relative to the project root
+    """What the release wrote, named as the JSON summary names it."""
+
+    archive: str  # relative to the project root
     sha256: str
     files: int
-    size: int
+    bytes: int
     unchanged: bool  # the same archive was already there
 
 
@@ -464,11 +466,25 @@ def _markdown(path: str, data: bytes, names: set[str], base: str | None) -> byte
     return relink(path, without_comments(data.decode("utf-8")), names, base).encode("utf-8")
 
 
-def collect(root: str) -> tuple[str, ZipDate, list[tuple[str, bytes]]]:
-    """(archive's name, the entries' date, [(path in the archive, bytes)])
-    after checking everything; raises ReleaseError listing every problem."""
+def archive(files: list[tuple[str, bytes]], day: ZipDate) -> bytes:
+    # Two spaces: sha256sum's text-mode format, which `sha256sum -c` reads.
+    sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {path}\n" for path, data in sorted(files))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for path, data in sorted([*files, (SUMS, sums.encode("ascii"))]):
+            info = zipfile.ZipInfo(path, date_time=day)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so the mode below is read as one
+            info.external_attr = FILE_MODE << 16
+            zf.writestr(info, data, compresslevel=9)
+    return buf.getvalue()
+
+
+def release(root: str, force: bool = False) -> Release:
+    """Check everything, then write dist/<name>-<version>.zip; raises
+    ReleaseError listing every problem."""
     desc, raw = _descriptor(root)
-    name, version = desc["name"], desc["version"]
+    version = desc["version"]
     yaml_version, problems = metadata_problems(root)
     day = release_day(root, problems) if yaml_version is not None else None
     if yaml_version is not None and yaml_version != version:
@@ -491,33 +507,8 @@ def collect(root: str) -> tuple[str, ZipDate, list[tuple[str, bytes]]]:
         raise ReleaseError(problems)
     base = f"{desc['homepage']}/blob/v{version}" if desc.get("homepage") else None
     files = [(n, _markdown(n, d, names, base) if n.endswith(".md") else d) for n, d in files]
-    return archive_name(name, version), day, files
-
-
-def sha256sums(files: list[tuple[str, bytes]]) -> bytes:
-    # Two spaces: sha256sum's text-mode format, which `sha256sum -c` reads.
-    return "".join(
-        f"{hashlib.sha256(data).hexdigest()}  {path}\n" for path, data in sorted(files)
-    ).encode("ascii")
-
-
-def archive(files: list[tuple[str, bytes]], day: ZipDate) -> bytes:
-    entries = sorted([*files, (SUMS, sha256sums(files))])
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for path, data in entries:
-            info = zipfile.ZipInfo(path, date_time=day)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, so the mode below is read as one
-            info.external_attr = FILE_MODE << 16
-            zf.writestr(info, data, compresslevel=9)
-    return buf.getvalue()
-
-
-def release(root: str, force: bool = False) -> Release:
-    zip_name, day, files = collect(root)
     data = archive(files, day)
-    rel = f"dist/{zip_name}"
+    rel = f"dist/{archive_name(desc['name'], version)}"
     old = _read(root, rel)
     if old not in (None, data) and not force:
         why = f"{rel} already exists with different content. A released version never changes: bump the version (docs/versioning.md), or pass --force to replace an archive that was never published"
