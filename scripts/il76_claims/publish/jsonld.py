@@ -142,7 +142,6 @@ def _position(base: str, p: dict) -> dict:
 
 def _dataset(meta: dict, base: str, tables: list[Table]) -> dict:
     licences = [lic["path"] for lic in meta["licenses"]]
-    files = published(meta, [t.name for t in tables])
     return _node(
         **{"@id": base, "@type": "Dataset"},
         identifier=meta["name"],
@@ -163,7 +162,7 @@ def _dataset(meta: dict, base: str, tables: list[Table]) -> dict:
                 encodingFormat=MEDIA_TYPES[posixpath.splitext(name)[1]],
                 contentUrl=url,
             )
-            for name, url in files
+            for name, url in published(meta, [t.name for t in tables])
         ],
     )
 

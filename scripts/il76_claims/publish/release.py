@@ -436,13 +436,12 @@ def without_comments(text: str) -> str:
     block, or next to text on its line, is content and stays."""
     from markdown_it import MarkdownIt  # imported here: only a release needs it
 
-    lines = text.split("\n")
     drop: set[int] = set()
     for token in MarkdownIt("commonmark").parse(text):
         # A block token always has its lines (map); the stubs allow None.
         if token.type == "html_block" and token.map and COMMENTS.fullmatch(token.content):
             drop.update(range(*token.map))
-    return "\n".join(line for i, line in enumerate(lines) if i not in drop)
+    return "\n".join(line for i, line in enumerate(text.split("\n")) if i not in drop)
 
 
 def relink(path: str, text: str, names: set[str], base: str | None) -> str:

@@ -341,12 +341,10 @@ def _table_sheet(wb: xlsxwriter.Workbook, fmt: dict[str, Format], t: Table) -> N
     _check_lengths(t.name, names, columns)
     ws = wb.add_worksheet(t.name)
     widths = [_width((name, *col)) for name, col in zip(names, columns)]
-    wrapped = {
-        i: w
-        for i, (w, col) in enumerate(zip(widths, columns))
-        if i not in integers and _wraps(col, w)
-    }
-    for i, w in enumerate(widths):
+    wrapped = {}
+    for i, (w, col) in enumerate(zip(widths, columns)):
+        if i not in integers and _wraps(col, w):
+            wrapped[i] = w
         ws.set_column(i, i, w, fmt["wrap" if i in wrapped else "top"])
     del columns
     ws.freeze_panes(1, 0)
