@@ -24,6 +24,7 @@ to one loaded after it (sources.publisher_id → actors).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Sequence
@@ -140,8 +141,7 @@ def write(
     os.makedirs(os.path.dirname(path), exist_ok=True)
     if os.path.lexists(path):
         os.remove(path)
-    con = sqlite3.connect(path, isolation_level=None)
-    try:
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as con:
         con.execute("PRAGMA page_size = 4096")
         con.execute("PRAGMA foreign_keys = OFF")
         con.execute("BEGIN")
@@ -163,6 +163,4 @@ def write(
                 f"SQLite: {len(broken)} row(s) break a foreign key, first in {table} row {rowid} → {parent}"
             )
         con.execute("COMMIT")
-    finally:
-        con.close()
     return rel
