@@ -291,8 +291,6 @@ def _site(root: str, problems: list[Problem]) -> list[tuple[str, bytes]]:
 def _present(
     root: str, wanted: list[tuple[str, str]], problems: list[Problem], code: str, hint: str = ""
 ) -> list[tuple[str, bytes]]:
-    """(name in the archive, bytes) of each wanted (path, name in the
-    archive); a missing file is a problem of the code given."""
     files = []
     for rel, name in wanted:
         data = _read(root, rel)
