@@ -502,6 +502,8 @@ Example:
     FORMAT,
 )
 def release_command(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
     from .publish.release import ReleaseError, assets, release
 
     if bool(args.tag) != bool(args.assets):
@@ -513,21 +515,11 @@ def release_command(args: argparse.Namespace) -> int:
         failed = "{problems} problem(s); no archive was written"
         return report(args.format, exc.problems, fail_line=failed)
     done = [
-        f"{'unchanged' if r.unchanged else 'wrote'}: {r.path} ({r.files} files, {r.size} bytes)",
+        f"{'unchanged' if r.unchanged else 'wrote'}: {r.archive} ({r.files} files, {r.bytes} bytes)",
         f"sha256: {r.sha256}",
         *(f"asset: {path}" for path in gathered),
     ]
-    return report(
-        args.format,
-        [],
-        "\n".join(done),
-        archive=r.path,
-        sha256=r.sha256,
-        files=r.files,
-        bytes=r.size,
-        unchanged=r.unchanged,
-        assets=gathered,
-    )
+    return report(args.format, [], "\n".join(done), **asdict(r), assets=gathered)
 
 
 @command(

@@ -87,7 +87,7 @@ def committed_metadata(
     descriptor (last: it describes the tables as written)."""
     return [
         cff.write(meta, out_dir),
-        zenodo.write(meta, out_dir),
+        write_json(out_dir, ".zenodo.json", zenodo.document(meta)),
         package.write(package.descriptor(meta, tables, records, out_dir), out_dir),
     ]
 

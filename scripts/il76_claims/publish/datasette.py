@@ -18,27 +18,20 @@ from .tables import Table
 from .views import View, label
 
 
-def label_column(t: Table) -> str | None:
-    """The label Datasette shows for a row that others point to: the row's
-    label when it is required, else its id, which always has a value."""
-    if t.primary_key != ["id"]:
-        return None
-    lab = label(t)
-    return lab.name if lab and lab.required else "id"
-
-
 def _table(t: Table) -> dict:
     """A table's metadata: its description, with the columns' descriptions
     folded under it (Datasette lists a "columns" entry above the rows, where
-    it would fill the first screen), and the column that labels its rows."""
+    it would fill the first screen), and, for a table that others point to,
+    the column that labels its rows: the row's label when it is required,
+    else its id, which always has a value."""
     glossary = "".join(
         f"<dt><code>{escape(f.name)}</code></dt><dd>{escape(f.description)}</dd>" for f in t.fields
     )
     html = f"<p>{escape(t.description)}</p><details><summary>What each column holds</summary><dl>{glossary}</dl></details>"
     out = {"description_html": html}
-    column = label_column(t)
-    if column:
-        out["label_column"] = column
+    if t.primary_key == ["id"]:
+        lab = label(t)
+        out["label_column"] = lab.name if lab and lab.required else "id"
     return out
 
 

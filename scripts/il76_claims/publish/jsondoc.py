@@ -45,12 +45,7 @@ def document(meta: dict, tables: list[Table]) -> dict:
             items = _items(child, child.parent[0], index)
             for c in claims:
                 c[child.list_name] = items.get(c["id"], [])
-    doc = {
-        "name": meta["name"],
-        "title": meta["title"],
-        "version": meta["version"],
-        "licenses": meta["licenses"],
-    }
+    doc = {k: meta[k] for k in ("name", "title", "version", "licenses")}
     doc |= {k: meta[k] for k in ("rights", "repository") if meta.get(k)}
     doc |= {"citation": citation(meta), MAIN: claims}
     return doc | {t.name: objects(t) for t in tables if t.name not in listed}

@@ -142,7 +142,6 @@ def _position(base: str, p: dict) -> dict:
 
 def _dataset(meta: dict, base: str, tables: list[Table]) -> dict:
     licences = [lic["path"] for lic in meta["licenses"]]
-    files = published(meta, [t.name for t in tables])
     return _node(
         **{"@id": base, "@type": "Dataset"},
         identifier=meta["name"],
@@ -163,27 +162,23 @@ def _dataset(meta: dict, base: str, tables: list[Table]) -> dict:
                 encodingFormat=MEDIA_TYPES[posixpath.splitext(name)[1]],
                 contentUrl=url,
             )
-            for name, url in files
+            for name, url in published(meta, [t.name for t in tables])
         ],
     )
-
-
-def context(meta: dict) -> list:
-    """schema.org's context, then the project's own terms, each the address
-    of the codebook heading that defines it (in the codebook of this
-    version: a code's meaning is the one its version gives)."""
-    repo = str(meta.get("repository") or "").rstrip("/")
-    codebook = (
-        f"{repo}/blob/v{meta['version']}/docs/codebook.md"
-        if repo
-        else f"urn:{meta['name']}:codebook"
-    )
-    return [SCHEMA_ORG, {term: f"{codebook}#{anchor}" for term, anchor in TERMS.items()}]
 
 
 def document(meta: dict, tables: list[Table]) -> dict:
     rows = {t.name: objects(t) for t in tables}
     base = meta.get("repository") or f"urn:{meta['name']}"
+    # The project's own terms are each the address of the codebook heading
+    # that defines it, in the codebook of this version: a code's meaning is
+    # the one its version gives.
+    codebook = (
+        f"{base}/blob/v{meta['version']}/docs/codebook.md"
+        if meta.get("repository")
+        else f"urn:{meta['name']}:codebook"
+    )
+    terms = {term: f"{codebook}#{anchor}" for term, anchor in TERMS.items()}
     meaning = {(r["codelist"], r["code"]): r["description"] for r in rows["codelists"]}
     positions: dict[str, list[dict]] = {}
     for p in rows["claim_positions"]:
@@ -195,4 +190,4 @@ def document(meta: dict, tables: list[Table]) -> dict:
     graph += [_quotation(base, s) for s in rows["statements"] if s["id"] in shown]
     graph += [_actor(base, a, meaning) for a in rows["actors"]]
     graph += [_source(base, s) for s in rows["sources"]]
-    return {"@context": context(meta), "@graph": graph}
+    return {"@context": [SCHEMA_ORG, terms], "@graph": graph}

@@ -211,10 +211,12 @@ def _unbuilt(message: str) -> ReleaseError:
 
 @dataclass
 class Release:
-    path: str  # relative to the project root
+    """What the release wrote, named as the JSON summary names it."""
+
+    archive: str  # relative to the project root
     sha256: str
     files: int
-    size: int
+    bytes: int
     unchanged: bool  # the same archive was already there
 
 
@@ -289,8 +291,6 @@ def _site(root: str, problems: list[Problem]) -> list[tuple[str, bytes]]:
 def _present(
     root: str, wanted: list[tuple[str, str]], problems: list[Problem], code: str, hint: str = ""
 ) -> list[tuple[str, bytes]]:
-    """(name in the archive, bytes) of each wanted (path, name in the
-    archive); a missing file is a problem of the code given."""
     files = []
     for rel, name in wanted:
         data = _read(root, rel)
@@ -434,13 +434,12 @@ def without_comments(text: str) -> str:
     block, or next to text on its line, is content and stays."""
     from markdown_it import MarkdownIt  # imported here: only a release needs it
 
-    lines = text.split("\n")
     drop: set[int] = set()
     for token in MarkdownIt("commonmark").parse(text):
         # A block token always has its lines (map); the stubs allow None.
         if token.type == "html_block" and token.map and COMMENTS.fullmatch(token.content):
             drop.update(range(*token.map))
-    return "\n".join(line for i, line in enumerate(lines) if i not in drop)
+    return "\n".join(line for i, line in enumerate(text.split("\n")) if i not in drop)
 
 
 def relink(path: str, text: str, names: set[str], base: str | None) -> str:
@@ -464,11 +463,25 @@ def _markdown(path: str, data: bytes, names: set[str], base: str | None) -> byte
     return relink(path, without_comments(data.decode("utf-8")), names, base).encode("utf-8")
 
 
-def collect(root: str) -> tuple[str, ZipDate, list[tuple[str, bytes]]]:
-    """(archive's name, the entries' date, [(path in the archive, bytes)])
-    after checking everything; raises ReleaseError listing every problem."""
+def archive(files: list[tuple[str, bytes]], day: ZipDate) -> bytes:
+    # Two spaces: sha256sum's text-mode format, which `sha256sum -c` reads.
+    sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {path}\n" for path, data in sorted(files))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for path, data in sorted([*files, (SUMS, sums.encode("ascii"))]):
+            info = zipfile.ZipInfo(path, date_time=day)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so the mode below is read as one
+            info.external_attr = FILE_MODE << 16
+            zf.writestr(info, data, compresslevel=9)
+    return buf.getvalue()
+
+
+def release(root: str, force: bool = False) -> Release:
+    """Check everything, then write dist/<name>-<version>.zip; raises
+    ReleaseError listing every problem."""
     desc, raw = _descriptor(root)
-    name, version = desc["name"], desc["version"]
+    version = desc["version"]
     yaml_version, problems = metadata_problems(root)
     day = release_day(root, problems) if yaml_version is not None else None
     if yaml_version is not None and yaml_version != version:
@@ -491,33 +504,8 @@ def collect(root: str) -> tuple[str, ZipDate, list[tuple[str, bytes]]]:
         raise ReleaseError(problems)
     base = f"{desc['homepage']}/blob/v{version}" if desc.get("homepage") else None
     files = [(n, _markdown(n, d, names, base) if n.endswith(".md") else d) for n, d in files]
-    return archive_name(name, version), day, files
-
-
-def sha256sums(files: list[tuple[str, bytes]]) -> bytes:
-    # Two spaces: sha256sum's text-mode format, which `sha256sum -c` reads.
-    return "".join(
-        f"{hashlib.sha256(data).hexdigest()}  {path}\n" for path, data in sorted(files)
-    ).encode("ascii")
-
-
-def archive(files: list[tuple[str, bytes]], day: ZipDate) -> bytes:
-    entries = sorted([*files, (SUMS, sha256sums(files))])
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for path, data in entries:
-            info = zipfile.ZipInfo(path, date_time=day)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, so the mode below is read as one
-            info.external_attr = FILE_MODE << 16
-            zf.writestr(info, data, compresslevel=9)
-    return buf.getvalue()
-
-
-def release(root: str, force: bool = False) -> Release:
-    zip_name, day, files = collect(root)
     data = archive(files, day)
-    rel = f"dist/{zip_name}"
+    rel = f"dist/{archive_name(desc['name'], version)}"
     old = _read(root, rel)
     if old not in (None, data) and not force:
         why = f"{rel} already exists with different content. A released version never changes: bump the version (docs/versioning.md), or pass --force to replace an archive that was never published"

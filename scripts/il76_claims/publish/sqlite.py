@@ -24,6 +24,7 @@ to one loaded after it (sources.publisher_id → actors).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Sequence
@@ -32,15 +33,11 @@ from .citation import authors, bibtex, citation, licences
 from .tables import Field, Table, typed
 from .views import View, sql_name
 
-SQL_TYPES = {"integer": "INTEGER", "boolean": "INTEGER"}
-
-
-def sql_type(f: Field) -> str:
-    return SQL_TYPES.get(f.type, "TEXT")
+SQL_TYPES = {"integer": "INTEGER", "boolean": "INTEGER"}  # any other type is TEXT
 
 
 def _column_sql(f: Field) -> str:
-    parts = [sql_name(f.name), sql_type(f)]
+    parts = [sql_name(f.name), SQL_TYPES.get(f.type, "TEXT")]
     if f.required:
         parts.append("NOT NULL")
     if f.type == "boolean":
@@ -105,7 +102,7 @@ META_SQL = (
 )
 
 
-def _meta_rows(meta: dict, tables: list[Table]) -> tuple[list[tuple], list[tuple], list[tuple]]:
+def _write_meta(con: sqlite3.Connection, meta: dict, tables: list[Table]) -> None:
     package = [
         ("name", meta["name"]),
         ("title", meta["title"]),
@@ -128,11 +125,13 @@ def _meta_rows(meta: dict, tables: list[Table]) -> tuple[list[tuple], list[tuple
     cols = []
     for t in tables:
         for i, f in enumerate(t.fields, start=1):
-            types = (f.type, sql_type(f), int(f.required))
+            types = (f.type, SQL_TYPES.get(f.type, "TEXT"), int(f.required))
             cols.append(
                 (t.name, f.name, i, *types, f.title, f.description, f.codelist, f.ref_table)
             )
-    return package, tabs, cols
+    con.executemany('INSERT INTO "_meta_package" VALUES (?, ?)', package)
+    con.executemany('INSERT INTO "_meta_tables" VALUES (?, ?, ?, ?, ?, ?)', tabs)
+    con.executemany('INSERT INTO "_meta_columns" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', cols)
 
 
 def write(
@@ -142,17 +141,13 @@ def write(
     os.makedirs(os.path.dirname(path), exist_ok=True)
     if os.path.lexists(path):
         os.remove(path)
-    con = sqlite3.connect(path, isolation_level=None)
-    try:
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as con:
         con.execute("PRAGMA page_size = 4096")
         con.execute("PRAGMA foreign_keys = OFF")
         con.execute("BEGIN")
         for sql in [*META_SQL, *(create_sql(t) for t in tables)]:
             con.execute(sql)
-        package, tabs, cols = _meta_rows(meta, [*tables, *(v.table for v in views)])
-        con.executemany('INSERT INTO "_meta_package" VALUES (?, ?)', package)
-        con.executemany('INSERT INTO "_meta_tables" VALUES (?, ?, ?, ?, ?, ?)', tabs)
-        con.executemany('INSERT INTO "_meta_columns" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', cols)
+        _write_meta(con, meta, [*tables, *(v.table for v in views)])
         for t in tables:
             marks = ", ".join("?" * len(t.fields))
             con.executemany(
@@ -168,6 +163,4 @@ def write(
                 f"SQLite: {len(broken)} row(s) break a foreign key, first in {table} row {rowid} → {parent}"
             )
         con.execute("COMMIT")
-    finally:
-        con.close()
     return rel

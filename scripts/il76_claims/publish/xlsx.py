@@ -236,9 +236,6 @@ def _print_setup(ws: Worksheet, widths: list[int], title_row: int) -> None:
     scale = max(MIN_PRINT_SCALE, min(100, int(PRINT_WIDTH * 100 / printed)))
     ws.set_print_scale(scale)
     if printed * scale > PRINT_WIDTH * 100:
-        # The pages of a band of rows follow one another, each headed by
-        # the first column (the id), so that every page says which rows it
-        # shows.
         ws.print_across()
         ws.repeat_columns(0)
     ws.repeat_rows(title_row)
@@ -312,8 +309,6 @@ def _about_sheet(
             wrapped[i] = w
         ws.set_column(i, i, w, fmt["wrap" if i in wrapped else "top"])
     title = len(about) + 3  # the dictionary's title; its header is the row below
-    # The About text is a page of its own; the dictionary's header row heads
-    # each of its pages.
     ws.set_h_pagebreaks([title])
     _print_setup(ws, widths, title_row=title + 1)
     ws.set_row(0, TITLE_HEIGHT)
@@ -341,12 +336,10 @@ def _table_sheet(wb: xlsxwriter.Workbook, fmt: dict[str, Format], t: Table) -> N
     _check_lengths(t.name, names, columns)
     ws = wb.add_worksheet(t.name)
     widths = [_width((name, *col)) for name, col in zip(names, columns)]
-    wrapped = {
-        i: w
-        for i, (w, col) in enumerate(zip(widths, columns))
-        if i not in integers and _wraps(col, w)
-    }
-    for i, w in enumerate(widths):
+    wrapped = {}
+    for i, (w, col) in enumerate(zip(widths, columns)):
+        if i not in integers and _wraps(col, w):
+            wrapped[i] = w
         ws.set_column(i, i, w, fmt["wrap" if i in wrapped else "top"])
     del columns
     ws.freeze_panes(1, 0)

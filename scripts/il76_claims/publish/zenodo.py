@@ -3,8 +3,6 @@ archives (and its DOI), committed at the repository's root."""
 
 from __future__ import annotations
 
-from ..model.fileio import write_json
-
 
 def document(meta: dict) -> dict:
     doc = {"upload_type": "dataset", "title": meta["title"], "version": meta["version"]}
@@ -25,7 +23,3 @@ def document(meta: dict) -> dict:
             {"identifier": meta["repository"], "relation": "isSupplementTo", "scheme": "url"}
         ]
     return doc
-
-
-def write(meta: dict, out_dir: str) -> str:
-    return write_json(out_dir, ".zenodo.json", document(meta))
