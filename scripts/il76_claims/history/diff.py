@@ -31,7 +31,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -65,9 +65,6 @@ class Package:
     def version(self) -> str | None:
         v = self.descriptor.get("version")
         return v if isinstance(v, str) else None
-
-    def resources(self) -> dict[str, dict]:
-        return {r["name"]: r for r in self.descriptor.get("resources", [])}
 
 
 def _read_csv(where: str, raw: bytes | None) -> TableData:
@@ -159,18 +156,13 @@ class Change:
 
 
 @dataclass
-class RowChange:
-    key: dict[str, str]
-    fields: list[dict[str, str]]  # {"field": ..., "old": ..., "new": ...}
-
-
-@dataclass
 class TableDiff:
     name: str
     key: list[str]
     added: list[dict[str, str]] = field(default_factory=list)
     removed: list[dict[str, str]] = field(default_factory=list)
-    changed: list[RowChange] = field(default_factory=list)
+    # {"key": {column: value}, "fields": [{"field": ..., "old": ..., "new": ...}]}
+    changed: list[dict] = field(default_factory=list)
     renamed: list[Rename] = field(default_factory=list)
     referenced: bool = False  # other tables hold foreign keys to this one
     note: str = ""
@@ -403,7 +395,7 @@ def _rows_diff(
             {"field": h, "old": a[k][h], "new": b[k][h]} for h in common if a[k][h] != b[k][h]
         ]
         if fields:
-            td.changed.append(RowChange(dict(zip(td.key, k)), fields))
+            td.changed.append({"key": dict(zip(td.key, k)), "fields": fields})
     return td
 
 
@@ -422,7 +414,7 @@ def compare(old: Package, new: Package) -> Diff:
         Change("major" if key in _PACKAGE_MAJOR else "patch", "package", f"{key} changed", a, b)
         for key, a, b in _changed(old.descriptor, new.descriptor, {"resources", "version"})
     ]
-    ores, nres = old.resources(), new.resources()
+    ores, nres = ({r["name"]: r for r in p.descriptor["resources"]} for p in (old, new))
     common_old = [n for n in ores if n in nres]
     common_new = [n for n in nres if n in ores]
     if common_old != common_new:
@@ -528,8 +520,10 @@ def _table_lines(t: TableDiff) -> list[str]:
             follow = ", ".join(f"{where} ({n})" for where, n in r.references.items())
             lines.append(f"        references that follow it: {follow}")
     for rc in t.changed:
-        lines.append(f"    ~ {_key_text(rc.key)}")
-        lines += [f"        {f['field']}: {_show(f['old'])} → {_show(f['new'])}" for f in rc.fields]
+        lines.append(f"    ~ {_key_text(rc['key'])}")
+        lines += [
+            f"        {f['field']}: {_show(f['old'])} → {_show(f['new'])}" for f in rc["fields"]
+        ]
     return lines
 
 
@@ -550,7 +544,7 @@ def render_json(d: Diff) -> str:
                 "added": t.added,
                 "removed": t.removed,
                 "renamed": [r.as_dict() for r in t.renamed],
-                "changed": [asdict(rc) for rc in t.changed],
+                "changed": t.changed,
             }
             for t in d.tables
             if t
