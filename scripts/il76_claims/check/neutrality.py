@@ -40,7 +40,7 @@ TERMS_SCHEMA = "loaded-terms.schema.json"
 VERBATIM_FIELDS = frozenset({"quote"})
 MENTION_FIELDS = frozenset({"notes"})
 _WORD = re.compile(r"\w+")
-_QUOTED = re.compile(r"“([^“”]*)”|\"([^\"]*)\"")
+_QUOTED = re.compile(r"“[^“”]*”|\"[^\"]*\"")
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,12 @@ def load_terms(schemas_dir: str) -> Terms:
         raise SchemaError(f"{path}: cannot read the loaded-terms list: {exc}") from None
     errors = side_file_errors(schema, doc) or _repeated_forms(doc["terms"])
     if errors:
-        raise _refusal(path, text, errors)
+        # The first problem of the file, at its line, as a maintainer's error.
+        marks = json_marks(text)
+        at, message = min(errors, key=lambda e: marks.get(json_path(e[0]), (1, 1)))
+        line, col = marks.get(json_path(at), (1, 1))
+        entry = f"terms[{at[1]}]: " if len(at) > 1 else ""
+        raise SchemaError(f"{path}:{line}:{col}: {entry}{message}")
     return _terms(doc["terms"])
 
 
@@ -89,15 +94,6 @@ def _repeated_forms(entries: list[dict]) -> list[tuple[tuple, str]]:
                 out.append((("terms", i, "match", j), message))
             first.setdefault(f.lower(), e["term"])
     return out
-
-
-def _refusal(path: str, text: str, errors: list[tuple[tuple, str]]) -> SchemaError:
-    """The first problem of the file, at its line, as a maintainer's error."""
-    marks = json_marks(text)
-    at, message = min(errors, key=lambda e: marks.get(json_path(e[0]), (1, 1)))
-    line, col = marks.get(json_path(at), (1, 1))
-    entry = f"terms[{at[1]}]: " if len(at) > 1 else ""
-    return SchemaError(f"{path}:{line}:{col}: {entry}{message}")
 
 
 def _terms(entries: list[dict]) -> Terms:
@@ -125,12 +121,9 @@ def skipped_fields(schemas: SchemaSet) -> dict[str, frozenset[str]]:
 
 
 def _mentions(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, quoted text) of each double-quoted span."""
-    out = []
-    for m in _QUOTED.finditer(text):
-        group = 1 if m.group(1) is not None else 2
-        out.append((m.start(group), m.end(group), m.group(group)))
-    return out
+    """(start, end, quoted text) of each double-quoted span, inside its
+    one-character quotation marks."""
+    return [(m.start() + 1, m.end() - 1, m[0][1:-1]) for m in _QUOTED.finditer(text)]
 
 
 def _term(terms: Terms, found: str) -> Term:
