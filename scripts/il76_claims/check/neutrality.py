@@ -81,7 +81,13 @@ def load_terms(schemas_dir: str) -> Terms:
         line, col = marks.get(json_path(at), (1, 1))
         entry = f"terms[{at[1]}]: " if len(at) > 1 else ""
         raise SchemaError(f"{path}:{line}:{col}: {entry}{message}")
-    return _terms(doc["terms"])
+    entries = doc["terms"]
+    terms = [Term(e["term"], tuple(e["match"]), e["kind"], e["why"], e["neutral"]) for e in entries]
+    by_form = {f.lower(): t for t in terms for f in t.match}
+    # Longest forms first, so "neo-Nazi" is found as itself and not as "Nazi".
+    alternatives = "|".join(re.escape(f) for f in sorted(by_form, key=lambda f: (-len(f), f)))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return Terms(terms, by_form, pattern, frozenset(_WORD.findall(f)[0] for f in by_form))
 
 
 def _repeated_forms(entries: list[dict]) -> list[tuple[tuple, str]]:
@@ -94,15 +100,6 @@ def _repeated_forms(entries: list[dict]) -> list[tuple[tuple, str]]:
                 out.append((("terms", i, "match", j), message))
             first.setdefault(f.lower(), e["term"])
     return out
-
-
-def _terms(entries: list[dict]) -> Terms:
-    terms = [Term(e["term"], tuple(e["match"]), e["kind"], e["why"], e["neutral"]) for e in entries]
-    by_form = {f.lower(): t for t in terms for f in t.match}
-    # Longest forms first, so "neo-Nazi" is found as itself and not as "Nazi".
-    alternatives = "|".join(re.escape(f) for f in sorted(by_form, key=lambda f: (-len(f), f)))
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-    return Terms(terms, by_form, pattern, frozenset(_WORD.findall(f)[0] for f in by_form))
 
 
 def skipped_fields(schemas: SchemaSet) -> dict[str, frozenset[str]]:
