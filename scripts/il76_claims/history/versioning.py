@@ -85,12 +85,9 @@ def check_version(
 def _misdated_renames(project: Project, d: Diff) -> list[Problem]:
     """A rename new since the base, recorded with a version that is not the
     one releasing it, at the version in the record's former_ids."""
-    misdated = [r for t in d.tables for r in t.renamed if r.problem]
-    if not misdated:
-        return []
     kinds = {doc["x-table"]: kind for kind, doc in SchemaSet(project.schemas_dir).kinds.items()}
     out = []
-    for r in misdated:
+    for r in (r for t in d.tables for r in t.renamed if r.problem):
         kind = kinds.get(r.table, "")
         rel = f"records/{kind}/{r.new}.yaml"
         rec, _ = load_file(rel, os.path.join(project.root, rel), kind)
