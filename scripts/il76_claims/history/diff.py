@@ -109,11 +109,8 @@ def load(read: Callable[[str], bytes | None], label: str) -> Package:
         if name in tables:
             raise DiffError(f"{label}: datapackage.json: two resources are named {name!r}")
         table = _read_csv(f"{label}: {path}", read(path))
-        fields = [
-            f.get("name")
-            for f in (res.get("schema") or {}).get("fields", [])
-            if isinstance(f, dict)
-        ]
+        schema = res.get("schema") or {}
+        fields = [f.get("name") for f in schema.get("fields", []) if isinstance(f, dict)]
         if table.header != fields:
             raise DiffError(
                 f"{label}: {path}: the header row does not list the fields that datapackage.json gives for {name}"
@@ -143,8 +140,6 @@ def load_commit(root: str, commit: str, label: str) -> Package:
 
 @dataclass(frozen=True)
 class Change:
-    """One schema or metadata change: where, what, and the bump it needs."""
-
     level: str
     where: str  # "package", a table name, or "table.field"
     what: str
