@@ -117,12 +117,6 @@ def skipped_fields(schemas: SchemaSet) -> dict[str, frozenset[str]]:
     }
 
 
-def _mentions(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, quoted text) of each double-quoted span, inside its
-    one-character quotation marks."""
-    return [(m.start() + 1, m.end() - 1, m[0][1:-1]) for m in _QUOTED.finditer(text)]
-
-
 def _term(terms: Terms, found: str) -> Term:
     """The term a matched form belongs to (a form whose lower-casing changes
     its length is looked up the slow way)."""
@@ -159,14 +153,15 @@ def _uses(terms: Terms, text: str, field: str | None, archive_texts: list[str] |
     plain, origin = matchable(text.replace("-", " ") if field == "id" else text)
     if terms.first_words.isdisjoint(_WORD.findall(plain.lower())):
         return []
-    spans = _mentions(text) if field in MENTION_FIELDS else []
+    quoted = list(_QUOTED.finditer(text)) if field in MENTION_FIELDS else []
     out, seen = [], set()
     for m in terms.pattern.finditer(plain):
         start, end = (origin[m.start()], origin[m.end() - 1] + 1) if origin else m.span()
         term, found = _term(terms, m.group()), text[start:end]
-        span = next((s for s in spans if s[0] <= start and end <= s[1]), None)
+        # The text inside the quotation marks (one character each) around the word.
+        mention = next((q[0][1:-1] for q in quoted if q.start() < start and end < q.end()), None)
         if term.term in seen or (
-            span is not None and (not archive_texts or any(span[2] in t for t in archive_texts))
+            mention is not None and (not archive_texts or any(mention in t for t in archive_texts))
         ):
             continue
         seen.add(term.term)
@@ -175,9 +170,9 @@ def _uses(terms: Terms, text: str, field: str | None, archive_texts: list[str] |
             if found == m.group()
             else f", written with look-alike or invisible characters as “{show(found)}”"
         )
-        if span is not None:
+        if mention is not None:
             out.append(
-                f"loaded term “{show(m.group())}”{disguised} is in quotation marks, but “{show(span[2], 50)}” is not text of an archived source; quote the source exactly, or use neutral wording: {term.neutral}"
+                f"loaded term “{show(m.group())}”{disguised} is in quotation marks, but “{show(mention, 50)}” is not text of an archived source; quote the source exactly, or use neutral wording: {term.neutral}"
             )
         else:
             out.append(
