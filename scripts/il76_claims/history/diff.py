@@ -343,17 +343,13 @@ def _flat_dialect(resource: dict) -> dict:
     return {**resource, "dialect": flat}
 
 
-def _index(
-    t: TableData, name: str, key: list[str], label: str
-) -> dict[tuple[str, ...], dict[str, str]]:
+def _index(t: TableData, key: list[str], where: str) -> dict[tuple[str, ...], dict[str, str]]:
     pos = [t.header.index(k) for k in key]
     out: dict[tuple[str, ...], dict[str, str]] = {}
     for row in t.rows:
         k = tuple(row[p] for p in pos)
         if k in out:
-            raise DiffError(
-                f"{label}: table {name}: primary key {_key_text(dict(zip(key, k)))} appears twice"
-            )
+            raise DiffError(f"{where}: primary key {_key_text(dict(zip(key, k)))} appears twice")
         out[k] = dict(zip(t.header, row))
     return out
 
@@ -381,7 +377,7 @@ def _rows_diff(
             for v, is_int in zip(row_key, ints)
         )
 
-    a, b = _index(old, name, td.key, labels[0]), _index(new, name, td.key, labels[1])
+    a, b = (_index(t, td.key, f"{label}: table {name}") for t, label in zip((old, new), labels))
     common = [h for h in new.header if h in old.header]
     td.added = [b[k] for k in sorted(b.keys() - a.keys(), key=order)]
     td.removed = [a[k] for k in sorted(a.keys() - b.keys(), key=order)]
