@@ -183,12 +183,9 @@ def _uses(terms: Terms, text: str, field: str | None, archive_texts: list[str] |
 
 # Characters that change no letter of a word but can split it so that a
 # pattern misses it: zero-width, joiners, soft hyphen, direction marks.
-_IGNORABLE = (
-    frozenset(
-        "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
-    )
-    | frozenset(map(chr, range(0x202A, 0x202F)))
-    | frozenset(map(chr, range(0x2066, 0x2070)))
+_IGNORABLE = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f"
 )
 
 
