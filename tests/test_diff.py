@@ -137,7 +137,7 @@ def test_list_items_removed_are_a_patch_and_keys_sort_as_numbers(tmp_path):
     d = compare(load_folder(old_dir, "old"), load_folder(many, "many"))
     relays = next(t for t in d.tables if t.name == "statement_relays")
     assert [r["step"] for r in relays.added] == [str(i) for i in range(2, 11)]
-    assert [rc.key["step"] for rc in relays.changed] == ["1"]
+    assert [rc["key"]["step"] for rc in relays.changed] == ["1"]
 
 
 def test_schema_changes_and_their_levels(tmp_path, old):

@@ -92,21 +92,15 @@ def load_uncited(
             continue
         blocks = out.setdefault(sid, {})
         for i, entry in enumerate(entries):
-            if (sid, i) not in broken:
-                out_problems += _add_entry(blocks, sid, entry, rec.mark(json_path((sid, i))))
+            if (sid, i) in broken:
+                continue
+            mark, block = rec.mark(json_path((sid, i))), entry["block"]
+            if block in blocks:
+                why = f"{sid}: block {block} is listed twice (first at line {blocks[block].line})"
+                out_problems.append(problem(UNCITED_FILE, *mark, "C004", why))
+            else:
+                blocks[block] = Uncited(block, entry["reason"], entry.get("see"), *mark)
     return out, out_problems
-
-
-def _add_entry(
-    blocks: dict[int, Uncited], sid: str, entry: dict, mark: tuple[int, int]
-) -> list[Problem]:
-    """Files an entry under its block; a problem if the block is listed already."""
-    if entry["block"] in blocks:
-        first = blocks[entry["block"]].line
-        why = f"{sid}: block {entry['block']} is listed twice (first at line {first})"
-        return [problem(UNCITED_FILE, *mark, "C004", why)]
-    blocks[entry["block"]] = Uncited(entry["block"], entry["reason"], entry.get("see"), *mark)
-    return []
 
 
 def coverage(root: str, sources_dir: str | None) -> Coverage:

@@ -45,22 +45,17 @@ def renamed(index: RecordIndex) -> dict[tuple[str, str], tuple[Record, object]]:
     return {key: (lists[0][0], lists[0][2]) for key, lists in listed(index).items()}
 
 
-def released(root: str) -> set[str] | None:
-    """The versions CHANGELOG.md has a section for; None when it cannot be
-    read: a copy of the records without it cannot tell, and version-check,
-    which requires it, says what is wrong."""
+def check_former_ids(index: RecordIndex, version: str | None, root: str) -> list[Problem]:
+    """X022, X023 and X024 for every former id; version is dataset.yaml's
+    (None when it cannot be read). The releases are the versions
+    CHANGELOG.md has a section for; when it cannot be read, a copy of the
+    records without it cannot tell, and version-check, which requires it,
+    says what is wrong."""
     try:
         text = Path(root, CHANGELOG).read_text(encoding="utf-8")
+        versions: set[str] | None = {v for v in changelog_sections(text) if parse_version(v)}
     except (OSError, UnicodeDecodeError):
-        return None
-    return {v for v in changelog_sections(text) if parse_version(v)}
-
-
-def check_former_ids(
-    index: RecordIndex, version: str | None, versions: set[str] | None
-) -> list[Problem]:
-    """X022, X023 and X024 for every former id; version is dataset.yaml's
-    and versions those CHANGELOG.md has (each None when it cannot be read)."""
+        versions = None
     out: list[Problem] = []
     for (kind, old), lists in listed(index).items():
         now = index.find(kind, old)

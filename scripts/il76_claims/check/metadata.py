@@ -57,28 +57,23 @@ def metadata_problems(root: str) -> tuple[str | None, list[Problem]]:
     if err is None and cversion != version:
         why = f"version is {cversion} but dataset.yaml says {version}; run make, which writes CITATION.cff from dataset.yaml"
         out = [problem(CITATION, cline, 1, "V003", why)]
-    return version, out + _changelog_problems(root, version)
-
-
-def _changelog_problems(root: str, version: str) -> list[Problem]:
-    """A CHANGELOG.md without a section for the version, or whose section
-    dates it otherwise than dataset.yaml's released."""
     try:
         text = Path(root, CHANGELOG).read_text(encoding="utf-8")
     except FileNotFoundError:
         why = f"{CHANGELOG} is missing; add it with a '## [{version}] - YYYY-MM-DD' section"
-        return [file_problem(CHANGELOG, "V001", why)]
+        return version, [*out, file_problem(CHANGELOG, "V001", why)]
     except (OSError, UnicodeDecodeError) as exc:
-        return [file_problem(CHANGELOG, "V001", f"{CHANGELOG} cannot be read: {exc}")]
+        why = f"{CHANGELOG} cannot be read: {exc}"
+        return version, [*out, file_problem(CHANGELOG, "V001", why)]
     found = section(text, version)
     if found is None:
         why = f"no '## [{version}]' section for the version in dataset.yaml; add one (e.g. '## [{version}] - YYYY-MM-DD') saying what changed"
-        return [file_problem(CHANGELOG, "V004", why)]
+        return version, [*out, file_problem(CHANGELOG, "V004", why)]
     released, rline, _ = yaml_value(root, DATASET, "released")
     if released is not None and found[0] is not None and found[0] != released:
         why = f"released is {released} but CHANGELOG.md dates {version} {found[0]}; make them the same"
-        return [problem(DATASET, rline, 1, "V005", why)]
-    return []
+        out.append(problem(DATASET, rline, 1, "V005", why))
+    return version, out
 
 
 def section(text: str, version: str) -> tuple[str | None, str] | None:

@@ -40,7 +40,7 @@ TERMS_SCHEMA = "loaded-terms.schema.json"
 VERBATIM_FIELDS = frozenset({"quote"})
 MENTION_FIELDS = frozenset({"notes"})
 _WORD = re.compile(r"\w+")
-_QUOTED = re.compile(r"“([^“”]*)”|\"([^\"]*)\"")
+_QUOTED = re.compile(r"“[^“”]*”|\"[^\"]*\"")
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,19 @@ def load_terms(schemas_dir: str) -> Terms:
         raise SchemaError(f"{path}: cannot read the loaded-terms list: {exc}") from None
     errors = side_file_errors(schema, doc) or _repeated_forms(doc["terms"])
     if errors:
-        raise _refusal(path, text, errors)
-    return _terms(doc["terms"])
+        # The first problem of the file, at its line, as a maintainer's error.
+        marks = json_marks(text)
+        at, message = min(errors, key=lambda e: marks.get(json_path(e[0]), (1, 1)))
+        line, col = marks.get(json_path(at), (1, 1))
+        entry = f"terms[{at[1]}]: " if len(at) > 1 else ""
+        raise SchemaError(f"{path}:{line}:{col}: {entry}{message}")
+    entries = doc["terms"]
+    terms = [Term(e["term"], tuple(e["match"]), e["kind"], e["why"], e["neutral"]) for e in entries]
+    by_form = {f.lower(): t for t in terms for f in t.match}
+    # Longest forms first, so "neo-Nazi" is found as itself and not as "Nazi".
+    alternatives = "|".join(re.escape(f) for f in sorted(by_form, key=lambda f: (-len(f), f)))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return Terms(terms, by_form, pattern, frozenset(_WORD.findall(f)[0] for f in by_form))
 
 
 def _repeated_forms(entries: list[dict]) -> list[tuple[tuple, str]]:
@@ -89,24 +100,6 @@ def _repeated_forms(entries: list[dict]) -> list[tuple[tuple, str]]:
                 out.append((("terms", i, "match", j), message))
             first.setdefault(f.lower(), e["term"])
     return out
-
-
-def _refusal(path: str, text: str, errors: list[tuple[tuple, str]]) -> SchemaError:
-    """The first problem of the file, at its line, as a maintainer's error."""
-    marks = json_marks(text)
-    at, message = min(errors, key=lambda e: marks.get(json_path(e[0]), (1, 1)))
-    line, col = marks.get(json_path(at), (1, 1))
-    entry = f"terms[{at[1]}]: " if len(at) > 1 else ""
-    return SchemaError(f"{path}:{line}:{col}: {entry}{message}")
-
-
-def _terms(entries: list[dict]) -> Terms:
-    terms = [Term(e["term"], tuple(e["match"]), e["kind"], e["why"], e["neutral"]) for e in entries]
-    by_form = {f.lower(): t for t in terms for f in t.match}
-    # Longest forms first, so "neo-Nazi" is found as itself and not as "Nazi".
-    alternatives = "|".join(re.escape(f) for f in sorted(by_form, key=lambda f: (-len(f), f)))
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-    return Terms(terms, by_form, pattern, frozenset(_WORD.findall(f)[0] for f in by_form))
 
 
 def skipped_fields(schemas: SchemaSet) -> dict[str, frozenset[str]]:
@@ -122,15 +115,6 @@ def skipped_fields(schemas: SchemaSet) -> dict[str, frozenset[str]]:
         )
         for kind, doc in schemas.kinds.items()
     }
-
-
-def _mentions(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, quoted text) of each double-quoted span."""
-    out = []
-    for m in _QUOTED.finditer(text):
-        group = 1 if m.group(1) is not None else 2
-        out.append((m.start(group), m.end(group), m.group(group)))
-    return out
 
 
 def _term(terms: Terms, found: str) -> Term:
@@ -169,14 +153,15 @@ def _uses(terms: Terms, text: str, field: str | None, archive_texts: list[str] |
     plain, origin = matchable(text.replace("-", " ") if field == "id" else text)
     if terms.first_words.isdisjoint(_WORD.findall(plain.lower())):
         return []
-    spans = _mentions(text) if field in MENTION_FIELDS else []
+    quoted = list(_QUOTED.finditer(text)) if field in MENTION_FIELDS else []
     out, seen = [], set()
     for m in terms.pattern.finditer(plain):
         start, end = (origin[m.start()], origin[m.end() - 1] + 1) if origin else m.span()
         term, found = _term(terms, m.group()), text[start:end]
-        span = next((s for s in spans if s[0] <= start and end <= s[1]), None)
+        # The text inside the quotation marks (one character each) around the word.
+        mention = next((q[0][1:-1] for q in quoted if q.start() < start and end < q.end()), None)
         if term.term in seen or (
-            span is not None and (not archive_texts or any(span[2] in t for t in archive_texts))
+            mention is not None and (not archive_texts or any(mention in t for t in archive_texts))
         ):
             continue
         seen.add(term.term)
@@ -185,9 +170,9 @@ def _uses(terms: Terms, text: str, field: str | None, archive_texts: list[str] |
             if found == m.group()
             else f", written with look-alike or invisible characters as “{show(found)}”"
         )
-        if span is not None:
+        if mention is not None:
             out.append(
-                f"loaded term “{show(m.group())}”{disguised} is in quotation marks, but “{show(span[2], 50)}” is not text of an archived source; quote the source exactly, or use neutral wording: {term.neutral}"
+                f"loaded term “{show(m.group())}”{disguised} is in quotation marks, but “{show(mention, 50)}” is not text of an archived source; quote the source exactly, or use neutral wording: {term.neutral}"
             )
         else:
             out.append(
@@ -198,12 +183,9 @@ def _uses(terms: Terms, text: str, field: str | None, archive_texts: list[str] |
 
 # Characters that change no letter of a word but can split it so that a
 # pattern misses it: zero-width, joiners, soft hyphen, direction marks.
-_IGNORABLE = (
-    frozenset(
-        "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
-    )
-    | frozenset(map(chr, range(0x202A, 0x202F)))
-    | frozenset(map(chr, range(0x2066, 0x2070)))
+_IGNORABLE = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f"
 )
 
 

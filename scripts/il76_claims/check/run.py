@@ -73,7 +73,7 @@ def check(project: Project) -> CheckResult:
     metadata = None if meta_problems or meta is None else meta.data
     problems += meta_problems + _sources_folder(project)
     version = metadata.get("version") if metadata else None
-    problems += former_ids.check_former_ids(index, version, former_ids.released(project.root))
+    problems += former_ids.check_former_ids(index, version, project.root)
     # The record texts against the archived sources and the loaded-terms list.
     quote_problems, notices, archives = quotes.check_quotes(
         records, project.sources_dir, {(p.path, p.pointer) for p in problems}

@@ -31,7 +31,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -65,9 +65,6 @@ class Package:
     def version(self) -> str | None:
         v = self.descriptor.get("version")
         return v if isinstance(v, str) else None
-
-    def resources(self) -> dict[str, dict]:
-        return {r["name"]: r for r in self.descriptor.get("resources", [])}
 
 
 def _read_csv(where: str, raw: bytes | None) -> TableData:
@@ -112,11 +109,8 @@ def load(read: Callable[[str], bytes | None], label: str) -> Package:
         if name in tables:
             raise DiffError(f"{label}: datapackage.json: two resources are named {name!r}")
         table = _read_csv(f"{label}: {path}", read(path))
-        fields = [
-            f.get("name")
-            for f in (res.get("schema") or {}).get("fields", [])
-            if isinstance(f, dict)
-        ]
+        schema = res.get("schema") or {}
+        fields = [f.get("name") for f in schema.get("fields", []) if isinstance(f, dict)]
         if table.header != fields:
             raise DiffError(
                 f"{label}: {path}: the header row does not list the fields that datapackage.json gives for {name}"
@@ -146,8 +140,6 @@ def load_commit(root: str, commit: str, label: str) -> Package:
 
 @dataclass(frozen=True)
 class Change:
-    """One schema or metadata change: where, what, and the bump it needs."""
-
     level: str
     where: str  # "package", a table name, or "table.field"
     what: str
@@ -159,18 +151,13 @@ class Change:
 
 
 @dataclass
-class RowChange:
-    key: dict[str, str]
-    fields: list[dict[str, str]]  # {"field": ..., "old": ..., "new": ...}
-
-
-@dataclass
 class TableDiff:
     name: str
     key: list[str]
     added: list[dict[str, str]] = field(default_factory=list)
     removed: list[dict[str, str]] = field(default_factory=list)
-    changed: list[RowChange] = field(default_factory=list)
+    # {"key": {column: value}, "fields": [{"field": ..., "old": ..., "new": ...}]}
+    changed: list[dict] = field(default_factory=list)
     renamed: list[Rename] = field(default_factory=list)
     referenced: bool = False  # other tables hold foreign keys to this one
     note: str = ""
@@ -356,17 +343,13 @@ def _flat_dialect(resource: dict) -> dict:
     return {**resource, "dialect": flat}
 
 
-def _index(
-    t: TableData, name: str, key: list[str], label: str
-) -> dict[tuple[str, ...], dict[str, str]]:
+def _index(t: TableData, key: list[str], where: str) -> dict[tuple[str, ...], dict[str, str]]:
     pos = [t.header.index(k) for k in key]
     out: dict[tuple[str, ...], dict[str, str]] = {}
     for row in t.rows:
         k = tuple(row[p] for p in pos)
         if k in out:
-            raise DiffError(
-                f"{label}: table {name}: primary key {_key_text(dict(zip(key, k)))} appears twice"
-            )
+            raise DiffError(f"{where}: primary key {_key_text(dict(zip(key, k)))} appears twice")
         out[k] = dict(zip(t.header, row))
     return out
 
@@ -394,7 +377,7 @@ def _rows_diff(
             for v, is_int in zip(row_key, ints)
         )
 
-    a, b = _index(old, name, td.key, labels[0]), _index(new, name, td.key, labels[1])
+    a, b = (_index(t, td.key, f"{label}: table {name}") for t, label in zip((old, new), labels))
     common = [h for h in new.header if h in old.header]
     td.added = [b[k] for k in sorted(b.keys() - a.keys(), key=order)]
     td.removed = [a[k] for k in sorted(a.keys() - b.keys(), key=order)]
@@ -403,7 +386,7 @@ def _rows_diff(
             {"field": h, "old": a[k][h], "new": b[k][h]} for h in common if a[k][h] != b[k][h]
         ]
         if fields:
-            td.changed.append(RowChange(dict(zip(td.key, k)), fields))
+            td.changed.append({"key": dict(zip(td.key, k)), "fields": fields})
     return td
 
 
@@ -422,7 +405,7 @@ def compare(old: Package, new: Package) -> Diff:
         Change("major" if key in _PACKAGE_MAJOR else "patch", "package", f"{key} changed", a, b)
         for key, a, b in _changed(old.descriptor, new.descriptor, {"resources", "version"})
     ]
-    ores, nres = old.resources(), new.resources()
+    ores, nres = ({r["name"]: r for r in p.descriptor["resources"]} for p in (old, new))
     common_old = [n for n in ores if n in nres]
     common_new = [n for n in nres if n in ores]
     if common_old != common_new:
@@ -528,8 +511,10 @@ def _table_lines(t: TableDiff) -> list[str]:
             follow = ", ".join(f"{where} ({n})" for where, n in r.references.items())
             lines.append(f"        references that follow it: {follow}")
     for rc in t.changed:
-        lines.append(f"    ~ {_key_text(rc.key)}")
-        lines += [f"        {f['field']}: {_show(f['old'])} → {_show(f['new'])}" for f in rc.fields]
+        lines.append(f"    ~ {_key_text(rc['key'])}")
+        lines += [
+            f"        {f['field']}: {_show(f['old'])} → {_show(f['new'])}" for f in rc["fields"]
+        ]
     return lines
 
 
@@ -550,7 +535,7 @@ def render_json(d: Diff) -> str:
                 "added": t.added,
                 "removed": t.removed,
                 "renamed": [r.as_dict() for r in t.renamed],
-                "changed": [asdict(rc) for rc in t.changed],
+                "changed": t.changed,
             }
             for t in d.tables
             if t

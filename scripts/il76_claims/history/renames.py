@@ -58,6 +58,7 @@ class Rename:
 
 
 Renames = dict[str, dict[str, Rename]]  # table -> old id -> its rename
+Rows = dict[str, list[str]]  # id -> its row
 
 
 def find_renames(
@@ -96,17 +97,13 @@ def _former(table: TableData | None) -> dict[tuple[str, str], tuple[str, str]]:
     return {(t, old): (now, version) for old, now, t, version in rows}
 
 
-def _by_id(table: TableData) -> dict[str, list[str]]:
+def _by_id(table: TableData) -> Rows:
     pos = table.header.index("id")
     return {row[pos]: row for row in table.rows}
 
 
 def _by_content(
-    name: str,
-    old_header: list[str],
-    new_header: list[str],
-    gone: dict[str, list[str]],
-    came: dict[str, list[str]],
+    name: str, old_header: list[str], new_header: list[str], gone: Rows, came: Rows
 ) -> dict[str, Rename]:
     """Removed and added rows whose values (the id aside) are the same, or
     all but one; only pairs that match nothing else either way."""

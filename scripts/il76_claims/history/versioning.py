@@ -85,21 +85,16 @@ def check_version(
 def _misdated_renames(project: Project, d: Diff) -> list[Problem]:
     """A rename new since the base, recorded with a version that is not the
     one releasing it, at the version in the record's former_ids."""
-    misdated = [r for t in d.tables for r in t.renamed if r.problem]
-    if not misdated:
-        return []
     kinds = {doc["x-table"]: kind for kind, doc in SchemaSet(project.schemas_dir).kinds.items()}
     out = []
-    for r in misdated:
+    for r in (r for t in d.tables for r in t.renamed if r.problem):
         kind = kinds.get(r.table, "")
         rel = f"records/{kind}/{r.new}.yaml"
         rec, _ = load_file(rel, os.path.join(project.root, rel), kind)
-        items = rec.data.get(FORMER_IDS) if rec is not None else None
-        at = [
-            i
-            for i, item in enumerate(items if isinstance(items, list) else [])
-            if isinstance(item, dict) and item.get("id") == r.old
-        ]
+        # The fresh build checked the record, so its former_ids is a list of
+        # id and version pairs, one of them the rename's.
+        items = rec.data[FORMER_IDS] if rec is not None else []
+        at = [i for i, item in enumerate(items) if item["id"] == r.old]
         where = f"$.{FORMER_IDS}[{at[0]}].version" if at else None
         line, col = rec.mark(where) if rec is not None and where else (1, 1)
         out.append(problem(rel, line, col, "V008", f"former id '{r.old}': {r.problem}"))
