@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -291,6 +292,26 @@ def test_a_block_that_other_checks_report_is_not_looked_up(tmp_path, block):
         tmp_path / "p", {statement: base_record(statement).replace("block: 2", f"block: {block}")}
     )
     assert [line for line in check_lines(project) if "[Q00" in line] == []
+
+
+def test_a_quote_without_a_block_whose_source_id_is_taken_twice_is_not_looked_up(tmp_path):
+    # A null block passes the schema when the source may have no archive;
+    # X015 flags it, so the quote check never compares null with a count.
+    held = base_record("records/source/fixture-source.yaml")
+    copy = re.sub(r"(?m)^(archive_file|archive_sha256|block_count): .*$", r"\1: null", held)
+    statement = "records/statement/fixture-statement.yaml"
+    project = make_project(
+        tmp_path / "p",
+        {
+            "records/source/fixture-copy.yaml": copy.replace("text_held: true", "text_held: false"),
+            statement: base_record(statement).replace("block: 2", "block: null"),
+        },
+    )
+    assert check_lines(project) == [
+        "records/source/fixture-copy.yaml:1:5: [X001] id 'fixture-source' is already used by records/source/fixture-source.yaml; ids are unique across all kinds",
+        "records/source/fixture-copy.yaml:1:5: [X002] id 'fixture-source' differs from the file name 'fixture-copy.yaml'; rename the file or change the id",
+        "records/statement/fixture-statement.yaml:3:8: [X015] block is null, but source 'fixture-source' has an archived text: cite the block the quote is in",
+    ]
 
 
 def test_a_passage_that_holds_the_quote_has_no_difference():

@@ -165,9 +165,9 @@ def check_quotes(
 
 
 def _check_one(rec: Record, archive: Archive, out: list[Problem]) -> None:
-    quote, block, name = rec.data["quote"], rec.data.get("block"), archive.file_name
-    if not is_integer(block):
-        return  # the schema check reports it, or the source's id is not unique (X001)
+    # A block that passed the checks flagged is a whole number: the schema
+    # refuses any other type, and X015 a null one where the text is held.
+    quote, block, name = rec.data["quote"], rec.data["block"], archive.file_name
     if block > len(archive.blocks):
         elsewhere = _blocks_holding(archive, quote)
         hint = f"; the quote is in block {elsewhere[0]}" if elsewhere else ""
