@@ -19,6 +19,7 @@ import json
 import os
 import re
 import textwrap
+from pathlib import Path
 
 from ..check import canonical
 from ..model.fileio import write_if_changed
@@ -159,19 +160,14 @@ def _list_lines(schemas: SchemaSet, name: str, prop: dict, required: bool) -> li
     shown in comments (or the item itself when the list may not be empty)."""
     limits = [f"at least {prop['minItems']}"] if prop.get("minItems") else []
     limits += [f"at most {prop['maxItems']}"] if prop.get("maxItems") else []
-    head = _head(name, prop, required, False)
+    head = f"{_head(name, prop, required, False)} A list ({', '.join(limits)} items)"
     items = prop["items"]
     if "properties" not in items:
         what, _ = _what(schemas, {**items, "x-ref-kind": prop.get("x-ref-kind")})
-        lines = _wrap(
-            f"{head} A list ({', '.join(limits)} items), in order; [] when empty. Each item: {what} Write one item per line:",
-            "",
-            "  ",
-        )
+        text = f"{head}, in order; [] when empty. Each item: {what} Write one item per line:"
+        lines = _wrap(text, "", "  ")
         return [*lines, f"#   {name}:", "#     - first-id", "#     - second-id", f"{name}: []"]
-    lines = _wrap(
-        f"{head} A list ({', '.join(limits)} items); each item has these fields:", "", "  "
-    )
+    lines = _wrap(f"{head}; each item has these fields:", "", "  ")
     ireq = set(items.get("required", []))
     for iname, iprop in items["properties"].items():
         lines += _field_lines(schemas, iname, iprop, iname in ireq, "  ")
@@ -288,8 +284,7 @@ def scaffold(
 
 def _template(root: str, kind: str) -> str:
     try:
-        with open(os.path.join(root, TEMPLATES, f"{kind}.yaml"), encoding="utf-8") as fh:
-            return fh.read()
+        return Path(root, TEMPLATES, f"{kind}.yaml").read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScaffoldError(
             f"{TEMPLATES}/{kind}.yaml is missing; run il76-claims new --update-templates"
