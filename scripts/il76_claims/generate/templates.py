@@ -268,9 +268,7 @@ def scaffold(
         raise BadRequest("give --id ID or --name NAME (the id is made from the name)")
     schemas = SchemaSet(os.path.join(root, "schemas"))
     rel = f"records/{kind}/{rid}.yaml"
-    has_name = "name" in schemas.kinds[kind]["properties"]
-    text = _filled(_template(root, kind), kind, rid, name if has_name else None, text_held)
-    text = _canonical(rel, text, kind, schemas)
+    text = _canonical(rel, _filled(root, kind, rid, name, text_held), kind, schemas)
     path = os.path.join(root, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     try:
@@ -282,26 +280,23 @@ def scaffold(
     return rel
 
 
-def _template(root: str, kind: str) -> str:
+def _filled(root: str, kind: str, rid: str, name: str | None, text_held: str | None) -> str:
+    """The kind's template with its id, and its name and text_held when
+    given. Only a kind with a name field has a 'name: null' line."""
     try:
-        return Path(root, TEMPLATES, f"{kind}.yaml").read_text(encoding="utf-8")
+        text = Path(root, TEMPLATES, f"{kind}.yaml").read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScaffoldError(
             f"{TEMPLATES}/{kind}.yaml is missing; run il76-claims new --update-templates"
         ) from None
-
-
-def _filled(text: str, kind: str, rid: str, name: str | None, text_held: str | None) -> str:
-    """The template with its id, and its name and text_held when given."""
     text, n = re.subn(r"^id: null$", f"id: {rid}", text, count=1, flags=re.M)
     if n != 1:
         raise ScaffoldError(
             f"{TEMPLATES}/{kind}.yaml has no 'id: null' line; run il76-claims new --update-templates"
         )
-    name_clean = " ".join(name.split()) if name else ""
-    if name_clean:
+    if name:  # never blank: the id was made from it (the command refuses --id with --name)
         # A JSON string is a valid YAML double-quoted scalar with the same value.
-        quoted = json.dumps(name_clean, ensure_ascii=False)
+        quoted = json.dumps(" ".join(name.split()), ensure_ascii=False)
         text = re.sub(r"^name: null$", lambda _: f"name: {quoted}", text, count=1, flags=re.M)
     if text_held is not None:
         held = "true" if text_held == "yes" else "false"
