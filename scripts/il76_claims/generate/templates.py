@@ -101,17 +101,16 @@ def _field_lines(
     schemas: SchemaSet, name: str, prop: dict, required: bool, indent: str = ""
 ) -> list[str]:
     what, codes = _what(schemas, prop)
-    s = schemas.resolve(prop)
-    nullable = "null" in _types(s) or bool(s.get("nullable"))
-    lines = _wrap(f"{_head(name, prop, required, nullable)} {what}", indent, "  ")
+    lines = _wrap(f"{_head(schemas, name, prop, required)} {what}", indent, "  ")
     for c in codes:
         lines += _wrap(c, indent + "    ", "    ")
     return lines
 
 
-def _head(name: str, prop: dict, required: bool, nullable: bool) -> str:
+def _head(schemas: SchemaSet, name: str, prop: dict, required: bool) -> str:
+    s = schemas.resolve(prop)
     need = "required" if required else "optional"
-    if nullable:
+    if "null" in _types(s) or s.get("nullable"):
         need += ", may be null"
     return f"{name} ({prop.get('title', name)}; {need}): {prop.get('description', '')}"
 
@@ -123,12 +122,10 @@ def render_template(kind: str, schemas: SchemaSet) -> str:
     for name, prop in doc["properties"].items():
         if prop.get("x-template") is False:
             continue  # a field no new record has (former_ids)
-        lines.append("")
-        if prop.get("type") != "array":
-            lines += _field_lines(schemas, name, prop, name in required)
-            lines.append(f"{name}: null")
+        if prop.get("type") == "array":
+            lines += ["", *_list_lines(schemas, name, prop, name in required)]
         else:
-            lines += _list_lines(schemas, name, prop, name in required)
+            lines += ["", *_field_lines(schemas, name, prop, name in required), f"{name}: null"]
     return _canonical(f"{TEMPLATES}/{kind}.yaml", "\n".join(lines) + "\n", kind, schemas)
 
 
@@ -160,7 +157,7 @@ def _list_lines(schemas: SchemaSet, name: str, prop: dict, required: bool) -> li
     shown in comments (or the item itself when the list may not be empty)."""
     limits = [f"at least {prop['minItems']}"] if prop.get("minItems") else []
     limits += [f"at most {prop['maxItems']}"] if prop.get("maxItems") else []
-    head = f"{_head(name, prop, required, False)} A list ({', '.join(limits)} items)"
+    head = f"{_head(schemas, name, prop, required)} A list ({', '.join(limits)} items)"
     items = prop["items"]
     if "properties" not in items:
         what, _ = _what(schemas, {**items, "x-ref-kind": prop.get("x-ref-kind")})
