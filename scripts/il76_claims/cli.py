@@ -457,14 +457,13 @@ Example:
     *CHECKING,
 )
 def version_check_command(args: argparse.Namespace) -> int:
-    from .history.diff import DiffError
     from .history.git import GitError
     from .history.versioning import VersionCheckError, check_version
 
     try:
         proj = project(args, must_exist=False)
         outcome = check_version(proj, lambda: fresh_package(proj), args.base)
-    except (VersionCheckError, DiffError, GitError) as exc:
+    except (VersionCheckError, GitError) as exc:  # check_version handles a DiffError itself
         raise UsageError(str(exc), "version-check") from None
     if args.format != "json":
         for line in outcome.info:
