@@ -56,8 +56,7 @@ def _tally(rows: list[dict], column: str) -> str:
 
 def counts(root: str = ".") -> str:
     """The README's sentence on what the package holds, from the built tables."""
-    with open(os.path.join(root, "datapackage.json"), encoding="utf-8") as fh:
-        version = json.load(fh)["version"]
+    version = json.loads(Path(root, "datapackage.json").read_text(encoding="utf-8"))["version"]
     n = {path.stem: _rows(path) for path in Path(root, "data").glob("*.csv")}
     held = sum(r["text_held"] == "true" for r in n["sources"])
     paraphrased = sum(r["paraphrased"] == "true" for r in n["statements"])
