@@ -76,14 +76,12 @@ def check(project: Project) -> CheckResult:
     version = metadata.get("version") if metadata else None
     problems += former_ids.check_former_ids(index, version, former_ids.released(project.root))
     # The record texts against the archived sources and the loaded-terms list.
-    quoted = quotes.check_quotes(
-        records, project.sources_dir, {(p.path, p.pointer) for p in problems}
-    )
+    flagged = {(p.path, p.pointer) for p in problems}
+    quoted = quotes.check_quotes(records, project.sources_dir, flagged)
     problems += quoted.problems
     texts = [a.text for a in quoted.archives.values()]
-    problems += neutrality.loaded_words(records, schemas, texts) + copying.copied_runs(
-        records, texts
-    )
+    problems += neutrality.loaded_words(records, schemas, texts)
+    problems += copying.copied_runs(records, texts)
     records.sort(key=lambda r: (KINDS.index(r.kind), r.path))
     pairs = _quoted(records)
     verified, here = quote_checks.verified(pairs, set(quoted.archives), project.root)
