@@ -94,13 +94,9 @@ def _table_section(schemas: SchemaSet, layout: Layout, props: dict, t: Table) ->
     lines = [f"## Table `{t.name}`", "", f"**{t.title}.** {t.description}", ""]
     lines.append(f"- File: `data/{t.name}.csv`; {_origin(layout, t)}.")
     lines.append("- Primary key: " + ", ".join(_code(c) for c in t.primary_key) + ".")
-    fks = t.foreign_keys
+    fks = "; ".join(f"`{c}` → [`{ref}.id`](#table-{ref})" for c, ref in t.foreign_keys)
     if fks:
-        lines.append(
-            "- Foreign keys: "
-            + "; ".join(f"`{c}` → [`{ref}.id`](#table-{ref})" for c, ref in fks)
-            + "."
-        )
+        lines.append(f"- Foreign keys: {fks}.")
     kind = next((k for k in KINDS if layout.kind_table[k] == t.name), None)
     rules = cross_field_rules(schemas.kinds[kind]) if kind else []
     if rules:
