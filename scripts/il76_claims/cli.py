@@ -142,15 +142,14 @@ def project(args: argparse.Namespace, *, must_exist: bool = True) -> Project:
                 f"{args.root} is not a project folder: no {' or '.join(missing)} there; give the folder holding schemas/ and records/ with --root"
             )
     sources = getattr(args, "sources", None)
-    explicit = bool(sources or os.environ.get("IL76_SOURCES"))
     return Project(
         root=root,
         sources_dir=os.path.abspath(sources) if sources else default_sources_dir(root),
-        sources_explicit=explicit,
+        sources_explicit=bool(sources or os.environ.get("IL76_SOURCES")),
     )
 
 
-def fresh_package(proj: Project, label: str = "working tree") -> Package:
+def fresh_package(proj: Project) -> Package:
     """The project's records built afresh into a temporary folder, read as
     a package: what users would get, whether or not it was built."""
     import tempfile
@@ -162,9 +161,9 @@ def fresh_package(proj: Project, label: str = "working tree") -> Package:
         result = build_package(proj, tmp)
         if not result.ok:
             raise DiffError(
-                f"{label}: the records have {len(result.problems)} problem(s), so there is no build to compare; run il76-claims check"
+                f"working tree: the records have {len(result.problems)} problem(s), so there is no build to compare; run il76-claims check"
             )
-        return load_folder(tmp, label)
+        return load_folder(tmp, "working tree")
 
 
 def report(
@@ -458,14 +457,13 @@ Example:
     *CHECKING,
 )
 def version_check_command(args: argparse.Namespace) -> int:
-    from .history.diff import DiffError
     from .history.git import GitError
     from .history.versioning import VersionCheckError, check_version
 
     try:
         proj = project(args, must_exist=False)
         outcome = check_version(proj, lambda: fresh_package(proj), args.base)
-    except (VersionCheckError, DiffError, GitError) as exc:
+    except (VersionCheckError, GitError) as exc:  # check_version handles a DiffError itself
         raise UsageError(str(exc), "version-check") from None
     if args.format != "json":
         for line in outcome.info:
@@ -581,19 +579,15 @@ def site_command(args: argparse.Namespace) -> int:
 # -- running ------------------------------------------------------------------
 
 
-def _safe_streams() -> None:
+def main(argv: list[str] | None = None) -> int:
+    from .check.files import UnreadableFolder
+    from .model.schemas import SchemaError
+
     # Messages quote record text (Cyrillic, Arabic...). On a terminal whose
     # encoding cannot show it, escape the character rather than crash.
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]  # a stream without it raises AttributeError, suppressed
-
-
-def main(argv: list[str] | None = None) -> int:
-    from .check.files import UnreadableFolder
-    from .model.schemas import SchemaError
-
-    _safe_streams()
     parser = make_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):

@@ -17,7 +17,7 @@ from ..model.problems import CODES, Problem
 FORMATS = ("text", "json", "github")
 
 
-def text(problems: list[Problem], level: str = "") -> str:
+def text(problems: Sequence[Problem], level: str = "") -> str:
     return "".join(
         f"{escape(p.path)}:{p.line}:{p.col}: {level}[{p.code}] {escape(p.message)}\n"
         for p in problems
@@ -36,14 +36,10 @@ def as_json(problems: list[Problem], summary: dict) -> str:
     return out.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"
 
 
-def _gh_title(code: str) -> str:
-    c = CODES.get(code)
-    return f"{code} {c.title}" if c else code
-
-
-def github(problems: list[Problem], level: str = "error") -> str:
+def github(problems: Sequence[Problem], level: str = "error") -> str:
+    # Every code is registered: model.problems.problem refuses any other.
     return "".join(
-        f"::{level} file={github_property(escape(p.path))},line={p.line},col={p.col},title={github_property(_gh_title(p.code))}::{github_data(escape(p.message))}\n"
+        f"::{level} file={github_property(escape(p.path))},line={p.line},col={p.col},title={github_property(f'{p.code} {CODES[p.code].title}')}::{github_data(escape(p.message))}\n"
         for p in problems
     )
 
@@ -56,5 +52,5 @@ def render(
     if fmt == "json":
         return as_json(problems, summary)
     if fmt == "github":
-        return github(problems) + github(list(warnings), "warning")
-    return text(problems) + text(list(warnings), "warning ")
+        return github(problems) + github(warnings, "warning")
+    return text(problems) + text(warnings, "warning ")

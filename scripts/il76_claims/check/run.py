@@ -60,29 +60,28 @@ def check(project: Project) -> CheckResult:
     records = []
     for f in found:
         loaded = strict_yaml.read_text(f.path, f.abspath, f.kind)
-        rec, own = own_problems(*loaded, schemas, checker, shape_of)
+        rec, own = own_problems(*loaded, checker, shape_of)
         records.append(rec if rec is not None else files.unread_record(f))
         problems += own
     index = references.RecordIndex(records, problems)
     problems += references.check_references(index, schemas) + rules.check_rules(index)
     # dataset.yaml, checked like a record, so that `check` reports every
     # problem that would stop `build`.
-    meta, meta_problems = own_problems(
-        *strict_yaml.load_dataset(project.root), schemas, checker, shape_of
-    )
+    meta, meta_problems = own_problems(*strict_yaml.load_dataset(project.root), checker, shape_of)
     metadata = None if meta_problems or meta is None else meta.data
-    problems += meta_problems + _sources_folder(project)
+    problems += meta_problems
+    if project.sources_explicit and not os.path.isdir(project.sources_dir or ""):
+        message = "the sources folder given with --sources or IL76_SOURCES does not exist; give the folder holding the archived texts, or leave both unset to skip quote checks"
+        problems.append(problem(str(project.sources_dir), 1, 1, "F009", message))
     version = metadata.get("version") if metadata else None
     problems += former_ids.check_former_ids(index, version, project.root)
     # The record texts against the archived sources and the loaded-terms list.
-    quote_problems, notices, archives = quotes.check_quotes(
-        records, project.sources_dir, {(p.path, p.pointer) for p in problems}
-    )
+    flagged = {(p.path, p.pointer) for p in problems}
+    quote_problems, notices, archives = quotes.check_quotes(records, project.sources_dir, flagged)
     problems += quote_problems
     texts = [a.text for a in archives.values()]
-    problems += neutrality.loaded_words(records, schemas, texts) + copying.copied_runs(
-        records, texts
-    )
+    problems += neutrality.loaded_words(records, schemas, texts)
+    problems += copying.copied_runs(records, texts)
     records.sort(key=lambda r: (KINDS.index(r.kind), r.path))
     pairs = _quoted(records)
     verified, here = quote_checks.verified(pairs, set(archives), project.root)
@@ -104,7 +103,6 @@ def own_problems(
     text: str | None,
     rec: Record | None,
     problems: list[Problem],
-    schemas: SchemaSet,
     checker: SchemaChecker,
     shape_of: dict[str, canonical.Shape],
 ) -> tuple[Record | None, list[Problem]]:
@@ -115,7 +113,7 @@ def own_problems(
     memory."""
     if rec is None or text is None:
         return rec, problems
-    problems += check_text(rec, schemas.multiline_fields[rec.kind]) + checker.check(rec)
+    problems += check_text(rec, checker.schemas.multiline_fields[rec.kind]) + checker.check(rec)
     return rec, problems or canonical.form_problems(rec.path, text, rec, shape_of[rec.kind])
 
 
@@ -134,10 +132,3 @@ def _quoted(records: list[Record]) -> list[tuple[Record, Record]]:
         ):
             out.append((rec, src))
     return out
-
-
-def _sources_folder(project: Project) -> list[Problem]:
-    if project.sources_explicit and not os.path.isdir(project.sources_dir or ""):
-        message = "the sources folder given with --sources or IL76_SOURCES does not exist; give the folder holding the archived texts, or leave both unset to skip quote checks"
-        return [problem(str(project.sources_dir), 1, 1, "F009", message)]
-    return []

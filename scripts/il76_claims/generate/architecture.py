@@ -6,7 +6,7 @@ order: no module imports from a folder after its own)."""
 from __future__ import annotations
 
 import ast
-import os
+from pathlib import Path
 
 from ..model.escape import markdown_cell
 
@@ -20,7 +20,7 @@ LAYERS = (
     ("generate", "documents and templates written from the schemas and the code"),
     ("cli", "the il76-claims command, a thin layer over the functions above"),
 )
-PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def layer_of(rel: str) -> str:
@@ -29,9 +29,8 @@ def layer_of(rel: str) -> str:
     return rel.split("/")[0] if "/" in rel else "cli"
 
 
-def _summary(path: str) -> str:
-    with open(path, encoding="utf-8") as fh:
-        doc = ast.get_docstring(ast.parse(fh.read())) or ""
+def _summary(path: Path) -> str:
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     return " ".join(doc.split("\n\n")[0].split())
 
 
@@ -39,13 +38,10 @@ def render() -> str:
     flow = " → ".join(f"`{name}/`" if name != "cli" else "`cli.py`" for name, _ in LAYERS)
     lines = [flow, "", "| folder | job | modules |", "|---|---|---|"]
     for name, job in LAYERS:
-        folder = os.path.join(PACKAGE, name)
-        if not os.path.isdir(folder):
+        if not (PACKAGE / name).is_dir():
             lines.append(f"| `{name}.py` | {job} | |")
             continue
-        mods = sorted(f for f in os.listdir(folder) if f.endswith(".py") and f != "__init__.py")
-        cell = "<br>".join(
-            f"`{m[:-3]}`: {markdown_cell(_summary(os.path.join(folder, m)))}" for m in mods
-        )
+        mods = sorted(m for m in (PACKAGE / name).glob("*.py") if m.name != "__init__.py")
+        cell = "<br>".join(f"`{m.stem}`: {markdown_cell(_summary(m))}" for m in mods)
         lines.append(f"| `{name}/` | {job} | {cell} |")
     return "\n".join(lines) + "\n"

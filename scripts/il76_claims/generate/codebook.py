@@ -25,7 +25,7 @@ def _code(text: str) -> str:
     return f"`{text}`"
 
 
-def _table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+def markdown_table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     """A Markdown table's lines, and the empty line after it."""
     lines = ["| " + " | ".join(cells) + " |" for cells in [columns, *rows]]
     return [lines[0], "|---" * len(columns) + "|", *lines[1:], ""]
@@ -65,13 +65,12 @@ def _constraints(f: Field, prop: dict) -> list[str]:
     if f.maximum is not None:
         out.append(f"≤ {f.maximum}")
     if f.type == "string" and not f.codelist:
-        if prop.get("minLength") and prop["minLength"] > 1:
+        if prop.get("minLength", 0) > 1:
             out.append(f"at least {prop['minLength']} characters")
         if prop.get("maxLength"):
             out.append(f"at most {prop['maxLength']} characters")
         if prop.get("pattern"):
-            hint = prop.get("x-pattern-hint")
-            out.append(hint if hint else f"matches `{prop['pattern']}`")
+            out.append(prop.get("x-pattern-hint") or f"matches `{prop['pattern']}`")
         if prop.get("x-multiline"):
             out.append("may hold line breaks")
     return out
@@ -95,32 +94,21 @@ def _table_section(schemas: SchemaSet, layout: Layout, props: dict, t: Table) ->
     lines = [f"## Table `{t.name}`", "", f"**{t.title}.** {t.description}", ""]
     lines.append(f"- File: `data/{t.name}.csv`; {_origin(layout, t)}.")
     lines.append("- Primary key: " + ", ".join(_code(c) for c in t.primary_key) + ".")
-    fks = t.foreign_keys
+    fks = "; ".join(f"`{c}` → [`{ref}.id`](#table-{ref})" for c, ref in t.foreign_keys)
     if fks:
-        lines.append(
-            "- Foreign keys: "
-            + "; ".join(f"`{c}` → [`{ref}.id`](#table-{ref})" for c, ref in fks)
-            + "."
-        )
+        lines.append(f"- Foreign keys: {fks}.")
     kind = next((k for k in KINDS if layout.kind_table[k] == t.name), None)
     rules = cross_field_rules(schemas.kinds[kind]) if kind else []
     if rules:
         lines.append("- Rules across fields: " + "; ".join(rules) + ".")
     rows = []
     for i, f in enumerate(t.fields, start=1):
-        cons = _constraints(f, props.get((t.name, f.name), {}))
-        rows.append(
-            (
-                str(i),
-                _code(f.name),
-                f.type,
-                "yes" if f.required else "no",
-                _cell("; ".join(cons)) if cons else "",
-                _cell(f"{f.title}: {f.description}" if f.description else f.title),
-            )
-        )
+        cons = "; ".join(_constraints(f, props.get((t.name, f.name), {})))
+        about = f"{f.title}: {f.description}" if f.description else f.title
+        required = "yes" if f.required else "no"
+        rows.append((str(i), _code(f.name), f.type, required, _cell(cons), _cell(about)))
     columns = ("#", "field", "type", "required", "constraints", "title: description")
-    return [*lines, "", *_table(columns, rows)]
+    return [*lines, "", *markdown_table(columns, rows)]
 
 
 def _codelist_section(schemas: SchemaSet, name: str, tables: list[Table]) -> list[str]:
@@ -130,7 +118,7 @@ def _codelist_section(schemas: SchemaSet, name: str, tables: list[Table]) -> lis
     if used_by:
         lines += ["Used by: " + ", ".join(_code(u) for u in used_by) + ".", ""]
     rows = [(_code(code), _cell(desc)) for code, desc in cl.codes.items()]
-    return lines + _table(("code", "description"), rows)
+    return lines + markdown_table(("code", "description"), rows)
 
 
 # Every file the build writes, and what it holds.
@@ -163,9 +151,9 @@ def _views_and_files(tables: list[Table]) -> list[str]:
         base = {f.name for f in by_name[v.base].fields}
         added = [f"`{f.name}`" for f in v.table.fields if f.name not in base]
         rows.append((f"`{v.table.name}`", ", ".join(added)))
-    lines += _table(("view", "columns it adds"), rows)
+    lines += markdown_table(("view", "columns it adds"), rows)
     files = [(f"`{path}`", desc) for path, desc in FILES.items()]
-    return [*lines, "## Files", "", *_table(("file", "what it holds"), files)]
+    return [*lines, "## Files", "", *markdown_table(("file", "what it holds"), files)]
 
 
 def render(schemas: SchemaSet) -> str:
@@ -181,7 +169,11 @@ def render(schemas: SchemaSet) -> str:
         )
         for t in tables
     ]
-    lines = ["## Tables", "", *_table(("table", "title", "primary key", "one row per"), rows)]
+    lines = [
+        "## Tables",
+        "",
+        *markdown_table(("table", "title", "primary key", "one row per"), rows),
+    ]
     for t in tables:
         lines += _table_section(schemas, layout, props, t)
     lines += _views_and_files(tables)

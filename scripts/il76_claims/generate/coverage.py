@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from ..check.coverage import Coverage, coverage
 from ..model.escape import markdown_cell
@@ -77,8 +78,7 @@ def render_for(root: str) -> str:
 def _generated(path: str) -> str | None:
     """The text a cog block wrote in the document at path, if there is one."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
+        text = Path(path).read_text(encoding="utf-8")
     except OSError:
         return None
     start, end = text.find("]]] -->\n"), text.find("<!-- [[[end]]]")

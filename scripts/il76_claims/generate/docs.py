@@ -13,14 +13,16 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..check.neutrality import load_terms
 from ..model.escape import markdown_cell
 from ..model.policy import AGAINST, FOR, NEVER_ALONE, STAND_ALONE
+from ..model.schemas import SchemaSet
 from ..publish.citation import bibtex, citation, licences, read_metadata
 from ..publish.release import contents_summary
+from .codebook import markdown_table
 
 
 def help_block(command: str | None = None) -> str:
@@ -38,10 +40,8 @@ def _rows(path: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-def _table(columns: Iterable[str], rows: Iterable[str]) -> str:
-    """A Markdown table: its head from the column names, then the rows."""
-    head = list(columns)
-    return "\n".join([f"| {' | '.join(head)} |", "|---" * len(head) + "|", *rows]) + "\n"
+def _table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    return "\n".join(markdown_table(columns, rows))
 
 
 def _plural(count: int, word: str) -> str:
@@ -56,8 +56,7 @@ def _tally(rows: list[dict], column: str) -> str:
 
 def counts(root: str = ".") -> str:
     """The README's sentence on what the package holds, from the built tables."""
-    with open(os.path.join(root, "datapackage.json"), encoding="utf-8") as fh:
-        version = json.load(fh)["version"]
+    version = json.loads(Path(root, "datapackage.json").read_text(encoding="utf-8"))["version"]
     n = {path.stem: _rows(path) for path in Path(root, "data").glob("*.csv")}
     held = sum(r["text_held"] == "true" for r in n["sources"])
     paraphrased = sum(r["paraphrased"] == "true" for r in n["statements"])
@@ -78,18 +77,13 @@ def terms_table(root: str = ".") -> str:
     rows = []
     for t in load_terms(os.path.join(root, "schemas")).terms:
         others = ", ".join(f for f in t.match if f.lower() != t.term.lower())
-        rows.append(
-            f"| {markdown_cell(t.term)} | {t.kind} | {markdown_cell(others)} | {markdown_cell(t.why)} | {markdown_cell(t.neutral)} |"
-        )
+        rows.append([markdown_cell(c) for c in (t.term, t.kind, others, t.why, t.neutral)])
     columns = ("term", "kind", "also matches", "why it is loaded", "neutral wording")
     return _table(columns, rows)
 
 
 def _codes(codelist: str, root: str) -> dict[str, str]:
-    with open(
-        os.path.join(root, "schemas", "codelists", f"{codelist}.json"), encoding="utf-8"
-    ) as fh:
-        return json.load(fh)["x-codes"]
+    return SchemaSet(os.path.join(root, "schemas")).codelists[codelist].codes
 
 
 def _names(stances: Iterable[str]) -> str:
@@ -98,9 +92,7 @@ def _names(stances: Iterable[str]) -> str:
 
 def codes_table(codelist: str, root: str = ".") -> str:
     """A codelist's codes and definitions as a Markdown table, in the codelist's order."""
-    rows = [
-        f"| `{code}` | {markdown_cell(text)} |" for code, text in _codes(codelist, root).items()
-    ]
+    rows = [(f"`{code}`", markdown_cell(text)) for code, text in _codes(codelist, root).items()]
     return _table(("code", "meaning"), rows)
 
 
@@ -116,8 +108,9 @@ def origin_rule(root: str = ".") -> str:
     """Which source origins may carry a statement on their own, from the
     code the checker applies (model/policy.py) and the codelist's words."""
     codes = _codes("source_origin", root)
+    alone = "no: only beside another source"
     rows = [
-        f"| `{code}` | {markdown_cell(codes[code])} | {'yes' if code in STAND_ALONE else 'no: only beside another source'} |"
+        (f"`{code}`", markdown_cell(codes[code]), "yes" if code in STAND_ALONE else alone)
         for code in (*STAND_ALONE, *NEVER_ALONE)
     ]
     return _table(("origin", "meaning", "may be a statement's only source"), rows)
@@ -174,12 +167,10 @@ def downloads(root: str = ".") -> str:
     rows = []
     for file, (fmt, who) in DOWNLOADS.items():
         name = file.format(name=meta["name"], version="X.Y.Z")
-        link = (
-            f"{meta['repository']}/releases/latest"
-            if name.endswith(".zip")
-            else f"{meta['repository']}/releases/latest/download/{name}"
-        )
-        rows.append(f"| [{name}]({link}) | {fmt} | {who.format(contents=contents_summary())} |")
+        link = f"{meta['repository']}/releases/latest"
+        if not name.endswith(".zip"):
+            link += f"/download/{name}"
+        rows.append((f"[{name}]({link})", fmt, who.format(contents=contents_summary())))
     return (
         _table(("file", "format", "for"), rows)
         + f"\nEvery release, with what changed in it: [releases]({meta['repository']}/releases).\n"

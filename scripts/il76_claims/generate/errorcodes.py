@@ -12,7 +12,8 @@ from ..model.escape import markdown_cell as _cell
 from ..model.problems import CODES, Code
 
 # The stage each code letter belongs to, letter: (title, what it covers), in
-# the order a check runs them.
+# the order a check runs them. A title is words and spaces only, so that its
+# GitHub heading anchor is the title in lower case with hyphens for spaces.
 GROUPS = {
     "F": (
         "Files and layout",
@@ -79,7 +80,7 @@ def _groups() -> list[tuple[str, str, str, list[Code]]]:
 def render() -> str:
     groups = _groups()
     lines = [
-        f"- {f'**{letter}** ' if letter else ''}[{title}](#{_anchor(title)}): {', '.join(c.code for c in codes)}"
+        f"- {f'**{letter}** ' if letter else ''}[{title}](#{title.lower().replace(' ', '-')}): {', '.join(c.code for c in codes)}"
         for letter, title, _, codes in groups
     ]
     lines.append("")
@@ -92,8 +93,3 @@ def render() -> str:
         ]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _anchor(title: str) -> str:
-    """GitHub's heading anchor: lower case, spaces to hyphens, punctuation dropped."""
-    return "".join(ch for ch in title.lower().replace(" ", "-") if ch.isalnum() or ch == "-")

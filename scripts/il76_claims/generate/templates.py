@@ -19,6 +19,7 @@ import json
 import os
 import re
 import textwrap
+from pathlib import Path
 
 from ..check import canonical
 from ..model.fileio import write_if_changed
@@ -100,17 +101,16 @@ def _field_lines(
     schemas: SchemaSet, name: str, prop: dict, required: bool, indent: str = ""
 ) -> list[str]:
     what, codes = _what(schemas, prop)
-    s = schemas.resolve(prop)
-    nullable = "null" in _types(s) or bool(s.get("nullable"))
-    lines = _wrap(f"{_head(name, prop, required, nullable)} {what}", indent, "  ")
+    lines = _wrap(f"{_head(schemas, name, prop, required)} {what}", indent, "  ")
     for c in codes:
         lines += _wrap(c, indent + "    ", "    ")
     return lines
 
 
-def _head(name: str, prop: dict, required: bool, nullable: bool) -> str:
+def _head(schemas: SchemaSet, name: str, prop: dict, required: bool) -> str:
+    s = schemas.resolve(prop)
     need = "required" if required else "optional"
-    if nullable:
+    if "null" in _types(s) or s.get("nullable"):
         need += ", may be null"
     return f"{name} ({prop.get('title', name)}; {need}): {prop.get('description', '')}"
 
@@ -122,12 +122,10 @@ def render_template(kind: str, schemas: SchemaSet) -> str:
     for name, prop in doc["properties"].items():
         if prop.get("x-template") is False:
             continue  # a field no new record has (former_ids)
-        lines.append("")
-        if prop.get("type") != "array":
-            lines += _field_lines(schemas, name, prop, name in required)
-            lines.append(f"{name}: null")
+        if prop.get("type") == "array":
+            lines += ["", *_list_lines(schemas, name, prop, name in required)]
         else:
-            lines += _list_lines(schemas, name, prop, name in required)
+            lines += ["", *_field_lines(schemas, name, prop, name in required), f"{name}: null"]
     return _canonical(f"{TEMPLATES}/{kind}.yaml", "\n".join(lines) + "\n", kind, schemas)
 
 
@@ -159,19 +157,14 @@ def _list_lines(schemas: SchemaSet, name: str, prop: dict, required: bool) -> li
     shown in comments (or the item itself when the list may not be empty)."""
     limits = [f"at least {prop['minItems']}"] if prop.get("minItems") else []
     limits += [f"at most {prop['maxItems']}"] if prop.get("maxItems") else []
-    head = _head(name, prop, required, False)
+    head = f"{_head(schemas, name, prop, required)} A list ({', '.join(limits)} items)"
     items = prop["items"]
     if "properties" not in items:
         what, _ = _what(schemas, {**items, "x-ref-kind": prop.get("x-ref-kind")})
-        lines = _wrap(
-            f"{head} A list ({', '.join(limits)} items), in order; [] when empty. Each item: {what} Write one item per line:",
-            "",
-            "  ",
-        )
+        text = f"{head}, in order; [] when empty. Each item: {what} Write one item per line:"
+        lines = _wrap(text, "", "  ")
         return [*lines, f"#   {name}:", "#     - first-id", "#     - second-id", f"{name}: []"]
-    lines = _wrap(
-        f"{head} A list ({', '.join(limits)} items); each item has these fields:", "", "  "
-    )
+    lines = _wrap(f"{head}; each item has these fields:", "", "  ")
     ireq = set(items.get("required", []))
     for iname, iprop in items["properties"].items():
         lines += _field_lines(schemas, iname, iprop, iname in ireq, "  ")
@@ -272,9 +265,7 @@ def scaffold(
         raise BadRequest("give --id ID or --name NAME (the id is made from the name)")
     schemas = SchemaSet(os.path.join(root, "schemas"))
     rel = f"records/{kind}/{rid}.yaml"
-    has_name = "name" in schemas.kinds[kind]["properties"]
-    text = _filled(_template(root, kind), kind, rid, name if has_name else None, text_held)
-    text = _canonical(rel, text, kind, schemas)
+    text = _canonical(rel, _filled(root, kind, rid, name, text_held), kind, schemas)
     path = os.path.join(root, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     try:
@@ -286,27 +277,23 @@ def scaffold(
     return rel
 
 
-def _template(root: str, kind: str) -> str:
+def _filled(root: str, kind: str, rid: str, name: str | None, text_held: str | None) -> str:
+    """The kind's template with its id, and its name and text_held when
+    given. Only a kind with a name field has a 'name: null' line."""
     try:
-        with open(os.path.join(root, TEMPLATES, f"{kind}.yaml"), encoding="utf-8") as fh:
-            return fh.read()
+        text = Path(root, TEMPLATES, f"{kind}.yaml").read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScaffoldError(
             f"{TEMPLATES}/{kind}.yaml is missing; run il76-claims new --update-templates"
         ) from None
-
-
-def _filled(text: str, kind: str, rid: str, name: str | None, text_held: str | None) -> str:
-    """The template with its id, and its name and text_held when given."""
     text, n = re.subn(r"^id: null$", f"id: {rid}", text, count=1, flags=re.M)
     if n != 1:
         raise ScaffoldError(
             f"{TEMPLATES}/{kind}.yaml has no 'id: null' line; run il76-claims new --update-templates"
         )
-    name_clean = " ".join(name.split()) if name else ""
-    if name_clean:
+    if name:  # never blank: the id was made from it (the command refuses --id with --name)
         # A JSON string is a valid YAML double-quoted scalar with the same value.
-        quoted = json.dumps(name_clean, ensure_ascii=False)
+        quoted = json.dumps(" ".join(name.split()), ensure_ascii=False)
         text = re.sub(r"^name: null$", lambda _: f"name: {quoted}", text, count=1, flags=re.M)
     if text_held is not None:
         held = "true" if text_held == "yes" else "false"
