@@ -67,6 +67,7 @@ def _fast_validators(schemas: SchemaSet) -> dict:
 
 class SchemaChecker:
     def __init__(self, schemas: SchemaSet):
+        self.schemas = schemas
         registry = Registry().with_resources(
             (uri, Resource.from_contents(doc, default_specification=DRAFT202012))
             for uri, doc in schemas.documents.items()
