@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 from conftest import REPO
@@ -74,3 +75,31 @@ def test_an_import_from_a_later_layer_is_found(tmp_path):
         "check/x.py:1 imports il76_claims.publish",
         "model/y.py:1 imports il76_claims.check.run",
     ]
+
+
+def import_cycles(package: Path) -> list[list[str]]:
+    """Groups of the package's modules that import one another, type-only
+    imports included (benchmarks/codemetrics.py reads the import graph)."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import codemetrics
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    return codemetrics.measure(str(package))["import_cycles"]
+
+
+def test_no_modules_import_one_another():
+    assert import_cycles(PACKAGE) == []
+
+
+def test_two_modules_that_import_one_another_are_found(tmp_path):
+    package = tmp_path / "il76_claims"
+    (package / "check").mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "check" / "__init__.py").write_text("", encoding="utf-8")
+    (package / "check" / "a.py").write_text("from . import b\n", encoding="utf-8")
+    (package / "check" / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .a import A\n",
+        encoding="utf-8",
+    )
+    assert import_cycles(package) == [["il76_claims.check.a", "il76_claims.check.b"]]

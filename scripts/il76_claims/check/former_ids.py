@@ -12,14 +12,11 @@ with the id to use instead (X025, from check_references).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..model.problems import Problem, add_at
 from ..model.record import ID_RE, Record
 from .metadata import CHANGELOG, changelog_sections, parse_version
-
-if TYPE_CHECKING:  # references.py imports this module
-    from .references import RecordIndex
+from .references import RecordIndex
 
 FIELD = "former_ids"
 

@@ -12,7 +12,6 @@ from typing import TypeGuard
 from ..model.problems import Problem, add_at, problem
 from ..model.record import ID_RE, Record, child_pointer
 from ..model.schemas import SchemaSet
-from . import former_ids
 
 
 def reference_fields(schemas: SchemaSet, kind: str) -> list[tuple[str, str | None, str]]:
@@ -34,11 +33,13 @@ def _a(kind: str) -> str:
     return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
-def check_references(index: RecordIndex, schemas: SchemaSet) -> list[Problem]:
-    """X003, X004 and X025 for every reference that names no record of its kind."""
+def check_references(
+    index: RecordIndex, schemas: SchemaSet, renamed: dict[tuple[str, str], tuple[Record, object]]
+) -> list[Problem]:
+    """X003, X004 and X025 for every reference that names no record of its
+    kind; renamed is (kind, former id) -> (record, version), from former_ids."""
     out: list[Problem] = []
     fields = {kind: reference_fields(schemas, kind) for kind in schemas.kinds}
-    renamed = former_ids.renamed(index)
     for rec in index.records:
         for field, sub, target in fields.get(rec.kind, ()):
             for pointer, name, ref in _references(rec.data, field, sub):

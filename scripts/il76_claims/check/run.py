@@ -64,7 +64,8 @@ def check(project: Project) -> CheckResult:
         records.append(rec if rec is not None else files.unread_record(f))
         problems += own
     index = references.RecordIndex(records, problems)
-    problems += references.check_references(index, schemas) + rules.check_rules(index)
+    problems += references.check_references(index, schemas, former_ids.renamed(index))
+    problems += rules.check_rules(index)
     # dataset.yaml, checked like a record, so that `check` reports every
     # problem that would stop `build`.
     meta, meta_problems = own_problems(*strict_yaml.load_dataset(project.root), checker, shape_of)
