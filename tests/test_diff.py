@@ -626,6 +626,27 @@ def test_a_rename_recorded_with_a_version_that_did_not_release_it(tmp_path, old)
     ]
 
 
+def test_a_rename_recorded_with_a_version_before_the_one_that_releases_it(tmp_path, old):
+    # 0.2.0 is a version of the changelog, but the rename comes after the
+    # base (0.1.0) in 0.3.0; with no version in the base, nothing says when
+    # the old id went, and the rename is taken as recorded.
+    files = renamed("fixture-person", "fixture-speaker", "0.2.0")
+    files["dataset.yaml"] = base_record("dataset.yaml").replace("version: 0.1.0", "version: 0.3.0")
+    files["CHANGELOG.md"] = (
+        "# Changelog\n\n## [0.3.0] - 2024-02-01\n\n## [0.2.0] - 2024-01-20\n\n"
+        "## [0.1.0] - 2024-01-10\n"
+    )
+    new = package_of(tmp_path, "new", files)
+    rename = "    > id=fixture-person → id=fixture-speaker: former id recorded, renamed in 0.2.0"
+    why = "        ! former_ids says it was renamed in 0.2.0, but the rename is released in 0.3.0; give 0.3.0"
+    lines = render_text(compare(load_folder(old, "old"), load_folder(new, "new"))).splitlines()
+    assert lines[6:8] == [rename, why]
+    edit_descriptor(old, lambda desc: desc.pop("version"))
+    lines = render_text(compare(load_folder(old, "old"), load_folder(new, "new"))).splitlines()
+    assert "old: old, version (none)" in lines and lines[6] == rename
+    assert not lines[7].lstrip().startswith("!")
+
+
 def test_a_former_id_removed_is_major(tmp_path):
     # Once published, an old id leads to its record; dropping it breaks
     # that as removing the record would.
@@ -651,6 +672,12 @@ def test_renames_are_guessed_only_between_rows_that_match_nothing_else():
     # one field; s from s2 in two, which is no rename.
     found = renames.find_renames(old, new, ["t"])
     assert [(r.old, r.new, r.differs) for r in found["t"].values()] == [("r", "r2", ["c"])]
+
+
+def test_no_rename_is_looked_for_in_a_table_without_an_id_column():
+    # A hand-edited descriptor may key a table by an id it does not have.
+    old, new = {"t": table("key,a", "p,1")}, {"t": table("key,a", "q,1")}
+    assert renames.find_renames(old, new, ["t"]) == {}
 
 
 def test_a_recorded_rename_is_taken_before_a_guess():
